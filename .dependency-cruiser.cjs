@@ -1,0 +1,54 @@
+/** Import boundaries of the server package; see docs/architecture.md. */
+const src = '^packages/server/src/';
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'lib-imports-nothing-internal',
+      severity: 'error',
+      from: { path: `${src}lib/` },
+      to: { path: `${src}(?!lib/)` },
+    },
+    {
+      name: 'domain-imports-only-lib',
+      severity: 'error',
+      from: { path: `${src}domain/` },
+      to: { path: `${src}(?!lib/|domain/)` },
+    },
+    {
+      name: 'ports-are-interfaces',
+      severity: 'error',
+      from: { path: `${src}ports/` },
+      to: { path: `${src}(?!lib/|domain/|ports/)` },
+    },
+    {
+      name: 'adapters-are-leaves',
+      severity: 'error',
+      from: { path: `${src}adapters/` },
+      to: { path: `${src}(registry-core|services|http|jobs|features|events|cli|main)` },
+    },
+    {
+      name: 'only-composition-root-imports-adapters',
+      severity: 'error',
+      from: { path: src, pathNot: `(${src}(main\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$` },
+      to: { path: `${src}adapters/` },
+    },
+    {
+      name: 'config-only-from-root',
+      severity: 'error',
+      from: { path: src, pathNot: `(${src}(main\\.ts|cli/|config/))|\\.test\\.ts$` },
+      to: { path: `${src}config/` },
+    },
+    {
+      name: 'core-does-not-know-http',
+      severity: 'error',
+      from: { path: `${src}(registry-core|jobs|domain|ports|lib)/` },
+      to: { path: `${src}http/` },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'packages/server/tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};

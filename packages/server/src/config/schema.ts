@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+/**
+ * Wharf's configuration. Keys never contain '_', so that the environment rule is unambiguous:
+ * `WHARF_HTTP_ADDR` sets `http.addr`, `WHARF_DATABASE_URL` sets `database.url` (case-insensitive).
+ * docs/configuration.md documents every key; wharf.example.yml shows them in a file.
+ */
+const hostPort = z
+  .string()
+  .regex(/^(?:\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'expected HOST:PORT, e.g. 0.0.0.0:5000 or [::1]:5000');
+
+export const configSchema = z
+  .object({
+    data: z
+      .object({ dir: z.string().min(1).default('./data') })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        addr: hostPort.default('0.0.0.0:5000'),
+        /** Public base URL of the registry (for Location headers behind a proxy); derived from the request when unset. */
+        baseUrl: z.url().optional(),
+        accessLog: z.boolean().default(true),
+        /** Seconds to let in-flight requests finish on SIGTERM/SIGINT. */
+        shutdownTimeout: duration.default(30),
+        tls: z
+          .object({ certificate: z.string().min(1), key: z.string().min(1) })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
+        /** SQLite file; default `<data.dir>/wharf.db`. */
+        path: z.string().min(1).optional(),
+        /** SQLite durability: `normal` survives a killed process, `full` also a power loss. */
+        synchronous: z.enum(['normal', 'full']).default('normal'),
+        /** PostgreSQL connection URL, e.g. postgres://user:pass@host:5432/wharf. */
+        url: z.string().min(1).optional(),
+        poolSize: z.number().int().min(1).max(200).default(10),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((db, ctx) => {
+        if (db.driver === 'postgres' && !db.url) {
+          ctx.addIssue({ code: 'custom', path: ['url'], message: 'database.url is required when database.driver is postgres' });
+        }
+      }),
+    storage: z
+      .object({
+        driver: z.enum(['filesystem']).default('filesystem'),
+        /** Root of the filesystem store; default `<data.dir>/storage`. */
+        rootDirectory: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    uploads: z
+      .object({
+        /** Upload sessions untouched for this long are purged. */
+        purgeAfter: duration.default(86400),
+        /** How often the purge runs. */
+        purgeInterval: duration.default(3600),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        /** Largest manifest accepted, in bytes. */
+        manifestBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type WharfConfig = z.infer<typeof configSchema>;
+
+/** Names of configuration values that are secrets, masked by `wharf print-config`. */
+export const SECRET_KEYS: readonly string[] = ['database.url'];

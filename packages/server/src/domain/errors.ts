@@ -1,0 +1,66 @@
+/**
+ * Errors the registry core and services throw. They carry no HTTP knowledge: the HTTP edge
+ * (http/error-handler.ts) maps them to wire codes.
+ */
+export type Entity = 'blob' | 'manifest' | 'repository' | 'upload' | 'tag' | 'project' | 'user';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: string;
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not-found';
+  constructor(
+    readonly entity: Entity,
+    readonly id: string,
+    message = `${entity} ${id} not found`,
+  ) {
+    super(message);
+  }
+}
+
+/** The request is not acceptable; `code` names the precise OCI-level reason. */
+export type InvalidReason =
+  | 'name' // repository name grammar
+  | 'reference' // tag or digest grammar in a manifest reference
+  | 'digest' // digest malformed, unsupported or not matching content
+  | 'size' // declared size does not match content
+  | 'manifest' // manifest malformed or fails schema
+  | 'manifest-blob-unknown' // manifest refers to a blob or child manifest the repository lacks
+  | 'upload' // upload session misuse (bad body, bad parameters)
+  | 'range' // Content-Range out of order or overlapping
+  | 'too-large'; // body exceeds a configured limit
+
+export class InvalidError extends DomainError {
+  readonly kind = 'invalid';
+  constructor(
+    readonly reason: InvalidReason,
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+}
+
+export class UnsupportedError extends DomainError {
+  readonly kind = 'unsupported';
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
+}
+
+export class PermissionDeniedError extends DomainError {
+  readonly kind = 'permission-denied';
+}
+
+export class ReadOnlyError extends DomainError {
+  readonly kind = 'read-only';
+  constructor(message = 'the registry is in read-only mode') {
+    super(message);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The metadata port: the database is the source of truth for repositories, manifests, tags, blob sizes
+ * and which repository references which blob. Implemented once over Kysely for SQLite and PostgreSQL
+ * (adapters/db); every implementation passes adapters/db/metadata-store.suite.ts.
+ *
+ * Lists are ordered by byte-wise (C collation) comparison of names.
+ */
+export interface MetadataStore extends MetadataRepositories {
+  /** Runs `work` in one transaction: all of it commits, or none. */
+  transaction<T>(work: (tx: MetadataRepositories) => Promise<T>): Promise<T>;
+  /** Applies pending schema migrations; returns the names of those applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface MetadataRepositories {
+  readonly repositories: RepositoryRecords;
+  readonly blobs: BlobRecords;
+  readonly manifests: ManifestRecords;
+  readonly tags: TagRecords;
+  readonly uploads: UploadRecords;
+}
+
+export interface Page {
+  /** Return names strictly greater than this one. */
+  readonly last?: string;
+  readonly limit: number;
+}
+
+export interface RepositoryRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: Date;
+}
+
+export interface RepositoryRecords {
+  get(name: string): Promise<RepositoryRecord | undefined>;
+  /** Returns the repository, creating it when absent (safe under concurrent callers). */
+  ensure(name: string): Promise<RepositoryRecord>;
+  list(page: Page): Promise<string[]>;
+}
+
+export interface BlobRecord {
+  readonly digest: string;
+  readonly size: number;
+}
+
+export interface BlobRecords {
+  get(digest: string): Promise<BlobRecord | undefined>;
+  /** Records a blob whose content is durably in storage; a second put of the same digest is a no-op. */
+  put(blob: BlobRecord): Promise<void>;
+  /** The blob, only if linked to the repository. */
+  getInRepository(repositoryId: number, digest: string): Promise<BlobRecord | undefined>;
+  /** Links an existing blob record to a repository (idempotent). */
+  link(repositoryId: number, digest: string): Promise<void>;
+  /** Returns false when the blob was not linked. */
+  unlink(repositoryId: number, digest: string): Promise<boolean>;
+  /** Which of `digests` are linked to the repository. */
+  linkedOf(repositoryId: number, digests: readonly string[]): Promise<Set<string>>;
+}
+
+export interface ManifestRecord {
+  readonly id: number;
+  readonly repositoryId: number;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+  /** `artifactType` of the manifest, else its config media type for image manifests; undefined otherwise. */
+  readonly artifactType?: string | undefined;
+  readonly subject?: string | undefined;
+  readonly annotations?: Record<string, string> | undefined;
+  readonly createdAt: Date;
+}
+
+export type NewManifest = Omit<ManifestRecord, 'id' | 'createdAt'>;
+
+export interface ManifestReference {
+  readonly digest: string;
+  readonly kind: 'blob' | 'manifest';
+}
+
+export interface ManifestRecords {
+  get(repositoryId: number, digest: string): Promise<ManifestRecord | undefined>;
+  /** Inserts the manifest and its references; an existing (repository, digest) is returned unchanged. */
+  put(manifest: NewManifest, references: readonly ManifestReference[]): Promise<ManifestRecord>;
+  /** Deletes the manifest, its references and every tag pointing at it; false when absent. */
+  delete(repositoryId: number, digest: string): Promise<boolean>;
+  /** Which of `digests` are manifests of the repository. */
+  existingOf(repositoryId: number, digests: readonly string[]): Promise<Set<string>>;
+  /** Manifests of the repository whose subject is `subject`, ordered by digest. */
+  referrers(repositoryId: number, subject: string, artifactType?: string): Promise<ManifestRecord[]>;
+  /** References recorded for a manifest. */
+  references(manifestId: number): Promise<ManifestReference[]>;
+}
+
+export interface TagRecord {
+  readonly name: string;
+  readonly digest: string;
+  readonly manifestId: number;
+  readonly updatedAt: Date;
+}
+
+export interface TagRecords {
+  get(repositoryId: number, name: string): Promise<TagRecord | undefined>;
+  /** Points the tag at the manifest, creating or moving it. */
+  put(repositoryId: number, name: string, manifestId: number): Promise<void>;
+  delete(repositoryId: number, name: string): Promise<boolean>;
+  list(repositoryId: number, page: Page): Promise<string[]>;
+}
+
+export interface UploadRecord {
+  readonly id: string;
+  readonly repository: string;
+  readonly startedAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface UploadRecords {
+  create(upload: UploadRecord): Promise<void>;
+  get(id: string): Promise<UploadRecord | undefined>;
+  touch(id: string, at: Date): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Sessions not touched since `before`. */
+  staleSince(before: Date, limit: number): Promise<UploadRecord[]>;
+}
