@@ -48,7 +48,6 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    tsConfig: { fileName: 'packages/server/tsconfig.json' },
     tsPreCompilationDeps: true,
   },
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, SECRET_KEYS, type WharfConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -150,7 +150,8 @@ export function maskSecrets(config: Readonly<WharfConfig>): Json {
   for (const key of SECRET_KEYS) {
     const parts = key.split('.');
     let node: Json | undefined = copy;
-    for (const part of parts.slice(0, -1)) node = node && typeof node === 'object' ? (node as Tree)[part] as Json : undefined;
+    for (const part of parts.slice(0, -1))
+      node = node && typeof node === 'object' ? ((node as Tree)[part] as Json) : undefined;
     const last = parts[parts.length - 1]!;
     if (node && typeof node === 'object' && !Array.isArray(node) && typeof node[last] === 'string') {
       node[last] = key === 'database.url' ? maskUrl(node[last]) : '********';

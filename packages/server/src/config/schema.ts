@@ -50,7 +50,11 @@ export const configSchema = z
       .prefault({})
       .superRefine((db, ctx) => {
         if (db.driver === 'postgres' && !db.url) {
-          ctx.addIssue({ code: 'custom', path: ['url'], message: 'database.url is required when database.driver is postgres' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['url'],
+            message: 'database.url is required when database.driver is postgres',
+          });
         }
       }),
     storage: z
@@ -73,7 +77,11 @@ export const configSchema = z
     limits: z
       .object({
         /** Largest manifest accepted, in bytes. */
-        manifestBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+        manifestBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(4 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

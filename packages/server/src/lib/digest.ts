@@ -15,8 +15,7 @@ export interface Digest {
 const DIGEST_GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 export type DigestParseResult =
-  | { ok: true; digest: Digest }
-  | { ok: false; reason: 'malformed' | 'unsupported-algorithm' | 'bad-length' };
+  { ok: true; digest: Digest } | { ok: false; reason: 'malformed' | 'unsupported-algorithm' | 'bad-length' };
 
 export function parseDigest(text: string): DigestParseResult {
   if (!DIGEST_GRAMMAR.test(text)) return { ok: false, reason: 'malformed' };

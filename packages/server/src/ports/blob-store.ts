@@ -80,5 +80,8 @@ export class InvalidOffsetError extends StorageDriverError {
   }
 }
 
-/** Relative path grammar shared by every adapter: segments of [A-Za-z0-9._-], no '.' or '..' segment. */
-export const STORAGE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+/**
+ * Relative path grammar shared by every adapter: segments of [A-Za-z0-9._-] that do not start with '.',
+ * so '.', '..' and hidden names (adapters' own temporary files) can never be addressed.
+ */
+export const STORAGE_PATH = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;

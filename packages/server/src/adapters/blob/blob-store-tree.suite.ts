@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { PathNotFoundError } from '../../ports/blob-store.js';
+import { collect, failureOf, text } from './blob-store-fixture.suite.js';
+import type { SuiteContext } from './blob-store-fixture.suite.js';
+
+/** list, move, delete and walk. */
+export function describeTree(ctx: SuiteContext): void {
+  async function put(...relatives: string[]): Promise<void> {
+    for (const relative of relatives) await ctx.store.putContent(ctx.path(relative), text(relative));
+  }
+
+  describe('list', () => {
+    it('returns direct children, objects and directories, as full sorted paths', async () => {
+      await put('dir/b', 'dir/a-1', 'dir/a/deep/x', 'dir/C', 'dir/_', 'other');
+      expect(await ctx.store.list(ctx.path('dir'))).toEqual(
+        ['dir/C', 'dir/_', 'dir/a', 'dir/a-1', 'dir/b'].map((p) => ctx.path(p)),
+      );
+    });
+
+    it('throws PathNotFoundError for a missing path and for an object', async () => {
+      await put('obj');
+      expect(await failureOf(ctx.store.list(ctx.path('missing')))).toBeInstanceOf(PathNotFoundError);
+      expect(await failureOf(ctx.store.list(ctx.path('obj')))).toBeInstanceOf(PathNotFoundError);
+    });
+  });
+
+  describe('move', () => {
+    it('moves an object to a path whose parents do not exist yet', async () => {
+      await put('uploads/u1/data', 'uploads/u2/data');
+      await ctx.store.move(ctx.path('uploads/u1/data'), ctx.path('blobs/sha256/ab/abcd/data'));
+      expect(await ctx.store.getContent(ctx.path('blobs/sha256/ab/abcd/data'))).toEqual(text('uploads/u1/data'));
+      expect(await failureOf(ctx.store.stat(ctx.path('uploads/u1/data')))).toBeInstanceOf(PathNotFoundError);
+      expect(await ctx.store.list(ctx.path('uploads'))).toEqual([ctx.path('uploads/u2')]);
+    });
+
+    it('replaces an existing destination', async () => {
+      await put('from', 'to');
+      await ctx.store.move(ctx.path('from'), ctx.path('to'));
+      expect(await ctx.store.getContent(ctx.path('to'))).toEqual(text('from'));
+      expect(await ctx.store.list(ctx.prefix)).toEqual([ctx.path('to')]);
+    });
+
+    it('throws PathNotFoundError for a missing source and leaves the destination alone', async () => {
+      await put('to');
+      const err = await failureOf(ctx.store.move(ctx.path('missing'), ctx.path('to')));
+      expect(err).toBeInstanceOf(PathNotFoundError);
+      expect(err).toMatchObject({ path: ctx.path('missing') });
+      expect(await ctx.store.getContent(ctx.path('to'))).toEqual(text('to'));
+      const fresh = await failureOf(ctx.store.move(ctx.path('missing'), ctx.path('new/dir/x')));
+      expect(fresh).toBeInstanceOf(PathNotFoundError);
+      expect(await failureOf(ctx.store.stat(ctx.path('new')))).toBeInstanceOf(PathNotFoundError);
+    });
+  });
+
+  describe('delete', () => {
+    it('deletes an object and keeps its siblings', async () => {
+      await put('dir/a', 'dir/b');
+      await ctx.store.delete(ctx.path('dir/a'));
+      expect(await failureOf(ctx.store.getContent(ctx.path('dir/a')))).toBeInstanceOf(PathNotFoundError);
+      expect(await ctx.store.list(ctx.path('dir'))).toEqual([ctx.path('dir/b')]);
+    });
+
+    it('deletes a whole subtree, but not paths that merely share its name as a prefix', async () => {
+      await put('tree/a', 'tree/sub/b', 'tree/sub/deeper/c', 'tree-sibling', 'treehouse/x');
+      await ctx.store.delete(ctx.path('tree'));
+      expect(await failureOf(ctx.store.stat(ctx.path('tree')))).toBeInstanceOf(PathNotFoundError);
+      expect(await failureOf(ctx.store.getContent(ctx.path('tree/sub/deeper/c')))).toBeInstanceOf(PathNotFoundError);
+      expect(await collect(ctx.store.walk(ctx.path('tree')))).toEqual([]);
+      expect(await ctx.store.list(ctx.prefix)).toEqual([ctx.path('tree-sibling'), ctx.path('treehouse')]);
+    });
+
+    it('removes directories it leaves empty, and only those', async () => {
+      await put('keep', 'a/b/c/only');
+      await ctx.store.delete(ctx.path('a/b/c/only'));
+      expect(await failureOf(ctx.store.stat(ctx.path('a')))).toBeInstanceOf(PathNotFoundError);
+      expect(await ctx.store.list(ctx.prefix)).toEqual([ctx.path('keep')]);
+    });
+
+    it('throws PathNotFoundError for a missing path', async () => {
+      await put('present');
+      const err = await failureOf(ctx.store.delete(ctx.path('absent')));
+      expect(err).toBeInstanceOf(PathNotFoundError);
+      expect(err).toMatchObject({ path: ctx.path('absent') });
+      expect(await ctx.store.getContent(ctx.path('present'))).toEqual(text('present'));
+    });
+  });
+
+  describe('walk', () => {
+    it('yields every object below the path, depth first in path order, directories omitted', async () => {
+      await put('w/b', 'w/a-b', 'w/a/z', 'w/a/y/2', 'w/a/y/1', 'w/c/d/e/f', 'outside');
+      const files = await collect(ctx.store.walk(ctx.path('w')));
+      expect(files.map((f) => f.path)).toEqual(
+        ['w/a/y/1', 'w/a/y/2', 'w/a/z', 'w/a-b', 'w/b', 'w/c/d/e/f'].map((p) => ctx.path(p)),
+      );
+      expect(files.every((f) => !f.isDir && f.modTime instanceof Date)).toBe(true);
+      expect(files.map((f) => f.size)).toEqual(files.map((f) => f.path.length - ctx.prefix.length - 1));
+    });
+
+    it('yields nothing for a missing path', async () => {
+      await put('elsewhere');
+      expect(await collect(ctx.store.walk(ctx.path('missing')))).toEqual([]);
+    });
+  });
+}

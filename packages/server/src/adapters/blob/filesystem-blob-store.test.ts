@@ -1,0 +1,69 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BlobStore } from '../../ports/blob-store.js';
+import { PathNotFoundError } from '../../ports/blob-store.js';
+import { collect, failureOf, text } from './blob-store-fixture.suite.js';
+import { describeBlobStore } from './blob-store.suite.js';
+import { createBlobStore } from './index.js';
+
+async function openStore(): Promise<{ root: string; store: BlobStore; dispose(): Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'wharf-blob-'));
+  return {
+    root,
+    store: createBlobStore({ driver: 'filesystem', rootDirectory: root }),
+    async dispose() {
+      // The suite deleted everything it wrote: a leftover is a leaked temp file or an unpruned directory.
+      const leftovers = await readdir(root);
+      await rm(root, { recursive: true, force: true });
+      expect(leftovers).toEqual([]);
+    },
+  };
+}
+
+describeBlobStore('FilesystemBlobStore', openStore);
+
+describe('FilesystemBlobStore on disk', () => {
+  let root = '';
+  let store: BlobStore;
+  beforeEach(async () => {
+    ({ root, store } = await openStore());
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('hides a temp file left by a crash during putContent from list and walk', async () => {
+    await store.putContent('repo/obj', text('complete'));
+    await writeFile(join(root, 'repo', '.tmp-0123456789abcdef'), 'half of a new vers');
+    expect(await store.list('repo')).toEqual(['repo/obj']);
+    expect((await collect(store.walk('repo'))).map((f) => f.path)).toEqual(['repo/obj']);
+    await store.putContent('repo/obj', text('replaced'));
+    expect(await store.getContent('repo/obj')).toEqual(text('replaced'));
+    await store.delete('repo');
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('lays objects out as regular files in directories, with no temp file left behind', async () => {
+    await store.putContent('a/b/put', text('put'));
+    const writer = await store.writer('a/c/written', { append: false });
+    await writer.write(text('written'));
+    await writer.commit();
+    expect((await stat(join(root, 'a', 'b'))).isDirectory()).toBe(true);
+    expect((await stat(join(root, 'a', 'b', 'put'))).isFile()).toBe(true);
+    expect(await readdir(join(root, 'a', 'b'))).toEqual(['put']);
+    expect(await readFile(join(root, 'a', 'c', 'written'), 'utf8')).toBe('written');
+    expect(((await stat(join(root, 'a', 'b', 'put'))).mode & 0o600) === 0o600).toBe(true);
+  });
+
+  it('moves an upload into a content-addressed path whose parents do not exist', async () => {
+    const writer = await store.writer('uploads/3f1c/data', { append: false });
+    await writer.write(text('layer bytes'));
+    await writer.commit();
+    await store.move('uploads/3f1c/data', 'blobs/sha256/ab/abcdef/data');
+    expect(await readFile(join(root, 'blobs', 'sha256', 'ab', 'abcdef', 'data'), 'utf8')).toBe('layer bytes');
+    expect(await failureOf(store.stat('uploads/3f1c'))).toBeInstanceOf(PathNotFoundError);
+    expect(await readdir(root)).toEqual(['blobs']);
+  });
+});

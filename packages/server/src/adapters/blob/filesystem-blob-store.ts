@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { InvalidOffsetError, PathNotFoundError } from '../../ports/blob-store.js';
+import type { BlobStore, BlobWriter, FileInfo } from '../../ports/blob-store.js';
+import { bufferReadable } from './buffer-readable.js';
+import { FilesystemBlobWriter } from './filesystem-blob-writer.js';
+import { errorCode, isMissing } from './filesystem-errors.js';
+import { fsyncDirectory } from './fsync-directory.js';
+
+/** Name prefix of putContent's temporary files; list and walk never show such entries. */
+export const TEMP_PREFIX = '.tmp-';
+const READ_HIGH_WATER_MARK = 1024 * 1024;
+/** A parent directory can vanish under us when a concurrent delete prunes it: recreate and retry. */
+const PARENT_ATTEMPTS = 3;
+
+/**
+ * Stores each object as a file below `rootDirectory`, directories mirroring the path. Paths are
+ * trusted to be valid STORAGE_PATHs (BaseBlobStore checks them). Directories exist only while they
+ * hold something: delete, move and cancel remove the parents they leave empty, up to the root.
+ */
+export class FilesystemBlobStore implements BlobStore {
+  readonly name = 'filesystem';
+  private readonly root: string;
+
+  constructor(rootDirectory: string) {
+    this.root = resolve(rootDirectory);
+  }
+
+  async getContent(path: string): Promise<Buffer> {
+    try {
+      return await readFile(this.file(path));
+    } catch (err) {
+      throw errorCode(err) === 'EISDIR' ? new PathNotFoundError(this.name, path) : this.translate(err, path);
+    }
+  }
+
+  /** Writes a temporary file beside the target, fsyncs it, renames it over the target, fsyncs the directory. */
+  async putContent(path: string, content: Uint8Array): Promise<void> {
+    const target = this.file(path);
+    await this.withParent(target, async () => {
+      const temp = join(dirname(target), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+      try {
+        const handle = await open(temp, 'wx');
+        try {
+          await handle.writeFile(content);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+    });
+    await fsyncDirectory(dirname(target));
+  }
+
+  async reader(path: string, opts: { offset?: number; length?: number } = {}): Promise<Readable> {
+    const offset = opts.offset ?? 0;
+    let handle: FileHandle;
+    try {
+      handle = await open(this.file(path), 'r');
+    } catch (err) {
+      throw this.translate(err, path);
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new PathNotFoundError(this.name, path);
+      if (offset > stats.size) throw new InvalidOffsetError(this.name, path, offset);
+      const end = opts.length === undefined ? undefined : Math.min(stats.size, offset + opts.length);
+      if (end !== undefined && end <= offset) {
+        await handle.close();
+        return bufferReadable(Buffer.alloc(0));
+      }
+      return handle.createReadStream({
+        start: offset,
+        end: end === undefined ? undefined : end - 1,
+        highWaterMark: READ_HIGH_WATER_MARK,
+      });
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async writer(path: string, opts: { append: boolean }): Promise<BlobWriter> {
+    const target = this.file(path);
+    return await this.withParent(target, () =>
+      FilesystemBlobWriter.open(target, opts.append, async () => {
+        await rm(target, { force: true });
+        await this.pruneParents(path);
+      }),
+    );
+  }
+
+  async stat(path: string): Promise<FileInfo> {
+    try {
+      return fileInfo(path, await stat(this.file(path)));
+    } catch (err) {
+      throw this.translate(err, path);
+    }
+  }
+
+  async list(path: string): Promise<string[]> {
+    try {
+      const names = await readdir(this.file(path));
+      return names
+        .filter(isVisible)
+        .map((name) => `${path}/${name}`)
+        .sort();
+    } catch (err) {
+      throw this.translate(err, path);
+    }
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const source = this.file(from);
+    const target = this.file(to);
+    await this.stat(from);
+    try {
+      await this.withParent(target, () => rename(source, target));
+    } catch (err) {
+      throw this.translate(err, from);
+    }
+    await fsyncDirectory(dirname(target));
+    await this.pruneParents(from);
+  }
+
+  async delete(path: string): Promise<void> {
+    try {
+      await rm(this.file(path), { recursive: true });
+    } catch (err) {
+      throw this.translate(err, path);
+    }
+    await this.pruneParents(path);
+  }
+
+  async *walk(path: string): AsyncIterable<FileInfo> {
+    let entries;
+    try {
+      entries = await readdir(this.file(path), { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    const visible = entries.filter((entry) => isVisible(entry.name));
+    visible.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of visible) {
+      const child = `${path}/${entry.name}`;
+      if (entry.isDirectory()) {
+        yield* this.walk(child);
+      } else if (entry.isFile()) {
+        const info = await this.stat(child).catch((err: unknown) => {
+          if (err instanceof PathNotFoundError) return undefined; // deleted meanwhile
+          throw err;
+        });
+        if (info) yield info;
+      }
+    }
+  }
+
+  private file(path: string): string {
+    return join(this.root, ...path.split('/'));
+  }
+
+  private translate(err: unknown, path: string): unknown {
+    return isMissing(err) ? new PathNotFoundError(this.name, path) : err;
+  }
+
+  /** Creates the parent directories of `target` and runs `op`, again if a concurrent prune raced it. */
+  private async withParent<T>(target: string, op: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await mkdir(dirname(target), { recursive: true });
+      try {
+        return await op();
+      } catch (err) {
+        if (errorCode(err) !== 'ENOENT' || attempt >= PARENT_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /** Removes the parent directories of `path` that are now empty, deepest first, never the root. */
+  private async pruneParents(path: string): Promise<void> {
+    const segments = path.split('/');
+    for (let depth = segments.length - 1; depth > 0; depth--) {
+      try {
+        await rmdir(join(this.root, ...segments.slice(0, depth)));
+      } catch (err) {
+        if (!isMissing(err)) return; // ENOTEMPTY, EEXIST: still in use
+      }
+    }
+  }
+}
+
+function isVisible(name: string): boolean {
+  return !name.startsWith(TEMP_PREFIX);
+}
+
+function fileInfo(path: string, stats: Stats): FileInfo {
+  const isDir = stats.isDirectory();
+  return { path, size: isDir ? 0 : stats.size, modTime: stats.mtime, isDir };
+}

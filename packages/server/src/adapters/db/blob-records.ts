@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { BlobRecord, BlobRecords } from '../../ports/metadata-store.js';
+import { batches } from './batches.js';
+import type { Database } from './database.js';
+
+export class KyselyBlobRecords implements BlobRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(digest: string): Promise<BlobRecord | undefined> {
+    return this.db.selectFrom('blobs').select(['digest', 'size']).where('digest', '=', digest).executeTakeFirst();
+  }
+
+  async put(blob: BlobRecord): Promise<void> {
+    await this.db
+      .insertInto('blobs')
+      .values({ digest: blob.digest, size: blob.size, created_at: Date.now() })
+      .onConflict((oc) => oc.column('digest').doNothing())
+      .execute();
+  }
+
+  async getInRepository(repositoryId: number, digest: string): Promise<BlobRecord | undefined> {
+    return this.db
+      .selectFrom('repository_blobs')
+      .innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
+      .select(['blobs.digest', 'blobs.size'])
+      .where('repository_blobs.repository_id', '=', repositoryId)
+      .where('repository_blobs.digest', '=', digest)
+      .executeTakeFirst();
+  }
+
+  async link(repositoryId: number, digest: string): Promise<void> {
+    await this.db
+      .insertInto('repository_blobs')
+      .values({ repository_id: repositoryId, digest, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing())
+      .execute();
+  }
+
+  async unlink(repositoryId: number, digest: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('repository_blobs')
+      .where('repository_id', '=', repositoryId)
+      .where('digest', '=', digest)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async linkedOf(repositoryId: number, digests: readonly string[]): Promise<Set<string>> {
+    const linked = new Set<string>();
+    for (const batch of batches([...new Set(digests)])) {
+      const rows = await this.db
+        .selectFrom('repository_blobs')
+        .select('digest')
+        .where('repository_id', '=', repositoryId)
+        .where('digest', 'in', batch)
+        .execute();
+      for (const row of rows) linked.add(row.digest);
+    }
+    return linked;
+  }
+}

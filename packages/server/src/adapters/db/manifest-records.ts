@@ -1,0 +1,132 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ManifestRecord, ManifestRecords, ManifestReference, NewManifest } from '../../ports/metadata-store.js';
+import { batches } from './batches.js';
+import type { Database, ManifestsTable } from './database.js';
+
+function toRecord(row: Selectable<ManifestsTable>): ManifestRecord {
+  return {
+    id: row.id,
+    repositoryId: row.repository_id,
+    digest: row.digest,
+    mediaType: row.media_type,
+    size: row.size,
+    artifactType: row.artifact_type ?? undefined,
+    subject: row.subject ?? undefined,
+    annotations: row.annotations === null ? undefined : (JSON.parse(row.annotations) as Record<string, string>),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/** One entry per digest (the primary key of manifest_references); the first kind given wins. */
+function distinctReferences(references: readonly ManifestReference[]): ManifestReference[] {
+  const byDigest = new Map<string, ManifestReference>();
+  for (const reference of references) if (!byDigest.has(reference.digest)) byDigest.set(reference.digest, reference);
+  return [...byDigest.values()];
+}
+
+export class KyselyManifestRecords implements ManifestRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(repositoryId: number, digest: string): Promise<ManifestRecord | undefined> {
+    const row = await this.db
+      .selectFrom('manifests')
+      .selectAll()
+      .where('repository_id', '=', repositoryId)
+      .where('digest', '=', digest)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async put(manifest: NewManifest, references: readonly ManifestReference[]): Promise<ManifestRecord> {
+    return this.inTransaction((records) => records.insert(manifest, references));
+  }
+
+  async delete(repositoryId: number, digest: string): Promise<boolean> {
+    return this.inTransaction(async (records) => {
+      const row = await records.db
+        .selectFrom('manifests')
+        .select('id')
+        .where('repository_id', '=', repositoryId)
+        .where('digest', '=', digest)
+        .executeTakeFirst();
+      if (!row) return false;
+      await records.db.deleteFrom('tags').where('manifest_id', '=', row.id).execute();
+      await records.db.deleteFrom('manifest_references').where('manifest_id', '=', row.id).execute();
+      const result = await records.db.deleteFrom('manifests').where('id', '=', row.id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  async existingOf(repositoryId: number, digests: readonly string[]): Promise<Set<string>> {
+    const existing = new Set<string>();
+    for (const batch of batches([...new Set(digests)])) {
+      const rows = await this.db
+        .selectFrom('manifests')
+        .select('digest')
+        .where('repository_id', '=', repositoryId)
+        .where('digest', 'in', batch)
+        .execute();
+      for (const row of rows) existing.add(row.digest);
+    }
+    return existing;
+  }
+
+  async referrers(repositoryId: number, subject: string, artifactType?: string): Promise<ManifestRecord[]> {
+    let query = this.db
+      .selectFrom('manifests')
+      .selectAll()
+      .where('repository_id', '=', repositoryId)
+      .where('subject', '=', subject);
+    if (artifactType !== undefined) query = query.where('artifact_type', '=', artifactType);
+    const rows = await query.orderBy('digest').execute();
+    return rows.map(toRecord);
+  }
+
+  async references(manifestId: number): Promise<ManifestReference[]> {
+    return this.db
+      .selectFrom('manifest_references')
+      .select(['digest', 'kind'])
+      .where('manifest_id', '=', manifestId)
+      .orderBy('digest')
+      .execute();
+  }
+
+  /** Runs `work` in the surrounding transaction when bound to one, else in a new one. */
+  private async inTransaction<T>(work: (records: KyselyManifestRecords) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((tx) => work(new KyselyManifestRecords(tx)));
+  }
+
+  private async insert(manifest: NewManifest, references: readonly ManifestReference[]): Promise<ManifestRecord> {
+    const inserted = await this.db
+      .insertInto('manifests')
+      .values({
+        repository_id: manifest.repositoryId,
+        digest: manifest.digest,
+        media_type: manifest.mediaType,
+        size: manifest.size,
+        artifact_type: manifest.artifactType ?? null,
+        subject: manifest.subject ?? null,
+        annotations: manifest.annotations === undefined ? null : JSON.stringify(manifest.annotations),
+        created_at: Date.now(),
+      })
+      .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await this.get(manifest.repositoryId, manifest.digest);
+      if (!existing) throw new Error(`manifest ${manifest.digest} vanished while being put`);
+      return existing;
+    }
+    for (const batch of batches(distinctReferences(references))) {
+      await this.db
+        .insertInto('manifest_references')
+        .values(
+          batch.map((reference) => ({ manifest_id: inserted.id, digest: reference.digest, kind: reference.kind })),
+        )
+        .onConflict((oc) => oc.columns(['manifest_id', 'digest']).doNothing())
+        .execute();
+    }
+    return toRecord(inserted);
+  }
+}

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type { MetadataStore } from '../../ports/metadata-store.js';
+
+/** What a backend's test runner hands the shared metadata store suite. */
+export interface MetadataStoreFixture {
+  readonly store: MetadataStore;
+  /** Closes the store and removes its database. */
+  dispose(): Promise<void>;
+}
+
+/** Opens a migrated store on a fresh database. */
+export type FreshStore = () => Promise<MetadataStore>;
+
+/** A digest-shaped string derived from `seed`. */
+export function digestOf(seed: string): string {
+  return `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+}

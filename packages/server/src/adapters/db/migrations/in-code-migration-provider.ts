@@ -1,0 +1,25 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../database.js';
+import { initialSchema } from './0001-initial-schema.js';
+import type { DialectMigration } from './dialect-migration.js';
+
+/** Every migration, by name; names sort in application order. Append only. */
+const migrations: Readonly<Record<string, DialectMigration>> = {
+  '0001-initial-schema': initialSchema,
+};
+
+/** Supplies the compiled-in migrations (no directory scan, so it works from dist/), bound to a dialect. */
+export class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    const bound: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(migrations)) {
+      bound[name] = {
+        up: (db) => migration.up(db, this.dialect),
+        down: (db) => migration.down(db, this.dialect),
+      };
+    }
+    return Promise.resolve(bound);
+  }
+}

@@ -1,0 +1,73 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetadataStore } from './index.js';
+import { describeMetadataStore } from './metadata-store.suite.js';
+import { openPostgres } from './postgres.js';
+import { createTestDatabase } from './postgres-test-database.js';
+
+describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
+  const database = await createTestDatabase();
+  const store = createMetadataStore({ driver: 'postgres', url: database.url, poolSize: 10 });
+  return {
+    store,
+    async dispose() {
+      try {
+        await store.close();
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+});
+
+describe('PostgreSQL specifics', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  async function testDatabaseUrl(): Promise<string> {
+    const database = await createTestDatabase();
+    cleanup.push(() => database.drop());
+    return database.url;
+  }
+  function open(url: string) {
+    const store = createMetadataStore({ driver: 'postgres', url, poolSize: 4 });
+    cleanup.push(() => store.close());
+    return store;
+  }
+
+  it('concurrent migrate() calls apply the schema once; a later store applies nothing', async () => {
+    const url = await testDatabaseUrl();
+    const results = await Promise.all([open(url).migrate(), open(url).migrate(), open(url).migrate()]);
+    expect(results.flat()).toEqual(['0001-initial-schema']);
+    const later = open(url);
+    expect(await later.migrate()).toEqual([]);
+    await later.repositories.ensure('after');
+    expect(await open(url).repositories.list({ limit: 10 })).toEqual(['after']);
+  });
+
+  it('creates name columns with the C collation', async () => {
+    const url = await testDatabaseUrl();
+    await open(url).migrate();
+    const db = openPostgres({ url, poolSize: 1 });
+    cleanup.push(() => db.destroy());
+    const { rows } = await sql<{ table_name: string; collation_name: string | null }>`
+      select table_name, collation_name from information_schema.columns
+      where table_schema = 'public' and column_name = 'name' and table_name in ('repositories', 'tags')
+      order by table_name`.execute(db);
+    expect(rows).toEqual([
+      { table_name: 'repositories', collation_name: 'C' },
+      { table_name: 'tags', collation_name: 'C' },
+    ]);
+  });
+
+  it('parses bigint as numbers on its own pool only, leaving the global pg parser alone', async () => {
+    const db = openPostgres({ url: await testDatabaseUrl(), poolSize: 1 });
+    cleanup.push(() => db.destroy());
+    const { rows } = await sql<{ big: unknown }>`select ${2 ** 40 + 3}::bigint as big`.execute(db);
+    expect(rows[0]?.big).toBe(2 ** 40 + 3);
+    const globalInt8 = pg.types.getTypeParser(20, 'text') as (value: string) => unknown;
+    expect(globalInt8('12')).toBe('12');
+  });
+});

@@ -1,0 +1,36 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize: number;
+  /**
+   * Called when an idle pooled connection fails (the server restarted, an administrator ended it). The
+   * pool discards that connection and opens a new one on demand; without a listener pg would crash the process.
+   */
+  readonly onIdleError?: (err: Error) => void;
+}
+
+const INT8_OID = 20;
+
+function parseInt8(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new RangeError(`bigint ${value} exceeds JavaScript's safe integer range`);
+  return parsed;
+}
+
+/** Opens a pool to PostgreSQL whose bigint columns (sizes, timestamps) come back as numbers. */
+export function openPostgres(options: PostgresOptions): Kysely<Database> {
+  // Type parsers on this pool only: the global pg.types stay untouched.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, 'text', parseInt8);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    types,
+    connectionTimeoutMillis: 30_000,
+  });
+  pool.on('error', (err) => options.onIdleError?.(err));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

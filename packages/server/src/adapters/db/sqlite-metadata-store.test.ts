@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetadataStore } from './index.js';
+import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import { describeMetadataStore } from './metadata-store.suite.js';
+import { openSqlite } from './sqlite.js';
+
+describeMetadataStore('KyselyMetadataStore on SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
+  // A not-yet-existing subdirectory: opening must create it.
+  const store = createMetadataStore({ driver: 'sqlite', path: join(dir, 'db', 'wharf.db'), synchronous: 'normal' });
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('openSqlite', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  async function tempDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
+  it('sets WAL, the requested synchronous level, foreign keys and a busy timeout', async () => {
+    const db = openSqlite({ path: join(await tempDir(), 'wharf.db'), synchronous: 'full' });
+    cleanup.push(() => db.destroy());
+    const pragma = async (name: string) => {
+      const { rows } = await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(db);
+      return Object.values(rows[0] ?? {})[0];
+    };
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('synchronous')).toBe(2);
+    expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('busy_timeout')).toBe(5000);
+  });
+
+  it('reopening a migrated file applies no migration and keeps the data', async () => {
+    const path = join(await tempDir(), 'wharf.db');
+    const first = createMetadataStore({ driver: 'sqlite', path, synchronous: 'normal' });
+    expect(await first.migrate()).toEqual(['0001-initial-schema']);
+    await first.repositories.ensure('persisted');
+    await first.close();
+    const second = new KyselyMetadataStore(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
+    cleanup.push(() => second.close());
+    expect(await second.migrate()).toEqual([]);
+    expect(await second.repositories.list({ limit: 10 })).toEqual(['persisted']);
+  });
+
+  it("supports ':memory:'", async () => {
+    const store = createMetadataStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
+    cleanup.push(() => store.close());
+    expect(await store.migrate()).toEqual(['0001-initial-schema']);
+    const repository = await store.repositories.ensure('in-memory');
+    expect(await store.repositories.get('in-memory')).toEqual(repository);
+  });
+});

@@ -1,0 +1,98 @@
+import { stringify } from 'yaml';
+import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
+import { createLogger, createWharf, openMetadataStore } from '../main.js';
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly help: string;
+  run(args: { config?: string | undefined; positional: string[] }): Promise<number>;
+}
+
+const CONFIG_HELP = `Configuration: defaults < YAML file (--config FILE or WHARF_CONFIG) < WHARF_* environment variables
+(WHARF_HTTP_ADDR sets http.addr, WHARF_DATA_DIR sets data.dir, ...). See docs/configuration.md.`;
+
+function load(file: string | undefined) {
+  return loadConfig({ file: file ?? processEnv().WHARF_CONFIG, env: processEnv() });
+}
+
+export const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'start the registry server',
+    usage: 'wharf serve [--config FILE]',
+    help: `Starts Wharf. Migrates the database first. SIGTERM/SIGINT shut down gracefully (in-flight requests
+finish); SIGHUP reloads the TLS certificate and key.\n\n${CONFIG_HELP}`,
+    async run({ config: file }) {
+      const config = load(file);
+      const log = createLogger(config);
+      const wharf = await createWharf(config, log);
+      const address = await wharf.listen();
+      log.info({ address, dataDir: config.data.dir, database: config.database.driver }, 'wharf listening');
+      process.on('SIGHUP', () => {
+        try {
+          if (wharf.reloadTls()) log.info('TLS certificate reloaded');
+        } catch (err) {
+          log.error({ err }, 'TLS certificate reload failed; keeping the previous one');
+        }
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, 'shutting down');
+          const timer = setTimeout(() => {
+            log.warn('shutdown timeout: closing remaining connections');
+            wharf.app.server.closeAllConnections();
+          }, config.http.shutdownTimeout * 1000);
+          timer.unref();
+          wharf.close().then(resolve, (err: unknown) => {
+            log.error({ err }, 'error during shutdown');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      return 0;
+    },
+  },
+  migrate: {
+    summary: 'apply database migrations and exit',
+    usage: 'wharf migrate [--config FILE]',
+    help: `Applies pending schema migrations to the configured database (serve also does this at start).\n\n${CONFIG_HELP}`,
+    async run({ config: file }) {
+      const store = openMetadataStore(load(file));
+      try {
+        const applied = await store.migrate();
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await store.close();
+      }
+      return 0;
+    },
+  },
+  'verify-config': {
+    summary: 'validate a configuration file',
+    usage: 'wharf verify-config FILE',
+    help: 'Validates FILE (and the WHARF_* environment) and reports every problem; exit status 1 when invalid.',
+    run({ positional }) {
+      const file = positional[0];
+      if (!file) {
+        console.error('usage: wharf verify-config FILE');
+        return Promise.resolve(2);
+      }
+      load(file);
+      console.log(`${file}: configuration is valid`);
+      return Promise.resolve(0);
+    },
+  },
+  'print-config': {
+    summary: 'print the effective configuration (secrets masked)',
+    usage: 'wharf print-config [--config FILE]',
+    help: `Prints the configuration Wharf would run with, as YAML, with secrets masked.\n\n${CONFIG_HELP}`,
+    run({ config: file }) {
+      process.stdout.write(stringify(maskSecrets(load(file))));
+      return Promise.resolve(0);
+    },
+  },
+};
+
+export { ConfigError };

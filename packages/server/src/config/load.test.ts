@@ -1,0 +1,77 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, maskSecrets } from './load.js';
+
+async function file(text: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wharf-config-'));
+  const p = path.join(dir, 'wharf.yml');
+  await writeFile(p, text);
+  return p;
+}
+
+describe('loadConfig', () => {
+  it('needs no file: the embedded defaults', () => {
+    const config = loadConfig({ env: {}, cwd: '/srv' });
+    expect(config.http.addr).toBe('0.0.0.0:5000');
+    expect(config.data.dir).toBe('/srv/data');
+    expect(config.database).toMatchObject({ driver: 'sqlite', path: '/srv/data/wharf.db', synchronous: 'normal' });
+    expect(config.storage).toMatchObject({ driver: 'filesystem', rootDirectory: '/srv/data/storage' });
+    expect(config.uploads.purgeAfter).toBe(86400);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('applies WHARF_ environment variables over the file, case-insensitively and typed', async () => {
+    const f = await file('http:\n  addr: 127.0.0.1:6000\n  accessLog: true\nuploads:\n  purgeAfter: 2h\n');
+    const config = loadConfig({
+      file: f,
+      cwd: '/x',
+      env: {
+        WHARF_HTTP_ADDR: '127.0.0.1:7000',
+        WHARF_DATA_DIR: '/var/lib/wharf',
+        WHARF_HTTP_ACCESSLOG: 'false',
+        WHARF_LIMITS_MANIFESTBYTES: '2048',
+        PATH: '/bin',
+      },
+    });
+    expect(config.http.addr).toBe('127.0.0.1:7000');
+    expect(config.http.accessLog).toBe(false);
+    expect(config.data.dir).toBe('/var/lib/wharf');
+    expect(config.limits.manifestBytes).toBe(2048);
+    expect(config.uploads.purgeAfter).toBe(7200);
+  });
+
+  it('reports every problem precisely', async () => {
+    const f = await file(
+      'http:\n  addr: nope\n  bogus: 1\ndatabase:\n  driver: postgres\nuploads:\n  purgeAfter: soon\n',
+    );
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ file: f, env: { WHARF_HTTP_ADRR: 'typo' } });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = error!.problems.join('\n');
+    expect(text).toContain('WHARF_HTTP_ADRR: no such configuration key');
+    expect(text).toContain('http.addr: expected HOST:PORT');
+    expect(text).toMatch(/http: Unrecognized key.*bogus/);
+    expect(text).toContain('database.url: database.url is required when database.driver is postgres');
+    expect(text).toContain('uploads.purgeAfter: invalid duration "soon"');
+  });
+
+  it('rejects invalid YAML and a missing file', async () => {
+    await expect(async () => loadConfig({ file: await file('a: [1, 2'), env: {} })).rejects.toThrow(/invalid YAML/);
+    expect(() => loadConfig({ file: '/nonexistent/wharf.yml', env: {} })).toThrow(/cannot read configuration file/);
+  });
+
+  it('masks secrets when printing', () => {
+    const config = loadConfig({
+      env: { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: 'postgres://u:secret@db:5432/wharf' },
+    });
+    const printed = JSON.stringify(maskSecrets(config));
+    expect(printed).not.toContain('secret');
+    expect(printed).toContain('postgres://u:********@db:5432/wharf');
+  });
+});

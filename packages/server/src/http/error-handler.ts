@@ -1,0 +1,80 @@
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import { DomainError, InvalidError, NotFoundError, type InvalidReason } from '../domain/errors.js';
+import { OCI_ERRORS, RegistryError, type OciErrorCode } from './oci/errcode.js';
+
+/**
+ * The only place that turns errors into replies. Domain errors become OCI codes here; anything
+ * unexpected is logged with its stack and answered with a bare 500 that leaks nothing.
+ */
+const INVALID_CODES: Record<InvalidReason, OciErrorCode> = {
+  name: 'NAME_INVALID',
+  reference: 'TAG_INVALID',
+  digest: 'DIGEST_INVALID',
+  size: 'SIZE_INVALID',
+  manifest: 'MANIFEST_INVALID',
+  'manifest-blob-unknown': 'MANIFEST_BLOB_UNKNOWN',
+  upload: 'BLOB_UPLOAD_INVALID',
+  range: 'RANGE_INVALID',
+  'too-large': 'SIZE_INVALID',
+};
+
+const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
+  blob: 'BLOB_UNKNOWN',
+  manifest: 'MANIFEST_UNKNOWN',
+  tag: 'MANIFEST_UNKNOWN',
+  repository: 'NAME_UNKNOWN',
+  upload: 'BLOB_UPLOAD_UNKNOWN',
+  project: 'NAME_UNKNOWN',
+  user: 'NAME_UNKNOWN',
+};
+
+export function toRegistryError(err: unknown): RegistryError {
+  if (err instanceof RegistryError) return err;
+  if (err instanceof DomainError) return fromDomain(err);
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Framework-level rejections (malformed request line, headers): a client error, say what it was.
+    return new RegistryError('UNSUPPORTED', (err as Error).message, undefined, status);
+  }
+  return new RegistryError('UNKNOWN');
+}
+
+function fromDomain(err: DomainError): RegistryError {
+  if (err instanceof NotFoundError)
+    return new RegistryError(NOT_FOUND_CODES[err.entity], err.message, { [err.entity]: err.id });
+  if (err instanceof InvalidError) {
+    const status = err.reason === 'too-large' ? 413 : undefined;
+    return new RegistryError(INVALID_CODES[err.reason], err.message, err.detail, status);
+  }
+  switch (err.kind) {
+    case 'unauthenticated':
+      return new RegistryError('UNAUTHORIZED', err.message);
+    case 'permission-denied':
+      return new RegistryError('DENIED', err.message);
+    case 'read-only':
+      return new RegistryError('DENIED', err.message, undefined, 405);
+    case 'unsupported':
+      return new RegistryError('UNSUPPORTED', err.message);
+    case 'conflict':
+      return new RegistryError('DENIED', err.message, undefined, 409);
+    default:
+      return new RegistryError('UNKNOWN');
+  }
+}
+
+/** Writes the OCI error envelope `{"errors":[{code,message,detail}]}`. */
+export function sendOciError(reply: FastifyReply, err: unknown, log: FastifyBaseLogger): FastifyReply {
+  const wire = toRegistryError(err);
+  if (wire.status >= 500) log.error({ err }, 'request failed');
+  const message = wire.status >= 500 ? OCI_ERRORS[wire.code].message : wire.message;
+  const body = {
+    errors: [{ code: wire.code, message, ...(wire.detail === undefined ? {} : { detail: wire.detail }) }],
+  };
+  if (wire.code === 'RANGE_INVALID') void reply.header('Range', rangeOf(wire.detail));
+  return reply.code(wire.status).type('application/json; charset=utf-8').send(body);
+}
+
+function rangeOf(detail: unknown): string {
+  const expected = (detail as { expected?: unknown } | undefined)?.expected;
+  return typeof expected === 'number' ? `0-${Math.max(expected - 1, 0)}` : '0-0';
+}

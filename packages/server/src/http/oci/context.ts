@@ -1,0 +1,32 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from '../../registry-core/registry.js';
+
+/** What every /v2 handler receives: the request, the reply, and the registry core. */
+export interface OciContext {
+  readonly req: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly registry: Registry;
+  /** Absolute URL prefix for Location headers, or '' for host-relative Locations. */
+  readonly baseUrl: string;
+}
+
+export function location(ctx: OciContext, path: string): string {
+  return `${ctx.baseUrl}${path}`;
+}
+
+/** Encodes a repository name for use in a URL path, keeping its '/' separators. */
+export function namePath(name: string): string {
+  return name.split('/').map(encodeURIComponent).join('/');
+}
+
+export function queryParam(req: FastifyRequest, key: string): string | undefined {
+  const value = (req.query as Record<string, string | string[] | undefined>)[key];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whether the request carries a body (a chunk) at all. */
+export function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}

@@ -1,0 +1,33 @@
+import { parseRangeHeader } from '../../../lib/range-header.js';
+import type { OciContext } from '../context.js';
+import { RegistryError } from '../errcode.js';
+
+/** GET and HEAD /v2/<name>/blobs/<digest>, with single byte ranges. */
+export async function getBlob(ctx: OciContext, name: string, digest: string, head: boolean) {
+  const { reply, registry } = ctx;
+  const blob = await registry.blobs.stat(name, digest);
+  void reply
+    .header('Docker-Content-Digest', blob.digest)
+    .header('ETag', `"${blob.digest}"`)
+    .header('Accept-Ranges', 'bytes')
+    .header('Cache-Control', 'max-age=31536000')
+    .type('application/octet-stream');
+  const range = parseRangeHeader(ctx.req.headers.range, blob.size);
+  if (range === 'unsatisfiable') {
+    void reply.header('Content-Range', `bytes */${blob.size}`);
+    throw new RegistryError('RANGE_INVALID', `range ${ctx.req.headers.range} cannot be satisfied`, undefined, 416);
+  }
+  if (range) {
+    void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`);
+  }
+  const length = range ? range.end - range.start + 1 : blob.size;
+  void reply.header('Content-Length', length);
+  if (head) return reply.send();
+  return reply.send(await registry.blobs.open(blob, range));
+}
+
+/** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from the repository. */
+export async function deleteBlob(ctx: OciContext, name: string, digest: string) {
+  await ctx.registry.blobs.delete(name, digest);
+  return ctx.reply.code(202).header('Content-Length', 0).send();
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from '../../registry-core/registry.js';
+import { sendOciError } from '../error-handler.js';
+import type { OciContext } from './context.js';
+import { RegistryError } from './errcode.js';
+import { deleteBlob, getBlob } from './handlers/blobs.js';
+import { listCatalog, listReferrers, listTags } from './handlers/listings.js';
+import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
+import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
+import { parseOciPath, type OciRoute } from './oci-path.js';
+
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Handler<K extends OciRoute['kind']> = (ctx: OciContext, route: Extract<OciRoute, { kind: K }>) => Promise<unknown>;
+type RouteTable = { [K in OciRoute['kind']]: Partial<Record<Method, Handler<K>>> };
+
+/**
+ * The /v2 route table: what each (endpoint, method) pair does. Policies that later issues add
+ * (authorisation, quotas, immutability) hook in front of these handlers.
+ */
+export const OCI_ROUTES: RouteTable = {
+  base: {
+    GET: (ctx) => Promise.resolve(ctx.reply.send({})),
+    HEAD: (ctx) => Promise.resolve(ctx.reply.header('Content-Length', 2).type('application/json').send()),
+  },
+  catalog: { GET: (ctx) => listCatalog(ctx) },
+  tags: { GET: (ctx, r) => listTags(ctx, r.name) },
+  manifest: {
+    GET: (ctx, r) => getManifest(ctx, r.name, r.reference, false),
+    HEAD: (ctx, r) => getManifest(ctx, r.name, r.reference, true),
+    PUT: (ctx, r) => putManifest(ctx, r.name, r.reference),
+    DELETE: (ctx, r) => deleteManifest(ctx, r.name, r.reference),
+  },
+  blob: {
+    GET: (ctx, r) => getBlob(ctx, r.name, r.digest, false),
+    HEAD: (ctx, r) => getBlob(ctx, r.name, r.digest, true),
+    DELETE: (ctx, r) => deleteBlob(ctx, r.name, r.digest),
+  },
+  uploads: { POST: (ctx, r) => startUpload(ctx, r.name) },
+  upload: {
+    GET: (ctx, r) => uploadStatus(ctx, r.name, r.id),
+    PATCH: (ctx, r) => patchUpload(ctx, r.name, r.id),
+    PUT: (ctx, r) => finishUpload(ctx, r.name, r.id),
+    DELETE: (ctx, r) => cancelUpload(ctx, r.name, r.id),
+  },
+  referrers: { GET: (ctx, r) => listReferrers(ctx, r.name, r.digest) },
+};
+
+export interface OciRoutesOptions {
+  readonly registry: Registry;
+  readonly baseUrl?: string | undefined;
+}
+
+/** Mounts /v2 on a Fastify instance: bodies stay unparsed streams, every reply carries the API version. */
+export function registerOciRoutes(app: FastifyInstance, opts: OciRoutesOptions): void {
+  const baseUrl = opts.baseUrl?.replace(/\/+$/, '') ?? '';
+  void app.register((v2, _opts, done) => {
+    v2.removeAllContentTypeParsers();
+    v2.addContentTypeParser('*', (_req, _payload, next) => next(null));
+    v2.addHook('onRequest', (_req, reply, next) => {
+      void reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+      next();
+    });
+    v2.setErrorHandler((err, req, reply) => sendOciError(reply, err, req.log));
+    v2.setNotFoundHandler((req, reply) =>
+      sendOciError(reply, new RegistryError('UNSUPPORTED', `no endpoint at ${req.url}`, undefined, 404), req.log),
+    );
+    const dispatch = async (req: FastifyRequest, reply: FastifyReply) => {
+      const path = (req.url.split('?')[0] ?? '').replace(/^\/v2\/?/, '');
+      const route = parseOciPath(path);
+      const handler = (OCI_ROUTES[route.kind] as Partial<Record<string, Handler<typeof route.kind>>>)[req.method];
+      if (!handler) {
+        throw new RegistryError('UNSUPPORTED', `${req.method} is not supported on this endpoint`, undefined, 405);
+      }
+      return handler({ req, reply, registry: opts.registry, baseUrl }, route);
+    };
+    const methods: Method[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    v2.route({ method: methods, url: '/v2', exposeHeadRoute: false, handler: dispatch });
+    v2.route({ method: methods, url: '/v2/*', exposeHeadRoute: false, handler: dispatch });
+    done();
+  });
+}

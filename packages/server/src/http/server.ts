@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from '../registry-core/registry.js';
+import { registerOciRoutes } from './oci/routes.js';
+
+export interface HttpServerOptions {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly accessLog: boolean;
+  readonly baseUrl?: string | undefined;
+  readonly https?: { key: Buffer; cert: Buffer } | undefined;
+}
+
+/** Builds the Fastify application: request ids, one access-log line per request, and the /v2 API. */
+export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('X-Request-Id', req.id);
+    done();
+  });
+  if (opts.accessLog) {
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.info(
+        { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip },
+        'access',
+      );
+      done();
+    });
+  }
+  registerOciRoutes(app, { registry: opts.registry, baseUrl: opts.baseUrl });
+  return app;
+}

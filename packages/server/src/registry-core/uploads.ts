@@ -1,0 +1,231 @@
+import { randomUUID, type Hash } from 'node:crypto';
+import { InvalidError, NotFoundError } from '../domain/errors.js';
+import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
+import { KeyedMutex } from '../lib/keyed-mutex.js';
+import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
+import type { BlobRecord, MetadataStore, UploadRecord } from '../ports/metadata-store.js';
+import { pipeHashed } from './chunk-writer.js';
+import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
+import { requireDigest, requireName } from './references.js';
+
+export interface UploadStatus {
+  readonly id: string;
+  /** Bytes received so far. */
+  readonly size: number;
+}
+
+/** Where a chunk claims to start (from Content-Range); absent for a streamed PATCH. */
+export interface ChunkPosition {
+  readonly start: number;
+}
+
+type Body = AsyncIterable<Uint8Array>;
+
+/**
+ * Blob upload sessions: started, appended to in order, completed against a digest, or cancelled.
+ * Session records live in the database and bytes in storage, so a session survives a restart. The
+ * running sha256 of each active session is kept in memory; after a restart it is rebuilt by reading
+ * back what was received.
+ */
+export class UploadService {
+  private readonly hashes = new Map<string, { hash: Hash; size: number }>();
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly storage: BlobStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async start(name: string): Promise<UploadStatus> {
+    requireName(name);
+    const id = randomUUID();
+    const writer = await this.storage.writer(uploadDataPath(id), { append: false });
+    await writer.close();
+    const at = this.now();
+    await this.store.uploads.create({ id, repository: name, startedAt: at, updatedAt: at });
+    return { id, size: 0 };
+  }
+
+  async status(name: string, id: string): Promise<UploadStatus> {
+    await this.session(name, id);
+    return { id, size: await this.receivedSize(id) };
+  }
+
+  async append(name: string, id: string, body: Body, position?: ChunkPosition): Promise<UploadStatus> {
+    return this.locks.run(id, async () => {
+      await this.session(name, id);
+      const size = await this.receivedSize(id);
+      if (position && position.start !== size) {
+        throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`, {
+          expected: size,
+        });
+      }
+      const written = await this.write(id, size, body);
+      await this.store.uploads.touch(id, this.now());
+      return { id, size: size + written };
+    });
+  }
+
+  /** Appends an optional last chunk, verifies the digest and publishes the blob into the repository. */
+  async complete(name: string, id: string, digestText: string, body?: Body, position?: ChunkPosition) {
+    return this.locks.run(id, async (): Promise<BlobRecord> => {
+      await this.session(name, id);
+      const digest = requireDigest(digestText);
+      let size = await this.receivedSize(id);
+      if (position && position.start !== size) {
+        throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`);
+      }
+      if (body) size += await this.write(id, size, body);
+      const actual = await this.finalHash(id, size, digest.algorithm);
+      if (actual !== digest.hex) {
+        await this.discard(id);
+        throw new InvalidError(
+          'digest',
+          `upload content has digest ${digest.algorithm}:${actual}, not ${digest.value}`,
+        );
+      }
+      return this.publish(name, id, digest, size, { durable: false });
+    });
+  }
+
+  /** A whole blob in one request (POST ?digest=). */
+  async monolithic(name: string, digestText: string, body: Body): Promise<BlobRecord> {
+    requireName(name);
+    const digest = requireDigest(digestText);
+    const id = randomUUID();
+    const writer = await this.storage.writer(uploadDataPath(id), { append: false });
+    const hash = newHash(digest.algorithm);
+    let size: number;
+    try {
+      size = await pipeHashed(body, writer, hash);
+      await writer.commit();
+    } catch (err) {
+      await writer.cancel().catch(() => undefined);
+      await this.removeDir(id);
+      throw err;
+    }
+    const actual = hash.digest('hex');
+    if (actual !== digest.hex) {
+      await this.removeDir(id);
+      throw new InvalidError('digest', `content has digest ${digest.algorithm}:${actual}, not ${digest.value}`);
+    }
+    return this.publish(name, id, digest, size, { durable: true });
+  }
+
+  async cancel(name: string, id: string): Promise<void> {
+    await this.locks.run(id, async () => {
+      await this.session(name, id);
+      await this.discard(id);
+    });
+  }
+
+  /**
+   * Removes sessions untouched since `before`, and upload directories that have no session record
+   * (left by a process killed during a monolithic upload) and are older than `before`.
+   */
+  async purgeStale(before: Date): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const stale = await this.store.uploads.staleSince(before, 100);
+      for (const upload of stale) {
+        await this.locks.run(upload.id, () => this.discard(upload.id));
+        purged++;
+      }
+      if (stale.length < 100) break;
+    }
+    for await (const file of this.storage.walk(UPLOADS_ROOT)) {
+      const id = file.path.split('/')[1] ?? '';
+      if (file.modTime >= before || (await this.store.uploads.get(id))) continue;
+      await this.removeDir(id);
+      purged++;
+    }
+    return purged;
+  }
+
+  private async session(name: string, id: string): Promise<UploadRecord> {
+    requireName(name);
+    const upload = UPLOAD_ID.test(id) ? await this.store.uploads.get(id) : undefined;
+    if (!upload || upload.repository !== name) throw new NotFoundError('upload', id);
+    return upload;
+  }
+
+  private async receivedSize(id: string): Promise<number> {
+    try {
+      return (await this.storage.stat(uploadDataPath(id))).size;
+    } catch (err) {
+      if (err instanceof PathNotFoundError) throw new NotFoundError('upload', id);
+      throw err;
+    }
+  }
+
+  private async write(id: string, size: number, body: Body): Promise<number> {
+    const state = await this.hashState(id, size);
+    const writer = await this.storage.writer(uploadDataPath(id), { append: true });
+    try {
+      const written = await pipeHashed(body, writer, state.hash);
+      await writer.close();
+      this.hashes.set(id, { hash: state.hash, size: size + written });
+      return written;
+    } catch (err) {
+      // The hash has seen bytes the file may not hold: rebuild it from the file next time.
+      this.hashes.delete(id);
+      await writer.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async hashState(id: string, size: number): Promise<{ hash: Hash }> {
+    const cached = this.hashes.get(id);
+    if (cached && cached.size === size) return cached;
+    return { hash: await this.hashFile(id, 'sha256') };
+  }
+
+  private async hashFile(id: string, algorithm: DigestAlgorithm): Promise<Hash> {
+    const hash = newHash(algorithm);
+    for await (const chunk of await this.storage.reader(uploadDataPath(id))) hash.update(chunk as Buffer);
+    return hash;
+  }
+
+  private async finalHash(id: string, size: number, algorithm: DigestAlgorithm): Promise<string> {
+    const cached = this.hashes.get(id);
+    this.hashes.delete(id);
+    if (algorithm === 'sha256' && cached && cached.size === size) return cached.hash.digest('hex');
+    return (await this.hashFile(id, algorithm)).digest('hex');
+  }
+
+  /** Moves verified content into place (unless already there) and records it, in that order. */
+  private async publish(name: string, id: string, digest: Digest, size: number, opts: { durable: boolean }) {
+    const existing = await this.store.blobs.get(digest.value);
+    if (!existing) {
+      if (!opts.durable) {
+        const sync = await this.storage.writer(uploadDataPath(id), { append: true });
+        await sync.commit();
+      }
+      await this.storage.move(uploadDataPath(id), blobDataPath(digest));
+    }
+    const blob: BlobRecord = existing ?? { digest: digest.value, size };
+    await this.store.transaction(async (tx) => {
+      if (!existing) await tx.blobs.put(blob);
+      const repo = await tx.repositories.ensure(name);
+      await tx.blobs.link(repo.id, blob.digest);
+      await tx.uploads.delete(id);
+    });
+    await this.removeDir(id);
+    return blob;
+  }
+
+  private async discard(id: string): Promise<void> {
+    this.hashes.delete(id);
+    await this.removeDir(id);
+    await this.store.uploads.delete(id);
+  }
+
+  private async removeDir(id: string): Promise<void> {
+    try {
+      await this.storage.delete(uploadDir(id));
+    } catch (err) {
+      if (!(err instanceof PathNotFoundError)) throw err;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase } from '../../src/adapters/db/postgres-test-database.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createWharf, type Wharf } from '../../src/main.js';
+
+export interface TestRegistry {
+  readonly app: FastifyInstance;
+  readonly wharf: Wharf;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Which metadata backend the in-process tests run on: `WHARF_TEST_DATABASE=postgres` selects PostgreSQL. */
+export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * A Wharf instance on a fresh data directory (and a fresh PostgreSQL database when selected), driven
+ * in-process with `app.inject`.
+ */
+export async function startTestRegistry(env: Record<string, string> = {}): Promise<TestRegistry> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'wharf-test-'));
+  const pg = TEST_DATABASE === 'postgres' ? await createTestDatabase() : undefined;
+  const config = loadConfig({
+    env: {
+      WHARF_DATA_DIR: dataDir,
+      WHARF_LOG_LEVEL: 'silent',
+      WHARF_HTTP_ACCESSLOG: 'false',
+      ...(pg ? { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: pg.url } : {}),
+      ...env,
+    },
+  });
+  const wharf = await createWharf(config);
+  await wharf.app.ready();
+  return {
+    app: wharf.app,
+    wharf,
+    dataDir,
+    async close() {
+      await wharf.close();
+      await pg?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Wharf vs. reference registry (CNCF distribution) benchmark. Not part of the test suite.
+# Env: BENCH_QUICK=1 (small smoke run), BENCH_ONLY_REFERENCE=1 (skip Wharf),
+#      BENCH_WHARF_AS_REFERENCE=1 (dev: a second docker-registry in Wharf's slot), BENCH_KEEP=1 (keep data dirs),
+#      BENCH_SKIP_BUILD=1 (use the existing packages/server/dist), BENCH_WRK_THREADS=N (default 1),
+#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,bigpush (comma-separated subset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk" >&2
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null; }
+fi
+if ! command -v docker-registry >/dev/null 2>&1; then
+  echo "bench: docker-registry (Debian package 'docker-registry') is required" >&2
+  exit 1
+fi
+
+if [[ "${BENCH_ONLY_REFERENCE:-}" != "1" && "${BENCH_WHARF_AS_REFERENCE:-}" != "1" && "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
+  if ! npm run build --silent; then
+    # tsc still emits on type errors; benchmark what was emitted rather than nothing, but say so loudly.
+    if [[ -f packages/server/dist/cli/main.js ]]; then
+      echo "bench: WARNING: npm run build failed; benchmarking the emitted packages/server/dist anyway" >&2
+      export BENCH_BUILD_FAILED=1
+    else
+      echo "bench: npm run build failed and packages/server/dist/cli/main.js does not exist" >&2
+      exit 1
+    fi
+  fi
+fi
+
+mkdir -p .bench
+rm -rf .bench/dist
+npx tsc -p scripts/bench/tsconfig.json
+exec node .bench/dist/main.js "$@"

@@ -1,0 +1,90 @@
+/** Benchmark sizes and switches, read once from the environment. */
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+export type ScenarioId = 'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'bigpush';
+
+export const ALL_SCENARIOS: readonly ScenarioId[] = [
+  'mono',
+  'chunked',
+  'pull',
+  'small',
+  'manifest',
+  'listing',
+  'bigpush',
+];
+
+export interface BenchConfig {
+  readonly quick: boolean;
+  readonly blobBytes: number;
+  readonly chunkBytes: number;
+  readonly pullConcurrency: number;
+  /** Sequential pulls timed together in the single-client case (one pull of a fast blob is too short to time). */
+  readonly pullRepeats: number;
+  readonly smallImages: number;
+  readonly smallConcurrency: number;
+  readonly smallRepos: number;
+  readonly smallLayerBytes: number;
+  readonly wrkSeconds: number;
+  readonly wrkConnections: number;
+  readonly wrkThreads: number;
+  readonly listingCount: number;
+  readonly listingPageSize: number;
+  readonly listingRounds: number;
+  readonly setupConcurrency: number;
+  readonly bigBlobBytes: number;
+  readonly bigPushOnReference: boolean;
+  readonly onlyReference: boolean;
+  readonly wharfAsReference: boolean;
+  readonly keepData: boolean;
+  readonly scenarios: ReadonlySet<ScenarioId>;
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+function parseScenarios(raw: string | undefined): ReadonlySet<ScenarioId> {
+  if (raw === undefined || raw.trim() === '') return new Set(ALL_SCENARIOS);
+  const wanted = raw.split(',').map((s) => s.trim());
+  const picked = new Set<ScenarioId>();
+  for (const w of wanted) {
+    const hit = ALL_SCENARIOS.find((s) => s === w);
+    if (hit === undefined) throw new Error(`BENCH_ONLY: unknown scenario '${w}' (known: ${ALL_SCENARIOS.join(',')})`);
+    picked.add(hit);
+  }
+  return picked;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
+  const quick = env['BENCH_QUICK'] === '1';
+  return {
+    quick,
+    blobBytes: intEnv(env, 'BENCH_BLOB_MIB', quick ? 32 : 256) * MiB,
+    chunkBytes: 8 * MiB,
+    pullConcurrency: 16,
+    pullRepeats: quick ? 2 : 8,
+    smallImages: intEnv(env, 'BENCH_SMALL_IMAGES', quick ? 100 : 500),
+    smallConcurrency: 16,
+    smallRepos: 50,
+    smallLayerBytes: 4 * 1024,
+    wrkSeconds: intEnv(env, 'BENCH_WRK_SECONDS', quick ? 3 : 10),
+    wrkConnections: 32,
+    wrkThreads: intEnv(env, 'BENCH_WRK_THREADS', 1),
+    listingCount: intEnv(env, 'BENCH_LISTING_COUNT', quick ? 300 : 2000),
+    listingPageSize: 100,
+    listingRounds: intEnv(env, 'BENCH_LISTING_ROUNDS', quick ? 2 : 5),
+    setupConcurrency: 16,
+    bigBlobBytes: intEnv(env, 'BENCH_BIG_BLOB_MIB', quick ? 128 : 1024) * MiB,
+    bigPushOnReference: env['BENCH_BIGPUSH_REFERENCE'] !== '0',
+    onlyReference: env['BENCH_ONLY_REFERENCE'] === '1',
+    wharfAsReference: env['BENCH_WHARF_AS_REFERENCE'] === '1',
+    keepData: env['BENCH_KEEP'] === '1',
+    scenarios: parseScenarios(env['BENCH_ONLY']),
+  };
+}

@@ -1,0 +1,189 @@
+/** Entry point of `npm run bench`: Wharf vs. the reference registry, scenario by scenario, one server at a time. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, MiB, type BenchConfig } from './config.js';
+import { comparisonRows, renderComparison, renderResources, resourceRows, type ScenarioResult } from './report.js';
+import { log, runScenario } from './runner.js';
+import { listings } from './scenarios/listing.js';
+import { manifestReads } from './scenarios/manifest.js';
+import { pull } from './scenarios/pull.js';
+import { bigPush, chunkedPush, monolithicPush } from './scenarios/push.js';
+import { smallImages } from './scenarios/small-images.js';
+import type { Scenario, ServerState } from './scenarios/types.js';
+import { startReference, startWharf, type RunningServer, type ServerRole } from './servers.js';
+
+const SCENARIOS: readonly Scenario[] = [
+  monolithicPush,
+  chunkedPush,
+  pull,
+  smallImages,
+  manifestReads,
+  listings,
+  bigPush,
+];
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const benchDir = join(repoRoot, '.bench');
+
+function referenceVersion(): string {
+  try {
+    return execFileSync('docker-registry', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function startServers(
+  cfg: BenchConfig,
+  workDir: string,
+  logDir: string,
+): Promise<Map<ServerRole, RunningServer>> {
+  const servers = new Map<ServerRole, RunningServer>();
+  servers.set('reference', await startReference('reference', workDir, logDir));
+  if (cfg.onlyReference) return servers;
+  try {
+    const wharf = cfg.wharfAsReference
+      ? await startReference('wharf', workDir, logDir)
+      : await startWharf(repoRoot, workDir, logDir);
+    servers.set('wharf', wharf);
+  } catch (err) {
+    log(`Wharf did not start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return servers;
+}
+
+function describeConfig(cfg: BenchConfig): Record<string, unknown> {
+  return {
+    quick: cfg.quick,
+    blobMiB: cfg.blobBytes / MiB,
+    chunkMiB: cfg.chunkBytes / MiB,
+    pullConcurrency: cfg.pullConcurrency,
+    smallImages: cfg.smallImages,
+    smallConcurrency: cfg.smallConcurrency,
+    wrkSeconds: cfg.wrkSeconds,
+    wrkConnections: cfg.wrkConnections,
+    wrkThreads: cfg.wrkThreads,
+    listingCount: cfg.listingCount,
+    listingPageSize: cfg.listingPageSize,
+    listingRounds: cfg.listingRounds,
+    bigBlobMiB: cfg.bigBlobBytes / MiB,
+    scenarios: [...cfg.scenarios],
+  };
+}
+
+async function main(): Promise<number> {
+  const cfg = loadConfig(process.env);
+  mkdirSync(benchDir, { recursive: true });
+  const logDir = join(benchDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const workDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+  log(`${cfg.quick ? 'QUICK run' : 'full run'}; data under ${workDir}, server logs under ${logDir}`);
+
+  const servers = await startServers(cfg, workDir, logDir);
+  const stopAll = async (): Promise<void> => {
+    await Promise.all([...servers.values()].map((s) => s.stop()));
+    if (!cfg.keepData) rmSync(workDir, { recursive: true, force: true });
+  };
+  const onSignal = (): void => {
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const wharfWanted = !cfg.onlyReference;
+  const results: ScenarioResult[] = [];
+  const states = new Map<ServerRole, ServerState>([
+    ['reference', {}],
+    ['wharf', {}],
+  ]);
+  try {
+    for (const scenario of SCENARIOS) {
+      if (!cfg.scenarios.has(scenario.id)) continue;
+      log(`== ${scenario.title}`);
+      const result: ScenarioResult = {
+        id: scenario.id,
+        title: scenario.title,
+        metrics: scenario.metrics,
+        byServer: {},
+      };
+      for (const role of ['reference', 'wharf'] as const) {
+        if (role === 'wharf' && !wharfWanted) continue;
+        if (role === 'reference' && scenario.id === 'bigpush' && !cfg.bigPushOnReference) continue;
+        const server = servers.get(role);
+        if (server === undefined) {
+          result.byServer[role] = { metrics: {}, phases: [], notes: [], error: `${role} server did not start` };
+          continue;
+        }
+        result.byServer[role] = await runScenario(scenario, server, cfg, states.get(role) ?? {}, workDir);
+      }
+      results.push(result);
+    }
+  } finally {
+    await stopAll();
+  }
+
+  const rows = comparisonRows(results);
+  const resources = resourceRows(results);
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`Wharf vs. reference (${referenceVersion()})${cfg.quick ? ' -- QUICK run (BENCH_QUICK=1)' : ''}`);
+  if (process.env['BENCH_BUILD_FAILED'] === '1') {
+    lines.push(
+      'WARNING: `npm run build` reported errors; this run used whatever tsc emitted into packages/server/dist.',
+    );
+  }
+  lines.push(
+    'Ratios are oriented so that > 1 means Wharf is better (throughput: wharf/ref; time, latency, CPU: ref/wharf).',
+  );
+  lines.push('');
+  lines.push(renderComparison(rows));
+  lines.push('');
+  lines.push(
+    'Server resources per timed phase (CPU = utime+stime of the server process tree; peak RSS = VmHWM, reset per phase):',
+  );
+  lines.push('');
+  lines.push(renderResources(resources));
+  lines.push('');
+  lines.push(
+    "'Other CPU-s' is CPU used on the machine by anything but the measured server and the benchmark during the phase;",
+  );
+  lines.push(
+    `well above 0 means other work competed for the ${cpus().length} cores and that phase's numbers are noisy.`,
+  );
+  const problems: string[] = [];
+  for (const r of results) {
+    for (const [role, sr] of Object.entries(r.byServer)) {
+      if (sr.error !== undefined) problems.push(`ERROR ${role} ${r.id}: ${sr.error}`);
+      for (const n of sr.notes) problems.push(`note ${role} ${r.id}: ${n}`);
+    }
+  }
+  if (problems.length > 0) lines.push('', ...problems);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const jsonFile = join(benchDir, 'results.json');
+  const report = {
+    generatedAt: new Date().toISOString(),
+    reference: referenceVersion(),
+    wharfBuildFailed: process.env['BENCH_BUILD_FAILED'] === '1',
+    wharf: cfg.onlyReference ? null : cfg.wharfAsReference ? 'docker-registry (BENCH_WHARF_AS_REFERENCE)' : 'wharf',
+    config: describeConfig(cfg),
+    comparison: rows,
+    resources,
+    scenarios: results.map((r) => ({ id: r.id, title: r.title, byServer: r.byServer })),
+    problems,
+  };
+  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${jsonFile}`);
+  return problems.some((p) => p.startsWith('ERROR')) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(2);
+  },
+);

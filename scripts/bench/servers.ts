@@ -1,0 +1,161 @@
+/** Starts and stops the two registries under test: Wharf (node) and the reference CNCF distribution. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type ServerRole = 'reference' | 'wharf';
+
+export interface RunningServer {
+  readonly role: ServerRole;
+  readonly label: string;
+  readonly baseUrl: string;
+  readonly pid: number;
+  readonly dataDir: string;
+  readonly logFile: string;
+  /** Whether the process is still alive. */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function getStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function launch(
+  role: ServerRole,
+  label: string,
+  port: number,
+  dataDir: string,
+  logFile: string,
+  start: (out: number) => ChildProcess,
+): Promise<RunningServer> {
+  const out = openSync(logFile, 'w');
+  const child = start(out);
+  closeSync(out);
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  if (child.pid === undefined) throw new Error(`${label}: failed to spawn`);
+  const pid = child.pid;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server: RunningServer = {
+    role,
+    label,
+    baseUrl,
+    pid,
+    dataDir,
+    logFile,
+    alive: () => !exited,
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await exitPromise;
+      }
+    },
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) throw new Error(`${label} exited before becoming ready; log tail:\n${logTail(logFile)}`);
+    if ((await getStatus(`${baseUrl}/v2/`)) === 200) return server;
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`${label}: GET /v2/ not 200 within ${READY_TIMEOUT_MS} ms; log tail:\n${logTail(logFile)}`);
+    }
+    await sleep(100);
+  }
+}
+
+export async function startReference(role: ServerRole, workDir: string, logDir: string): Promise<RunningServer> {
+  const port = await freePort();
+  const dataDir = join(workDir, `${role}-data`);
+  mkdirSync(dataDir, { recursive: true });
+  const configFile = join(workDir, `${role}-docker-registry.yml`);
+  writeFileSync(
+    configFile,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${dataDir}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
+  const logFile = join(logDir, `${role}.log`);
+  return launch(
+    role,
+    role === 'reference' ? 'docker-registry' : 'docker-registry (as wharf)',
+    port,
+    dataDir,
+    logFile,
+    (out) => spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', out, out] }),
+  );
+}
+
+export async function startWharf(repoRoot: string, workDir: string, logDir: string): Promise<RunningServer> {
+  const entry = join(repoRoot, 'packages/server/dist/cli/main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist (run npm run build)`);
+  const port = await freePort();
+  const dataDir = join(workDir, 'wharf-data');
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = join(logDir, 'wharf.log');
+  return launch('wharf', 'wharf', port, dataDir, logFile, (out) =>
+    spawn(process.execPath, [entry, 'serve'], {
+      cwd: repoRoot,
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env,
+        WHARF_HTTP_ADDR: `127.0.0.1:${port}`,
+        WHARF_DATA_DIR: dataDir,
+        WHARF_LOG_LEVEL: 'warn',
+        WHARF_HTTP_ACCESSLOG: 'false',
+      },
+    }),
+  );
+}
