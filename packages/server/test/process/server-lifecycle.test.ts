@@ -46,7 +46,7 @@ describe('server lifecycle', () => {
       body: slowBody(first, 12, 50),
       headers: { 'content-type': 'application/octet-stream' },
       duplex: 'half',
-    } as RequestInit);
+    });
     await new Promise((r) => setTimeout(r, 200));
     process.kill(reg.pid, 'SIGTERM');
     const res = await patch;
