@@ -49,8 +49,8 @@ export interface BlobRecords {
   get(digest: string): Promise<BlobRecord | undefined>;
   /** Records a blob whose content is durably in storage; a second put of the same digest is a no-op. */
   put(blob: BlobRecord): Promise<void>;
-  /** The blob, only if linked to the repository. */
-  getInRepository(repositoryId: number, digest: string): Promise<BlobRecord | undefined>;
+  /** The blob, only if linked to the named repository (one query: this is on every blob HEAD and GET). */
+  getInRepository(repositoryName: string, digest: string): Promise<BlobRecord | undefined>;
   /** Links an existing blob record to a repository (idempotent). */
   link(repositoryId: number, digest: string): Promise<void>;
   /** Returns false when the blob was not linked. */
@@ -79,8 +79,13 @@ export interface ManifestReference {
   readonly kind: 'blob' | 'manifest';
 }
 
+/** A manifest addressed the way the registry API addresses it. */
+export type ManifestLocator = { readonly tag: string } | { readonly digest: string };
+
 export interface ManifestRecords {
   get(repositoryId: number, digest: string): Promise<ManifestRecord | undefined>;
+  /** Resolves a tag or digest of the named repository in one query (this is on every manifest GET and HEAD). */
+  resolve(repositoryName: string, locator: ManifestLocator): Promise<ManifestRecord | undefined>;
   /** Inserts the manifest and its references; an existing (repository, digest) is returned unchanged. */
   put(manifest: NewManifest, references: readonly ManifestReference[]): Promise<ManifestRecord>;
   /** Deletes the manifest, its references and every tag pointing at it; false when absent. */

@@ -21,8 +21,7 @@ export class BlobService {
   async stat(name: string, digestText: string): Promise<BlobRecord> {
     requireName(name);
     const digest = requireDigest(digestText);
-    const repo = await this.store.repositories.get(name);
-    const blob = repo && (await this.store.blobs.getInRepository(repo.id, digest.value));
+    const blob = await this.store.blobs.getInRepository(name, digest.value);
     if (!blob) throw new NotFoundError('blob', digest.value);
     return blob;
   }
@@ -49,8 +48,7 @@ export class BlobService {
     requireName(name);
     const digest = requireDigest(digestText);
     if (!isValidFrom(from)) return undefined;
-    const source = await this.store.repositories.get(from);
-    const blob = source && (await this.store.blobs.getInRepository(source.id, digest.value));
+    const blob = await this.store.blobs.getInRepository(from, digest.value);
     if (!blob) return undefined;
     await this.store.transaction(async (tx) => {
       const target = await tx.repositories.ensure(name);

@@ -34,17 +34,11 @@ export class ManifestService {
   async resolve(name: string, reference: string): Promise<ManifestRecord> {
     requireName(name);
     const ref = parseReference(reference);
-    const repo = await this.store.repositories.get(name);
-    if (repo) {
-      if (ref.kind === 'tag') {
-        const tag = await this.store.tags.get(repo.id, ref.tag);
-        const record = tag && (await this.store.manifests.get(repo.id, tag.digest));
-        if (record) return record;
-      } else {
-        const record = await this.store.manifests.get(repo.id, ref.digest.value);
-        if (record) return record;
-      }
-    }
+    const record = await this.store.manifests.resolve(
+      name,
+      ref.kind === 'tag' ? { tag: ref.tag } : { digest: ref.digest.value },
+    );
+    if (record) return record;
     throw new NotFoundError('manifest', reference, `manifest ${reference} not found in ${name}`);
   }
 

@@ -40,9 +40,8 @@ export class UploadService {
   async start(name: string): Promise<UploadStatus> {
     requireName(name);
     const id = randomUUID();
-    const writer = await this.storage.writer(uploadDataPath(id), { append: false });
-    await writer.close();
     const at = this.now();
+    // The data file appears with the first byte received; until then the session has 0 bytes.
     await this.store.uploads.create({ id, repository: name, startedAt: at, updatedAt: at });
     return { id, size: 0 };
   }
@@ -76,7 +75,8 @@ export class UploadService {
       if (position && position.start !== size) {
         throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`);
       }
-      if (body) size += await this.write(id, size, body);
+      // With a last chunk, its write ends with the fsync publishing needs; without one, publish does it.
+      if (body) size += await this.write(id, size, body, { durable: true });
       const actual = await this.finalHash(id, size, digest.algorithm);
       if (actual !== digest.hex) {
         await this.discard(id);
@@ -85,7 +85,7 @@ export class UploadService {
           `upload content has digest ${digest.algorithm}:${actual}, not ${digest.value}`,
         );
       }
-      return this.publish(name, id, digest, size, { durable: false });
+      return this.publish(name, id, digest, size, { durable: body !== undefined });
     });
   }
 
@@ -150,21 +150,22 @@ export class UploadService {
     return upload;
   }
 
+  /** Bytes received by an existing session (0 before the first chunk created its file). */
   private async receivedSize(id: string): Promise<number> {
     try {
       return (await this.storage.stat(uploadDataPath(id))).size;
     } catch (err) {
-      if (err instanceof PathNotFoundError) throw new NotFoundError('upload', id);
+      if (err instanceof PathNotFoundError) return 0;
       throw err;
     }
   }
 
-  private async write(id: string, size: number, body: Body): Promise<number> {
+  private async write(id: string, size: number, body: Body, opts = { durable: false }): Promise<number> {
     const state = await this.hashState(id, size);
     const writer = await this.storage.writer(uploadDataPath(id), { append: true });
     try {
       const written = await pipeHashed(body, writer, state.hash);
-      await writer.close();
+      await (opts.durable ? writer.commit() : writer.close());
       this.hashes.set(id, { hash: state.hash, size: size + written });
       return written;
     } catch (err) {
@@ -178,7 +179,7 @@ export class UploadService {
   private async hashState(id: string, size: number): Promise<{ hash: Hash }> {
     const cached = this.hashes.get(id);
     if (cached && cached.size === size) return cached;
-    return { hash: await this.hashFile(id, 'sha256') };
+    return { hash: size === 0 ? newHash('sha256') : await this.hashFile(id, 'sha256') };
   }
 
   private async hashFile(id: string, algorithm: DigestAlgorithm): Promise<Hash> {
@@ -191,6 +192,7 @@ export class UploadService {
     const cached = this.hashes.get(id);
     this.hashes.delete(id);
     if (algorithm === 'sha256' && cached && cached.size === size) return cached.hash.digest('hex');
+    if (size === 0) return newHash(algorithm).digest('hex');
     return (await this.hashFile(id, algorithm)).digest('hex');
   }
 
@@ -199,9 +201,11 @@ export class UploadService {
     const existing = await this.store.blobs.get(digest.value);
     if (!existing) {
       if (!opts.durable) {
+        // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob.
         const sync = await this.storage.writer(uploadDataPath(id), { append: true });
         await sync.commit();
       }
+      // The move also removes the session's directory, now empty.
       await this.storage.move(uploadDataPath(id), blobDataPath(digest));
     }
     const blob: BlobRecord = existing ?? { digest: digest.value, size };
@@ -211,7 +215,7 @@ export class UploadService {
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
     });
-    await this.removeDir(id);
+    if (existing) await this.removeDir(id);
     return blob;
   }
 

@@ -34,12 +34,12 @@ export function describeBlobRecords(fresh: FreshStore): void {
       const one = await store.repositories.ensure('one');
       const two = await store.repositories.ensure('two');
       await store.blobs.put({ digest: digestOf('a'), size: 1 });
-      expect(await store.blobs.getInRepository(one.id, digestOf('a'))).toBeUndefined();
+      expect(await store.blobs.getInRepository(one.name, digestOf('a'))).toBeUndefined();
       await store.blobs.link(one.id, digestOf('a'));
-      expect(await store.blobs.getInRepository(one.id, digestOf('a'))).toEqual({ digest: digestOf('a'), size: 1 });
-      expect(await store.blobs.getInRepository(two.id, digestOf('a'))).toBeUndefined();
+      expect(await store.blobs.getInRepository(one.name, digestOf('a'))).toEqual({ digest: digestOf('a'), size: 1 });
+      expect(await store.blobs.getInRepository(two.name, digestOf('a'))).toBeUndefined();
       expect(await store.blobs.unlink(one.id, digestOf('a'))).toBe(true);
-      expect(await store.blobs.getInRepository(one.id, digestOf('a'))).toBeUndefined();
+      expect(await store.blobs.getInRepository(one.name, digestOf('a'))).toBeUndefined();
       expect(await store.blobs.get(digestOf('a'))).toEqual({ digest: digestOf('a'), size: 1 });
     });
 

@@ -18,12 +18,13 @@ export class KyselyBlobRecords implements BlobRecords {
       .execute();
   }
 
-  async getInRepository(repositoryId: number, digest: string): Promise<BlobRecord | undefined> {
+  async getInRepository(repositoryName: string, digest: string): Promise<BlobRecord | undefined> {
     return this.db
       .selectFrom('repository_blobs')
+      .innerJoin('repositories', 'repositories.id', 'repository_blobs.repository_id')
       .innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
       .select(['blobs.digest', 'blobs.size'])
-      .where('repository_blobs.repository_id', '=', repositoryId)
+      .where('repositories.name', '=', repositoryName)
       .where('repository_blobs.digest', '=', digest)
       .executeTakeFirst();
   }

@@ -41,6 +41,23 @@ export function describeManifestRecords(fresh: FreshStore): void {
       expect(await store.manifests.get(repo, digestOf('other'))).toBeUndefined();
     });
 
+    it('resolve finds a manifest by tag or digest through the repository name only', async () => {
+      const store = await fresh();
+      const a = await repositoryId(store, 'team/a');
+      const b = await repositoryId(store, 'team/b');
+      const inA = await store.manifests.put(manifest(a, 'm1'), []);
+      const inB = await store.manifests.put(manifest(b, 'm2'), []);
+      await store.tags.put(a, 'v1', inA.id);
+      expect(await store.manifests.resolve('team/a', { tag: 'v1' })).toEqual(inA);
+      expect(await store.manifests.resolve('team/a', { digest: digestOf('m1') })).toEqual(inA);
+      expect(await store.manifests.resolve('team/b', { digest: digestOf('m2') })).toEqual(inB);
+      expect(await store.manifests.resolve('team/b', { tag: 'v1' })).toBeUndefined();
+      expect(await store.manifests.resolve('team/b', { digest: digestOf('m1') })).toBeUndefined();
+      expect(await store.manifests.resolve('team/c', { digest: digestOf('m1') })).toBeUndefined();
+      await store.tags.put(a, 'v1', (await store.manifests.put(manifest(a, 'm3'), [])).id);
+      expect((await store.manifests.resolve('team/a', { tag: 'v1' }))?.digest).toBe(digestOf('m3'));
+    });
+
     it('optional fields come back undefined when absent', async () => {
       const store = await fresh();
       const repo = await repositoryId(store);

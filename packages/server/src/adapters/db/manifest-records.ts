@@ -1,5 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ManifestRecord, ManifestRecords, ManifestReference, NewManifest } from '../../ports/metadata-store.js';
+import type {
+  ManifestLocator,
+  ManifestRecord,
+  ManifestRecords,
+  ManifestReference,
+  NewManifest,
+} from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
 import type { Database, ManifestsTable } from './database.js';
 
@@ -34,6 +40,27 @@ export class KyselyManifestRecords implements ManifestRecords {
       .where('repository_id', '=', repositoryId)
       .where('digest', '=', digest)
       .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async resolve(repositoryName: string, locator: ManifestLocator): Promise<ManifestRecord | undefined> {
+    const row =
+      'tag' in locator
+        ? await this.db
+            .selectFrom('tags')
+            .innerJoin('repositories', 'repositories.id', 'tags.repository_id')
+            .innerJoin('manifests', 'manifests.id', 'tags.manifest_id')
+            .selectAll('manifests')
+            .where('repositories.name', '=', repositoryName)
+            .where('tags.name', '=', locator.tag)
+            .executeTakeFirst()
+        : await this.db
+            .selectFrom('manifests')
+            .innerJoin('repositories', 'repositories.id', 'manifests.repository_id')
+            .selectAll('manifests')
+            .where('repositories.name', '=', repositoryName)
+            .where('manifests.digest', '=', locator.digest)
+            .executeTakeFirst();
     return row && toRecord(row);
   }
 

@@ -103,7 +103,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
         });
         const repository = await store.repositories.get('committed');
         expect(repository?.id).toBe(result);
-        expect(await store.blobs.getInRepository(result, digestOf('layer'))).toEqual({
+        expect(await store.blobs.getInRepository('committed', digestOf('layer'))).toEqual({
           digest: digestOf('layer'),
           size: 3,
         });
