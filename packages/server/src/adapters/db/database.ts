@@ -15,12 +15,23 @@ export interface Database {
   manifest_references: ManifestReferencesTable;
   tags: TagsTable;
   uploads: UploadsTable;
+  // Identity (migration 0002-identity).
+  users: UsersTable;
+  projects: ProjectsTable;
+  project_metadata: ProjectMetadataTable;
+  project_members: ProjectMembersTable;
+  robots: RobotsTable;
+  settings: SettingsTable;
+  auth_events: AuthEventsTable;
+  login_failures: LoginFailuresTable;
 }
 
 export interface RepositoriesTable {
   id: Generated<number>;
   name: string;
   created_at: number;
+  /** The project named by the first path segment (migration 0002-identity); null until assigned. */
+  project_id: number | null;
 }
 
 export interface BlobsTable {
@@ -68,4 +79,87 @@ export interface UploadsTable {
   repository: string;
   started_at: number;
   updated_at: number;
+}
+
+/** Booleans are integers 0/1 on both dialects. */
+export type Flag = 0 | 1;
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  email: string | null;
+  realname: string;
+  comment: string;
+  password_hash: string | null;
+  sysadmin: Flag;
+  deleted: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  name: string;
+  owner_id: number | null;
+  public: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProjectMetadataTable {
+  project_id: number;
+  name: string;
+  value: string;
+}
+
+export interface ProjectMembersTable {
+  id: Generated<number>;
+  project_id: number;
+  entity_type: 'u' | 'g';
+  entity_id: number;
+  role_id: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RobotsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  level: 'system' | 'project';
+  project_id: number | null;
+  /** JSON array of RobotPermission. */
+  permissions: string;
+  secret_hash: string;
+  disabled: Flag;
+  duration_days: number | null;
+  expires_at: number | null;
+  creator: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  /** JSON-encoded value. */
+  value: string;
+  updated_at: number;
+}
+
+export interface AuthEventsTable {
+  id: Generated<number>;
+  at: number;
+  principal: string;
+  principal_kind: 'user' | 'robot' | 'anonymous';
+  client_ip: string | null;
+  method: 'basic' | 'bearer' | 'session' | 'token';
+  outcome: 'success' | 'failure';
+  reason: string | null;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  last_failure_at: number;
+  locked_until: number | null;
 }

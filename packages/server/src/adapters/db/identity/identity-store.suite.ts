@@ -1,0 +1,158 @@
+import { Migrator } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KyselyRepositoryRecords } from '../repository-records.js';
+import { InCodeMigrationProvider } from '../migrations/in-code-migration-provider.js';
+import { describeAuthRecords } from './auth-records.suite.js';
+import type { FreshIdentityStore, IdentityStoreFixture } from './identity-store-fixture.suite.js';
+import { createIdentityStore } from './kysely-identity-store.js';
+import { describeMemberRecords } from './member-records.suite.js';
+import { migrateIdentitySchema } from './migrate-identity.js';
+import { describeProjectRecords } from './project-records.suite.js';
+import { describeRobotRecords } from './robot-records.suite.js';
+import { describeUserRecords } from './user-records.suite.js';
+export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
+
+/**
+ * The contract every IdentityStore implementation passes. `make` returns a connection to a fresh, empty,
+ * not yet migrated database.
+ */
+export function describeIdentityStore(label: string, make: () => Promise<IdentityStoreFixture>): void {
+  describe(label, () => {
+    const open: IdentityStoreFixture[] = [];
+    async function unmigrated(): Promise<IdentityStoreFixture> {
+      const fixture = await make();
+      open.push(fixture);
+      return fixture;
+    }
+    async function fresh(): Promise<FreshIdentityStore> {
+      const { db, dialect } = await unmigrated();
+      await migrateIdentitySchema(db, dialect);
+      return { store: createIdentityStore(db), db };
+    }
+    afterEach(async () => {
+      for (const fixture of open.splice(0)) await fixture.dispose();
+    });
+
+    describe('migration', () => {
+      it('applies the initial and identity schemas to an empty database, and nothing once migrated', async () => {
+        const { db, dialect } = await unmigrated();
+        expect(await migrateIdentitySchema(db, dialect)).toEqual(['0001-initial-schema', '0002-identity']);
+        expect(await migrateIdentitySchema(db, dialect)).toEqual([]);
+      });
+
+      it('moves repositories created before it into projects named by their first path segment', async () => {
+        const { db, dialect } = await unmigrated();
+        const initial = await new Migrator({ db, provider: new InCodeMigrationProvider(dialect) }).migrateToLatest();
+        expect(initial.error).toBeUndefined();
+        const repositories = new KyselyRepositoryRecords(db);
+        const names = ['team-a/app', 'library/alpine', 'team-a/sub/tool', 'solo', 'b.team/x', 'team-a/zz'];
+        for (const name of names) await repositories.ensure(name);
+        const firstTeamA = await repositories.get('team-a/app');
+
+        expect(await migrateIdentitySchema(db, dialect)).toEqual(['0002-identity']);
+        const store = createIdentityStore(db);
+        const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
+        expect(total).toBe(4);
+        expect(items.map((p) => [p.name, p.public])).toEqual([
+          ['b.team', false],
+          ['library', true],
+          ['solo', false],
+          ['team-a', false],
+        ]);
+        const teamA = items.find((p) => p.name === 'team-a');
+        expect(teamA?.createdAt).toEqual(firstTeamA?.createdAt);
+        expect(teamA?.ownerId).toBeNull();
+        const rows = await db.selectFrom('repositories').select(['name', 'project_id']).orderBy('name').execute();
+        const idOf = new Map(items.map((p) => [p.name, p.id]));
+        expect(rows).toEqual(
+          [...names].sort().map((name) => ({ name, project_id: idOf.get(name.split('/')[0] ?? '') })),
+        );
+        expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(3);
+        // A repository created afterwards by the (unchanged) metadata records has no project yet.
+        await repositories.ensure('team-a/later');
+        expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(3);
+      });
+
+      it('migrates down to the initial schema and up again', async () => {
+        const { db, dialect } = await unmigrated();
+        await migrateIdentitySchema(db, dialect);
+        await new KyselyRepositoryRecords(db).ensure('team/app');
+        const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect, true) });
+        const down = await migrator.migrateDown();
+        expect(down.error).toBeUndefined();
+        expect(down.results?.map((r) => r.migrationName)).toEqual(['0002-identity']);
+        const tables = await db.introspection.getTables();
+        expect(tables.map((t) => t.name).sort()).toEqual([
+          'blobs',
+          'manifest_references',
+          'manifests',
+          'repositories',
+          'repository_blobs',
+          'tags',
+          'uploads',
+        ]);
+        const columns = tables.find((t) => t.name === 'repositories')?.columns.map((c) => c.name);
+        expect(columns?.sort()).toEqual(['created_at', 'id', 'name']);
+        expect(await migrateIdentitySchema(db, dialect)).toEqual(['0002-identity']);
+        const team = await createIdentityStore(db).projects.getByName('team');
+        expect(await createIdentityStore(db).projects.repositoryCount(team?.id ?? 0)).toBe(1);
+      });
+
+      it('creates the public library project and seeds the default settings', async () => {
+        const { store } = await fresh();
+        const library = await store.projects.getByName('library');
+        expect(library).toMatchObject({ name: 'library', public: true, ownerId: null, metadata: {} });
+        expect((await store.projects.list({ page: 1, pageSize: 10 })).total).toBe(1);
+        expect(await store.settings.get()).toEqual({
+          selfRegistration: false,
+          projectCreationRestriction: 'everyone',
+          tokenExpiration: 30,
+          readOnly: false,
+          authMode: 'db_auth',
+        });
+        expect((await store.users.list({ page: 1, pageSize: 10 })).total).toBe(0);
+      });
+    });
+
+    describeUserRecords(fresh);
+    describeProjectRecords(fresh);
+    describeMemberRecords(fresh);
+    describeRobotRecords(fresh);
+    describeAuthRecords(fresh);
+
+    describe('transaction', () => {
+      it('commits the work of several aggregates and returns its result', async () => {
+        const { store } = await fresh();
+        const projectId = await store.transaction(async (tx) => {
+          const user = await tx.users.create({ username: 'owner' });
+          const project = await tx.projects.create({ name: 'team', public: false, ownerId: user.id });
+          await tx.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId: 1 });
+          return project.id;
+        });
+        const owner = await store.users.getByName('owner');
+        expect(await store.members.rolesOf(owner?.id ?? 0)).toEqual([
+          { projectId, projectName: 'team', roleId: 1, via: 'u' },
+        ]);
+      });
+
+      it('rolls everything back when work throws, and rethrows', async () => {
+        const { store } = await fresh();
+        const failure = new Error('boom');
+        await expect(
+          store.transaction(async (tx) => {
+            const user = await tx.users.create({ username: 'ghost' });
+            const project = await tx.projects.create({ name: 'gone', public: true, metadata: { auto_scan: 'true' } });
+            await tx.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId: 2 });
+            await tx.settings.set({ readOnly: true });
+            await tx.loginFailures.increment('user:ghost', new Date());
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await store.users.getByName('ghost')).toBeUndefined();
+        expect(await store.projects.getByName('gone')).toBeUndefined();
+        expect((await store.settings.get()).readOnly).toBe(false);
+        expect(await store.loginFailures.get('user:ghost')).toBeUndefined();
+      });
+    });
+  });
+}

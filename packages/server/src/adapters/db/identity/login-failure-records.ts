@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { LoginFailurePolicy, LoginFailureRecord, LoginFailureRecords } from '../../../ports/identity-store.js';
+import type { Database, LoginFailuresTable } from '../database.js';
+
+function toRecord(row: Selectable<LoginFailuresTable>): LoginFailureRecord {
+  return {
+    key: row.key,
+    failures: row.failures,
+    lastFailureAt: new Date(row.last_failure_at),
+    lockedUntil: row.locked_until === null ? null : new Date(row.locked_until),
+  };
+}
+
+export class KyselyLoginFailureRecords implements LoginFailureRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * One upsert: the row lock PostgreSQL takes on conflict (and SQLite's single writer) serialise concurrent
+   * increments of a key, on every node. The SET expressions read the row as it was before this failure.
+   */
+  async increment(key: string, at: Date, policy: LoginFailurePolicy = {}): Promise<LoginFailureRecord> {
+    const now = at.getTime();
+    const { windowMs, lockAfter, lockMs } = policy;
+    const next =
+      windowMs === undefined
+        ? sql<number>`login_failures.failures + 1`
+        : sql<number>`case when login_failures.last_failure_at <= cast(${now - windowMs} as bigint)
+                        then 1 else login_failures.failures + 1 end`;
+    const locks = lockAfter !== undefined && lockMs !== undefined;
+    const lockedUntil = locks
+      ? sql<number | null>`case when ${next} >= cast(${lockAfter} as integer)
+                             then cast(${now + lockMs} as bigint) else login_failures.locked_until end`
+      : sql<number | null>`login_failures.locked_until`;
+    const row = await this.db
+      .insertInto('login_failures')
+      .values({
+        key,
+        failures: 1,
+        last_failure_at: now,
+        locked_until: locks && lockAfter <= 1 ? now + lockMs : null,
+      })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          failures: next,
+          last_failure_at: eb.ref('excluded.last_failure_at'),
+          locked_until: lockedUntil,
+        })),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRecord(row);
+  }
+
+  async get(key: string): Promise<LoginFailureRecord | undefined> {
+    const row = await this.db.selectFrom('login_failures').selectAll().where('key', '=', key).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async reset(key: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('login_failures').where('key', '=', key).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async purgeBefore(before: Date): Promise<number> {
+    const cutoff = before.getTime();
+    const result = await this.db
+      .deleteFrom('login_failures')
+      .where('last_failure_at', '<', cutoff)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', cutoff)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

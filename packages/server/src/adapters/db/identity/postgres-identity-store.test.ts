@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgres } from '../postgres.js';
+import { createTestDatabase } from '../postgres-test-database.js';
+import { describeIdentityStore } from './identity-store.suite.js';
+import { migrateIdentitySchema } from './migrate-identity.js';
+
+describeIdentityStore('KyselyIdentityStore on PostgreSQL', async () => {
+  const database = await createTestDatabase();
+  const db = openPostgres({ url: database.url, poolSize: 10 });
+  return {
+    db,
+    dialect: 'postgres',
+    async dispose() {
+      try {
+        await db.destroy();
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+});
+
+describe('identity schema on PostgreSQL', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  async function testDatabaseUrl(): Promise<string> {
+    const database = await createTestDatabase();
+    cleanup.push(() => database.drop());
+    return database.url;
+  }
+  function open(url: string) {
+    const db = openPostgres({ url, poolSize: 4 });
+    cleanup.push(() => db.destroy());
+    return db;
+  }
+
+  it('concurrent migrations from several nodes apply each migration once', async () => {
+    const url = await testDatabaseUrl();
+    const results = await Promise.all([1, 2, 3].map(() => migrateIdentitySchema(open(url), 'postgres')));
+    expect(results.flat().sort()).toEqual(['0001-initial-schema', '0002-identity']);
+  });
+
+  it('creates the name columns with the C collation', async () => {
+    const db = open(await testDatabaseUrl());
+    await migrateIdentitySchema(db, 'postgres');
+    const { rows } = await sql<{ table_name: string; column_name: string; collation_name: string | null }>`
+      select table_name, column_name, collation_name from information_schema.columns
+      where table_schema = 'public' and (table_name, column_name) in
+        (('users', 'username'), ('users', 'email'), ('projects', 'name'), ('robots', 'name'))
+      order by table_name, column_name`.execute(db);
+    expect(rows).toEqual([
+      { table_name: 'projects', column_name: 'name', collation_name: 'C' },
+      { table_name: 'robots', column_name: 'name', collation_name: 'C' },
+      { table_name: 'users', column_name: 'email', collation_name: 'C' },
+      { table_name: 'users', column_name: 'username', collation_name: 'C' },
+    ]);
+  });
+});

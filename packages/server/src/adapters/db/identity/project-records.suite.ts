@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../../domain/errors.js';
+import { KyselyRepositoryRecords } from '../repository-records.js';
+import type { FreshIdentity } from './identity-store-fixture.suite.js';
+
+export function describeProjectRecords(fresh: FreshIdentity): void {
+  describe('projects', () => {
+    it('creates a project with metadata, finds it by id and name, and refuses a taken name', async () => {
+      const { store } = await fresh();
+      const owner = await store.users.create({ username: 'owner' });
+      const created = await store.projects.create({
+        name: 'team',
+        public: false,
+        ownerId: owner.id,
+        metadata: { auto_scan: 'true', severity: 'high' },
+      });
+      expect(created).toMatchObject({
+        name: 'team',
+        public: false,
+        ownerId: owner.id,
+        metadata: { auto_scan: 'true', severity: 'high' },
+      });
+      expect(await store.projects.get(created.id)).toEqual(created);
+      expect(await store.projects.getByName('team')).toEqual(created);
+      expect(await store.projects.getByName('Team')).toBeUndefined();
+      await expect(store.projects.create({ name: 'team', public: true })).rejects.toThrow(
+        new ConflictError('project team already exists'),
+      );
+      await expect(store.projects.create({ name: 'library', public: true })).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('lists byte-wise by name with filters, paging and totals', async () => {
+      const { store } = await fresh();
+      const owner = await store.users.create({ username: 'owner' });
+      for (const name of ['b-team', 'a-team', 'Zeta', 'ops']) {
+        await store.projects.create({ name, public: name === 'ops', ownerId: name.endsWith('team') ? owner.id : null });
+      }
+      const first = await store.projects.list({ page: 1, pageSize: 3 });
+      expect(first.total).toBe(5);
+      expect(first.items.map((p) => p.name)).toEqual(['Zeta', 'a-team', 'b-team']);
+      expect((await store.projects.list({ page: 2, pageSize: 3 })).items.map((p) => p.name)).toEqual([
+        'library',
+        'ops',
+      ]);
+      const teams = await store.projects.list({ name: 'TEAM', page: 1, pageSize: 10 });
+      expect(teams.items.map((p) => p.name)).toEqual(['a-team', 'b-team']);
+      const publicOnes = await store.projects.list({ public: true, page: 1, pageSize: 10 });
+      expect(publicOnes.items.map((p) => p.name)).toEqual(['library', 'ops']);
+      const owned = await store.projects.list({ ownerId: owner.id, public: false, page: 1, pageSize: 1 });
+      expect(owned).toMatchObject({ total: 2, items: [{ name: 'a-team' }] });
+    });
+
+    it('lists the projects a user may see: public ones and those it or its groups are members of', async () => {
+      const { store } = await fresh();
+      const alice = await store.users.create({ username: 'alice' });
+      const mine = await store.projects.create({ name: 'mine', public: false });
+      const ours = await store.projects.create({ name: 'ours', public: false });
+      await store.projects.create({ name: 'theirs', public: false });
+      await store.members.add({ projectId: mine.id, entityType: 'u', entityId: alice.id, roleId: 3 });
+      await store.members.add({ projectId: ours.id, entityType: 'g', entityId: 7, roleId: 2 });
+      const visible = (groupIds?: number[]) =>
+        store.projects
+          .list({ visibleTo: { userId: alice.id, ...(groupIds && { groupIds }) }, page: 1, pageSize: 10 })
+          .then((result) => result.items.map((p) => p.name));
+      expect(await visible()).toEqual(['library', 'mine']);
+      expect(await visible([7, 8])).toEqual(['library', 'mine', 'ours']);
+    });
+
+    it('updates the public flag and merges metadata, a null value removing its key', async () => {
+      const { store } = await fresh();
+      const project = await store.projects.create({ name: 'team', public: false, metadata: { a: '1', b: '2' } });
+      const updated = await store.projects.update(project.id, {
+        public: true,
+        metadata: { b: null, c: '3', a: 'one' },
+      });
+      expect(updated).toMatchObject({ public: true, metadata: { a: 'one', c: '3' } });
+      expect(await store.projects.get(project.id)).toEqual(updated);
+      expect(await store.projects.update(project.id, {})).toMatchObject({
+        public: true,
+        metadata: { a: 'one', c: '3' },
+      });
+      expect(await store.projects.update(project.id + 1000, { public: false })).toBeUndefined();
+    });
+
+    it('deletes only an empty project, counting repositories by project id', async () => {
+      const { store, db } = await fresh();
+      const project = await store.projects.create({ name: 'team', public: false });
+      const repository = await new KyselyRepositoryRecords(db).ensure('team/app');
+      expect(await store.projects.repositoryCount(project.id)).toBe(0);
+      await db.updateTable('repositories').set({ project_id: project.id }).where('id', '=', repository.id).execute();
+      expect(await store.projects.repositoryCount(project.id)).toBe(1);
+      await expect(store.projects.delete(project.id)).rejects.toThrow(
+        new ConflictError('project team is not empty: it holds 1 repositories'),
+      );
+      await db.deleteFrom('repositories').where('id', '=', repository.id).execute();
+      expect(await store.projects.delete(project.id)).toBe(true);
+      expect(await store.projects.get(project.id)).toBeUndefined();
+      expect(await store.projects.delete(project.id)).toBe(false);
+    });
+
+    it('deleting a project removes its members, project robots and metadata, nothing else', async () => {
+      const { store, db } = await fresh();
+      const alice = await store.users.create({ username: 'alice' });
+      const doomed = await store.projects.create({ name: 'doomed', public: false, metadata: { auto_scan: 'true' } });
+      const kept = await store.projects.create({ name: 'kept', public: false });
+      for (const project of [doomed, kept]) {
+        await store.members.add({ projectId: project.id, entityType: 'u', entityId: alice.id, roleId: 1 });
+        await store.robots.create({
+          name: `robot$${project.name}+ci`,
+          level: 'project',
+          projectId: project.id,
+          permissions: [],
+          secretHash: 'h',
+          durationDays: null,
+          expiresAt: null,
+        });
+      }
+      await store.robots.create({
+        name: 'robot$system',
+        level: 'system',
+        projectId: null,
+        permissions: [],
+        secretHash: 'h',
+        durationDays: null,
+        expiresAt: null,
+      });
+      expect(await store.projects.delete(doomed.id)).toBe(true);
+      expect((await store.members.list(doomed.id, { page: 1, pageSize: 10 })).total).toBe(0);
+      expect((await store.members.list(kept.id, { page: 1, pageSize: 10 })).total).toBe(1);
+      expect(await store.robots.getByName('robot$doomed+ci')).toBeUndefined();
+      expect((await store.robots.list({ page: 1, pageSize: 10 })).items.map((r) => r.name)).toEqual([
+        'robot$kept+ci',
+        'robot$system',
+      ]);
+      const metadata = await db
+        .selectFrom('project_metadata')
+        .selectAll()
+        .where('project_id', '=', doomed.id)
+        .execute();
+      expect(metadata).toEqual([]);
+      expect(await store.users.get(alice.id)).toBeDefined();
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { SettingRecords, SystemSettings } from '../../../ports/identity-store.js';
+import type { Database } from '../database.js';
+import { inTransaction } from './query-helpers.js';
+
+/** What a setting reads as when not stored (or unreadable): the values migration 0002 seeds. */
+export const defaultSystemSettings: SystemSettings = {
+  selfRegistration: false,
+  projectCreationRestriction: 'everyone',
+  tokenExpiration: 30,
+  readOnly: false,
+  authMode: 'db_auth',
+};
+
+/** Each setting's stored name (Harbor's) and a reader of its JSON value that refuses values of another type. */
+const columns: {
+  readonly [K in keyof SystemSettings]: { name: string; read(value: unknown): SystemSettings[K] | undefined };
+} = {
+  selfRegistration: { name: 'self_registration', read: (v) => (typeof v === 'boolean' ? v : undefined) },
+  projectCreationRestriction: {
+    name: 'project_creation_restriction',
+    read: (v) => (v === 'everyone' || v === 'adminonly' ? v : undefined),
+  },
+  tokenExpiration: {
+    name: 'token_expiration',
+    read: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined),
+  },
+  readOnly: { name: 'read_only', read: (v) => (typeof v === 'boolean' ? v : undefined) },
+  authMode: { name: 'auth_mode', read: (v) => (v === 'db_auth' ? v : undefined) },
+};
+
+function parse(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
+function readSetting<K extends keyof SystemSettings>(key: K, stored: Map<string, string>): SystemSettings[K] {
+  const json = stored.get(columns[key].name);
+  return (json === undefined ? undefined : columns[key].read(parse(json))) ?? defaultSystemSettings[key];
+}
+
+export class KyselySettingRecords implements SettingRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(): Promise<SystemSettings> {
+    const rows = await this.db.selectFrom('settings').select(['name', 'value']).execute();
+    const stored = new Map(rows.map((row) => [row.name, row.value]));
+    return {
+      selfRegistration: readSetting('selfRegistration', stored),
+      projectCreationRestriction: readSetting('projectCreationRestriction', stored),
+      tokenExpiration: readSetting('tokenExpiration', stored),
+      readOnly: readSetting('readOnly', stored),
+      authMode: readSetting('authMode', stored),
+    };
+  }
+
+  async set(settings: Partial<SystemSettings>): Promise<SystemSettings> {
+    return inTransaction(this.db, async (tx) => {
+      const now = Date.now();
+      for (const key of Object.keys(columns) as (keyof SystemSettings)[]) {
+        const value = settings[key];
+        if (value === undefined) continue;
+        await tx
+          .insertInto('settings')
+          .values({ name: columns[key].name, value: JSON.stringify(value), updated_at: now })
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet((eb) => ({
+              value: eb.ref('excluded.value'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+      return new KyselySettingRecords(tx).get();
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSqlite } from '../sqlite.js';
+import { describeIdentityStore } from './identity-store.suite.js';
+import { createIdentityStore } from './kysely-identity-store.js';
+import { migrateIdentitySchema } from './migrate-identity.js';
+
+describeIdentityStore('KyselyIdentityStore on SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-identity-'));
+  const db = openSqlite({ path: join(dir, 'wharf.db'), synchronous: 'normal' });
+  return {
+    db,
+    dialect: 'sqlite',
+    async dispose() {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('identity schema on SQLite', () => {
+  it('survives reopening the file: nothing to migrate, data kept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wharf-identity-'));
+    try {
+      const path = join(dir, 'wharf.db');
+      const first = openSqlite({ path, synchronous: 'normal' });
+      expect(await migrateIdentitySchema(first, 'sqlite')).toEqual(['0001-initial-schema', '0002-identity']);
+      await createIdentityStore(first).users.create({ username: 'kept' });
+      await first.destroy();
+      const second = openSqlite({ path, synchronous: 'normal' });
+      try {
+        expect(await migrateIdentitySchema(second, 'sqlite')).toEqual([]);
+        expect(await createIdentityStore(second).users.getByName('kept')).toBeDefined();
+      } finally {
+        await second.destroy();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import type { ProjectRoleId } from '../../domain/rbac/roles.js';
+import type { PagedResult, PageQuery } from './paging.js';
+
+export type { ProjectRoleId } from '../../domain/rbac/roles.js';
+
+/** As in Harbor's project_member.entity_type: `u` a user id, `g` a user group id (directory groups, later). */
+export type MemberEntityType = 'u' | 'g';
+
+export interface MemberRecord {
+  readonly id: number;
+  readonly projectId: number;
+  readonly entityType: MemberEntityType;
+  readonly entityId: number;
+  /** The username for users; null for groups until groups are stored. */
+  readonly entityName: string | null;
+  readonly roleId: ProjectRoleId;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewMember {
+  readonly projectId: number;
+  readonly entityType: MemberEntityType;
+  readonly entityId: number;
+  readonly roleId: ProjectRoleId;
+}
+
+export interface MemberQuery extends PageQuery {
+  /** Substring of the entity name, ASCII case-insensitive. */
+  readonly entityName?: string;
+  readonly entityType?: MemberEntityType;
+}
+
+/** A role a user holds in a project, directly (`u`) or through one of its groups (`g`). */
+export interface MemberRole {
+  readonly projectId: number;
+  readonly projectName: string;
+  readonly roleId: ProjectRoleId;
+  readonly via: MemberEntityType;
+}
+
+export interface MemberRecords {
+  /** ConflictError when the entity already is a member; NotFoundError when the project does not exist. */
+  add(member: NewMember): Promise<MemberRecord>;
+  get(projectId: number, memberId: number): Promise<MemberRecord | undefined>;
+  find(projectId: number, entityType: MemberEntityType, entityId: number): Promise<MemberRecord | undefined>;
+  /** False when no such member. */
+  updateRole(projectId: number, memberId: number, roleId: ProjectRoleId): Promise<boolean>;
+  remove(projectId: number, memberId: number): Promise<boolean>;
+  /** Ordered by entity type, entity name, id. */
+  list(projectId: number, query: MemberQuery): Promise<PagedResult<MemberRecord>>;
+  /** Every role of the user and of the given groups over all projects, ordered by project name. */
+  rolesOf(userId: number, groupIds?: readonly number[]): Promise<MemberRole[]>;
+}

@@ -1,0 +1,21 @@
+/** Harbor's system settings that Wharf keeps in the database; keys are stored under Harbor's snake_case names. */
+export interface SystemSettings {
+  /** self_registration */
+  readonly selfRegistration: boolean;
+  /** project_creation_restriction */
+  readonly projectCreationRestriction: 'everyone' | 'adminonly';
+  /** token_expiration, in minutes */
+  readonly tokenExpiration: number;
+  /** read_only */
+  readonly readOnly: boolean;
+  /** auth_mode: only `db_auth` for now; frozen once users other than admin exist (the service enforces it). */
+  readonly authMode: 'db_auth';
+}
+
+/** System settings; the schema migration seeds the defaults, the server seeds configured values at first start. */
+export interface SettingRecords {
+  /** Every setting; a missing or unreadable stored value reads as its default (Harbor's, token_expiration 30). */
+  get(): Promise<SystemSettings>;
+  /** Stores the given settings (the others keep their values) and returns all of them. */
+  set(settings: Partial<SystemSettings>): Promise<SystemSettings>;
+}
