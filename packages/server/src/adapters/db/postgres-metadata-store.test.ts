@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMetadataStore } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openPostgres } from './postgres.js';
-import { createTestDatabase } from './postgres-test-database.js';
+import { createTestDatabase, perTestDatabases } from './postgres-test-database.js';
 
 describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
   const database = await createTestDatabase();
@@ -22,18 +22,11 @@ describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
 });
 
 describe('PostgreSQL specifics', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
-  async function testDatabaseUrl(): Promise<string> {
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    return database.url;
-  }
+  const databases = perTestDatabases();
+  const testDatabaseUrl = () => databases.url();
   function open(url: string) {
     const store = createMetadataStore({ driver: 'postgres', url, poolSize: 4 });
-    cleanup.push(() => store.close());
+    databases.defer(() => store.close());
     return store;
   }
 
@@ -51,7 +44,7 @@ describe('PostgreSQL specifics', () => {
     const url = await testDatabaseUrl();
     await open(url).migrate();
     const db = openPostgres({ url, poolSize: 1 });
-    cleanup.push(() => db.destroy());
+    databases.defer(() => db.destroy());
     const { rows } = await sql<{ table_name: string; collation_name: string | null }>`
       select table_name, collation_name from information_schema.columns
       where table_schema = 'public' and column_name = 'name' and table_name in ('repositories', 'tags')
@@ -64,7 +57,7 @@ describe('PostgreSQL specifics', () => {
 
   it('parses bigint as numbers on its own pool only, leaving the global pg parser alone', async () => {
     const db = openPostgres({ url: await testDatabaseUrl(), poolSize: 1 });
-    cleanup.push(() => db.destroy());
+    databases.defer(() => db.destroy());
     const { rows } = await sql<{ big: unknown }>`select ${2 ** 40 + 3}::bigint as big`.execute(db);
     expect(rows[0]?.big).toBe(2 ** 40 + 3);
     const globalInt8 = pg.types.getTypeParser(20, 'text') as (value: string) => unknown;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 
 /** Where tests find PostgreSQL; a superuser connection to an existing database. */
 export function testPostgresAdminUrl(): string {
@@ -62,5 +63,26 @@ export async function createTestDatabase(adminUrl: string = testPostgresAdminUrl
     url: url.toString(),
     drop: () =>
       withAdmin(adminUrl, async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
+/**
+ * For a test file: hands out fresh databases and collects clean-up steps, undone in reverse order after
+ * each test (register it inside a `describe`).
+ */
+export function perTestDatabases(): { url(): Promise<string>; defer(step: () => Promise<void>): void } {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  return {
+    async url() {
+      const database = await createTestDatabase();
+      cleanup.push(() => database.drop());
+      return database.url;
+    },
+    defer(step) {
+      cleanup.push(step);
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../postgres.js';
-import { createTestDatabase } from '../postgres-test-database.js';
+import { createTestDatabase, perTestDatabases } from '../postgres-test-database.js';
 import { describeIdentityStore } from './identity-store.suite.js';
 import { migrateIdentitySchema } from './migrate-identity.js';
 
@@ -22,18 +22,11 @@ describeIdentityStore('KyselyIdentityStore on PostgreSQL', async () => {
 });
 
 describe('identity schema on PostgreSQL', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
-  async function testDatabaseUrl(): Promise<string> {
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    return database.url;
-  }
+  const databases = perTestDatabases();
+  const testDatabaseUrl = () => databases.url();
   function open(url: string) {
     const db = openPostgres({ url, poolSize: 4 });
-    cleanup.push(() => db.destroy());
+    databases.defer(() => db.destroy());
     return db;
   }
 
