@@ -20,8 +20,17 @@ npm run lint
 npm run format:check
 node packages/server/dist/cli/main.js verify-config wharf.example.yml
 
+mkdir -p test-output
 step "tests on SQLite (and the metadata suite on SQLite and PostgreSQL)"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest-sqlite.json
 
 step "protocol and client tests on PostgreSQL"
-WHARF_TEST_DATABASE=postgres npx vitest run packages/server/test
+WHARF_TEST_DATABASE=postgres npx vitest run packages/server/test \
+  --reporter=default --reporter=json --outputFile.json=test-output/vitest-postgres.json
+
+# One plain closing line for both runs.
+node -e '
+  const runs = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+  console.log(`\n${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+' test-output/vitest-sqlite.json test-output/vitest-postgres.json
