@@ -129,8 +129,13 @@ export class UploadService {
     for (;;) {
       const stale = await this.store.uploads.staleSince(before, 100);
       for (const upload of stale) {
-        await this.locks.run(upload.id, () => this.discard(upload.id));
-        purged++;
+        // Decide again under the session's lock: a chunk in flight may have refreshed it meanwhile.
+        await this.locks.run(upload.id, async () => {
+          const current = await this.store.uploads.get(upload.id);
+          if (!current || current.updatedAt >= before) return;
+          await this.discard(upload.id);
+          purged++;
+        });
       }
       if (stale.length < 100) break;
     }

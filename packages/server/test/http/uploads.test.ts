@@ -258,3 +258,30 @@ describe('cross-repository mount', () => {
     }
   });
 });
+
+describe('purging races', () => {
+  it('keeps a session that a chunk in flight refreshes after the purge listed it as stale', async () => {
+    const loc = await startSession('up/purgerace');
+    const id = loc.split('/').pop()!;
+    const cutoff = new Date(Date.now() + 30);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const chunks = (async function* () {
+      yield randomBlob(10);
+      await gate;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      yield randomBlob(10);
+    })();
+    const patch = reg.wharf.registry.uploads.append('up/purgerace', id, chunks);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Past the cut-off, the session (last touched when it started) is stale; the purge lists it and then
+    // waits for the PATCH, which refreshes the session when it ends.
+    const purge = reg.wharf.registry.uploads.purgeStale(cutoff);
+    release();
+    expect((await patch).size).toBe(20);
+    await purge;
+    const status = await reg.app.inject({ method: 'GET', url: loc });
+    expect(status.statusCode).toBe(204);
+    expect(status.headers.range).toBe('0-19');
+  });
+});
