@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobRecord, BlobRecords } from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
+import { preparedQuery } from './prepared-query.js';
 import type { Database } from './database.js';
 
 export class KyselyBlobRecords implements BlobRecords {
@@ -19,15 +20,19 @@ export class KyselyBlobRecords implements BlobRecords {
   }
 
   async getInRepository(repositoryName: string, digest: string): Promise<BlobRecord | undefined> {
-    return this.db
-      .selectFrom('repository_blobs')
-      .innerJoin('repositories', 'repositories.id', 'repository_blobs.repository_id')
-      .innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
-      .select(['blobs.digest', 'blobs.size'])
-      .where('repositories.name', '=', repositoryName)
-      .where('repository_blobs.digest', '=', digest)
-      .executeTakeFirst();
+    this.linked ??= preparedQuery(2, (name: string, blobDigest: string) =>
+      this.db
+        .selectFrom('repository_blobs')
+        .innerJoin('repositories', 'repositories.id', 'repository_blobs.repository_id')
+        .innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
+        .select(['blobs.digest', 'blobs.size'])
+        .where('repositories.name', '=', name)
+        .where('repository_blobs.digest', '=', blobDigest),
+    );
+    return this.linked(this.db, repositoryName, digest);
   }
+
+  private linked?: (db: Kysely<Database>, name: string, digest: string) => Promise<BlobRecord | undefined>;
 
   async link(repositoryId: number, digest: string): Promise<void> {
     await this.db

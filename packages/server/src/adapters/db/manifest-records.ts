@@ -7,6 +7,7 @@ import type {
   NewManifest,
 } from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
+import { preparedQuery } from './prepared-query.js';
 import type { Database, ManifestsTable } from './database.js';
 
 function toRecord(row: Selectable<ManifestsTable>): ManifestRecord {
@@ -46,22 +47,35 @@ export class KyselyManifestRecords implements ManifestRecords {
   async resolve(repositoryName: string, locator: ManifestLocator): Promise<ManifestRecord | undefined> {
     const row =
       'tag' in locator
-        ? await this.db
-            .selectFrom('tags')
-            .innerJoin('repositories', 'repositories.id', 'tags.repository_id')
-            .innerJoin('manifests', 'manifests.id', 'tags.manifest_id')
-            .selectAll('manifests')
-            .where('repositories.name', '=', repositoryName)
-            .where('tags.name', '=', locator.tag)
-            .executeTakeFirst()
-        : await this.db
-            .selectFrom('manifests')
-            .innerJoin('repositories', 'repositories.id', 'manifests.repository_id')
-            .selectAll('manifests')
-            .where('repositories.name', '=', repositoryName)
-            .where('manifests.digest', '=', locator.digest)
-            .executeTakeFirst();
+        ? await (this.byTag ??= this.prepareByTag())(this.db, repositoryName, locator.tag)
+        : await (this.byDigest ??= this.prepareByDigest())(this.db, repositoryName, locator.digest);
     return row && toRecord(row);
+  }
+
+  private byTag?: ReturnType<KyselyManifestRecords['prepareByTag']>;
+  private byDigest?: ReturnType<KyselyManifestRecords['prepareByDigest']>;
+
+  private prepareByTag() {
+    return preparedQuery(2, (repositoryName: string, tag: string) =>
+      this.db
+        .selectFrom('tags')
+        .innerJoin('repositories', 'repositories.id', 'tags.repository_id')
+        .innerJoin('manifests', 'manifests.id', 'tags.manifest_id')
+        .selectAll('manifests')
+        .where('repositories.name', '=', repositoryName)
+        .where('tags.name', '=', tag),
+    );
+  }
+
+  private prepareByDigest() {
+    return preparedQuery(2, (repositoryName: string, digest: string) =>
+      this.db
+        .selectFrom('manifests')
+        .innerJoin('repositories', 'repositories.id', 'manifests.repository_id')
+        .selectAll('manifests')
+        .where('repositories.name', '=', repositoryName)
+        .where('manifests.digest', '=', digest),
+    );
   }
 
   async put(manifest: NewManifest, references: readonly ManifestReference[]): Promise<ManifestRecord> {
