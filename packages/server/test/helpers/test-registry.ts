@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase } from '../../src/adapters/db/postgres-test-database.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createWharf, type Wharf } from '../../src/main.js';
@@ -43,5 +44,35 @@ export async function startTestRegistry(env: Record<string, string> = {}): Promi
       await pg?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One registry for a whole test file: started before its first test and closed after its last. The
+ * returned handle is usable from inside tests (not at module level, before the registry has started).
+ */
+export function useTestRegistry(env: Record<string, string> = {}): TestRegistry {
+  let current: TestRegistry | undefined;
+  const started = (): TestRegistry => {
+    if (!current) throw new Error('the test registry is started in beforeAll; use it inside tests');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startTestRegistry(env);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return {
+    get app() {
+      return started().app;
+    },
+    get wharf() {
+      return started().wharf;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    close: () => started().close(),
   };
 }

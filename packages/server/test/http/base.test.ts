@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OCI_ERRORS, OCI_SPEC_CODES } from '../../src/http/oci/errcode.js';
 import { expectOciError } from '../helpers/inject-client.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { useTestRegistry } from '../helpers/test-registry.js';
 
-let reg: TestRegistry;
-beforeAll(async () => {
-  reg = await startTestRegistry();
-});
-afterAll(() => reg.close());
+const reg = useTestRegistry();
 
 describe('GET /v2/', () => {
   it('answers 200 with the API version header, with and without the trailing slash', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectOciError,
   OCI_EMPTY,
@@ -8,13 +8,9 @@ import {
   putManifest,
   sha256,
 } from '../helpers/inject-client.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { useTestRegistry } from '../helpers/test-registry.js';
 
-let reg: TestRegistry;
-beforeAll(async () => {
-  reg = await startTestRegistry();
-});
-afterAll(() => reg.close());
+const reg = useTestRegistry();
 
 /** Follows Link headers from `url` and returns every page's items. */
 async function allPages(url: string, key: 'tags' | 'repositories'): Promise<string[][]> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DOCKER_LIST,
   DOCKER_MANIFEST,
@@ -12,13 +12,9 @@ import {
   randomBlob,
   sha256,
 } from '../helpers/inject-client.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { useTestRegistry } from '../helpers/test-registry.js';
 
-let reg: TestRegistry;
-beforeAll(async () => {
-  reg = await startTestRegistry();
-});
-afterAll(() => reg.close());
+const reg = useTestRegistry();
 
 describe('PUT and GET manifests', () => {
   it('stores an OCI image manifest by tag and serves it by tag and digest, byte for byte', async () => {

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectOciError, pushBlob, randomBlob, sha256 } from '../helpers/inject-client.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { useTestRegistry } from '../helpers/test-registry.js';
 
-let reg: TestRegistry;
-beforeAll(async () => {
-  reg = await startTestRegistry();
-});
-afterAll(() => reg.close());
+const reg = useTestRegistry();
 
 async function startSession(name: string): Promise<string> {
   const res = await reg.app.inject({ method: 'POST', url: `/v2/${name}/blobs/uploads/` });
