@@ -1,3 +1,5 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, api, basic, createUser, expectHarborError } from '../helpers/api-client.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
@@ -28,6 +30,26 @@ describe('GET /api/v2.0/health', () => {
         { name: 'storage', status: 'healthy' },
       ],
     });
+  });
+
+  it('reports the storage unhealthy when it cannot be written', async () => {
+    const other = await startTestRegistry();
+    try {
+      // A file where the probe's directory must be: every write below it fails.
+      const probeDir = path.join(other.dataDir, 'storage', 'health');
+      await rm(probeDir, { recursive: true, force: true });
+      await mkdir(path.dirname(probeDir), { recursive: true });
+      await writeFile(probeDir, 'not a directory');
+      const res = await api(other.app, 'GET', '/health');
+      expect(res.statusCode).toBe(200);
+      const report = res.json<{ status: string; components: { name: string; status: string; error?: string }[] }>();
+      expect(report.status).toBe('unhealthy');
+      expect(report.components[0]).toEqual({ name: 'database', status: 'healthy' });
+      expect(report.components[1]).toMatchObject({ name: 'storage', status: 'unhealthy' });
+      expect(report.components[1]?.error).toEqual(expect.any(String));
+    } finally {
+      await other.close();
+    }
   });
 });
 
