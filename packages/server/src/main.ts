@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
@@ -81,9 +82,15 @@ function healthProbes(identity: IdentityStore, storage: BlobStore) {
       await identity.settings.get();
     },
     storage: async () => {
-      const probe = Buffer.from(String(Date.now()));
-      await storage.putContent('health/probe', probe);
-      if (!(await storage.getContent('health/probe')).equals(probe)) throw new Error('storage read back other bytes');
+      // One file per probe, so that concurrent checks never read each other's bytes.
+      const path = `health/probe-${randomUUID()}`;
+      const probe = Buffer.from(path);
+      await storage.putContent(path, probe);
+      try {
+        if (!(await storage.getContent(path)).equals(probe)) throw new Error('storage read back other bytes');
+      } finally {
+        await storage.delete(path);
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, api, basic, createUser, expectHarborError } from '../helpers/api-client.js';
@@ -30,6 +30,14 @@ describe('GET /api/v2.0/health', () => {
         { name: 'storage', status: 'healthy' },
       ],
     });
+  });
+
+  it('stays healthy under concurrent checks, leaving no probe files behind', async () => {
+    const replies = await Promise.all(Array.from({ length: 10 }, () => api(reg.app, 'GET', '/health')));
+    expect(replies.map((res) => res.json<{ status: string }>().status)).toEqual(Array(10).fill('healthy'));
+    // The store removes emptied directories, so the probe directory is gone or empty.
+    const left = await readdir(path.join(reg.dataDir, 'storage', 'health')).catch(() => []);
+    expect(left).toEqual([]);
   });
 
   it('reports the storage unhealthy when it cannot be written', async () => {
