@@ -74,4 +74,13 @@ describe('loadConfig', () => {
     expect(printed).not.toContain('secret');
     expect(printed).toContain('postgres://u:********@db:5432/wharf');
   });
+
+  it('reads the admin password from WHARF_ADMIN_PASSWORD and masks it when printing', () => {
+    const config = loadConfig({ env: { WHARF_ADMIN_PASSWORD: 'Sup3rSecretPw' } });
+    expect(config.admin.password).toBe('Sup3rSecretPw');
+    const printed = JSON.stringify(maskSecrets(config));
+    expect(printed).not.toContain('Sup3rSecretPw');
+    expect(printed).toContain('"admin":{"password":"********"}');
+    expect(loadConfig({ env: {} }).admin.password).toBeUndefined();
+  });
 });

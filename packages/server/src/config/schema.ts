@@ -74,6 +74,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    admin: z
+      .object({
+        /**
+         * Password of the `admin` user created at first start. Unset: a random one is generated, logged once and
+         * written to `<data.dir>/admin-password`. Ignored once the user exists.
+         */
+        password: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Largest manifest accepted, in bytes. */
@@ -91,4 +101,4 @@ export const configSchema = z
 export type WharfConfig = z.infer<typeof configSchema>;
 
 /** Names of configuration values that are secrets, masked by `wharf print-config`. */
-export const SECRET_KEYS: readonly string[] = ['database.url'];
+export const SECRET_KEYS: readonly string[] = ['database.url', 'admin.password'];

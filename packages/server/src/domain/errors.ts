@@ -29,7 +29,8 @@ export type InvalidReason =
   | 'manifest-blob-unknown' // manifest refers to a blob or child manifest the repository lacks
   | 'upload' // upload session misuse (bad body, bad parameters)
   | 'range' // Content-Range out of order or overlapping
-  | 'too-large'; // body exceeds a configured limit
+  | 'too-large' // body exceeds a configured limit
+  | 'field'; // a field or parameter of a management API request (missing, malformed, against a policy)
 
 export class InvalidError extends DomainError {
   readonly kind = 'invalid';

@@ -3,8 +3,8 @@ import { DomainError, InvalidError, NotFoundError, type InvalidReason } from '..
 import { OCI_ERRORS, RegistryError, type OciErrorCode } from './oci/errcode.js';
 
 /**
- * The only place that turns errors into replies. Domain errors become OCI codes here; anything
- * unexpected is logged with its stack and answered with a bare 500 that leaks nothing.
+ * The only place that turns errors into replies. Domain errors become OCI codes (on /v2) or Harbor codes (on
+ * /api/v2.0) here; anything unexpected is logged with its stack and answered with a bare 500 that leaks nothing.
  */
 const INVALID_CODES: Record<InvalidReason, OciErrorCode> = {
   name: 'NAME_INVALID',
@@ -16,6 +16,7 @@ const INVALID_CODES: Record<InvalidReason, OciErrorCode> = {
   upload: 'BLOB_UPLOAD_INVALID',
   range: 'RANGE_INVALID',
   'too-large': 'SIZE_INVALID',
+  field: 'UNSUPPORTED',
 };
 
 const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
@@ -77,4 +78,65 @@ export function sendOciError(reply: FastifyReply, err: unknown, log: FastifyBase
 function rangeOf(detail: unknown): string {
   const expected = (detail as { expected?: unknown } | undefined)?.expected;
   return typeof expected === 'number' ? `0-${Math.max(expected - 1, 0)}` : '0-0';
+}
+
+/** The error codes of Harbor's management API, with their status. */
+export const HARBOR_ERRORS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PRECONDITION: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL_SERVER_ERROR: 500,
+} as const;
+export type HarborErrorCode = keyof typeof HARBOR_ERRORS;
+
+/** An error the management API answers with directly (routing and parameter problems found at the edge). */
+export class HarborError extends Error {
+  constructor(
+    readonly code: HarborErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DOMAIN_HARBOR_CODES: Readonly<Record<string, HarborErrorCode>> = {
+  'not-found': 'NOT_FOUND',
+  invalid: 'BAD_REQUEST',
+  conflict: 'CONFLICT',
+  unauthenticated: 'UNAUTHORIZED',
+  'permission-denied': 'FORBIDDEN',
+  'read-only': 'FORBIDDEN',
+  unsupported: 'BAD_REQUEST',
+};
+
+function toHarborError(err: unknown): HarborError {
+  if (err instanceof HarborError) return err;
+  if (err instanceof DomainError) {
+    const code = DOMAIN_HARBOR_CODES[err.kind];
+    if (code) return new HarborError(code, err.message);
+  }
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Framework-level rejections (malformed JSON, wrong content type, body too large).
+    const code = (Object.keys(HARBOR_ERRORS) as HarborErrorCode[]).find((c) => HARBOR_ERRORS[c] === status);
+    return new HarborError(code ?? 'BAD_REQUEST', (err as Error).message);
+  }
+  return new HarborError('INTERNAL_SERVER_ERROR', 'internal server error');
+}
+
+/** Writes Harbor's error envelope `{"errors":[{code,message}]}`. */
+export function sendHarborError(reply: FastifyReply, err: unknown, log: FastifyBaseLogger): FastifyReply {
+  const wire = toHarborError(err);
+  const status = HARBOR_ERRORS[wire.code];
+  if (status >= 500) log.error({ err }, 'request failed');
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ errors: [{ code: wire.code, message: wire.message }] });
 }

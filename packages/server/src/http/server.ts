@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
+import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
 import { registerOciRoutes } from './oci/routes.js';
 
 export interface HttpServerOptions {
@@ -10,9 +11,11 @@ export interface HttpServerOptions {
   readonly accessLog: boolean;
   readonly baseUrl?: string | undefined;
   readonly https?: { key: Buffer; cert: Buffer } | undefined;
+  /** The management API under /api/v2.0 (baseUrl comes from above). */
+  readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
 }
 
-/** Builds the Fastify application: request ids, one access-log line per request, and the /v2 API. */
+/** Builds the Fastify application: request ids, one access-log line per request, /v2 and /api/v2.0. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
@@ -40,5 +43,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     });
   }
   registerOciRoutes(app, { registry: opts.registry, baseUrl: opts.baseUrl });
+  registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
   return app;
 }

@@ -14,6 +14,9 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
+/** The administrator's password in every test registry (WHARF_ADMIN_PASSWORD). */
+export const ADMIN_PASSWORD = 'Harbor12345';
+
 /** Which metadata backend the in-process tests run on: `WHARF_TEST_DATABASE=postgres` selects PostgreSQL. */
 export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 
@@ -21,7 +24,7 @@ export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'p
  * A Wharf instance on a fresh data directory (and a fresh PostgreSQL database when selected), driven
  * in-process with `app.inject`.
  */
-export async function startTestRegistry(env: Record<string, string> = {}): Promise<TestRegistry> {
+export async function startTestRegistry(env: Record<string, string | undefined> = {}): Promise<TestRegistry> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wharf-test-'));
   const pg = TEST_DATABASE === 'postgres' ? await createTestDatabase() : undefined;
   const config = loadConfig({
@@ -29,6 +32,7 @@ export async function startTestRegistry(env: Record<string, string> = {}): Promi
       WHARF_DATA_DIR: dataDir,
       WHARF_LOG_LEVEL: 'silent',
       WHARF_HTTP_ACCESSLOG: 'false',
+      WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
       ...(pg ? { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: pg.url } : {}),
       ...env,
     },

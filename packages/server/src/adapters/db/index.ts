@@ -1,4 +1,8 @@
+import type { Kysely } from 'kysely';
+import type { IdentityStore } from '../../ports/identity-store.js';
 import type { MetadataStore } from '../../ports/metadata-store.js';
+import type { Database, SqlDialect } from './database.js';
+import { createIdentityStore } from './identity/kysely-identity-store.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
@@ -13,12 +17,30 @@ export type MetadataStoreOptions =
       readonly onIdleError?: (err: Error) => void;
     };
 
-/** Opens the metadata store; call migrate() before use. */
-export function createMetadataStore(opts: MetadataStoreOptions): MetadataStore {
+/** The stores over one database: one pool (or SQLite connection), migrated and closed through `metadata`. */
+export interface OpenDatabase {
+  /** Owns the connection: its migrate() applies every migration and its close() closes the database. */
+  readonly metadata: MetadataStore;
+  /** Borrows the metadata store's connection. */
+  readonly identity: IdentityStore;
+}
+
+function connect(opts: MetadataStoreOptions): { db: Kysely<Database>; dialect: SqlDialect } {
   switch (opts.driver) {
     case 'sqlite':
-      return new KyselyMetadataStore(openSqlite({ path: opts.path, synchronous: opts.synchronous }), 'sqlite');
+      return { db: openSqlite({ path: opts.path, synchronous: opts.synchronous }), dialect: 'sqlite' };
     case 'postgres':
-      return new KyselyMetadataStore(openPostgres(opts), 'postgres');
+      return { db: openPostgres(opts), dialect: 'postgres' };
   }
+}
+
+/** Opens the metadata and identity stores on one connection; call metadata.migrate() before use. */
+export function openDatabase(opts: MetadataStoreOptions): OpenDatabase {
+  const { db, dialect } = connect(opts);
+  return { metadata: new KyselyMetadataStore(db, dialect), identity: createIdentityStore(db) };
+}
+
+/** Opens the metadata store alone; call migrate() before use. */
+export function createMetadataStore(opts: MetadataStoreOptions): MetadataStore {
+  return openDatabase(opts).metadata;
 }

@@ -1,10 +1,9 @@
-import { Migrator } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { MetadataRepositories, MetadataStore } from '../../ports/metadata-store.js';
 import { KyselyBlobRecords } from './blob-records.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyManifestRecords } from './manifest-records.js';
-import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
+import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
@@ -44,13 +43,7 @@ export class KyselyMetadataStore extends KyselyMetadataRepositories implements M
   }
 
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: new InCodeMigrationProvider(this.dialect) });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error !== undefined) {
-      const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? '(setup)';
-      throw new Error(`metadata database migration ${failed} failed`, { cause: error });
-    }
-    return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    return migrateToLatest(this.db, this.dialect);
   }
 
   async close(): Promise<void> {

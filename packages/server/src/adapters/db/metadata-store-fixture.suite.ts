@@ -1,15 +1,21 @@
 import { createHash } from 'node:crypto';
+import type { IdentityStore } from '../../ports/identity-store.js';
 import type { MetadataStore } from '../../ports/metadata-store.js';
 
 /** What a backend's test runner hands the shared metadata store suite. */
 export interface MetadataStoreFixture {
   readonly store: MetadataStore;
+  /** The identity store on the same database (repositories belong to its projects). */
+  readonly identity: IdentityStore;
   /** Closes the store and removes its database. */
   dispose(): Promise<void>;
 }
 
 /** Opens a migrated store on a fresh database. */
 export type FreshStore = () => Promise<MetadataStore>;
+
+/** Opens a migrated store on a fresh database, with the identity store beside it. */
+export type FreshStores = () => Promise<{ store: MetadataStore; identity: IdentityStore }>;
 
 /** A digest-shaped string derived from `seed`. */
 export function digestOf(seed: string): string {

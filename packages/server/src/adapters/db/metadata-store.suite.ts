@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataStore } from '../../ports/metadata-store.js';
 import { describeBlobRecords } from './blob-records.suite.js';
 import { describeManifestRecords } from './manifest-records.suite.js';
+import { describeRepositoryProjects } from './repository-projects.suite.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
@@ -23,6 +24,12 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
       const store = await unmigrated();
       await store.migrate();
       return store;
+    }
+    async function freshWithIdentity() {
+      const fixture = await make();
+      open.push(fixture);
+      await fixture.store.migrate();
+      return { store: fixture.store, identity: fixture.identity };
     }
     afterEach(async () => {
       for (const fixture of open.splice(0)) await fixture.dispose();
@@ -87,6 +94,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
       });
     });
 
+    describeRepositoryProjects(freshWithIdentity);
     describeBlobRecords(fresh);
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);

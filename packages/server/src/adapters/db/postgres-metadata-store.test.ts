@@ -1,16 +1,17 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createMetadataStore } from './index.js';
+import { createMetadataStore, openDatabase } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openPostgres } from './postgres.js';
 import { createTestDatabase, perTestDatabases } from './postgres-test-database.js';
 
 describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
   const database = await createTestDatabase();
-  const store = createMetadataStore({ driver: 'postgres', url: database.url, poolSize: 10 });
+  const { metadata: store, identity } = openDatabase({ driver: 'postgres', url: database.url, poolSize: 10 });
   return {
     store,
+    identity,
     async dispose() {
       try {
         await store.close();
@@ -33,7 +34,7 @@ describe('PostgreSQL specifics', () => {
   it('concurrent migrate() calls apply the schema once; a later store applies nothing', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([open(url).migrate(), open(url).migrate(), open(url).migrate()]);
-    expect(results.flat()).toEqual(['0001-initial-schema']);
+    expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity']);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
     await later.repositories.ensure('after');

@@ -6,6 +6,12 @@ function toRecord(row: Selectable<RepositoriesTable>): RepositoryRecord {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at) };
 }
 
+/** The project a repository belongs to: the first segment of its name. */
+export function projectNameOf(repository: string): string {
+  const slash = repository.indexOf('/');
+  return slash < 0 ? repository : repository.slice(0, slash);
+}
+
 export class KyselyRepositoryRecords implements RepositoryRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -14,18 +20,43 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
     return row && toRecord(row);
   }
 
+  /**
+   * Creates the repository when absent, in the project named by its first path segment; that project is created
+   * (private) when it does not exist yet. Both inserts ignore a concurrent winner and read its committed row.
+   */
   async ensure(name: string): Promise<RepositoryRecord> {
+    const existing = await this.get(name);
+    if (existing) return existing;
+    const projectId = await this.ensureProject(projectNameOf(name));
     const inserted = await this.db
       .insertInto('repositories')
-      .values({ name, created_at: Date.now() })
+      .values({ name, created_at: Date.now(), project_id: projectId })
       .onConflict((oc) => oc.column('name').doNothing())
       .returningAll()
       .executeTakeFirst();
     if (inserted) return toRecord(inserted);
-    // Lost the race (or it already existed): the conflicting row is committed and visible now.
-    const existing = await this.get(name);
-    if (!existing) throw new Error(`repository ${name} vanished while being ensured`);
-    return existing;
+    // Lost the race: the conflicting row is committed and visible now.
+    const winner = await this.get(name);
+    if (!winner) throw new Error(`repository ${name} vanished while being ensured`);
+    return winner;
+  }
+
+  private async ensureProject(projectName: string): Promise<number> {
+    const now = Date.now();
+    const inserted = await this.db
+      .insertInto('projects')
+      .values({ name: projectName, public: 0, owner_id: null, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return inserted.id;
+    const existing = await this.db
+      .selectFrom('projects')
+      .select('id')
+      .where('name', '=', projectName)
+      .executeTakeFirst();
+    if (!existing) throw new Error(`project ${projectName} vanished while being ensured`);
+    return existing.id;
   }
 
   async list(page: Page): Promise<string[]> {

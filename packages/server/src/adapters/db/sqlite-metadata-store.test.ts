@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetadataStore } from './index.js';
+import { createMetadataStore, openDatabase } from './index.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openSqlite } from './sqlite.js';
@@ -11,9 +11,14 @@ import { openSqlite } from './sqlite.js';
 describeMetadataStore('KyselyMetadataStore on SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
   // A not-yet-existing subdirectory: opening must create it.
-  const store = createMetadataStore({ driver: 'sqlite', path: join(dir, 'db', 'wharf.db'), synchronous: 'normal' });
+  const { metadata: store, identity } = openDatabase({
+    driver: 'sqlite',
+    path: join(dir, 'db', 'wharf.db'),
+    synchronous: 'normal',
+  });
   return {
     store,
+    identity,
     async dispose() {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -48,7 +53,7 @@ describe('openSqlite', () => {
   it('reopening a migrated file applies no migration and keeps the data', async () => {
     const path = join(await tempDir(), 'wharf.db');
     const first = createMetadataStore({ driver: 'sqlite', path, synchronous: 'normal' });
-    expect(await first.migrate()).toEqual(['0001-initial-schema']);
+    expect(await first.migrate()).toEqual(['0001-initial-schema', '0002-identity']);
     await first.repositories.ensure('persisted');
     await first.close();
     const second = new KyselyMetadataStore(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
@@ -60,7 +65,7 @@ describe('openSqlite', () => {
   it("supports ':memory:'", async () => {
     const store = createMetadataStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
     cleanup.push(() => store.close());
-    expect(await store.migrate()).toEqual(['0001-initial-schema']);
+    expect(await store.migrate()).toEqual(['0001-initial-schema', '0002-identity']);
     const repository = await store.repositories.ensure('in-memory');
     expect(await store.repositories.get('in-memory')).toEqual(repository);
   });

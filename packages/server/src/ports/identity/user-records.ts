@@ -28,9 +28,17 @@ export interface UserProfile {
   readonly comment?: string;
 }
 
+/** A text filter: `exact` compares byte-wise, otherwise a substring matches ASCII case-insensitively. */
+export interface TextMatch {
+  readonly value: string;
+  readonly exact: boolean;
+}
+
 export interface UserQuery extends PageQuery {
   /** Substring of the username or email, ASCII case-insensitive. */
   readonly q?: string;
+  readonly username?: TextMatch;
+  readonly email?: TextMatch;
   /** Default: id ascending. */
   readonly sort?: { readonly by: 'id' | 'username' | 'email' | 'createdAt'; readonly direction: SortDirection };
 }

@@ -2,11 +2,11 @@ import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KyselyRepositoryRecords } from '../repository-records.js';
 import { InCodeMigrationProvider } from '../migrations/in-code-migration-provider.js';
+import { migrateToLatest } from '../migrations/migrate.js';
 import { describeAuthRecords } from './auth-records.suite.js';
 import type { FreshIdentityStore, IdentityStoreFixture } from './identity-store-fixture.suite.js';
 import { createIdentityStore } from './kysely-identity-store.js';
 import { describeMemberRecords } from './member-records.suite.js';
-import { migrateIdentitySchema } from './migrate-identity.js';
 import { describeProjectRecords } from './project-records.suite.js';
 import { describeRobotRecords } from './robot-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
@@ -26,7 +26,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     }
     async function fresh(): Promise<FreshIdentityStore> {
       const { db, dialect } = await unmigrated();
-      await migrateIdentitySchema(db, dialect);
+      await migrateToLatest(db, dialect);
       return { store: createIdentityStore(db), db };
     }
     afterEach(async () => {
@@ -36,20 +36,26 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describe('migration', () => {
       it('applies the initial and identity schemas to an empty database, and nothing once migrated', async () => {
         const { db, dialect } = await unmigrated();
-        expect(await migrateIdentitySchema(db, dialect)).toEqual(['0001-initial-schema', '0002-identity']);
-        expect(await migrateIdentitySchema(db, dialect)).toEqual([]);
+        expect(await migrateToLatest(db, dialect)).toEqual(['0001-initial-schema', '0002-identity']);
+        expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
 
       it('moves repositories created before it into projects named by their first path segment', async () => {
         const { db, dialect } = await unmigrated();
-        const initial = await new Migrator({ db, provider: new InCodeMigrationProvider(dialect) }).migrateToLatest();
+        const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+        const initial = await migrator.migrateTo('0001-initial-schema');
         expect(initial.error).toBeUndefined();
-        const repositories = new KyselyRepositoryRecords(db);
         const names = ['team-a/app', 'library/alpine', 'team-a/sub/tool', 'solo', 'b.team/x', 'team-a/zz'];
-        for (const name of names) await repositories.ensure(name);
-        const firstTeamA = await repositories.get('team-a/app');
+        // Repositories as the initial schema's records created them (no projects yet).
+        for (const [i, name] of names.entries()) {
+          await db
+            .insertInto('repositories')
+            .values({ name, created_at: 1_000 + i })
+            .execute();
+        }
+        const repositories = new KyselyRepositoryRecords(db);
 
-        expect(await migrateIdentitySchema(db, dialect)).toEqual(['0002-identity']);
+        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity']);
         const store = createIdentityStore(db);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
         expect(total).toBe(4);
@@ -60,7 +66,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           ['team-a', false],
         ]);
         const teamA = items.find((p) => p.name === 'team-a');
-        expect(teamA?.createdAt).toEqual(firstTeamA?.createdAt);
+        expect(teamA?.createdAt).toEqual(new Date(1_000));
         expect(teamA?.ownerId).toBeNull();
         const rows = await db.selectFrom('repositories').select(['name', 'project_id']).orderBy('name').execute();
         const idOf = new Map(items.map((p) => [p.name, p.id]));
@@ -68,16 +74,16 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           [...names].sort().map((name) => ({ name, project_id: idOf.get(name.split('/')[0] ?? '') })),
         );
         expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(3);
-        // A repository created afterwards by the (unchanged) metadata records has no project yet.
+        // A repository created afterwards joins its project.
         await repositories.ensure('team-a/later');
-        expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(3);
+        expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(4);
       });
 
       it('migrates down to the initial schema and up again', async () => {
         const { db, dialect } = await unmigrated();
-        await migrateIdentitySchema(db, dialect);
+        await migrateToLatest(db, dialect);
         await new KyselyRepositoryRecords(db).ensure('team/app');
-        const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect, true) });
+        const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         const down = await migrator.migrateDown();
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual(['0002-identity']);
@@ -93,7 +99,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         ]);
         const columns = tables.find((t) => t.name === 'repositories')?.columns.map((c) => c.name);
         expect(columns?.sort()).toEqual(['created_at', 'id', 'name']);
-        expect(await migrateIdentitySchema(db, dialect)).toEqual(['0002-identity']);
+        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity']);
         const team = await createIdentityStore(db).projects.getByName('team');
         expect(await createIdentityStore(db).projects.repositoryCount(team?.id ?? 0)).toBe(1);
       });

@@ -45,7 +45,7 @@ export class KyselyIdentityStore extends KyselyIdentityRepositories implements I
   }
 }
 
-/** Opens the identity store on an open, migrated (see migrateIdentitySchema) database; the caller keeps `db`. */
+/** Opens the identity store on an open, migrated database; the caller keeps `db`. */
 export function createIdentityStore(db: Kysely<Database>): IdentityStore {
   return new KyselyIdentityStore(db);
 }

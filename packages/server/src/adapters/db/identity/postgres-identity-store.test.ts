@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../postgres.js';
 import { createTestDatabase, perTestDatabases } from '../postgres-test-database.js';
 import { describeIdentityStore } from './identity-store.suite.js';
-import { migrateIdentitySchema } from './migrate-identity.js';
+import { migrateToLatest } from '../migrations/migrate.js';
 
 describeIdentityStore('KyselyIdentityStore on PostgreSQL', async () => {
   const database = await createTestDatabase();
@@ -32,13 +32,13 @@ describe('identity schema on PostgreSQL', () => {
 
   it('concurrent migrations from several nodes apply each migration once', async () => {
     const url = await testDatabaseUrl();
-    const results = await Promise.all([1, 2, 3].map(() => migrateIdentitySchema(open(url), 'postgres')));
+    const results = await Promise.all([1, 2, 3].map(() => migrateToLatest(open(url), 'postgres')));
     expect(results.flat().sort()).toEqual(['0001-initial-schema', '0002-identity']);
   });
 
   it('creates the name columns with the C collation', async () => {
     const db = open(await testDatabaseUrl());
-    await migrateIdentitySchema(db, 'postgres');
+    await migrateToLatest(db, 'postgres');
     const { rows } = await sql<{ table_name: string; column_name: string; collation_name: string | null }>`
       select table_name, column_name, collation_name from information_schema.columns
       where table_schema = 'public' and (table_name, column_name) in

@@ -85,9 +85,8 @@ export function describeProjectRecords(fresh: FreshIdentity): void {
     it('deletes only an empty project, counting repositories by project id', async () => {
       const { store, db } = await fresh();
       const project = await store.projects.create({ name: 'team', public: false });
-      const repository = await new KyselyRepositoryRecords(db).ensure('team/app');
       expect(await store.projects.repositoryCount(project.id)).toBe(0);
-      await db.updateTable('repositories').set({ project_id: project.id }).where('id', '=', repository.id).execute();
+      const repository = await new KyselyRepositoryRecords(db).ensure('team/app');
       expect(await store.projects.repositoryCount(project.id)).toBe(1);
       await expect(store.projects.delete(project.id)).rejects.toThrow(
         new ConflictError('project team is not empty: it holds 1 repositories'),

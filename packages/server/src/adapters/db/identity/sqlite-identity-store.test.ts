@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../sqlite.js';
 import { describeIdentityStore } from './identity-store.suite.js';
 import { createIdentityStore } from './kysely-identity-store.js';
-import { migrateIdentitySchema } from './migrate-identity.js';
+import { migrateToLatest } from '../migrations/migrate.js';
 
 describeIdentityStore('KyselyIdentityStore on SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-identity-'));
@@ -26,12 +26,12 @@ describe('identity schema on SQLite', () => {
     try {
       const path = join(dir, 'wharf.db');
       const first = openSqlite({ path, synchronous: 'normal' });
-      expect(await migrateIdentitySchema(first, 'sqlite')).toEqual(['0001-initial-schema', '0002-identity']);
+      expect(await migrateToLatest(first, 'sqlite')).toEqual(['0001-initial-schema', '0002-identity']);
       await createIdentityStore(first).users.create({ username: 'kept' });
       await first.destroy();
       const second = openSqlite({ path, synchronous: 'normal' });
       try {
-        expect(await migrateIdentitySchema(second, 'sqlite')).toEqual([]);
+        expect(await migrateToLatest(second, 'sqlite')).toEqual([]);
         expect(await createIdentityStore(second).users.getByName('kept')).toBeDefined();
       } finally {
         await second.destroy();

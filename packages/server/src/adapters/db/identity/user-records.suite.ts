@@ -94,6 +94,24 @@ export function describeUserRecords(fresh: FreshIdentity): void {
       expect(newest.items.map((u) => u.username)).toEqual(['eve_1']);
     });
 
+    it('filters by username and email separately, exactly or by substring', async () => {
+      const { store } = await fresh();
+      await store.users.create({ username: 'alice', email: 'ops@corp.io' });
+      await store.users.create({ username: 'ops-bot', email: 'bot@home.io' });
+      await store.users.create({ username: 'Alicia', email: null });
+      const names = async (query: Parameters<typeof store.users.list>[0]) =>
+        (await store.users.list(query)).items.map((u) => u.username);
+      const page = { page: 1, pageSize: 10 };
+      expect(await names({ ...page, username: { value: 'ops', exact: false } })).toEqual(['ops-bot']);
+      expect(await names({ ...page, email: { value: 'OPS', exact: false } })).toEqual(['alice']);
+      expect(await names({ ...page, username: { value: 'ali', exact: false } })).toEqual(['alice', 'Alicia']);
+      expect(await names({ ...page, username: { value: 'alice', exact: true } })).toEqual(['alice']);
+      expect(await names({ ...page, username: { value: 'Alice', exact: true } })).toEqual([]);
+      expect(
+        await names({ ...page, username: { value: 'ali', exact: false }, email: { value: 'corp', exact: false } }),
+      ).toEqual(['alice']);
+    });
+
     it('updates the profile, password hash and sysadmin flag of live users only', async () => {
       const { store } = await fresh();
       const alice = await store.users.create({ username: 'alice', email: 'a@example.com' });

@@ -90,6 +90,15 @@ export class KyselyUserRecords implements UserRecords {
         eb.or([containsIgnoringCase(eb.ref('username'), q), containsIgnoringCase(eb.ref('email'), q)]),
       );
     }
+    for (const [column, match] of [
+      ['username', query.username],
+      ['email', query.email],
+    ] as const) {
+      if (match === undefined) continue;
+      filtered = match.exact
+        ? filtered.where(column, '=', match.value)
+        : filtered.where((eb) => containsIgnoringCase(eb.ref(column), match.value));
+    }
     const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     const { offset, limit } = pageBounds(query);
     const sort = query.sort ?? { by: 'id', direction: 'asc' };

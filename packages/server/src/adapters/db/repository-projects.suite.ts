@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { FreshStores } from './metadata-store-fixture.suite.js';
+
+/** Every repository belongs to the project named by its first path segment; ensure creates missing projects. */
+export function describeRepositoryProjects(fresh: FreshStores): void {
+  describe('repositories and projects', () => {
+    it('ensure creates a private project for a new first segment, owned by nobody', async () => {
+      const { store, identity } = await fresh();
+      await store.repositories.ensure('team/app');
+      await store.repositories.ensure('team/sub/tool');
+      const team = await identity.projects.getByName('team');
+      expect(team).toMatchObject({ name: 'team', public: false, ownerId: null });
+      expect(await identity.projects.repositoryCount(team?.id ?? 0)).toBe(2);
+    });
+
+    it('ensure puts a single-segment repository into the project of that name', async () => {
+      const { store, identity } = await fresh();
+      await store.repositories.ensure('solo');
+      const solo = await identity.projects.getByName('solo');
+      expect(solo?.public).toBe(false);
+      expect(await identity.projects.repositoryCount(solo?.id ?? 0)).toBe(1);
+    });
+
+    it('ensure uses an existing project and leaves it as it is (library stays public)', async () => {
+      const { store, identity } = await fresh();
+      const before = await identity.projects.getByName('library');
+      await store.repositories.ensure('library/alpine');
+      expect(await identity.projects.getByName('library')).toEqual(before);
+      expect(await identity.projects.repositoryCount(before?.id ?? 0)).toBe(1);
+      expect((await identity.projects.list({ page: 1, pageSize: 10 })).total).toBe(1);
+    });
+
+    it('concurrent ensures of repositories in one new project create the project once', async () => {
+      const { store, identity } = await fresh();
+      const names = Array.from({ length: 12 }, (_, i) => `race/repo-${i % 6}`);
+      await Promise.all(names.map((name) => store.repositories.ensure(name)));
+      const { items } = await identity.projects.list({ page: 1, pageSize: 10, name: 'race' });
+      expect(items.map((p) => p.name)).toEqual(['race']);
+      expect(await identity.projects.repositoryCount(items[0]?.id ?? 0)).toBe(6);
+    });
+
+    it('ensure inside a rolled-back transaction leaves no project behind', async () => {
+      const { store, identity } = await fresh();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.repositories.ensure('ghost/app');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await identity.projects.getByName('ghost')).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UserQuery, UserRecord } from '../../ports/identity-store.js';
+import type { UserService } from '../../services/users.js';
+import { HarborError } from '../error-handler.js';
+import { pageOf, setPagingHeaders } from './paging.js';
+import { securityOf } from './security.js';
+
+type Query = Readonly<Record<string, string | undefined>>;
+type Body = Readonly<Record<string, unknown>>;
+
+/** Harbor's UserResp; never the password hash. */
+export function toUserResp(user: UserRecord) {
+  return {
+    user_id: user.id,
+    username: user.username,
+    email: user.email ?? '',
+    realname: user.realname,
+    comment: user.comment,
+    sysadmin_flag: user.sysadmin,
+    admin_role_in_auth: false,
+    creation_time: user.createdAt.toISOString(),
+    update_time: user.updatedAt.toISOString(),
+  };
+}
+
+function userIdOf(req: FastifyRequest): number {
+  const raw = (req.params as { user_id?: string }).user_id ?? '';
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!(id >= 1)) throw new HarborError('BAD_REQUEST', 'user_id must be a positive integer');
+  return id;
+}
+
+function bodyOf(req: FastifyRequest): Body {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
+  }
+  return body as Body;
+}
+
+const SORT_KEYS: Readonly<Record<string, NonNullable<UserQuery['sort']>['by']>> = {
+  user_id: 'id',
+  username: 'username',
+  email: 'email',
+  creation_time: 'createdAt',
+};
+
+/** Harbor's `q` (`username=~ali,email=~corp`; `=` is exact, `=~` a substring) and `sort` (`-creation_time`). */
+export function userQueryOf(query: Query): Omit<UserQuery, 'page' | 'pageSize'> {
+  const result: { username?: UserQuery['username']; email?: UserQuery['email']; sort?: UserQuery['sort'] } = {};
+  for (const term of (query.q ?? '').split(',').filter((t) => t !== '')) {
+    const match = /^(username|email)=(~?)(.*)$/.exec(term);
+    if (!match) throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
+    const [, key, fuzzy, value] = match as unknown as [string, 'username' | 'email', string, string];
+    result[key] = { value, exact: fuzzy === '' };
+  }
+  if (query.sort) {
+    const descending = query.sort.startsWith('-');
+    const by = SORT_KEYS[query.sort.replace(/^-/, '')];
+    if (!by) throw new HarborError('BAD_REQUEST', `unsupported sort key ${JSON.stringify(query.sort)}`);
+    result.sort = { by, direction: descending ? 'desc' : 'asc' };
+  }
+  return result;
+}
+
+/** /users: Harbor's user management (swagger tag `user`). */
+export function registerUserRoutes(api: FastifyInstance, users: UserService): void {
+  api.get('/users', async (req, reply) => {
+    const query = req.query as Query;
+    const page = pageOf(query);
+    const { items, total } = await users.list(securityOf(req), { ...page, ...userQueryOf(query) });
+    setPagingHeaders(req, reply, page, total);
+    return items.map(toUserResp);
+  });
+
+  api.post('/users', async (req, reply) => {
+    const body = bodyOf(req);
+    const user = await users.create(securityOf(req), body);
+    return reply.code(201).header('Location', `/api/v2.0/users/${user.id}`).send();
+  });
+
+  api.get('/users/current', async (req) => toUserResp(await users.current(securityOf(req))));
+
+  api.get('/users/search', async (req, reply) => {
+    const query = req.query as Query;
+    const page = pageOf(query);
+    if (!query.username) throw new HarborError('BAD_REQUEST', 'username is required');
+    const { items, total } = await users.search(securityOf(req), query.username, page);
+    setPagingHeaders(req, reply, page, total);
+    return items.map((u) => ({ user_id: u.id, username: u.username }));
+  });
+
+  api.get('/users/:user_id', async (req) => toUserResp(await users.get(securityOf(req), userIdOf(req))));
+
+  api.put('/users/:user_id', async (req, reply) => {
+    await users.updateProfile(securityOf(req), userIdOf(req), bodyOf(req));
+    return reply.code(200).send();
+  });
+
+  api.delete('/users/:user_id', async (req, reply) => {
+    await users.delete(securityOf(req), userIdOf(req));
+    return reply.code(200).send();
+  });
+
+  api.put('/users/:user_id/password', async (req, reply) => {
+    const body = bodyOf(req);
+    await users.changePassword(securityOf(req), userIdOf(req), body.old_password, body.new_password);
+    return reply.code(200).send();
+  });
+
+  api.put('/users/:user_id/sysadmin', async (req, reply) => {
+    await users.setSysadmin(securityOf(req), userIdOf(req), bodyOf(req).sysadmin_flag);
+    return reply.code(200).send();
+  });
+}

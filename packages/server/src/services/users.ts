@@ -1,0 +1,150 @@
+import { InvalidError, NotFoundError, PermissionDeniedError, UnauthenticatedError } from '../domain/errors.js';
+import { can } from '../domain/rbac/evaluator.js';
+import type { Action } from '../domain/rbac/resources.js';
+import { hashPassword, verifyPassword } from '../lib/password-hash.js';
+import type { IdentityStore, PagedResult, UserQuery, UserRecord } from '../ports/identity-store.js';
+import type { SecurityContext } from './authenticator.js';
+import { validateEmail, validatePassword, validateText, validateUsername } from './user-input.js';
+
+type UserContext = Extract<SecurityContext, { kind: 'user' }>;
+
+export interface UserCreation {
+  readonly username?: unknown;
+  readonly email?: unknown;
+  readonly realname?: unknown;
+  readonly comment?: unknown;
+  readonly password?: unknown;
+}
+
+export interface ProfileChange {
+  readonly email?: unknown;
+  readonly realname?: unknown;
+  readonly comment?: unknown;
+}
+
+/** The caller's user context; UnauthenticatedError for anonymous callers. */
+export function requireUser(ctx: SecurityContext): UserContext {
+  if (ctx.kind !== 'user') throw new UnauthenticatedError('authentication required');
+  return ctx;
+}
+
+/** Harbor's user management: system administrators manage everyone; users read and change only themselves. */
+export class UserService {
+  constructor(private readonly identity: IdentityStore) {}
+
+  async list(ctx: SecurityContext, query: UserQuery): Promise<PagedResult<UserRecord>> {
+    this.authorize(ctx, 'list');
+    return this.identity.users.list(query);
+  }
+
+  /** Open to every authenticated user: ids and names whose username contains `username`. */
+  async search(ctx: SecurityContext, username: string, page: UserQuery): Promise<PagedResult<UserRecord>> {
+    requireUser(ctx);
+    return this.identity.users.list({ ...page, username: { value: username, exact: false } });
+  }
+
+  async get(ctx: SecurityContext, id: number): Promise<UserRecord> {
+    this.authorizeSelfOr(ctx, id, 'read');
+    return this.existing(id);
+  }
+
+  async current(ctx: SecurityContext): Promise<UserRecord> {
+    return this.existing(requireUser(ctx).user.id);
+  }
+
+  /** System administrators, or anyone while self-registration is on; never creates an administrator. */
+  async create(ctx: SecurityContext, input: UserCreation): Promise<UserRecord> {
+    const admin = ctx.kind === 'user' && can(ctx.subject, undefined, 'user', 'create');
+    if (!admin) {
+      const { selfRegistration } = await this.identity.settings.get();
+      if (!selfRegistration) this.authorize(ctx, 'create');
+    }
+    const username = validateUsername(input.username);
+    const email = validateEmail(input.email);
+    const realname = validateText('realname', input.realname);
+    const comment = validateText('comment', input.comment);
+    const password = validatePassword(input.password);
+    return this.identity.users.create({
+      username,
+      email: email ?? null,
+      realname: realname ?? '',
+      comment: comment ?? '',
+      passwordHash: await hashPassword(password),
+      sysadmin: false,
+    });
+  }
+
+  async updateProfile(ctx: SecurityContext, id: number, change: ProfileChange): Promise<UserRecord> {
+    this.authorizeSelfOr(ctx, id, 'update');
+    const email = validateEmail(change.email);
+    const realname = validateText('realname', change.realname);
+    const comment = validateText('comment', change.comment);
+    const updated = await this.identity.users.updateProfile(id, {
+      ...(email !== undefined && { email }),
+      ...(realname !== undefined && { realname }),
+      ...(comment !== undefined && { comment }),
+    });
+    if (!updated) throw new NotFoundError('user', String(id));
+    return updated;
+  }
+
+  /** Administrators may not delete themselves. */
+  async delete(ctx: SecurityContext, id: number): Promise<void> {
+    const caller = this.authorize(ctx, 'delete');
+    if (caller.user.id === id) throw new PermissionDeniedError('you cannot delete yourself');
+    if (!(await this.identity.users.delete(id))) throw new NotFoundError('user', String(id));
+  }
+
+  /**
+   * Changing one's own password (administrators included) needs the old one; an administrator resets another
+   * user's password without it. The new password must pass the policy and differ from the old one.
+   */
+  async changePassword(ctx: SecurityContext, id: number, oldPassword: unknown, newPassword: unknown): Promise<void> {
+    const caller = this.authorizeSelfOr(ctx, id, 'update');
+    const user = await this.existing(id);
+    const password = validatePassword(newPassword, 'new_password');
+    if (caller.user.id === id) {
+      if (typeof oldPassword !== 'string' || oldPassword === '') {
+        throw new InvalidError('field', 'old_password is required');
+      }
+      if (!user.passwordHash || !(await verifyPassword(oldPassword, user.passwordHash))) {
+        throw new PermissionDeniedError('the old password is not correct');
+      }
+    }
+    if (user.passwordHash && (await verifyPassword(password, user.passwordHash))) {
+      throw new InvalidError('field', 'the new password must differ from the old one');
+    }
+    if (!(await this.identity.users.setPasswordHash(id, await hashPassword(password)))) {
+      throw new NotFoundError('user', String(id));
+    }
+  }
+
+  /** Administrators may not change their own flag (so the last one cannot lock everyone out by mistake). */
+  async setSysadmin(ctx: SecurityContext, id: number, sysadmin: unknown): Promise<void> {
+    const caller = this.authorize(ctx, 'update');
+    if (typeof sysadmin !== 'boolean') throw new InvalidError('field', 'sysadmin_flag must be true or false');
+    if (caller.user.id === id) throw new PermissionDeniedError('you cannot change your own administrator flag');
+    if (!(await this.identity.users.setSysadmin(id, sysadmin))) throw new NotFoundError('user', String(id));
+  }
+
+  private async existing(id: number): Promise<UserRecord> {
+    const user = await this.identity.users.get(id);
+    if (!user) throw new NotFoundError('user', String(id));
+    return user;
+  }
+
+  /** The caller when the evaluator lets them perform `action` on users at system scope. */
+  private authorize(ctx: SecurityContext, action: Action): UserContext {
+    const caller = requireUser(ctx);
+    if (!can(caller.subject, undefined, 'user', action)) {
+      throw new PermissionDeniedError('only system administrators may do this');
+    }
+    return caller;
+  }
+
+  /** The caller when they act on themselves or may perform `action` on users. */
+  private authorizeSelfOr(ctx: SecurityContext, id: number, action: Action): UserContext {
+    const caller = requireUser(ctx);
+    return caller.user.id === id ? caller : this.authorize(ctx, action);
+  }
+}
