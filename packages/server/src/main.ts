@@ -12,6 +12,7 @@ import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
 import type { IdentityStore } from './ports/identity-store.js';
 import type { MetadataStore } from './ports/metadata-store.js';
+import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
 import { Authenticator } from './services/authenticator.js';
@@ -83,7 +84,7 @@ function healthProbes(identity: IdentityStore, storage: BlobStore) {
     },
     storage: async () => {
       // One file per probe, so that concurrent checks never read each other's bytes.
-      const path = `health/probe-${randomUUID()}`;
+      const path = healthProbePath(randomUUID());
       const probe = Buffer.from(path);
       await storage.putContent(path, probe);
       try {

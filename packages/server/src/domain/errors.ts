@@ -47,21 +47,10 @@ export class ConflictError extends DomainError {
   readonly kind = 'conflict';
 }
 
-export class UnsupportedError extends DomainError {
-  readonly kind = 'unsupported';
-}
-
 export class UnauthenticatedError extends DomainError {
   readonly kind = 'unauthenticated';
 }
 
 export class PermissionDeniedError extends DomainError {
   readonly kind = 'permission-denied';
-}
-
-export class ReadOnlyError extends DomainError {
-  readonly kind = 'read-only';
-  constructor(message = 'the registry is in read-only mode') {
-    super(message);
-  }
 }

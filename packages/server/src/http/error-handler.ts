@@ -52,10 +52,6 @@ function fromDomain(err: DomainError): RegistryError {
       return new RegistryError('UNAUTHORIZED', err.message);
     case 'permission-denied':
       return new RegistryError('DENIED', err.message);
-    case 'read-only':
-      return new RegistryError('DENIED', err.message, undefined, 405);
-    case 'unsupported':
-      return new RegistryError('UNSUPPORTED', err.message);
     case 'conflict':
       return new RegistryError('DENIED', err.message, undefined, 409);
     default:
@@ -111,8 +107,6 @@ const DOMAIN_HARBOR_CODES: Readonly<Record<string, HarborErrorCode>> = {
   conflict: 'CONFLICT',
   unauthenticated: 'UNAUTHORIZED',
   'permission-denied': 'FORBIDDEN',
-  'read-only': 'FORBIDDEN',
-  unsupported: 'BAD_REQUEST',
 };
 
 function toHarborError(err: unknown): HarborError {

@@ -9,13 +9,6 @@ export const MediaTypes = {
   dockerSchema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
 } as const;
 
-export const MANIFEST_MEDIA_TYPES: readonly string[] = [
-  MediaTypes.ociManifest,
-  MediaTypes.ociIndex,
-  MediaTypes.dockerManifest,
-  MediaTypes.dockerManifestList,
-];
-
 export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerManifestList;
 }

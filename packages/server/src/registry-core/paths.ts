@@ -8,10 +8,12 @@ import type { Digest } from '../lib/digest.js';
  *   │   └── <algorithm>/<first two hex digits>/<hex>/data
  *   │         Content of every layer, config and manifest, addressed by its digest. A file appears here
  *   │         only complete and verified: it is written elsewhere, fsynced, then renamed into place.
- *   └── uploads/
- *       └── <upload id>/data
- *             Bytes received so far for one upload session (resumable across restarts). On completion the
- *             file is renamed into blobs/; abandoned sessions are purged by the upload-purge job.
+ *   ├── uploads/
+ *   │   └── <upload id>/data
+ *   │         Bytes received so far for one upload session (resumable across restarts). On completion the
+ *   │         file is renamed into blobs/; abandoned sessions are purged by the upload-purge job.
+ *   └── health/probe-<uuid>
+ *         Written, read back and removed by each health check (/api/v2.0/health); normally absent.
  *
  * Which repository links which blob, manifests, tags and upload session records live in the metadata
  * database (see adapters/db), never in the storage tree.
@@ -29,6 +31,11 @@ export function uploadDir(id: string): string {
 
 export function uploadDataPath(id: string): string {
   return `${uploadDir(id)}/data`;
+}
+
+/** The file one health check writes, reads back and removes. */
+export function healthProbePath(id: string): string {
+  return `health/probe-${id}`;
 }
 
 /** Upload ids are UUIDs; anything else in a URL is not an upload of ours. */
