@@ -2,7 +2,18 @@
  * Errors the registry core and services throw. They carry no HTTP knowledge: the HTTP edge
  * (http/error-handler.ts) maps them to wire codes.
  */
-export type Entity = 'blob' | 'manifest' | 'repository' | 'upload' | 'tag' | 'project' | 'user';
+export type Entity =
+  | 'blob'
+  | 'manifest'
+  | 'repository'
+  | 'upload'
+  | 'tag'
+  | 'artifact'
+  | 'project'
+  | 'member'
+  | 'robot'
+  | 'user'
+  | 'session';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

@@ -23,10 +23,14 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   blob: 'BLOB_UNKNOWN',
   manifest: 'MANIFEST_UNKNOWN',
   tag: 'MANIFEST_UNKNOWN',
+  artifact: 'MANIFEST_UNKNOWN',
   repository: 'NAME_UNKNOWN',
   upload: 'BLOB_UPLOAD_UNKNOWN',
   project: 'NAME_UNKNOWN',
+  member: 'NAME_UNKNOWN',
+  robot: 'NAME_UNKNOWN',
   user: 'NAME_UNKNOWN',
+  session: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {

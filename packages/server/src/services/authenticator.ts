@@ -1,13 +1,22 @@
-import type { UserSubject } from '../domain/rbac/evaluator.js';
+import type { RobotSubject, Subject, UserSubject } from '../domain/rbac/evaluator.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
 import { hashPassword, verifyPassword } from '../lib/password-hash.js';
-import type { IdentityStore, UserRecord } from '../ports/identity-store.js';
+import type { IdentityStore, RobotRecord, UserRecord } from '../ports/identity-store.js';
 
-/** Who a request acts as: a user with their record, or nobody. */
+/** Who a request acts as: a user with their record, a robot account with its record, or nobody. */
 export type SecurityContext =
-  { readonly kind: 'anonymous' } | { readonly kind: 'user'; readonly subject: UserSubject; readonly user: UserRecord };
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'user'; readonly subject: UserSubject; readonly user: UserRecord }
+  | { readonly kind: 'robot'; readonly subject: RobotSubject; readonly robot: RobotRecord };
 
 export const ANONYMOUS: SecurityContext = { kind: 'anonymous' };
+
+const ANONYMOUS_SUBJECT: Subject = { kind: 'anonymous' };
+
+/** The subject the RBAC evaluator (domain/rbac/evaluator.ts) decides for. */
+export function subjectOf(ctx: SecurityContext): Subject {
+  return ctx.kind === 'anonymous' ? ANONYMOUS_SUBJECT : ctx.subject;
+}
 
 /** Checks local users' passwords and builds their security context (with their project roles). */
 export class Authenticator {

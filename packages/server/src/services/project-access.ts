@@ -1,0 +1,50 @@
+import { NotFoundError, PermissionDeniedError, UnauthenticatedError } from '../domain/errors.js';
+import { can, type ProjectRef } from '../domain/rbac/evaluator.js';
+import type { Action, ProjectResource, SystemResource } from '../domain/rbac/resources.js';
+import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
+import { subjectOf, type SecurityContext } from './authenticator.js';
+
+/** What the evaluator needs of a stored project. */
+export function projectRef(project: ProjectRecord): ProjectRef {
+  return { id: project.id, name: project.name, public: project.public };
+}
+
+/**
+ * Throws unless `ctx` may perform `action` on `resource` inside `project` (or at system scope when `project` is
+ * undefined): UnauthenticatedError for anonymous callers (so clients are asked to log in), PermissionDeniedError
+ * for everyone else. Every management-API authorisation decision goes through here or through `can`.
+ */
+export function authorize(
+  ctx: SecurityContext,
+  project: ProjectRecord | undefined,
+  resource: ProjectResource | SystemResource,
+  action: Action,
+): void {
+  if (can(subjectOf(ctx), project && projectRef(project), resource, action)) return;
+  if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');
+  throw new PermissionDeniedError(
+    project
+      ? `not allowed to ${action} ${resource} in project ${project.name}`
+      : `not allowed to ${action} ${resource}`,
+  );
+}
+
+/**
+ * Finds the project that Harbor's `{project_name_or_id}` path parameter names. With the `X-Is-Resource-Name: true`
+ * header the parameter is always a name; otherwise a value made only of digits is an id (Harbor's rule).
+ */
+export async function findProject(
+  identity: IdentityStore,
+  nameOrId: string,
+  isResourceName: boolean,
+): Promise<ProjectRecord> {
+  const byId = !isResourceName && /^\d{1,15}$/.test(nameOrId);
+  const project = byId ? await identity.projects.get(Number(nameOrId)) : await identity.projects.getByName(nameOrId);
+  if (!project) throw new NotFoundError('project', nameOrId, `project ${nameOrId} not found`);
+  return project;
+}
+
+/** `X-Is-Resource-Name` as a boolean (absent or anything but "true" is false). */
+export function isResourceNameHeader(value: string | string[] | undefined): boolean {
+  return (Array.isArray(value) ? value[0] : value)?.toLowerCase() === 'true';
+}
