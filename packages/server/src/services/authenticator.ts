@@ -1,4 +1,5 @@
-import type { RobotSubject, Subject, UserSubject } from '../domain/rbac/evaluator.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import { isRobotActive, type RobotSubject, type Subject, type UserSubject } from '../domain/rbac/evaluator.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
 import { hashPassword, verifyPassword } from '../lib/password-hash.js';
 import type { IdentityStore, RobotRecord, UserRecord } from '../ports/identity-store.js';
@@ -18,22 +19,33 @@ export function subjectOf(ctx: SecurityContext): Subject {
   return ctx.kind === 'anonymous' ? ANONYMOUS_SUBJECT : ctx.subject;
 }
 
-/** Checks local users' passwords and builds their security context (with their project roles). */
+/** Robot accounts authenticate with names carrying this prefix (Harbor's default `robot$`). */
+export const ROBOT_PREFIX = 'robot$';
+
+/** How long a verified password is trusted without running scrypt again, and how many are remembered. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 1024;
+
+/**
+ * Checks passwords of local users and secrets of robot accounts and builds their security context (user project
+ * roles; robot permissions). A successful verification is remembered for a minute under an HMAC of the
+ * credentials and the stored hash, so that clients sending Basic credentials with every request (docker, skopeo,
+ * API scripts) do not pay for scrypt each time; changing the password changes the hash and so misses the cache.
+ */
 export class Authenticator {
-  /** Verified against when the user is unknown, so that a miss costs as much time as a wrong password. */
+  /** Verified against when the account is unknown, so that a miss costs as much time as a wrong password. */
   private decoy: Promise<string> | undefined;
+  private readonly cacheKey = randomBytes(32);
+  private readonly verified = new Map<string, number>();
 
   constructor(private readonly identity: IdentityStore) {}
 
-  /** The user's context, or undefined when the username or password is wrong (or the user has no password). */
+  /** The account's context, or undefined when the name or password is wrong, or the account cannot log in. */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {
+    if (username.startsWith(ROBOT_PREFIX)) return this.withRobotSecret(username, password);
     const user = await this.identity.users.getByName(username);
-    if (!user?.passwordHash) {
-      this.decoy ??= hashPassword('decoy password that never matches');
-      await verifyPassword(password, await this.decoy);
-      return undefined;
-    }
-    if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+    if (!user?.passwordHash) return this.miss(password);
+    if (!(await this.verify(username, password, user.passwordHash))) return undefined;
     return this.contextOf(user);
   }
 
@@ -51,5 +63,56 @@ export class Authenticator {
       projectRoles,
     };
     return { kind: 'user', subject, user };
+  }
+
+  /** A robot's context; it still cannot do anything while disabled or expired (the evaluator checks). */
+  robotContextOf(robot: RobotRecord): SecurityContext {
+    const subject: RobotSubject = {
+      kind: 'robot',
+      id: robot.id,
+      name: robot.name,
+      level: robot.level,
+      disabled: robot.disabled,
+      expiresAt: robot.expiresAt,
+      permissions: robot.permissions.map((p) => ({
+        kind: p.kind,
+        namespace: p.namespace,
+        access: p.access.map((a) => ({
+          resource: a.resource,
+          action: a.action,
+          ...(a.effect === 'deny' || a.effect === 'allow' ? { effect: a.effect } : {}),
+        })),
+      })),
+    };
+    return { kind: 'robot', subject, robot };
+  }
+
+  /** Disabled and expired robots are refused like a wrong secret. */
+  private async withRobotSecret(name: string, secret: string): Promise<SecurityContext | undefined> {
+    const robot = await this.identity.robots.getByName(name);
+    if (!robot) return this.miss(secret);
+    if (!(await this.verify(name, secret, robot.secretHash))) return undefined;
+    const ctx = this.robotContextOf(robot);
+    return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
+  }
+
+  private async miss(password: string): Promise<undefined> {
+    this.decoy ??= hashPassword('decoy password that never matches');
+    await verifyPassword(password, await this.decoy);
+    return undefined;
+  }
+
+  private async verify(name: string, password: string, hash: string): Promise<boolean> {
+    const key = createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
+    const at = this.verified.get(key);
+    if (at !== undefined && Date.now() - at < VERIFIED_TTL_MS) return true;
+    if (!(await verifyPassword(password, hash))) return false;
+    this.verified.delete(key);
+    this.verified.set(key, Date.now());
+    if (this.verified.size > VERIFIED_MAX) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    return true;
   }
 }
