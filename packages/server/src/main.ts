@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
@@ -16,6 +17,9 @@ import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
 import { Authenticator } from './services/authenticator.js';
+import { RegistryAccess } from './services/registry-access.js';
+import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
+import { TokenService } from './auth/token/token-service.js';
 import { checkHealth } from './services/health.js';
 import { UserService } from './services/users.js';
 
@@ -107,6 +111,15 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     await store.close();
     throw error;
   }
+  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
+  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
+  const authenticator = new Authenticator(identity);
+  const access = new RegistryAccess(identity);
+  const tokens = new TokenService(keys, access, {
+    issuer: config.token.issuer,
+    service: config.token.service,
+    expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
+  });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
   const registry = new Registry(store, storage, { manifestMaxBytes: config.limits.manifestBytes });
   const tls = config.http.tls;
@@ -116,11 +129,17 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     accessLog: config.http.accessLog,
     baseUrl: config.http.baseUrl,
     https: tls ? { key: readFileSync(tls.key), cert: readFileSync(tls.certificate) } : undefined,
+    registryAuth: {
+      access,
+      tokens,
+      login: (username, password) => authenticator.withPassword(username, password),
+      contextOfAccount: (name) => authenticator.contextOfAccount(name),
+    },
     api: {
       version: WHARF_VERSION,
       settings: identity.settings,
       health: () => checkHealth(healthProbes(identity, storage)),
-      authenticator: new Authenticator(identity),
+      authenticator,
       users: new UserService(identity),
     },
   });

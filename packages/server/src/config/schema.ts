@@ -84,6 +84,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    token: z
+      .object({
+        /** The registry's service name in token challenges and the audience of tokens. */
+        service: z.string().min(1).default('wharf-registry'),
+        /** The issuer of tokens. */
+        issuer: z.string().min(1).default('wharf-token-issuer'),
+        /** Signing algorithm of the key generated at first start (kept in `<data.dir>/token/`). */
+        algorithm: z.enum(['RS256', 'ES256']).default('RS256'),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Largest manifest accepted, in bytes. */

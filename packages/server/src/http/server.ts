@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
 import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
+import type { OciAuthorizationOptions } from './oci/authorization.js';
 import { registerOciRoutes } from './oci/routes.js';
+import { registerTokenRoutes } from './token-routes.js';
 
 export interface HttpServerOptions {
   readonly registry: Registry;
@@ -11,6 +13,8 @@ export interface HttpServerOptions {
   readonly accessLog: boolean;
   readonly baseUrl?: string | undefined;
   readonly https?: { key: Buffer; cert: Buffer } | undefined;
+  /** Authentication and authorisation of /v2 and the token service (the realm is derived here). */
+  readonly registryAuth: Omit<OciAuthorizationOptions, 'realm'>;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
 }
@@ -42,7 +46,14 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
       done();
     });
   }
-  registerOciRoutes(app, { registry: opts.registry, baseUrl: opts.baseUrl });
+  const baseUrl = opts.baseUrl?.replace(/\/+$/, '');
+  const realm = (req: FastifyRequest) => `${baseUrl ?? `${req.protocol}://${req.host}`}/service/token`;
+  registerOciRoutes(app, {
+    registry: opts.registry,
+    baseUrl: opts.baseUrl,
+    authorization: { ...opts.registryAuth, realm },
+  });
+  registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
   return app;
 }

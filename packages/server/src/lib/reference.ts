@@ -16,3 +16,9 @@ export function isValidRepositoryName(name: string): boolean {
 export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
 }
+
+/** The project a repository belongs to: the first segment of its name (the whole name when it has none). */
+export function projectNameOf(repository: string): string {
+  const slash = repository.indexOf('/');
+  return slash < 0 ? repository : repository.slice(0, slash);
+}

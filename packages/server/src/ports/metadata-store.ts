@@ -35,9 +35,13 @@ export interface RepositoryRecord {
 
 export interface RepositoryRecords {
   get(name: string): Promise<RepositoryRecord | undefined>;
-  /** Returns the repository, creating it when absent (safe under concurrent callers). */
+  /**
+   * Returns the repository, creating it when absent (safe under concurrent callers) in the project named by its
+   * first path segment; NotFoundError('project') when that project does not exist.
+   */
   ensure(name: string): Promise<RepositoryRecord>;
-  list(page: Page): Promise<string[]>;
+  /** Names in byte order; only those of the given projects when `projectIds` is set. */
+  list(page: Page, projectIds?: readonly number[]): Promise<string[]>;
 }
 
 export interface BlobRecord {

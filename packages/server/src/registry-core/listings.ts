@@ -19,8 +19,9 @@ export class ListingService {
     return page(await this.store.tags.list(repo.id, { last, limit: limit + 1 }), limit);
   }
 
-  async catalog(limit: number, last?: string): Promise<ListPage> {
-    return page(await this.store.repositories.list({ last, limit: limit + 1 }), limit);
+  /** Repository names in byte order; only those of `projectIds` when given (the caller's readable projects). */
+  async catalog(limit: number, last?: string, projectIds?: readonly number[]): Promise<ListPage> {
+    return page(await this.store.repositories.list({ last, limit: limit + 1 }, projectIds), limit);
   }
 
   /** Manifests whose subject is `digest`, whether or not the subject itself has been pushed. */

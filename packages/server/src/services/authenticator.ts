@@ -37,6 +37,7 @@ export class Authenticator {
   private decoy: Promise<string> | undefined;
   private readonly cacheKey = randomBytes(32);
   private readonly verified = new Map<string, number>();
+  private readonly verifying = new Map<string, Promise<boolean>>();
 
   constructor(private readonly identity: IdentityStore) {}
 
@@ -63,6 +64,17 @@ export class Authenticator {
       projectRoles,
     };
     return { kind: 'user', subject, user };
+  }
+
+  /** The context of an account named in a token (a user, or a robot that is still active); undefined if gone. */
+  async contextOfAccount(name: string): Promise<SecurityContext | undefined> {
+    if (name.startsWith(ROBOT_PREFIX)) {
+      const robot = await this.identity.robots.getByName(name);
+      const ctx = robot && this.robotContextOf(robot);
+      return ctx?.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
+    }
+    const user = await this.identity.users.getByName(name);
+    return user && this.contextOf(user);
   }
 
   /** A robot's context; it still cannot do anything while disabled or expired (the evaluator checks). */
@@ -102,11 +114,20 @@ export class Authenticator {
     return undefined;
   }
 
+  /**
+   * Verifies with scrypt, unless these exact credentials were verified against this hash in the last minute.
+   * Concurrent checks of the same credentials share one scrypt run (a client pushing layers in parallel).
+   */
   private async verify(name: string, password: string, hash: string): Promise<boolean> {
     const key = createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
     const at = this.verified.get(key);
     if (at !== undefined && Date.now() - at < VERIFIED_TTL_MS) return true;
-    if (!(await verifyPassword(password, hash))) return false;
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = verifyPassword(password, hash).finally(() => this.verifying.delete(key));
+      this.verifying.set(key, pending);
+    }
+    if (!(await pending)) return false;
     this.verified.delete(key);
     this.verified.set(key, Date.now());
     if (this.verified.size > VERIFIED_MAX) {

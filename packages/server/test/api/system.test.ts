@@ -129,7 +129,7 @@ describe('the API edge', () => {
   });
 
   it('leaves /v2 as it was: OCI errors and no JSON parsing there', async () => {
-    const res = await reg.app.inject({ method: 'GET', url: '/v2/nope/manifests/latest' });
+    const res = await reg.app.inject({ method: 'GET', url: '/v2/library/nope/manifests/latest' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ errors: [{ code: 'MANIFEST_UNKNOWN' }] });
   });

@@ -16,6 +16,7 @@ import {
   pushBlobMonolithic,
   pushBlobPostPut,
   pushManifest,
+  ADMIN_AUTH,
 } from '../helpers/oci-client.js';
 import type { PushedBlob } from '../helpers/oci-client.js';
 import { releaseWharfData, startWharf } from '../helpers/registry-process.js';
@@ -23,7 +24,7 @@ import type { RunningRegistry } from '../helpers/registry-process.js';
 
 const WORKERS = 16;
 const ROUNDS = 3;
-const REPOS = ['crash/alpha', 'crash/team/beta', 'crash/team/svc/gamma', 'crash/delta'];
+const REPOS = ['library/crash/alpha', 'library/crash/team/beta', 'library/crash/team/svc/gamma', 'library/crash/delta'];
 const KIB = 1024;
 const MIB = 1024 * KIB;
 /** Upload bytes per round, so the test stays bounded on a 2-core machine. */
@@ -91,7 +92,7 @@ async function loadAndKill(server: RunningRegistry, round: number): Promise<Load
   let bytesStarted = 0;
   const worker = async (w: number): Promise<void> => {
     for (let op = 0; !killed && bytesStarted < ROUND_BYTE_BUDGET && op < 1_000; op++) {
-      const repo = REPOS[(w + op) % REPOS.length] ?? 'crash/alpha';
+      const repo = REPOS[(w + op) % REPOS.length] ?? 'library/crash/alpha';
       try {
         const layers: AckedBlob[] = [];
         for (let i = 0, n = randomInt(1, 4); i < n && !killed; i++) {
@@ -230,7 +231,7 @@ async function verifyAcknowledged(server: RunningRegistry): Promise<void> {
   });
   const tagLists = await Promise.all(
     REPOS.map(async (repo) => {
-      const res = await fetch(`${server.url}/v2/${repo}/tags/list?n=100000`);
+      const res = await fetch(`${server.url}/v2/${repo}/tags/list?n=100000`, { headers: ADMIN_AUTH });
       if (res.status === 404) return [];
       if (res.status !== 200) failures.push(`GET /v2/${repo}/tags/list answered ${res.status}: ${await res.text()}`);
       else return ((await res.json()) as { tags: string[] | null }).tags?.map((t) => `${repo}:${t}`) ?? [];
@@ -250,9 +251,9 @@ async function verifyAcknowledged(server: RunningRegistry): Promise<void> {
 /** The restarted server still accepts writes: a fresh chunked blob and manifest push and pull back. */
 async function verifyWritable(server: RunningRegistry, round: number): Promise<void> {
   const data = randomBytes(300 * KIB);
-  const blob = await pushBlobChunked(server.url, 'crash/after-restart', data, 128 * KIB);
-  expect((await getBlob(server.url, 'crash/after-restart', blob.digest)).equals(data)).toBe(true);
-  const config = await pushBlobMonolithic(server.url, 'crash/after-restart', Buffer.from('{}'));
+  const blob = await pushBlobChunked(server.url, 'library/crash/after-restart', data, 128 * KIB);
+  expect((await getBlob(server.url, 'library/crash/after-restart', blob.digest)).equals(data)).toBe(true);
+  const config = await pushBlobMonolithic(server.url, 'library/crash/after-restart', Buffer.from('{}'));
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -262,12 +263,12 @@ async function verifyWritable(server: RunningRegistry, round: number): Promise<v
   const tag = `after-round-${round}`;
   const pushed = await pushManifest(
     server.url,
-    'crash/after-restart',
+    'library/crash/after-restart',
     tag,
     manifest,
     'application/vnd.oci.image.manifest.v1+json',
   );
-  expect((await getManifest(server.url, 'crash/after-restart', tag)).digest).toBe(pushed.digest);
+  expect((await getManifest(server.url, 'library/crash/after-restart', tag)).digest).toBe(pushed.digest);
 }
 
 describe('crash safety', () => {

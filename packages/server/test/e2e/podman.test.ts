@@ -1,6 +1,7 @@
 // End-to-end: podman, with an isolated vfs store, loads an OCI layout built with umoci, pushes it to Wharf, and pulls
 // it back by tag and by digest. Layers may be recompressed by podman on push, so the comparison is on the
 // uncompressed layer digests (diff IDs) and on the image ID (the config digest), which must be unchanged.
+import { ADMIN_PASSWORD } from '../helpers/test-registry.js';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,9 @@ import { buildMultiLayerImage, readLayoutBlob, requireTools } from '../helpers/o
 import type { ImageManifest } from '../helpers/oci-images.js';
 import { startWharf } from '../helpers/registry-process.js';
 import type { RunningRegistry } from '../helpers/registry-process.js';
+
+/** Pushes act as the administrator; pulls from the public `library` project are anonymous. */
+const ADMIN_CREDS = `--creds=admin:${ADMIN_PASSWORD}`;
 
 const execFileAsync = promisify(execFile);
 
@@ -108,10 +112,10 @@ describe('podman against Wharf', () => {
     const local = await inspect(imageId);
     expect(local.RootFS.Layers).toEqual(srcConfig.rootfs.diff_ids);
 
-    const repo = 'e2e/podman/app';
+    const repo = 'library/e2e/podman/app';
     const ref = `${reg().host}/${repo}:v1`;
     const digestFile = join(work, 'pushed.digest');
-    await podman('push', '--tls-verify=false', '--digestfile', digestFile, imageId, `docker://${ref}`);
+    await podman('push', '--tls-verify=false', ADMIN_CREDS, '--digestfile', digestFile, imageId, `docker://${ref}`);
     const pushedDigest = (await readFile(digestFile, 'utf8')).trim();
     expect(pushedDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
@@ -153,18 +157,18 @@ describe('podman against Wharf', () => {
     const layout = join(work, 'layout-mount');
     await buildMultiLayerImage(layout, 'v2');
     const imageId = lastLine(await podman('pull', '--quiet', `oci:${layout}:v2`));
-    const first = `${reg().host}/e2e/podman/source:v2`;
-    const second = `${reg().host}/e2e/podman/copy/nested:v2`;
-    await podman('push', '--tls-verify=false', imageId, `docker://${first}`);
+    const first = `${reg().host}/library/e2e/podman/source:v2`;
+    const second = `${reg().host}/library/e2e/podman/copy/nested:v2`;
+    await podman('push', '--tls-verify=false', ADMIN_CREDS, imageId, `docker://${first}`);
     const digestFile = join(work, 'mount.digest');
-    await podman('push', '--tls-verify=false', '--digestfile', digestFile, imageId, `docker://${second}`);
+    await podman('push', '--tls-verify=false', ADMIN_CREDS, '--digestfile', digestFile, imageId, `docker://${second}`);
     const pushedDigest = (await readFile(digestFile, 'utf8')).trim();
 
-    const stored = await getManifest(reg().url, 'e2e/podman/copy/nested', 'v2');
+    const stored = await getManifest(reg().url, 'library/e2e/podman/copy/nested', 'v2');
     expect(stored.digest).toBe(pushedDigest);
     const manifest = JSON.parse(stored.body.toString('utf8')) as ImageManifest;
     for (const blob of [manifest.config, ...manifest.layers]) {
-      expect(await headBlob(reg().url, 'e2e/podman/copy/nested', blob.digest)).toBe(blob.size);
+      expect(await headBlob(reg().url, 'library/e2e/podman/copy/nested', blob.digest)).toBe(blob.size);
     }
     await podman('rmi', '--force', imageId);
     expect(lastLine(await podman('pull', '--tls-verify=false', '--quiet', second))).toBe(imageId);

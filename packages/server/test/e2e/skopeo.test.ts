@@ -1,10 +1,11 @@
 // End-to-end: skopeo (containers/image) pushes OCI layouts built with umoci into Wharf and pulls them back, and the
 // bytes must survive the round trip unchanged.
+import { ADMIN_PASSWORD } from '../helpers/test-registry.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBlob, getManifest } from '../helpers/oci-client.js';
+import { getBlob, getManifest, ADMIN_AUTH } from '../helpers/oci-client.js';
 import {
   OCI_INDEX,
   OCI_MANIFEST,
@@ -36,7 +37,12 @@ function reg(): RunningRegistry {
 const skopeo = (...args: string[]): Promise<string> => run('skopeo', args, { timeoutMs: 90_000 });
 
 async function push(layoutDir: string, tag: string, ref: string, all = false): Promise<void> {
-  const flags = ['--dest-tls-verify=false', '--preserve-digests', ...(all ? ['--all'] : [])];
+  const flags = [
+    '--dest-tls-verify=false',
+    `--dest-creds=admin:${ADMIN_PASSWORD}`,
+    '--preserve-digests',
+    ...(all ? ['--all'] : []),
+  ];
   await skopeo('copy', '--quiet', ...flags, `oci:${layoutDir}:${tag}`, `docker://${reg().host}/${ref}`);
 }
 
@@ -97,7 +103,7 @@ describe('skopeo against Wharf', () => {
     const manifest = JSON.parse((await readLayoutBlob(src, image.manifestDigest)).toString('utf8')) as ImageManifest;
     expect(manifest.layers.length).toBeGreaterThanOrEqual(3);
 
-    const repo = 'e2e/team/app';
+    const repo = 'library/e2e/team/app';
     await push(src, 'v1', `${repo}:v1`);
 
     const raw = await inspectRaw(`${repo}:v1`);
@@ -125,7 +131,7 @@ describe('skopeo against Wharf', () => {
   });
 
   it('lists tags and deletes a tag with skopeo delete', async () => {
-    const repo = 'e2e/team/tags';
+    const repo = 'library/e2e/team/tags';
     const keep = await buildMultiLayerImage(join(work, 'tags-keep'), 'keep');
     const doomed = await buildMultiLayerImage(join(work, 'tags-doomed'), 'doomed');
     await push(keep.dir, 'keep', `${repo}:1.0`);
@@ -134,10 +140,15 @@ describe('skopeo against Wharf', () => {
     expect((await listTags(repo)).sort()).toEqual(['1.0', 'doomed', 'latest']);
 
     // skopeo delete resolves the tag to its digest and deletes the manifest: DELETE /v2/<repo>/manifests/<digest>.
-    await skopeo('delete', '--tls-verify=false', `docker://${reg().host}/${repo}:doomed`);
+    await skopeo(
+      'delete',
+      '--tls-verify=false',
+      `--creds=admin:${ADMIN_PASSWORD}`,
+      `docker://${reg().host}/${repo}:doomed`,
+    );
     expect((await listTags(repo)).sort()).toEqual(['1.0', 'latest']);
     for (const ref of ['doomed', doomed.manifestDigest]) {
-      const res = await fetch(`${reg().url}/v2/${repo}/manifests/${ref}`, { method: 'HEAD' });
+      const res = await fetch(`${reg().url}/v2/${repo}/manifests/${ref}`, { headers: ADMIN_AUTH, method: 'HEAD' });
       expect(res.status, `HEAD manifests/${ref} after delete`).toBe(404);
     }
     const kept = await getManifest(reg().url, repo, 'latest');
@@ -152,7 +163,7 @@ describe('skopeo against Wharf', () => {
     const index = await buildMultiPlatformIndex(src, 'multi');
     expect(index.manifests.map((m) => m.platform?.architecture)).toEqual(['amd64', 'arm64']);
 
-    const repo = 'e2e/team/multi';
+    const repo = 'library/e2e/team/multi';
     await push(src, 'multi', `${repo}:1.0`, true);
 
     const raw = await inspectRaw(`${repo}:1.0`);
@@ -175,7 +186,7 @@ describe('skopeo against Wharf', () => {
   });
 
   it('serves an artifact with a subject through the referrers API and round-trips it', async () => {
-    const repo = 'e2e/team/with-sbom';
+    const repo = 'library/e2e/team/with-sbom';
     const subject = await buildMultiLayerImage(join(work, 'subject'), 'app');
     await push(subject.dir, 'app', `${repo}:app`);
 
@@ -200,7 +211,7 @@ describe('skopeo against Wharf', () => {
     const layer = await readLayoutBlob(dst, artifact.layerDigest);
     expect(JSON.parse(layer.toString('utf8'))).toMatchObject({ spdxVersion: 'SPDX-2.3' });
 
-    const res = await fetch(`${reg().url}/v2/${repo}/referrers/${subject.manifestDigest}`);
+    const res = await fetch(`${reg().url}/v2/${repo}/referrers/${subject.manifestDigest}`, { headers: ADMIN_AUTH });
     const referrersBody = await res.text();
     expect(res.status, `GET referrers: ${referrersBody}`).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.oci\.image\.index\.v1\+json/);
@@ -218,18 +229,20 @@ describe('skopeo against Wharf', () => {
     );
     const matching = await fetch(
       `${reg().url}/v2/${repo}/referrers/${subject.manifestDigest}?artifactType=${encodeURIComponent(SBOM_ARTIFACT_TYPE)}`,
+      { headers: ADMIN_AUTH },
     );
     expect(matching.status).toBe(200);
     expect(((await matching.json()) as ImageIndex).manifests.map((m) => m.digest)).toContain(artifact.manifestDigest);
     const filtered = await fetch(
       `${reg().url}/v2/${repo}/referrers/${subject.manifestDigest}?artifactType=${encodeURIComponent('application/x-other')}`,
+      { headers: ADMIN_AUTH },
     );
     expect(filtered.status).toBe(200);
     const filteredIndex = (await filtered.json()) as ImageIndex;
     if (filtered.headers.get('oci-filters-applied') === 'artifactType') {
       expect(filteredIndex.manifests.map((m) => m.digest)).not.toContain(artifact.manifestDigest);
     }
-    const none = await fetch(`${reg().url}/v2/${repo}/referrers/sha256:${'0'.repeat(64)}`);
+    const none = await fetch(`${reg().url}/v2/${repo}/referrers/sha256:${'0'.repeat(64)}`, { headers: ADMIN_AUTH });
     expect(none.status).toBe(200);
     expect(((await none.json()) as ImageIndex).manifests).toEqual([]);
   });

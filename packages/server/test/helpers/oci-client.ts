@@ -1,6 +1,7 @@
 // Minimal typed OCI Distribution client over fetch, for tests. Every helper throws an OciHttpError (method, URL,
 // status, body) when the registry answers with an unexpected status.
 import { createHash } from 'node:crypto';
+import { ADMIN_PASSWORD } from './test-registry.js';
 
 export class OciHttpError extends Error {
   constructor(
@@ -27,8 +28,15 @@ async function expectStatus(res: Response, method: string, url: string, ...expec
   return res;
 }
 
+/** `Authorization: Basic` for the test administrator, for raw fetches against a registry process. */
+export const ADMIN_AUTH: Readonly<Record<string, string>> = {
+  authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+};
+
+/** Every request of this client acts as the test administrator (authorisation has its own tests). */
 async function request(method: string, url: string, init: RequestInit, ...expected: number[]): Promise<Response> {
-  const res = await fetch(url, { ...init, method, redirect: 'manual' });
+  const headers = { ...ADMIN_AUTH, ...(init.headers as Record<string, string> | undefined) };
+  const res = await fetch(url, { ...init, headers, method, redirect: 'manual' });
   return expectStatus(res, method, url, ...expected);
 }
 
@@ -198,6 +206,6 @@ export async function headBlob(base: string, repo: string, digest: string): Prom
 /** `GET /v2/<name>/blobs/<digest>` (following redirects); expects 200. */
 export async function getBlob(base: string, repo: string, digest: string): Promise<Buffer> {
   const url = `${base}/v2/${repo}/blobs/${digest}`;
-  const res = await expectStatus(await fetch(url), 'GET', url, 200);
+  const res = await expectStatus(await fetch(url, { headers: ADMIN_AUTH }), 'GET', url, 200);
   return Buffer.from(await res.arrayBuffer());
 }

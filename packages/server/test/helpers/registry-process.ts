@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD } from './test-registry.js';
 
 export interface RunningRegistry {
   /** Base URL, e.g. `http://127.0.0.1:5000`. */
@@ -130,7 +131,8 @@ async function launch(spec: SpawnSpec): Promise<RunningRegistry> {
     try {
       const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return handle;
+      // 401: the registry is up and asks for credentials (Wharf's /v2/ needs them; distribution's does not).
+      if (res.status === 200 || res.status === 401) return handle;
       lastProblem = `GET /v2/ answered ${res.status}`;
     } catch (err) {
       lastProblem = `GET /v2/ failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -207,6 +209,7 @@ export async function startWharf(opts: StartOptions = {}): Promise<RunningRegist
     WHARF_DATA_DIR: dataDir,
     WHARF_LOG_LEVEL: 'warn',
     WHARF_HTTP_ACCESSLOG: 'false',
+    WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
   };
   let ownedDatabase: TestDatabase | undefined;
   try {

@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase } from '../../src/adapters/db/postgres-test-database.js';
 import { loadConfig } from '../../src/config/index.js';
+import { parseOciPath } from '../../src/http/oci/oci-path.js';
+import { projectNameOf } from '../../src/lib/reference.js';
 import { createWharf, type Wharf } from '../../src/main.js';
 
 export interface TestRegistry {
@@ -79,4 +81,66 @@ export function useTestRegistry(env: Record<string, string> = {}): TestRegistry 
     },
     close: () => started().close(),
   };
+}
+
+/**
+ * A test registry whose `app.inject` sends /v2 requests as the administrator (Basic credentials, unless the
+ * request carries its own Authorization header) and first creates the project each repository name needs. The
+ * protocol tests (test/http) use it: they test the OCI API, not authorisation, which test/api/authorization-v2
+ * and the token tests cover with real principals.
+ */
+export function useOciTestRegistry(env: Record<string, string> = {}): TestRegistry {
+  const registry = useTestRegistry(env);
+  const wrapped = new WeakMap<FastifyInstance, FastifyInstance>();
+  return {
+    get app() {
+      const app = registry.app;
+      let proxy = wrapped.get(app);
+      if (!proxy) wrapped.set(app, (proxy = actingAsAdmin(app, registry.wharf)));
+      return proxy;
+    },
+    get wharf() {
+      return registry.wharf;
+    },
+    get dataDir() {
+      return registry.dataDir;
+    },
+    close: () => registry.close(),
+  };
+}
+
+function actingAsAdmin(app: FastifyInstance, wharf: Wharf): FastifyInstance {
+  const authorization = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+  const provisioned = new Set<string>();
+  const provision = async (url: string) => {
+    let name: string;
+    try {
+      const route = parseOciPath((url.split('?')[0] ?? '').replace(/^\/v2\/?/, ''));
+      if (!('name' in route)) return;
+      name = route.name;
+    } catch {
+      return; // a malformed URL: the request itself will be refused
+    }
+    const project = projectNameOf(name);
+    if (provisioned.has(project)) return;
+    if (!(await wharf.identity.projects.getByName(project))) {
+      await wharf.identity.projects.create({ name: project, public: false }).catch(() => undefined);
+    }
+    provisioned.add(project);
+  };
+  const inject = async (opts: InjectOptions) => {
+    if (typeof opts.url === 'string' && opts.url.startsWith('/v2')) {
+      await provision(opts.url);
+      const headers = opts.headers ?? {};
+      if (headers.authorization === undefined) opts = { ...opts, headers: { ...headers, authorization } };
+    }
+    return app.inject(opts);
+  };
+  return new Proxy(app, {
+    get(target, prop) {
+      if (prop === 'inject') return inject;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

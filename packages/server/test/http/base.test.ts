@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { OCI_ERRORS, OCI_SPEC_CODES } from '../../src/http/oci/errcode.js';
 import { expectOciError } from '../helpers/inject-client.js';
-import { useTestRegistry } from '../helpers/test-registry.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
 
-const reg = useTestRegistry();
+const reg = useOciTestRegistry();
 
 describe('GET /v2/', () => {
   it('answers 200 with the API version header, with and without the trailing slash', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectOciError, pushBlob, randomBlob, sha512 } from '../helpers/inject-client.js';
-import { useTestRegistry } from '../helpers/test-registry.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
 
-const reg = useTestRegistry();
+const reg = useOciTestRegistry();
 
 describe('GET and HEAD blobs', () => {
   it('serves content with length, digest and type', async () => {

@@ -8,9 +8,9 @@ import {
   putManifest,
   sha256,
 } from '../helpers/inject-client.js';
-import { useTestRegistry } from '../helpers/test-registry.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
 
-const reg = useTestRegistry();
+const reg = useOciTestRegistry();
 
 /** Follows Link headers from `url` and returns every page's items. */
 async function allPages(url: string, key: 'tags' | 'repositories'): Promise<string[][]> {

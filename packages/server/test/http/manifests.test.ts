@@ -12,9 +12,9 @@ import {
   randomBlob,
   sha256,
 } from '../helpers/inject-client.js';
-import { useTestRegistry } from '../helpers/test-registry.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
 
-const reg = useTestRegistry();
+const reg = useOciTestRegistry();
 
 describe('PUT and GET manifests', () => {
   it('stores an OCI image manifest by tag and serves it by tag and digest, byte for byte', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectOciError, pushImage, sha256 } from '../helpers/inject-client.js';
-import { useTestRegistry } from '../helpers/test-registry.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
 
-const reg = useTestRegistry();
+const reg = useOciTestRegistry();
 
 const digest = sha256('x');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectOciError, pushBlob, randomBlob, sha256 } from '../helpers/inject-client.js';
-import { useTestRegistry } from '../helpers/test-registry.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
 
-const reg = useTestRegistry();
+const reg = useOciTestRegistry();
 
 async function startSession(name: string): Promise<string> {
   const res = await reg.app.inject({ method: 'POST', url: `/v2/${name}/blobs/uploads/` });

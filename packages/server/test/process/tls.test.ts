@@ -30,7 +30,10 @@ async function makeCertificate(dir: string, cn: string): Promise<void> {
 }
 
 /** GET over HTTPS without verifying the self-signed certificate; returns status and the served certificate. */
-function get(port: number, urlPath: string): Promise<{ status: number; fingerprint: string; apiVersion: string }> {
+function get(
+  port: number,
+  urlPath: string,
+): Promise<{ status: number; fingerprint: string; apiVersion: string; challenge: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: urlPath, rejectUnauthorized: false, agent: false }, (res) => {
       const cert = (res.socket as TLSSocket).getPeerCertificate();
@@ -40,6 +43,7 @@ function get(port: number, urlPath: string): Promise<{ status: number; fingerpri
           status: res.statusCode ?? 0,
           fingerprint: cert.fingerprint256,
           apiVersion: String(res.headers['docker-distribution-api-version']),
+          challenge: String(res.headers['www-authenticate']),
         }),
       );
     });
@@ -80,7 +84,9 @@ describe('HTTPS', () => {
         if (!first) await new Promise((r) => setTimeout(r, 100));
       }
       expect(first, output).toBeDefined();
-      expect(first!.status).toBe(200);
+      // Anonymous: the challenge sends clients to the token service over HTTPS too.
+      expect(first!.status).toBe(401);
+      expect(first!.challenge).toContain(`realm="https://127.0.0.1:${port}/service/token"`);
       expect(first!.apiVersion).toBe('registry/2.0');
       const firstCert = new X509Certificate(await readFile(path.join(dir, 'tls.crt')));
       expect(first!.fingerprint).toBe(firstCert.fingerprint256);

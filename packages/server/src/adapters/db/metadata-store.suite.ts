@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MetadataStore } from '../../ports/metadata-store.js';
+import { projectNameOf } from '../../lib/reference.js';
+import type { IdentityStore } from '../../ports/identity-store.js';
+import type { MetadataStore, RepositoryRecords } from '../../ports/metadata-store.js';
 import { describeBlobRecords } from './blob-records.suite.js';
 import { describeManifestRecords } from './manifest-records.suite.js';
 import { describeRepositoryProjects } from './repository-projects.suite.js';
@@ -15,10 +17,15 @@ import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 export function describeMetadataStore(label: string, make: () => Promise<MetadataStoreFixture>): void {
   describe(label, () => {
     const open: MetadataStoreFixture[] = [];
+    /**
+     * A store whose repositories.ensure first creates the project the name needs (as the management API would),
+     * so that these cases exercise repositories, blobs, manifests and tags; repository-projects.suite.ts tests
+     * the project rule itself on an unwrapped store.
+     */
     async function unmigrated(): Promise<MetadataStore> {
       const fixture = await make();
       open.push(fixture);
-      return fixture.store;
+      return withProjects(fixture.store, fixture.identity);
     }
     async function fresh(): Promise<MetadataStore> {
       const store = await unmigrated();
@@ -149,5 +156,41 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
         expect(await store.tags.list(reopened.id, { limit: 10 })).toEqual([]);
       });
     });
+  });
+}
+
+function withProjects(store: MetadataStore, identity: IdentityStore): MetadataStore {
+  const provisioned = (repositories: RepositoryRecords): RepositoryRecords =>
+    new Proxy(repositories, {
+      get(target, prop) {
+        if (prop === 'ensure') {
+          return async (name: string) => {
+            const project = projectNameOf(name);
+            if (!(await identity.projects.getByName(project))) {
+              await identity.projects.create({ name: project, public: false }).catch(() => undefined);
+            }
+            return target.ensure(name);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'repositories') return provisioned(target.repositories);
+      if (prop === 'transaction') {
+        return <T>(work: (tx: Parameters<Parameters<MetadataStore['transaction']>[0]>[0]) => Promise<T>) =>
+          target.transaction((tx) =>
+            work(
+              new Proxy(tx, {
+                get: (t, p): unknown => (p === 'repositories' ? provisioned(t.repositories) : Reflect.get(t, p, t)),
+              }),
+            ),
+          );
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
   });
 }

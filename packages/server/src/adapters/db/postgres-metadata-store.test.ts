@@ -37,8 +37,8 @@ describe('PostgreSQL specifics', () => {
     expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity']);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
-    await later.repositories.ensure('after');
-    expect(await open(url).repositories.list({ limit: 10 })).toEqual(['after']);
+    await later.repositories.ensure('library/after');
+    expect(await open(url).repositories.list({ limit: 10 })).toEqual(['library/after']);
   });
 
   it('creates name columns with the C collation', async () => {

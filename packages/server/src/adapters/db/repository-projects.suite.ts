@@ -1,24 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { FreshStores } from './metadata-store-fixture.suite.js';
 
-/** Every repository belongs to the project named by its first path segment; ensure creates missing projects. */
+/** Every repository belongs to the project named by its first path segment, which must exist. */
 export function describeRepositoryProjects(fresh: FreshStores): void {
   describe('repositories and projects', () => {
-    it('ensure creates a private project for a new first segment, owned by nobody', async () => {
+    it('ensure refuses a repository whose project does not exist, naming the project', async () => {
       const { store, identity } = await fresh();
-      await store.repositories.ensure('team/app');
-      await store.repositories.ensure('team/sub/tool');
-      const team = await identity.projects.getByName('team');
-      expect(team).toMatchObject({ name: 'team', public: false, ownerId: null });
-      expect(await identity.projects.repositoryCount(team?.id ?? 0)).toBe(2);
+      await expect(store.repositories.ensure('team/app')).rejects.toMatchObject({
+        kind: 'not-found',
+        entity: 'project',
+        message: 'project team does not exist',
+      });
+      expect(await store.repositories.get('team/app')).toBeUndefined();
+      expect(await identity.projects.getByName('team')).toBeUndefined();
     });
 
-    it('ensure puts a single-segment repository into the project of that name', async () => {
+    it('ensure files repositories under the project named by their first segment', async () => {
       const { store, identity } = await fresh();
+      const team = await identity.projects.create({ name: 'team', public: false });
+      const solo = await identity.projects.create({ name: 'solo', public: false });
+      await store.repositories.ensure('team/app');
+      await store.repositories.ensure('team/sub/tool');
       await store.repositories.ensure('solo');
-      const solo = await identity.projects.getByName('solo');
-      expect(solo?.public).toBe(false);
-      expect(await identity.projects.repositoryCount(solo?.id ?? 0)).toBe(1);
+      expect(await identity.projects.repositoryCount(team.id)).toBe(2);
+      expect(await identity.projects.repositoryCount(solo.id)).toBe(1);
+      expect(await store.repositories.list({ limit: 10 }, [team.id])).toEqual(['team/app', 'team/sub/tool']);
+      expect(await store.repositories.list({ limit: 10 }, [])).toEqual([]);
     });
 
     it('ensure uses an existing project and leaves it as it is (library stays public)', async () => {
@@ -30,8 +37,9 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
       expect((await identity.projects.list({ page: 1, pageSize: 10 })).total).toBe(1);
     });
 
-    it('concurrent ensures of repositories in one new project create the project once', async () => {
+    it('concurrent ensures of repositories in one project create each repository once', async () => {
       const { store, identity } = await fresh();
+      await identity.projects.create({ name: 'race', public: false });
       const names = Array.from({ length: 12 }, (_, i) => `race/repo-${i % 6}`);
       await Promise.all(names.map((name) => store.repositories.ensure(name)));
       const { items } = await identity.projects.list({ page: 1, pageSize: 10, name: 'race' });
@@ -39,15 +47,16 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
       expect(await identity.projects.repositoryCount(items[0]?.id ?? 0)).toBe(6);
     });
 
-    it('ensure inside a rolled-back transaction leaves no project behind', async () => {
+    it('ensure inside a rolled-back transaction leaves no repository behind', async () => {
       const { store, identity } = await fresh();
+      await identity.projects.create({ name: 'ghost', public: false });
       await expect(
         store.transaction(async (tx) => {
           await tx.repositories.ensure('ghost/app');
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
-      expect(await identity.projects.getByName('ghost')).toBeUndefined();
+      expect(await store.repositories.get('ghost/app')).toBeUndefined();
     });
   });
 }

@@ -1,15 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
+import { NotFoundError } from '../../domain/errors.js';
+import { projectNameOf } from '../../lib/reference.js';
 import type { Page, RepositoryRecord, RepositoryRecords } from '../../ports/metadata-store.js';
 import type { Database, RepositoriesTable } from './database.js';
 
 function toRecord(row: Selectable<RepositoriesTable>): RepositoryRecord {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at) };
-}
-
-/** The project a repository belongs to: the first segment of its name. */
-export function projectNameOf(repository: string): string {
-  const slash = repository.indexOf('/');
-  return slash < 0 ? repository : repository.slice(0, slash);
 }
 
 export class KyselyRepositoryRecords implements RepositoryRecords {
@@ -21,13 +17,14 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
   }
 
   /**
-   * Creates the repository when absent, in the project named by its first path segment; that project is created
-   * (private) when it does not exist yet. Both inserts ignore a concurrent winner and read its committed row.
+   * Creates the repository when absent, in the project named by its first path segment; NotFoundError when that
+   * project does not exist (projects are created through the management API). The insert ignores a concurrent
+   * winner and reads its committed row.
    */
   async ensure(name: string): Promise<RepositoryRecord> {
     const existing = await this.get(name);
     if (existing) return existing;
-    const projectId = await this.ensureProject(projectNameOf(name));
+    const projectId = await this.projectId(projectNameOf(name));
     const inserted = await this.db
       .insertInto('repositories')
       .values({ name, created_at: Date.now(), project_id: projectId })
@@ -41,26 +38,20 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
     return winner;
   }
 
-  private async ensureProject(projectName: string): Promise<number> {
-    const now = Date.now();
-    const inserted = await this.db
-      .insertInto('projects')
-      .values({ name: projectName, public: 0, owner_id: null, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) return inserted.id;
-    const existing = await this.db
+  private async projectId(projectName: string): Promise<number> {
+    const project = await this.db
       .selectFrom('projects')
       .select('id')
       .where('name', '=', projectName)
       .executeTakeFirst();
-    if (!existing) throw new Error(`project ${projectName} vanished while being ensured`);
-    return existing.id;
+    if (!project) throw new NotFoundError('project', projectName, `project ${projectName} does not exist`);
+    return project.id;
   }
 
-  async list(page: Page): Promise<string[]> {
+  async list(page: Page, projectIds?: readonly number[]): Promise<string[]> {
+    if (projectIds?.length === 0) return [];
     let query = this.db.selectFrom('repositories').select('name');
+    if (projectIds !== undefined) query = query.where('project_id', 'in', projectIds);
     if (page.last !== undefined) query = query.where('name', '>', page.last);
     const rows = await query.orderBy('name').limit(page.limit).execute();
     return rows.map((row) => row.name);

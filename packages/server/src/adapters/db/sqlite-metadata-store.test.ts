@@ -54,19 +54,19 @@ describe('openSqlite', () => {
     const path = join(await tempDir(), 'wharf.db');
     const first = createMetadataStore({ driver: 'sqlite', path, synchronous: 'normal' });
     expect(await first.migrate()).toEqual(['0001-initial-schema', '0002-identity']);
-    await first.repositories.ensure('persisted');
+    await first.repositories.ensure('library');
     await first.close();
     const second = new KyselyMetadataStore(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
     cleanup.push(() => second.close());
     expect(await second.migrate()).toEqual([]);
-    expect(await second.repositories.list({ limit: 10 })).toEqual(['persisted']);
+    expect(await second.repositories.list({ limit: 10 })).toEqual(['library']);
   });
 
   it("supports ':memory:'", async () => {
     const store = createMetadataStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
     cleanup.push(() => store.close());
     expect(await store.migrate()).toEqual(['0001-initial-schema', '0002-identity']);
-    const repository = await store.repositories.ensure('in-memory');
-    expect(await store.repositories.get('in-memory')).toEqual(repository);
+    const repository = await store.repositories.ensure('library/in-memory');
+    expect(await store.repositories.get('library/in-memory')).toEqual(repository);
   });
 });

@@ -1,6 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../../registry-core/registry.js';
 
+/** Who is calling and what the handlers must still restrict. */
+export interface OciCaller {
+  /** The account name ('' when anonymous). */
+  readonly account: string;
+  /** Catalog requests only: the projects whose repositories to list; undefined means all. */
+  readonly catalogProjects?: readonly number[] | undefined;
+  /** Upload requests only: whether a `mount`/`from` cross-repository mount may read the source repository. */
+  readonly mayMount: boolean;
+}
+
 /** What every /v2 handler receives: the request, the reply, and the registry core. */
 export interface OciContext {
   readonly req: FastifyRequest;
@@ -8,6 +18,8 @@ export interface OciContext {
   readonly registry: Registry;
   /** Absolute URL prefix for Location headers, or '' for host-relative Locations. */
   readonly baseUrl: string;
+  /** The authorised caller and the restrictions its handlers must still apply. */
+  readonly caller: OciCaller;
 }
 
 export function location(ctx: OciContext, path: string): string {

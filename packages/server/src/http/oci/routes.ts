@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../../registry-core/registry.js';
 import { sendOciError } from '../error-handler.js';
+import { authorizeOciRequest, type OciAuthorizationOptions } from './authorization.js';
 import type { OciContext } from './context.js';
 import { RegistryError } from './errcode.js';
 import { deleteBlob, getBlob } from './handlers/blobs.js';
@@ -14,8 +15,8 @@ type Handler<K extends OciRoute['kind']> = (ctx: OciContext, route: Extract<OciR
 type RouteTable = { [K in OciRoute['kind']]: Partial<Record<Method, Handler<K>>> };
 
 /**
- * The /v2 route table: what each (endpoint, method) pair does. Policies that later issues add
- * (authorisation, quotas, immutability) hook in front of these handlers.
+ * The /v2 route table: what each (endpoint, method) pair does. Every request is authorised first
+ * (authorization.ts); policies that later issues add (quotas, immutability) hook in front of these handlers.
  */
 export const OCI_ROUTES: RouteTable = {
   base: {
@@ -48,6 +49,7 @@ export const OCI_ROUTES: RouteTable = {
 export interface OciRoutesOptions {
   readonly registry: Registry;
   readonly baseUrl?: string | undefined;
+  readonly authorization: OciAuthorizationOptions;
 }
 
 /** Mounts /v2 on a Fastify instance: bodies stay unparsed streams, every reply carries the API version. */
@@ -71,7 +73,8 @@ export function registerOciRoutes(app: FastifyInstance, opts: OciRoutesOptions):
       if (!handler) {
         throw new RegistryError('UNSUPPORTED', `${req.method} is not supported on this endpoint`, undefined, 405);
       }
-      return handler({ req, reply, registry: opts.registry, baseUrl }, route);
+      const caller = await authorizeOciRequest(req, reply, route, opts.authorization);
+      return handler({ req, reply, registry: opts.registry, baseUrl, caller }, route);
     };
     const methods: Method[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
     v2.route({ method: methods, url: '/v2', exposeHeadRoute: false, handler: dispatch });

@@ -82,6 +82,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
       it('migrates down to the initial schema and up again', async () => {
         const { db, dialect } = await unmigrated();
         await migrateToLatest(db, dialect);
+        await createIdentityStore(db).projects.create({ name: 'team', public: false });
         await new KyselyRepositoryRecords(db).ensure('team/app');
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         const down = await migrator.migrateDown();

@@ -18,7 +18,7 @@ export async function listTags(ctx: OciContext, name: string) {
 /** GET /v2/_catalog?n=&last= */
 export async function listCatalog(ctx: OciContext) {
   const { limit, last } = pageParams(ctx, DEFAULT_CATALOG_PAGE);
-  const page = await ctx.registry.listings.catalog(limit, last);
+  const page = await ctx.registry.listings.catalog(limit, last, ctx.caller.catalogProjects);
   setLink(ctx, '/v2/_catalog', limit, page);
   return ctx.reply.send({ repositories: page.items });
 }

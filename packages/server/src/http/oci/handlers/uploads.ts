@@ -9,7 +9,7 @@ export async function startUpload(ctx: OciContext, name: string) {
   const { req, registry } = ctx;
   const mount = queryParam(req, 'mount');
   const from = queryParam(req, 'from');
-  if (mount && from) {
+  if (mount && from && ctx.caller.mayMount) {
     const blob = await registry.blobs.mount(name, mount, from);
     if (blob) return blobCreated(ctx, name, blob);
   }

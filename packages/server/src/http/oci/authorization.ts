@@ -1,0 +1,126 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { formatChallenge, scopesForRequest, type Scope } from '../../auth/token/scope.js';
+import type { TokenService } from '../../auth/token/token-service.js';
+import { TokenVerificationError, type TokenAccess } from '../../auth/token/token-signer.js';
+import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import type { RegistryAccess, RegistryGrant } from '../../services/registry-access.js';
+import { parseBasic } from '../api/security.js';
+import { queryParam, type OciCaller } from './context.js';
+import { RegistryError } from './errcode.js';
+import type { OciRoute } from './oci-path.js';
+
+/** What the /v2 authoriser needs from the rest of the server. */
+export interface OciAuthorizationOptions {
+  readonly access: RegistryAccess;
+  readonly tokens: TokenService;
+  /** Checks Basic credentials (with login throttling); undefined when they are wrong. */
+  readonly login: (username: string, password: string, req: FastifyRequest) => Promise<SecurityContext | undefined>;
+  /** The security context of a token's subject (a user or robot name), for filtering the catalog. */
+  readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
+  /** The token service URL for challenges: `<base URL>/service/token`. */
+  readonly realm: (req: FastifyRequest) => string;
+}
+
+/**
+ * Authorises one /v2 request before its handler runs. Credentials: a Bearer token from /service/token, HTTP Basic
+ * (checked directly, as Harbor and distribution's htpasswd do), or none (anonymous: public pulls only).
+ * - No or insufficient access for an anonymous caller: 401 with a Bearer challenge naming the needed scopes.
+ * - A Bearer token lacking a scope: 401 with `error="insufficient_scope"`, so clients fetch a new token.
+ * - Basic credentials lacking a permission: 403 DENIED; wrong credentials: 401.
+ * - A push into a project that does not exist, by an authenticated caller: 404 NAME_UNKNOWN naming the project.
+ * The base endpoint needs any valid credentials (this is how `docker login` checks them); the catalog needs an
+ * authenticated caller and lists only the repositories of projects it may pull from.
+ */
+export async function authorizeOciRequest(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  route: OciRoute,
+  opts: OciAuthorizationOptions,
+): Promise<OciCaller> {
+  const from = route.kind === 'uploads' ? queryParam(req, 'from') : undefined;
+  const needed = scopesForRequest(req.method, route);
+  const mountScope: Scope[] = from ? [{ type: 'repository', name: from, actions: ['pull'] }] : [];
+  const challenge = (error?: 'invalid_token' | 'insufficient_scope', scopes: readonly Scope[] = needed) =>
+    void reply.header(
+      'WWW-Authenticate',
+      formatChallenge({ realm: opts.realm(req), service: opts.tokens.service, scopes, ...(error ? { error } : {}) }),
+    );
+
+  const header = req.headers.authorization;
+  const bearer = /^bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  let account = '';
+  let granted: readonly (TokenAccess | RegistryGrant)[];
+  let ctx: SecurityContext | undefined;
+  if (bearer !== undefined) {
+    let claims;
+    try {
+      claims = opts.tokens.verify(bearer);
+    } catch (error) {
+      if (!(error instanceof TokenVerificationError)) throw error;
+      challenge('invalid_token');
+      throw new RegistryError('UNAUTHORIZED', `invalid token: ${error.message}`);
+    }
+    account = claims.sub;
+    granted = claims.access;
+  } else {
+    const credentials = header === undefined ? undefined : parseBasic(header);
+    if (header !== undefined) {
+      ctx = credentials && (await opts.login(credentials.username, credentials.password, req));
+      if (!ctx) {
+        challenge();
+        throw new RegistryError('UNAUTHORIZED', 'invalid username or password');
+      }
+      account = credentials?.username ?? '';
+    } else {
+      ctx = ANONYMOUS;
+    }
+    granted = await opts.access.grant(ctx, [...needed, ...mountScope]);
+  }
+
+  if (route.kind === 'base' || route.kind === 'catalog') {
+    if (account === '') {
+      challenge();
+      throw new RegistryError('UNAUTHORIZED', 'authentication required');
+    }
+    if (route.kind === 'base') return { account, mayMount: false };
+    if (covers(granted, needed[0]!)) return { account, mayMount: false };
+    ctx ??= await opts.contextOfAccount(account);
+    if (!ctx) {
+      challenge('invalid_token');
+      throw new RegistryError('UNAUTHORIZED', 'the account of this token no longer exists');
+    }
+    return { account, mayMount: false, catalogProjects: (await opts.access.readableProjectIds(ctx)) ?? undefined };
+  }
+
+  const missing = needed.find((scope) => !covers(granted, scope));
+  if (missing === undefined) {
+    return { account, mayMount: mountScope.length > 0 && covers(granted, mountScope[0]!) };
+  }
+  if (account === '') {
+    challenge();
+    throw new RegistryError('UNAUTHORIZED', 'authentication required');
+  }
+  if (bearer !== undefined) {
+    challenge('insufficient_scope');
+    throw new RegistryError('UNAUTHORIZED', `the token does not grant ${missing.actions.join(',')} on ${missing.name}`);
+  }
+  const grant = granted.find((g): g is RegistryGrant => g.name === missing.name && 'missingProject' in g);
+  if (grant?.missingProject !== undefined) {
+    throw new RegistryError(
+      'NAME_UNKNOWN',
+      missing.actions.includes('push')
+        ? `project ${grant.missingProject} does not exist; create it before pushing to ${missing.name}`
+        : `project ${grant.missingProject} does not exist`,
+      { project: grant.missingProject },
+    );
+  }
+  throw new RegistryError('DENIED', `requested access to ${missing.name} is denied`);
+}
+
+/** Whether the granted access includes every action of `scope` (`*` includes all). */
+function covers(granted: readonly TokenAccess[], scope: Scope): boolean {
+  const actions = new Set(
+    granted.filter((g) => g.type === scope.type && g.name === scope.name).flatMap((g) => g.actions),
+  );
+  return actions.has('*') || scope.actions.every((action) => actions.has(action));
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseScopes, ScopeParseError, type Scope } from '../auth/token/scope.js';
+import type { TokenService } from '../auth/token/token-service.js';
+import { ANONYMOUS, type SecurityContext } from '../services/authenticator.js';
+import { parseBasic } from './api/security.js';
+
+export interface TokenRoutesOptions {
+  readonly tokens: TokenService;
+  /** Checks credentials (with login throttling); undefined when they are wrong. */
+  readonly login: (username: string, password: string, req: FastifyRequest) => Promise<SecurityContext | undefined>;
+}
+
+type Params = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Token-endpoint errors: `{"errors":[…]}` as distribution's token servers write them, plus OAuth2's `error`. */
+function refuse(reply: FastifyReply, status: number, code: string, message: string) {
+  return reply
+    .code(status)
+    .type('application/json')
+    .send({ errors: [{ code, message }], ...(status === 400 ? { error: 'invalid_request' } : {}) });
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The Docker registry token service at /service/token: `GET` with optional Basic credentials (what docker,
+ * podman, skopeo and containerd send) and `POST` with the OAuth2 password grant (form-encoded). Wrong
+ * credentials are refused with 401; no credentials get an anonymous token (public pulls). Scopes the caller may
+ * not use are silently reduced, never refused.
+ */
+export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptions): void {
+  void app.register((svc, _opts, done) => {
+    svc.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_req, body, next) => {
+        const params: Record<string, string | string[]> = {};
+        for (const [key, value] of new URLSearchParams(body as string)) {
+          const existing = params[key];
+          params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+        }
+        next(null, params);
+      },
+    );
+
+    const answer = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      params: Params,
+      credentials: { username: string; password: string } | undefined,
+      oauth: boolean,
+    ) => {
+      const service = first(params.service);
+      if (service !== undefined && service !== opts.tokens.service) {
+        return refuse(reply, 400, 'UNSUPPORTED', `unknown service ${JSON.stringify(service)}`);
+      }
+      let scopes: Scope[];
+      try {
+        scopes = parseScopes(params.scope);
+      } catch (error) {
+        if (error instanceof ScopeParseError) return refuse(reply, 400, 'UNSUPPORTED', error.message);
+        throw error;
+      }
+      let ctx: SecurityContext = ANONYMOUS;
+      if (credentials) {
+        const verified = await opts.login(credentials.username, credentials.password, req);
+        if (!verified) {
+          return refuse(reply, 401, 'UNAUTHORIZED', 'invalid username or password');
+        }
+        ctx = verified;
+      }
+      const issued = await opts.tokens.issue(ctx, credentials?.username ?? '', scopes);
+      const body = {
+        token: issued.token,
+        access_token: issued.token,
+        expires_in: issued.expiresIn,
+        issued_at: issued.issuedAt.toISOString(),
+        ...(oauth ? { scope: issued.access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`).join(' ') } : {}),
+      };
+      return reply.header('Cache-Control', 'no-store').send(body);
+    };
+
+    svc.get('/service/token', async (req, reply) => {
+      const header = req.headers.authorization;
+      const credentials = parseBasic(header);
+      if (header !== undefined && !credentials) {
+        return refuse(reply, 401, 'UNAUTHORIZED', 'only Basic credentials are accepted here');
+      }
+      return answer(req, reply, req.query as Params, credentials, false);
+    });
+
+    svc.post('/service/token', async (req, reply) => {
+      const params = (req.body ?? {}) as Params;
+      const grant = first(params.grant_type);
+      if (grant !== 'password') {
+        return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'only the password grant' });
+      }
+      const username = first(params.username) ?? '';
+      const password = first(params.password) ?? '';
+      return answer(req, reply, params, { username, password }, true);
+    });
+    done();
+  });
+}

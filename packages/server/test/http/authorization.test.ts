@@ -1,0 +1,226 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, basic, type Credentials } from '../helpers/api-client.js';
+import { pushImage, randomBlob, sha256 } from '../helpers/inject-client.js';
+import { createProjectWithMembers, createRobotDirect, createUserDirect } from '../helpers/principals.js';
+import { useOciTestRegistry } from '../helpers/test-registry.js';
+
+/**
+ * Who may do what on /v2, for every endpoint against a private and a public project: anonymous callers, a user
+ * with no membership, each of Harbor's five roles, robots with and without the needed permission, and the
+ * administrator. Expectations are written out by hand from Harbor's role matrix, not computed from it.
+ */
+type Principal =
+  | 'anonymous'
+  | 'outsider'
+  | 'projectAdmin'
+  | 'maintainer'
+  | 'developer'
+  | 'guest'
+  | 'limitedGuest'
+  | 'robotPull'
+  | 'robotPush'
+  | 'robotOther'
+  | 'admin';
+
+const PRINCIPALS: readonly Principal[] = [
+  'anonymous',
+  'outsider',
+  'projectAdmin',
+  'maintainer',
+  'developer',
+  'guest',
+  'limitedGuest',
+  'robotPull',
+  'robotPush',
+  'robotOther',
+  'admin',
+];
+
+/** Who holds each right in a project (members of that project, its robots, and the administrator). */
+const PULLERS = new Set<Principal>([
+  'projectAdmin',
+  'maintainer',
+  'developer',
+  'guest',
+  'limitedGuest',
+  'robotPull',
+  'robotPush',
+  'admin',
+]);
+const PUSHERS = new Set<Principal>(['projectAdmin', 'maintainer', 'developer', 'robotPush', 'admin']);
+const DELETERS = new Set<Principal>(['projectAdmin', 'maintainer', 'admin']);
+
+type Right = 'pull' | 'push' | 'delete';
+
+/** The status a principal gets for `right` in a private or public project when the action itself succeeds. */
+function expected(principal: Principal, right: Right, isPublic: boolean, success: number): number {
+  const holders = right === 'pull' ? PULLERS : right === 'push' ? PUSHERS : DELETERS;
+  if (holders.has(principal) || (isPublic && right === 'pull')) return success;
+  return principal === 'anonymous' ? 401 : 403;
+}
+
+const reg = useOciTestRegistry();
+const credentials = new Map<Principal, Credentials>();
+const content = new Map<string, { digest: string; layer: string }>();
+
+beforeAll(async () => {
+  const wharf = reg.wharf;
+  const priv = await createProjectWithMembers(wharf, 'priv', { public: false });
+  const pub = await createProjectWithMembers(wharf, 'pub', { public: true });
+  const other = await wharf.identity.projects.create({ name: 'other', public: false });
+  // Each role-holder is a member of both projects under one name: make the pub members' names the same users.
+  for (const [role, creds] of Object.entries(priv.members)) credentials.set(role as Principal, creds);
+  for (const [role, creds] of Object.entries(pub.members)) {
+    const user = await wharf.identity.users.getByName(creds.username);
+    const privUser = await wharf.identity.users.getByName(priv.members[role as keyof typeof priv.members].username);
+    const member = (await wharf.identity.members.list(pub.project.id, { page: 1, pageSize: 10 })).items.find(
+      (m) => m.entityId === user!.id,
+    );
+    await wharf.identity.members.remove(pub.project.id, member!.id);
+    await wharf.identity.members.add({
+      projectId: pub.project.id,
+      entityType: 'u',
+      entityId: privUser!.id,
+      roleId: member!.roleId,
+    });
+  }
+  credentials.set('outsider', await createUserDirect(wharf, 'outsider'));
+  credentials.set('admin', ADMIN);
+  const access = (...actions: string[]) => actions.map((action) => ({ resource: 'repository', action }));
+  // System-level robots covering both projects, so one robot is tested on private and public alike.
+  credentials.set('robotPull', await systemRobot('puller', ['priv', 'pub'], access('pull')));
+  credentials.set('robotPush', await systemRobot('pusher', ['priv', 'pub'], access('pull', 'push')));
+  credentials.set('robotOther', await createRobotDirect(wharf, 'elsewhere', access('pull', 'push', 'delete'), other));
+  for (const project of ['priv', 'pub']) {
+    const image = await pushImage(reg.app, `${project}/app`, 'v1');
+    content.set(project, { digest: image.digest, layer: image.manifest.layers[0]!.digest });
+  }
+
+  async function systemRobot(name: string, projects: string[], list: { resource: string; action: string }[]) {
+    const { hashPassword } = await import('../../src/lib/password-hash.js');
+    const secret = `Secret-${name}-1`;
+    await wharf.identity.robots.create({
+      name: `robot$${name}`,
+      level: 'system',
+      projectId: null,
+      permissions: projects.map((namespace) => ({ kind: 'project', namespace, access: list })),
+      secretHash: await hashPassword(secret),
+      durationDays: null,
+      expiresAt: null,
+    });
+    return { username: `robot$${name}`, password: secret };
+  }
+});
+
+function send(as: Principal, method: 'GET' | 'HEAD' | 'POST' | 'DELETE' | 'PUT', url: string, payload?: Buffer) {
+  const creds = credentials.get(as);
+  return reg.wharf.app.inject({
+    method,
+    url,
+    headers: {
+      ...(creds ? { authorization: basic(creds) } : {}),
+      ...(payload ? { 'content-type': 'application/octet-stream' } : {}),
+    },
+    ...(payload ? { payload } : {}),
+  });
+}
+
+function check(res: LightMyRequestResponse, status: number, label: string) {
+  expect(res.statusCode, `${label}: ${res.body}`).toBe(status);
+  if (status === 401) {
+    expect(res.headers['www-authenticate'], label).toMatch(/^Bearer realm="[^"]+\/service\/token",service="/);
+  }
+  if (status === 401 || status === 403) {
+    // The refusal never reveals content.
+    expect(res.body, label).not.toContain('layers');
+  }
+}
+
+describe('/v2 authorisation matrix', () => {
+  for (const project of ['priv', 'pub'] as const) {
+    const isPublic = project === 'pub';
+    describe(`${isPublic ? 'public' : 'private'} project`, () => {
+      for (const who of PRINCIPALS) {
+        it(`${who}: pull endpoints`, async () => {
+          const { digest, layer } = content.get(project)!;
+          const pull = expected(who, 'pull', isPublic, 200);
+          check(await send(who, 'GET', `/v2/${project}/app/tags/list`), pull, `${who} tags`);
+          check(await send(who, 'GET', `/v2/${project}/app/manifests/v1`), pull, `${who} manifest`);
+          check(await send(who, 'HEAD', `/v2/${project}/app/manifests/${digest}`), pull, `${who} head`);
+          check(await send(who, 'GET', `/v2/${project}/app/blobs/${layer}`), pull, `${who} blob`);
+          check(await send(who, 'GET', `/v2/${project}/app/referrers/${digest}`), pull, `${who} referrers`);
+          // A repository that does not exist answers the same refusal as one that does: nothing leaks.
+          const missing = await send(who, 'GET', `/v2/${project}/nothing/tags/list`);
+          check(missing, pull === 200 ? 404 : pull, `${who} missing repo`);
+        });
+
+        it(`${who}: push endpoints`, async () => {
+          const push = expected(who, 'push', isPublic, 202);
+          check(await send(who, 'POST', `/v2/${project}/app/blobs/uploads/`), push, `${who} start upload`);
+          const blob = randomBlob(64);
+          const mono = await send(who, 'POST', `/v2/${project}/pushed/blobs/uploads/?digest=${sha256(blob)}`, blob);
+          check(mono, expected(who, 'push', isPublic, 201), `${who} monolithic`);
+        });
+
+        it(`${who}: delete endpoints`, async () => {
+          // Deleting a tag that does not exist: the authorised get 404 MANIFEST_UNKNOWN, the others a refusal.
+          const del = expected(who, 'delete', isPublic, 404);
+          check(await send(who, 'DELETE', `/v2/${project}/app/manifests/no-such-tag`), del, `${who} delete`);
+          check(await send(who, 'DELETE', `/v2/${project}/app/blobs/${sha256('none')}`), del, `${who} blob delete`);
+        });
+      }
+    });
+  }
+
+  for (const who of PRINCIPALS) {
+    it(`${who}: base endpoint and catalog`, async () => {
+      const base = await send(who, 'GET', '/v2/');
+      check(base, who === 'anonymous' ? 401 : 200, `${who} base`);
+      const catalog = await send(who, 'GET', '/v2/_catalog');
+      if (who === 'anonymous') {
+        check(catalog, 401, 'anonymous catalog');
+        return;
+      }
+      expect(catalog.statusCode).toBe(200);
+      const repositories = catalog.json<{ repositories: string[] }>().repositories;
+      const visible = (project: string) => PULLERS.has(who) || project === 'pub';
+      const wanted = ['priv/app', 'pub/app'].filter((name) => visible(name.split('/')[0]!));
+      expect(repositories.filter((name) => name.endsWith('/app'))).toEqual(wanted);
+      if (who !== 'admin' && !PULLERS.has(who)) expect(repositories.some((r) => r.startsWith('priv/'))).toBe(false);
+    });
+  }
+
+  it('a wrong password is refused with a challenge, never treated as anonymous', async () => {
+    const res = await reg.wharf.app.inject({
+      method: 'GET',
+      url: '/v2/pub/app/tags/list',
+      headers: { authorization: basic({ username: 'admin', password: 'wrong' }) },
+    });
+    check(res, 401, 'wrong password');
+  });
+
+  it('pushing into a project that does not exist names the project', async () => {
+    const res = await send('admin', 'POST', '/v2/nosuchproject/app/blobs/uploads/');
+    expect(res.statusCode).toBe(404);
+    const error = res.json<{ errors: { code: string; message: string }[] }>().errors[0];
+    expect(error?.code).toBe('NAME_UNKNOWN');
+    expect(error?.message).toContain('project nosuchproject does not exist');
+    // Anonymous callers learn nothing about which projects exist.
+    check(await send('anonymous', 'POST', '/v2/nosuchproject/app/blobs/uploads/'), 401, 'anonymous missing project');
+  });
+
+  it('a cross-repository mount from a repository the caller cannot read starts a plain upload', async () => {
+    const { layer } = content.get('priv')!;
+    const outsiderProject = await createProjectWithMembers(reg.wharf, 'own', { public: false });
+    const dev = outsiderProject.members.developer;
+    const res = await reg.wharf.app.inject({
+      method: 'POST',
+      url: `/v2/own/app/blobs/uploads/?mount=${layer}&from=priv/app`,
+      headers: { authorization: basic(dev) },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const allowed = await send('admin', 'POST', `/v2/own/app/blobs/uploads/?mount=${layer}&from=priv/app`);
+    expect(allowed.statusCode).toBe(201);
+  });
+});
