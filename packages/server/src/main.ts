@@ -20,7 +20,11 @@ import { Authenticator } from './services/authenticator.js';
 import { RegistryAccess } from './services/registry-access.js';
 import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { TokenService } from './auth/token/token-service.js';
+import { ConfigurationService, seedConfiguredSettings } from './services/configurations.js';
 import { checkHealth } from './services/health.js';
+import { PermissionService } from './services/permissions.js';
+import { ReadOnlyGuard } from './services/read-only.js';
+import { RobotService } from './services/robots.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -70,10 +74,14 @@ export function openMetadataStore(config: Readonly<WharfConfig>, log?: Logger): 
   return openStores(config, log).metadata;
 }
 
-/** Creates the administrator at first start; an unacceptable configured password is a configuration error. */
+/**
+ * Creates the administrator at first start, and stores the configured settings then (only then: afterwards the
+ * database holds them). An unacceptable configured password is a configuration error.
+ */
 async function ensureAdmin(config: Readonly<WharfConfig>, identity: IdentityStore, log: Logger): Promise<void> {
   try {
-    await bootstrapAdmin(identity, { password: config.admin.password, dataDir: config.data.dir, log });
+    const result = await bootstrapAdmin(identity, { password: config.admin.password, dataDir: config.data.dir, log });
+    if (result !== 'exists') await seedConfiguredSettings(identity.settings, config.settings);
   } catch (error) {
     if (!(error instanceof AdminPasswordError)) throw error;
     throw new ConfigError('invalid configuration', [`admin.password: ${error.message}`]);
@@ -123,6 +131,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
   const registry = new Registry(store, storage, { manifestMaxBytes: config.limits.manifestBytes });
   const tls = config.http.tls;
+  const readOnly = new ReadOnlyGuard(identity.settings);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -134,6 +143,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       tokens,
       login: (username, password) => authenticator.withPassword(username, password),
       contextOfAccount: (name) => authenticator.contextOfAccount(name),
+      assertWritable: () => readOnly.assertWritable(),
     },
     api: {
       version: WHARF_VERSION,
@@ -141,6 +151,10 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       health: () => checkHealth(healthProbes(identity, storage)),
       authenticator,
       users: new UserService(identity),
+      robots: new RobotService(identity),
+      configurations: new ConfigurationService(identity, readOnly),
+      permissions: new PermissionService(identity),
+      readOnly,
     },
   });
   const jobs: PeriodicJob[] = [

@@ -95,6 +95,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * System settings stored at first start (the database seeds Harbor's defaults; these override them). Afterwards
+     * they live in the database and change through `PUT /api/v2.0/configurations`; this section no longer applies.
+     */
+    settings: z
+      .object({
+        selfRegistration: z.boolean().optional(),
+        projectCreationRestriction: z.enum(['everyone', 'adminonly']).optional(),
+        /** Minutes a registry token is valid. */
+        tokenExpiration: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1)
+          .optional(),
+        readOnly: z.boolean().optional(),
+        authMode: z.enum(['db_auth']).optional(),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Largest manifest accepted, in bytes. */

@@ -13,7 +13,7 @@ export function basic({ username, password }: Credentials): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A request to /api/v2.0 `path`, as `as` (anonymous when undefined), with an optional JSON body. */
 export function api(

@@ -223,4 +223,23 @@ describe('/v2 authorisation matrix', () => {
     const allowed = await send('admin', 'POST', `/v2/own/app/blobs/uploads/?mount=${layer}&from=priv/app`);
     expect(allowed.statusCode).toBe(201);
   });
+
+  it('refuses every write in read-only mode while pulls go on', async () => {
+    await reg.wharf.identity.settings.set({ readOnly: true });
+    await new Promise((r) => setTimeout(r, 1100)); // the guard re-reads the setting at most once a second
+    try {
+      const push = await send('admin', 'POST', '/v2/priv/app/blobs/uploads/');
+      expect(push.statusCode).toBe(403);
+      expect(push.json()).toMatchObject({
+        errors: [{ code: 'DENIED', message: expect.stringContaining('read only') }],
+      });
+      const del = await send('admin', 'DELETE', `/v2/priv/app/manifests/${content.get('priv')!.digest}`);
+      expect(del.statusCode).toBe(403);
+      expect((await send('admin', 'GET', '/v2/priv/app/manifests/v1')).statusCode).toBe(200);
+    } finally {
+      await reg.wharf.identity.settings.set({ readOnly: false });
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    expect((await send('admin', 'POST', '/v2/priv/app/blobs/uploads/')).statusCode).toBe(202);
+  });
 });

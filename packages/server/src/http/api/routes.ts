@@ -1,7 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../services/authenticator.js';
+import type { ConfigurationService } from '../../services/configurations.js';
+import type { PermissionService } from '../../services/permissions.js';
+import {
+  READ_ONLY_MESSAGE,
+  isExemptFromReadOnly,
+  isStateChanging,
+  type ReadOnlyGuard,
+} from '../../services/read-only.js';
+import type { RobotService } from '../../services/robots.js';
 import type { UserService } from '../../services/users.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
+import { registerConfigurationRoutes } from './configuration-routes.js';
+import { registerPermissionRoutes } from './permission-routes.js';
+import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate } from './security.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -11,11 +23,15 @@ export const API_PREFIX = '/api/v2.0';
 export interface ApiRoutesOptions extends SystemRoutesOptions {
   readonly authenticator: Authenticator;
   readonly users: UserService;
+  readonly robots: RobotService;
+  readonly configurations: ConfigurationService;
+  readonly permissions: PermissionService;
+  readonly readOnly: ReadOnlyGuard;
 }
 
 /**
  * Mounts Harbor's management API under /api/v2.0 in its own encapsulated plugin: JSON bodies, Harbor's error
- * envelope, and HTTP Basic authentication in front of every route.
+ * envelope, HTTP Basic authentication in front of every route, then the read-only guard.
  */
 export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): void {
   void app.register(
@@ -25,8 +41,16 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
         sendHarborError(reply, new HarborError('NOT_FOUND', `no endpoint at ${req.method} ${req.url}`), req.log),
       );
       api.addHook('onRequest', async (req) => authenticate(req, opts.authenticator));
+      // Read-only mode refuses every modification but the ones that must stay possible (services/read-only.ts).
+      api.addHook('onRequest', async (req) => {
+        if (!isStateChanging(req.method) || isExemptFromReadOnly(req.method, req.routeOptions.url ?? req.url)) return;
+        if (await opts.readOnly.isReadOnly()) throw new HarborError('DENIED', READ_ONLY_MESSAGE);
+      });
       registerSystemRoutes(api, opts);
       registerUserRoutes(api, opts.users);
+      registerPermissionRoutes(api, opts.permissions);
+      registerRobotRoutes(api, opts.robots);
+      registerConfigurationRoutes(api, opts.configurations);
       done();
     },
     { prefix: API_PREFIX },

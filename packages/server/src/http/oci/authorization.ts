@@ -17,6 +17,8 @@ export interface OciAuthorizationOptions {
   readonly login: (username: string, password: string, req: FastifyRequest) => Promise<SecurityContext | undefined>;
   /** The security context of a token's subject (a user or robot name), for filtering the catalog. */
   readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
+  /** Throws (PermissionDeniedError) while the system is in read-only mode. */
+  readonly assertWritable: () => Promise<void>;
   /** The token service URL for challenges: `<base URL>/service/token`. */
   readonly realm: (req: FastifyRequest) => string;
 }
@@ -94,6 +96,7 @@ export async function authorizeOciRequest(
 
   const missing = needed.find((scope) => !covers(granted, scope));
   if (missing === undefined) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') await opts.assertWritable();
     return { account, mayMount: mountScope.length > 0 && covers(granted, mountScope[0]!) };
   }
   if (account === '') {

@@ -1,4 +1,4 @@
-import type { PagedResult, PageQuery } from './paging.js';
+import type { PagedResult, PageQuery, SortDirection } from './paging.js';
 
 /** One permitted (or, with effect `deny`, refused) action on a resource, as in Harbor's robot API. */
 export interface RobotAccess {
@@ -64,11 +64,15 @@ export interface RobotQuery extends PageQuery {
   readonly projectId?: number;
   /** Substring of the name, ASCII case-insensitive. */
   readonly name?: string;
+  /** The full name exactly. */
+  readonly exactName?: string;
+  /** Default: name ascending. */
+  readonly sort?: { readonly by: 'id' | 'name' | 'createdAt' | 'updatedAt'; readonly direction: SortDirection };
 }
 
 /**
  * Robot accounts. A project-level robot belongs to its project and is deleted with it; a system robot has no
- * project. Lists are ordered by name, byte-wise.
+ * project. Lists are ordered by name (byte-wise) unless a sort is given; ties by id.
  */
 export interface RobotRecords {
   /** ConflictError when the name is taken; NotFoundError when the project does not exist. */

@@ -95,6 +95,25 @@ export function describeRobotRecords(fresh: FreshIdentity): void {
       const named = await store.robots.list({ name: '+A', page: 1, pageSize: 10 });
       expect(named.items.map((r) => r.name)).toEqual(['robot$other+a', 'robot$team+a']);
       expect((await store.robots.list({ page: 1, pageSize: 10 })).total).toBe(5);
+      const exact = await store.robots.list({ exactName: 'robot$team+a', page: 1, pageSize: 10 });
+      expect(exact.items.map((r) => r.name)).toEqual(['robot$team+a']);
+      expect((await store.robots.list({ exactName: 'robot$team+A', page: 1, pageSize: 10 })).total).toBe(0);
+    });
+
+    it('sorts by id, name, creation or update time, either way', async () => {
+      const { store } = await fresh();
+      const ids: number[] = [];
+      for (const name of ['robot$b', 'robot$c', 'robot$a']) ids.push((await store.robots.create(systemRobot(name))).id);
+      const names = async (by: 'id' | 'name' | 'createdAt' | 'updatedAt', direction: 'asc' | 'desc') =>
+        (await store.robots.list({ sort: { by, direction }, page: 1, pageSize: 10 })).items.map((r) => r.name);
+      expect(await names('name', 'asc')).toEqual(['robot$a', 'robot$b', 'robot$c']);
+      expect(await names('name', 'desc')).toEqual(['robot$c', 'robot$b', 'robot$a']);
+      expect(await names('id', 'desc')).toEqual(['robot$a', 'robot$c', 'robot$b']);
+      // Equal timestamps fall back to the id, in the same direction.
+      expect(await names('createdAt', 'asc')).toEqual(['robot$b', 'robot$c', 'robot$a']);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.robots.update(ids[0]!, { description: 'touched' });
+      expect((await names('updatedAt', 'desc'))[0]).toBe('robot$b');
     });
 
     it('updates, disables, refreshes the secret of and deletes a robot', async () => {

@@ -37,6 +37,8 @@ function toRecord(row: Selectable<RobotsTable>): RobotRecord {
   };
 }
 
+const sortColumns = { id: 'id', name: 'name', createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+
 export class KyselyRobotRecords implements RobotRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -90,9 +92,17 @@ export class KyselyRobotRecords implements RobotRecords {
     if (query.projectId !== undefined) filtered = filtered.where('project_id', '=', query.projectId);
     if (name !== undefined && name !== '')
       filtered = filtered.where((eb) => containsIgnoringCase(eb.ref('name'), name));
+    if (query.exactName !== undefined) filtered = filtered.where('name', '=', query.exactName);
     const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     const { offset, limit } = pageBounds(query);
-    const rows = await filtered.selectAll().orderBy('name').limit(limit).offset(offset).execute();
+    const sort = query.sort ?? { by: 'name', direction: 'asc' };
+    const rows = await filtered
+      .selectAll()
+      .orderBy(sortColumns[sort.by], sort.direction)
+      .orderBy('id', sort.direction)
+      .limit(limit)
+      .offset(offset)
+      .execute();
     return { items: rows.map(toRecord), total };
   }
 

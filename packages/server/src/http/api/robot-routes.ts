@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RobotRecord, TextMatch } from '../../ports/identity-store.js';
+import { ROBOT_PREFIX } from '../../services/authenticator.js';
+import type { RobotListQuery, RobotService } from '../../services/robots.js';
+import { HarborError } from '../error-handler.js';
+import { pageOf, setPagingHeaders } from './paging.js';
+import { securityOf } from './security.js';
+
+type Query = Readonly<Record<string, string | undefined>>;
+type Body = Readonly<Record<string, unknown>>;
+
+/** Unix seconds, Harbor's `expires_at`; -1 never expires. */
+function unixSeconds(date: Date | null): number {
+  return date === null ? -1 : Math.floor(date.getTime() / 1000);
+}
+
+/** Harbor's Robot model; never the secret or its hash. */
+export function toRobot(robot: RobotRecord) {
+  return {
+    id: robot.id,
+    name: robot.name,
+    description: robot.description,
+    level: robot.level,
+    duration: robot.durationDays ?? -1,
+    editable: true,
+    disable: robot.disabled,
+    expires_at: unixSeconds(robot.expiresAt),
+    permissions: robot.permissions.map((p) => ({
+      kind: p.kind,
+      namespace: p.namespace,
+      access: p.access.map((a) => ({
+        resource: a.resource,
+        action: a.action,
+        ...(a.effect === undefined ? {} : { effect: a.effect }),
+      })),
+    })),
+    ...(robot.creator !== null && { creator_type: robot.creator.startsWith(ROBOT_PREFIX) ? 'robot' : 'local' }),
+    creation_time: robot.createdAt.toISOString(),
+    update_time: robot.updatedAt.toISOString(),
+  };
+}
+
+function robotIdOf(req: FastifyRequest): number {
+  const raw = (req.params as { robot_id?: string }).robot_id ?? '';
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!(id >= 1)) throw new HarborError('BAD_REQUEST', 'robot_id must be a positive integer');
+  return id;
+}
+
+function bodyOf(req: FastifyRequest): Body {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
+  }
+  return body as Body;
+}
+
+const SORT_KEYS: Readonly<Record<string, NonNullable<RobotListQuery['sort']>['by']>> = {
+  id: 'id',
+  name: 'name',
+  creation_time: 'createdAt',
+  update_time: 'updatedAt',
+};
+
+/**
+ * Harbor's `q` for robots, as its portal sends it: `Level=project,ProjectID=3` (keys also in lower case), plus
+ * `name=x` (the full name, `robot$` optional) or `name=~x` (a substring). Without a level, system robots.
+ */
+export function robotQueryOf(query: Query): Omit<RobotListQuery, 'page' | 'pageSize'> {
+  let level: RobotListQuery['level'] = 'system';
+  let projectId: number | undefined;
+  let name: TextMatch | undefined;
+  for (const term of (query.q ?? '').split(',').filter((t) => t !== '')) {
+    const match = /^([A-Za-z_]+)=(~?)(.*)$/.exec(term);
+    if (!match) throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
+    const [, rawKey = '', fuzzy, value = ''] = match;
+    const key = rawKey.toLowerCase().replace(/_/g, '');
+    if (key === 'name') {
+      name = { value, exact: fuzzy === '' };
+    } else if (key === 'level' && !fuzzy) {
+      if (value !== 'system' && value !== 'project') {
+        throw new HarborError('BAD_REQUEST', 'Level must be "system" or "project"');
+      }
+      level = value;
+    } else if (key === 'projectid' && !fuzzy) {
+      if (!/^\d{1,15}$/.test(value)) throw new HarborError('BAD_REQUEST', 'ProjectID must be an integer');
+      projectId = Number(value);
+    } else {
+      throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
+    }
+  }
+  const result: { -readonly [K in keyof Omit<RobotListQuery, 'page' | 'pageSize'>]: RobotListQuery[K] } = { level };
+  if (projectId !== undefined) result.projectId = projectId;
+  if (name !== undefined) result.name = name;
+  if (query.sort) {
+    const by = SORT_KEYS[query.sort.replace(/^-/, '')];
+    if (!by) throw new HarborError('BAD_REQUEST', `unsupported sort key ${JSON.stringify(query.sort)}`);
+    result.sort = { by, direction: query.sort.startsWith('-') ? 'desc' : 'asc' };
+  }
+  return result;
+}
+
+/** /robots: Harbor's robot accounts (swagger tag `robot`). */
+export function registerRobotRoutes(api: FastifyInstance, robots: RobotService): void {
+  api.get('/robots', async (req, reply) => {
+    const query = req.query as Query;
+    const page = pageOf(query);
+    const { items, total } = await robots.list(securityOf(req), { ...page, ...robotQueryOf(query) });
+    setPagingHeaders(req, reply, page, total);
+    return items.map(toRobot);
+  });
+
+  api.post('/robots', async (req, reply) => {
+    const { robot, secret } = await robots.create(securityOf(req), bodyOf(req));
+    return reply
+      .code(201)
+      .header('Location', `/api/v2.0/robots/${robot.id}`)
+      .send({
+        id: robot.id,
+        name: robot.name,
+        secret,
+        creation_time: robot.createdAt.toISOString(),
+        expires_at: unixSeconds(robot.expiresAt),
+      });
+  });
+
+  api.get('/robots/:robot_id', async (req) => toRobot(await robots.get(securityOf(req), robotIdOf(req))));
+
+  api.put('/robots/:robot_id', async (req, reply) => {
+    await robots.update(securityOf(req), robotIdOf(req), bodyOf(req));
+    return reply.code(200).send();
+  });
+
+  // Harbor's RobotSec: a generated secret is returned; a chosen one is not echoed. No body generates one too.
+  api.patch('/robots/:robot_id', async (req) => {
+    const chosen = req.body === undefined ? undefined : bodyOf(req).secret;
+    const secret = await robots.refreshSecret(securityOf(req), robotIdOf(req), chosen);
+    return secret === undefined ? {} : { secret };
+  });
+
+  api.delete('/robots/:robot_id', async (req, reply) => {
+    await robots.delete(securityOf(req), robotIdOf(req));
+    return reply.code(200).send();
+  });
+}

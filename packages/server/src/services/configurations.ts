@@ -1,0 +1,141 @@
+import { InvalidError } from '../domain/errors.js';
+import type { IdentityStore, SettingRecords, SystemSettings } from '../ports/identity-store.js';
+import { ADMIN_USERNAME } from './admin-bootstrap.js';
+import { ROBOT_PREFIX, type SecurityContext } from './authenticator.js';
+import { authorize } from './project-access.js';
+import type { ReadOnlyGuard } from './read-only.js';
+
+/** One item of Harbor's ConfigurationsResponse. */
+export interface ConfigurationItem {
+  readonly value: string | number | boolean;
+  readonly editable: boolean;
+}
+
+export type ConfigurationItems = Readonly<Record<string, ConfigurationItem>>;
+
+/** The largest value of an `integer` configuration (Harbor's are 32-bit). */
+const MAX_INTEGER = 2 ** 31 - 1;
+
+type Settable = { -readonly [K in keyof SystemSettings]?: SystemSettings[K] };
+
+/**
+ * Each configuration Wharf keeps, under Harbor's name: how to read it from the settings and how to validate a new
+ * value into a settings change. Values that cannot change (`editable` false) are accepted only when unchanged, so
+ * a client that writes back everything it read still succeeds.
+ */
+interface Entry {
+  read(settings: SystemSettings): string | number | boolean;
+  /** Undefined: never editable. */
+  write?: (value: unknown, change: Settable) => void;
+}
+
+function invalid(message: string): InvalidError {
+  return new InvalidError('field', message);
+}
+
+function boolean(key: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid(`${key} must be true or false`);
+  return value;
+}
+
+const ENTRIES: Readonly<Record<string, Entry>> = {
+  auth_mode: {
+    read: (s) => s.authMode,
+    // Only db_auth exists; the service refuses any other value with the reason that applies.
+  },
+  primary_auth_mode: { read: () => false },
+  self_registration: {
+    read: (s) => s.selfRegistration,
+    write: (v, change) => (change.selfRegistration = boolean('self_registration', v)),
+  },
+  project_creation_restriction: {
+    read: (s) => s.projectCreationRestriction,
+    write: (v, change) => {
+      if (v !== 'everyone' && v !== 'adminonly') {
+        throw invalid('project_creation_restriction must be "everyone" or "adminonly"');
+      }
+      change.projectCreationRestriction = v;
+    },
+  },
+  token_expiration: {
+    read: (s) => s.tokenExpiration,
+    write: (v, change) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_INTEGER) {
+        throw invalid(`token_expiration must be a whole number of minutes from 1 to ${MAX_INTEGER}`);
+      }
+      change.tokenExpiration = v;
+    },
+  },
+  read_only: { read: (s) => s.readOnly, write: (v, change) => (change.readOnly = boolean('read_only', v)) },
+  robot_name_prefix: { read: () => ROBOT_PREFIX },
+};
+
+/**
+ * Harbor's system configurations (`/configurations`): only those allowed to read or update the system resource
+ * `configuration` (system administrators) see or change them. They live in the settings records; the `read_only`
+ * guard learns a change at once.
+ */
+export class ConfigurationService {
+  constructor(
+    private readonly identity: IdentityStore,
+    private readonly readOnly: ReadOnlyGuard,
+  ) {}
+
+  async get(ctx: SecurityContext): Promise<ConfigurationItems> {
+    authorize(ctx, undefined, 'configuration', 'read');
+    const settings = await this.identity.settings.get();
+    const authModeEditable = await this.authModeEditable();
+    const items: Record<string, ConfigurationItem> = {};
+    for (const [key, entry] of Object.entries(ENTRIES)) {
+      const editable = key === 'auth_mode' ? authModeEditable : entry.write !== undefined;
+      items[key] = { value: entry.read(settings), editable };
+    }
+    return items;
+  }
+
+  /** Applies every given key or none: unknown keys, wrong types and forbidden changes are refused with 400. */
+  async update(ctx: SecurityContext, input: Readonly<Record<string, unknown>>): Promise<void> {
+    authorize(ctx, undefined, 'configuration', 'update');
+    const unknown = Object.keys(input).filter((key) => !Object.hasOwn(ENTRIES, key));
+    if (unknown.length > 0) throw invalid(`unsupported configuration ${unknown.map((k) => `"${k}"`).join(', ')}`);
+    const current = await this.identity.settings.get();
+    const change: Settable = {};
+    for (const [key, value] of Object.entries(input)) {
+      // Harbor's Configurations fields are nullable: null leaves the value as it is.
+      if (value === null || value === undefined) continue;
+      const entry = ENTRIES[key]!;
+      if (key === 'auth_mode') await this.checkAuthMode(value, current.authMode);
+      else if (entry.write) entry.write(value, change);
+      else if (value !== entry.read(current)) throw invalid(`${key} cannot be changed`);
+    }
+    if (Object.keys(change).length === 0) return;
+    const stored = await this.identity.settings.set(change);
+    this.readOnly.remember(stored.readOnly);
+  }
+
+  private async authModeEditable(): Promise<boolean> {
+    return (await this.identity.users.countOtherThan(ADMIN_USERNAME)) === 0;
+  }
+
+  /** Harbor freezes auth_mode once users other than admin exist; besides, db_auth is the only mode Wharf has. */
+  private async checkAuthMode(value: unknown, current: string): Promise<void> {
+    if (typeof value !== 'string') throw invalid('auth_mode must be a string');
+    if (value === current) return;
+    if (!(await this.authModeEditable())) {
+      throw invalid('auth_mode cannot be changed once users other than admin exist');
+    }
+    throw invalid(`auth_mode ${JSON.stringify(value)} is not supported: db_auth is the only authentication mode`);
+  }
+}
+
+/**
+ * Stores the settings the configuration file gives, at first start only (the caller decides when that is): after
+ * that the database is the truth and changes go through `PUT /configurations`.
+ */
+export async function seedConfiguredSettings(
+  settings: SettingRecords,
+  configured: Partial<SystemSettings>,
+): Promise<void> {
+  const given = Object.fromEntries(Object.entries(configured).filter(([, v]) => v !== undefined));
+  if (Object.keys(given).length > 0) await settings.set(given);
+}

@@ -1,0 +1,82 @@
+import { PermissionDeniedError } from '../domain/errors.js';
+import type { SettingRecords } from '../ports/identity-store.js';
+
+/** Harbor's words for a refused modification while `read_only` is on (both on /api/v2.0 and on /v2). */
+export const READ_ONLY_MESSAGE = 'The system is in read only mode. Any modification is prohibited.';
+
+/** A modification refused because the registry is read-only; Harbor answers it with 403 DENIED. */
+export class ReadOnlyModeError extends PermissionDeniedError {
+  constructor() {
+    super(READ_ONLY_MESSAGE);
+  }
+}
+
+/** How long a read of the `read_only` setting is trusted. */
+export const READ_ONLY_CACHE_MS = 1000;
+
+/** Methods that change state; GET, HEAD and OPTIONS never do. */
+export function isStateChanging(method: string): boolean {
+  return method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+}
+
+/**
+ * Requests that stay allowed in read-only mode: changing the configurations (so an administrator can turn it
+ * off), and logging in and out. `path` is the route pattern or the path without the query string.
+ */
+export function isExemptFromReadOnly(method: string, path: string): boolean {
+  const bare = path.replace(/\/+$/, '');
+  if (method === 'PUT' && bare === '/api/v2.0/configurations') return true;
+  return bare === '/c/login' || bare === '/c/logout';
+}
+
+/**
+ * Answers whether the registry is read-only, from the `read_only` setting read at most once per
+ * READ_ONLY_CACHE_MS (concurrent callers share one query), so that guarding every write costs no database round
+ * trip. A change made through this process takes effect at once (`remember`); one made by another node within
+ * READ_ONLY_CACHE_MS.
+ */
+export class ReadOnlyGuard {
+  private cached: { readonly value: boolean; readonly at: number } | undefined;
+  private pending: Promise<boolean> | undefined;
+  /** Bumped by `remember`, so that a read started before a change cannot overwrite it when it completes. */
+  private generation = 0;
+
+  constructor(
+    private readonly settings: Pick<SettingRecords, 'get'>,
+    private readonly ttlMs = READ_ONLY_CACHE_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async isReadOnly(): Promise<boolean> {
+    const cached = this.cached;
+    if (cached && this.now() - cached.at < this.ttlMs) return cached.value;
+    if (this.pending) return this.pending;
+    const generation = this.generation;
+    const pending = this.settings.get().then(
+      (settings) => {
+        if (this.pending === pending) this.pending = undefined;
+        if (this.generation !== generation) return this.cached?.value ?? settings.readOnly;
+        this.cached = { value: settings.readOnly, at: this.now() };
+        return settings.readOnly;
+      },
+      (error: unknown) => {
+        if (this.pending === pending) this.pending = undefined;
+        throw error;
+      },
+    );
+    this.pending = pending;
+    return pending;
+  }
+
+  /** Throws ReadOnlyModeError while the registry is read-only. */
+  async assertWritable(): Promise<void> {
+    if (await this.isReadOnly()) throw new ReadOnlyModeError();
+  }
+
+  /** Records a value just written, so this process does not wait for the cache to expire. */
+  remember(readOnly: boolean): void {
+    this.generation++;
+    this.pending = undefined;
+    this.cached = { value: readOnly, at: this.now() };
+  }
+}
