@@ -7,6 +7,7 @@ import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { ConfigError, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
+import { authPurgeJob } from './jobs/auth-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
@@ -15,8 +16,11 @@ import type { MetadataStore } from './ports/metadata-store.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
+import { AuthEventRecorder } from './services/auth-events.js';
 import { Authenticator } from './services/authenticator.js';
 import { checkHealth } from './services/health.js';
+import { LoginGuard } from './services/login-guard.js';
+import { SessionService } from './services/sessions.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -96,6 +100,22 @@ function healthProbes(identity: IdentityStore, storage: BlobStore) {
   };
 }
 
+/** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
+function authenticationOf(config: Readonly<WharfConfig>, identity: IdentityStore, log: Logger) {
+  const authenticator = new Authenticator(identity);
+  const events = new AuthEventRecorder(identity.authEvents, log);
+  const { login } = config;
+  const guard = new LoginGuard(identity, authenticator, events, {
+    accountLockAfter: login.accountLockAfter,
+    addressLockAfter: login.addressLockAfter,
+    lockSeconds: login.lockDuration,
+    maxLockSeconds: login.maxLockDuration,
+    failureWindowSeconds: login.failureWindow,
+  });
+  const sessions = new SessionService(identity, authenticator, { idleSeconds: config.sessions.idleTimeout });
+  return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
+}
+
 export async function createWharf(config: Readonly<WharfConfig>, log = createLogger(config)): Promise<Wharf> {
   await mkdir(config.data.dir, { recursive: true });
   const { metadata: store, identity } = openStores(config, log);
@@ -110,17 +130,19 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
   const registry = new Registry(store, storage, { manifestMaxBytes: config.limits.manifestBytes });
   const tls = config.http.tls;
+  const authentication = authenticationOf(config, identity, log);
   const app = buildHttpServer({
     registry,
     logger: log,
     accessLog: config.http.accessLog,
     baseUrl: config.http.baseUrl,
     https: tls ? { key: readFileSync(tls.key), cert: readFileSync(tls.certificate) } : undefined,
+    trustedProxies: config.http.trustedProxies,
     api: {
       version: WHARF_VERSION,
       settings: identity.settings,
       health: () => checkHealth(healthProbes(identity, storage)),
-      authenticator: new Authenticator(identity),
+      authentication,
       users: new UserService(identity),
     },
   });
@@ -128,6 +150,12 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     uploadPurgeJob(
       registry.uploads,
       { purgeAfterSeconds: config.uploads.purgeAfter, intervalSeconds: config.uploads.purgeInterval },
+      log,
+    ),
+    authPurgeJob(
+      authentication.sessions,
+      authentication.guard,
+      { intervalSeconds: config.sessions.purgeInterval },
       log,
     ),
   ];
@@ -154,6 +182,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     async close() {
       await app.close();
       await Promise.all(jobs.map((job) => job.stop()));
+      await authentication.events.flush();
       await store.close();
     },
   };

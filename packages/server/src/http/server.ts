@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
 import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
 import { registerOciRoutes } from './oci/routes.js';
+import { registerSessionRoutes } from './session-routes.js';
 
 export interface HttpServerOptions {
   readonly registry: Registry;
@@ -11,11 +12,13 @@ export interface HttpServerOptions {
   readonly accessLog: boolean;
   readonly baseUrl?: string | undefined;
   readonly https?: { key: Buffer; cert: Buffer } | undefined;
+  /** Proxies whose X-Forwarded-For/-Proto/-Host are believed (comma-separated addresses or CIDR ranges). */
+  readonly trustedProxies?: string | undefined;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
 }
 
-/** Builds the Fastify application: request ids, one access-log line per request, /v2 and /api/v2.0. */
+/** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0 and /c. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
@@ -28,6 +31,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustedProxies ? { trustProxy: opts.trustedProxies } : {}),
   }) as unknown as FastifyInstance;
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('X-Request-Id', req.id);
@@ -44,5 +48,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   }
   registerOciRoutes(app, { registry: opts.registry, baseUrl: opts.baseUrl });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
+  registerSessionRoutes(app, opts.api.authentication);
   return app;
 }

@@ -1,21 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../../services/authenticator.js';
 import type { UserService } from '../../services/users.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
-import { authenticate } from './security.js';
+import { authenticate, type ApiAuthentication } from './security.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
 export interface ApiRoutesOptions extends SystemRoutesOptions {
-  readonly authenticator: Authenticator;
+  /** Basic credentials (through the login guard) or a session cookie with its CSRF token. */
+  readonly authentication: ApiAuthentication;
   readonly users: UserService;
 }
 
 /**
  * Mounts Harbor's management API under /api/v2.0 in its own encapsulated plugin: JSON bodies, Harbor's error
- * envelope, and HTTP Basic authentication in front of every route.
+ * envelope, and authentication (HTTP Basic or a session cookie, see security.ts) in front of every route.
  */
 export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): void {
   void app.register(
@@ -24,7 +24,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       api.setNotFoundHandler((req, reply) =>
         sendHarborError(reply, new HarborError('NOT_FOUND', `no endpoint at ${req.method} ${req.url}`), req.log),
       );
-      api.addHook('onRequest', async (req) => authenticate(req, opts.authenticator));
+      api.addHook('onRequest', async (req, reply) => authenticate(req, reply, opts.authentication));
       registerSystemRoutes(api, opts);
       registerUserRoutes(api, opts.users);
       done();
