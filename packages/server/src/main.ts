@@ -182,7 +182,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     async close() {
       await app.close();
       await Promise.all(jobs.map((job) => job.stop()));
-      await authentication.events.flush();
+      await authentication.events.flush(5000);
       await store.close();
     },
   };

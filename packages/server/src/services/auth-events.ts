@@ -78,9 +78,19 @@ export class AuthEventRecorder {
     this.pending.add(write);
   }
 
-  /** Resolves once every write started so far has ended (tests; shutdown). */
-  async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  /** Resolves once every write started so far has ended, or after `timeoutMs` (shutdown must not hang on one). */
+  async flush(timeoutMs = Infinity): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        if (Number.isFinite(left)) timer = setTimeout(resolve, left);
+      });
+      await Promise.race([Promise.all([...this.pending]), ...(Number.isFinite(left) ? [timeout] : [])]);
+      clearTimeout(timer);
+    }
   }
 
   private async write(decision: AuthDecision, at: number): Promise<void> {
