@@ -87,7 +87,12 @@ export const configSchema = z
         purgeInterval: duration.default(600),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .superRefine((sessions, ctx) => {
+        if (sessions.idleTimeout <= 0) {
+          ctx.addIssue({ code: 'custom', path: ['idleTimeout'], message: 'sessions.idleTimeout must be positive' });
+        }
+      }),
     login: z
       .object({
         /** Consecutive failed logins of one account that lock it. */
