@@ -108,11 +108,6 @@ export class SessionService {
     return session.expiresAt.getTime() > this.now() ? this.identity.users.get(session.userId) : undefined;
   }
 
-  /** Ends every session of a user; returns how many. */
-  endAllOf(userId: number): Promise<number> {
-    return this.identity.sessions.deleteByUser(userId);
-  }
-
   /** Removes expired sessions (periodic job). */
   purgeExpired(): Promise<number> {
     return this.identity.sessions.purgeExpired(new Date(this.now()));
