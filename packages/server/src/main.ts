@@ -8,6 +8,7 @@ import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { ConfigError, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
+import { authPurgeJob } from './jobs/auth-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
@@ -16,6 +17,7 @@ import type { MetadataStore } from './ports/metadata-store.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
+import { AuthEventRecorder } from './services/auth-events.js';
 import { Authenticator } from './services/authenticator.js';
 import { RegistryAccess } from './services/registry-access.js';
 import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
@@ -25,6 +27,8 @@ import { checkHealth } from './services/health.js';
 import { PermissionService } from './services/permissions.js';
 import { ReadOnlyGuard } from './services/read-only.js';
 import { RobotService } from './services/robots.js';
+import { LoginGuard } from './services/login-guard.js';
+import { SessionService } from './services/sessions.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -108,6 +112,26 @@ function healthProbes(identity: IdentityStore, storage: BlobStore) {
   };
 }
 
+/** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
+function authenticationOf(
+  config: Readonly<WharfConfig>,
+  identity: IdentityStore,
+  authenticator: Authenticator,
+  log: Logger,
+) {
+  const events = new AuthEventRecorder(identity.authEvents, log);
+  const { login } = config;
+  const guard = new LoginGuard(identity, authenticator, events, {
+    accountLockAfter: login.accountLockAfter,
+    addressLockAfter: login.addressLockAfter,
+    lockSeconds: login.lockDuration,
+    maxLockSeconds: login.maxLockDuration,
+    failureWindowSeconds: login.failureWindow,
+  });
+  const sessions = new SessionService(identity, authenticator, { idleSeconds: config.sessions.idleTimeout });
+  return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
+}
+
 export async function createWharf(config: Readonly<WharfConfig>, log = createLogger(config)): Promise<Wharf> {
   await mkdir(config.data.dir, { recursive: true });
   const { metadata: store, identity } = openStores(config, log);
@@ -132,6 +156,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
   const registry = new Registry(store, storage, { manifestMaxBytes: config.limits.manifestBytes });
   const tls = config.http.tls;
   const readOnly = new ReadOnlyGuard(identity.settings);
+  const authentication = authenticationOf(config, identity, authenticator, log);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -141,15 +166,19 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     registryAuth: {
       access,
       tokens,
-      login: (username, password) => authenticator.withPassword(username, password),
+      login: async (username, password, req, channel) => {
+        const result = await authentication.guard.login(username, password, { clientAddress: req.ip, channel });
+        return result.ok ? result.ctx : undefined;
+      },
       contextOfAccount: (name) => authenticator.contextOfAccount(name),
       assertWritable: () => readOnly.assertWritable(),
     },
+    trustedProxies: config.http.trustedProxies,
     api: {
       version: WHARF_VERSION,
       settings: identity.settings,
       health: () => checkHealth(healthProbes(identity, storage)),
-      authenticator,
+      authentication,
       users: new UserService(identity),
       robots: new RobotService(identity),
       configurations: new ConfigurationService(identity, readOnly),
@@ -161,6 +190,12 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     uploadPurgeJob(
       registry.uploads,
       { purgeAfterSeconds: config.uploads.purgeAfter, intervalSeconds: config.uploads.purgeInterval },
+      log,
+    ),
+    authPurgeJob(
+      authentication.sessions,
+      authentication.guard,
+      { intervalSeconds: config.sessions.purgeInterval },
       log,
     ),
   ];
@@ -187,6 +222,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     async close() {
       await app.close();
       await Promise.all(jobs.map((job) => job.stop()));
+      await authentication.events.flush(5000);
       await store.close();
     },
   };

@@ -24,6 +24,11 @@ export const configSchema = z
         accessLog: z.boolean().default(true),
         /** Seconds to let in-flight requests finish on SIGTERM/SIGINT. */
         shutdownTimeout: duration.default(30),
+        /**
+         * Reverse proxies whose X-Forwarded-For/-Proto/-Host headers are believed, as comma-separated addresses or
+         * CIDR ranges; the client address (login throttling, auth events) and HTTPS (Secure cookies) come from them.
+         */
+        trustedProxies: z.string().min(1).optional(),
         tls: z
           .object({ certificate: z.string().min(1), key: z.string().min(1) })
           .strict()
@@ -71,6 +76,34 @@ export const configSchema = z
         purgeAfter: duration.default(86400),
         /** How often the purge runs. */
         purgeInterval: duration.default(3600),
+      })
+      .strict()
+      .prefault({}),
+    sessions: z
+      .object({
+        /** A portal session unused for this long ends; every use moves its end (sliding). */
+        idleTimeout: duration.default(1800),
+        /** How often expired sessions and stale failed-login counters are removed (0 disables it). */
+        purgeInterval: duration.default(600),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((sessions, ctx) => {
+        if (sessions.idleTimeout <= 0) {
+          ctx.addIssue({ code: 'custom', path: ['idleTimeout'], message: 'sessions.idleTimeout must be positive' });
+        }
+      }),
+    login: z
+      .object({
+        /** Consecutive failed logins of one account that lock it. */
+        accountLockAfter: z.number().int().min(1).default(5),
+        /** Consecutive failed logins from one client address (any accounts) that lock it. */
+        addressLockAfter: z.number().int().min(1).default(20),
+        /** The first lock; every further failure doubles it, up to maxLockDuration (0 disables locking). */
+        lockDuration: duration.default(1),
+        maxLockDuration: duration.default(300),
+        /** A failure this long after the previous one of the same account or address counts from 1 again. */
+        failureWindow: duration.default(900),
       })
       .strict()
       .prefault({}),

@@ -92,6 +92,7 @@ export const HARBOR_ERRORS = {
   PRECONDITION: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 } as const;
 export type HarborErrorCode = keyof typeof HARBOR_ERRORS;

@@ -6,6 +6,7 @@ import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
 import type { OciAuthorizationOptions } from './oci/authorization.js';
 import { registerOciRoutes } from './oci/routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerSessionRoutes } from './session-routes.js';
 
 export interface HttpServerOptions {
   readonly registry: Registry;
@@ -15,11 +16,13 @@ export interface HttpServerOptions {
   readonly https?: { key: Buffer; cert: Buffer } | undefined;
   /** Authentication and authorisation of /v2 and the token service (the realm is derived here). */
   readonly registryAuth: Omit<OciAuthorizationOptions, 'realm'>;
+  /** Proxies whose X-Forwarded-For/-Proto/-Host are believed (comma-separated addresses or CIDR ranges). */
+  readonly trustedProxies?: string | undefined;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
 }
 
-/** Builds the Fastify application: request ids, one access-log line per request, /v2 and /api/v2.0. */
+/** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0 and /c. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
@@ -32,6 +35,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustedProxies ? { trustProxy: opts.trustedProxies } : {}),
   }) as unknown as FastifyInstance;
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('X-Request-Id', req.id);
@@ -55,5 +59,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   });
   registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
+  registerSessionRoutes(app, opts.api.authentication);
   return app;
 }

@@ -3,11 +3,12 @@ import { parseScopes, ScopeParseError, type Scope } from '../auth/token/scope.js
 import type { TokenService } from '../auth/token/token-service.js';
 import { ANONYMOUS, type SecurityContext } from '../services/authenticator.js';
 import { parseBasic } from './api/security.js';
+import type { OciAuthorizationOptions } from './oci/authorization.js';
 
 export interface TokenRoutesOptions {
   readonly tokens: TokenService;
   /** Checks credentials (with login throttling); undefined when they are wrong. */
-  readonly login: (username: string, password: string, req: FastifyRequest) => Promise<SecurityContext | undefined>;
+  readonly login: OciAuthorizationOptions['login'];
 }
 
 type Params = Readonly<Record<string, string | string[] | undefined>>;
@@ -65,7 +66,7 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       }
       let ctx: SecurityContext = ANONYMOUS;
       if (credentials) {
-        const verified = await opts.login(credentials.username, credentials.password, req);
+        const verified = await opts.login(credentials.username, credentials.password, req, 'token');
         if (!verified) {
           return refuse(reply, 401, 'UNAUTHORIZED', 'invalid username or password');
         }

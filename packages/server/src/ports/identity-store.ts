@@ -3,6 +3,7 @@ import type { LoginFailureRecords } from './identity/login-failure-records.js';
 import type { MemberRecords } from './identity/member-records.js';
 import type { ProjectRecords } from './identity/project-records.js';
 import type { RobotRecords } from './identity/robot-records.js';
+import type { SessionRecords } from './identity/session-records.js';
 import type { SettingRecords } from './identity/setting-records.js';
 import type { UserRecords } from './identity/user-records.js';
 
@@ -12,13 +13,14 @@ export type * from './identity/member-records.js';
 export type * from './identity/paging.js';
 export type * from './identity/project-records.js';
 export type * from './identity/robot-records.js';
+export type * from './identity/session-records.js';
 export type * from './identity/setting-records.js';
 export type * from './identity/user-records.js';
 
 /**
  * The identity port: users, projects and their members, robot accounts, system settings, and what
- * authentication records (auth events, failed-login counters). One Kysely implementation serves SQLite and
- * PostgreSQL (adapters/db/identity); every implementation passes adapters/db/identity/identity-store.suite.ts.
+ * authentication records (auth events, failed-login counters, browser sessions). One Kysely implementation serves
+ * SQLite and PostgreSQL (adapters/db/identity); every implementation passes adapters/db/identity/identity-store.suite.ts.
  *
  * Unique violations throw ConflictError and references to a missing project NotFoundError (domain/errors.ts).
  * Timestamps are Dates with millisecond precision; ids are numbers; names compare byte-wise.
@@ -36,4 +38,5 @@ export interface IdentityRepositories {
   readonly settings: SettingRecords;
   readonly authEvents: AuthEventRecords;
   readonly loginFailures: LoginFailureRecords;
+  readonly sessions: SessionRecords;
 }

@@ -230,9 +230,9 @@ describe('/v2 authorisation matrix', () => {
     try {
       const push = await send('admin', 'POST', '/v2/priv/app/blobs/uploads/');
       expect(push.statusCode).toBe(403);
-      expect(push.json()).toMatchObject({
-        errors: [{ code: 'DENIED', message: expect.stringContaining('read only') }],
-      });
+      const error = push.json<{ errors: { code: string; message: string }[] }>().errors[0];
+      expect(error?.code).toBe('DENIED');
+      expect(error?.message).toContain('read only');
       const del = await send('admin', 'DELETE', `/v2/priv/app/manifests/${content.get('priv')!.digest}`);
       expect(del.statusCode).toBe(403);
       expect((await send('admin', 'GET', '/v2/priv/app/manifests/v1')).statusCode).toBe(200);

@@ -24,6 +24,8 @@ export interface Database {
   settings: SettingsTable;
   auth_events: AuthEventsTable;
   login_failures: LoginFailuresTable;
+  // Browser sessions (migration 0004-sessions).
+  sessions: SessionsTable;
 }
 
 export interface RepositoriesTable {
@@ -153,6 +155,8 @@ export interface AuthEventsTable {
   principal_kind: 'user' | 'robot' | 'anonymous';
   client_ip: string | null;
   method: 'basic' | 'bearer' | 'session' | 'token';
+  /** Added by migration 0004-sessions; null on older rows. */
+  channel: 'session' | 'api' | 'registry' | 'token' | null;
   outcome: 'success' | 'failure';
   reason: string | null;
 }
@@ -162,4 +166,15 @@ export interface LoginFailuresTable {
   failures: number;
   last_failure_at: number;
   locked_until: number | null;
+}
+
+export interface SessionsTable {
+  /** Hex SHA-256 of the session id. */
+  id_hash: string;
+  user_id: number;
+  credential_stamp: string;
+  client_ip: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
 }

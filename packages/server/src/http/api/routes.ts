@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../../services/authenticator.js';
 import type { ConfigurationService } from '../../services/configurations.js';
 import type { PermissionService } from '../../services/permissions.js';
 import {
@@ -14,14 +13,15 @@ import { HarborError, sendHarborError } from '../error-handler.js';
 import { registerConfigurationRoutes } from './configuration-routes.js';
 import { registerPermissionRoutes } from './permission-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
-import { authenticate } from './security.js';
+import { authenticate, type ApiAuthentication } from './security.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
 export interface ApiRoutesOptions extends SystemRoutesOptions {
-  readonly authenticator: Authenticator;
+  /** Basic credentials (through the login guard) or a session cookie with its CSRF token. */
+  readonly authentication: ApiAuthentication;
   readonly users: UserService;
   readonly robots: RobotService;
   readonly configurations: ConfigurationService;
@@ -31,7 +31,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions {
 
 /**
  * Mounts Harbor's management API under /api/v2.0 in its own encapsulated plugin: JSON bodies, Harbor's error
- * envelope, HTTP Basic authentication in front of every route, then the read-only guard.
+ * envelope, authentication (HTTP Basic or a session cookie, see security.ts) in front of every route, then
+ * the read-only guard.
  */
 export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): void {
   void app.register(
@@ -40,7 +41,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       api.setNotFoundHandler((req, reply) =>
         sendHarborError(reply, new HarborError('NOT_FOUND', `no endpoint at ${req.method} ${req.url}`), req.log),
       );
-      api.addHook('onRequest', async (req) => authenticate(req, opts.authenticator));
+      api.addHook('onRequest', async (req, reply) => authenticate(req, reply, opts.authentication));
       // Read-only mode refuses every modification but the ones that must stay possible (services/read-only.ts).
       api.addHook('onRequest', async (req) => {
         if (!isStateChanging(req.method) || isExemptFromReadOnly(req.method, req.routeOptions.url ?? req.url)) return;

@@ -1,6 +1,18 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../../domain/errors.js';
-import { ANONYMOUS, type Authenticator, type SecurityContext } from '../../services/authenticator.js';
+import type { AuthEventRecorder } from '../../services/auth-events.js';
+import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import { changesState, CSRF_HEADER, isValidCsrfToken } from '../../services/csrf.js';
+import type { LoginGuard } from '../../services/login-guard.js';
+import type { SessionService } from '../../services/sessions.js';
+import { HarborError } from '../error-handler.js';
+import {
+  clearSessionCookies,
+  issueCsrfToken,
+  sessionIdOf,
+  setSessionCookies,
+  type SessionCookiePolicy,
+} from '../session-cookies.js';
 
 const contexts = new WeakMap<FastifyRequest, SecurityContext>();
 
@@ -19,16 +31,72 @@ export function parseBasic(header: string | undefined): { username: string; pass
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** What the management API authenticates with: Basic credentials through the login guard, or a session cookie. */
+export interface ApiAuthentication {
+  readonly guard: LoginGuard;
+  readonly sessions: SessionService;
+  readonly events: AuthEventRecorder;
+  readonly cookies: SessionCookiePolicy;
+}
+
 /**
- * Authenticates a management API request by HTTP Basic (local users). No Authorization header is an anonymous
- * caller; credentials that do not verify (or another scheme) are refused with 401 on every route, so a typo
- * never silently degrades to anonymous access.
+ * Authenticates a management API request.
+ *
+ * - An `Authorization` header wins: HTTP Basic credentials (users and robots) go through the login guard; wrong
+ *   credentials, a locked account or address (with `Retry-After`), another scheme or a malformed header get 401
+ *   on every route, so a typo never silently degrades to anonymous access. No CSRF token is needed.
+ * - Otherwise a live `sid` session cookie authenticates its user. State-changing methods then need the session's
+ *   CSRF token in `X-Harbor-CSRF-Token` (403 "CSRF token invalid" without it); GET and HEAD responses hand the
+ *   token out. A session cookie that is no longer valid is cleared and the request is anonymous.
+ * - Neither: anonymous.
  */
-export async function authenticate(req: FastifyRequest, authenticator: Authenticator): Promise<void> {
+export async function authenticate(req: FastifyRequest, reply: FastifyReply, auth: ApiAuthentication): Promise<void> {
   const header = req.headers.authorization;
-  if (header === undefined) return;
+  if (header !== undefined) {
+    contexts.set(req, await withBasic(req, reply, header, auth));
+    return;
+  }
+  const sessionId = sessionIdOf(req);
+  if (sessionId === undefined) return;
+  const session = await auth.sessions.resolve(sessionId);
+  if (!session) {
+    clearSessionCookies(req, reply, auth.cookies);
+    return;
+  }
+  if (changesState(req.method) && !isValidCsrfToken(sessionId, req.headers[CSRF_HEADER.toLowerCase()])) {
+    throw new HarborError('FORBIDDEN', 'CSRF token invalid');
+  }
+  contexts.set(req, session.ctx);
+  const maxAge = (session.expiresAt.getTime() - Date.now()) / 1000;
+  if (session.refreshed) setSessionCookies(req, reply, auth.cookies, sessionId, maxAge);
+  else if (!changesState(req.method)) issueCsrfToken(req, reply, auth.cookies, sessionId, maxAge);
+}
+
+async function withBasic(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  header: string,
+  auth: ApiAuthentication,
+): Promise<SecurityContext> {
   const credentials = parseBasic(header);
-  const ctx = credentials && (await authenticator.withPassword(credentials.username, credentials.password));
-  if (!ctx) throw new UnauthenticatedError('invalid username or password');
-  contexts.set(req, ctx);
+  if (!credentials) {
+    auth.events.record({
+      principal: '',
+      clientAddress: req.ip,
+      channel: 'api',
+      outcome: 'failure',
+      reason: 'malformed or unsupported Authorization header',
+    });
+    throw new UnauthenticatedError('invalid username or password');
+  }
+  const result = await auth.guard.login(credentials.username, credentials.password, {
+    clientAddress: req.ip,
+    channel: 'api',
+  });
+  if (result.ok) return result.ctx;
+  if (result.reason === 'throttled') {
+    void reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
+    throw new UnauthenticatedError('too many failed logins; try again later');
+  }
+  throw new UnauthenticatedError('invalid username or password');
 }

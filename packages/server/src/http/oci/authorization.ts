@@ -14,7 +14,12 @@ export interface OciAuthorizationOptions {
   readonly access: RegistryAccess;
   readonly tokens: TokenService;
   /** Checks Basic credentials (with login throttling); undefined when they are wrong. */
-  readonly login: (username: string, password: string, req: FastifyRequest) => Promise<SecurityContext | undefined>;
+  readonly login: (
+    username: string,
+    password: string,
+    req: FastifyRequest,
+    channel: 'registry' | 'token',
+  ) => Promise<SecurityContext | undefined>;
   /** The security context of a token's subject (a user or robot name), for filtering the catalog. */
   readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
   /** Throws (PermissionDeniedError) while the system is in read-only mode. */
@@ -67,7 +72,7 @@ export async function authorizeOciRequest(
   } else {
     const credentials = header === undefined ? undefined : parseBasic(header);
     if (header !== undefined) {
-      ctx = credentials && (await opts.login(credentials.username, credentials.password, req));
+      ctx = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
       if (!ctx) {
         challenge();
         throw new RegistryError('UNAUTHORIZED', 'invalid username or password');

@@ -13,6 +13,11 @@ export interface LoginFailurePolicy {
   /** Once the count reaches this, the key is locked for `lockMs` from the failure's time. */
   readonly lockAfter?: number;
   readonly lockMs?: number;
+  /**
+   * When set, the lock grows with every failure past `lockAfter`: `lockMs`, twice that, four times that, … up to
+   * `maxLockMs` (computed in the same atomic statement, so concurrent failures on several nodes grow it correctly).
+   */
+  readonly maxLockMs?: number;
 }
 
 /**

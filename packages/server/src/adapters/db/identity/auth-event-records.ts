@@ -17,6 +17,7 @@ function toRecord(row: Selectable<AuthEventsTable>): AuthEventRecord {
     principalKind: row.principal_kind,
     clientIp: row.client_ip,
     method: row.method,
+    channel: row.channel,
     outcome: row.outcome,
     reason: row.reason,
   };
@@ -34,6 +35,7 @@ export class KyselyAuthEventRecords implements AuthEventRecords {
         principal_kind: event.principalKind,
         client_ip: event.clientIp,
         method: event.method,
+        channel: event.channel ?? null,
         outcome: event.outcome,
         reason: event.reason,
       })
@@ -46,6 +48,7 @@ export class KyselyAuthEventRecords implements AuthEventRecords {
     let filtered = this.db.selectFrom('auth_events');
     if (query.principal !== undefined) filtered = filtered.where('principal', '=', query.principal);
     if (query.outcome !== undefined) filtered = filtered.where('outcome', '=', query.outcome);
+    if (query.channel !== undefined) filtered = filtered.where('channel', '=', query.channel);
     const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     const { offset, limit } = pageBounds(query);
     const rows = await filtered

@@ -78,6 +78,21 @@ export function describeAuthRecords(fresh: FreshIdentity): void {
       expect(failures).toMatchObject({ total: 1, items: [{ reason: 'bad password' }] });
     });
 
+    it('records the channel and filters by it; an event without one reads as null', async () => {
+      const { store } = await fresh();
+      await store.authEvents.record(event(1000, 'alice'));
+      await store.authEvents.record({ ...event(2000, 'alice'), channel: 'registry' });
+      await store.authEvents.record({ ...event(3000, 'alice'), method: 'session', channel: 'session' });
+      const all = await store.authEvents.list({ page: 1, pageSize: 10 });
+      expect(all.items.map((e) => [e.method, e.channel])).toEqual([
+        ['session', 'session'],
+        ['basic', 'registry'],
+        ['basic', null],
+      ]);
+      const registry = await store.authEvents.list({ channel: 'registry', page: 1, pageSize: 10 });
+      expect(registry).toMatchObject({ total: 1, items: [{ channel: 'registry', at: new Date(2000) }] });
+    });
+
     it('purges events older than a time', async () => {
       const { store } = await fresh();
       for (const at of [1000, 2000, 3000]) await store.authEvents.record(event(at, 'alice'));
@@ -126,6 +141,41 @@ export function describeAuthRecords(fresh: FreshIdentity): void {
         failures: 1,
         lockedUntil: new Date(15),
       });
+    });
+
+    it('doubles the lock with every failure past the threshold, up to the cap', async () => {
+      const { store } = await fresh();
+      const policy = { windowMs: 600_000, lockAfter: 3, lockMs: 1000, maxLockMs: 5000 };
+      const locks: (number | null)[] = [];
+      for (let i = 0; i < 7; i++) {
+        const at = 10_000 * (i + 1);
+        const record = await store.loginFailures.increment('user:carol', new Date(at), policy);
+        locks.push(record.lockedUntil === null ? null : record.lockedUntil.getTime() - at);
+      }
+      expect(locks).toEqual([null, null, 1000, 2000, 4000, 5000, 5000]);
+      // The first failure already locks when the threshold is 1, with the base lock.
+      const first = await store.loginFailures.increment('user:dan', new Date(7), {
+        lockAfter: 1,
+        lockMs: 10,
+        maxLockMs: 50,
+      });
+      expect(first.lockedUntil).toEqual(new Date(17));
+      const second = await store.loginFailures.increment('user:dan', new Date(8), {
+        lockAfter: 1,
+        lockMs: 10,
+        maxLockMs: 50,
+      });
+      expect(second.lockedUntil).toEqual(new Date(28));
+    });
+
+    it('grows the lock by the count of concurrent failures on the same key', async () => {
+      const { store } = await fresh();
+      const policy = { lockAfter: 1, lockMs: 1000, maxLockMs: 1_000_000 };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.loginFailures.increment('ip:198.51.100.1', new Date(0), policy)),
+      );
+      const byCount = results.map((r) => [r.failures, r.lockedUntil?.getTime()]).sort((a, b) => a[0]! - b[0]!);
+      expect(byCount).toEqual(Array.from({ length: 8 }, (_, i) => [i + 1, 1000 * 2 ** i]));
     });
 
     it('counts 20 concurrent failures of one key exactly', async () => {

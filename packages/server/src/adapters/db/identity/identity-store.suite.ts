@@ -9,6 +9,7 @@ import { createIdentityStore } from './kysely-identity-store.js';
 import { describeMemberRecords } from './member-records.suite.js';
 import { describeProjectRecords } from './project-records.suite.js';
 import { describeRobotRecords } from './robot-records.suite.js';
+import { describeSessionRecords } from './session-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
 export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
 
@@ -34,9 +35,9 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     });
 
     describe('migration', () => {
-      it('applies the initial and identity schemas to an empty database, and nothing once migrated', async () => {
+      it('applies the initial, identity and sessions schemas to an empty database, and nothing once migrated', async () => {
         const { db, dialect } = await unmigrated();
-        expect(await migrateToLatest(db, dialect)).toEqual(['0001-initial-schema', '0002-identity']);
+        expect(await migrateToLatest(db, dialect)).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
 
@@ -55,7 +56,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         }
         const repositories = new KyselyRepositoryRecords(db);
 
-        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity']);
+        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity', '0004-sessions']);
         const store = createIdentityStore(db);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
         expect(total).toBe(4);
@@ -85,9 +86,9 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         await createIdentityStore(db).projects.create({ name: 'team', public: false });
         await new KyselyRepositoryRecords(db).ensure('team/app');
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
-        const down = await migrator.migrateDown();
+        const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
-        expect(down.results?.map((r) => r.migrationName)).toEqual(['0002-identity']);
+        expect(down.results?.map((r) => r.migrationName)).toEqual(['0004-sessions', '0002-identity']);
         const tables = await db.introspection.getTables();
         expect(tables.map((t) => t.name).sort()).toEqual([
           'blobs',
@@ -100,7 +101,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         ]);
         const columns = tables.find((t) => t.name === 'repositories')?.columns.map((c) => c.name);
         expect(columns?.sort()).toEqual(['created_at', 'id', 'name']);
-        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity']);
+        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity', '0004-sessions']);
         const team = await createIdentityStore(db).projects.getByName('team');
         expect(await createIdentityStore(db).projects.repositoryCount(team?.id ?? 0)).toBe(1);
       });
@@ -126,6 +127,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describeMemberRecords(fresh);
     describeRobotRecords(fresh);
     describeAuthRecords(fresh);
+    describeSessionRecords(fresh);
 
     describe('transaction', () => {
       it('commits the work of several aggregates and returns its result', async () => {

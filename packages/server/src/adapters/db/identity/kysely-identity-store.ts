@@ -6,6 +6,7 @@ import { KyselyLoginFailureRecords } from './login-failure-records.js';
 import { KyselyMemberRecords } from './member-records.js';
 import { KyselyProjectRecords } from './project-records.js';
 import { KyselyRobotRecords } from './robot-records.js';
+import { KyselySessionRecords } from './session-records.js';
 import { KyselySettingRecords } from './setting-records.js';
 import { KyselyUserRecords } from './user-records.js';
 
@@ -18,6 +19,7 @@ class KyselyIdentityRepositories implements IdentityRepositories {
   readonly settings: KyselySettingRecords;
   readonly authEvents: KyselyAuthEventRecords;
   readonly loginFailures: KyselyLoginFailureRecords;
+  readonly sessions: KyselySessionRecords;
 
   constructor(db: Kysely<Database>) {
     this.users = new KyselyUserRecords(db);
@@ -27,6 +29,7 @@ class KyselyIdentityRepositories implements IdentityRepositories {
     this.settings = new KyselySettingRecords(db);
     this.authEvents = new KyselyAuthEventRecords(db);
     this.loginFailures = new KyselyLoginFailureRecords(db);
+    this.sessions = new KyselySessionRecords(db);
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import type { LoginFailurePolicy, LoginFailureRecord, LoginFailureRecords } from '../../../ports/identity-store.js';
 import type { Database, LoginFailuresTable } from '../database.js';
 
@@ -12,6 +12,33 @@ function toRecord(row: Selectable<LoginFailuresTable>): LoginFailureRecord {
   };
 }
 
+/** Doublings of `lockMs` after which the lock is capped (bounded, so the shifted integer never overflows). */
+function doublingsToCap(lockMs: number, maxLockMs: number): number {
+  let steps = 0;
+  while (steps < 40 && lockMs * 2 ** steps < maxLockMs) steps++;
+  return steps;
+}
+
+/** The lock after the `failures`-th failure (failures >= lockAfter), as in LoginFailurePolicy.maxLockMs. */
+function growingLock(failures: number, lockAfter: number, lockMs: number, maxLockMs: number | undefined): number {
+  if (maxLockMs === undefined) return lockMs;
+  return Math.min(lockMs * 2 ** Math.min(failures - lockAfter, doublingsToCap(lockMs, maxLockMs)), maxLockMs);
+}
+
+/** growingLock as SQL over the failure count `next`. */
+function lockDuration(
+  next: RawBuilder<number>,
+  lockAfter: number,
+  lockMs: number,
+  maxLockMs: number | undefined,
+): RawBuilder<number> {
+  if (maxLockMs === undefined) return sql<number>`cast(${lockMs} as bigint)`;
+  const cap = doublingsToCap(lockMs, maxLockMs);
+  const past = sql<number>`(${next} - cast(${lockAfter} as integer))`;
+  return sql<number>`case when ${past} >= cast(${cap} as integer) then cast(${Math.min(lockMs * 2 ** cap, maxLockMs)} as bigint)
+                      else cast(${lockMs} as bigint) * (cast(1 as bigint) << ${past}) end`;
+}
+
 export class KyselyLoginFailureRecords implements LoginFailureRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -21,7 +48,7 @@ export class KyselyLoginFailureRecords implements LoginFailureRecords {
    */
   async increment(key: string, at: Date, policy: LoginFailurePolicy = {}): Promise<LoginFailureRecord> {
     const now = at.getTime();
-    const { windowMs, lockAfter, lockMs } = policy;
+    const { windowMs, lockAfter, lockMs, maxLockMs } = policy;
     const next =
       windowMs === undefined
         ? sql<number>`login_failures.failures + 1`
@@ -30,7 +57,8 @@ export class KyselyLoginFailureRecords implements LoginFailureRecords {
     const locks = lockAfter !== undefined && lockMs !== undefined;
     const lockedUntil = locks
       ? sql<number | null>`case when ${next} >= cast(${lockAfter} as integer)
-                             then cast(${now + lockMs} as bigint) else login_failures.locked_until end`
+                             then cast(${now} as bigint) + ${lockDuration(next, lockAfter, lockMs, maxLockMs)}
+                             else login_failures.locked_until end`
       : sql<number | null>`login_failures.locked_until`;
     const row = await this.db
       .insertInto('login_failures')
@@ -38,7 +66,7 @@ export class KyselyLoginFailureRecords implements LoginFailureRecords {
         key,
         failures: 1,
         last_failure_at: now,
-        locked_until: locks && lockAfter <= 1 ? now + lockMs : null,
+        locked_until: locks && lockAfter <= 1 ? now + growingLock(1, lockAfter, lockMs, maxLockMs) : null,
       })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet((eb) => ({
