@@ -17,6 +17,7 @@ import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
 import { Authenticator } from './services/authenticator.js';
 import { checkHealth } from './services/health.js';
+import { createProjectServices } from './services/project-services.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -122,6 +123,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       health: () => checkHealth(healthProbes(identity, storage)),
       authenticator: new Authenticator(identity),
       users: new UserService(identity),
+      projectServices: createProjectServices(identity, store),
     },
   });
   const jobs: PeriodicJob[] = [
