@@ -29,6 +29,7 @@ import { ReadOnlyGuard } from './services/read-only.js';
 import { RobotService } from './services/robots.js';
 import { LoginGuard } from './services/login-guard.js';
 import { SessionService } from './services/sessions.js';
+import { createProjectServices } from './services/project-services.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -184,6 +185,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       configurations: new ConfigurationService(identity, readOnly),
       permissions: new PermissionService(identity),
       readOnly,
+      projectServices: createProjectServices(identity, store),
     },
   });
   const jobs: PeriodicJob[] = [

@@ -65,3 +65,8 @@ export class UnauthenticatedError extends DomainError {
 export class PermissionDeniedError extends DomainError {
   readonly kind = 'permission-denied';
 }
+
+/** The target is not in a state that allows the request (deleting a project that still holds repositories). */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = 'precondition-failed';
+}

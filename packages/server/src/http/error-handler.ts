@@ -113,6 +113,7 @@ const DOMAIN_HARBOR_CODES: Readonly<Record<string, HarborErrorCode>> = {
   conflict: 'CONFLICT',
   unauthenticated: 'UNAUTHORIZED',
   'permission-denied': 'FORBIDDEN',
+  'precondition-failed': 'PRECONDITION',
 };
 
 function toHarborError(err: unknown): HarborError {

@@ -33,6 +33,24 @@ export interface RepositoryRecord {
   readonly createdAt: Date;
 }
 
+export interface RepositorySearch {
+  /** Substring of the repository name, ASCII case-insensitive; empty matches every name. */
+  readonly name: string;
+  /** Only repositories of public projects and of the projects listed; every repository when undefined. */
+  readonly visibleIn?: { readonly projectIds: readonly number[] };
+  readonly limit: number;
+}
+
+/** A repository found by search, with its project and how many manifests (artifacts) it holds. */
+export interface RepositoryMatch {
+  readonly id: number;
+  readonly name: string;
+  readonly projectId: number;
+  readonly projectName: string;
+  readonly projectPublic: boolean;
+  readonly artifactCount: number;
+}
+
 export interface RepositoryRecords {
   get(name: string): Promise<RepositoryRecord | undefined>;
   /**
@@ -42,6 +60,8 @@ export interface RepositoryRecords {
   ensure(name: string): Promise<RepositoryRecord>;
   /** Names in byte order; only those of the given projects when `projectIds` is set. */
   list(page: Page, projectIds?: readonly number[]): Promise<string[]>;
+  /** Repositories whose name contains `query.name`, ordered by name, at most `query.limit`. */
+  search(query: RepositorySearch): Promise<RepositoryMatch[]>;
 }
 
 export interface BlobRecord {
@@ -61,6 +81,8 @@ export interface BlobRecords {
   unlink(repositoryId: number, digest: string): Promise<boolean>;
   /** Which of `digests` are linked to the repository. */
   linkedOf(repositoryId: number, digests: readonly string[]): Promise<Set<string>>;
+  /** The sum of the sizes of every recorded blob (each digest once), in bytes. */
+  totalSize(): Promise<number>;
 }
 
 export interface ManifestRecord {

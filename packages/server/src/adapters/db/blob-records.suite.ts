@@ -78,5 +78,14 @@ export function describeBlobRecords(fresh: FreshStore): void {
       expect(await store.blobs.linkedOf(two.id, digests)).toEqual(new Set([digests[3]]));
       expect(await store.blobs.linkedOf(one.id, [digests[1] ?? '', digests[0] ?? ''])).toEqual(new Set([digests[0]]));
     });
+
+    it('totalSize sums every blob once, zero when there are none', async () => {
+      const store = await fresh();
+      expect(await store.blobs.totalSize()).toBe(0);
+      await store.blobs.put({ digest: digestOf('a'), size: 2 ** 40 });
+      await store.blobs.put({ digest: digestOf('b'), size: 5 });
+      await store.blobs.put({ digest: digestOf('a'), size: 99 });
+      expect(await store.blobs.totalSize()).toBe(2 ** 40 + 5);
+    });
   });
 }

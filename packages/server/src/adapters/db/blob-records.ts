@@ -64,4 +64,12 @@ export class KyselyBlobRecords implements BlobRecords {
     }
     return linked;
   }
+
+  async totalSize(): Promise<number> {
+    const row = await this.db
+      .selectFrom('blobs')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('total'))
+      .executeTakeFirst();
+    return Number(row?.total ?? 0);
+  }
 }

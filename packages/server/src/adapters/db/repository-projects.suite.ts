@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FreshStores } from './metadata-store-fixture.suite.js';
+import { digestOf, type FreshStores } from './metadata-store-fixture.suite.js';
 
 /** Every repository belongs to the project named by its first path segment, which must exist. */
 export function describeRepositoryProjects(fresh: FreshStores): void {
@@ -57,6 +57,64 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
         }),
       ).rejects.toThrow('boom');
       expect(await store.repositories.get('ghost/app')).toBeUndefined();
+    });
+
+    it('search finds names containing the text, case-insensitively, with their project and manifest count', async () => {
+      const { store, identity } = await fresh();
+      const team = await identity.projects.create({ name: 'team', public: false });
+      await identity.projects.create({ name: 'other', public: false });
+      const app = await store.repositories.ensure('team/App-server');
+      await store.repositories.ensure('library/app');
+      await store.repositories.ensure('library/nginx');
+      await store.repositories.ensure('other/apps_100%');
+      for (const seed of ['one', 'two']) {
+        await store.manifests.put(
+          {
+            repositoryId: app.id,
+            digest: digestOf(seed),
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            size: 2,
+          },
+          [],
+        );
+      }
+      const library = await identity.projects.getByName('library');
+      const other = await identity.projects.getByName('other');
+      expect(await store.repositories.search({ name: 'APP', limit: 10 })).toEqual([
+        {
+          id: expect.any(Number) as number,
+          name: 'library/app',
+          projectId: library?.id,
+          projectName: 'library',
+          projectPublic: true,
+          artifactCount: 0,
+        },
+        expect.objectContaining({ name: 'other/apps_100%', projectId: other?.id, projectPublic: false }),
+        {
+          id: app.id,
+          name: 'team/App-server',
+          projectId: team.id,
+          projectName: 'team',
+          projectPublic: false,
+          artifactCount: 2,
+        },
+      ]);
+      expect((await store.repositories.search({ name: '0%', limit: 10 })).map((r) => r.name)).toEqual([
+        'other/apps_100%',
+      ]);
+      expect((await store.repositories.search({ name: '_', limit: 10 })).map((r) => r.name)).toEqual([
+        'other/apps_100%',
+      ]);
+      expect((await store.repositories.search({ name: '', limit: 2 })).map((r) => r.name)).toEqual([
+        'library/app',
+        'library/nginx',
+      ]);
+      const visible = (projectIds: number[]) =>
+        store.repositories
+          .search({ name: 'app', visibleIn: { projectIds }, limit: 10 })
+          .then((r) => r.map((m) => m.name));
+      expect(await visible([])).toEqual(['library/app']);
+      expect(await visible([team.id])).toEqual(['library/app', 'team/App-server']);
     });
   });
 }

@@ -1,8 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../../domain/errors.js';
 import { projectNameOf } from '../../lib/reference.js';
-import type { Page, RepositoryRecord, RepositoryRecords } from '../../ports/metadata-store.js';
+import type {
+  Page,
+  RepositoryMatch,
+  RepositoryRecord,
+  RepositoryRecords,
+  RepositorySearch,
+} from '../../ports/metadata-store.js';
 import type { Database, RepositoriesTable } from './database.js';
+import { containsIgnoringCase } from './identity/query-helpers.js';
 
 function toRecord(row: Selectable<RepositoriesTable>): RepositoryRecord {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at) };
@@ -55,5 +62,42 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
     if (page.last !== undefined) query = query.where('name', '>', page.last);
     const rows = await query.orderBy('name').limit(page.limit).execute();
     return rows.map((row) => row.name);
+  }
+
+  async search(query: RepositorySearch): Promise<RepositoryMatch[]> {
+    let found = this.db
+      .selectFrom('repositories')
+      .innerJoin('projects', 'projects.id', 'repositories.project_id')
+      .select((eb) => [
+        'repositories.id',
+        'repositories.name',
+        'projects.id as project_id',
+        'projects.name as project_name',
+        'projects.public as project_public',
+        eb
+          .selectFrom('manifests')
+          .select((m) => m.fn.countAll<number | string>().as('n'))
+          .whereRef('manifests.repository_id', '=', 'repositories.id')
+          .as('artifact_count'),
+      ]);
+    if (query.name !== '') found = found.where((eb) => containsIgnoringCase(eb.ref('repositories.name'), query.name));
+    const { visibleIn } = query;
+    if (visibleIn) {
+      found = found.where((eb) =>
+        eb.or([
+          eb('projects.public', '=', 1),
+          ...(visibleIn.projectIds.length > 0 ? [eb('projects.id', 'in', visibleIn.projectIds)] : []),
+        ]),
+      );
+    }
+    const rows = await found.orderBy('repositories.name').limit(Math.max(0, query.limit)).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      projectId: row.project_id,
+      projectName: row.project_name,
+      projectPublic: row.project_public === 1,
+      artifactCount: Number(row.artifact_count ?? 0),
+    }));
   }
 }

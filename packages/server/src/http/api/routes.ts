@@ -14,6 +14,10 @@ import { registerConfigurationRoutes } from './configuration-routes.js';
 import { registerPermissionRoutes } from './permission-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate, type ApiAuthentication } from './security.js';
+import type { ProjectServices } from '../../services/project-services.js';
+import { registerMemberRoutes } from './member-routes.js';
+import { registerProjectRoutes } from './project-routes.js';
+import { registerSearchRoutes } from './search-routes.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
@@ -27,6 +31,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions {
   readonly configurations: ConfigurationService;
   readonly permissions: PermissionService;
   readonly readOnly: ReadOnlyGuard;
+  readonly projectServices: ProjectServices;
 }
 
 /**
@@ -52,6 +57,10 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerPermissionRoutes(api, opts.permissions);
       registerRobotRoutes(api, opts.robots);
       registerConfigurationRoutes(api, opts.configurations);
+      const { projects, metadata, members, search, statistics } = opts.projectServices;
+      registerProjectRoutes(api, projects, metadata);
+      registerMemberRoutes(api, members);
+      registerSearchRoutes(api, search, statistics);
       done();
     },
     { prefix: API_PREFIX },

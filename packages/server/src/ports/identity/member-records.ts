@@ -49,6 +49,8 @@ export interface MemberRecords {
   remove(projectId: number, memberId: number): Promise<boolean>;
   /** Ordered by entity type, entity name, id. */
   list(projectId: number, query: MemberQuery): Promise<PagedResult<MemberRecord>>;
+  /** How many members (users and groups) hold each role in the project; roles nobody holds are absent. */
+  countByRole(projectId: number): Promise<ReadonlyMap<ProjectRoleId, number>>;
   /** Every role of the user and of the given groups over all projects, ordered by project name. */
   rolesOf(userId: number, groupIds?: readonly number[]): Promise<MemberRole[]>;
 }

@@ -1,4 +1,4 @@
-import type { PagedResult, PageQuery } from './paging.js';
+import type { PagedResult, PageQuery, SortDirection } from './paging.js';
 
 export interface ProjectRecord {
   readonly id: number;
@@ -24,18 +24,37 @@ export interface ProjectUpdate {
   readonly metadata?: Readonly<Record<string, string | null>>;
 }
 
-export interface ProjectQuery extends PageQuery {
+/** Which projects a query or count covers; every given condition must hold. */
+export interface ProjectFilter {
   /** Substring of the name, ASCII case-insensitive. */
   readonly name?: string;
+  /** Only projects with one of these exact names. */
+  readonly names?: readonly string[];
+  /** Only projects with one of these ids. */
+  readonly ids?: readonly number[];
   readonly public?: boolean;
   readonly ownerId?: number;
-  /** Only projects this principal may see: the public ones and those it (or one of its groups) is a member of. */
-  readonly visibleTo?: { readonly userId: number; readonly groupIds?: readonly number[] };
+  /**
+   * Only projects this principal may see: the public ones, those the user (or one of its groups) is a member of,
+   * and those listed in `projectIds`.
+   */
+  readonly visibleTo?: {
+    readonly userId?: number;
+    readonly groupIds?: readonly number[];
+    readonly projectIds?: readonly number[];
+  };
+}
+
+export type ProjectSortKey = 'name' | 'id' | 'createdAt' | 'updatedAt';
+
+export interface ProjectQuery extends ProjectFilter, PageQuery {
+  /** Default: name ascending; later keys break ties of earlier ones, and the id breaks the rest. */
+  readonly sort?: readonly { readonly by: ProjectSortKey; readonly direction: SortDirection }[];
 }
 
 /**
  * Projects: every repository belongs to the project named by its first path segment (repositories.project_id).
- * Lists are ordered by name, byte-wise.
+ * Lists are ordered by name, byte-wise, unless the query sorts otherwise.
  */
 export interface ProjectRecords {
   /** ConflictError when the name is taken. */
@@ -49,4 +68,8 @@ export interface ProjectRecords {
   delete(id: number): Promise<boolean>;
   /** Repositories whose project_id is this project. */
   repositoryCount(id: number): Promise<number>;
+  /** How many projects match `filter`. */
+  count(filter: ProjectFilter): Promise<number>;
+  /** How many repositories belong to the projects that match `filter`. */
+  repositoryTotal(filter: ProjectFilter): Promise<number>;
 }

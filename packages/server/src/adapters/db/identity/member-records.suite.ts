@@ -80,6 +80,26 @@ export function describeMemberRecords(fresh: FreshIdentity): void {
       expect(groups).toMatchObject({ total: 1, items: [{ entityType: 'g', entityId: 42 }] });
     });
 
+    it('counts the members of a project by role, users and groups alike', async () => {
+      const { store } = await fresh();
+      const alice = await store.users.create({ username: 'alice' });
+      const bob = await store.users.create({ username: 'bob' });
+      const project = await store.projects.create({ name: 'team', public: false });
+      const other = await store.projects.create({ name: 'other', public: false });
+      expect(await store.members.countByRole(project.id)).toEqual(new Map());
+      await store.members.add({ projectId: project.id, entityType: 'u', entityId: alice.id, roleId: 1 });
+      await store.members.add({ projectId: project.id, entityType: 'u', entityId: bob.id, roleId: 2 });
+      await store.members.add({ projectId: project.id, entityType: 'g', entityId: 9, roleId: 2 });
+      await store.members.add({ projectId: other.id, entityType: 'u', entityId: bob.id, roleId: 5 });
+      expect(await store.members.countByRole(project.id)).toEqual(
+        new Map([
+          [1, 1],
+          [2, 2],
+        ]),
+      );
+      expect(await store.members.countByRole(other.id)).toEqual(new Map([[5, 1]]));
+    });
+
     it("looks up a user's roles over all projects, directly and through its groups", async () => {
       const { store } = await fresh();
       const alice = await store.users.create({ username: 'alice' });

@@ -156,6 +156,16 @@ export class KyselyMemberRecords implements MemberRecords {
     return { items: rows.map(toRecord), total };
   }
 
+  async countByRole(projectId: number): Promise<ReadonlyMap<ProjectRoleId, number>> {
+    const rows = await this.db
+      .selectFrom('project_members')
+      .select(['role_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('project_id', '=', projectId)
+      .groupBy('role_id')
+      .execute();
+    return new Map(rows.map((row) => [row.role_id as ProjectRoleId, countOf(row)]));
+  }
+
   async rolesOf(userId: number, groupIds: readonly number[] = []): Promise<MemberRole[]> {
     const rows = await this.db
       .selectFrom('project_members')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../domain/errors.js';
 import { KyselyRepositoryRecords } from '../repository-records.js';
+import type { ProjectQuery } from '../../../ports/identity-store.js';
 import type { FreshIdentity } from './identity-store-fixture.suite.js';
 
 export function describeProjectRecords(fresh: FreshIdentity): void {
@@ -64,6 +65,51 @@ export function describeProjectRecords(fresh: FreshIdentity): void {
           .then((result) => result.items.map((p) => p.name));
       expect(await visible()).toEqual(['library', 'mine']);
       expect(await visible([7, 8])).toEqual(['library', 'mine', 'ours']);
+    });
+
+    it('filters by exact names, ids and listed project ids, and sorts by any key with the id breaking ties', async () => {
+      const { store } = await fresh();
+      const a = await store.projects.create({ name: 'a', public: false });
+      const b = await store.projects.create({ name: 'b', public: false });
+      const c = await store.projects.create({ name: 'c', public: true });
+      const names = (query: Partial<ProjectQuery>) =>
+        store.projects.list({ page: 1, pageSize: 10, ...query }).then((r) => r.items.map((p) => p.name));
+      expect(await names({ names: ['b', 'c', 'nope'] })).toEqual(['b', 'c']);
+      expect(await names({ names: [] })).toEqual([]);
+      expect(await names({ ids: [a.id, c.id] })).toEqual(['a', 'c']);
+      expect(await names({ ids: [] })).toEqual([]);
+      expect(await names({ visibleTo: { projectIds: [b.id] } })).toEqual(['b', 'c', 'library']);
+      expect(await names({ visibleTo: {} })).toEqual(['c', 'library']);
+      expect(await names({ visibleTo: { projectIds: [b.id] }, public: false })).toEqual(['b']);
+      expect(await names({ sort: [{ by: 'name', direction: 'desc' }] })).toEqual(['library', 'c', 'b', 'a']);
+      expect(await names({ sort: [{ by: 'id', direction: 'desc' }] })).toEqual(['c', 'b', 'a', 'library']);
+      await store.projects.update(a.id, { public: true });
+      expect((await names({ sort: [{ by: 'updatedAt', direction: 'desc' }] }))[0]).toBe('a');
+      const byCreation = await names({ sort: [{ by: 'createdAt', direction: 'asc' }] });
+      expect(byCreation[0]).toBe('library');
+      expect(byCreation.slice(1)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('counts projects and the repositories of the projects matching a filter', async () => {
+      const { store, db } = await fresh();
+      const alice = await store.users.create({ username: 'alice' });
+      const mine = await store.projects.create({ name: 'mine', public: false });
+      await store.projects.create({ name: 'theirs', public: false });
+      await store.members.add({ projectId: mine.id, entityType: 'u', entityId: alice.id, roleId: 3 });
+      const repositories = new KyselyRepositoryRecords(db);
+      for (const name of ['library/a', 'library/b', 'mine/x', 'theirs/y', 'theirs/z', 'theirs/w/v']) {
+        await repositories.ensure(name);
+      }
+      expect(await store.projects.count({})).toBe(3);
+      expect(await store.projects.count({ public: false })).toBe(2);
+      expect(await store.projects.count({ visibleTo: { userId: alice.id } })).toBe(2);
+      expect(await store.projects.count({ names: [] })).toBe(0);
+      expect(await store.projects.repositoryTotal({})).toBe(6);
+      expect(await store.projects.repositoryTotal({ public: true })).toBe(2);
+      expect(await store.projects.repositoryTotal({ public: false })).toBe(4);
+      expect(await store.projects.repositoryTotal({ public: false, visibleTo: { userId: alice.id } })).toBe(1);
+      expect(await store.projects.repositoryTotal({ visibleTo: { projectIds: [mine.id] } })).toBe(3);
+      expect(await store.projects.repositoryTotal({ ids: [] })).toBe(0);
     });
 
     it('updates the public flag and merges metadata, a null value removing its key', async () => {

@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { ConflictError } from '../../../domain/errors.js';
 import type {
   NewProject,
   PagedResult,
+  ProjectFilter,
   ProjectQuery,
   ProjectRecord,
   ProjectRecords,
@@ -12,6 +13,52 @@ import { batches } from '../batches.js';
 import type { Database, ProjectsTable } from '../database.js';
 import { isForeignKeyViolation, uniqueViolationColumns } from './constraint-errors.js';
 import { containsIgnoringCase, countOf, inTransaction, pageBounds, toFlag } from './query-helpers.js';
+
+const SORT_COLUMNS = { name: 'name', id: 'id', createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+
+const NOTHING = sql<SqlBool>`1 = 0`;
+
+/** The condition of `filter` on the projects table (an empty filter matches every project). */
+function projectFilter(filter: ProjectFilter) {
+  return (eb: ExpressionBuilder<Database, 'projects'>): Expression<SqlBool> => {
+    const conditions: Expression<SqlBool>[] = [];
+    const { name, names, ids, visibleTo } = filter;
+    if (name !== undefined && name !== '') conditions.push(containsIgnoringCase(eb.ref('projects.name'), name));
+    if (names !== undefined) conditions.push(names.length > 0 ? eb('projects.name', 'in', names) : NOTHING);
+    if (ids !== undefined) conditions.push(ids.length > 0 ? eb('projects.id', 'in', ids) : NOTHING);
+    if (filter.public !== undefined) conditions.push(eb('projects.public', '=', toFlag(filter.public)));
+    if (filter.ownerId !== undefined) conditions.push(eb('projects.owner_id', '=', filter.ownerId));
+    if (visibleTo !== undefined)
+      conditions.push(eb.or([eb('projects.public', '=', 1), ...visibleThrough(eb, visibleTo)]));
+    return eb.and(conditions);
+  };
+}
+
+/** The ways a non-public project is visible to a principal: membership of the user or its groups, or listed. */
+function visibleThrough(
+  eb: ExpressionBuilder<Database, 'projects'>,
+  { userId, groupIds = [], projectIds = [] }: NonNullable<ProjectFilter['visibleTo']>,
+): Expression<SqlBool>[] {
+  const ways: Expression<SqlBool>[] = [];
+  if (projectIds.length > 0) ways.push(eb('projects.id', 'in', projectIds));
+  if (userId !== undefined || groupIds.length > 0) {
+    ways.push(
+      eb.exists(
+        eb
+          .selectFrom('project_members')
+          .select('project_members.id')
+          .whereRef('project_members.project_id', '=', 'projects.id')
+          .where((m) =>
+            m.or([
+              ...(userId !== undefined ? [m.and([m('entity_type', '=', 'u'), m('entity_id', '=', userId)])] : []),
+              ...(groupIds.length > 0 ? [m.and([m('entity_type', '=', 'g'), m('entity_id', 'in', groupIds)])] : []),
+            ]),
+          ),
+      ),
+    );
+  }
+  return ways;
+}
 
 function toRecord(row: Selectable<ProjectsTable>, metadata: Record<string, string>): ProjectRecord {
   return {
@@ -72,37 +119,36 @@ export class KyselyProjectRecords implements ProjectRecords {
   }
 
   async list(query: ProjectQuery): Promise<PagedResult<ProjectRecord>> {
-    let filtered = this.db.selectFrom('projects');
-    const { name, visibleTo } = query;
-    if (name !== undefined && name !== '')
-      filtered = filtered.where((eb) => containsIgnoringCase(eb.ref('name'), name));
-    if (query.public !== undefined) filtered = filtered.where('public', '=', toFlag(query.public));
-    if (query.ownerId !== undefined) filtered = filtered.where('owner_id', '=', query.ownerId);
-    if (visibleTo !== undefined) {
-      const groupIds = visibleTo.groupIds ?? [];
-      filtered = filtered.where((eb) =>
-        eb.or([
-          eb('public', '=', 1),
-          eb.exists(
-            eb
-              .selectFrom('project_members')
-              .select('project_members.id')
-              .whereRef('project_members.project_id', '=', 'projects.id')
-              .where((m) =>
-                m.or([
-                  m.and([m('entity_type', '=', 'u'), m('entity_id', '=', visibleTo.userId)]),
-                  ...(groupIds.length > 0 ? [m.and([m('entity_type', '=', 'g'), m('entity_id', 'in', groupIds)])] : []),
-                ]),
-              ),
-          ),
-        ]),
-      );
-    }
+    const filtered = this.db.selectFrom('projects').where(projectFilter(query));
     const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     const { offset, limit } = pageBounds(query);
-    const rows = await filtered.selectAll().orderBy('name').limit(limit).offset(offset).execute();
+    let ordered = filtered.selectAll();
+    for (const { by, direction } of query.sort ?? [{ by: 'name', direction: 'asc' }]) {
+      ordered = ordered.orderBy(SORT_COLUMNS[by], direction);
+    }
+    const rows = await ordered.orderBy('id').limit(limit).offset(offset).execute();
     const metadata = await this.metadataOf(rows.map((row) => row.id));
     return { items: rows.map((row) => toRecord(row, metadata.get(row.id) ?? {})), total };
+  }
+
+  async count(filter: ProjectFilter): Promise<number> {
+    return countOf(
+      await this.db
+        .selectFrom('projects')
+        .where(projectFilter(filter))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    );
+  }
+
+  async repositoryTotal(filter: ProjectFilter): Promise<number> {
+    let repositories = this.db.selectFrom('repositories');
+    if (Object.keys(filter).length > 0) {
+      repositories = repositories.where('project_id', 'in', (eb) =>
+        eb.selectFrom('projects').select('projects.id').where(projectFilter(filter)),
+      );
+    }
+    return countOf(await repositories.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
   }
 
   async update(id: number, update: ProjectUpdate): Promise<ProjectRecord | undefined> {

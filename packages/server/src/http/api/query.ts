@@ -1,0 +1,97 @@
+import { HarborError } from '../error-handler.js';
+
+/**
+ * Harbor's `q` and `sort` query parameters, parsed once for every list endpoint.
+ *
+ * `q` is a comma-separated list of `key=value` terms. A value is exact (`name=web`), fuzzy (`name=~web`, a
+ * substring), a range (`size=[10~100]`, either end may be left out: `[~100]`), an or-list (`id={1 2 3}`) or an
+ * and-list (`tag=(a b)`); list members are separated by spaces. `sort` is a comma-separated list of keys, each
+ * descending when prefixed with `-`. What a key means is for each endpoint to say; malformed input is a 400.
+ */
+export type QueryValue =
+  | { readonly kind: 'exact'; readonly value: string }
+  | { readonly kind: 'fuzzy'; readonly value: string }
+  | { readonly kind: 'range'; readonly min?: string; readonly max?: string }
+  | { readonly kind: 'or'; readonly values: readonly string[] }
+  | { readonly kind: 'and'; readonly values: readonly string[] };
+
+export interface SortTerm {
+  readonly key: string;
+  readonly descending: boolean;
+}
+
+function invalid(message: string): HarborError {
+  return new HarborError('BAD_REQUEST', message);
+}
+
+/** Splits at commas that are not inside `[]`, `{}` or `()`. */
+function splitTerms(q: string): string[] {
+  const terms: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < q.length; i++) {
+    const c = q[i];
+    if (c === '[' || c === '{' || c === '(') depth++;
+    else if (c === ']' || c === '}' || c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      terms.push(q.slice(start, i));
+      start = i + 1;
+    }
+  }
+  terms.push(q.slice(start));
+  return terms.map((t) => t.trim()).filter((t) => t !== '');
+}
+
+function listMembers(inner: string): string[] {
+  return inner.split(' ').filter((v) => v !== '');
+}
+
+function parseValue(key: string, raw: string): QueryValue {
+  const enclosed = (open: string, close: string) => raw.length >= 2 && raw.startsWith(open) && raw.endsWith(close);
+  if (enclosed('[', ']')) {
+    const bounds = raw.slice(1, -1).split('~');
+    if (bounds.length !== 2) throw invalid(`the range of ${key} must look like [min~max]`);
+    const [min = '', max = ''] = bounds.map((b) => b.trim());
+    if (min === '' && max === '') throw invalid(`the range of ${key} needs a minimum or a maximum`);
+    return { kind: 'range', ...(min !== '' && { min }), ...(max !== '' && { max }) };
+  }
+  if (enclosed('{', '}')) return { kind: 'or', values: listMembers(raw.slice(1, -1)) };
+  if (enclosed('(', ')')) return { kind: 'and', values: listMembers(raw.slice(1, -1)) };
+  if (raw.startsWith('~')) return { kind: 'fuzzy', value: raw.slice(1) };
+  return { kind: 'exact', value: raw };
+}
+
+/** The terms of `q` by key (a later term of the same key replaces an earlier one). */
+export function parseQuery(q: string | undefined): Map<string, QueryValue> {
+  const terms = new Map<string, QueryValue>();
+  for (const term of splitTerms(q ?? '')) {
+    const eq = term.indexOf('=');
+    const key = eq < 0 ? '' : term.slice(0, eq).trim();
+    if (key === '') throw invalid(`the query term ${JSON.stringify(term)} must look like key=value`);
+    terms.set(key, parseValue(key, term.slice(eq + 1).trim()));
+  }
+  return terms;
+}
+
+/** The keys of `sort`, in order. */
+export function parseSort(sort: string | undefined): SortTerm[] {
+  return (sort ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const descending = s.startsWith('-');
+      const key = descending ? s.slice(1).trim() : s;
+      if (key === '') throw invalid(`the sort term ${JSON.stringify(s)} names no key`);
+      return { key, descending };
+    });
+}
+
+/** Refuses keys of `terms` an endpoint does not support, naming them. */
+export function expectKeys(terms: ReadonlyMap<string, QueryValue>, supported: readonly string[]): void {
+  for (const key of terms.keys()) {
+    if (!supported.includes(key)) {
+      throw invalid(`unsupported query key ${JSON.stringify(key)}; supported: ${supported.join(', ')}`);
+    }
+  }
+}

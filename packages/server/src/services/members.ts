@@ -1,0 +1,108 @@
+import { InvalidError, NotFoundError, PermissionDeniedError } from '../domain/errors.js';
+import { PROJECT_ROLE_IDS, PROJECT_ROLE_LABELS, roleFromId, type ProjectRoleId } from '../domain/rbac/roles.js';
+import type { IdentityStore, MemberRecord, PagedResult, PageQuery, UserRecord } from '../ports/identity-store.js';
+import type { SecurityContext } from './authenticator.js';
+import { accessProject, type ProjectLocator } from './project-visibility.js';
+
+export interface MemberListQuery extends PageQuery {
+  /** Substring of the member's name. */
+  readonly entityName?: string;
+}
+
+type Body = Readonly<Record<string, unknown>>;
+
+function invalid(message: string): InvalidError {
+  return new InvalidError('field', message);
+}
+
+const ROLE_CHOICES = Object.entries(PROJECT_ROLE_IDS)
+  .sort(([, a], [, b]) => a - b)
+  .map(([role, id]) => `${id} (${PROJECT_ROLE_LABELS[role as keyof typeof PROJECT_ROLE_IDS]})`)
+  .join(', ');
+
+/** Harbor's `role_id`: one of the five project roles. */
+function roleIdOf(value: unknown): ProjectRoleId {
+  const role = typeof value === 'number' && Number.isInteger(value) ? roleFromId(value) : undefined;
+  if (!role) throw invalid(`role_id must be one of ${ROLE_CHOICES}`);
+  return PROJECT_ROLE_IDS[role];
+}
+
+function objectOrAbsent(field: string, value: unknown): Body | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${field} must be an object`);
+  return value as Body;
+}
+
+/**
+ * Project members (Harbor's member API): users with one of the five roles. Every call is decided by the evaluator
+ * on the project's `member` resource. Nobody changes or removes their own membership (as in Harbor's portal), so
+ * a project admin cannot lock themselves out by mistake; another project admin or a system administrator can.
+ * Groups need directory login (LDAP/OIDC), which comes later: they cannot be added yet.
+ */
+export class MemberService {
+  constructor(private readonly identity: IdentityStore) {}
+
+  async list(ctx: SecurityContext, at: ProjectLocator, query: MemberListQuery): Promise<PagedResult<MemberRecord>> {
+    const project = await accessProject(this.identity, ctx, at, 'member', 'list');
+    return this.identity.members.list(project.id, query);
+  }
+
+  async get(ctx: SecurityContext, at: ProjectLocator, memberId: number): Promise<MemberRecord> {
+    const project = await accessProject(this.identity, ctx, at, 'member', 'read');
+    const member = await this.identity.members.get(project.id, memberId);
+    if (!member) throw new NotFoundError('member', String(memberId), `project member ${memberId} not found`);
+    return member;
+  }
+
+  /** Body: Harbor's ProjectMember (`role_id`, `member_user` with `user_id` or `username`). */
+  async add(ctx: SecurityContext, at: ProjectLocator, body: Body): Promise<MemberRecord> {
+    const project = await accessProject(this.identity, ctx, at, 'member', 'create');
+    const roleId = roleIdOf(body.role_id);
+    if (objectOrAbsent('member_group', body.member_group) !== undefined) {
+      throw invalid('user groups cannot be members yet: groups come with directory login (LDAP or OIDC)');
+    }
+    const user = await this.userOf(objectOrAbsent('member_user', body.member_user));
+    return this.identity.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId });
+  }
+
+  async updateRole(ctx: SecurityContext, at: ProjectLocator, memberId: number, body: Body): Promise<void> {
+    const project = await accessProject(this.identity, ctx, at, 'member', 'update');
+    const roleId = roleIdOf(body.role_id);
+    const member = await this.identity.members.get(project.id, memberId);
+    if (!member) throw new NotFoundError('member', String(memberId), `project member ${memberId} not found`);
+    this.refuseSelf(ctx, member, 'change your own role');
+    await this.identity.members.updateRole(project.id, memberId, roleId);
+  }
+
+  /** Removing a member that does not exist succeeds, as in Harbor. */
+  async remove(ctx: SecurityContext, at: ProjectLocator, memberId: number): Promise<void> {
+    const project = await accessProject(this.identity, ctx, at, 'member', 'delete');
+    const member = await this.identity.members.get(project.id, memberId);
+    if (!member) return;
+    this.refuseSelf(ctx, member, 'remove yourself from the project');
+    await this.identity.members.remove(project.id, memberId);
+  }
+
+  /** The user `member_user` names by `user_id` (preferred, as in Harbor) or `username`; 400 when unknown. */
+  private async userOf(memberUser: Body | undefined): Promise<UserRecord> {
+    const id = memberUser?.user_id;
+    const username = memberUser?.username;
+    if (typeof id === 'number' && Number.isInteger(id) && id > 0) {
+      const user = await this.identity.users.get(id);
+      if (!user) throw invalid(`user ${id} not found`);
+      return user;
+    }
+    if (typeof username === 'string' && username !== '') {
+      const user = await this.identity.users.getByName(username);
+      if (!user) throw invalid(`user ${username} not found`);
+      return user;
+    }
+    throw invalid('member_user with a user_id or a username is required');
+  }
+
+  private refuseSelf(ctx: SecurityContext, member: MemberRecord, what: string): void {
+    if (ctx.kind === 'user' && member.entityType === 'u' && member.entityId === ctx.user.id) {
+      throw new PermissionDeniedError(`you cannot ${what}`);
+    }
+  }
+}

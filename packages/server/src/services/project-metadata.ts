@@ -1,0 +1,83 @@
+import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js';
+import { normalizeMetadata } from '../domain/projects/project-rules.js';
+import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
+import type { SecurityContext } from './authenticator.js';
+import { accessProject, type ProjectLocator } from './project-visibility.js';
+
+/** A project's metadata as Harbor shows it: `public` ("true"/"false", a column here) with the stored keys. */
+export function metadataOf(project: ProjectRecord): Record<string, string> {
+  return { public: String(project.public), ...project.metadata };
+}
+
+function invalid(message: string): InvalidError {
+  return new InvalidError('field', message);
+}
+
+/**
+ * Harbor's /projects/{p}/metadatas API: read, add, change and remove one key at a time, each decided by the
+ * evaluator on the project's `metadata` resource. Values are validated and normalised as in Harbor.
+ */
+export class ProjectMetadataService {
+  constructor(private readonly identity: IdentityStore) {}
+
+  async list(ctx: SecurityContext, at: ProjectLocator): Promise<Record<string, string>> {
+    return metadataOf(await accessProject(this.identity, ctx, at, 'metadata', 'list'));
+  }
+
+  /** NotFoundError when the key is not set. */
+  async get(ctx: SecurityContext, at: ProjectLocator, key: string): Promise<Record<string, string>> {
+    const project = await accessProject(this.identity, ctx, at, 'metadata', 'read');
+    const metadata = metadataOf(project);
+    if (!Object.hasOwn(metadata, key)) throw this.unset(project, key);
+    return { [key]: metadata[key] ?? '' };
+  }
+
+  /** Adds exactly one key; ConflictError when it is already set (`public` always is). */
+  async add(ctx: SecurityContext, at: ProjectLocator, body: Readonly<Record<string, unknown>>): Promise<void> {
+    const project = await accessProject(this.identity, ctx, at, 'metadata', 'create');
+    const entries = Object.entries(body);
+    if (entries.length !== 1) throw invalid('add exactly one metadata key and value at a time');
+    const [key, value] = entries[0] as [string, unknown];
+    const normalized = this.valid(key, value);
+    if (Object.hasOwn(metadataOf(project), key)) {
+      throw new ConflictError(`metadata ${key} of project ${project.name} is already set`);
+    }
+    await this.identity.projects.update(project.id, { metadata: { [key]: normalized } });
+  }
+
+  /** Sets `key` to the value the body holds under the same key. */
+  async set(
+    ctx: SecurityContext,
+    at: ProjectLocator,
+    key: string,
+    body: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    const project = await accessProject(this.identity, ctx, at, 'metadata', 'update');
+    if (!Object.hasOwn(body, key)) throw invalid(`the body must hold the value of ${key}`);
+    const normalized = this.valid(key, body[key]);
+    await this.identity.projects.update(
+      project.id,
+      key === 'public' ? { public: normalized === 'true' } : { metadata: { [key]: normalized } },
+    );
+  }
+
+  /** Removes `key`; removing `public` makes the project private (a project without it is private in Harbor). */
+  async delete(ctx: SecurityContext, at: ProjectLocator, key: string): Promise<void> {
+    const project = await accessProject(this.identity, ctx, at, 'metadata', 'delete');
+    if (!Object.hasOwn(metadataOf(project), key)) throw this.unset(project, key);
+    await this.identity.projects.update(
+      project.id,
+      key === 'public' ? { public: false } : { metadata: { [key]: null } },
+    );
+  }
+
+  private valid(key: string, value: unknown): string {
+    const normalized = normalizeMetadata(key, value);
+    if (!normalized.ok) throw invalid(normalized.reason);
+    return normalized.value;
+  }
+
+  private unset(project: ProjectRecord, key: string): NotFoundError {
+    return new NotFoundError('project', project.name, `project ${project.name} has no metadata ${key}`);
+  }
+}

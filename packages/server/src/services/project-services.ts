@@ -1,0 +1,27 @@
+import type { IdentityStore } from '../ports/identity-store.js';
+import type { MetadataStore } from '../ports/metadata-store.js';
+import { MemberService } from './members.js';
+import { ProjectMetadataService } from './project-metadata.js';
+import { ProjectService } from './projects.js';
+import { SearchService } from './search.js';
+import { StatisticsService } from './statistics.js';
+
+/** The services behind Harbor's project, projectMetadata, member, search and statistic APIs. */
+export interface ProjectServices {
+  readonly projects: ProjectService;
+  readonly metadata: ProjectMetadataService;
+  readonly members: MemberService;
+  readonly search: SearchService;
+  readonly statistics: StatisticsService;
+}
+
+export function createProjectServices(identity: IdentityStore, store: MetadataStore): ProjectServices {
+  const projects = new ProjectService(identity);
+  return {
+    projects,
+    metadata: new ProjectMetadataService(identity),
+    members: new MemberService(identity),
+    search: new SearchService(identity, store, projects),
+    statistics: new StatisticsService(identity, store),
+  };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, PreconditionFailedError } from '../domain/errors.js';
+import type { IdentityStore, ProjectRecord, UserRecord } from '../ports/identity-store.js';
+import type { SecurityContext } from './authenticator.js';
+import { ProjectService } from './projects.js';
+
+const project: ProjectRecord = {
+  id: 7,
+  name: 'team',
+  ownerId: null,
+  public: false,
+  metadata: {},
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+};
+
+const admin: SecurityContext = {
+  kind: 'user',
+  subject: { kind: 'user', id: 1, username: 'admin', sysadmin: true, projectRoles: new Map() },
+  user: { id: 1, username: 'admin' } as UserRecord,
+};
+
+describe('ProjectService.delete', () => {
+  it('answers PreconditionFailed when a repository appears between the check and the delete', async () => {
+    const identity = {
+      projects: {
+        getByName: () => Promise.resolve(project),
+        repositoryCount: () => Promise.resolve(0),
+        delete: () => Promise.reject(new ConflictError('project 7 is not empty')),
+      },
+    } as unknown as IdentityStore;
+    await expect(
+      new ProjectService(identity).delete(admin, { nameOrId: 'team', isResourceName: true }),
+    ).rejects.toThrow(new PreconditionFailedError('the project contains repositories and cannot be deleted'));
+  });
+});
