@@ -3,10 +3,11 @@ import { recordRegistered, recordValidated } from './api-coverage.js';
 import type { RegisteredRoute } from './api-routes.js';
 import { harborSwagger, isWharfExtension } from './harbor-swagger.js';
 import type { ResponseChecker } from './response-schemas.js';
+import { wharfOpenApi } from './wharf-openapi.js';
 
 /**
- * Checks every /api/v2.0 response of an in-process test registry against Harbor's swagger (and any further
- * description given): the request that caused a violation fails with the operation, the status and ajv's errors.
+ * Checks every /api/v2.0 response of an in-process test registry against Harbor's swagger and against Wharf's own
+ * OpenAPI description: the request that caused a violation fails with the operation, the status and ajv's errors.
  */
 
 /** Where the route that served a request is noted on the raw request (read back from the injected response). */
@@ -16,6 +17,9 @@ type Noted = { [SERVED_BY]?: string };
 const API_PREFIX = '/api/v2.0';
 
 export type CheckerSource = () => ResponseChecker;
+
+/** The descriptions every response is checked against. */
+export const RESPONSE_CHECKERS: readonly CheckerSource[] = [harborSwagger, wharfOpenApi];
 
 /** Raised (by the injected request's promise) when a response does not conform. */
 export class ResponseConformanceError extends Error {
@@ -28,7 +32,7 @@ function headerText(value: string | number | string[] | undefined): string | und
 }
 
 /** Checks one injected response; throws a ResponseConformanceError listing every violation. */
-export function assertConforms(res: LightMyRequestResponse, checkers: readonly CheckerSource[] = [harborSwagger]) {
+export function assertConforms(res: LightMyRequestResponse, checkers = RESPONSE_CHECKERS) {
   const req = res.raw.req as typeof res.raw.req & Noted;
   const method = (req.method ?? 'GET').toUpperCase();
   const url = req.url ?? '';
@@ -65,7 +69,7 @@ export function assertConforms(res: LightMyRequestResponse, checkers: readonly C
  * Wraps `app.inject` (the promise form every test uses) so that each /api/v2.0 response is checked before the
  * test sees it, and notes which route served each request (for the coverage records). Call before `ready()`.
  */
-export function checkApiResponses(app: FastifyInstance, checkers: readonly CheckerSource[] = [harborSwagger]): void {
+export function checkApiResponses(app: FastifyInstance, checkers = RESPONSE_CHECKERS): void {
   app.addHook('onRequest', (req, _reply, done) => {
     (req.raw as Noted)[SERVED_BY] = req.routeOptions.url;
     done();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../services/authenticator.js';
 import type { UserService } from '../../services/users.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
+import { registerOpenApiRoutes } from './openapi-routes.js';
 import { authenticate } from './security.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -27,6 +28,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       api.addHook('onRequest', async (req) => authenticate(req, opts.authenticator));
       registerSystemRoutes(api, opts);
       registerUserRoutes(api, opts.users);
+      registerOpenApiRoutes(api, opts);
       done();
     },
     { prefix: API_PREFIX },
