@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
 import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
+import { registerExplorerRoutes } from './explorer/explorer-routes.js';
 import { registerOciRoutes } from './oci/routes.js';
 
 export interface HttpServerOptions {
@@ -44,5 +45,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   }
   registerOciRoutes(app, { registry: opts.registry, baseUrl: opts.baseUrl });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
+  registerExplorerRoutes(app);
   return app;
 }
