@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HTTP_METHODS } from '../../src/http/api/openapi/common.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/http/api/openapi/document.js';
 import { WHARF_VERSION } from '../../src/main.js';
@@ -176,12 +176,14 @@ describe("Wharf's OpenAPI description", () => {
   it('is what `wharf openapi` prints', async () => {
     const { COMMANDS } = await import('../../src/cli/commands.js');
     const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => chunks.push(chunk) > 0) as typeof process.stdout.write;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(chunk.toString());
+      return true;
+    });
     try {
       expect(await COMMANDS.openapi?.run({ positional: [] })).toBe(0);
     } finally {
-      process.stdout.write = write;
+      write.mockRestore();
     }
     expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(doc)));
   });
