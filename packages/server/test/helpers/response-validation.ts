@@ -16,10 +16,21 @@ type Noted = { [SERVED_BY]?: string };
 
 const API_PREFIX = '/api/v2.0';
 
-export type CheckerSource = () => ResponseChecker;
+/** A description to check responses against, and which requests it may not know without that being a violation. */
+export interface ResponseCheck {
+  readonly checker: () => ResponseChecker;
+  readonly mayNotKnow: (method: string, path: string) => boolean;
+}
 
-/** The descriptions every response is checked against. */
-export const RESPONSE_CHECKERS: readonly CheckerSource[] = [harborSwagger, wharfOpenApi];
+/**
+ * The descriptions every response is checked against. A route Harbor does not have is a violation (unless it is
+ * one of the Wharf extensions); a route missing from Wharf's own description is reported once, by
+ * test/api/openapi.test.ts, rather than by every request to it.
+ */
+export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
+  { checker: harborSwagger, mayNotKnow: isWharfExtension },
+  { checker: wharfOpenApi, mayNotKnow: () => true },
+];
 
 /** Raised (by the injected request's promise) when a response does not conform. */
 export class ResponseConformanceError extends Error {
@@ -32,7 +43,7 @@ function headerText(value: string | number | string[] | undefined): string | und
 }
 
 /** Checks one injected response; throws a ResponseConformanceError listing every violation. */
-export function assertConforms(res: LightMyRequestResponse, checkers = RESPONSE_CHECKERS) {
+export function assertConforms(res: LightMyRequestResponse, checks = RESPONSE_CHECKS) {
   const req = res.raw.req as typeof res.raw.req & Noted;
   const method = (req.method ?? 'GET').toUpperCase();
   const url = req.url ?? '';
@@ -45,11 +56,12 @@ export function assertConforms(res: LightMyRequestResponse, checkers = RESPONSE_
     body: res.body,
   };
   const problems: string[] = [];
-  let covered = true;
-  for (const source of checkers) {
-    const checker = source();
-    const verdict = checker.check(response, isWharfExtension);
-    covered &&= verdict.covered || isWharfExtension(method, url.split('?', 1)[0]!);
+  // Covered: at least one description knows the operation, and each that does found a conforming 2xx response.
+  let covered: boolean | undefined;
+  for (const check of checks) {
+    const checker = check.checker();
+    const verdict = checker.check(response, check.mayNotKnow);
+    if (verdict.operation) covered = (covered ?? true) && verdict.covered;
     if (verdict.violations.length > 0) {
       const where = verdict.operation ? `operation ${verdict.operation}` : 'no matching operation';
       problems.push(`${checker.description.name} (${where}):\n${verdict.violations.map((v) => `  - ${v}`).join('\n')}`);
@@ -69,7 +81,7 @@ export function assertConforms(res: LightMyRequestResponse, checkers = RESPONSE_
  * Wraps `app.inject` (the promise form every test uses) so that each /api/v2.0 response is checked before the
  * test sees it, and notes which route served each request (for the coverage records). Call before `ready()`.
  */
-export function checkApiResponses(app: FastifyInstance, checkers = RESPONSE_CHECKERS): void {
+export function checkApiResponses(app: FastifyInstance, checks = RESPONSE_CHECKS): void {
   app.addHook('onRequest', (req, _reply, done) => {
     (req.raw as Noted)[SERVED_BY] = req.routeOptions.url;
     done();
@@ -80,7 +92,7 @@ export function checkApiResponses(app: FastifyInstance, checkers = RESPONSE_CHEC
     // The chain (no options) and callback forms pass unchecked; the tests use the promise form.
     if (opts === undefined || callback) return inject(opts, callback);
     return (inject(opts) as Promise<LightMyRequestResponse>).then((res) => {
-      assertConforms(res, checkers);
+      assertConforms(res, checks);
       return res;
     });
   };
