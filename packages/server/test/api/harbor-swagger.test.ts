@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { API_COVERAGE_DIR } from '../helpers/api-coverage.js';
+import { collectRoutes } from '../helpers/api-routes.js';
 import { ADMIN, api, createUser } from '../helpers/api-client.js';
 import { harborSwagger, isWharfExtension, loadHarborSwagger, REPOSITORY_ROOT } from '../helpers/harbor-swagger.js';
 import { checkApiResponses, ResponseConformanceError } from '../helpers/response-validation.js';
@@ -48,8 +49,27 @@ describe('Wharf routes under /api/v2.0', () => {
     expect(unknown, 'routes that Harbor’s swagger does not have').toEqual([]);
   });
 
-  it('leave out the HEAD routes Fastify adds for GET routes', () => {
+  it('leave out the HEAD routes Fastify adds for GET routes, and keep the ones registered explicitly', async () => {
     expect(reg.apiRoutes().filter((r) => r.method === 'HEAD')).toEqual([]);
+    const app = Fastify();
+    const routes = collectRoutes(app);
+    await app.register(
+      (api, _opts, done) => {
+        api.head('/projects', (_req, reply) => reply.send());
+        api.get('/projects', () => []);
+        api.get('/ping', () => 'Pong');
+        done();
+      },
+      { prefix: '/api/v2.0' },
+    );
+    app.get('/v2/', () => ({}));
+    await app.ready();
+    expect(routes()).toEqual([
+      { method: 'HEAD', url: '/api/v2.0/projects' },
+      { method: 'GET', url: '/api/v2.0/projects' },
+      { method: 'GET', url: '/api/v2.0/ping' },
+    ]);
+    await app.close();
   });
 });
 
