@@ -21,12 +21,17 @@ npm run format:check
 node packages/server/dist/cli/main.js verify-config wharf.example.yml
 
 mkdir -p test-output
+# Each run records which /api/v2.0 operations its tests checked against Harbor's swagger (docs/architecture.md).
+rm -rf test-output/api-coverage
 step "tests on SQLite (and the metadata suite on SQLite and PostgreSQL)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest-sqlite.json
+node scripts/check-api-coverage.js test-output/api-coverage
+rm -rf test-output/api-coverage
 
 step "protocol and client tests on PostgreSQL"
 WHARF_TEST_DATABASE=postgres npx vitest run packages/server/test \
   --reporter=default --reporter=json --outputFile.json=test-output/vitest-postgres.json
+node scripts/check-api-coverage.js test-output/api-coverage
 
 # One plain closing line for both runs.
 node -e '

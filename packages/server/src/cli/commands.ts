@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
-import { createLogger, createWharf, openMetadataStore } from '../main.js';
+import { buildOpenApiDocument } from '../http/api/openapi/document.js';
+import { WHARF_VERSION, createLogger, createWharf, openMetadataStore } from '../main.js';
 
 export interface Command {
   readonly summary: string;
@@ -90,6 +91,16 @@ finish); SIGHUP reloads the TLS certificate and key.\n\n${CONFIG_HELP}`,
     help: `Prints the configuration Wharf would run with, as YAML, with secrets masked.\n\n${CONFIG_HELP}`,
     run({ config: file }) {
       process.stdout.write(stringify(maskSecrets(load(file))));
+      return Promise.resolve(0);
+    },
+  },
+  openapi: {
+    summary: 'print the management API description (OpenAPI 3.0 JSON)',
+    usage: 'wharf openapi',
+    help: `Prints Wharf's OpenAPI 3.0 description of /api/v2.0 as JSON, the document the server serves at
+/api/v2.0/openapi.json. Needs no configuration or database; generate API clients from it.`,
+    run() {
+      process.stdout.write(`${JSON.stringify(buildOpenApiDocument({ version: WHARF_VERSION }), null, 2)}\n`);
       return Promise.resolve(0);
     },
   },

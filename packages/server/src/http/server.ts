@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
 import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
 import type { OciAuthorizationOptions } from './oci/authorization.js';
+import { registerExplorerRoutes } from './explorer/explorer-routes.js';
 import { registerOciRoutes } from './oci/routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -60,5 +61,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
   registerSessionRoutes(app, opts.api.authentication);
+  registerExplorerRoutes(app);
   return app;
 }

@@ -8,11 +8,15 @@ import { loadConfig } from '../../src/config/index.js';
 import { parseOciPath } from '../../src/http/oci/oci-path.js';
 import { projectNameOf } from '../../src/lib/reference.js';
 import { createWharf, type Wharf } from '../../src/main.js';
+import { collectRoutes, type RegisteredRoute } from './api-routes.js';
+import { checkApiResponses, recordRegisteredRoutes } from './response-validation.js';
 
 export interface TestRegistry {
   readonly app: FastifyInstance;
   readonly wharf: Wharf;
   readonly dataDir: string;
+  /** The routes registered under /api/v2.0 (without Fastify's automatic HEAD routes). */
+  apiRoutes(): RegisteredRoute[];
   close(): Promise<void>;
 }
 
@@ -24,7 +28,8 @@ export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'p
 
 /**
  * A Wharf instance on a fresh data directory (and a fresh PostgreSQL database when selected), driven
- * in-process with `app.inject`.
+ * in-process with `app.inject`. Every /api/v2.0 response is checked against Harbor's swagger
+ * (`response-validation.ts`): a non-conforming one fails the request's promise.
  */
 export async function startTestRegistry(env: Record<string, string | undefined> = {}): Promise<TestRegistry> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wharf-test-'));
@@ -43,11 +48,15 @@ export async function startTestRegistry(env: Record<string, string | undefined> 
     },
   });
   const wharf = await createWharf(config);
+  const apiRoutes = collectRoutes(wharf.app);
+  checkApiResponses(wharf.app);
   await wharf.app.ready();
+  recordRegisteredRoutes(apiRoutes());
   return {
     app: wharf.app,
     wharf,
     dataDir,
+    apiRoutes,
     async close() {
       await wharf.close();
       await pg?.drop();
@@ -82,6 +91,7 @@ export function useTestRegistry(env: Record<string, string> = {}): TestRegistry 
     get dataDir() {
       return started().dataDir;
     },
+    apiRoutes: () => started().apiRoutes(),
     close: () => started().close(),
   };
 }
@@ -108,6 +118,7 @@ export function useOciTestRegistry(env: Record<string, string> = {}): TestRegist
     get dataDir() {
       return registry.dataDir;
     },
+    apiRoutes: () => registry.apiRoutes(),
     close: () => registry.close(),
   };
 }

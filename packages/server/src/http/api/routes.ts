@@ -18,6 +18,7 @@ import type { ProjectServices } from '../../services/project-services.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
+import { registerOpenApiRoutes } from './openapi-routes.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
@@ -61,6 +62,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerProjectRoutes(api, projects, metadata);
       registerMemberRoutes(api, members);
       registerSearchRoutes(api, search, statistics);
+      registerOpenApiRoutes(api, opts);
       done();
     },
     { prefix: API_PREFIX },

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { OPENAPI_PATH } from '../api/openapi/document.js';
+
+/**
+ * The API explorer: Swagger UI (from the swagger-ui-dist package, served locally, no CDN) at /devcenter, reading
+ * Wharf's OpenAPI description. Harbor's path /devcenter-api-2.0 redirects here. Only the files named below are
+ * served: request paths never reach the file system.
+ */
+export const EXPLORER_PATH = '/devcenter';
+export const HARBOR_EXPLORER_PATH = '/devcenter-api-2.0';
+
+const SWAGGER_UI_ASSETS: Readonly<Record<string, string>> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const INITIALIZER = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '${OPENAPI_PATH}',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    withCredentials: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+  });
+});
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Wharf API explorer</title>
+    <link rel="stylesheet" href="${EXPLORER_PATH}/swagger-ui.css">
+    <link rel="icon" type="image/png" href="${EXPLORER_PATH}/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="${EXPLORER_PATH}/favicon-16x16.png" sizes="16x16">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${EXPLORER_PATH}/swagger-ui-bundle.js"></script>
+    <script src="${EXPLORER_PATH}/wharf-explorer.js"></script>
+  </body>
+</html>
+`;
+
+function swaggerUiDirectory(): string {
+  return path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+}
+
+export function registerExplorerRoutes(app: FastifyInstance): void {
+  const cache = new Map<string, Promise<Buffer>>();
+  const asset = (name: string): Promise<Buffer> => {
+    let content = cache.get(name);
+    if (!content) {
+      content = readFile(path.join(swaggerUiDirectory(), name));
+      content.catch(() => cache.delete(name));
+      cache.set(name, content);
+    }
+    return content;
+  };
+
+  app.get(HARBOR_EXPLORER_PATH, (_req, reply) => reply.redirect(EXPLORER_PATH, 301));
+  app.get(EXPLORER_PATH, (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get(`${EXPLORER_PATH}/wharf-explorer.js`, (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(INITIALIZER),
+  );
+  app.get<{ Params: { asset: string } }>(`${EXPLORER_PATH}/:asset`, async (req, reply) => {
+    const name = req.params.asset;
+    const type = Object.hasOwn(SWAGGER_UI_ASSETS, name) ? SWAGGER_UI_ASSETS[name] : undefined;
+    if (!type) return reply.callNotFound();
+    return reply
+      .type(type)
+      .header('Cache-Control', 'public, max-age=3600')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(await asset(name));
+  });
+}

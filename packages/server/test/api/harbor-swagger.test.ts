@@ -1,0 +1,252 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { API_COVERAGE_DIR } from '../helpers/api-coverage.js';
+import { collectRoutes } from '../helpers/api-routes.js';
+import { ADMIN, api, createUser } from '../helpers/api-client.js';
+import { harborSwagger, isWharfExtension, loadHarborSwagger, REPOSITORY_ROOT } from '../helpers/harbor-swagger.js';
+import { checkApiResponses, ResponseConformanceError } from '../helpers/response-validation.js';
+import type { CheckedResponse } from '../helpers/response-schemas.js';
+import { useTestRegistry } from '../helpers/test-registry.js';
+
+const reg = useTestRegistry();
+
+function json(method: string, url: string, status: number, body: unknown): CheckedResponse {
+  return {
+    method,
+    url: `/api/v2.0${url}`,
+    status,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify(body),
+  };
+}
+
+const USER = {
+  user_id: 3,
+  username: 'alice',
+  email: 'alice@example.com',
+  realname: 'Alice',
+  comment: '',
+  sysadmin_flag: false,
+  admin_role_in_auth: false,
+  creation_time: '2024-05-01T10:00:00.000Z',
+  update_time: '2024-05-01T10:00:00.000Z',
+};
+
+describe('Wharf routes under /api/v2.0', () => {
+  it('are all operations of Harbor’s swagger, or one of the few Wharf extensions', () => {
+    const routes = reg.apiRoutes();
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /api/v2.0/ping', 'GET /api/v2.0/users/:user_id', 'GET /api/v2.0/openapi.json']),
+    );
+    const unknown = routes.filter(
+      (r) => !isWharfExtension(r.method, r.url) && !harborSwagger().findRouteOperation(r.method, r.url),
+    );
+    expect(unknown, 'routes that Harbor’s swagger does not have').toEqual([]);
+  });
+
+  it('leave out the HEAD routes Fastify adds for GET routes, and keep the ones registered explicitly', async () => {
+    expect(reg.apiRoutes().filter((r) => r.method === 'HEAD')).toEqual([]);
+    const app = Fastify();
+    const routes = collectRoutes(app);
+    await app.register(
+      (api, _opts, done) => {
+        api.head('/projects', (_req, reply) => reply.send());
+        api.get('/projects', () => []);
+        api.get('/ping', () => 'Pong');
+        done();
+      },
+      { prefix: '/api/v2.0' },
+    );
+    app.get('/v2/', () => ({}));
+    await app.ready();
+    expect(routes()).toEqual([
+      { method: 'HEAD', url: '/api/v2.0/projects' },
+      { method: 'GET', url: '/api/v2.0/projects' },
+      { method: 'GET', url: '/api/v2.0/ping' },
+    ]);
+    await app.close();
+  });
+});
+
+describe('responses of the implemented operations', () => {
+  it('conform to Harbor’s swagger (every request below is checked as it is made)', async () => {
+    const { id, credentials } = await createUser(reg.app, 'swagger-user');
+    const calls = [
+      await api(reg.app, 'GET', '/ping'),
+      await api(reg.app, 'GET', '/health'),
+      await api(reg.app, 'GET', '/systeminfo'),
+      await api(reg.app, 'GET', '/systeminfo', ADMIN),
+      await api(reg.app, 'GET', '/users?page_size=1', ADMIN),
+      await api(reg.app, 'GET', '/users/current', credentials),
+      await api(reg.app, 'GET', '/users/search?username=swagger', credentials),
+      await api(reg.app, 'GET', `/users/${id}`, ADMIN),
+      await api(reg.app, 'PUT', `/users/${id}`, credentials, { realname: 'Swagger' }),
+      await api(reg.app, 'PUT', `/users/${id}/password`, ADMIN, { new_password: 'An0therPassword' }),
+      await api(reg.app, 'PUT', `/users/${id}/sysadmin`, ADMIN, { sysadmin_flag: true }),
+      await api(reg.app, 'DELETE', `/users/${id}`, ADMIN),
+      await api(reg.app, 'GET', `/users/${id}`, ADMIN),
+      await api(reg.app, 'GET', '/nowhere'),
+      await api(reg.app, 'GET', '/users', { username: 'admin', password: 'wrong' }),
+    ];
+    expect(calls.map((res) => res.statusCode)).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404, 404, 401,
+    ]);
+  });
+
+  it('fail the request when a body does not match, naming the operation, the status and the problem', async () => {
+    const app = Fastify();
+    checkApiResponses(app);
+    app.get('/api/v2.0/users/:user_id', () => ({ ...USER, user_id: '3' }));
+    app.get('/api/v2.0/users/current', () => ({ ...USER, creation_time: 'yesterday' }));
+    app.get('/api/v2.0/systeminfo', (_req, reply) => reply.code(404).send({ errors: [{ code: 404 }] }));
+    app.get('/api/v2.0/unheard-of', () => ({}));
+    app.get('/api/v2.0/projects', () => [{ project_id: 1, name: 'library' }]);
+    await app.ready();
+    try {
+      const wrongType = app.inject({ url: '/api/v2.0/users/3' });
+      await expect(wrongType).rejects.toThrow(ResponseConformanceError);
+      await expect(wrongType).rejects.toThrow(
+        /GET \/api\/v2\.0\/users\/3 answered 200[\s\S]*GET \/users\/\{user_id\}[\s\S]*\/user_id must be integer/,
+      );
+      await expect(app.inject({ url: '/api/v2.0/users/current' })).rejects.toThrow(
+        /GET \/users\/current[\s\S]*\/creation_time must match format "date-time"/,
+      );
+      await expect(app.inject({ url: '/api/v2.0/systeminfo' })).rejects.toThrow(/\/errors\/0\/code must be string/);
+      await expect(app.inject({ url: '/api/v2.0/unheard-of' })).rejects.toThrow(/has no operation for GET/);
+      // A Harbor operation that Wharf's own description lacks is reported by openapi.test.ts, not here.
+      expect((await app.inject({ url: '/api/v2.0/projects' })).statusCode).toBe(200);
+      // Outside /api/v2.0 nothing is checked.
+      expect((await app.inject({ url: '/v2/' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the Harbor swagger checker', () => {
+  const swagger = () => harborSwagger();
+
+  it('prefers literal path segments to templates, and matches encoded repository names as one segment', () => {
+    expect(swagger().findOperation('GET', '/api/v2.0/users/current')?.template).toBe('/users/current');
+    expect(swagger().findOperation('GET', '/api/v2.0/users/42')?.template).toBe('/users/{user_id}');
+    expect(swagger().findOperation('GET', '/api/v2.0/users/current/permissions?scope=x')?.template).toBe(
+      '/users/current/permissions',
+    );
+    expect(
+      swagger().findOperation('GET', '/api/v2.0/projects/library/repositories/a%252Fb/artifacts/latest/tags')?.template,
+    ).toBe('/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags');
+    expect(swagger().findOperation('GET', '/api/v2.0/projects/1/metadatas/')?.template).toBe(
+      '/projects/{project_name_or_id}/metadatas/',
+    );
+    expect(swagger().findOperation('GET', '/v2/_catalog')).toBeUndefined();
+  });
+
+  it('maps Fastify routes onto operations, literal to literal and parameter to parameter', () => {
+    expect(swagger().findRouteOperation('GET', '/api/v2.0/users/:id')?.operationId).toBe('getUser');
+    expect(swagger().findRouteOperation('GET', '/api/v2.0/users/current')?.operationId).toBe('getCurrentUserInfo');
+    expect(swagger().findRouteOperation('HEAD', '/api/v2.0/projects')?.operationId).toBe('headProject');
+    expect(swagger().findRouteOperation('GET', '/api/v2.0/users/:id/current')).toBeUndefined();
+    expect(swagger().findRouteOperation('PATCH', '/api/v2.0/users/:user_id')).toBeUndefined();
+  });
+
+  it('is strict about types and date-times, and allows fields the swagger does not name', () => {
+    expect(swagger().check(json('GET', '/users/3', 200, USER)).violations).toEqual([]);
+    expect(swagger().check(json('GET', '/users/3', 200, { ...USER, extra: [1] })).covered).toBe(true);
+    expect(swagger().check(json('GET', '/users/3', 200, { ...USER, sysadmin_flag: 'false' })).violations).toEqual([
+      expect.stringMatching(/\/sysadmin_flag must be boolean/),
+    ]);
+    expect(swagger().check(json('GET', '/users/3', 200, { ...USER, user_id: 1.5 })).violations).toHaveLength(1);
+    expect(swagger().check(json('GET', '/users/3', 200, { ...USER, update_time: 1714557600 })).violations).toHaveLength(
+      1,
+    );
+    expect(swagger().check(json('GET', '/users', 200, [USER, { ...USER, username: 7 }])).violations).toEqual([
+      expect.stringMatching(/\/1\/username must be string/),
+    ]);
+  });
+
+  it('admits null only where the swagger marks a field x-nullable', () => {
+    expect(
+      swagger().check(json('GET', '/systeminfo', 200, { auth_mode: null, harbor_version: 'v' })).violations,
+    ).toEqual([]);
+    expect(swagger().check(json('GET', '/users/3', 200, { ...USER, username: null })).violations).toHaveLength(1);
+  });
+
+  it('checks error bodies against Harbor’s Errors envelope, declared or not', () => {
+    const envelope = { errors: [{ code: 'NOT_FOUND', message: 'no such user' }] };
+    expect(swagger().check(json('GET', '/users/3', 404, envelope))).toMatchObject({ violations: [], covered: false });
+    expect(swagger().check(json('GET', '/systeminfo', 401, envelope)).violations).toEqual([]);
+    expect(swagger().check(json('GET', '/nowhere', 404, envelope)).violations).toEqual([]);
+    expect(swagger().check(json('GET', '/users/3', 404, { errors: 'no' })).violations).toHaveLength(1);
+    expect(swagger().check({ ...json('GET', '/users/3', 404, {}), body: '' }).violations).toEqual([
+      'a body is declared, but the response is empty',
+    ]);
+  });
+
+  it('refuses undeclared success statuses, bodies where none is declared, and foreign content types', () => {
+    expect(swagger().check(json('GET', '/users/3', 201, USER)).violations).toEqual([
+      expect.stringMatching(/status 201 is not among the declared responses/),
+    ]);
+    expect(swagger().check(json('PUT', '/users/3', 200, USER)).violations).toEqual([
+      expect.stringMatching(/no body is declared/),
+    ]);
+    expect(swagger().check({ ...json('PUT', '/users/3', 200, {}), body: '' })).toMatchObject({ covered: true });
+    expect(
+      swagger().check({ ...json('GET', '/health', 200, {}), contentType: 'text/html', body: '<p>' }).violations,
+    ).toEqual([expect.stringMatching(/content type text\/html is not one the operation produces/)]);
+    expect(swagger().check({ ...json('GET', '/ping', 200, {}), contentType: 'text/plain', body: 'Pong' }).covered).toBe(
+      true,
+    );
+    expect(swagger().check({ ...json('GET', '/openapi.json', 200, {}) }, isWharfExtension).violations).toEqual([]);
+  });
+
+  it('fails loudly, saying where it looked, when the swagger file is missing', () => {
+    expect(() => loadHarborSwagger('/nonexistent/harbor-swagger.yaml')).toThrow(
+      /expected at \/nonexistent\/harbor-swagger\.yaml[\s\S]*WHARF_HARBOR_SWAGGER/,
+    );
+  });
+});
+
+describe('scripts/check-api-coverage.js', () => {
+  const script = path.join(REPOSITORY_ROOT, 'scripts', 'check-api-coverage.js');
+  const run = async (records: object[]) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wharf-api-coverage-'));
+    try {
+      await writeFile(path.join(dir, 'worker-1.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      return await promisify(execFile)(process.execPath, [script, dir]).then(
+        ({ stdout }) => ({ code: 0, out: stdout }),
+        (err: { code: number; stderr: string }) => ({ code: err.code, out: err.stderr }),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('passes when every registered operation was checked, and names the ones that were not', async () => {
+    const ping = 'GET /api/v2.0/ping';
+    const user = 'GET /api/v2.0/users/:user_id';
+    expect(await run([{ registered: ping }, { validated: ping }])).toMatchObject({ code: 0 });
+    const missing = await run([{ registered: ping }, { registered: user }, { validated: ping }]);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain(user);
+    expect(missing.out).not.toContain(ping);
+    const empty = await run([]);
+    expect(empty.code).toBe(1);
+    expect(empty.out).toMatch(/no records/);
+  });
+
+  it('is fed by the test registries: this file’s registry recorded its routes and the checked responses', async () => {
+    const lines = (await readFile(path.join(API_COVERAGE_DIR, `worker-${process.pid}.jsonl`), 'utf8')).split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        JSON.stringify({ registered: 'GET /api/v2.0/users/:user_id' }),
+        JSON.stringify({ validated: 'GET /api/v2.0/users/:user_id' }),
+      ]),
+    );
+    expect(lines).not.toContain(JSON.stringify({ registered: 'GET /api/v2.0/openapi.json' }));
+  });
+});

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { ResponseChecker, toJsonSchema, type ApiDescription, type DescribedOperation } from './response-schemas.js';
+
+/**
+ * Harbor's API description (Swagger 2.0), read at test time from the shared reference; never copied into this
+ * repository. `WHARF_HARBOR_SWAGGER` names another file.
+ */
+
+/** The repository's root directory. */
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export const HARBOR_SWAGGER_FILE =
+  process.env.WHARF_HARBOR_SWAGGER ??
+  path.resolve(REPOSITORY_ROOT, '..', 'shared', 'reference', 'harbor-v2.15.2-swagger.yaml');
+
+/** Wharf's own routes under /api/v2.0 that Harbor does not have. Keep this list short. */
+export const WHARF_EXTENSIONS: readonly string[] = ['GET /api/v2.0/openapi.json'];
+
+export function isWharfExtension(method: string, path: string): boolean {
+  return WHARF_EXTENSIONS.includes(`${method.toUpperCase()} ${path.replace(/\/+$/, '')}`);
+}
+
+type Json = Record<string, unknown>;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
+const DEFINITIONS_ID = 'https://harbor.invalid/v2.15.2/swagger.json';
+
+function resolveResponse(swagger: Json, response: Json): Json {
+  if (typeof response.$ref !== 'string') return response;
+  const name = /^#\/responses\/(.+)$/.exec(response.$ref)?.[1];
+  const target = name ? (swagger.responses as Json | undefined)?.[name] : undefined;
+  if (!target) throw new Error(`Harbor's swagger: unresolvable response ${response.$ref}`);
+  return target as Json;
+}
+
+function refOf(pointer: string): string {
+  const name = /^#\/definitions\/(.+)$/.exec(pointer)?.[1];
+  if (!name) throw new Error(`Harbor's swagger: unsupported $ref ${pointer}`);
+  return `${DEFINITIONS_ID}#/definitions/${name}`;
+}
+
+/** Harbor's swagger as an `ApiDescription`: operations with resolved responses, definitions as JSON Schema. */
+export function describeHarborSwagger(swagger: Json): ApiDescription {
+  const globalProduces = (swagger.produces as string[] | undefined) ?? ['application/json'];
+  const operations: DescribedOperation[] = [];
+  for (const [template, item] of Object.entries(swagger.paths as Record<string, Json>)) {
+    for (const method of METHODS) {
+      const op = item[method] as Json | undefined;
+      if (!op) continue;
+      const responses = Object.fromEntries(
+        Object.entries(op.responses as Record<string, Json>).map(([status, raw]) => {
+          const response = resolveResponse(swagger, raw);
+          return [status, { schema: response.schema ? toJsonSchema(response.schema, refOf) : undefined }];
+        }),
+      );
+      operations.push({
+        method: method.toUpperCase(),
+        template,
+        operationId: String(op.operationId),
+        produces: (op.produces as string[] | undefined) ?? globalProduces,
+        responses,
+      });
+    }
+  }
+  const definitions = Object.fromEntries(
+    Object.entries(swagger.definitions as Record<string, unknown>).map(([name, s]) => [name, toJsonSchema(s, refOf)]),
+  );
+  return {
+    name: "Harbor's swagger",
+    basePath: String(swagger.basePath),
+    operations,
+    definitionsId: DEFINITIONS_ID,
+    definitions,
+    errorSchema: { $ref: refOf('#/definitions/Errors') },
+  };
+}
+
+/**
+ * Reads and parses the swagger file, failing loudly (with the path it expected) when it is missing. Parsing the
+ * YAML takes about two seconds, so the result is cached as JSON under test-output/, keyed by the file's hash.
+ */
+export function loadHarborSwagger(file = HARBOR_SWAGGER_FILE): Json {
+  if (!existsSync(file)) {
+    throw new Error(
+      `Harbor's swagger (harbor-v2.15.2-swagger.yaml) was expected at ${file}: every /api/v2.0 response is checked ` +
+        `against it. Put it there (the shared reference lives beside the repository) or set WHARF_HARBOR_SWAGGER.`,
+    );
+  }
+  const text = readFileSync(file, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const cacheDir = path.join(REPOSITORY_ROOT, 'test-output', 'cache');
+  const cached = path.join(cacheDir, `harbor-swagger-${hash}.json`);
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as Json;
+  const swagger = parse(text) as Json;
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${cached}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(swagger));
+  renameSync(partial, cached); // atomic: concurrent workers never read half a file
+  return swagger;
+}
+
+let checker: ResponseChecker | undefined;
+
+/** The checker for Harbor's swagger, loaded once per test worker on first use. */
+export function harborSwagger(): ResponseChecker {
+  checker ??= new ResponseChecker(describeHarborSwagger(loadHarborSwagger()));
+  return checker;
+}
