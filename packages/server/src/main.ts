@@ -123,6 +123,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       authenticator: new Authenticator(identity),
       users: new UserService(identity),
     },
+    portal: { dir: config.portal.dir! },
   });
   const jobs: PeriodicJob[] = [
     uploadPurgeJob(

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
 import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
 import { registerOciRoutes } from './oci/routes.js';
+import { registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
 
 export interface HttpServerOptions {
   readonly registry: Registry;
@@ -13,9 +14,11 @@ export interface HttpServerOptions {
   readonly https?: { key: Buffer; cert: Buffer } | undefined;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
+  /** The web portal at `/`. */
+  readonly portal: PortalRoutesOptions;
 }
 
-/** Builds the Fastify application: request ids, one access-log line per request, /v2 and /api/v2.0. */
+/** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0 and the portal. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
@@ -44,5 +47,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   }
   registerOciRoutes(app, { registry: opts.registry, baseUrl: opts.baseUrl });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
+  registerPortalRoutes(app, opts.portal);
   return app;
 }
