@@ -1,5 +1,6 @@
-/** Import boundaries of the server package; see docs/architecture.md. */
+/** Import boundaries of the server and portal packages; see docs/architecture.md. */
 const src = '^packages/server/src/';
+const portal = '^packages/portal/src/';
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
@@ -44,6 +45,27 @@ module.exports = {
       severity: 'error',
       from: { path: `${src}(registry-core|jobs|domain|ports|lib)/` },
       to: { path: `${src}http/` },
+    },
+    {
+      name: 'portal-is-a-browser-app',
+      comment: 'The portal talks to the server over HTTP only.',
+      severity: 'error',
+      from: { path: portal },
+      to: { path: '^packages/server/' },
+    },
+    {
+      name: 'portal-api-is-a-leaf',
+      comment: 'The API client knows nothing of pages, components or hooks.',
+      severity: 'error',
+      from: { path: `${portal}api/`, pathNot: '\\.test\\.tsx?$' },
+      to: { path: `${portal}(?!api/)` },
+    },
+    {
+      name: 'portal-lib-is-pure',
+      comment: 'Pure helpers: they may read API types, never React components, hooks or pages.',
+      severity: 'error',
+      from: { path: `${portal}lib/` },
+      to: { path: `${portal}(?!lib/|api/)` },
     },
   ],
   options: {

@@ -3,6 +3,8 @@
 #   skopeo, umoci, podman   — OCI clients driven by packages/server/test/e2e
 #   docker-registry         — the reference registry (distribution 2.8) the harness is validated against
 #   wrk, jq                 — load generation and JSON handling for benchmarks and scripts
+#   chromium                — the browser the portal's end-to-end tests drive (packages/portal/e2e)
+#   fonts-wqy-zenhei        — Chinese glyphs, so that the portal's screenshots in Chinese are legible
 # Podman only pulls and pushes in the tests (no containers are run) with `--storage-driver vfs` as root, which needs
 # neither uidmap, fuse-overlayfs nor slirp4netns, so packages are installed without recommends.
 set -euo pipefail
@@ -15,6 +17,12 @@ declare -A PACKAGES=(
   [docker-registry]=docker-registry
   [wrk]=wrk
   [jq]=jq
+  [chromium]=chromium
+)
+
+# file -> Debian package, for packages that install no command
+declare -A FILES=(
+  [/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc]=fonts-wqy-zenhei
 )
 
 missing=()
@@ -24,12 +32,16 @@ for cmd in "${!PACKAGES[@]}"; do
   fi
 done
 
+for file in "${!FILES[@]}"; do
+  [ -e "$file" ] || missing+=("${FILES[$file]}")
+done
+
 POLICY=/etc/containers/policy.json
 need_policy=0
 [ -f "$POLICY" ] || need_policy=1
 
 if [ "${#missing[@]}" -eq 0 ] && [ "$need_policy" -eq 0 ]; then
-  echo "install-test-deps: all test tools present (${!PACKAGES[*]}); $POLICY exists."
+  echo "install-test-deps: all test tools present (${!PACKAGES[*]}, ${FILES[*]}); $POLICY exists."
   exit 0
 fi
 
@@ -68,6 +80,9 @@ fi
 still_missing=()
 for cmd in "${!PACKAGES[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/bin/$cmd" ] || still_missing+=("$cmd")
+done
+for file in "${!FILES[@]}"; do
+  [ -e "$file" ] || still_missing+=("$file")
 done
 if [ "${#still_missing[@]}" -gt 0 ]; then
   echo "install-test-deps: ERROR: still missing after install: ${still_missing[*]}" >&2

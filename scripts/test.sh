@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "test dependencies (skopeo, umoci, podman, docker-registry, wrk)"
+step "test dependencies (skopeo, umoci, podman, docker-registry, wrk, chromium)"
 bash scripts/install-test-deps.sh
 
 step "PostgreSQL and node modules"
@@ -19,6 +19,7 @@ npm run typecheck
 npm run lint
 npm run format:check
 node packages/server/dist/cli/main.js verify-config wharf.example.yml
+npm run check:api --silent -w @wharf/portal
 
 mkdir -p test-output
 # Each run records which /api/v2.0 operations its tests checked against Harbor's swagger (docs/architecture.md).

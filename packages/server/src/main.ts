@@ -187,6 +187,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       readOnly,
       projectServices: createProjectServices(identity, store),
     },
+    portal: { dir: config.portal.dir! },
   });
   const jobs: PeriodicJob[] = [
     uploadPurgeJob(

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     expect(config.database).toMatchObject({ driver: 'sqlite', path: '/srv/data/wharf.db', synchronous: 'normal' });
     expect(config.storage).toMatchObject({ driver: 'filesystem', rootDirectory: '/srv/data/storage' });
     expect(config.uploads.purgeAfter).toBe(86400);
+    expect(config.portal.dir).toBe(path.resolve(import.meta.dirname, '../../../portal/dist'));
     expect(Object.isFrozen(config.http)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, SECRET_KEYS, type WharfConfig } from './schema.js';
@@ -126,6 +127,9 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<WharfConfig> {
   return deepFreeze(resolvePaths(result.data, opts.cwd ?? process.cwd()));
 }
 
+/** packages/portal/dist, seen from this module in src/config or dist/config of the server package. */
+const DEFAULT_PORTAL_DIR = fileURLToPath(new URL('../../../portal/dist', import.meta.url));
+
 function resolvePaths(config: WharfConfig, cwd: string): WharfConfig {
   const dataDir = path.resolve(cwd, config.data.dir);
   return {
@@ -133,6 +137,7 @@ function resolvePaths(config: WharfConfig, cwd: string): WharfConfig {
     data: { dir: dataDir },
     database: { ...config.database, path: path.resolve(dataDir, config.database.path ?? 'wharf.db') },
     storage: { ...config.storage, rootDirectory: path.resolve(dataDir, config.storage.rootDirectory ?? 'storage') },
+    portal: { dir: config.portal.dir === undefined ? DEFAULT_PORTAL_DIR : path.resolve(cwd, config.portal.dir) },
   };
 }
 

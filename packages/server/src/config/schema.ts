@@ -148,6 +148,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    portal: z
+      .object({
+        /** The built web portal; default: the portal package's dist/ next to the server package. */
+        dir: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Largest manifest accepted, in bytes. */

@@ -8,6 +8,7 @@ import { registerExplorerRoutes } from './explorer/explorer-routes.js';
 import { registerOciRoutes } from './oci/routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
 
 export interface HttpServerOptions {
   readonly registry: Registry;
@@ -21,9 +22,11 @@ export interface HttpServerOptions {
   readonly trustedProxies?: string | undefined;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
+  /** The web portal at `/`. */
+  readonly portal: PortalRoutesOptions;
 }
 
-/** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0 and /c. */
+/** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0, /c and the portal. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
@@ -62,5 +65,6 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
   registerSessionRoutes(app, opts.api.authentication);
   registerExplorerRoutes(app);
+  registerPortalRoutes(app, opts.portal);
   return app;
 }

@@ -1,0 +1,278 @@
+// End-to-end: a real Wharf process serving the built portal, driven in Debian's Chromium. Steps that need an API the
+// server does not have yet are skipped, with the missing endpoint in their name (see routeExists()).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import {
+  buildMultiLayerImage,
+  readLayoutBlob,
+  requireTools,
+  run,
+  type ImageManifest,
+} from '../../server/test/helpers/oci-images.js';
+import { startWharf, type RunningRegistry } from '../../server/test/helpers/registry-process.js';
+import { launchChromium, newContext, screenshot } from './browser.js';
+import { untranslatedWords } from './untranslated.js';
+
+const ADMIN_PASSWORD = 'Harbor12345';
+const PORTAL_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+const PROJECT = 'e2e-portal';
+const MEMBER = 'e2e-dev';
+const TAG = 'v1';
+const REPOSITORY = `${PROJECT}/hello`;
+const STEP_TIMEOUT = 120_000;
+
+let wharf: RunningRegistry;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+
+/**
+ * Whether the server routes `method path` at all. A route it lacks is answered by the router's own 404 ("no
+ * endpoint at …"); any other answer, even an error, means the endpoint exists.
+ */
+async function routeExists(method: string, urlPath: string): Promise<boolean> {
+  const res = await fetch(wharf.url + urlPath, { method, headers: { Authorization: basic } });
+  const body = await res.text();
+  return !((res.status === 404 || res.status === 405) && body.includes('no endpoint at'));
+}
+
+/** The endpoints the steps below need, and whether this server has them (probed once it runs). */
+const ENDPOINTS = {
+  login: ['POST', '/c/login'],
+  projects: ['GET', '/api/v2.0/projects'],
+  repositories: ['GET', '/api/v2.0/projects/library/repositories'],
+  members: ['GET', '/api/v2.0/projects/library/members'],
+  robots: ['GET', '/api/v2.0/robots'],
+} as const;
+type Endpoint = keyof typeof ENDPOINTS;
+const missing = new Set<Endpoint>();
+
+/** Skips the running step, naming what the server lacks, when one of `endpoints` is missing. */
+function needs(ctx: TestContext, ...endpoints: Endpoint[]): void {
+  const absent = endpoints.filter((e) => missing.has(e)).map((e) => ENDPOINTS[e].join(' '));
+  if (absent.length > 0) ctx.skip(`the server has no ${absent.join(', ')} yet`);
+}
+
+let signedIn = false;
+let pushedDigest = '';
+let layerDigests: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(PORTAL_INDEX)) {
+    throw new Error(`the portal is not built (${PORTAL_INDEX} is missing): run \`npm run build\` first`);
+  }
+  wharf = await startWharf({ env: { WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  for (const [name, [method, url]] of Object.entries(ENDPOINTS)) {
+    if (!(await routeExists(method, url))) missing.add(name as Endpoint);
+  }
+  browser = await launchChromium();
+  context = await newContext(browser, wharf.url, 'en-US');
+  page = await context.newPage();
+}, STEP_TIMEOUT);
+
+afterAll(async () => {
+  await browser?.close();
+  await wharf?.stop();
+});
+
+/** Waits until the page has settled: no request in flight, no open drop-down, no spinner. */
+async function settle(p: Page = page): Promise<void> {
+  await p.waitForLoadState('networkidle');
+  await expect.poll(() => p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
+  await p
+    .locator('.ant-spin-spinning')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+}
+
+async function expectFullyChinese(p: Page, name: string, data: readonly string[] = []): Promise<void> {
+  await settle(p);
+  const text = await p.locator('body').innerText();
+  expect(untranslatedWords(text, [PROJECT, MEMBER, TAG, 'admin', 'hello', 'e2e', ...data]), name).toEqual([]);
+  await screenshot(p, `${name}-zh-CN`);
+}
+
+describe('the portal served by Wharf', { timeout: STEP_TIMEOUT }, () => {
+  it('serves the built single-page app at / with its hashed assets', async () => {
+    const res = await fetch(`${wharf.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(wharf.url + (script ?? ''));
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('sends an anonymous visitor to the sign-in page, in English for an English browser', async () => {
+    await page.goto('/projects');
+    await page.waitForURL(/\/sign-in\?redirect=/);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('User name or e-mail').waitFor();
+    await screenshot(page, 'sign-in-en');
+  });
+
+  it('shows the sign-in page fully in Chinese after the switch, and remembers the choice', async () => {
+    // By keyboard: focus the language picker, open it, choose.
+    await page.getByRole('combobox', { name: 'Language' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByTitle('简体中文').click();
+    await page
+      .getByRole('button', { name: '登 录' })
+      .or(page.getByRole('button', { name: '登录' }))
+      .waitFor();
+    await expectFullyChinese(page, 'sign-in');
+    await page.reload();
+    await page.getByLabel('用户名或邮箱').waitFor();
+    await page.getByRole('combobox', { name: '语言' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator('.ant-select-item-option[title="English"]').click();
+    await page.getByLabel('User name or e-mail').waitFor();
+  });
+
+  it('follows the browser language on a first visit', async () => {
+    const chinese = await newContext(browser, wharf.url, 'zh-CN');
+    const p = await chinese.newPage();
+    await p.goto('/sign-in');
+    await p.getByLabel('用户名或邮箱').waitFor();
+    await expectFullyChinese(p, 'sign-in-first-visit');
+    await chinese.close();
+  });
+});
+
+describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
+  it('signs in', async (ctx) => {
+    needs(ctx, 'login');
+    await page.getByLabel('User name or e-mail').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/projects$/);
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    signedIn = true;
+    await screenshot(page, 'projects-en');
+  });
+
+  it('creates a project', async (ctx) => {
+    needs(ctx, 'login', 'projects');
+    expect(signedIn).toBe(true);
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByLabel('Project name').fill(PROJECT);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.waitForURL(new RegExp(`/projects/${PROJECT}$`));
+    await page.getByRole('heading', { name: PROJECT }).waitFor();
+  });
+
+  it('finds an image pushed with skopeo, with its layers', async (ctx) => {
+    needs(ctx, 'login', 'projects', 'repositories');
+    expect(signedIn).toBe(true);
+    await requireTools('skopeo', 'umoci');
+    const work = await mkdtemp(path.join(tmpdir(), 'wharf-portal-e2e-'));
+    try {
+      const image = await buildMultiLayerImage(path.join(work, 'layout'), TAG);
+      const manifest = JSON.parse((await readLayoutBlob(image.dir, image.manifestDigest)).toString()) as ImageManifest;
+      layerDigests = manifest.layers.map((layer) => layer.digest);
+      pushedDigest = image.manifestDigest;
+      await run('skopeo', [
+        'copy',
+        '--quiet',
+        '--dest-tls-verify=false',
+        '--preserve-digests',
+        `--dest-creds=admin:${ADMIN_PASSWORD}`,
+        `oci:${image.dir}:${TAG}`,
+        `docker://${wharf.host}/${REPOSITORY}:${TAG}`,
+      ]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    await page.goto(`/projects/${PROJECT}/repositories`);
+    await page.getByRole('link', { name: REPOSITORY }).click();
+    await page.waitForURL(new RegExp(`/repositories/${REPOSITORY}$`));
+    const row = page.locator('tr', { hasText: TAG });
+    await row.waitFor();
+    await screenshot(page, 'repository-en');
+    await row.getByRole('link', { name: /^sha256:/ }).click();
+    await page.waitForURL(/\/artifacts\//);
+    await page.getByRole('tab', { name: 'Layers' }).click();
+    const layers = page.locator('[data-testid=layers] tr.ant-table-row');
+    await expect.poll(() => layers.count()).toBe(layerDigests.length);
+    for (const digest of layerDigests) await page.getByText(digest).waitFor();
+    await screenshot(page, 'artifact-layers-en');
+  });
+
+  it('adds a member', async (ctx) => {
+    needs(ctx, 'login', 'projects', 'members');
+    expect(signedIn).toBe(true);
+    const created = await fetch(`${wharf.url}/api/v2.0/users`, {
+      method: 'POST',
+      headers: { Authorization: basic, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: MEMBER,
+        email: `${MEMBER}@example.com`,
+        realname: 'Dev',
+        password: 'Passw0rdDev',
+      }),
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`/projects/${PROJECT}/members`);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('dialog').getByLabel('User name').fill(MEMBER);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('tr', { hasText: MEMBER }).waitFor();
+    await screenshot(page, 'members-en');
+  });
+
+  it('creates a robot account and is shown its secret once', async (ctx) => {
+    needs(ctx, 'login', 'projects', 'robots');
+    expect(signedIn).toBe(true);
+    await page.goto(`/projects/${PROJECT}/robots`);
+    await page.getByRole('button', { name: 'New robot account' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('ci');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    const name = page.getByTestId('robot-name');
+    await name.waitFor();
+    expect(await name.innerText()).toContain('ci');
+    expect((await page.getByTestId('robot-secret').innerText()).length).toBeGreaterThan(8);
+    await screenshot(page, 'robot-secret-en');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator('tr', { hasText: 'ci' }).waitFor();
+  });
+
+  it('switches to Chinese from the user menu: no English is left on the pages visited', async (ctx) => {
+    needs(ctx, 'login', 'projects', 'repositories', 'members', 'robots');
+    expect(pushedDigest).not.toBe('');
+    await page.getByTestId('user-menu').click();
+    await page.getByText('Language').hover();
+    await page.getByText('简体中文').click();
+    const robotName = `robot$${PROJECT}+ci`;
+    const pages = [
+      ['projects', '/projects'],
+      ['repositories', `/projects/${PROJECT}/repositories`],
+      ['members', `/projects/${PROJECT}/members`],
+      ['robots', `/projects/${PROJECT}/robots`],
+      ['configuration', `/projects/${PROJECT}/configuration`],
+      ['repository', `/repositories/${REPOSITORY}`],
+      ['artifact', `/artifacts/${REPOSITORY}@${pushedDigest}`],
+      ['administration', '/admin/users'],
+      ['settings', '/admin/settings'],
+      ['how-to-push', '/admin/push'],
+    ] as const;
+    for (const [name, url] of pages) {
+      await page.goto(url);
+      await expectFullyChinese(page, name, [robotName, 'ci', 'Dev']);
+    }
+    await page.goto(`/artifacts/${REPOSITORY}@${pushedDigest}`);
+    await page.getByRole('tab', { name: '镜像层' }).click();
+    await expectFullyChinese(page, 'artifact-layers', layerDigests);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`/repositories/${REPOSITORY}`);
+    await expectFullyChinese(page, 'repository-1920');
+  });
+});

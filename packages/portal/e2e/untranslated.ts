@@ -1,0 +1,51 @@
+// Finds English left on a page shown in Chinese: every Latin word of the visible text must be a name, a unit, a
+// piece of data the test itself created, or part of a digest, media type, command or address.
+
+/** Words that are the same in every language: product and tool names, units, protocol names. */
+const ALLOWED = new Set([
+  'Wharf',
+  'Docker',
+  'docker',
+  'Podman',
+  'podman',
+  'Skopeo',
+  'skopeo',
+  'Helm',
+  'helm',
+  'HTTP',
+  'HTTPS',
+  'HTML',
+  'Markdown',
+  'JSON',
+  'SBOM',
+  'Labels',
+  'robot',
+  'B',
+  'KiB',
+  'MiB',
+  'GiB',
+  'TiB',
+]);
+
+/** Patterns of data rather than text: digests, media types, addresses, commands and tokens of the test's own data. */
+const DATA = [
+  /sha256:[0-9a-f]{6,64}/g,
+  /\b[\w.-]+\/[\w.+-]+(?:\/[\w.+-]+)*/g, // media types, repository paths, platforms (linux/amd64)
+  /\b(?:docker|podman|skopeo|helm) [^\n]*/g, // commands shown to copy
+  /--[\w-]+(?:=\w+)?/g,
+  /\b\w+\.json\b/g,
+  /\b[\w-]+=[^\s]*/g, // environment variables and labels
+  /\b(?:127\.0\.0\.1|localhost)(?::\d+)?/g,
+];
+
+/**
+ * The English words of `text` that are not allowed: `data` lists the values the test created (project, user,
+ * repository and robot names, tags) which appear verbatim.
+ */
+export function untranslatedWords(text: string, data: readonly string[]): string[] {
+  let rest = text;
+  for (const value of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(value).join(' ');
+  for (const pattern of DATA) rest = rest.replace(pattern, ' ');
+  const words = rest.match(/[A-Za-z]{2,}/g) ?? [];
+  return [...new Set(words.filter((word) => !ALLOWED.has(word)))];
+}

@@ -1,0 +1,32 @@
+import { ApiError } from './api-error';
+import { apiJson, request } from './http';
+import type { UserResp } from './models';
+
+/** Browser sessions (Harbor's /c endpoints, outside the OpenAPI document). */
+export const LOGIN_PATH = '/c/login';
+export const LOGOUT_PATH = '/c/logout';
+
+/** Signs in with a username (or e-mail) and password; the server sets the session cookie. */
+export async function signIn(principal: string, password: string): Promise<void> {
+  try {
+    await (await request(LOGIN_PATH, { method: 'POST', form: { principal, password } })).arrayBuffer();
+  } catch (error) {
+    // Harbor answers a failed login with a bare 401; say what it means.
+    if (error instanceof ApiError && error.status === 401) throw new ApiError(401, 'UNAUTHORIZED', error.message);
+    throw error;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await (await request(LOGOUT_PATH, { method: 'POST' })).arrayBuffer();
+}
+
+/** The signed-in user, or null for an anonymous visitor. */
+export async function currentUser(): Promise<UserResp | null> {
+  try {
+    return await apiJson<UserResp>('/users/current');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+import { Form, Modal, type FormInstance } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from './ErrorAlert';
+
+export interface FormModalProps<T> {
+  /** Names the form; its fields' ids are `<name>_<field>`, unique on the page. */
+  readonly name: string;
+  readonly open: boolean;
+  readonly title: string;
+  readonly okText?: string;
+  readonly pending: boolean;
+  readonly error: unknown;
+  readonly onCancel: () => void;
+  readonly onSubmit: (values: T) => void;
+  readonly form?: FormInstance<T>;
+  readonly children: ReactNode;
+}
+
+/**
+ * A dialog holding one form: Enter submits, Escape cancels, the first field gets the focus, and the API's error is
+ * shown above the fields. The form is reset each time the dialog closes.
+ */
+export function FormModal<T extends object>(props: FormModalProps<T>) {
+  const { t } = useTranslation();
+  const [own] = Form.useForm<T>();
+  const form = props.form ?? own;
+  return (
+    <Modal
+      open={props.open}
+      title={props.title}
+      okText={props.okText ?? t('common.ok')}
+      cancelText={t('common.cancel')}
+      confirmLoading={props.pending}
+      onOk={() => form.submit()}
+      onCancel={props.onCancel}
+      afterClose={() => form.resetFields()}
+      destroyOnHidden
+      focusTriggerAfterClose
+    >
+      <ErrorAlert error={props.error} />
+      <Form<T> form={form} name={props.name} layout="vertical" onFinish={props.onSubmit} requiredMark="optional">
+        {props.children}
+        <button type="submit" hidden aria-hidden tabIndex={-1} />
+      </Form>
+    </Modal>
+  );
+}

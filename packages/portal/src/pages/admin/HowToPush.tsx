@@ -1,0 +1,46 @@
+import { Card, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { CopyButton } from '../../components/CopyButton';
+import { useRegistryHost } from '../../hooks/use-registry-host';
+
+function Command({ text }: { text: string }) {
+  const { t } = useTranslation();
+  return (
+    <Space>
+      <Typography.Text code>{text}</Typography.Text>
+      <CopyButton text={text} label={t('push.copy')} />
+    </Space>
+  );
+}
+
+/** How to sign in to this registry and push an image with docker, podman and skopeo. */
+export function HowToPush() {
+  const { t } = useTranslation();
+  const host = useRegistryHost();
+  const image = `${host}/library/hello:1.0`;
+  const clients = [
+    { key: 'docker', commands: [`docker login ${host}`, `docker tag hello:1.0 ${image}`, `docker push ${image}`] },
+    { key: 'podman', commands: [`podman login ${host}`, `podman push hello:1.0 ${image}`] },
+    { key: 'skopeo', commands: [`skopeo login ${host}`, `skopeo copy oci:hello:1.0 docker://${image}`] },
+  ] as const;
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 960 }}>
+      <Card title={t('push.address')}>
+        <Command text={host} />
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+          {t('push.insecure')}
+        </Typography.Paragraph>
+      </Card>
+      {clients.map(({ key, commands }) => (
+        <Card key={key} title={t(`push.${key}`)}>
+          <Space direction="vertical">
+            {commands.map((command) => (
+              <Command key={command} text={command} />
+            ))}
+          </Space>
+        </Card>
+      ))}
+      <Typography.Paragraph>{t('push.robots')}</Typography.Paragraph>
+    </Space>
+  );
+}

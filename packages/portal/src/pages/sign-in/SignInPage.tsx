@@ -1,0 +1,83 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Form, Input, Layout, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { signIn } from '../../api/session';
+import { systemInfo } from '../../api/system';
+import { useSession } from '../../app/session';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { safeRedirect } from '../../lib/safe-redirect';
+import { LanguageSwitch } from '../user-menu/LanguageSwitch';
+import { SignUpModal } from './SignUpModal';
+
+interface Credentials {
+  principal: string;
+  password: string;
+}
+
+/** Sign in with a username or e-mail and a password; sign up too when self-registration is on. */
+export function SignInPage() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { user } = useSession();
+  const info = useQuery({ queryKey: ['systeminfo'], queryFn: systemInfo });
+  const [signingUp, setSigningUp] = useState(false);
+  const target = safeRedirect(params.get('redirect'));
+  const login = useMutation({
+    mutationFn: ({ principal, password }: Credentials) => signIn(principal, password),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries();
+      await navigate(target, { replace: true });
+    },
+  });
+  if (user) return <Navigate to={target} replace />;
+  return (
+    <Layout style={{ minHeight: '100vh', alignItems: 'center', justifyContent: 'center' }}>
+      <div style={{ position: 'absolute', top: 16, right: 24 }}>
+        <LanguageSwitch />
+      </div>
+      <Card style={{ width: 400 }}>
+        <Typography.Title level={2} style={{ textAlign: 'center' }}>
+          {t('app.name')}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+          {t('signIn.subtitle')}
+        </Typography.Paragraph>
+        <ErrorAlert error={login.error} />
+        <Form<Credentials>
+          name="sign-in"
+          layout="vertical"
+          onFinish={(values) => login.mutate(values)}
+          requiredMark={false}
+        >
+          <Form.Item
+            name="principal"
+            label={t('signIn.username')}
+            rules={[{ required: true, message: t('signIn.usernameRequired') }]}
+          >
+            <Input autoComplete="username" autoFocus />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('signIn.password')}
+            rules={[{ required: true, message: t('signIn.passwordRequired') }]}
+          >
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={login.isPending}>
+            {t('signIn.submit')}
+          </Button>
+        </Form>
+        {info.data?.self_registration ? (
+          <Button type="link" block onClick={() => setSigningUp(true)} style={{ marginTop: 8 }}>
+            {t('signIn.signUp')}
+          </Button>
+        ) : null}
+      </Card>
+      <SignUpModal open={signingUp} onClose={() => setSigningUp(false)} />
+    </Layout>
+  );
+}

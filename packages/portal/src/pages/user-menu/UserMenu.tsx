@@ -1,0 +1,56 @@
+import { CheckOutlined, DownOutlined, UserOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Dropdown, type MenuProps } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { signOut } from '../../api/session';
+import { useSession } from '../../app/session';
+import { useFeedback } from '../../hooks/use-feedback';
+import { changeLanguage } from '../../i18n/i18n';
+import { LANGUAGES } from '../../i18n/language';
+import { ChangePasswordModal } from './ChangePasswordModal';
+import { LANGUAGE_NAMES } from './LanguageSwitch';
+
+/** The signed-in user's menu: language, change password, sign out. */
+export function UserMenu() {
+  const { t, i18n } = useTranslation();
+  const { user } = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const feedback = useFeedback();
+  const [changingPassword, setChangingPassword] = useState(false);
+  const logout = useMutation({
+    mutationFn: signOut,
+    onSuccess: async () => {
+      queryClient.clear();
+      await navigate('/sign-in', { replace: true });
+    },
+    onError: feedback.failure,
+  });
+  const items: MenuProps['items'] = [
+    {
+      key: 'language',
+      label: t('userMenu.language'),
+      children: LANGUAGES.map((language) => ({
+        key: `language:${language}`,
+        label: LANGUAGE_NAMES[language],
+        icon: i18n.language === language ? <CheckOutlined /> : undefined,
+        onClick: () => void changeLanguage(language),
+      })),
+    },
+    { key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) },
+    { type: 'divider' },
+    { key: 'sign-out', label: t('userMenu.signOut'), onClick: () => logout.mutate() },
+  ];
+  return (
+    <>
+      <Dropdown menu={{ items }} trigger={['click']}>
+        <Button type="text" style={{ color: '#fff' }} aria-label={t('userMenu.label')} data-testid="user-menu">
+          <UserOutlined /> {user?.username} <DownOutlined />
+        </Button>
+      </Dropdown>
+      <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+
+// A stand-in for the portal's build: index.html, a hashed script and an unhashed file at the top.
+const INDEX = '<!doctype html><title>Wharf</title><script type="module" src="/assets/index-abc123.js"></script>';
+const SCRIPT = 'console.log("portal");';
+
+let portalDir = '';
+let reg: TestRegistry;
+let unbuilt: TestRegistry;
+
+beforeAll(async () => {
+  portalDir = await mkdtemp(path.join(tmpdir(), 'wharf-portal-'));
+  await mkdir(path.join(portalDir, 'assets'));
+  await writeFile(path.join(portalDir, 'index.html'), INDEX);
+  await writeFile(path.join(portalDir, 'assets', 'index-abc123.js'), SCRIPT);
+  await writeFile(path.join(portalDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  reg = await startTestRegistry({ WHARF_PORTAL_DIR: portalDir });
+  unbuilt = await startTestRegistry({ WHARF_PORTAL_DIR: path.join(portalDir, 'missing') });
+});
+
+afterAll(async () => {
+  await reg.close();
+  await unbuilt.close();
+  await rm(portalDir, { recursive: true, force: true });
+});
+
+describe('the portal at /', () => {
+  it('serves index.html at / and for client-side routes, revalidated on every use', async () => {
+    for (const url of ['/', '/projects', '/projects/library/members', '/artifacts/library/alpine@sha256:0a?x=1']) {
+      const res = await reg.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.body).toBe(INDEX);
+    }
+  });
+
+  it('serves hashed assets with their content type, cached for a year, and answers HEAD', async () => {
+    const res = await reg.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.body).toBe(SCRIPT);
+    const head = await reg.app.inject({ method: 'HEAD', url: '/assets/index-abc123.js' });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+  });
+
+  it('revalidates unhashed files with their ETag', async () => {
+    const res = await reg.app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    const etag = res.headers.etag;
+    expect(etag).toBeTruthy();
+    const again = await reg.app.inject({ method: 'GET', url: '/favicon.svg', headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('answers a missing hashed asset with 404, not with index.html', async () => {
+    const res = await reg.app.inject({ method: 'GET', url: '/assets/gone-000000.js' });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('never leaves its directory', async () => {
+    for (const url of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json']) {
+      const res = await reg.app.inject({ method: 'GET', url });
+      expect(res.body, url).not.toContain('"name"');
+    }
+  });
+
+  it('never shadows the server: /v2, /api, /service, /c and /devcenter keep their own answers', async () => {
+    const v2 = await reg.app.inject({ method: 'GET', url: '/v2/' });
+    expect(v2.json()).toEqual({});
+    const api = await reg.app.inject({ method: 'GET', url: '/api/v2.0/ping' });
+    expect(api.body).toBe('Pong');
+    const unknownApi = await reg.app.inject({ method: 'GET', url: '/api/v2.0/no-such-thing' });
+    expect(unknownApi.statusCode).toBe(404);
+    expect(unknownApi.json()).toMatchObject({ errors: [{ code: 'NOT_FOUND' }] });
+    for (const url of ['/api', '/service/token', '/c/login', '/devcenter']) {
+      const res = await reg.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).not.toBe(INDEX);
+    }
+  });
+
+  it('explains how to build the portal when it is not built, and the registry still works', async () => {
+    const res = await unbuilt.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('npm run build');
+    expect(res.body).toContain('portal.dir');
+    expect((await unbuilt.app.inject({ method: 'GET', url: '/v2/' })).statusCode).toBe(200);
+  });
+});
