@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Wharf vs. reference registry (CNCF distribution) benchmark. Not part of the test suite.
+# Wharf runs with /v2 authorisation on (Docker token flow, random admin password per run); the reference without
+# any authentication. See docs/benchmark.md.
 # Env: BENCH_QUICK=1 (small smoke run), BENCH_ONLY_REFERENCE=1 (skip Wharf),
 #      BENCH_WHARF_AS_REFERENCE=1 (dev: a second docker-registry in Wharf's slot), BENCH_KEEP=1 (keep data dirs),
 #      BENCH_SKIP_BUILD=1 (use the existing packages/server/dist), BENCH_WRK_THREADS=N (default 1),

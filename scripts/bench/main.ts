@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, MiB, type BenchConfig } from './config.js';
 import { comparisonRows, renderComparison, renderResources, resourceRows, type ScenarioResult } from './report.js';
+import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
 import { listings } from './scenarios/listing.js';
 import { manifestReads } from './scenarios/manifest.js';
@@ -36,6 +37,22 @@ function referenceVersion(): string {
   }
 }
 
+/**
+ * What `docker login` does before a user pushes: GET /v2/, a token without scope for the Basic credentials, GET /v2/
+ * with it. Untimed; it checks the generated credentials once, so the first timed token request of the run does not
+ * also pay for the server's first password check. Nothing for a registry without authentication.
+ */
+async function login(server: RunningServer): Promise<void> {
+  if (server.credentials === undefined) return;
+  const client = new RegistryClient(server.baseUrl, server.credentials);
+  try {
+    await client.ping();
+    log(`${server.label}: logged in as ${server.credentials.username} (Docker token authentication)`);
+  } finally {
+    client.close();
+  }
+}
+
 async function startServers(
   cfg: BenchConfig,
   workDir: string,
@@ -48,6 +65,12 @@ async function startServers(
     const wharf = cfg.wharfAsReference
       ? await startReference('wharf', workDir, logDir)
       : await startWharf(repoRoot, workDir, logDir);
+    try {
+      await login(wharf);
+    } catch (err) {
+      await wharf.stop();
+      throw err;
+    }
     servers.set('wharf', wharf);
   } catch (err) {
     log(`Wharf did not start: ${err instanceof Error ? err.message : String(err)}`);
@@ -138,6 +161,13 @@ async function main(): Promise<number> {
   lines.push(
     'Ratios are oriented so that > 1 means Wharf is better (throughput: wharf/ref; time, latency, CPU: ref/wharf).',
   );
+  const wharfServer = servers.get('wharf');
+  if (wharfServer?.credentials !== undefined) {
+    lines.push(
+      'Wharf runs with authorisation on (Bearer tokens from /service/token, per repository and scope); the reference',
+      'has no authentication configured and gets no Authorization header. See docs/benchmark.md.',
+    );
+  }
   lines.push('');
   lines.push(renderComparison(rows));
   lines.push('');
@@ -170,6 +200,10 @@ async function main(): Promise<number> {
     wharfBuildFailed: process.env['BENCH_BUILD_FAILED'] === '1',
     wharf: cfg.onlyReference ? null : cfg.wharfAsReference ? 'docker-registry (BENCH_WHARF_AS_REFERENCE)' : 'wharf',
     config: describeConfig(cfg),
+    authentication: {
+      reference: 'none',
+      wharf: servers.get('wharf')?.credentials === undefined ? 'none' : 'docker token (Bearer from /service/token)',
+    },
     comparison: rows,
     resources,
     scenarios: results.map((r) => ({ id: r.id, title: r.title, byServer: r.byServer })),

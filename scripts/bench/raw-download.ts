@@ -14,6 +14,8 @@ export interface RawDownload {
   readonly bytes: number;
   /** The first bytes of the body, for error messages. */
   readonly preview: string;
+  /** The WWW-Authenticate header of a refusal, for renewing a token. */
+  readonly wwwAuthenticate?: string;
 }
 
 export function rawGet(url: URL, headers: Readonly<Record<string, string>> = {}): Promise<RawDownload> {
@@ -27,13 +29,14 @@ export function rawGet(url: URL, headers: Readonly<Record<string, string>> = {})
     let expected = -1;
     let bytes = 0;
     let preview = '';
+    let wwwAuthenticate: string | undefined;
     let settled = false;
     const finish = (err?: Error): void => {
       if (settled) return;
       settled = true;
       sock.destroy();
       if (err !== undefined) reject(err);
-      else resolve({ status, bytes, preview });
+      else resolve({ status, bytes, preview, ...(wwwAuthenticate === undefined ? {} : { wwwAuthenticate }) });
     };
     const body = (chunk: Buffer): void => {
       bytes += chunk.length;
@@ -55,6 +58,7 @@ export function rawGet(url: URL, headers: Readonly<Record<string, string>> = {})
       const text = head.toString('latin1', 0, end);
       status = Number(text.slice(9, 12));
       const cl = /\r\ncontent-length:\s*(\d+)/i.exec(text);
+      wwwAuthenticate = /\r\nwww-authenticate:[ \t]*([^\r\n]*)/i.exec(text)?.[1];
       if (cl?.[1] === undefined && /\r\ntransfer-encoding:\s*chunked/i.test(text)) {
         finish(new Error(`GET ${url.pathname}: chunked transfer-encoding is not supported by the raw pull client`));
         return;

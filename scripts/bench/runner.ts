@@ -27,7 +27,7 @@ export async function runScenario(
     result.error = `${server.label} is not running (exited earlier; see ${server.logFile})`;
     return result;
   }
-  const client = new RegistryClient(server.baseUrl);
+  const client = new RegistryClient(server.baseUrl, server.credentials);
   const prefix = `[${server.role}] ${scenario.id}`;
   try {
     const metrics = await scenario.run({
@@ -59,6 +59,8 @@ export async function runScenario(
       .map(([k, v]) => `${k}=${v.toFixed(2)}`)
       .join(' ');
     log(`${prefix}: ${summary}`);
+    if (server.credentials !== undefined)
+      log(`${prefix}: ${client.tokenRequests} token(s) fetched from the token service`);
   } catch (err) {
     result.error = errorText(err);
     if (!server.alive()) result.error += ` (server exited; see ${server.logFile})`;

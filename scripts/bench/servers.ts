@@ -1,10 +1,12 @@
 /** Starts and stops the two registries under test: Wharf (node) and the reference CNCF distribution. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BasicCredentials } from './auth.js';
 
 export type ServerRole = 'reference' | 'wharf';
 
@@ -15,6 +17,8 @@ export interface RunningServer {
   readonly pid: number;
   readonly dataDir: string;
   readonly logFile: string;
+  /** Credentials for the token service; undefined for a registry without authentication (the reference). */
+  readonly credentials?: BasicCredentials;
   /** Whether the process is still alive. */
   alive(): boolean;
   stop(): Promise<void>;
@@ -60,6 +64,7 @@ async function launch(
   dataDir: string,
   logFile: string,
   start: (out: number) => ChildProcess,
+  auth?: { readonly credentials: BasicCredentials; readonly readyStatuses: readonly number[] },
 ): Promise<RunningServer> {
   const out = openSync(logFile, 'w');
   const child = start(out);
@@ -81,6 +86,7 @@ async function launch(
     pid,
     dataDir,
     logFile,
+    ...(auth === undefined ? {} : { credentials: auth.credentials }),
     alive: () => !exited,
     stop: async () => {
       if (exited) return;
@@ -92,13 +98,17 @@ async function launch(
       }
     },
   };
+  // A registry with authentication answers an anonymous GET /v2/ with 401 once it is up.
+  const ready = auth?.readyStatuses ?? [200];
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (exited) throw new Error(`${label} exited before becoming ready; log tail:\n${logTail(logFile)}`);
-    if ((await getStatus(`${baseUrl}/v2/`)) === 200) return server;
+    if (ready.includes(await getStatus(`${baseUrl}/v2/`))) return server;
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`${label}: GET /v2/ not 200 within ${READY_TIMEOUT_MS} ms; log tail:\n${logTail(logFile)}`);
+      throw new Error(
+        `${label}: GET /v2/ not ${ready.join(' or ')} within ${READY_TIMEOUT_MS} ms; log tail:\n${logTail(logFile)}`,
+      );
     }
     await sleep(100);
   }
@@ -138,6 +148,14 @@ export async function startReference(role: ServerRole, workDir: string, logDir: 
   );
 }
 
+/** A strong random password for Wharf's `admin` that satisfies its password policy (upper, lower, digit). */
+function randomAdminPassword(): string {
+  for (;;) {
+    const candidate = randomBytes(24).toString('base64url');
+    if (/[A-Z]/.test(candidate) && /[a-z]/.test(candidate) && /[0-9]/.test(candidate)) return candidate;
+  }
+}
+
 export async function startWharf(repoRoot: string, workDir: string, logDir: string): Promise<RunningServer> {
   const entry = join(repoRoot, 'packages/server/dist/cli/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist (run npm run build)`);
@@ -145,17 +163,27 @@ export async function startWharf(repoRoot: string, workDir: string, logDir: stri
   const dataDir = join(workDir, 'wharf-data');
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(logDir, 'wharf.log');
-  return launch('wharf', 'wharf', port, dataDir, logFile, (out) =>
-    spawn(process.execPath, [entry, 'serve'], {
-      cwd: repoRoot,
-      stdio: ['ignore', out, out],
-      env: {
-        ...process.env,
-        WHARF_HTTP_ADDR: `127.0.0.1:${port}`,
-        WHARF_DATA_DIR: dataDir,
-        WHARF_LOG_LEVEL: 'warn',
-        WHARF_HTTP_ACCESSLOG: 'false',
-      },
-    }),
+  // A fresh data directory per run, so `admin` is created at first start with this run's password.
+  const credentials: BasicCredentials = { username: 'admin', password: randomAdminPassword() };
+  return launch(
+    'wharf',
+    'wharf',
+    port,
+    dataDir,
+    logFile,
+    (out) =>
+      spawn(process.execPath, [entry, 'serve'], {
+        cwd: repoRoot,
+        stdio: ['ignore', out, out],
+        env: {
+          ...process.env,
+          WHARF_HTTP_ADDR: `127.0.0.1:${port}`,
+          WHARF_DATA_DIR: dataDir,
+          WHARF_LOG_LEVEL: 'warn',
+          WHARF_HTTP_ACCESSLOG: 'false',
+          WHARF_ADMIN_PASSWORD: credentials.password,
+        },
+      }),
+    { credentials, readyStatuses: [200, 401] },
   );
 }

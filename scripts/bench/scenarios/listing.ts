@@ -3,8 +3,8 @@ import { makeConfig, makeLayer, makeManifest } from '../oci.js';
 import { runPool } from '../pool.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
-const TAG_REPO = 'bench/tags';
-const REPO_PREFIX = 'bench-list/r-';
+const TAG_REPO = 'library/bench/tags';
+const REPO_PREFIX = 'library/bench-list/r-';
 
 const pad = (i: number): string => String(i).padStart(5, '0');
 
@@ -33,13 +33,14 @@ async function timeListing(
   url: string,
   key: 'tags' | 'repositories',
   minEntries: number,
+  repo?: string,
 ): Promise<{ ms: number; entries: number; pages: number }> {
   const { listingRounds: rounds, listingPageSize: page } = ctx.cfg;
-  const warm = await ctx.client.listAll(url, key);
+  const warm = await ctx.client.listAll(url, key, repo);
   if (warm.entries < minEntries) throw new Error(`${what}: listed ${warm.entries} entries, expected >= ${minEntries}`);
   const m = await ctx.measure(`${what} (${rounds} rounds)`, async () => {
     for (let r = 0; r < rounds; r++) {
-      const got = await ctx.client.listAll(url, key);
+      const got = await ctx.client.listAll(url, key, repo);
       if (got.entries !== warm.entries)
         throw new Error(`${what}: round ${r} listed ${got.entries}, not ${warm.entries}`);
     }
@@ -70,10 +71,24 @@ export const listings: Scenario = {
     const t0 = Date.now();
     await setUp(ctx);
     ctx.log(`listing set-up (${n} tags + ${n} repositories): ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const tags = await timeListing(ctx, `tags/list of ${n} tags`, `/v2/${TAG_REPO}/tags/list?n=${page}`, 'tags', n);
+    const tags = await timeListing(
+      ctx,
+      `tags/list of ${n} tags`,
+      `/v2/${TAG_REPO}/tags/list?n=${page}`,
+      'tags',
+      n,
+      TAG_REPO,
+    );
     // distribution 2.8 ignores n on tags/list, so the paginated figure compares 20 requests with one;
     // the unpaginated listing compares like with like.
-    const tagsOne = await timeListing(ctx, `tags/list of ${n} tags (no n)`, `/v2/${TAG_REPO}/tags/list`, 'tags', n);
+    const tagsOne = await timeListing(
+      ctx,
+      `tags/list of ${n} tags (no n)`,
+      `/v2/${TAG_REPO}/tags/list`,
+      'tags',
+      n,
+      TAG_REPO,
+    );
     const catalog = await timeListing(ctx, `_catalog of ${n}+ repos`, `/v2/_catalog?n=${page}`, 'repositories', n);
     return {
       tagsMs: tags.ms,

@@ -2,12 +2,13 @@
  * Scenario 5: manifest GET and HEAD by tag at concurrency 32. GET uses wrk; HEAD uses the built-in raw-socket load
  * generator because wrk cannot do HEAD (see loadgen.ts). A GET run of the same generator calibrates it against wrk.
  */
+import { repositoryScope } from '../auth.js';
 import { runLoad, type LoadResult } from '../loadgen.js';
 import { MANIFEST_ACCEPT, makeSmallImage } from '../oci.js';
 import { runWrk } from '../wrk.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
-const REPO = 'bench/manifest';
+const REPO = 'library/bench/manifest';
 const TAG = 'latest';
 const PATH = `/v2/${REPO}/manifests/${TAG}`;
 
@@ -35,7 +36,11 @@ export const manifestReads: Scenario = {
     const got = await ctx.client.getManifest(REPO, TAG, 'GET');
     if (!got.body.equals(image.manifest)) throw new Error('manifest GET returned different bytes than were pushed');
     await ctx.client.getManifest(REPO, TAG, 'HEAD');
-    const headers = { Accept: MANIFEST_ACCEPT };
+    // Wharf: one Bearer token (pull on this repository) obtained up front and sent with every request, as a client
+    // holding a cached token does. The reference has no authentication configured and gets no Authorization header.
+    const auth = await ctx.client.authHeaders(repositoryScope(REPO, 'pull'));
+    const headers = { Accept: MANIFEST_ACCEPT, ...auth };
+    ctx.log(auth['authorization'] === undefined ? 'no Authorization header' : 'Authorization: Bearer <token, pull>');
     const c = cfg.wrkConnections;
     const secs = cfg.wrkSeconds;
 

@@ -6,8 +6,8 @@ import type { Scenario, ScenarioContext } from './types.js';
 async function ensureBlob(ctx: ScenarioContext): Promise<{ repo: string; digest: string; size: number }> {
   if (ctx.state.bigBlob !== undefined) return ctx.state.bigBlob;
   const source = new BlobSource(ctx.cfg.blobBytes, 1001);
-  const blob = { repo: 'bench/big', digest: source.digest(), size: source.size };
-  await ctx.client.pushMonolithic(blob.repo, blob.digest, source.chunks(), source.size);
+  const blob = { repo: 'library/bench/big', digest: source.digest(), size: source.size };
+  await ctx.client.pushMonolithic(blob.repo, blob.digest, () => source.chunks(), source.size);
   ctx.state.bigBlob = blob;
   return blob;
 }

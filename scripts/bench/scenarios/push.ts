@@ -12,9 +12,9 @@ export const monolithicPush: Scenario = {
   async run(ctx) {
     const source = new BlobSource(ctx.cfg.blobBytes, 1001);
     const digest = source.digest();
-    const repo = 'bench/big';
+    const repo = 'library/bench/big';
     const m = await ctx.measure(`monolithic push ${mib(source.size)}`, () =>
-      ctx.client.pushMonolithic(repo, digest, source.chunks(), source.size),
+      ctx.client.pushMonolithic(repo, digest, () => source.chunks(), source.size),
     );
     ctx.state.bigBlob = { repo, digest, size: source.size };
     return { mibps: source.size / MiB / m.seconds };
@@ -29,7 +29,7 @@ export const chunkedPush: Scenario = {
     const source = new BlobSource(ctx.cfg.blobBytes, 2002);
     source.digest();
     const m = await ctx.measure(`chunked push ${mib(source.size)}`, () =>
-      ctx.client.pushChunked('bench/chunked', source, ctx.cfg.chunkBytes),
+      ctx.client.pushChunked('library/bench/chunked', source, ctx.cfg.chunkBytes),
     );
     return { mibps: source.size / MiB / m.seconds, chunks: m.value };
   },
@@ -46,7 +46,7 @@ export const bigPush: Scenario = {
     const source = new BlobSource(ctx.cfg.bigBlobBytes, 3003);
     const digest = source.digest();
     const m = await ctx.measure(`monolithic push ${mib(source.size)}`, () =>
-      ctx.client.pushMonolithic('bench/huge', digest, source.chunks(), source.size),
+      ctx.client.pushMonolithic('library/bench/huge', digest, () => source.chunks(), source.size),
     );
     if (!m.usage.peakIsPerScenario) ctx.note('peak RSS could not be reset: value is since server start');
     return { peakRssMiB: m.usage.peakRssMiB, mibps: source.size / MiB / m.seconds };

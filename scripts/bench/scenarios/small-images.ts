@@ -23,7 +23,7 @@ export const smallImages: Scenario = {
       runPool(count, smallConcurrency, async (i) => {
         const image = images[i];
         if (image === undefined) throw new Error(`no image ${i}`);
-        await ctx.client.pushImage(`bench/small-${i % smallRepos}`, `v${i}`, image);
+        await ctx.client.pushImage(`library/bench/small-${i % smallRepos}`, `v${i}`, image);
       }),
     );
     return { imagesPerSec: count / m.seconds };
