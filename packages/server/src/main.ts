@@ -15,8 +15,11 @@ import type { MetadataStore } from './ports/metadata-store.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
+import { ArtifactTagService } from './services/artifact-tags.js';
+import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
 import { checkHealth } from './services/health.js';
+import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -108,7 +111,11 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     throw error;
   }
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
-  const registry = new Registry(store, storage, { manifestMaxBytes: config.limits.manifestBytes });
+  const registry = new Registry(store, storage, {
+    manifestMaxBytes: config.limits.manifestBytes,
+    pulls: { onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch') },
+  });
+  const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
   const app = buildHttpServer({
     registry,
@@ -122,6 +129,9 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       health: () => checkHealth(healthProbes(identity, storage)),
       authenticator: new Authenticator(identity),
       users: new UserService(identity),
+      repositories: new RepositoryService(identity, store),
+      artifacts,
+      artifactTags: new ArtifactTagService(artifacts, store, registry),
     },
   });
   const jobs: PeriodicJob[] = [
@@ -154,6 +164,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     async close() {
       await app.close();
       await Promise.all(jobs.map((job) => job.stop()));
+      await registry.pulls.close();
       await store.close();
     },
   };

@@ -34,7 +34,7 @@ describe('PostgreSQL specifics', () => {
   it('concurrent migrate() calls apply the schema once; a later store applies nothing', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([open(url).migrate(), open(url).migrate(), open(url).migrate()]);
-    expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity']);
+    expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity', '0003-artifact-activity']);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
     await later.repositories.ensure('after');

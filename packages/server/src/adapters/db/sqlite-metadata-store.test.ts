@@ -53,7 +53,7 @@ describe('openSqlite', () => {
   it('reopening a migrated file applies no migration and keeps the data', async () => {
     const path = join(await tempDir(), 'wharf.db');
     const first = createMetadataStore({ driver: 'sqlite', path, synchronous: 'normal' });
-    expect(await first.migrate()).toEqual(['0001-initial-schema', '0002-identity']);
+    expect(await first.migrate()).toEqual(['0001-initial-schema', '0002-identity', '0003-artifact-activity']);
     await first.repositories.ensure('persisted');
     await first.close();
     const second = new KyselyMetadataStore(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
@@ -65,7 +65,7 @@ describe('openSqlite', () => {
   it("supports ':memory:'", async () => {
     const store = createMetadataStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
     cleanup.push(() => store.close());
-    expect(await store.migrate()).toEqual(['0001-initial-schema', '0002-identity']);
+    expect(await store.migrate()).toEqual(['0001-initial-schema', '0002-identity', '0003-artifact-activity']);
     const repository = await store.repositories.ensure('in-memory');
     expect(await store.repositories.get('in-memory')).toEqual(repository);
   });

@@ -1,16 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../services/authenticator.js';
+import type { RepositoryService } from '../../services/repositories.js';
 import type { UserService } from '../../services/users.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
+import { registerArtifactRoutes, type ArtifactRoutesOptions } from './artifact-routes.js';
+import { registerRepositoryRoutes } from './repository-routes.js';
 import { authenticate } from './security.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
-export interface ApiRoutesOptions extends SystemRoutesOptions {
+export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOptions {
   readonly authenticator: Authenticator;
   readonly users: UserService;
+  readonly repositories: RepositoryService;
 }
 
 /**
@@ -27,6 +31,8 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       api.addHook('onRequest', async (req) => authenticate(req, opts.authenticator));
       registerSystemRoutes(api, opts);
       registerUserRoutes(api, opts.users);
+      registerRepositoryRoutes(api, opts.repositories);
+      registerArtifactRoutes(api, opts);
       done();
     },
     { prefix: API_PREFIX },

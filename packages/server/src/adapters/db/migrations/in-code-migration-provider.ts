@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../database.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { identitySchema } from './0002-identity.js';
+import { artifactActivitySchema } from './0003-artifact-activity.js';
 import type { DialectMigration } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
 const migrations: Readonly<Record<string, DialectMigration>> = {
   '0001-initial-schema': initialSchema,
   '0002-identity': identitySchema,
+  '0003-artifact-activity': artifactActivitySchema,
 };
 
 /** Supplies the compiled-in migrations (no directory scan, so it works from dist/), bound to a dialect. */
