@@ -32,7 +32,8 @@ export class RepositoryService {
   }
 
   async get(ctx: SecurityContext, projectName: string, repositoryName: string): Promise<RepositoryView> {
-    const project = await projectFor(this.identity, ctx, projectName, 'repository', 'read');
+    // Harbor asks for the right to list repositories here, not to read one (public projects grant only that).
+    const project = await projectFor(this.identity, ctx, projectName, 'repository', 'list');
     return this.view(project, repositoryName);
   }
 

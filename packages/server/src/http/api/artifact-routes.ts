@@ -194,18 +194,9 @@ export function registerArtifactRoutes(api: FastifyInstance, { artifacts, artifa
   api.post(`${base}/:reference/tags`, async (req, reply) => {
     const body = bodyOf(req);
     const { project, repository, reference } = pathOf(req);
-    const tag = await artifactTags.create(securityOf(req), project, repository, reference, body);
-    const location = [
-      '/api/v2.0/projects',
-      encodeURIComponent(project),
-      'repositories',
-      encodeURIComponent(encodeURIComponent(repository)),
-      'artifacts',
-      encodeURIComponent(reference),
-      'tags',
-      encodeURIComponent(tag.name),
-    ].join('/');
-    return reply.code(201).header('Location', location).send();
+    await artifactTags.create(securityOf(req), project, repository, reference, body);
+    // Like Harbor: no Location, as there is no endpoint that reads a single tag.
+    return reply.code(201).send();
   });
 
   api.delete(`${base}/:reference/tags/:tag_name`, async (req, reply) => {
