@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataStore } from '../../ports/metadata-store.js';
+import { describeArtifactViews } from './artifact-views.suite.js';
 import { describeBlobRecords } from './blob-records.suite.js';
 import { describeManifestRecords } from './manifest-records.suite.js';
 import { describeRepositoryProjects } from './repository-projects.suite.js';
@@ -98,6 +99,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeBlobRecords(fresh);
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);
+    describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {
       it('commits all work and returns its result', async () => {

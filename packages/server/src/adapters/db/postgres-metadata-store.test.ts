@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
 import { createMetadataStore, openDatabase } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openPostgres } from './postgres.js';
@@ -15,6 +16,22 @@ describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
     async dispose() {
       try {
         await store.close();
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+});
+
+describeArtifactActivityMigration('migration 0003-artifact-activity on PostgreSQL', async () => {
+  const database = await createTestDatabase();
+  const db = openPostgres({ url: database.url, poolSize: 4 });
+  return {
+    db,
+    dialect: 'postgres',
+    async dispose() {
+      try {
+        await db.destroy();
       } finally {
         await database.drop();
       }

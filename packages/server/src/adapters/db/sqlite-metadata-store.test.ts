@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
 import { createMetadataStore, openDatabase } from './index.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
@@ -21,6 +22,19 @@ describeMetadataStore('KyselyMetadataStore on SQLite', async () => {
     identity,
     async dispose() {
       await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeArtifactActivityMigration('migration 0003-artifact-activity on SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
+  const db = openSqlite({ path: join(dir, 'wharf.db'), synchronous: 'normal' });
+  return {
+    db,
+    dialect: 'sqlite',
+    async dispose() {
+      await db.destroy();
       await rm(dir, { recursive: true, force: true });
     },
   };
