@@ -63,15 +63,16 @@ export class RepositoryService {
 
   /**
    * The projects whose repositories the caller may list (the evaluator decides for each), or undefined when that
-   * is every project. Candidates are narrowed first to what the caller can possibly see.
+   * is every project. The candidates are narrowed first: public projects for anonymous callers, public and member
+   * projects for users who may not list every project; all projects for the others (robots, whose permissions name
+   * their projects, and those who may list every project).
    */
   private async listableProjectIds(ctx: SecurityContext): Promise<number[] | undefined> {
     const subject = subjectOf(ctx);
-    const everyProject = can(subject, undefined, 'project', 'list') || ctx.kind === 'robot';
     const narrowed: Omit<ProjectQuery, 'page' | 'pageSize'> =
       ctx.kind === 'anonymous'
         ? { public: true }
-        : ctx.kind === 'user' && !everyProject
+        : ctx.kind === 'user' && !can(subject, undefined, 'project', 'list')
           ? { visibleTo: { userId: ctx.user.id } }
           : {};
     const ids: number[] = [];
