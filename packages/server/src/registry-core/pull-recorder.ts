@@ -26,8 +26,9 @@ export class PullRecorder {
   private counts = new Map<number, number>();
   private manifestTimes = new Map<number, number>();
   private tagTimes = new Map<string, TagPull>();
-  /** When each manifest (`m:<id>`) or tag (`t:<repository id>:<name>`) pull time was last written, oldest first. */
-  private readonly written = new Map<string, number>();
+  /** When each manifest's (by id) and tag's (`<repository id>:<name>`) pull time was last written, oldest first. */
+  private readonly manifestsWritten = new Map<number, number>();
+  private readonly tagsWritten = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
@@ -49,12 +50,12 @@ export class PullRecorder {
     if (this.closed) return;
     const at = this.now();
     this.counts.set(manifest.repositoryId, (this.counts.get(manifest.repositoryId) ?? 0) + 1);
-    if (this.due(`m:${manifest.id}`, at) && !this.manifestTimes.has(manifest.id)) {
+    if (this.due(this.manifestsWritten, manifest.id, at) && !this.manifestTimes.has(manifest.id)) {
       this.manifestTimes.set(manifest.id, at);
     }
     if (tag !== undefined) {
-      const key = `t:${manifest.repositoryId}:${tag}`;
-      if (this.due(key, at) && !this.tagTimes.has(key)) {
+      const key = `${manifest.repositoryId}:${tag}`;
+      if (this.due(this.tagsWritten, key, at) && !this.tagTimes.has(key)) {
         this.tagTimes.set(key, { repositoryId: manifest.repositoryId, name: tag, at });
       }
     }
@@ -102,9 +103,11 @@ export class PullRecorder {
       if (!this.closed) this.keep(counts, manifestTimes, tagTimes);
       return;
     }
-    for (const [id, at] of manifestTimes) this.markWritten(`m:${id}`, at);
-    for (const [key, pull] of tagTimes) this.markWritten(key, pull.at);
-    this.forgetOlderThan(this.now() - this.resolutionMs);
+    for (const [id, at] of manifestTimes) markWritten(this.manifestsWritten, id, at);
+    for (const [key, pull] of tagTimes) markWritten(this.tagsWritten, key, pull.at);
+    const cutoff = this.now() - this.resolutionMs;
+    forgetUntil(this.manifestsWritten, cutoff);
+    forgetUntil(this.tagsWritten, cutoff);
   }
 
   /** Puts a batch that failed back in front of what gathered meanwhile, for the next flush. */
@@ -127,20 +130,22 @@ export class PullRecorder {
     this.timer.unref();
   }
 
-  private due(key: string, at: number): boolean {
-    const last = this.written.get(key);
+  private due<K>(written: Map<K, number>, key: K, at: number): boolean {
+    const last = written.get(key);
     return last === undefined || at - last >= this.resolutionMs;
   }
+}
 
-  private markWritten(key: string, at: number): void {
-    this.written.delete(key);
-    this.written.set(key, at);
-  }
+/** Notes a write, moving the key to the end so that the map stays ordered by write time. */
+function markWritten<K>(written: Map<K, number>, key: K, at: number): void {
+  written.delete(key);
+  written.set(key, at);
+}
 
-  private forgetOlderThan(cutoff: number): void {
-    for (const [key, at] of this.written) {
-      if (at > cutoff) break;
-      this.written.delete(key);
-    }
+/** Forgets writes at or before `cutoff` (they no longer hold back the next one). */
+function forgetUntil<K>(written: Map<K, number>, cutoff: number): void {
+  for (const [key, at] of written) {
+    if (at > cutoff) break;
+    written.delete(key);
   }
 }
