@@ -309,7 +309,7 @@ describe('GET .../artifacts', () => {
       'q=tags%3D(a%20b)',
       'q=digest%3D%5Ba~b%5D',
       'sort=size',
-      'with_label=1',
+      'with_label=yes',
     ]) {
       expectHarborError(await api(reg.app, 'GET', `${base('app')}?${query}`, ADMIN), 400, 'BAD_REQUEST');
     }

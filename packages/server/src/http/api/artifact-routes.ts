@@ -4,7 +4,7 @@ import type { ArtifactTagService } from '../../services/artifact-tags.js';
 import type { AccessoryView, ArtifactService, ArtifactView, ArtifactViewOptions } from '../../services/artifacts.js';
 import { HarborError } from '../error-handler.js';
 import { pageOf, setPagingHeaders } from './paging.js';
-import { booleanParam, parseQuery, parseSort, requireKeys, valueMatchOf, type QueryTerm } from './artifact-query.js';
+import { booleanParam, expectKeys, parseQuery, parseSort, valueMatchOf, type QueryValue } from './query.js';
 import { projectNameParam, repositoryNameParam } from './repository-routes.js';
 import { securityOf } from './security.js';
 
@@ -92,41 +92,49 @@ const TAG_SORT_FIELDS: Readonly<Record<string, TagSortBy>> = {
 };
 
 /** `tags=*` tagged, `tags=nil` untagged, otherwise a tag name filter. */
-function tagFilter(term: QueryTerm): Pick<ArtifactQuery, 'tagged' | 'tag'> {
-  if (term.kind === 'exact' && term.value === '*') return { tagged: true };
-  if (term.kind === 'exact' && term.value === 'nil') return { tagged: false };
-  return { tag: valueMatchOf(term) };
+function tagFilter(value: QueryValue): Pick<ArtifactQuery, 'tagged' | 'tag'> {
+  if (value.kind === 'exact' && value.value === '*') return { tagged: true };
+  if (value.kind === 'exact' && value.value === 'nil') return { tagged: false };
+  return { tag: valueMatchOf('tags', value) };
 }
 
 function artifactQueryOf(query: Query): ArtifactQuery {
   const terms = parseQuery(query.q);
-  requireKeys(terms, ['tags', 'digest', 'media_type', 'type']);
-  let result: ArtifactQuery = { ...pageOf(query), sort: parseSort(query.sort, ARTIFACT_SORT_FIELDS) };
-  for (const term of terms) {
-    if (term.key === 'tags') result = { ...result, ...tagFilter(term) };
-    if (term.key === 'digest') result = { ...result, digest: valueMatchOf(term) };
-    if (term.key === 'media_type') result = { ...result, mediaType: valueMatchOf(term) };
-    if (term.key === 'type') result = { ...result, type: valueMatchOf(term) };
-  }
-  return result;
+  expectKeys(terms, ['tags', 'digest', 'media_type', 'type']);
+  const tags = terms.get('tags');
+  const digest = terms.get('digest');
+  const mediaType = terms.get('media_type');
+  const type = terms.get('type');
+  return {
+    ...pageOf(query),
+    sort: parseSort(query.sort, ARTIFACT_SORT_FIELDS),
+    ...(tags && tagFilter(tags)),
+    ...(digest && { digest: valueMatchOf('digest', digest) }),
+    ...(mediaType && { mediaType: valueMatchOf('media_type', mediaType) }),
+    ...(type && { type: valueMatchOf('type', type) }),
+  };
 }
 
 function tagQueryOf(query: Query): TagQuery {
   const terms = parseQuery(query.q);
-  requireKeys(terms, ['name']);
-  const name = terms[0] && valueMatchOf(terms[0]);
-  return { ...pageOf(query), ...(name ? { name } : {}), sort: parseSort(query.sort, TAG_SORT_FIELDS) };
+  expectKeys(terms, ['name']);
+  const name = terms.get('name');
+  return {
+    ...pageOf(query),
+    ...(name && { name: valueMatchOf('name', name) }),
+    sort: parseSort(query.sort, TAG_SORT_FIELDS),
+  };
 }
 
 /** with_tag (default true), with_accessory, with_label; the scan, SBOM, signature and immutability flags are accepted. */
 function viewOptionsOf(query: Query): ArtifactViewOptions & { withLabel: boolean } {
   for (const flag of ['with_scan_overview', 'with_sbom_overview', 'with_signature', 'with_immutable_status']) {
-    booleanParam(query, flag, false);
+    booleanParam(flag, query[flag], false);
   }
   return {
-    withTag: booleanParam(query, 'with_tag', true),
-    withLabel: booleanParam(query, 'with_label', false),
-    withAccessory: booleanParam(query, 'with_accessory', false),
+    withTag: booleanParam('with_tag', query.with_tag, true),
+    withLabel: booleanParam('with_label', query.with_label, false),
+    withAccessory: booleanParam('with_accessory', query.with_accessory, false),
   };
 }
 

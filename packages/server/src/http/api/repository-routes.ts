@@ -3,7 +3,7 @@ import type { RepositorySortBy, RepositoryView } from '../../ports/metadata-stor
 import type { RepositoryFilter, RepositoryService } from '../../services/repositories.js';
 import { HarborError } from '../error-handler.js';
 import { pageOf, setPagingHeaders } from './paging.js';
-import { parseQuery, parseSort, requireKeys, valueMatchOf } from './artifact-query.js';
+import { expectKeys, parseQuery, parseSort, valueMatchOf } from './query.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -32,9 +32,13 @@ const SORT_FIELDS: Readonly<Record<string, RepositorySortBy>> = {
 
 function filterOf(query: Query): RepositoryFilter {
   const terms = parseQuery(query.q);
-  requireKeys(terms, ['name']);
-  const name = terms[0] && valueMatchOf(terms[0]);
-  return { ...pageOf(query), ...(name ? { name } : {}), sort: parseSort(query.sort, SORT_FIELDS) };
+  expectKeys(terms, ['name']);
+  const name = terms.get('name');
+  return {
+    ...pageOf(query),
+    ...(name && { name: valueMatchOf('name', name) }),
+    sort: parseSort(query.sort, SORT_FIELDS),
+  };
 }
 
 /**
