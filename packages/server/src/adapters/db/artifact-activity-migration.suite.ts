@@ -52,7 +52,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
 
     it('records the artifact media type of earlier manifests and numbers their tags', async () => {
       const { db, dialect, repositoryId } = await legacy();
-      expect(await migrateToLatest(db, dialect)).toEqual(['0003-artifact-activity']);
+      expect(await migrateToLatest(db, dialect)).toEqual(['0003-artifact-activity', '0004-sessions']);
       const manifests = new KyselyManifestRecords(db);
       const mediaTypeOf = async (seed: string) =>
         (await manifests.get(repositoryId, digestOf(seed)))?.artifactMediaType;
@@ -83,12 +83,15 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       });
     });
 
-    it('migrates down to 0002-identity keeping the tags, and up again', async () => {
+    it('migrates down to 0002-identity keeping the tags (0004-sessions first, then 0003), and up again', async () => {
       const { db, migrator, repositoryId } = await legacy();
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
+      expect(sessionsDown.error).toBeUndefined();
+      expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([['0004-sessions', 'Success']]);
       const down = await migrator.migrateTo('0002-identity');
       expect(down.error).toBeUndefined();
-      expect(down.results?.map((r) => r.migrationName)).toEqual(['0003-artifact-activity']);
+      expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([['0003-artifact-activity', 'Success']]);
       const tables = await db.introspection.getTables();
       const columns = (table: string) =>
         tables

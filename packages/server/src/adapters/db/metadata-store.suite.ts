@@ -40,6 +40,10 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
       await fixture.store.migrate();
       return { store: fixture.store, identity: fixture.identity };
     }
+    async function freshProvisioned() {
+      const { store, identity } = await freshWithIdentity();
+      return { store: withProjects(store, identity), identity };
+    }
     afterEach(async () => {
       for (const fixture of open.splice(0)) await fixture.dispose();
     });
@@ -107,7 +111,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeBlobRecords(fresh);
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);
-    describeArtifactViews(freshWithIdentity);
+    describeArtifactViews(freshProvisioned);
 
     describe('transaction', () => {
       it('commits all work and returns its result', async () => {
