@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
+import { ADMIN, api, basic, expectHarborError } from '../helpers/api-client.js';
 import {
   pullManifest,
   pushBlobAs,
@@ -21,6 +21,8 @@ import {
   OCI_MANIFEST,
 } from '../helpers/inject-client.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+
+const AS_ADMIN = { authorization: basic(ADMIN) };
 
 const reg = useTestRegistry();
 
@@ -290,7 +292,12 @@ describe('GET .../artifacts', () => {
     expect(await q('type=IMAGE')).toEqual([untagged.digest, index.digest, image.digest]);
     expect(await q('type=CHART')).toEqual([]);
     expect(await q('type=IMAGE,tags=nil')).toEqual([untagged.digest]);
-    await reg.app.inject({ method: 'DELETE', url: `/v2/art/app/manifests/${untagged.digest}` });
+    const deleted = await reg.app.inject({
+      method: 'DELETE',
+      url: `/v2/art/app/manifests/${untagged.digest}`,
+      headers: AS_ADMIN,
+    });
+    expect(deleted.statusCode, deleted.body).toBe(202);
   });
 
   it('sorts and pages', async () => {
@@ -358,7 +365,7 @@ describe('DELETE .../artifacts/{reference}', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect((await pullManifest(reg.app, 'art/del', pushed.digest)).statusCode).toBe(404);
     expect((await pullManifest(reg.app, 'art/del', 'one')).statusCode).toBe(404);
-    const tags = await reg.app.inject({ method: 'GET', url: '/v2/art/del/tags/list' });
+    const tags = await reg.app.inject({ method: 'GET', url: '/v2/art/del/tags/list', headers: AS_ADMIN });
     expect(tags.json<{ tags: string[] }>().tags).toEqual([]);
     expectHarborError(await api(reg.app, 'DELETE', `${base('del')}/${pushed.digest}`, ADMIN), 404, 'NOT_FOUND');
   });
@@ -386,7 +393,11 @@ describe('DELETE .../artifacts/{reference}', () => {
     const referrer = await pushReferrer(reg.app, 'art/signed', subject.descriptor);
     expect((await api(reg.app, 'DELETE', `${base('signed')}/v1`, ADMIN)).statusCode).toBe(200);
     expect((await pullManifest(reg.app, 'art/signed', referrer.digest)).statusCode).toBe(404);
-    const referrers = await reg.app.inject({ method: 'GET', url: `/v2/art/signed/referrers/${subject.digest}` });
+    const referrers = await reg.app.inject({
+      method: 'GET',
+      url: `/v2/art/signed/referrers/${subject.digest}`,
+      headers: AS_ADMIN,
+    });
     expect(referrers.json<{ manifests: unknown[] }>().manifests).toEqual([]);
   });
 
@@ -428,7 +439,7 @@ describe('tags of an artifact', () => {
     expect(res.headers.location).toBeUndefined();
     const pulled = await pullManifest(reg.app, 'art/team/tool', 'stable');
     expect(pulled.headers['docker-content-digest']).toBe(pushed.digest);
-    const tags = await reg.app.inject({ method: 'GET', url: '/v2/art/team/tool/tags/list' });
+    const tags = await reg.app.inject({ method: 'GET', url: '/v2/art/team/tool/tags/list', headers: AS_ADMIN });
     expect(tags.json<{ tags: string[] }>().tags).toEqual(['stable', 'v1']);
   });
 

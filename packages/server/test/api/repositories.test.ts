@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
+import { ADMIN, api, basic, expectHarborError } from '../helpers/api-client.js';
 import { pullManifest, pushImage, pushIndex, pushReferrer, twice } from '../helpers/artifact-content.js';
 import { createProjectWithMembers, createUserDirect, type ProjectWithMembers } from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+
+const AS_ADMIN = { authorization: basic(ADMIN) };
 
 const reg = useTestRegistry();
 
@@ -204,10 +206,10 @@ describe('DELETE /projects/{project_name}/repositories/{repository_name}', () =>
     const res = await api(reg.app, 'DELETE', `/projects/open/repositories/${twice('doomed/app')}`, ADMIN);
     expect(res.statusCode, res.body).toBe(200);
     expectHarborError(await api(reg.app, 'GET', '/projects/open/repositories/doomed%2Fapp', ADMIN), 404, 'NOT_FOUND');
-    const tags = await reg.app.inject({ method: 'GET', url: '/v2/open/doomed/app/tags/list' });
+    const tags = await reg.app.inject({ method: 'GET', url: '/v2/open/doomed/app/tags/list', headers: AS_ADMIN });
     expect(tags.statusCode).toBe(404);
     expect((await pullManifest(reg.app, 'open/doomed/app', image.digest)).statusCode).toBe(404);
-    const catalog = await reg.app.inject({ method: 'GET', url: '/v2/_catalog?n=1000' });
+    const catalog = await reg.app.inject({ method: 'GET', url: '/v2/_catalog?n=1000', headers: AS_ADMIN });
     expect(catalog.json<{ repositories: string[] }>().repositories).not.toContain('open/doomed/app');
     await pushImage(reg.app, 'open/doomed/app', 'v2');
     const again = await api(reg.app, 'GET', '/projects/open/repositories/doomed%2Fapp', ADMIN);
