@@ -18,6 +18,8 @@ import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
 import { AuthEventRecorder } from './services/auth-events.js';
+import { ArtifactTagService } from './services/artifact-tags.js';
+import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
 import { RegistryAccess } from './services/registry-access.js';
 import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
@@ -30,6 +32,7 @@ import { RobotService } from './services/robots.js';
 import { LoginGuard } from './services/login-guard.js';
 import { SessionService } from './services/sessions.js';
 import { createProjectServices } from './services/project-services.js';
+import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
@@ -154,7 +157,11 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
   });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
-  const registry = new Registry(store, storage, { manifestMaxBytes: config.limits.manifestBytes });
+  const registry = new Registry(store, storage, {
+    manifestMaxBytes: config.limits.manifestBytes,
+    pulls: { onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch') },
+  });
+  const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
   const readOnly = new ReadOnlyGuard(identity.settings);
   const authentication = authenticationOf(config, identity, authenticator, log);
@@ -186,6 +193,9 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       permissions: new PermissionService(identity),
       readOnly,
       projectServices: createProjectServices(identity, store),
+      repositories: new RepositoryService(identity, store),
+      artifacts,
+      artifactTags: new ArtifactTagService(artifacts, store, registry),
     },
     portal: { dir: config.portal.dir! },
   });
@@ -226,6 +236,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
       await app.close();
       await Promise.all(jobs.map((job) => job.stop()));
       await authentication.events.flush(5000);
+      await registry.pulls.close();
       await store.close();
     },
   };

@@ -56,6 +56,8 @@ export interface ParsedManifest {
   readonly artifactType?: string | undefined;
   readonly subject?: Descriptor | undefined;
   readonly annotations?: Record<string, string> | undefined;
+  /** The config descriptor of an image manifest; undefined for an index. */
+  readonly config?: Descriptor | undefined;
   /** Blobs the manifest needs (config and layers), without non-distributable layers. */
   readonly blobs: readonly Descriptor[];
   /** Child manifests (for an index). */
@@ -123,6 +125,7 @@ function parseImage(raw: Record<string, unknown>, mediaType: string): ParsedMani
     artifactType: m.artifactType ?? m.config.mediaType,
     subject: m.subject,
     annotations: m.annotations,
+    config: m.config,
     blobs,
     manifests: [],
   };

@@ -1,3 +1,14 @@
+import type {
+  ArtifactQuery,
+  PagedResult,
+  PullRecords,
+  RepositoryQuery,
+  RepositoryView,
+  TagQuery,
+} from './metadata-queries.js';
+
+export type * from './metadata-queries.js';
+
 /**
  * The metadata port: the database is the source of truth for repositories, manifests, tags, blob sizes
  * and which repository references which blob. Implemented once over Kysely for SQLite and PostgreSQL
@@ -19,6 +30,7 @@ export interface MetadataRepositories {
   readonly manifests: ManifestRecords;
   readonly tags: TagRecords;
   readonly uploads: UploadRecords;
+  readonly pulls: PullRecords;
 }
 
 export interface Page {
@@ -62,6 +74,13 @@ export interface RepositoryRecords {
   list(page: Page, projectIds?: readonly number[]): Promise<string[]>;
   /** Repositories whose name contains `query.name`, ordered by name, at most `query.limit`. */
   search(query: RepositorySearch): Promise<RepositoryMatch[]>;
+  /** The management view of the named repository. */
+  view(name: string): Promise<RepositoryView | undefined>;
+  query(query: RepositoryQuery): Promise<PagedResult<RepositoryView>>;
+  /** False when the repository does not exist. */
+  setDescription(id: number, description: string): Promise<boolean>;
+  /** Deletes the repository with its manifests, tags and blob links (not blob content); false when absent. */
+  delete(id: number): Promise<boolean>;
 }
 
 export interface BlobRecord {
@@ -95,10 +114,14 @@ export interface ManifestRecord {
   readonly artifactType?: string | undefined;
   readonly subject?: string | undefined;
   readonly annotations?: Record<string, string> | undefined;
+  /** What the management API calls the artifact's media type (domain/artifact-type.ts artifactMediaTypeOf). */
+  readonly artifactMediaType?: string | undefined;
   readonly createdAt: Date;
+  /** The last recorded pull, if any. */
+  readonly pulledAt?: Date | undefined;
 }
 
-export type NewManifest = Omit<ManifestRecord, 'id' | 'createdAt'>;
+export type NewManifest = Omit<ManifestRecord, 'id' | 'createdAt' | 'pulledAt'>;
 
 export interface ManifestReference {
   readonly digest: string;
@@ -122,13 +145,26 @@ export interface ManifestRecords {
   referrers(repositoryId: number, subject: string, artifactType?: string): Promise<ManifestRecord[]>;
   /** References recorded for a manifest. */
   references(manifestId: number): Promise<ManifestReference[]>;
+  /** The repository's artifacts (see ArtifactQuery). */
+  query(repositoryId: number, query: ArtifactQuery): Promise<PagedResult<ManifestRecord>>;
+  /** The manifests of the repository with these digests, in no particular order. */
+  getMany(repositoryId: number, digests: readonly string[]): Promise<ManifestRecord[]>;
+  /** Manifests of the repository that list `digest` as a child manifest (the indexes containing it). */
+  parents(repositoryId: number, digest: string): Promise<ManifestRecord[]>;
+  /** Manifests of the repository whose subject is one of `subjects`, ordered by digest. */
+  referrersOf(repositoryId: number, subjects: readonly string[]): Promise<ManifestRecord[]>;
 }
 
 export interface TagRecord {
+  readonly id: number;
+  readonly repositoryId: number;
   readonly name: string;
   readonly digest: string;
   readonly manifestId: number;
+  /** When the tag was last pushed (created or moved). */
   readonly updatedAt: Date;
+  /** The last recorded pull by this tag, if any. */
+  readonly pulledAt?: Date | undefined;
 }
 
 export interface TagRecords {
@@ -137,6 +173,12 @@ export interface TagRecords {
   put(repositoryId: number, name: string, manifestId: number): Promise<void>;
   delete(repositoryId: number, name: string): Promise<boolean>;
   list(repositoryId: number, page: Page): Promise<string[]>;
+  /** Creates the tag; false, changing nothing, when the repository already has a tag of that name. */
+  create(repositoryId: number, name: string, manifestId: number): Promise<boolean>;
+  /** The tags of one manifest. */
+  query(manifestId: number, query: TagQuery): Promise<PagedResult<TagRecord>>;
+  /** Every tag of these manifests, newest push first. */
+  ofManifests(manifestIds: readonly number[]): Promise<TagRecord[]>;
 }
 
 export interface UploadRecord {

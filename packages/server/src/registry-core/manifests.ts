@@ -1,3 +1,4 @@
+import { artifactMediaTypeOf } from '../domain/artifact-type.js';
 import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest.js';
 import { digestOf } from '../lib/digest.js';
@@ -93,6 +94,7 @@ export class ManifestService {
           artifactType: parsed.artifactType,
           subject: parsed.subject?.digest,
           annotations: parsed.annotations,
+          artifactMediaType: artifactMediaTypeOf(parsed.mediaType, parsed.config?.mediaType, parsed.annotations),
         },
         dedupe(references),
       );

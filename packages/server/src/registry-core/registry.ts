@@ -4,12 +4,15 @@ import { BlobService } from './blobs.js';
 import { ContentCache } from './content-cache.js';
 import { ListingService } from './listings.js';
 import { ManifestService } from './manifests.js';
+import { PullRecorder, type PullRecorderOptions } from './pull-recorder.js';
 import { UploadService } from './uploads.js';
 
 export interface RegistryOptions {
   readonly manifestMaxBytes: number;
   /** Bytes of manifest content kept in memory. */
   readonly manifestCacheBytes?: number;
+  /** How manifest pulls are recorded for the management API. */
+  readonly pulls?: PullRecorderOptions;
 }
 
 /** The OCI registry semantics over the two ports; the HTTP edge talks only to this. */
@@ -18,6 +21,7 @@ export class Registry {
   readonly uploads: UploadService;
   readonly manifests: ManifestService;
   readonly listings: ListingService;
+  readonly pulls: PullRecorder;
 
   constructor(store: MetadataStore, storage: BlobStore, opts: RegistryOptions) {
     this.blobs = new BlobService(store, storage);
@@ -29,5 +33,6 @@ export class Registry {
       opts.manifestMaxBytes,
     );
     this.listings = new ListingService(store);
+    this.pulls = new PullRecorder(store, opts.pulls);
   }
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { READ_ONLY_CACHE_MS } from '../../src/services/read-only.js';
+import { pushImage } from '../helpers/artifact-content.js';
 import { ADMIN, api, createUser, expectHarborError, type Credentials } from '../helpers/api-client.js';
 import { createProjectWithMembers, createRobotDirect } from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
@@ -23,6 +24,8 @@ describe('read-only mode', () => {
       project,
     );
     robotId = (await registry.wharf.identity.robots.getByName(robot.username))!.id;
+    await pushImage(registry.app, 'frozen/app', 'v1');
+    await pushImage(registry.app, 'frozen/app', 'v2');
   });
 
   const setReadOnly = async (value: boolean) => {
@@ -52,6 +55,11 @@ describe('read-only mode', () => {
     ['update a robot', 'PUT', `/robots/${robotId}`, { disable: true }],
     ['refresh a robot secret', 'PATCH', `/robots/${robotId}`, {}],
     ['delete a robot', 'DELETE', `/robots/${robotId}`, undefined],
+    ['describe a repository', 'PUT', '/projects/frozen/repositories/app', { description: 'x' }],
+    ['tag an artifact', 'POST', '/projects/frozen/repositories/app/artifacts/v1/tags', { name: 'extra' }],
+    ['delete a tag', 'DELETE', '/projects/frozen/repositories/app/artifacts/v1/tags/extra', undefined],
+    ['delete an artifact', 'DELETE', '/projects/frozen/repositories/app/artifacts/v2', undefined],
+    ['delete a repository', 'DELETE', '/projects/frozen/repositories/app', undefined],
   ];
 
   it('refuses every modification with 403 DENIED and Harbor message, and allows reading', async () => {
@@ -74,6 +82,13 @@ describe('read-only mode', () => {
       });
       expect(await registry.wharf.identity.users.getByName('blocked')).toBeUndefined();
       expect(await registry.wharf.identity.robots.get(robotId)).toMatchObject({ disabled: false });
+      const artifacts = await api(registry.app, 'GET', '/projects/frozen/repositories/app/artifacts', ADMIN);
+      expect(
+        artifacts
+          .json<{ tags: { name: string }[] }[]>()
+          .flatMap((a) => a.tags.map((t) => t.name))
+          .sort(),
+      ).toEqual(['v1', 'v2']);
     } finally {
       await setReadOnly(false);
     }

@@ -34,6 +34,11 @@ export interface RepositoriesTable {
   created_at: number;
   /** The project named by the first path segment (migration 0002-identity); null until assigned. */
   project_id: number | null;
+  // Migration 0003-artifact-activity.
+  description: Generated<string>;
+  pull_count: Generated<number>;
+  /** When the description last changed; null before. */
+  updated_at: number | null;
 }
 
 export interface BlobsTable {
@@ -59,6 +64,11 @@ export interface ManifestsTable {
   /** JSON object of string values. */
   annotations: string | null;
   created_at: number;
+  // Migration 0003-artifact-activity.
+  /** Harbor's artifact media type: the config's for image manifests, the index's own (or declared) one. */
+  artifact_media_type: string | null;
+  /** The last recorded pull (recorded at most about once a minute per manifest). */
+  pulled_at: number | null;
 }
 
 export type ReferenceKind = 'blob' | 'manifest';
@@ -70,10 +80,14 @@ export interface ManifestReferencesTable {
 }
 
 export interface TagsTable {
+  /** Migration 0003-artifact-activity. */
+  id: Generated<number>;
   repository_id: number;
   name: string;
   manifest_id: number;
   updated_at: number;
+  /** Migration 0003-artifact-activity. */
+  pulled_at: Generated<number | null>;
 }
 
 export interface UploadsTable {

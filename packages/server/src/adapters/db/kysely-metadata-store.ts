@@ -4,6 +4,7 @@ import { KyselyBlobRecords } from './blob-records.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
+import { KyselyPullRecords } from './pull-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
@@ -15,6 +16,7 @@ class KyselyMetadataRepositories implements MetadataRepositories {
   readonly manifests: KyselyManifestRecords;
   readonly tags: KyselyTagRecords;
   readonly uploads: KyselyUploadRecords;
+  readonly pulls: KyselyPullRecords;
 
   constructor(db: Kysely<Database>) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -22,6 +24,7 @@ class KyselyMetadataRepositories implements MetadataRepositories {
     this.manifests = new KyselyManifestRecords(db);
     this.tags = new KyselyTagRecords(db);
     this.uploads = new KyselyUploadRecords(db);
+    this.pulls = new KyselyPullRecords(db);
   }
 }
 

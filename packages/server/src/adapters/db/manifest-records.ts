@@ -1,14 +1,21 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Kysely, Selectable, SqlBool } from 'kysely';
+import { artifactTypeOf } from '../../domain/artifact-type.js';
 import type {
+  ArtifactQuery,
+  ArtifactSortBy,
   ManifestLocator,
   ManifestRecord,
   ManifestRecords,
   ManifestReference,
   NewManifest,
+  PagedResult,
 } from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
+import { countOf, pageBounds } from './identity/query-helpers.js';
 import { preparedQuery } from './prepared-query.js';
 import type { Database, ManifestsTable } from './database.js';
+import { LISTED_ARTIFACT, orderItems, valueMatches, valueMatchesText } from './view-sql.js';
 
 function toRecord(row: Selectable<ManifestsTable>): ManifestRecord {
   return {
@@ -20,9 +27,18 @@ function toRecord(row: Selectable<ManifestsTable>): ManifestRecord {
     artifactType: row.artifact_type ?? undefined,
     subject: row.subject ?? undefined,
     annotations: row.annotations === null ? undefined : (JSON.parse(row.annotations) as Record<string, string>),
+    artifactMediaType: row.artifact_media_type ?? undefined,
     createdAt: new Date(row.created_at),
+    pulledAt: row.pulled_at === null ? undefined : new Date(row.pulled_at),
   };
 }
+
+const ARTIFACT_SORT_COLUMNS = {
+  id: sql`m.id`,
+  pushTime: sql`m.created_at`,
+  pullTime: sql`coalesce(m.pulled_at, 0)`,
+  digest: sql`m.digest`,
+} satisfies Record<ArtifactSortBy, unknown>;
 
 /** One entry per digest (the primary key of manifest_references); the first kind given wins. */
 function distinctReferences(references: readonly ManifestReference[]): ManifestReference[] {
@@ -132,6 +148,88 @@ export class KyselyManifestRecords implements ManifestRecords {
       .execute();
   }
 
+  async query(repositoryId: number, query: ArtifactQuery): Promise<PagedResult<ManifestRecord>> {
+    let filtered = this.db
+      .selectFrom('manifests as m')
+      .where('m.repository_id', '=', repositoryId)
+      .where(LISTED_ARTIFACT);
+    const tagged = sql<SqlBool>`exists (select 1 from tags ft where ft.manifest_id = m.id)`;
+    if (query.tagged !== undefined) filtered = filtered.where(query.tagged ? tagged : sql<SqlBool>`not ${tagged}`);
+    const { tag, digest, mediaType, type } = query;
+    if (tag) {
+      filtered = filtered.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('tags as qt')
+            .select('qt.id')
+            .whereRef('qt.manifest_id', '=', 'm.id')
+            .where((inner) => valueMatches(inner.ref('qt.name'), tag)),
+        ),
+      );
+    }
+    if (digest) filtered = filtered.where((eb) => valueMatches(eb.ref('m.digest'), digest));
+    if (mediaType) filtered = filtered.where((eb) => valueMatches(eb.ref('m.artifact_media_type'), mediaType));
+    if (type) {
+      // The type derives from the media type: find the repository's media types of matching types.
+      const mediaTypes = await this.db
+        .selectFrom('manifests')
+        .select('artifact_media_type')
+        .distinct()
+        .where('repository_id', '=', repositoryId)
+        .execute();
+      const matching = mediaTypes
+        .map((row) => row.artifact_media_type)
+        .filter((value): value is string => value !== null && valueMatchesText(artifactTypeOf(value), type));
+      filtered = filtered.where((eb) => valueMatches(eb.ref('m.artifact_media_type'), { anyOf: matching }));
+    }
+    const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
+    const { offset, limit } = pageBounds(query);
+    const order = orderItems(query.sort, [{ by: 'pushTime', direction: 'desc' }], ARTIFACT_SORT_COLUMNS, sql`m.id`);
+    const rows = await filtered.selectAll('m').orderBy(order).limit(limit).offset(offset).execute();
+    return { items: rows.map(toRecord), total };
+  }
+
+  async getMany(repositoryId: number, digests: readonly string[]): Promise<ManifestRecord[]> {
+    const records: ManifestRecord[] = [];
+    for (const batch of batches([...new Set(digests)])) {
+      const rows = await this.db
+        .selectFrom('manifests')
+        .selectAll()
+        .where('repository_id', '=', repositoryId)
+        .where('digest', 'in', batch)
+        .execute();
+      records.push(...rows.map(toRecord));
+    }
+    return records;
+  }
+
+  async parents(repositoryId: number, digest: string): Promise<ManifestRecord[]> {
+    const rows = await this.db
+      .selectFrom('manifests')
+      .innerJoin('manifest_references', 'manifest_references.manifest_id', 'manifests.id')
+      .selectAll('manifests')
+      .where('manifests.repository_id', '=', repositoryId)
+      .where('manifest_references.digest', '=', digest)
+      .where('manifest_references.kind', '=', 'manifest')
+      .orderBy('manifests.id')
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  async referrersOf(repositoryId: number, subjects: readonly string[]): Promise<ManifestRecord[]> {
+    const records: ManifestRecord[] = [];
+    for (const batch of batches([...new Set(subjects)])) {
+      const rows = await this.db
+        .selectFrom('manifests')
+        .selectAll()
+        .where('repository_id', '=', repositoryId)
+        .where('subject', 'in', batch)
+        .execute();
+      records.push(...rows.map(toRecord));
+    }
+    return records.sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  }
+
   /** Runs `work` in the surrounding transaction when bound to one, else in a new one. */
   private async inTransaction<T>(work: (records: KyselyManifestRecords) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
@@ -149,6 +247,7 @@ export class KyselyManifestRecords implements ManifestRecords {
         artifact_type: manifest.artifactType ?? null,
         subject: manifest.subject ?? null,
         annotations: manifest.annotations === undefined ? null : JSON.stringify(manifest.annotations),
+        artifact_media_type: manifest.artifactMediaType ?? null,
         created_at: Date.now(),
       })
       .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing())

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { projectNameOf } from '../../lib/reference.js';
 import type { IdentityStore } from '../../ports/identity-store.js';
 import type { MetadataStore, RepositoryRecords } from '../../ports/metadata-store.js';
+import { describeArtifactViews } from './artifact-views.suite.js';
 import { describeBlobRecords } from './blob-records.suite.js';
 import { describeManifestRecords } from './manifest-records.suite.js';
 import { describeRepositoryProjects } from './repository-projects.suite.js';
@@ -38,6 +39,10 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
       open.push(fixture);
       await fixture.store.migrate();
       return { store: fixture.store, identity: fixture.identity };
+    }
+    async function freshProvisioned() {
+      const { store, identity } = await freshWithIdentity();
+      return { store: withProjects(store, identity), identity };
     }
     afterEach(async () => {
       for (const fixture of open.splice(0)) await fixture.dispose();
@@ -106,6 +111,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeBlobRecords(fresh);
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);
+    describeArtifactViews(freshProvisioned);
 
     describe('transaction', () => {
       it('commits all work and returns its result', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
 import { createMetadataStore, openDatabase } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openPostgres } from './postgres.js';
@@ -22,6 +23,22 @@ describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
   };
 });
 
+describeArtifactActivityMigration('migration 0003-artifact-activity on PostgreSQL', async () => {
+  const database = await createTestDatabase();
+  const db = openPostgres({ url: database.url, poolSize: 4 });
+  return {
+    db,
+    dialect: 'postgres',
+    async dispose() {
+      try {
+        await db.destroy();
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+});
+
 describe('PostgreSQL specifics', () => {
   const databases = perTestDatabases();
   const testDatabaseUrl = () => databases.url();
@@ -34,7 +51,7 @@ describe('PostgreSQL specifics', () => {
   it('concurrent migrate() calls apply the schema once; a later store applies nothing', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([open(url).migrate(), open(url).migrate(), open(url).migrate()]);
-    expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
+    expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity', '0003-artifact-activity', '0004-sessions']);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
     await later.repositories.ensure('library/after');

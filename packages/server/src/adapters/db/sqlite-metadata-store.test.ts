@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
 import { createMetadataStore, openDatabase } from './index.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
@@ -21,6 +22,19 @@ describeMetadataStore('KyselyMetadataStore on SQLite', async () => {
     identity,
     async dispose() {
       await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeArtifactActivityMigration('migration 0003-artifact-activity on SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
+  const db = openSqlite({ path: join(dir, 'wharf.db'), synchronous: 'normal' });
+  return {
+    db,
+    dialect: 'sqlite',
+    async dispose() {
+      await db.destroy();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -53,7 +67,12 @@ describe('openSqlite', () => {
   it('reopening a migrated file applies no migration and keeps the data', async () => {
     const path = join(await tempDir(), 'wharf.db');
     const first = createMetadataStore({ driver: 'sqlite', path, synchronous: 'normal' });
-    expect(await first.migrate()).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
+    expect(await first.migrate()).toEqual([
+      '0001-initial-schema',
+      '0002-identity',
+      '0003-artifact-activity',
+      '0004-sessions',
+    ]);
     await first.repositories.ensure('library');
     await first.close();
     const second = new KyselyMetadataStore(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
@@ -65,7 +84,12 @@ describe('openSqlite', () => {
   it("supports ':memory:'", async () => {
     const store = createMetadataStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
     cleanup.push(() => store.close());
-    expect(await store.migrate()).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
+    expect(await store.migrate()).toEqual([
+      '0001-initial-schema',
+      '0002-identity',
+      '0003-artifact-activity',
+      '0004-sessions',
+    ]);
     const repository = await store.repositories.ensure('library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);
   });

@@ -7,7 +7,7 @@ import type { ProjectLocator } from '../../services/project-visibility.js';
 import type { ProjectListQuery, ProjectService, ProjectSummaryView, ProjectView } from '../../services/projects.js';
 import { HarborError } from '../error-handler.js';
 import { pageOf, setPagingHeaders } from './paging.js';
-import { expectKeys, parseQuery, parseSort } from './query.js';
+import { booleanParam, expectKeys, parseQuery, parseSort } from './query.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -62,14 +62,6 @@ export function bodyOf(req: FastifyRequest): Body {
   return body as Body;
 }
 
-/** A boolean query parameter (`true`/`false`, `1`/`0`); `fallback` when absent. */
-export function booleanParam(name: string, raw: string | undefined, fallback?: boolean): boolean | undefined {
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new HarborError('BAD_REQUEST', `${name} must be true or false`);
-}
-
 const SORT_KEYS = { name: 'name', project_id: 'id', creation_time: 'createdAt', update_time: 'updatedAt' } as const;
 
 function projectIdOf(value: string): number {
@@ -104,17 +96,13 @@ export function projectListQueryOf(query: Query): ProjectListQuery {
   const publicFlag = booleanParam('public', query.public) ?? booleanParam('public', isPublic?.value);
   if (publicFlag !== undefined) filter.public = publicFlag;
   const ownerName = query.owner || owner?.value;
-  const sort = parseSort(query.sort).map(({ key, descending }) => {
-    const by = SORT_KEYS[key as keyof typeof SORT_KEYS] as (typeof SORT_KEYS)[keyof typeof SORT_KEYS] | undefined;
-    if (!by) throw new HarborError('BAD_REQUEST', `unsupported sort key ${JSON.stringify(key)}`);
-    return { by, direction: descending ? ('desc' as const) : ('asc' as const) };
-  });
+  const sort = parseSort(query.sort, SORT_KEYS);
   return {
     ...pageOf(query),
     filter,
     ...(ownerName && { owner: ownerName }),
     ...(sort.length > 0 && { sort }),
-    withDetail: booleanParam('with_detail', query.with_detail, true) ?? true,
+    withDetail: booleanParam('with_detail', query.with_detail, true),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarborError } from '../error-handler.js';
-import { expectKeys, parseQuery, parseSort } from './query.js';
+import { booleanParam, expectKeys, parseQuery, parseSort, valueMatchOf } from './query.js';
 
 describe("Harbor's q parameter", () => {
   it('parses exact, fuzzy, range, or-list and and-list values', () => {
@@ -16,13 +16,22 @@ describe("Harbor's q parameter", () => {
     });
   });
 
+  it('reads quoted members of lists and ranges', () => {
+    expect(Object.fromEntries(parseQuery(`digest={a "b c" 'd'},when=["x y"~]`))).toEqual({
+      digest: { kind: 'or', values: ['a', 'b c', 'd'] },
+      when: { kind: 'range', min: 'x y' },
+    });
+  });
+
   it('keeps commas inside lists, allows empty and `=`-containing values, and lets a later term win', () => {
     expect(Object.fromEntries(parseQuery('a={x,y z},b=,c=k=v,a=~w'))).toEqual({
       a: { kind: 'fuzzy', value: 'w' },
       b: { kind: 'exact', value: '' },
       c: { kind: 'exact', value: 'k=v' },
     });
+    expect(Object.fromEntries(parseQuery(',media_type=a=b,'))).toEqual({ media_type: { kind: 'exact', value: 'a=b' } });
     expect(parseQuery(undefined).size).toBe(0);
+    expect(parseQuery('').size).toBe(0);
     expect(parseQuery(' , ').size).toBe(0);
   });
 
@@ -38,15 +47,46 @@ describe("Harbor's q parameter", () => {
       'unsupported query key "nope"; supported: name, public',
     );
   });
+
+  it('turns exact, fuzzy and or-list values into value filters, and refuses ranges and and-lists', () => {
+    const terms = parseQuery('a=x,b=~y,c={p q},d=[1~2],e=(1 2)');
+    const match = (key: string) => valueMatchOf(key, terms.get(key)!);
+    expect(match('a')).toEqual({ anyOf: ['x'] });
+    expect(match('b')).toEqual({ contains: 'y' });
+    expect(match('c')).toEqual({ anyOf: ['p', 'q'] });
+    expect(() => match('d')).toThrow(HarborError);
+    expect(() => match('e')).toThrow('q supports e=value, e=~value and e={a b}');
+  });
 });
 
 describe("Harbor's sort parameter", () => {
-  it('parses keys in order, descending with a leading minus', () => {
-    expect(parseSort('-creation_time, name')).toEqual([
-      { key: 'creation_time', descending: true },
-      { key: 'name', descending: false },
+  const fields = { name: 'name', creation_time: 'createdAt' } as const;
+
+  it('maps keys in order, descending with a leading minus', () => {
+    expect(parseSort('-creation_time, name', fields)).toEqual([
+      { by: 'createdAt', direction: 'desc' },
+      { by: 'name', direction: 'asc' },
     ]);
-    expect(parseSort(undefined)).toEqual([]);
-    expect(() => parseSort('-')).toThrow(HarborError);
+    expect(parseSort(undefined, fields)).toEqual([]);
+  });
+
+  it('refuses empty and unknown keys, including inherited property names', () => {
+    for (const sort of ['-', 'size', 'toString', '-__proto__']) {
+      expect(() => parseSort(sort, fields), sort).toThrow(HarborError);
+    }
+    expect(() => parseSort('size', fields)).toThrow('unsupported sort key "size"; supported: name, creation_time');
+  });
+});
+
+describe('boolean query parameters', () => {
+  it('read true/false and 1/0, fall back when absent or empty, refuse anything else', () => {
+    expect(booleanParam('a', 'true', false)).toBe(true);
+    expect(booleanParam('a', '1', false)).toBe(true);
+    expect(booleanParam('a', 'false', true)).toBe(false);
+    expect(booleanParam('a', '0', true)).toBe(false);
+    expect(booleanParam('a', undefined, true)).toBe(true);
+    expect(booleanParam('a', '', false)).toBe(false);
+    expect(booleanParam('a', undefined)).toBeUndefined();
+    expect(() => booleanParam('a', 'maybe', true)).toThrow('a must be true or false');
   });
 });

@@ -1,3 +1,4 @@
+import type { SortKey, ValueMatch } from '../../ports/metadata-queries.js';
 import { HarborError } from '../error-handler.js';
 
 /**
@@ -5,8 +6,10 @@ import { HarborError } from '../error-handler.js';
  *
  * `q` is a comma-separated list of `key=value` terms. A value is exact (`name=web`), fuzzy (`name=~web`, a
  * substring), a range (`size=[10~100]`, either end may be left out: `[~100]`), an or-list (`id={1 2 3}`) or an
- * and-list (`tag=(a b)`); list members are separated by spaces. `sort` is a comma-separated list of keys, each
- * descending when prefixed with `-`. What a key means is for each endpoint to say; malformed input is a 400.
+ * and-list (`tag=(a b)`); list members are separated by spaces, and values in ranges and lists may be quoted with
+ * `"` or `'`. Commas inside `[]`, `{}` and `()` do not split terms; a later term of the same key replaces an earlier
+ * one, as in Harbor. `sort` is a comma-separated list of keys, each descending when prefixed with `-`. What a key
+ * means is for each endpoint to say; malformed input is a 400.
  */
 export type QueryValue =
   | { readonly kind: 'exact'; readonly value: string }
@@ -14,11 +17,6 @@ export type QueryValue =
   | { readonly kind: 'range'; readonly min?: string; readonly max?: string }
   | { readonly kind: 'or'; readonly values: readonly string[] }
   | { readonly kind: 'and'; readonly values: readonly string[] };
-
-export interface SortTerm {
-  readonly key: string;
-  readonly descending: boolean;
-}
 
 function invalid(message: string): HarborError {
   return new HarborError('BAD_REQUEST', message);
@@ -42,8 +40,13 @@ function splitTerms(q: string): string[] {
   return terms.map((t) => t.trim()).filter((t) => t !== '');
 }
 
+function unquote(value: string): string {
+  const quoted = /^(["'])(.*)\1$/s.exec(value);
+  return quoted ? quoted[2]! : value;
+}
+
 function listMembers(inner: string): string[] {
-  return inner.split(' ').filter((v) => v !== '');
+  return (inner.match(/"[^"]*"|'[^']*'|[^\s]+/g) ?? []).map(unquote);
 }
 
 function parseValue(key: string, raw: string): QueryValue {
@@ -51,7 +54,7 @@ function parseValue(key: string, raw: string): QueryValue {
   if (enclosed('[', ']')) {
     const bounds = raw.slice(1, -1).split('~');
     if (bounds.length !== 2) throw invalid(`the range of ${key} must look like [min~max]`);
-    const [min = '', max = ''] = bounds.map((b) => b.trim());
+    const [min = '', max = ''] = bounds.map((b) => unquote(b.trim()));
     if (min === '' && max === '') throw invalid(`the range of ${key} needs a minimum or a maximum`);
     return { kind: 'range', ...(min !== '' && { min }), ...(max !== '' && { max }) };
   }
@@ -73,20 +76,6 @@ export function parseQuery(q: string | undefined): Map<string, QueryValue> {
   return terms;
 }
 
-/** The keys of `sort`, in order. */
-export function parseSort(sort: string | undefined): SortTerm[] {
-  return (sort ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => {
-      const descending = s.startsWith('-');
-      const key = descending ? s.slice(1).trim() : s;
-      if (key === '') throw invalid(`the sort term ${JSON.stringify(s)} names no key`);
-      return { key, descending };
-    });
-}
-
 /** Refuses keys of `terms` an endpoint does not support, naming them. */
 export function expectKeys(terms: ReadonlyMap<string, QueryValue>, supported: readonly string[]): void {
   for (const key of terms.keys()) {
@@ -94,4 +83,49 @@ export function expectKeys(terms: ReadonlyMap<string, QueryValue>, supported: re
       throw invalid(`unsupported query key ${JSON.stringify(key)}; supported: ${supported.join(', ')}`);
     }
   }
+}
+
+/** The value filter of an exact, fuzzy or or-list value of `key` (ranges and and-lists are a 400). */
+export function valueMatchOf(key: string, value: QueryValue): ValueMatch {
+  switch (value.kind) {
+    case 'exact':
+      return { anyOf: [value.value] };
+    case 'fuzzy':
+      return { contains: value.value };
+    case 'or':
+      return { anyOf: value.values };
+    case 'and':
+    case 'range':
+      throw invalid(`q supports ${key}=value, ${key}=~value and ${key}={a b}`);
+  }
+}
+
+/** `sort` as sort keys in order, with the API's field names mapped by `fields`; 400 for an unknown field. */
+export function parseSort<K extends string>(
+  sort: string | undefined,
+  fields: Readonly<Record<string, K>>,
+): SortKey<K>[] {
+  return (sort ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((item) => {
+      const descending = item.startsWith('-');
+      const field = descending ? item.slice(1).trim() : item;
+      const by = Object.hasOwn(fields, field) ? fields[field] : undefined;
+      if (by === undefined) {
+        throw invalid(`unsupported sort key ${JSON.stringify(item)}; supported: ${Object.keys(fields).join(', ')}`);
+      }
+      return { by, direction: descending ? 'desc' : 'asc' } as const;
+    });
+}
+
+/** A boolean query parameter (`true`/`false`, `1`/`0`); `fallback` when absent or empty. */
+export function booleanParam(name: string, raw: unknown, fallback: boolean): boolean;
+export function booleanParam(name: string, raw: unknown, fallback?: boolean): boolean | undefined;
+export function booleanParam(name: string, raw: unknown, fallback?: boolean): boolean | undefined {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw invalid(`${name} must be true or false`);
 }

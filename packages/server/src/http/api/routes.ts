@@ -19,12 +19,15 @@ import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerOpenApiRoutes } from './openapi-routes.js';
+import type { RepositoryService } from '../../services/repositories.js';
+import { registerArtifactRoutes, type ArtifactRoutesOptions } from './artifact-routes.js';
+import { registerRepositoryRoutes } from './repository-routes.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
-export interface ApiRoutesOptions extends SystemRoutesOptions {
+export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOptions {
   /** Basic credentials (through the login guard) or a session cookie with its CSRF token. */
   readonly authentication: ApiAuthentication;
   readonly users: UserService;
@@ -33,6 +36,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions {
   readonly permissions: PermissionService;
   readonly readOnly: ReadOnlyGuard;
   readonly projectServices: ProjectServices;
+  readonly repositories: RepositoryService;
 }
 
 /**
@@ -62,6 +66,8 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerProjectRoutes(api, projects, metadata);
       registerMemberRoutes(api, members);
       registerSearchRoutes(api, search, statistics);
+      registerRepositoryRoutes(api, opts.repositories);
+      registerArtifactRoutes(api, opts);
       registerOpenApiRoutes(api, opts);
       done();
     },

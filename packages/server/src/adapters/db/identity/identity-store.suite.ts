@@ -37,7 +37,12 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describe('migration', () => {
       it('applies the initial, identity and sessions schemas to an empty database, and nothing once migrated', async () => {
         const { db, dialect } = await unmigrated();
-        expect(await migrateToLatest(db, dialect)).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
+        expect(await migrateToLatest(db, dialect)).toEqual([
+          '0001-initial-schema',
+          '0002-identity',
+          '0003-artifact-activity',
+          '0004-sessions',
+        ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
 
@@ -56,7 +61,11 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         }
         const repositories = new KyselyRepositoryRecords(db);
 
-        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity', '0004-sessions']);
+        expect(await migrateToLatest(db, dialect)).toEqual([
+          '0002-identity',
+          '0003-artifact-activity',
+          '0004-sessions',
+        ]);
         const store = createIdentityStore(db);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
         expect(total).toBe(4);
@@ -88,7 +97,11 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
-        expect(down.results?.map((r) => r.migrationName)).toEqual(['0004-sessions', '0002-identity']);
+        expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0004-sessions',
+          '0003-artifact-activity',
+          '0002-identity',
+        ]);
         const tables = await db.introspection.getTables();
         expect(tables.map((t) => t.name).sort()).toEqual([
           'blobs',
@@ -101,7 +114,11 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         ]);
         const columns = tables.find((t) => t.name === 'repositories')?.columns.map((c) => c.name);
         expect(columns?.sort()).toEqual(['created_at', 'id', 'name']);
-        expect(await migrateToLatest(db, dialect)).toEqual(['0002-identity', '0004-sessions']);
+        expect(await migrateToLatest(db, dialect)).toEqual([
+          '0002-identity',
+          '0003-artifact-activity',
+          '0004-sessions',
+        ]);
         const team = await createIdentityStore(db).projects.getByName('team');
         expect(await createIdentityStore(db).projects.repositoryCount(team?.id ?? 0)).toBe(1);
       });

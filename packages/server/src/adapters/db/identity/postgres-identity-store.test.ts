@@ -33,7 +33,12 @@ describe('identity schema on PostgreSQL', () => {
   it('concurrent migrations from several nodes apply each migration once', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([1, 2, 3].map(() => migrateToLatest(open(url), 'postgres')));
-    expect(results.flat().sort()).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
+    expect(results.flat().sort()).toEqual([
+      '0001-initial-schema',
+      '0002-identity',
+      '0003-artifact-activity',
+      '0004-sessions',
+    ]);
   });
 
   it('creates the name columns with the C collation', async () => {

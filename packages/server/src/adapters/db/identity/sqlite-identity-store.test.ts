@@ -26,7 +26,12 @@ describe('identity schema on SQLite', () => {
     try {
       const path = join(dir, 'wharf.db');
       const first = openSqlite({ path, synchronous: 'normal' });
-      expect(await migrateToLatest(first, 'sqlite')).toEqual(['0001-initial-schema', '0002-identity', '0004-sessions']);
+      expect(await migrateToLatest(first, 'sqlite')).toEqual([
+        '0001-initial-schema',
+        '0002-identity',
+        '0003-artifact-activity',
+        '0004-sessions',
+      ]);
       await createIdentityStore(first).users.create({ username: 'kept' });
       await first.destroy();
       const second = openSqlite({ path, synchronous: 'normal' });

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../database.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { identitySchema } from './0002-identity.js';
+import { artifactActivitySchema } from './0003-artifact-activity.js';
 import { sessionsSchema } from './0004-sessions.js';
 import type { DialectMigration } from './dialect-migration.js';
 
@@ -9,6 +10,7 @@ import type { DialectMigration } from './dialect-migration.js';
 const migrations: Readonly<Record<string, DialectMigration>> = {
   '0001-initial-schema': initialSchema,
   '0002-identity': identitySchema,
+  '0003-artifact-activity': artifactActivitySchema,
   '0004-sessions': sessionsSchema,
 };
 

@@ -19,7 +19,9 @@ export async function getManifest(ctx: OciContext, name: string, reference: stri
     .header('ETag', `"${record.digest}"`)
     .header('Content-Length', record.size);
   if (head) return reply.send();
-  return reply.send(await registry.manifests.content(record.digest));
+  const content = await registry.manifests.content(record.digest);
+  registry.pulls.record(record, reference.includes(':') ? undefined : reference);
+  return reply.send(content);
 }
 
 /** PUT /v2/<name>/manifests/<reference>. */

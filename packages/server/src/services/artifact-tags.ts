@@ -1,0 +1,78 @@
+import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js';
+import { isValidTag } from '../lib/reference.js';
+import type { MetadataStore, PagedResult, TagQuery, TagRecord } from '../ports/metadata-store.js';
+import type { Registry } from '../registry-core/registry.js';
+import type { ArtifactService } from './artifacts.js';
+import type { SecurityContext } from './authenticator.js';
+
+export interface NewTagInput {
+  readonly name?: unknown;
+}
+
+/** The tags of an artifact (Harbor's `.../artifacts/{reference}/tags`): list, create, delete. */
+export class ArtifactTagService {
+  constructor(
+    private readonly artifacts: ArtifactService,
+    private readonly store: MetadataStore,
+    private readonly registry: Registry,
+  ) {}
+
+  async list(
+    ctx: SecurityContext,
+    projectName: string,
+    repositoryName: string,
+    reference: string,
+    query: TagQuery,
+  ): Promise<PagedResult<TagRecord>> {
+    const { record } = await this.artifacts.locate(ctx, projectName, repositoryName, reference, 'tag', 'list');
+    return this.store.tags.query(record.id, query);
+  }
+
+  /** Tags the artifact; like Harbor, refuses (409) a name the repository already uses rather than moving it. */
+  async create(
+    ctx: SecurityContext,
+    projectName: string,
+    repositoryName: string,
+    reference: string,
+    input: NewTagInput,
+  ): Promise<TagRecord> {
+    const { repository, record } = await this.artifacts.locate(
+      ctx,
+      projectName,
+      repositoryName,
+      reference,
+      'tag',
+      'create',
+    );
+    const name = input.name;
+    if (typeof name !== 'string' || !isValidTag(name)) {
+      throw new InvalidError(
+        'field',
+        'name must be a tag: up to 128 letters, digits, _, . and -, not starting with . or -',
+      );
+    }
+    if (!(await this.store.tags.create(repository.id, name, record.id))) {
+      throw new ConflictError(`tag ${name} already exists in repository ${repository.name}`);
+    }
+    const created = await this.store.tags.get(repository.id, name);
+    if (!created) throw new NotFoundError('tag', name, `tag ${name} was deleted while being created`);
+    return created;
+  }
+
+  /** Removes the tag from the artifact (through the registry, as a /v2 tag delete would); the artifact stays. */
+  async delete(ctx: SecurityContext, projectName: string, repositoryName: string, reference: string, name: string) {
+    const { repository, record } = await this.artifacts.locate(
+      ctx,
+      projectName,
+      repositoryName,
+      reference,
+      'tag',
+      'delete',
+    );
+    const tag = await this.store.tags.get(repository.id, name);
+    if (!tag || tag.manifestId !== record.id) {
+      throw new NotFoundError('tag', name, `tag ${name} not found on artifact ${record.digest}`);
+    }
+    await this.registry.manifests.delete(repository.name, name);
+  }
+}
