@@ -1,7 +1,12 @@
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
+import { MEMBERS_AREA } from './members.js';
 import { PERMISSIONS_AREA } from './permissions.js';
+import { PROJECT_METADATA_AREA } from './project-metadata.js';
+import { PROJECTS_AREA } from './projects.js';
 import { ROBOTS_AREA } from './robots.js';
+import { SEARCH_AREA } from './search.js';
+import { STATISTICS_AREA } from './statistics.js';
 import { SYSTEM_AREA } from './system.js';
 import { USERS_AREA } from './users.js';
 
@@ -14,7 +19,12 @@ const AREAS: readonly ApiArea[] = [
   SYSTEM_AREA,
   USERS_AREA,
   PERMISSIONS_AREA,
+  PROJECTS_AREA,
+  PROJECT_METADATA_AREA,
+  MEMBERS_AREA,
   ROBOTS_AREA,
+  SEARCH_AREA,
+  STATISTICS_AREA,
   CONFIGURATIONS_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
