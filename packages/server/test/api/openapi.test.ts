@@ -128,6 +128,7 @@ describe("Wharf's OpenAPI description", () => {
     const ids = ops.map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     const tags = new Set(doc.tags.map((t) => t.name));
+    expect(tags.size, 'each tag is listed once, even when areas share it').toBe(doc.tags.length);
     for (const { method, path, op } of ops) {
       expect(
         op.tags.every((t) => tags.has(t)),

@@ -117,6 +117,15 @@ export function createdResponse(description: string): ResponseObject {
   return { description, headers: { 'X-Request-Id': headerRef('XRequestId'), Location: headerRef('Location') } };
 }
 
+/** 201 with the new resource's path in `Location`, and a JSON body with `schema`. */
+export function createdJsonResponse(description: string, schema: SchemaObject | Ref): ResponseObject {
+  return {
+    description,
+    headers: { 'X-Request-Id': headerRef('XRequestId'), Location: headerRef('Location') },
+    content: json(schema),
+  };
+}
+
 /** One page of a list: a JSON array with `X-Total-Count` and `Link` (previous and next pages). */
 export function pagedResponse(description: string, items: SchemaObject | Ref): ResponseObject {
   return {
@@ -144,6 +153,9 @@ function json(schema: SchemaObject | Ref): Record<string, MediaTypeObject> {
 
 /** The query parameters of paged lists, in the order they are usually listed. */
 export const PAGING = [parameterRef('Page'), parameterRef('PageSize')];
+
+/** The parameters of every operation on one project: its name or id, and how to read it. */
+export const PROJECT_AT = [parameterRef('ProjectNameOrId'), parameterRef('IsResourceName')];
 
 const PARAMETERS = {
   Page: {
@@ -177,6 +189,14 @@ const PARAMETERS = {
     in: 'header',
     description: 'Correlation id echoed in the response (letters, digits, `.`, `_`, `-`; at most 128).',
     schema: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+  ProjectNameOrId: {
+    name: 'project_name_or_id',
+    in: 'path',
+    required: true,
+    description:
+      'The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits.',
+    schema: { type: 'string', minLength: 1 },
   },
   IsResourceName: {
     name: 'X-Is-Resource-Name',

@@ -1,4 +1,12 @@
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
+import { CONFIGURATIONS_AREA } from './configurations.js';
+import { MEMBERS_AREA } from './members.js';
+import { PERMISSIONS_AREA } from './permissions.js';
+import { PROJECT_METADATA_AREA } from './project-metadata.js';
+import { PROJECTS_AREA } from './projects.js';
+import { ROBOTS_AREA } from './robots.js';
+import { SEARCH_AREA } from './search.js';
+import { STATISTICS_AREA } from './statistics.js';
 import { SYSTEM_AREA } from './system.js';
 import { USERS_AREA } from './users.js';
 
@@ -10,6 +18,14 @@ import { USERS_AREA } from './users.js';
 const AREAS: readonly ApiArea[] = [
   SYSTEM_AREA,
   USERS_AREA,
+  PERMISSIONS_AREA,
+  PROJECTS_AREA,
+  PROJECT_METADATA_AREA,
+  MEMBERS_AREA,
+  ROBOTS_AREA,
+  SEARCH_AREA,
+  STATISTICS_AREA,
+  CONFIGURATIONS_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
@@ -25,6 +41,19 @@ export interface OpenApiDocument {
   readonly components: Omit<typeof COMMON_COMPONENTS, 'schemas'> & {
     readonly schemas: Readonly<Record<string, SchemaObject>>;
   };
+}
+
+/** The areas' tags, each once: areas may share a tag (the same object), but not a name with two descriptions. */
+function tagsOf(areas: readonly ApiArea[]): ApiArea['tag'][] {
+  const tags = new Map<string, ApiArea['tag']>();
+  for (const { tag } of areas) {
+    const known = tags.get(tag.name);
+    if (known && known.description !== tag.description) {
+      throw new Error(`OpenAPI description: tag ${tag.name} is described twice`);
+    }
+    tags.set(tag.name, tag);
+  }
+  return [...tags.values()];
 }
 
 function merge<T>(into: Record<string, T>, from: Readonly<Record<string, T>>, what: string): void {
@@ -61,7 +90,7 @@ export function buildOpenApiDocument(opts: { readonly version: string }): OpenAp
     },
     servers: [{ url: '/api/v2.0' }],
     security: [{ basic: [] }, { session: [] }],
-    tags: AREAS.map((a) => a.tag),
+    tags: tagsOf(AREAS),
     paths,
     components: { ...COMMON_COMPONENTS, schemas },
   };

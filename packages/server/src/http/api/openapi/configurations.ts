@@ -1,0 +1,90 @@
+import { emptyResponse, errors, jsonBody, jsonResponse, schemaRef, type ApiArea, type SchemaObject } from './common.js';
+
+const CONFIGURE = ['configure'];
+
+/** A configuration item of the response: its value and whether it can be changed. */
+function item(value: SchemaObject): SchemaObject {
+  return {
+    type: 'object',
+    required: ['value', 'editable'],
+    properties: {
+      value,
+      editable: { type: 'boolean', description: 'Whether `PUT /configurations` may change the value.' },
+    },
+  };
+}
+
+/** /configurations: the system settings, for system administrators. */
+export const CONFIGURATIONS_AREA: ApiArea = {
+  tag: { name: 'configure', description: 'System settings (system administrators).' },
+  paths: {
+    '/configurations': {
+      get: {
+        operationId: 'getConfigurations',
+        summary: 'The system settings',
+        tags: CONFIGURE,
+        responses: {
+          '200': jsonResponse('Every setting Wharf keeps.', schemaRef('ConfigurationsResponse')),
+          ...errors(403),
+        },
+      },
+      put: {
+        operationId: 'updateConfigurations',
+        summary: 'Change system settings',
+        description:
+          'Applies every given setting or none. Unknown keys, wrong types and changes to settings that are not ' +
+          'editable are refused; repeating a current value is accepted, so a client may send back what it read. ' +
+          'Allowed in read-only mode (to leave it).',
+        tags: CONFIGURE,
+        requestBody: jsonBody('The settings to change.', schemaRef('Configurations')),
+        responses: { '200': emptyResponse('Changed.'), ...errors(400, 403) },
+      },
+    },
+  },
+  schemas: {
+    ConfigurationsResponse: {
+      type: 'object',
+      required: [
+        'auth_mode',
+        'primary_auth_mode',
+        'self_registration',
+        'project_creation_restriction',
+        'token_expiration',
+        'read_only',
+        'robot_name_prefix',
+      ],
+      properties: {
+        auth_mode: item({ type: 'string', enum: ['db_auth'], description: 'How users authenticate.' }),
+        primary_auth_mode: item({ type: 'boolean', description: 'Always false.' }),
+        self_registration: item({ type: 'boolean', description: 'Whether anyone may create an account.' }),
+        project_creation_restriction: item({
+          type: 'string',
+          enum: ['everyone', 'adminonly'],
+          description: 'Who may create projects.',
+        }),
+        token_expiration: item({
+          type: 'integer',
+          minimum: 1,
+          maximum: 2147483647,
+          description: 'Lifetime of registry tokens, in minutes.',
+        }),
+        read_only: item({ type: 'boolean', description: 'Whether every write is refused.' }),
+        robot_name_prefix: item({ type: 'string', enum: ['robot$'], description: 'What robot names start with.' }),
+      },
+    },
+    Configurations: {
+      type: 'object',
+      description: 'The settings to change; `null` leaves a setting as it is. No other keys are accepted.',
+      additionalProperties: false,
+      properties: {
+        auth_mode: { type: 'string', enum: ['db_auth'], nullable: true },
+        primary_auth_mode: { type: 'boolean', nullable: true, description: 'Only its current value, false.' },
+        self_registration: { type: 'boolean', nullable: true },
+        project_creation_restriction: { type: 'string', enum: ['everyone', 'adminonly'], nullable: true },
+        token_expiration: { type: 'integer', minimum: 1, maximum: 2147483647, nullable: true },
+        read_only: { type: 'boolean', nullable: true },
+        robot_name_prefix: { type: 'string', enum: ['robot$'], nullable: true, description: 'Cannot change.' },
+      },
+    },
+  },
+};
