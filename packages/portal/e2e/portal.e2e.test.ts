@@ -63,9 +63,11 @@ async function settle(p: Page = page): Promise<void> {
 
 async function expectFullyChinese(p: Page, name: string, data: readonly string[] = []): Promise<void> {
   await settle(p);
-  const text = await p.locator('body').innerText();
-  expect(untranslatedWords(text, [PROJECT, MEMBER, TAG, 'admin', 'hello', 'e2e', ...data]), name).toEqual([]);
   await screenshot(p, `${name}-zh-CN`);
+  const text = await p.locator('body').innerText();
+  expect(untranslatedWords(text, [PROJECT, MEMBER, TAG, 'admin', 'library', 'hello', 'e2e', ...data]), name).toEqual(
+    [],
+  );
 }
 
 describe('the portal served by Wharf', { timeout: STEP_TIMEOUT }, () => {
@@ -206,7 +208,8 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     expect((await page.getByTestId('robot-secret').innerText()).length).toBeGreaterThan(8);
     await screenshot(page, 'robot-secret-en');
     await page.getByRole('button', { name: 'Close' }).click();
-    await page.locator('tr', { hasText: 'ci' }).waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.locator('tr.ant-table-row', { hasText: `robot$${PROJECT}+ci` }).waitFor();
   });
 
   it('switches to Chinese from the user menu: no English is left on the pages visited', async () => {

@@ -9,7 +9,7 @@ export interface ShownSecret {
 
 /**
  * A robot's name and secret, shown once after creation or refresh: Wharf keeps only a hash of it. One Close button
- * (no corner ×, so it is the only button of that name); Escape closes it too.
+ * (no corner ×, so it is the only button of that name); Escape closes it too. Closed, the secret leaves the page.
  */
 export function RobotSecretModal({ shown, onClose }: { shown: ShownSecret | undefined; onClose: () => void }) {
   const { t } = useTranslation();
@@ -21,6 +21,7 @@ export function RobotSecretModal({ shown, onClose }: { shown: ShownSecret | unde
       onCancel={onClose}
       okText={t('common.close')}
       closable={false}
+      destroyOnHidden
       cancelButtonProps={{ style: { display: 'none' } }}
     >
       <Alert type="warning" showIcon message={t('robots.secretOnce')} style={{ marginBottom: 16 }} />
