@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
 import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
+import { sessionContextOf } from './api/security.js';
 import type { OciAuthorizationOptions } from './oci/authorization.js';
 import { registerExplorerRoutes } from './explorer/explorer-routes.js';
 import { registerOciRoutes } from './oci/routes.js';
@@ -16,8 +17,11 @@ export interface HttpServerOptions {
   readonly accessLog: boolean;
   readonly baseUrl?: string | undefined;
   readonly https?: { key: Buffer; cert: Buffer } | undefined;
-  /** Authentication and authorisation of /v2 and the token service (the realm is derived here). */
-  readonly registryAuth: Omit<OciAuthorizationOptions, 'realm'>;
+  /**
+   * Authentication and authorisation of /v2 and the token service (the realm is derived here; portal sessions, for
+   * GET and HEAD, come from `api.authentication`).
+   */
+  readonly registryAuth: Omit<OciAuthorizationOptions, 'realm' | 'session'>;
   /** Proxies whose X-Forwarded-For/-Proto/-Host are believed (comma-separated addresses or CIDR ranges). */
   readonly trustedProxies?: string | undefined;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
@@ -59,7 +63,11 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   registerOciRoutes(app, {
     registry: opts.registry,
     baseUrl: opts.baseUrl,
-    authorization: { ...opts.registryAuth, realm },
+    authorization: {
+      ...opts.registryAuth,
+      realm,
+      session: (req, reply) => sessionContextOf(req, reply, opts.api.authentication),
+    },
   });
   registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });

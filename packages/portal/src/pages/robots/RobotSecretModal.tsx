@@ -7,7 +7,10 @@ export interface ShownSecret {
   readonly secret: string;
 }
 
-/** A robot's name and secret, shown once after creation or refresh: Wharf keeps only a hash of it. */
+/**
+ * A robot's name and secret, shown once after creation or refresh: Wharf keeps only a hash of it. One Close button
+ * (no corner ×, so it is the only button of that name); Escape closes it too. Closed, the secret leaves the page.
+ */
 export function RobotSecretModal({ shown, onClose }: { shown: ShownSecret | undefined; onClose: () => void }) {
   const { t } = useTranslation();
   return (
@@ -17,6 +20,8 @@ export function RobotSecretModal({ shown, onClose }: { shown: ShownSecret | unde
       onOk={onClose}
       onCancel={onClose}
       okText={t('common.close')}
+      closable={false}
+      destroyOnHidden
       cancelButtonProps={{ style: { display: 'none' } }}
     >
       <Alert type="warning" showIcon message={t('robots.secretOnce')} style={{ marginBottom: 16 }} />

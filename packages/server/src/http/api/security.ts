@@ -72,6 +72,25 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply, aut
   else if (!changesState(req.method)) issueCsrfToken(req, reply, auth.cookies, sessionId, maxAge);
 }
 
+/**
+ * The user of the request's live session cookie, for the read-only /v2 requests the portal makes (no CSRF token is
+ * involved: only GET and HEAD consult it). Keeps the cookie's expiry in step with the session's; an invalid cookie
+ * is simply no credential.
+ */
+export async function sessionContextOf(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  auth: ApiAuthentication,
+): Promise<SecurityContext | undefined> {
+  const sessionId = sessionIdOf(req);
+  const session = sessionId === undefined ? undefined : await auth.sessions.resolve(sessionId);
+  if (!session) return undefined;
+  if (session.refreshed) {
+    setSessionCookies(req, reply, auth.cookies, sessionId!, (session.expiresAt.getTime() - Date.now()) / 1000);
+  }
+  return session.ctx;
+}
+
 async function withBasic(
   req: FastifyRequest,
   reply: FastifyReply,

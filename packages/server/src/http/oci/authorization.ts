@@ -13,6 +13,12 @@ import type { OciRoute } from './oci-path.js';
 export interface OciAuthorizationOptions {
   readonly access: RegistryAccess;
   readonly tokens: TokenService;
+  /**
+   * The user of the request's portal session (`sid` cookie), if it has a live one. Only GET and HEAD requests
+   * without an `Authorization` header consult it: the portal reads manifests and blobs with its session, as
+   * Harbor's does; writes need credentials a registry client sends.
+   */
+  readonly session?: (req: FastifyRequest, reply: FastifyReply) => Promise<SecurityContext | undefined>;
   /** Checks Basic credentials (with login throttling); undefined when they are wrong. */
   readonly login: (
     username: string,
@@ -30,7 +36,8 @@ export interface OciAuthorizationOptions {
 
 /**
  * Authorises one /v2 request before its handler runs. Credentials: a Bearer token from /service/token, HTTP Basic
- * (checked directly, as Harbor and distribution's htpasswd do), or none (anonymous: public pulls only).
+ * (checked directly, as Harbor and distribution's htpasswd do), a portal session cookie (GET and HEAD only), or
+ * none (anonymous: public pulls only).
  * - No or insufficient access for an anonymous caller: 401 with a Bearer challenge naming the needed scopes.
  * - A Bearer token lacking a scope: 401 with `error="insufficient_scope"`, so clients fetch a new token.
  * - Basic credentials lacking a permission: 403 DENIED; wrong credentials: 401.
@@ -79,7 +86,10 @@ export async function authorizeOciRequest(
       }
       account = credentials?.username ?? '';
     } else {
-      ctx = ANONYMOUS;
+      const reads = req.method === 'GET' || req.method === 'HEAD';
+      const session = reads && opts.session ? await opts.session(req, reply) : undefined;
+      ctx = session ?? ANONYMOUS;
+      if (session?.kind === 'user') account = session.user.username;
     }
     granted = await opts.access.grant(ctx, [...needed, ...mountScope]);
   }
