@@ -1,4 +1,6 @@
+import { ARTIFACTS_AREA } from './artifacts.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
+import { REPOSITORIES_AREA } from './repositories.js';
 import { SYSTEM_AREA } from './system.js';
 import { USERS_AREA } from './users.js';
 
@@ -10,6 +12,8 @@ import { USERS_AREA } from './users.js';
 const AREAS: readonly ApiArea[] = [
   SYSTEM_AREA,
   USERS_AREA,
+  REPOSITORIES_AREA,
+  ARTIFACTS_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
