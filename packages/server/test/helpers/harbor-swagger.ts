@@ -26,6 +26,16 @@ export function isWharfExtension(method: string, path: string): boolean {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Definitions of Harbor's swagger that real Harbor contradicts, replaced before checking. Keep this list short, and
+ * say for each what real Harbor sends.
+ */
+export const HARBOR_SWAGGER_CORRECTIONS: Readonly<Record<string, Json>> = {
+  // Declared as a map of objects, but Harbor sends any JSON values: an image's `architecture`, `os`, `created` and
+  // `author` are strings, its `config` an object; another typed artifact's values are its config's, as they are.
+  ExtraAttrs: { type: 'object' },
+};
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
 const DEFINITIONS_ID = 'https://harbor.invalid/v2.15.2/swagger.json';
 
@@ -67,7 +77,10 @@ export function describeHarborSwagger(swagger: Json): ApiDescription {
     }
   }
   const definitions = Object.fromEntries(
-    Object.entries(swagger.definitions as Record<string, unknown>).map(([name, s]) => [name, toJsonSchema(s, refOf)]),
+    Object.entries(swagger.definitions as Record<string, unknown>).map(([name, s]) => [
+      name,
+      toJsonSchema(HARBOR_SWAGGER_CORRECTIONS[name] ?? s, refOf),
+    ]),
   );
   return {
     name: "Harbor's swagger",

@@ -1,3 +1,4 @@
+import { ARTIFACTS_AREA } from './artifacts.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
 import { MEMBERS_AREA } from './members.js';
@@ -7,6 +8,7 @@ import { PROJECTS_AREA } from './projects.js';
 import { ROBOTS_AREA } from './robots.js';
 import { SEARCH_AREA } from './search.js';
 import { STATISTICS_AREA } from './statistics.js';
+import { REPOSITORIES_AREA } from './repositories.js';
 import { SYSTEM_AREA } from './system.js';
 import { USERS_AREA } from './users.js';
 
@@ -26,6 +28,8 @@ const AREAS: readonly ApiArea[] = [
   SEARCH_AREA,
   STATISTICS_AREA,
   CONFIGURATIONS_AREA,
+  REPOSITORIES_AREA,
+  ARTIFACTS_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
