@@ -204,6 +204,472 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/current/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the caller may do in a scope
+         * @description Every known (resource, action) pair of the scope that the caller, a user or a robot account, is allowed. A scope that names nothing known, or a project that does not exist, gives an empty list.
+         */
+        get: operations["getCurrentUserPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the projects the caller sees
+         * @description Public projects, and the private ones the caller is a member of (all of them for system administrators). `q` keys: `name` (`name=x`, `name=~part`, `name={a b}`), `public`, `owner` (a username), `project_id` (`project_id=3`, `project_id={3 4}`). `sort` keys: `name`, `project_id`, `creation_time`, `update_time` (several, separated by commas).
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description Any signed-in user, unless the setting `project_creation_restriction` is `adminonly`; robot accounts need the system permission. The user who creates a project owns it as its Project Admin.
+         */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        /**
+         * Whether a project exists
+         * @description Answers 200 when the project exists and the caller may see it. A project the caller may not see is refused like one that does not exist (401 for anonymous callers, else 403); only callers who see every project learn that it does not exist (404).
+         */
+        head: operations["headProject"];
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project */
+        get: operations["getProject"];
+        /**
+         * Update a project
+         * @description Changes the public flag and merges the given metadata; the name never changes.
+         */
+        put: operations["updateProject"];
+        post?: never;
+        /**
+         * Delete an empty project
+         * @description Its members, robot accounts and metadata go with it. A project with repositories answers 412.
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/_deletable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a project can be deleted now
+         * @description For callers who may delete the project.
+         */
+        get: operations["getProjectDeletable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts of a project
+         * @description The repository count; the member counts per role only for callers who may list members.
+         */
+        get: operations["getProjectSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/metadatas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project’s settings */
+        get: operations["listProjectMetadatas"];
+        put?: never;
+        /**
+         * Set a key that is not set yet
+         * @description Exactly one key and value; 409 when the key is already set (`public` always is).
+         */
+        post: operations["addProjectMetadatas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/metadatas/{meta_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One setting of a project */
+        get: operations["getProjectMetadata"];
+        /**
+         * Change one setting of a project
+         * @description The body holds the new value under the same key as the path.
+         */
+        put: operations["updateProjectMetadata"];
+        post?: never;
+        /**
+         * Remove one setting of a project
+         * @description Removing `public` makes the project private.
+         */
+        delete: operations["deleteProjectMetadata"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project’s members */
+        get: operations["listProjectMembers"];
+        put?: never;
+        /**
+         * Add a user to a project
+         * @description Groups cannot be added yet.
+         */
+        post: operations["createProjectMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/members/{mid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A membership */
+        get: operations["getProjectMember"];
+        /**
+         * Change a member’s role
+         * @description Nobody changes their own role.
+         */
+        put: operations["updateProjectMember"];
+        post?: never;
+        /**
+         * Remove a member
+         * @description Nobody removes their own membership.
+         */
+        delete: operations["deleteProjectMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/robots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List robot accounts
+         * @description Without `q`, the system robots. `q` keys: `Level` (`system` or `project`), `ProjectID` (with `Level=project`), `name` (the full name, or `name=~part`). `sort` keys: `id`, `name`, `creation_time`, `update_time`.
+         */
+        get: operations["listRobots"];
+        put?: never;
+        /**
+         * Create a robot account
+         * @description The caller needs the permission to create robots at that level, and must itself hold every access it grants. The secret is returned only here.
+         */
+        post: operations["createRobot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/robots/{robot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A robot account */
+        get: operations["getRobot"];
+        /**
+         * Update a robot account
+         * @description Changes the description, the disabled flag, the lifetime (counted from creation) and the permissions. The name and level cannot change: if given, they must repeat the stored ones.
+         */
+        put: operations["updateRobot"];
+        post?: never;
+        /** Delete a robot account */
+        delete: operations["deleteRobot"];
+        options?: never;
+        head?: never;
+        /**
+         * Replace a robot account’s secret
+         * @description Without a body, or without `secret`, Wharf generates a new secret and returns it. A chosen secret must satisfy the password rules and is not echoed back.
+         */
+        patch: operations["refreshRobotSecret"];
+        trace?: never;
+    };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find projects and repositories
+         * @description Projects and repositories the caller sees whose name contains `q`, at most 1000 of each. Anonymous callers find public ones.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project and repository counts
+         * @description Public projects and repositories count for everyone; private ones only as far as the caller sees them (all for system administrators, else the caller’s own). The totals and the storage are given only to callers who see every project, and are 0 for everyone else.
+         */
+        get: operations["getStatistic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The system settings */
+        get: operations["getConfigurations"];
+        /**
+         * Change system settings
+         * @description Applies every given setting or none. Unknown keys, wrong types and changes to settings that are not editable are refused; repeating a current value is accepted, so a client may send back what it read. Allowed in read-only mode (to leave it).
+         */
+        put: operations["updateConfigurations"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the repositories of every project the caller may see
+         * @description `q` key: `name` (the full name, project first; `name=~part` for a substring). `sort` keys: `id`, `name`, `creation_time`, `update_time`, `pull_count`; newest first by default.
+         */
+        get: operations["listAllRepositories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the repositories of a project
+         * @description `q` key: `name` (the full name, project first; `name=~part` for a substring). `sort` keys: `id`, `name`, `creation_time`, `update_time`, `pull_count`; newest first by default.
+         */
+        get: operations["listRepositories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repository */
+        get: operations["getRepository"];
+        /**
+         * Change a repository’s description
+         * @description Only `description` is read; other fields are ignored, and leaving it out clears it.
+         */
+        put: operations["updateRepository"];
+        post?: never;
+        /**
+         * Delete a repository with all its artifacts and tags
+         * @description The registry (/v2) no longer serves the repository afterwards.
+         */
+        delete: operations["deleteRepository"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a repository’s artifacts
+         * @description Tagged artifacts and those no index of the repository contains. `q` keys: `tags` (`tags=*` tagged only, `tags=nil` untagged only, otherwise a tag name), `digest`, `media_type`, `type`. `sort` keys: `id`, `push_time`, `pull_time`, `digest`; newest push first by default.
+         */
+        get: operations["listArtifacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An artifact */
+        get: operations["getArtifact"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an artifact
+         * @description Deletes its tags and accessories too and, for an index, the children no tag and no other index keep. An artifact that an index of the repository contains is refused (409): delete the index first.
+         */
+        delete: operations["deleteArtifact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an artifact’s tags
+         * @description `q` key: `name`. `sort` keys: `id`, `name`, `push_time`, `pull_time`.
+         */
+        get: operations["listTags"];
+        put?: never;
+        /**
+         * Tag an artifact
+         * @description A name the repository already uses is refused (409), not moved. No `Location` is returned.
+         */
+        post: operations["createTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags/{tag_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a tag from an artifact
+         * @description The artifact itself stays.
+         */
+        delete: operations["deleteTag"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -333,6 +799,687 @@ export interface components {
         UserSysAdminFlag: {
             sysadmin_flag: boolean;
         };
+        Permission: {
+            /** @description The resource, under the scope or relative to it. */
+            resource: string;
+            /** @description What may be done to it, such as `read` or `push`. */
+            action: string;
+        };
+        /** @description A project as the caller sees it. */
+        Project: {
+            /**
+             * Format: int32
+             * @description The project’s id.
+             */
+            project_id: number;
+            /**
+             * Format: int32
+             * @description The owner’s user id; absent for projects without an owner (created by robots).
+             */
+            owner_id?: number;
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the project was created.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When the project last changed.
+             */
+            update_time: string;
+            /** @description Always false. */
+            deleted: boolean;
+            /** @description With details only: the owner’s username, empty when there is none. */
+            owner_name?: string;
+            /**
+             * @description The caller’s most privileged role in the project (see `role_id`), 0 for none.
+             * @enum {integer}
+             */
+            current_user_role_id: 0 | 1 | 2 | 3 | 4 | 5;
+            /** @description All of the caller’s roles in the project, most privileged first. */
+            current_user_role_ids: (1 | 2 | 3 | 4 | 5)[];
+            /** @description How many repositories the project holds. */
+            repo_count: number;
+            metadata: components["schemas"]["ProjectMetadata"];
+            cve_allowlist?: components["schemas"]["CVEAllowlist"];
+        };
+        /** @description The project’s settings, as text. */
+        ProjectMetadata: {
+            /**
+             * @description Whether anyone, even anonymous callers, may pull.
+             * @enum {string}
+             */
+            public: "true" | "false";
+            /**
+             * @description Whether only signed images may be pulled.
+             * @enum {string}
+             */
+            enable_content_trust?: "true" | "false";
+            /**
+             * @description Whether only images signed with cosign may be pulled.
+             * @enum {string}
+             */
+            enable_content_trust_cosign?: "true" | "false";
+            /**
+             * @description Whether images with vulnerabilities from `severity` up may not be pulled.
+             * @enum {string}
+             */
+            prevent_vul?: "true" | "false";
+            /**
+             * @description Whether pushed images are scanned.
+             * @enum {string}
+             */
+            auto_scan?: "true" | "false";
+            /**
+             * @description Whether an SBOM is generated for pushed images.
+             * @enum {string}
+             */
+            auto_sbom_generation?: "true" | "false";
+            /**
+             * @description Whether the system CVE allowlist applies.
+             * @enum {string}
+             */
+            reuse_sys_cve_allowlist?: "true" | "false";
+            /**
+             * @description The lowest vulnerability severity that `prevent_vul` blocks.
+             * @enum {string}
+             */
+            severity?: "none" | "low" | "medium" | "high" | "critical";
+        };
+        /** @description With details only: the project’s CVE allowlist (always empty: allowlists are not kept yet). */
+        CVEAllowlist: {
+            /** @description The project’s id. */
+            project_id: number;
+            items: components["schemas"]["CVEAllowlistItem"][];
+        };
+        CVEAllowlistItem: {
+            /** @description A CVE id, such as `CVE-2024-1234`. */
+            cve_id: string;
+        };
+        ProjectReq: {
+            /** @description Lower-case letters and digits, in runs joined by one `.`, `_` or `-`. */
+            project_name: string;
+            /** @description Superseded by `metadata.public`, which wins when both are given. */
+            public?: boolean | null;
+            metadata?: components["schemas"]["ProjectMetadataReq"];
+            cve_allowlist?: components["schemas"]["CVEAllowlistReq"];
+            /**
+             * Format: int64
+             * @description Bytes, -1 for no limit. Validated, but not enforced yet.
+             */
+            storage_limit?: number | null;
+            /**
+             * Format: int64
+             * @description Proxy-cache projects are not supported: only null is accepted.
+             */
+            registry_id?: number | null;
+        };
+        /** @description Other fields of a creation request are ignored. */
+        ProjectUpdateReq: {
+            /** @description Superseded by `metadata.public`, which wins when both are given. */
+            public?: boolean | null;
+            metadata?: components["schemas"]["ProjectMetadataReq"];
+            cve_allowlist?: components["schemas"]["CVEAllowlistReq"];
+        };
+        /** @description Settings to store; null values and keys Wharf does not keep (the proxy-cache ones among them) are ignored. `retention_id` may only be empty. */
+        ProjectMetadataReq: {
+            /** @description Whether anyone, even anonymous callers, may pull. */
+            public?: string | null;
+            /** @description Whether only signed images may be pulled. */
+            enable_content_trust?: string | null;
+            /** @description Whether only images signed with cosign may be pulled. */
+            enable_content_trust_cosign?: string | null;
+            /** @description Whether images with vulnerabilities from `severity` up may not be pulled. */
+            prevent_vul?: string | null;
+            /** @description Whether pushed images are scanned. */
+            auto_scan?: string | null;
+            /** @description Whether an SBOM is generated for pushed images. */
+            auto_sbom_generation?: string | null;
+            /** @description Whether the system CVE allowlist applies. */
+            reuse_sys_cve_allowlist?: string | null;
+            /** @description `none` (or `negligible`), `low`, `medium`, `high` or `critical`, in any case. */
+            severity?: string | null;
+            /** @description Only empty. */
+            retention_id?: string | null;
+        } | null;
+        /** @description CVE allowlists are not kept yet: only an empty one is accepted. */
+        CVEAllowlistReq: {
+            items?: components["schemas"]["CVEAllowlistItem"][] | null;
+        } | null;
+        ProjectDeletable: {
+            deletable: boolean;
+            /** @description Why the project cannot be deleted (only then). */
+            message?: string;
+        };
+        /** @description The member counts are present only for callers who may list the members. */
+        ProjectSummary: {
+            repo_count: number;
+            project_admin_count?: number;
+            maintainer_count?: number;
+            developer_count?: number;
+            guest_count?: number;
+            limited_guest_count?: number;
+        };
+        /** @description One metadata key and its value as text: flags are `"true"` or `"false"` (requests may use other boolean spellings, such as `1`), `severity` is `none`, `low`, `medium`, `high` or `critical`. */
+        ProjectMetadataEntry: {
+            [key: string]: string;
+        };
+        ProjectMemberEntity: {
+            /**
+             * Format: int64
+             * @description The membership’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The project’s id.
+             */
+            project_id: number;
+            /** @description The username (groups: their name, once groups exist). */
+            entity_name: string;
+            /** @enum {string} */
+            role_name: "Project Admin" | "Maintainer" | "Developer" | "Guest" | "Limited Guest";
+            /**
+             * @description 1 Project Admin, 2 Developer, 3 Guest, 4 Maintainer, 5 Limited Guest.
+             * @enum {integer}
+             */
+            role_id: 1 | 2 | 3 | 4 | 5;
+            /**
+             * Format: int64
+             * @description The user’s (or group’s) id.
+             */
+            entity_id: number;
+            /**
+             * @description `u` for a user, `g` for a group.
+             * @enum {string}
+             */
+            entity_type: "u" | "g";
+        };
+        ProjectMember: {
+            /**
+             * @description 1 Project Admin, 2 Developer, 3 Guest, 4 Maintainer, 5 Limited Guest.
+             * @enum {integer}
+             */
+            role_id: 1 | 2 | 3 | 4 | 5;
+            member_user: components["schemas"]["UserEntity"];
+            /** @description Groups cannot be added yet: only null or absent. */
+            member_group?: Record<string, never> | null;
+        };
+        /** @description A user by id or by name; the id wins when both are given. */
+        UserEntity: {
+            /**
+             * Format: int64
+             * @description The user’s id.
+             */
+            user_id?: number;
+            username?: string;
+        };
+        RoleRequest: {
+            /**
+             * @description 1 Project Admin, 2 Developer, 3 Guest, 4 Maintainer, 5 Limited Guest.
+             * @enum {integer}
+             */
+            role_id: 1 | 2 | 3 | 4 | 5;
+        };
+        /** @description A robot account; its secret is never shown. */
+        Robot: {
+            /**
+             * Format: int64
+             * @description The robot account’s id.
+             */
+            id: number;
+            /** @description The full name, used to log in: `robot$<name>`, or `robot$<project>+<name>` for a project. */
+            name: string;
+            description: string;
+            /**
+             * @description `system` robots may act on the whole registry; `project` robots belong to one project.
+             * @enum {string}
+             */
+            level: "system" | "project";
+            /**
+             * Format: int64
+             * @description Lifetime in days from creation; -1 for an account that never expires.
+             */
+            duration: number;
+            /** @description Always true. */
+            editable: boolean;
+            /** @description Whether the account is disabled. */
+            disable: boolean;
+            /**
+             * Format: int64
+             * @description When the account expires, in seconds since the Unix epoch; -1 for never.
+             */
+            expires_at: number;
+            /** @description What the account may do. A project robot has exactly one entry, of kind `project`. */
+            permissions: components["schemas"]["RobotPermission"][];
+            /**
+             * @description Whether a user or another robot created it; absent when unknown.
+             * @enum {string}
+             */
+            creator_type?: "local" | "robot";
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When the account last changed.
+             */
+            update_time: string;
+        };
+        RobotPermission: {
+            /**
+             * @description The scope of the accesses.
+             * @enum {string}
+             */
+            kind: "system" | "project";
+            /** @description `/` for kind `system`; a project name, or `*` for every project, for kind `project`. */
+            namespace: string;
+            access: components["schemas"]["Access"][];
+        };
+        Access: {
+            /** @description A resource of the scope, such as `repository`. */
+            resource: string;
+            /** @description An action on it, such as `pull`. */
+            action: string;
+            /**
+             * @description Absent means `allow`.
+             * @enum {string}
+             */
+            effect?: "allow" | "deny";
+        };
+        RobotCreate: {
+            /** @description The short name: lower-case letters and digits, in words joined by one `.`, `_` or `-`. */
+            name: string;
+            description?: string;
+            /** @description A chosen secret (it must satisfy the password rules); omit it to have one generated. */
+            secret?: string;
+            /**
+             * @description `system` robots may act on the whole registry; `project` robots belong to one project.
+             * @enum {string}
+             */
+            level: "system" | "project";
+            /** @default false */
+            disable: boolean;
+            /**
+             * Format: int64
+             * @description Lifetime in days from creation; -1 for an account that never expires.
+             */
+            duration: number;
+            /** @description What the account may do. A project robot has exactly one entry, of kind `project`. */
+            permissions: components["schemas"]["RobotPermission"][];
+        };
+        /** @description Every field is optional; `null` leaves a field as it is. */
+        RobotUpdate: {
+            /** @description Only the stored full name. */
+            name?: string;
+            /**
+             * @description Only the stored level.
+             * @enum {string}
+             */
+            level?: "system" | "project";
+            description?: string | null;
+            disable?: boolean | null;
+            /**
+             * Format: int64
+             * @description Lifetime in days from creation; -1 for an account that never expires.
+             */
+            duration?: number | null;
+            /** @description What the account may do. A project robot has exactly one entry, of kind `project`. */
+            permissions?: components["schemas"]["RobotPermission"][] | null;
+        };
+        RobotCreated: {
+            /**
+             * Format: int64
+             * @description The new account’s id.
+             */
+            id: number;
+            /** @description The full name, used to log in. */
+            name: string;
+            /** @description The secret, shown only this once. */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
+            creation_time: string;
+            /**
+             * Format: int64
+             * @description When the account expires, in seconds since the Unix epoch; -1 for never.
+             */
+            expires_at: number;
+        };
+        RobotSec: {
+            /** @description A robot account’s secret. */
+            secret?: string;
+        };
+        Search: {
+            project: components["schemas"]["Project"][];
+            repository: components["schemas"]["SearchRepository"][];
+        };
+        SearchRepository: {
+            /**
+             * Format: int64
+             * @description The id of the repository’s project.
+             */
+            project_id: number;
+            project_name: string;
+            /** @description Whether the project is public. */
+            project_public: boolean;
+            /** @description The full name, project included (`library/nginx`). */
+            repository_name: string;
+            /**
+             * @description Always 0: pulls are not counted yet.
+             * @enum {integer}
+             */
+            pull_count: 0;
+            artifact_count: number;
+        };
+        Statistic: {
+            /**
+             * Format: int64
+             * @description Private projects the caller sees.
+             */
+            private_project_count: number;
+            /**
+             * Format: int64
+             * @description Repositories in those projects.
+             */
+            private_repo_count: number;
+            /**
+             * Format: int64
+             * @description Public projects.
+             */
+            public_project_count: number;
+            /**
+             * Format: int64
+             * @description Repositories in public projects.
+             */
+            public_repo_count: number;
+            /**
+             * Format: int64
+             * @description All projects (0 unless the caller sees every project).
+             */
+            total_project_count: number;
+            /**
+             * Format: int64
+             * @description All repositories (0 unless the caller sees every project).
+             */
+            total_repo_count: number;
+            /**
+             * Format: int64
+             * @description Bytes of all stored blobs (0 unless the caller sees every project).
+             */
+            total_storage_consumption: number;
+        };
+        ConfigurationsResponse: {
+            auth_mode: {
+                /**
+                 * @description How users authenticate.
+                 * @enum {string}
+                 */
+                value: "db_auth";
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            primary_auth_mode: {
+                /** @description Always false. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            self_registration: {
+                /** @description Whether anyone may create an account. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            project_creation_restriction: {
+                /**
+                 * @description Who may create projects.
+                 * @enum {string}
+                 */
+                value: "everyone" | "adminonly";
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            token_expiration: {
+                /** @description Lifetime of registry tokens, in minutes. */
+                value: number;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            read_only: {
+                /** @description Whether every write is refused. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            robot_name_prefix: {
+                /**
+                 * @description What robot names start with.
+                 * @enum {string}
+                 */
+                value: "robot$";
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+        };
+        /** @description The settings to change; `null` leaves a setting as it is. No other keys are accepted. */
+        Configurations: {
+            /** @enum {string|null} */
+            auth_mode?: "db_auth" | null;
+            /** @description Only its current value, false. */
+            primary_auth_mode?: boolean | null;
+            self_registration?: boolean | null;
+            /** @enum {string|null} */
+            project_creation_restriction?: "everyone" | "adminonly" | null;
+            token_expiration?: number | null;
+            read_only?: boolean | null;
+            /**
+             * @description Cannot change.
+             * @enum {string|null}
+             */
+            robot_name_prefix?: "robot$" | null;
+        };
+        Repository: {
+            /**
+             * Format: int64
+             * @description The repository’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The id of its project.
+             */
+            project_id: number;
+            /** @description The full name, project first (`library/app`). */
+            name: string;
+            /** @description Empty when it has none. */
+            description: string;
+            /**
+             * Format: int64
+             * @description How many artifacts its artifact list shows by default.
+             */
+            artifact_count: number;
+            /**
+             * Format: int64
+             * @description How many times a manifest was pulled.
+             */
+            pull_count: number;
+            /**
+             * Format: date-time
+             * @description When the first push created it.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description The latest creation, description change, or manifest or tag push.
+             */
+            update_time: string;
+        };
+        RepositoryUpdate: {
+            /** @description The new description. */
+            description?: string;
+        };
+        Artifact: {
+            /**
+             * Format: int64
+             * @description The artifact’s id.
+             */
+            id: number;
+            /** @description `IMAGE`, `CHART`, `CNAB`, `UNKNOWN`, or for a config media type `application/vnd.<vendor>.<kind>.config.<version>+json` its `<kind>` in upper case. */
+            type: string;
+            /** @description The config’s media type; for an index, its own (or the artifact type it declares). */
+            media_type: string;
+            /** @description The media type of the manifest itself. */
+            manifest_media_type: string;
+            /** @description The manifest’s `artifactType`, else its config media type, else `media_type`. */
+            artifact_type: string;
+            /**
+             * Format: int64
+             * @description The id of its project.
+             */
+            project_id: number;
+            /**
+             * Format: int64
+             * @description The id of its repository.
+             */
+            repository_id: number;
+            /** @description The full repository name, project first. */
+            repository_name: string;
+            /** @description The manifest’s digest. */
+            digest: string;
+            /**
+             * Format: int64
+             * @description The manifest plus its config and layers or, for an index, its children’s sizes.
+             */
+            size: number;
+            /** @description Always empty. */
+            icon: string;
+            /**
+             * Format: date-time
+             * @description When it was pushed.
+             */
+            push_time: string;
+            /**
+             * Format: date-time
+             * @description When it was last pulled; `0001-01-01T00:00:00.000Z` when never.
+             */
+            pull_time: string;
+            /** @description For an image: `architecture`, `os`, `author` (strings), `config` (the runtime configuration object), and when its config has them `variant`, `os.version` and `created`. For another typed artifact, its config object as it is. Empty for indexes and unknown artifacts. */
+            extra_attrs: {
+                [key: string]: unknown;
+            };
+            /** @description The manifest’s annotations. */
+            annotations: {
+                [key: string]: string;
+            };
+            /** @description For an index, the manifests it lists; empty otherwise. */
+            references: components["schemas"]["Reference"][];
+            /** @description With `with_tag` (the default). */
+            tags?: components["schemas"]["Tag"][];
+            /** @description With `with_label`; always empty (labels are not supported yet). */
+            labels?: Record<string, never>[];
+            /** @description With `with_accessory`: artifacts whose subject is this one (signatures, SBOMs, ...). */
+            accessories?: components["schemas"]["Accessory"][];
+        };
+        Reference: {
+            /**
+             * Format: int64
+             * @description The index’s id.
+             */
+            parent_id: number;
+            /**
+             * Format: int64
+             * @description The child’s id; absent when the child is not an artifact of the repository.
+             */
+            child_id?: number;
+            child_digest: string;
+            platform?: components["schemas"]["Platform"];
+            /** @description The annotations of the index entry. */
+            annotations?: {
+                [key: string]: string;
+            };
+            urls?: string[];
+        };
+        /** @description The platform an index entry declares; only the fields it has. */
+        Platform: {
+            architecture?: string;
+            os?: string;
+            "os.version"?: string;
+            "os.features"?: string[];
+            variant?: string;
+        };
+        Tag: {
+            /**
+             * Format: int64
+             * @description The tag’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The id of its repository.
+             */
+            repository_id: number;
+            /**
+             * Format: int64
+             * @description The id of the artifact it points at.
+             */
+            artifact_id: number;
+            name: string;
+            /**
+             * Format: date-time
+             * @description When it was last pushed (created or moved).
+             */
+            push_time: string;
+            /**
+             * Format: date-time
+             * @description When the artifact was last pulled; `0001-01-01T00:00:00.000Z` when never.
+             */
+            pull_time: string;
+            /** @description Always false (no immutability rules yet). */
+            immutable: boolean;
+        };
+        NewTag: {
+            /** @description Letters, digits, `_`, `.` and `-`, not starting with `.` or `-`. */
+            name: string;
+        };
+        Accessory: {
+            /**
+             * Format: int64
+             * @description The accessory artifact’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The accessory artifact’s id (the same as `id`).
+             */
+            artifact_id: number;
+            /**
+             * Format: int64
+             * @description The id of the artifact it refers to.
+             */
+            subject_artifact_id: number;
+            subject_artifact_digest: string;
+            /** @description The full repository name, project first. */
+            subject_artifact_repo: string;
+            /** Format: int64 */
+            size: number;
+            /** @description The accessory’s digest. */
+            digest: string;
+            /** @enum {string} */
+            type: "signature.cosign" | "signature.notation" | "harbor.sbom" | "subject.accessory";
+            /** @description Always empty. */
+            icon: string;
+            /**
+             * Format: date-time
+             * @description When it was pushed.
+             */
+            creation_time: string;
+        };
     };
     responses: {
         /** @description The request is malformed or a field is invalid. */
@@ -417,6 +1564,8 @@ export interface components {
         Sort: string;
         /** @description Correlation id echoed in the response (letters, digits, `.`, `_`, `-`; at most 128). */
         RequestId: string;
+        /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+        ProjectNameOrId: string;
         /** @description When true, a project path parameter is always a name, even when it looks like a number. */
         IsResourceName: boolean;
     };
@@ -788,6 +1937,1360 @@ export interface operations {
         };
         responses: {
             /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getCurrentUserPermissions: {
+        parameters: {
+            query?: {
+                /** @description `/system` (the default) or `/project/<project id>`. */
+                scope?: string;
+                /** @description List resources relative to the scope (`repository`, and `.` for the project itself) rather than under it (`/project/3/repository`, `/project/3`). */
+                relative?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowed pairs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Permission"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Part of the project name. */
+                name?: string;
+                /** @description Only public (true) or only private (false) projects. */
+                public?: boolean;
+                /** @description The owner’s username. */
+                owner?: string;
+                /** @description Include the owner’s name and the CVE allowlist. */
+                with_detail?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of projects. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, `Location` names the project by name rather than by id. */
+                "X-Resource-Name-In-Location"?: boolean;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The new project. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectReq"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    headProject: {
+        parameters: {
+            query: {
+                /** @description The project’s name. */
+                project_name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project exists. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project, with details. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        /** @description What to change. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdateReq"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getProjectDeletable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer, with the reason when it is no. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDeletable"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getProjectSummary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listProjectMetadatas: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every key that is set, `public` included. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMetadata"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    addProjectMetadatas: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        /** @description One key and its value. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectMetadataEntry"];
+            };
+        };
+        responses: {
+            /** @description Set. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getProjectMetadata: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The metadata key, such as `auto_scan`. */
+                meta_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key and its value. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMetadataEntry"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateProjectMetadata: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The metadata key, such as `auto_scan`. */
+                meta_name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The key and its new value. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectMetadataEntry"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteProjectMetadata: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The metadata key, such as `auto_scan`. */
+                meta_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listProjectMembers: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Part of the member’s name (case-insensitive). */
+                entityname?: string;
+            };
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMemberEntity"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createProjectMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        /** @description The user and the role. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectMember"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getProjectMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The membership’s id. */
+                mid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The membership. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMemberEntity"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateProjectMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The membership’s id. */
+                mid: number;
+            };
+            cookie?: never;
+        };
+        /** @description The new role. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteProjectMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The membership’s id. */
+                mid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRobots: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of robot accounts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Robot"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createRobot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The new robot account. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RobotCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; the body holds the secret. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RobotCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRobot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The robot account’s id. */
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The robot account. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Robot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateRobot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The robot account’s id. */
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RobotUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteRobot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The robot account’s id. */
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    refreshRobotSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The robot account’s id. */
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The chosen secret, if any. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RobotSec"];
+            };
+        };
+        responses: {
+            /** @description The generated secret, or an empty object. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RobotSec"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description Part of the name. */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What matched. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Search"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getStatistic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistic"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting Wharf keeps. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigurationsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The settings to change. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Configurations"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAllRepositories: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of repositories. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repository"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRepositories: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the project’s repositories. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repository"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The repository. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repository"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The new description. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepositoryUpdate"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteRepository: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listArtifacts: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Include `tags` (`true`/`1` or `false`/`0`). */
+                with_tag?: boolean;
+                /** @description Include `labels` (`true`/`1` or `false`/`0`). */
+                with_label?: boolean;
+                /** @description Include `accessories` (`true`/`1` or `false`/`0`). */
+                with_accessory?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_scan_overview?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_sbom_overview?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_signature?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_immutable_status?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of artifacts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Artifact"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getArtifact: {
+        parameters: {
+            query?: {
+                /** @description Include `tags` (`true`/`1` or `false`/`0`). */
+                with_tag?: boolean;
+                /** @description Include `labels` (`true`/`1` or `false`/`0`). */
+                with_label?: boolean;
+                /** @description Include `accessories` (`true`/`1` or `false`/`0`). */
+                with_accessory?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_scan_overview?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_sbom_overview?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_signature?: boolean;
+                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                with_immutable_status?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The artifact. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Artifact"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tags. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        /** @description The new tag. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTag"];
+            };
+        };
+        responses: {
+            /** @description Tagged. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+                /** @description The tag. */
+                tag_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
