@@ -30,6 +30,9 @@ const ALLOWED = new Set([
 /** Patterns of data rather than text: digests, media types, addresses, commands and tokens of the test's own data. */
 const DATA = [
   /sha256:[0-9a-f]{6,64}/g,
+  /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, // e-mail addresses
+  /"[^"\n]*"/g, // quoted strings of configuration snippets (JSON keys such as insecure-registries)
+  /\b[a-z]+(?:-[a-z]+)+\b/g, // kebab-case configuration keys named in text (insecure-registries)
   /\b[\w.-]+\/[\w.+-]+(?:\/[\w.+-]+)*/g, // media types, repository paths, platforms (linux/amd64)
   /\b(?:docker|podman|skopeo|helm) [^\n]*/g, // commands shown to copy
   /--[\w-]+(?:=\w+)?/g,
@@ -43,9 +46,10 @@ const DATA = [
  * repository and robot names, tags) which appear verbatim.
  */
 export function untranslatedWords(text: string, data: readonly string[]): string[] {
+  // Data patterns first: a test value (tag `v1`) inside a media type would otherwise split it into words.
   let rest = text;
-  for (const value of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(value).join(' ');
   for (const pattern of DATA) rest = rest.replace(pattern, ' ');
+  for (const value of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(value).join(' ');
   const words = rest.match(/[A-Za-z]{2,}/g) ?? [];
   return [...new Set(words.filter((word) => !ALLOWED.has(word)))];
 }
