@@ -89,7 +89,10 @@ export function registerPortalRoutes(app: FastifyInstance, opts: PortalRoutesOpt
         const hashed = urlPath?.startsWith(HASHED_ASSETS) === true;
         return reply.header('Cache-Control', hashed ? IMMUTABLE : REVALIDATE).sendFile(file, { cacheControl: false });
       }
-      if (urlPath?.startsWith(HASHED_ASSETS) === true) return reply.callNotFound();
+      // A missing asset or file (a name with an extension) is a 404, never the app: client-side routes have none.
+      if (urlPath?.startsWith(HASHED_ASSETS) === true || /\.[A-Za-z0-9]+$/.test(urlPath ?? '')) {
+        return reply.callNotFound();
+      }
       if (!(await fileFor(dir, '/index.html'))) {
         return reply
           .code(503)
