@@ -3,11 +3,11 @@ import type { RobotRecord, TextMatch } from '../../ports/identity-store.js';
 import { ROBOT_PREFIX } from '../../services/authenticator.js';
 import type { RobotListQuery, RobotService } from '../../services/robots.js';
 import { HarborError } from '../error-handler.js';
+import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
-type Body = Readonly<Record<string, unknown>>;
 
 /** Unix seconds, Harbor's `expires_at`; -1 never expires. */
 function unixSeconds(date: Date | null): number {
@@ -40,20 +40,8 @@ export function toRobot(robot: RobotRecord) {
   };
 }
 
-function robotIdOf(req: FastifyRequest): number {
-  const raw = (req.params as { robot_id?: string }).robot_id ?? '';
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!(id >= 1)) throw new HarborError('BAD_REQUEST', 'robot_id must be a positive integer');
-  return id;
-}
-
-function bodyOf(req: FastifyRequest): Body {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
-  }
-  return body as Body;
-}
+const robotIdOf = (req: FastifyRequest): number => idParam(req, 'robot_id');
+const bodyOf = jsonBody;
 
 const SORT_KEYS: Readonly<Record<string, NonNullable<RobotListQuery['sort']>['by']>> = {
   id: 'id',

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UserQuery, UserRecord } from '../../ports/identity-store.js';
 import type { UserService } from '../../services/users.js';
 import { HarborError } from '../error-handler.js';
+import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
-type Body = Readonly<Record<string, unknown>>;
 
 /** Harbor's UserResp; never the password hash. */
 export function toUserResp(user: UserRecord) {
@@ -23,20 +23,8 @@ export function toUserResp(user: UserRecord) {
   };
 }
 
-function userIdOf(req: FastifyRequest): number {
-  const raw = (req.params as { user_id?: string }).user_id ?? '';
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!(id >= 1)) throw new HarborError('BAD_REQUEST', 'user_id must be a positive integer');
-  return id;
-}
-
-function bodyOf(req: FastifyRequest): Body {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
-  }
-  return body as Body;
-}
+const userIdOf = (req: FastifyRequest): number => idParam(req, 'user_id');
+const bodyOf = jsonBody;
 
 const SORT_KEYS: Readonly<Record<string, NonNullable<UserQuery['sort']>['by']>> = {
   user_id: 'id',
