@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ArtifactQuery, ArtifactSortBy, TagQuery, TagRecord, TagSortBy } from '../../ports/metadata-store.js';
 import type { ArtifactTagService } from '../../services/artifact-tags.js';
 import type { AccessoryView, ArtifactService, ArtifactView, ArtifactViewOptions } from '../../services/artifacts.js';
-import { HarborError } from '../error-handler.js';
+import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort, valueMatchOf, type QueryValue } from './query.js';
 import { projectNameParam, repositoryNameParam } from './repository-routes.js';
@@ -152,14 +152,6 @@ function pathOf(req: FastifyRequest): Path {
   };
 }
 
-function bodyOf(req: FastifyRequest): Readonly<Record<string, unknown>> {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
-  }
-  return body as Readonly<Record<string, unknown>>;
-}
-
 export interface ArtifactRoutesOptions {
   readonly artifacts: ArtifactService;
   readonly artifactTags: ArtifactTagService;
@@ -200,7 +192,7 @@ export function registerArtifactRoutes(api: FastifyInstance, { artifacts, artifa
   });
 
   api.post(`${base}/:reference/tags`, async (req, reply) => {
-    const body = bodyOf(req);
+    const body = jsonBody(req);
     const { project, repository, reference } = pathOf(req);
     await artifactTags.create(securityOf(req), project, repository, reference, body);
     // Like Harbor: no Location, as there is no endpoint that reads a single tag.

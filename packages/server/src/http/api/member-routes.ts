@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROLE_LABELS, roleFromId } from '../../domain/rbac/roles.js';
 import type { MemberRecord } from '../../ports/identity-store.js';
 import type { MemberService } from '../../services/members.js';
-import { HarborError } from '../error-handler.js';
 import { pageOf, setPagingHeaders } from './paging.js';
-import { bodyOf, locatorOf } from './project-routes.js';
+import { locatorOf } from './project-routes.js';
+import { idParam, jsonBody } from './request-parts.js';
 import { securityOf } from './security.js';
 
 /** Harbor's ProjectMemberEntity. */
@@ -19,13 +19,6 @@ export function toMemberEntity(member: MemberRecord) {
     entity_id: member.entityId,
     entity_type: member.entityType,
   };
-}
-
-function memberIdOf(req: FastifyRequest): number {
-  const raw = (req.params as { mid?: string }).mid ?? '';
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!(id >= 1)) throw new HarborError('BAD_REQUEST', 'the member id must be a positive integer');
-  return id;
 }
 
 /** /projects/{p}/members: Harbor's swagger tag `member`. */
@@ -43,22 +36,22 @@ export function registerMemberRoutes(api: FastifyInstance, members: MemberServic
 
   api.post('/projects/:project_name_or_id/members', async (req, reply) => {
     const at = locatorOf(req);
-    const member = await members.add(securityOf(req), at, bodyOf(req));
+    const member = await members.add(securityOf(req), at, jsonBody(req));
     const location = `/api/v2.0/projects/${at.nameOrId}/members/${member.id}`;
     return reply.code(201).header('Location', location).send();
   });
 
   api.get('/projects/:project_name_or_id/members/:mid', async (req) =>
-    toMemberEntity(await members.get(securityOf(req), locatorOf(req), memberIdOf(req))),
+    toMemberEntity(await members.get(securityOf(req), locatorOf(req), idParam(req, 'mid'))),
   );
 
   api.put('/projects/:project_name_or_id/members/:mid', async (req, reply) => {
-    await members.updateRole(securityOf(req), locatorOf(req), memberIdOf(req), bodyOf(req));
+    await members.updateRole(securityOf(req), locatorOf(req), idParam(req, 'mid'), jsonBody(req));
     return reply.code(200).send();
   });
 
   api.delete('/projects/:project_name_or_id/members/:mid', async (req, reply) => {
-    await members.remove(securityOf(req), locatorOf(req), memberIdOf(req));
+    await members.remove(securityOf(req), locatorOf(req), idParam(req, 'mid'));
     return reply.code(200).send();
   });
 }

@@ -6,12 +6,12 @@ import { metadataOf, type ProjectMetadataService } from '../../services/project-
 import type { ProjectLocator } from '../../services/project-visibility.js';
 import type { ProjectListQuery, ProjectService, ProjectSummaryView, ProjectView } from '../../services/projects.js';
 import { HarborError } from '../error-handler.js';
+import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort } from './query.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
-type Body = Readonly<Record<string, unknown>>;
 
 /** Harbor's Project model as one caller sees it. */
 export function toProject({ project, repoCount, detailed, ownerName, roles }: ProjectView) {
@@ -52,14 +52,6 @@ export function locatorOf(req: FastifyRequest): ProjectLocator {
     nameOrId: (req.params as { project_name_or_id: string }).project_name_or_id,
     isResourceName: isResourceNameHeader(req.headers['x-is-resource-name']),
   };
-}
-
-export function bodyOf(req: FastifyRequest): Body {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
-  }
-  return body as Body;
 }
 
 const SORT_KEYS = { name: 'name', project_id: 'id', creation_time: 'createdAt', update_time: 'updatedAt' } as const;
@@ -127,7 +119,7 @@ export function registerProjectRoutes(
   });
 
   api.post('/projects', async (req, reply) => {
-    const project = await projects.create(securityOf(req), bodyOf(req));
+    const project = await projects.create(securityOf(req), jsonBody(req));
     const byName = isResourceNameHeader(req.headers['x-resource-name-in-location']);
     const location = `/api/v2.0/projects/${byName ? project.name : project.id}`;
     return reply.code(201).header('Location', location).send();
@@ -138,7 +130,7 @@ export function registerProjectRoutes(
   );
 
   api.put('/projects/:project_name_or_id', async (req, reply) => {
-    await projects.update(securityOf(req), locatorOf(req), bodyOf(req));
+    await projects.update(securityOf(req), locatorOf(req), jsonBody(req));
     return reply.code(200).send();
   });
 
@@ -158,7 +150,7 @@ export function registerProjectRoutes(
   api.get('/projects/:project_name_or_id/metadatas', async (req) => metadata.list(securityOf(req), locatorOf(req)));
 
   api.post('/projects/:project_name_or_id/metadatas', async (req, reply) => {
-    await metadata.add(securityOf(req), locatorOf(req), bodyOf(req));
+    await metadata.add(securityOf(req), locatorOf(req), jsonBody(req));
     return reply.code(200).send();
   });
 
@@ -169,7 +161,7 @@ export function registerProjectRoutes(
   );
 
   api.put('/projects/:project_name_or_id/metadatas/:meta_name', async (req, reply) => {
-    await metadata.set(securityOf(req), locatorOf(req), metaName(req), bodyOf(req));
+    await metadata.set(securityOf(req), locatorOf(req), metaName(req), jsonBody(req));
     return reply.code(200).send();
   });
 

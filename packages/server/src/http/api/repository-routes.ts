@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RepositorySortBy, RepositoryView } from '../../ports/metadata-store.js';
 import type { RepositoryFilter, RepositoryService } from '../../services/repositories.js';
 import { HarborError } from '../error-handler.js';
+import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { expectKeys, parseQuery, parseSort, valueMatchOf } from './query.js';
 import { securityOf } from './security.js';
@@ -59,14 +60,6 @@ export function projectNameParam(req: FastifyRequest): string {
   return (req.params as { project_name?: string }).project_name ?? '';
 }
 
-function bodyOf(req: FastifyRequest): Readonly<Record<string, unknown>> {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HarborError('BAD_REQUEST', 'the request body must be a JSON object');
-  }
-  return body as Readonly<Record<string, unknown>>;
-}
-
 /** /repositories and /projects/{project_name}/repositories (swagger tag `repository`). */
 export function registerRepositoryRoutes(api: FastifyInstance, repositories: RepositoryService): void {
   api.get('/repositories', async (req, reply) => {
@@ -89,7 +82,7 @@ export function registerRepositoryRoutes(api: FastifyInstance, repositories: Rep
   );
 
   api.put(one, async (req, reply) => {
-    const body = bodyOf(req);
+    const body = jsonBody(req);
     await repositories.update(securityOf(req), projectNameParam(req), repositoryNameParam(req), body);
     return reply.code(200).send();
   });
