@@ -5,7 +5,8 @@
 # Env: BENCH_QUICK=1 (small smoke run), BENCH_ONLY_REFERENCE=1 (skip Wharf),
 #      BENCH_WHARF_AS_REFERENCE=1 (dev: a second docker-registry in Wharf's slot), BENCH_KEEP=1 (keep data dirs),
 #      BENCH_SKIP_BUILD=1 (use the existing packages/server/dist), BENCH_WRK_THREADS=N (default 1),
-#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,bigpush (comma-separated subset).
+#      BENCH_ARTIFACTS=N (artifacts in one repository, default 10000), BENCH_API_ROUNDS=N,
+#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,bigpush (comma-separated subset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,7 +3,7 @@
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-export type ScenarioId = 'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'bigpush';
+export type ScenarioId = 'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'artifacts' | 'bigpush';
 
 export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'mono',
@@ -12,6 +12,7 @@ export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'small',
   'manifest',
   'listing',
+  'artifacts',
   'bigpush',
 ];
 
@@ -33,6 +34,9 @@ export interface BenchConfig {
   readonly listingPageSize: number;
   readonly listingRounds: number;
   readonly setupConcurrency: number;
+  /** Artifacts in the one repository of the artifacts scenario, and requests per timed API call. */
+  readonly artifactCount: number;
+  readonly apiRounds: number;
   readonly bigBlobBytes: number;
   readonly bigPushOnReference: boolean;
   readonly onlyReference: boolean;
@@ -80,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
     listingPageSize: 100,
     listingRounds: intEnv(env, 'BENCH_LISTING_ROUNDS', quick ? 2 : 5),
     setupConcurrency: 16,
+    artifactCount: intEnv(env, 'BENCH_ARTIFACTS', quick ? 1000 : 10_000),
+    apiRounds: intEnv(env, 'BENCH_API_ROUNDS', quick ? 20 : 100),
     bigBlobBytes: intEnv(env, 'BENCH_BIG_BLOB_MIB', quick ? 128 : 1024) * MiB,
     bigPushOnReference: env['BENCH_BIGPUSH_REFERENCE'] !== '0',
     onlyReference: env['BENCH_ONLY_REFERENCE'] === '1',

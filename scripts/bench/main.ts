@@ -8,6 +8,7 @@ import { loadConfig, MiB, type BenchConfig } from './config.js';
 import { comparisonRows, renderComparison, renderResources, resourceRows, type ScenarioResult } from './report.js';
 import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
+import { artifacts } from './scenarios/artifacts.js';
 import { listings } from './scenarios/listing.js';
 import { manifestReads } from './scenarios/manifest.js';
 import { pull } from './scenarios/pull.js';
@@ -23,6 +24,7 @@ const SCENARIOS: readonly Scenario[] = [
   smallImages,
   manifestReads,
   listings,
+  artifacts,
   bigPush,
 ];
 
@@ -92,6 +94,8 @@ function describeConfig(cfg: BenchConfig): Record<string, unknown> {
     listingCount: cfg.listingCount,
     listingPageSize: cfg.listingPageSize,
     listingRounds: cfg.listingRounds,
+    artifactCount: cfg.artifactCount,
+    apiRounds: cfg.apiRounds,
     bigBlobMiB: cfg.bigBlobBytes / MiB,
     scenarios: [...cfg.scenarios],
   };

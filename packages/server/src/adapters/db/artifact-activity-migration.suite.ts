@@ -52,7 +52,11 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
 
     it('records the artifact media type of earlier manifests and numbers their tags', async () => {
       const { db, dialect, repositoryId } = await legacy();
-      expect(await migrateToLatest(db, dialect)).toEqual(['0003-artifact-activity', '0004-sessions']);
+      expect(await migrateToLatest(db, dialect)).toEqual([
+        '0003-artifact-activity',
+        '0004-sessions',
+        '0005-artifact-list-index',
+      ]);
       const manifests = new KyselyManifestRecords(db);
       const mediaTypeOf = async (seed: string) =>
         (await manifests.get(repositoryId, digestOf(seed)))?.artifactMediaType;
@@ -83,12 +87,15 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       });
     });
 
-    it('migrates down to 0002-identity keeping the tags (0004-sessions first, then 0003), and up again', async () => {
+    it('migrates down to 0002-identity keeping the tags (the later ones first, then 0003), and up again', async () => {
       const { db, migrator, repositoryId } = await legacy();
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
       expect(sessionsDown.error).toBeUndefined();
-      expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([['0004-sessions', 'Success']]);
+      expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
+        ['0005-artifact-list-index', 'Success'],
+        ['0004-sessions', 'Success'],
+      ]);
       const down = await migrator.migrateTo('0002-identity');
       expect(down.error).toBeUndefined();
       expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([['0003-artifact-activity', 'Success']]);

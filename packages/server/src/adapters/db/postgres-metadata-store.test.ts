@@ -51,7 +51,13 @@ describe('PostgreSQL specifics', () => {
   it('concurrent migrate() calls apply the schema once; a later store applies nothing', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([open(url).migrate(), open(url).migrate(), open(url).migrate()]);
-    expect(results.flat()).toEqual(['0001-initial-schema', '0002-identity', '0003-artifact-activity', '0004-sessions']);
+    expect(results.flat()).toEqual([
+      '0001-initial-schema',
+      '0002-identity',
+      '0003-artifact-activity',
+      '0004-sessions',
+      '0005-artifact-list-index',
+    ]);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
     await later.repositories.ensure('library/after');
@@ -71,6 +77,19 @@ describe('PostgreSQL specifics', () => {
       { table_name: 'repositories', collation_name: 'C' },
       { table_name: 'tags', collation_name: 'C' },
     ]);
+  });
+
+  it('turns JIT compilation off for its sessions, unless the URL sets its own options', async () => {
+    const url = await testDatabaseUrl();
+    const db = openPostgres({ url, poolSize: 1 });
+    databases.defer(() => db.destroy());
+    const jit = async (on: typeof db) => (await sql<{ jit: string }>`show jit`.execute(on)).rows[0]?.jit;
+    expect(await jit(db)).toBe('off');
+    const own = new URL(url);
+    own.searchParams.set('options', '-c jit=on -c application_name=own');
+    const withOptions = openPostgres({ url: own.toString(), poolSize: 1 });
+    databases.defer(() => withOptions.destroy());
+    expect(await jit(withOptions)).toBe('on');
   });
 
   it('parses bigint as numbers on its own pool only, leaving the global pg parser alone', async () => {

@@ -72,6 +72,7 @@ describe('openSqlite', () => {
       '0002-identity',
       '0003-artifact-activity',
       '0004-sessions',
+      '0005-artifact-list-index',
     ]);
     await first.repositories.ensure('library');
     await first.close();
@@ -89,6 +90,7 @@ describe('openSqlite', () => {
       '0002-identity',
       '0003-artifact-activity',
       '0004-sessions',
+      '0005-artifact-list-index',
     ]);
     const repository = await store.repositories.ensure('library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

@@ -42,6 +42,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0002-identity',
           '0003-artifact-activity',
           '0004-sessions',
+          '0005-artifact-list-index',
         ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
@@ -65,6 +66,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0002-identity',
           '0003-artifact-activity',
           '0004-sessions',
+          '0005-artifact-list-index',
         ]);
         const store = createIdentityStore(db);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
@@ -98,6 +100,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0005-artifact-list-index',
           '0004-sessions',
           '0003-artifact-activity',
           '0002-identity',
@@ -118,6 +121,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0002-identity',
           '0003-artifact-activity',
           '0004-sessions',
+          '0005-artifact-list-index',
         ]);
         const team = await createIdentityStore(db).projects.getByName('team');
         expect(await createIdentityStore(db).projects.repositoryCount(team?.id ?? 0)).toBe(1);

@@ -38,6 +38,7 @@ describe('identity schema on PostgreSQL', () => {
       '0002-identity',
       '0003-artifact-activity',
       '0004-sessions',
+      '0005-artifact-list-index',
     ]);
   });
 

@@ -31,6 +31,7 @@ describe('identity schema on SQLite', () => {
         '0002-identity',
         '0003-artifact-activity',
         '0004-sessions',
+        '0005-artifact-list-index',
       ]);
       await createIdentityStore(first).users.create({ username: 'kept' });
       await first.destroy();
