@@ -12,7 +12,7 @@ export function renderPage(ui: ReactElement, opts: { route?: string; path?: stri
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   return render(
     <QueryClientProvider client={client}>
-      <ConfigProvider>
+      <ConfigProvider theme={{ token: { motion: false } }}>
         <AntApp>
           <MemoryRouter initialEntries={[opts.route ?? '/']}>
             <Routes>
