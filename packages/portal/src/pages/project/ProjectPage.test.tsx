@@ -76,7 +76,7 @@ describe('the members tab', () => {
   });
 
   it('adds a member: user name suggested by the server, role chosen, the right body sent', async () => {
-    let members = [MEMBERS[0]];
+    let members: unknown[] = [MEMBERS[0]];
     const received = fakeApi({
       'GET /api/v2.0/projects/library': { json: PROJECT },
       'GET /api/v2.0/projects/library/members': () => ({ json: members }),
