@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { changeLanguage } from '../../i18n/i18n';
 import { fakeApi } from '../../test/fake-api';
 import { renderPage } from '../../test/render';
 import { ProjectsPage } from './ProjectsPage';
@@ -151,5 +152,38 @@ describe('creating a project', () => {
     expect(alert).toHaveTextContent('The project named web already exists');
     expect(within(dialog).getByLabelText('Project name')).toHaveValue('web');
     expect(screen.queryByTestId('elsewhere')).not.toBeInTheDocument();
+  });
+});
+
+describe('the projects page in Chinese', () => {
+  beforeEach(async () => {
+    await changeLanguage('zh-CN');
+  });
+  afterEach(async () => {
+    await changeLanguage('en');
+  });
+
+  it('shows its labels, the create dialog and the API error in Chinese', async () => {
+    fakeApi({
+      'GET /api/v2.0/projects': { json: PROJECTS },
+      'POST /api/v2.0/projects': CONFLICT,
+    });
+    renderPage(<ProjectsPage />, { route: '/projects', path: '/projects' });
+    expect(await screen.findByRole('heading', { name: '项目' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: '访问级别' })).toBeInTheDocument();
+    const library = (await screen.findByRole('link', { name: 'library' })).closest('tr') as HTMLElement;
+    expect(within(library).getByText('公开')).toBeInTheDocument();
+    expect(screen.getByLabelText('按名称搜索项目')).toBeInTheDocument();
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: /新建项目/ }));
+    const dialog = await screen.findByRole('dialog');
+    // (Ant Design spaces out a two-character Chinese button text: 确 定.)
+    await user.click(within(dialog).getByRole('button', { name: /^确\s?定$/ }));
+    expect(await within(dialog).findByText('请输入项目名称')).toBeInTheDocument();
+    await user.type(within(dialog).getByLabelText('项目名称'), 'web{Enter}');
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('已存在');
+    expect(alert).toHaveTextContent('The project named web already exists'); // the server's own words
   });
 });
