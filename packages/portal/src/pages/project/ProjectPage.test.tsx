@@ -27,10 +27,11 @@ async function choose(user: ReturnType<typeof userEvent.setup>, select: HTMLElem
 }
 
 describe('the project page', () => {
-  it('shows the project with its tabs, and the tab in the address', async () => {
+  it('shows the project with its repositories first; a tab opens at its own address', async () => {
     const received = fakeApi({
       'GET /api/v2.0/projects/library': { json: PROJECT },
       'GET /api/v2.0/projects/library/repositories': { json: [{ id: 1, name: 'library/alpine', artifact_count: 2 }] },
+      'GET /api/v2.0/projects/library/members': { json: MEMBERS },
     });
     renderPage(<ProjectPage />, { route: '/projects/library', path });
     expect(await screen.findByRole('heading', { name: /library/ })).toHaveTextContent('Private');
@@ -41,6 +42,11 @@ describe('the project page', () => {
     );
     // The project is addressed by name, even if it looked like a number.
     expect(received[0]?.headers.get('X-Is-Resource-Name')).toBe('true');
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('tab', { name: 'Members' }));
+    expect(await screen.findByRole('tab', { name: 'Members', selected: true })).toBeInTheDocument();
+    await waitFor(() => expect(received.some((r) => r.url.pathname.endsWith('/library/members'))).toBe(true));
   });
 
   it("shows the API's error when the project does not exist", async () => {
@@ -152,6 +158,57 @@ describe('the members tab', () => {
     expect(await screen.findByText('Member removed')).toBeInTheDocument();
     expect(received.filter((r) => r.method === 'DELETE').map((r) => r.url.pathname)).toEqual([
       '/api/v2.0/projects/library/members/12',
+    ]);
+  });
+});
+
+describe('the configuration tab', () => {
+  it('makes the project public with PUT metadata.public', async () => {
+    const received = fakeApi({
+      'GET /api/v2.0/projects/library': { json: PROJECT },
+      'PUT /api/v2.0/projects/library': { status: 200 },
+    });
+    renderPage(<ProjectPage />, { route: '/projects/library/configuration', path });
+    const checkbox = await screen.findByLabelText('Public');
+    expect(checkbox).not.toBeChecked();
+    const user = userEvent.setup();
+    await user.click(checkbox);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved')).toBeInTheDocument();
+    expect(bodyOf(received, 'PUT')).toEqual({ metadata: { public: 'true' } });
+    expect(received.find((r) => r.method === 'PUT')?.headers.get('X-Is-Resource-Name')).toBe('true');
+  });
+
+  it('does not delete a project that is not empty, and says why', async () => {
+    const received = fakeApi({
+      'GET /api/v2.0/projects/library': { json: PROJECT },
+      'GET /api/v2.0/projects/library/_deletable': {
+        json: { deletable: false, message: 'the project has 3 repositories' },
+      },
+    });
+    renderPage(<ProjectPage />, { route: '/projects/library/configuration', path });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete project' }));
+    expect(await screen.findByText('Delete project library? This cannot be undone.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Yes' }));
+    expect(await screen.findByText(/the project has 3 repositories/)).toBeInTheDocument();
+    expect(received.some((r) => r.method === 'DELETE')).toBe(false);
+    expect(screen.queryByTestId('elsewhere')).not.toBeInTheDocument();
+  });
+
+  it('deletes an empty project and returns to the projects', async () => {
+    const received = fakeApi({
+      'GET /api/v2.0/projects/library': { json: PROJECT },
+      'GET /api/v2.0/projects/library/_deletable': { json: { deletable: true } },
+      'DELETE /api/v2.0/projects/library': { status: 200 },
+    });
+    renderPage(<ProjectPage />, { route: '/projects/library/configuration', path });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete project' }));
+    await user.click(await screen.findByRole('button', { name: 'Yes' }));
+    expect(await screen.findByTestId('elsewhere')).toBeInTheDocument();
+    expect(received.filter((r) => r.method === 'DELETE').map((r) => r.url.pathname)).toEqual([
+      '/api/v2.0/projects/library',
     ]);
   });
 });
