@@ -1,5 +1,5 @@
 import { apiCall, apiJson } from './http';
-import type { Accessory, Artifact, NewTag } from './models';
+import type { Artifact, NewTag } from './models';
 import { apiPage, type ListQuery, type Page } from './paging';
 import { repositoryPath } from './repositories';
 
@@ -35,20 +35,4 @@ export function addTag(ref: ArtifactRef, name: string): Promise<void> {
 
 export function deleteTag(ref: ArtifactRef, name: string): Promise<void> {
   return apiCall(`${artifactPath(ref)}/tags/${encodeURIComponent(name)}`, { method: 'DELETE' });
-}
-
-export function listAccessories(ref: ArtifactRef, query: ListQuery): Promise<Page<Accessory>> {
-  return apiPage<Accessory>(`${artifactPath(ref)}/accessories`, query);
-}
-
-/** One entry of an image's build history (the `history` of its config), Harbor's `build_history` addition. */
-export interface BuildHistoryEntry {
-  created?: string;
-  created_by?: string;
-  comment?: string;
-  empty_layer?: boolean;
-}
-
-export function buildHistory(ref: ArtifactRef): Promise<BuildHistoryEntry[]> {
-  return apiJson<BuildHistoryEntry[]>(`${artifactPath(ref)}/additions/build_history`);
 }

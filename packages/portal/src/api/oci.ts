@@ -21,7 +21,15 @@ export interface Manifest {
   annotations?: Record<string, string>;
 }
 
-/** An image's configuration; Harbor reports it as the artifact's `extra_attrs`. */
+/** One step of an image's build, from its config's `history`. */
+export interface HistoryEntry {
+  created?: string;
+  created_by?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+/** An image's configuration; Harbor reports most of it as the artifact's `extra_attrs`, without the history. */
 export interface ImageConfig {
   created?: string;
   author?: string;
@@ -36,4 +44,5 @@ export interface ImageConfig {
     ExposedPorts?: Record<string, object>;
     Labels?: Record<string, string>;
   };
+  history?: HistoryEntry[];
 }

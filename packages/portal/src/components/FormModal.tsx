@@ -1,5 +1,5 @@
 import { Form, Modal, type FormInstance } from 'antd';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from './ErrorAlert';
 
@@ -17,6 +17,9 @@ export interface FormModalProps<T> {
   readonly children: ReactNode;
 }
 
+/** The fields a dialog's focus can start on. */
+const FIELD = 'input:not([type="hidden"]):not([disabled]), textarea:not([disabled]), select:not([disabled])';
+
 /**
  * A dialog holding one form: Enter submits, Escape cancels, the first field gets the focus, and the API's error is
  * shown above the fields. The form is reset each time the dialog closes.
@@ -25,6 +28,7 @@ export function FormModal<T extends object>(props: FormModalProps<T>) {
   const { t } = useTranslation();
   const [own] = Form.useForm<T>();
   const form = props.form ?? own;
+  const body = useRef<HTMLDivElement>(null);
   return (
     <Modal
       open={props.open}
@@ -35,14 +39,21 @@ export function FormModal<T extends object>(props: FormModalProps<T>) {
       onOk={() => form.submit()}
       onCancel={props.onCancel}
       afterClose={() => form.resetFields()}
+      // A field's own autoFocus does not work in a dialog: the field mounts before the dialog is in the document,
+      // and the dialog then focuses itself. Once it is open, the first field takes the focus.
+      afterOpenChange={(visible) => {
+        if (visible) body.current?.querySelector<HTMLElement>(FIELD)?.focus();
+      }}
       destroyOnHidden
       focusTriggerAfterClose
     >
-      <ErrorAlert error={props.error} />
-      <Form<T> form={form} name={props.name} layout="vertical" onFinish={props.onSubmit} requiredMark="optional">
-        {props.children}
-        <button type="submit" hidden aria-hidden tabIndex={-1} />
-      </Form>
+      <div ref={body}>
+        <ErrorAlert error={props.error} />
+        <Form<T> form={form} name={props.name} layout="vertical" onFinish={props.onSubmit} requiredMark="optional">
+          {props.children}
+          <button type="submit" hidden aria-hidden tabIndex={-1} />
+        </Form>
+      </div>
     </Modal>
   );
 }

@@ -83,10 +83,18 @@ function ArtifactView({ artifactRef: ref }: { artifactRef: ArtifactRef }) {
             label: t('artifact.layers'),
             children: <LayersTable manifest={m} loading={manifest.isPending} />,
           },
-          { key: 'history', label: t('artifact.history'), children: <BuildHistory artifactRef={ref} /> },
+          {
+            key: 'history',
+            label: t('artifact.history'),
+            children: <BuildHistory repository={ref.repository} manifest={m} />,
+          },
           { key: 'config', label: t('artifact.config'), children: <ConfigDetails config={imageConfigOf(a)} /> },
         ]),
-    { key: 'referrers', label: t('artifact.referrers'), children: <ReferrersTable artifactRef={ref} /> },
+    {
+      key: 'referrers',
+      label: t('artifact.referrers'),
+      children: <ReferrersTable repository={ref.repository} accessories={a.accessories ?? []} />,
+    },
     {
       key: 'manifest',
       label: t('artifact.manifest'),

@@ -1,19 +1,29 @@
 import { useQuery } from '@tanstack/react-query';
 import { Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { buildHistory, type ArtifactRef, type BuildHistoryEntry } from '../../api/artifacts';
+import type { HistoryEntry, Manifest } from '../../api/oci';
+import { fetchImageConfig } from '../../api/registry';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TimeText } from '../../components/TimeText';
 
-interface Row extends BuildHistoryEntry {
+interface Row extends HistoryEntry {
   index: number;
 }
 
-/** How the image was built: the steps of its config's history, Harbor's `build_history` addition. */
-export function BuildHistory({ artifactRef }: { artifactRef: ArtifactRef }) {
+/**
+ * How the image was built: the steps of its config's `history`. The management API does not report it, so the
+ * config blob the manifest names is read from the registry API.
+ */
+export function BuildHistory({ repository, manifest }: { repository: string; manifest: Manifest | undefined }) {
   const { t } = useTranslation();
-  const history = useQuery({ queryKey: ['build-history', artifactRef], queryFn: () => buildHistory(artifactRef) });
-  const rows: Row[] = (history.data ?? []).map((entry, i) => ({ ...entry, index: i + 1 }));
+  const digest = manifest?.config?.digest;
+  const config = useQuery({
+    queryKey: ['image-config', repository, digest],
+    queryFn: () => fetchImageConfig(repository, digest ?? ''),
+    enabled: digest !== undefined,
+    staleTime: Infinity,
+  });
+  const rows: Row[] = (config.data?.history ?? []).map((entry, i) => ({ ...entry, index: i + 1 }));
   const columns: TableColumnsType<Row> = [
     { key: 'index', title: '#', dataIndex: 'index', width: 56 },
     { key: 'created', title: t('common.created'), width: 200, render: (_, h) => <TimeText value={h.created} /> },
@@ -32,13 +42,13 @@ export function BuildHistory({ artifactRef }: { artifactRef: ArtifactRef }) {
   ];
   return (
     <>
-      <ErrorAlert error={history.error} />
+      <ErrorAlert error={config.error} />
       <Table<Row>
         rowKey="index"
         size="small"
         columns={columns}
         dataSource={rows}
-        loading={history.isPending}
+        loading={manifest === undefined || config.isLoading}
         pagination={false}
         locale={{ emptyText: t('artifact.noHistory') }}
       />

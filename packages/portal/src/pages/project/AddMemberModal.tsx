@@ -51,7 +51,6 @@ export function AddMemberModal({ project, open, onClose }: { project: string; op
         rules={[{ required: true, message: t('user.usernameRequired') }]}
       >
         <AutoComplete
-          autoFocus
           onSearch={setTyped}
           options={(suggestions.data ?? []).map((u) => ({ value: u.username ?? '' }))}
         />

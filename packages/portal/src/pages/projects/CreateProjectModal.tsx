@@ -50,7 +50,7 @@ export function CreateProjectModal({ open, onClose }: { open: boolean; onClose: 
           { max: 255, pattern: PROJECT_NAME, message: t('projects.nameRule') },
         ]}
       >
-        <Input autoFocus />
+        <Input />
       </Form.Item>
       <Form.Item name="public" valuePropName="checked" initialValue={false} extra={t('projects.publicHelp')}>
         <Checkbox>{t('projects.public')}</Checkbox>

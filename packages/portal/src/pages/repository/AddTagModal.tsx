@@ -45,7 +45,7 @@ export function AddTagModal(props: {
           { pattern: TAG, message: t('tags.rule') },
         ]}
       >
-        <Input autoFocus />
+        <Input />
       </Form.Item>
     </FormModal>
   );

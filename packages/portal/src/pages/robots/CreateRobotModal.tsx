@@ -79,7 +79,7 @@ export function CreateRobotModal(props: {
           { pattern: ROBOT_NAME, message: t('robots.nameRule') },
         ]}
       >
-        <Input autoFocus />
+        <Input />
       </Form.Item>
       <Form.Item name="description" label={t('robots.description')}>
         <Input />
