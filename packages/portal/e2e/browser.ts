@@ -33,9 +33,17 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile whose preferred language is `locale`, 1280 pixels wide. */
-export function newContext(browser: Browser, baseURL: string, locale: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 } });
+/**
+ * A fresh browser profile whose preferred language is `locale`, 1280 pixels wide. `bypassCSP` lets a test inject its
+ * own script (axe-core) past the portal's Content-Security-Policy, which allows no inline script.
+ */
+export function newContext(
+  browser: Browser,
+  baseURL: string,
+  locale: string,
+  opts: { bypassCSP?: boolean } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 }, ...opts });
 }
 
 /** Saves a full-page screenshot as test-output/portal/<name>.png. */

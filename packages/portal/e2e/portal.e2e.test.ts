@@ -1,10 +1,8 @@
 // End-to-end: a real Wharf process serving the built portal, driven in Debian's Chromium.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildMultiLayerImage,
@@ -13,53 +11,34 @@ import {
   run,
   type ImageManifest,
 } from '../../server/test/helpers/oci-images.js';
-import { startWharf, type RunningRegistry } from '../../server/test/helpers/registry-process.js';
-import { launchChromium, newContext, screenshot } from './browser.js';
+import type { RunningRegistry } from '../../server/test/helpers/registry-process.js';
+import { newContext, screenshot } from './browser.js';
+import { ADMIN_BASIC, ADMIN_PASSWORD, settle, startPortal, type PortalSession } from './portal-session.js';
 import { untranslatedWords } from './untranslated.js';
 
-const ADMIN_PASSWORD = 'Harbor12345';
-const PORTAL_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const PROJECT = 'e2e-portal';
 const MEMBER = 'e2e-dev';
 const TAG = 'v1';
 const REPOSITORY = `${PROJECT}/hello`;
 const STEP_TIMEOUT = 120_000;
 
+let session: PortalSession;
 let wharf: RunningRegistry;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
 
 let signedIn = false;
 let pushedDigest = '';
 let layerDigests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(PORTAL_INDEX)) {
-    throw new Error(`the portal is not built (${PORTAL_INDEX} is missing): run \`npm run build\` first`);
-  }
-  wharf = await startWharf({ env: { WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD } });
-  browser = await launchChromium();
-  context = await newContext(browser, wharf.url, 'en-US');
-  page = await context.newPage();
+  session = await startPortal('en-US');
+  ({ wharf, browser, page } = session);
 }, STEP_TIMEOUT);
 
 afterAll(async () => {
-  await browser?.close();
-  await wharf?.stop();
+  await session?.stop();
 });
-
-/** Waits until the page has settled: no request in flight, no open drop-down, no spinner. */
-async function settle(p: Page = page): Promise<void> {
-  await p.waitForLoadState('networkidle');
-  await expect.poll(() => p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
-  await p
-    .locator('.ant-spin-spinning')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-}
 
 async function expectFullyChinese(p: Page, name: string, data: readonly string[] = []): Promise<void> {
   await settle(p);
@@ -180,7 +159,7 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     expect(signedIn).toBe(true);
     const created = await fetch(`${wharf.url}/api/v2.0/users`, {
       method: 'POST',
-      headers: { Authorization: basic, 'Content-Type': 'application/json' },
+      headers: { Authorization: ADMIN_BASIC, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         username: MEMBER,
         email: `${MEMBER}@example.com`,

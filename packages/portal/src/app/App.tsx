@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter } from 'react-router';
 import { AppRoutes } from './AppRoutes';
+import { THEME } from './theme';
 import { createQueryClient } from './query-client';
 
 /** Providers: server state, Ant Design in the current language, routing. */
@@ -16,7 +17,7 @@ export function App() {
   const { i18n } = useTranslation();
   return (
     <QueryClientProvider client={queryClient}>
-      <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS}>
+      <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={THEME}>
         <AntApp>
           <BrowserRouter>
             <AppRoutes />

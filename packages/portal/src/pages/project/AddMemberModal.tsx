@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { AutoComplete, Form } from 'antd';
+import { AutoComplete, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addMember, ROLES } from '../../api/members';
@@ -11,6 +11,21 @@ import { RoleSelect } from './RoleSelect';
 interface Values {
   username: string;
   roleId: number;
+}
+
+type AutoCompleteProps = Parameters<typeof AutoComplete>[0];
+
+/**
+ * The user name field with suggestions. A required Form.Item marks its control `aria-required`, and AutoComplete
+ * puts that on its wrapping element, where the attribute is not allowed (axe-core: aria-allowed-attr); here it goes
+ * on the text box itself.
+ */
+function UserNameField({ 'aria-required': required, ...props }: AutoCompleteProps & { 'aria-required'?: boolean }) {
+  return (
+    <AutoComplete {...props}>
+      <Input aria-required={required} />
+    </AutoComplete>
+  );
 }
 
 /** Adds a user to the project with a role; the name field suggests existing users as one types. */
@@ -50,7 +65,7 @@ export function AddMemberModal({ project, open, onClose }: { project: string; op
         label={t('members.username')}
         rules={[{ required: true, message: t('user.usernameRequired') }]}
       >
-        <AutoComplete
+        <UserNameField
           onSearch={setTyped}
           options={(suggestions.data ?? []).map((u) => ({ value: u.username ?? '' }))}
         />

@@ -9,6 +9,7 @@ import { ProjectRobotsTab } from '../robots/ProjectRobotsTab';
 import { ConfigurationTab } from './ConfigurationTab';
 import { MembersTab } from './MembersTab';
 import { RepositoriesTab } from './RepositoriesTab';
+import { PublicTag } from '../../components/PublicTag';
 
 const TABS = ['repositories', 'members', 'robots', 'configuration'] as const;
 type ProjectTab = (typeof TABS)[number];
@@ -38,12 +39,7 @@ export function ProjectPage() {
     <>
       <Breadcrumb items={[{ title: <Link to="/projects">{t('nav.projects')}</Link> }, { title: name }]} />
       <Typography.Title level={2}>
-        {name}{' '}
-        {p.metadata?.public === 'true' ? (
-          <Tag color="green">{t('projects.public')}</Tag>
-        ) : (
-          <Tag>{t('projects.private')}</Tag>
-        )}
+        {name} {p.metadata?.public === 'true' ? <PublicTag /> : <Tag>{t('projects.private')}</Tag>}
       </Typography.Title>
       <Tabs
         activeKey={tab}

@@ -13,6 +13,7 @@ import { SearchBox } from '../../components/SearchBox';
 import { TimeText } from '../../components/TimeText';
 import { useListQuery } from '../../hooks/use-list-query';
 import { CreateProjectModal } from './CreateProjectModal';
+import { PublicTag } from '../../components/PublicTag';
 
 /** Every project the user can see, searched, sorted and paged on the server. */
 export function ProjectsPage() {
@@ -36,12 +37,7 @@ export function ProjectsPage() {
     {
       key: 'public',
       title: t('projects.access'),
-      render: (_, p) =>
-        p.metadata?.public === 'true' ? (
-          <Tag color="green">{t('projects.public')}</Tag>
-        ) : (
-          <Tag>{t('projects.private')}</Tag>
-        ),
+      render: (_, p) => (p.metadata?.public === 'true' ? <PublicTag /> : <Tag>{t('projects.private')}</Tag>),
     },
     {
       key: 'role',

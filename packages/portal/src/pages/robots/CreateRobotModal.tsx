@@ -34,6 +34,24 @@ function accessOf(permission: string): { resource: string; action: string } {
 /** Harbor's robot name rule (the prefix `robot$…+` is added by the server). */
 const ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+type CheckboxGroupProps = Parameters<typeof Checkbox.Group>[0];
+
+/**
+ * The permission check boxes as one group named by `label`. A required Form.Item marks its control `aria-required`,
+ * which a group of check boxes may not carry (axe-core: aria-allowed-attr); the rule is in the group's error message.
+ */
+function PermissionChecks({
+  label,
+  'aria-required': _required,
+  ...props
+}: CheckboxGroupProps & { label: string; 'aria-required'?: boolean | 'true' | 'false' }) {
+  return (
+    <div role="group" aria-label={label}>
+      <Checkbox.Group {...props} />
+    </div>
+  );
+}
+
 export function CreateRobotModal(props: {
   scope: RobotScope;
   open: boolean;
@@ -97,7 +115,8 @@ export function CreateRobotModal(props: {
         initialValue={['repository:pull']}
         rules={[{ required: true, type: 'array', min: 1, message: t('robots.permissionsRequired') }]}
       >
-        <Checkbox.Group
+        <PermissionChecks
+          label={t('robots.permissions')}
           options={(Object.keys(PERMISSIONS) as Permission[]).map((permission) => ({
             value: permission,
             label: t(PERMISSIONS[permission]),

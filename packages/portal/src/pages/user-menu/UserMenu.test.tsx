@@ -27,7 +27,7 @@ function renderSignedIn() {
 }
 
 async function openMenu(user: ReturnType<typeof userEvent.setup>) {
-  await user.click(await screen.findByRole('button', { name: /User menu/ }));
+  await user.click(await screen.findByRole('button', { name: /user menu/i }));
 }
 
 afterEach(async () => {
@@ -37,7 +37,7 @@ afterEach(async () => {
 describe('the user menu', () => {
   it("shows the user's name, and the administration only to administrators", async () => {
     renderLayout();
-    expect(await screen.findByRole('button', { name: /User menu/ })).toHaveTextContent('alice');
+    expect(await screen.findByRole('button', { name: /user menu/i })).toHaveTextContent('alice');
     const nav = screen.getByRole('menu', { name: 'Main navigation' });
     expect(within(nav).getByRole('link', { name: 'Projects' })).toBeInTheDocument();
     expect(within(nav).queryByRole('link', { name: 'Administration' })).not.toBeInTheDocument();

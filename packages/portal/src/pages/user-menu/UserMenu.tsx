@@ -46,7 +46,12 @@ export function UserMenu() {
   return (
     <>
       <Dropdown menu={{ items }} trigger={['click']}>
-        <Button type="text" style={{ color: '#fff' }} aria-label={t('userMenu.label')} data-testid="user-menu">
+        <Button
+          type="text"
+          style={{ color: '#fff' }}
+          aria-label={t('userMenu.labelOf', { name: user?.username ?? '' })}
+          data-testid="user-menu"
+        >
           <UserOutlined /> {user?.username} <DownOutlined />
         </Button>
       </Dropdown>

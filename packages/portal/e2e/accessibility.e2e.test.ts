@@ -1,0 +1,166 @@
+// End-to-end: every page of the portal passes axe-core's WCAG 2.1 A/AA rules, forms work from the keyboard alone,
+// and the layout has no horizontal scrolling at 1280 and 1920 pixels wide.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations, focusedElement, horizontalOverflow } from './accessibility.js';
+import { screenshot } from './browser.js';
+import {
+  ADMIN_BASIC,
+  ADMIN_PASSWORD,
+  settle,
+  signInAsAdmin,
+  startPortal,
+  type PortalSession,
+} from './portal-session.js';
+import { pushTinyImage } from './seed.js';
+
+const STEP_TIMEOUT = 120_000;
+const PROJECT = 'a11y';
+const REPOSITORY = `${PROJECT}/app`;
+
+let session: PortalSession;
+let page: Page;
+let digest = '';
+
+beforeAll(async () => {
+  session = await startPortal('en-US', { bypassCSP: true });
+  page = session.page;
+  const api = (path: string, body: unknown) =>
+    fetch(`${session.wharf.url}/api/v2.0${path}`, {
+      method: 'POST',
+      headers: { Authorization: ADMIN_BASIC, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect((await api('/projects', { project_name: PROJECT, metadata: { public: 'false' } })).status).toBe(201);
+  digest = await pushTinyImage(session.wharf.url, REPOSITORY, 'v1');
+}, STEP_TIMEOUT);
+
+afterAll(async () => {
+  await session?.stop();
+});
+
+/** The pages a signed-in administrator can visit, by name. */
+function pages(): [string, string][] {
+  return [
+    ['projects', '/projects'],
+    ['repositories', `/projects/${PROJECT}/repositories`],
+    ['members', `/projects/${PROJECT}/members`],
+    ['robots', `/projects/${PROJECT}/robots`],
+    ['configuration', `/projects/${PROJECT}/configuration`],
+    ['repository', `/repositories/${REPOSITORY}`],
+    ['artifact', `/artifacts/${REPOSITORY}@${digest}`],
+    ['users', '/admin/users'],
+    ['system-robots', '/admin/robots'],
+    ['settings', '/admin/settings'],
+    ['how-to-push', '/admin/push'],
+  ];
+}
+
+/** Opens `url` as the signed-in administrator (a redirect to the sign-in page fails the test). */
+async function visit(url: string): Promise<void> {
+  await page.goto(url);
+  await settle(page);
+  expect(page.url(), url).not.toContain('/sign-in');
+}
+
+async function expectAccessible(name: string): Promise<void> {
+  await settle(page);
+  expect(await accessibilityViolations(page), name).toEqual([]);
+}
+
+function focused(): Promise<string> {
+  return focusedElement(page);
+}
+
+describe('the portal from the keyboard', { timeout: STEP_TIMEOUT }, () => {
+  it('signs in without a mouse: the first field has the focus, Tab moves on, Enter submits', async () => {
+    await page.goto('/sign-in');
+    await page.getByLabel('User name or e-mail').waitFor();
+    await expectAccessible('sign-in');
+    expect(await focused()).toBe('input:User name or e-mail');
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('input:Password');
+    await page.keyboard.type('wrong password');
+    await page.keyboard.press('Enter');
+    // The API's refusal is shown, announced to screen readers, and nothing typed is lost but the password.
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/user name or password/i);
+    await expectAccessible('sign-in-error');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    await page.waitForURL(/\/projects$/);
+  });
+
+  it('creates a project from the keyboard: the dialog takes the focus, Escape closes it, Enter submits', async () => {
+    const create = page.getByRole('button', { name: 'New project' });
+    await create.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await expect.poll(focused).toBe('input:Project name');
+    await expectAccessible('new-project-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(focused).toBe('button:New project');
+
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await expect.poll(focused).toBe('input:Project name');
+    await page.keyboard.type('Not A Valid Name');
+    await page.keyboard.press('Enter');
+    // The form's own check refuses it: the field is marked invalid, and the rule it breaks is its description.
+    const field = dialog.getByLabel('Project name');
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+    const descriptions = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).innerText()));
+    expect(descriptions.join(' ')).toMatch(/Lower-case letters and digits/);
+    await dialog.getByLabel('Project name').fill('keyboard');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/projects\/keyboard$/);
+  });
+});
+
+describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
+  beforeAll(() => signInAsAdmin(page), STEP_TIMEOUT);
+
+  it('passes the WCAG 2.1 A and AA rules of axe-core', async () => {
+    const found: Record<string, unknown> = {};
+    for (const [name, url] of pages()) {
+      await visit(url);
+      const violations = await accessibilityViolations(page);
+      if (violations.length > 0) found[name] = violations;
+    }
+    expect(found).toEqual({});
+  });
+
+  it('passes them with its dialogs open', async () => {
+    const dialogs: [string, string, string][] = [
+      ['add-member', `/projects/${PROJECT}/members`, 'Add member'],
+      ['new-robot', `/projects/${PROJECT}/robots`, 'New robot account'],
+      ['new-user', '/admin/users', 'New user'],
+    ];
+    for (const [name, url, button] of dialogs) {
+      await visit(url);
+      await page.getByRole('button', { name: button }).click();
+      await page.getByRole('dialog').waitFor();
+      await settle(page);
+      expect(await accessibilityViolations(page), name).toEqual([]);
+    }
+  });
+
+  for (const width of [1280, 1920]) {
+    it(`lays out without horizontal scrolling at ${width} pixels wide`, async () => {
+      await page.setViewportSize({ width, height: width === 1280 ? 800 : 1080 });
+      const overflowing: Record<string, number> = {};
+      for (const [name, url] of pages()) {
+        await visit(url);
+        await screenshot(page, `layout-${width}-${name}`);
+        const overflow = await horizontalOverflow(page);
+        if (overflow > 0) overflowing[name] = overflow;
+      }
+      expect(overflowing).toEqual({});
+    });
+  }
+});

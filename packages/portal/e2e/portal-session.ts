@@ -1,0 +1,75 @@
+// What every portal end-to-end file starts with: the built portal served by a real Wharf process, and Chromium.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startWharf, type RunningRegistry } from '../../server/test/helpers/registry-process.js';
+import { ADMIN_PASSWORD } from '../../server/test/helpers/test-registry.js';
+import { launchChromium, newContext } from './browser.js';
+
+export { ADMIN_PASSWORD };
+export const ADMIN_BASIC = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+const PORTAL_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+
+export interface PortalSession {
+  readonly wharf: RunningRegistry;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Wharf (admin password {@link ADMIN_PASSWORD}) and Chromium with one page whose browser prefers `locale`
+ * (see {@link newContext} for `bypassCSP`).
+ */
+export async function startPortal(locale = 'en-US', opts: { bypassCSP?: boolean } = {}): Promise<PortalSession> {
+  if (!existsSync(PORTAL_INDEX)) {
+    throw new Error(`the portal is not built (${PORTAL_INDEX} is missing): run \`npm run build\` first`);
+  }
+  const wharf = await startWharf({ env: { WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await newContext(browser, wharf.url, locale, opts);
+    const page = await context.newPage();
+    const opened = browser;
+    return {
+      wharf,
+      browser,
+      context,
+      page,
+      stop: async () => {
+        await opened.close();
+        await wharf.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    await wharf.stop();
+    throw err;
+  }
+}
+
+/** Waits until the page has settled: no request in flight, no open drop-down, no spinner. */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
+  await page
+    .locator('.ant-spin-spinning')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+}
+
+/** Signs in through the sign-in form as the administrator, unless signed in already; ends on the projects page. */
+export async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/projects');
+  const signInForm = page.getByLabel('User name or e-mail');
+  await page.getByRole('heading', { name: 'Projects' }).or(signInForm).first().waitFor();
+  if (!(await signInForm.isVisible())) return;
+  await page.getByLabel('User name or e-mail').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/projects$/);
+}
