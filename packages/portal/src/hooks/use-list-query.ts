@@ -1,4 +1,5 @@
 import type { TablePaginationConfig, TableProps } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { ListQuery } from '../api/paging';
 
@@ -33,6 +34,7 @@ const PAGE_SIZES = [10, 25, 50, 100];
  */
 export function useListQuery(opts: ListQueryOptions = {}): ListQueryState {
   const [params, setParams] = useSearchParams();
+  const { t, i18n } = useTranslation();
   const name = (key: string) => (opts.prefix ? `${opts.prefix}.${key}` : key);
   const number = (key: string, fallback: number) => {
     const value = Number(params.get(name(key)));
@@ -70,6 +72,7 @@ export function useListQuery(opts: ListQueryOptions = {}): ListQueryState {
         total,
         showSizeChanger: true,
         pageSizeOptions: PAGE_SIZES,
+        showTotal: (all) => t('common.total', { total: all.toLocaleString(i18n.language) }),
       } satisfies TablePaginationConfig,
       onChange: (pagination, _filters, sorter) => {
         const one = Array.isArray(sorter) ? sorter[0] : sorter;

@@ -90,6 +90,8 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
       key: 'push_time',
       title: t('artifacts.pushed'),
       sorter: true,
+      // Newest first is the default: a click turns it round rather than back to the default it already is.
+      sortDirections: ['descend', 'ascend', 'descend'],
       sortOrder: list.sortOrder('push_time'),
       render: (_, a) => <TimeText value={a.push_time} />,
     },
@@ -97,6 +99,7 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
       key: 'pull_time',
       title: t('artifacts.pulled'),
       sorter: true,
+      sortDirections: ['descend', 'ascend', 'descend'],
       sortOrder: list.sortOrder('pull_time'),
       render: (_, a) => <TimeText value={a.pull_time} />,
     },
