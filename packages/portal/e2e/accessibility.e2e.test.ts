@@ -7,6 +7,7 @@ import { screenshot } from './browser.js';
 import {
   ADMIN_BASIC,
   ADMIN_PASSWORD,
+  portalPages,
   settle,
   signInAsAdmin,
   startPortal,
@@ -39,21 +40,8 @@ afterAll(async () => {
   await session?.stop();
 });
 
-/** The pages a signed-in administrator can visit, by name. */
 function pages(): [string, string][] {
-  return [
-    ['projects', '/projects'],
-    ['repositories', `/projects/${PROJECT}/repositories`],
-    ['members', `/projects/${PROJECT}/members`],
-    ['robots', `/projects/${PROJECT}/robots`],
-    ['configuration', `/projects/${PROJECT}/configuration`],
-    ['repository', `/repositories/${REPOSITORY}`],
-    ['artifact', `/artifacts/${REPOSITORY}@${digest}`],
-    ['users', '/admin/users'],
-    ['system-robots', '/admin/robots'],
-    ['settings', '/admin/settings'],
-    ['how-to-push', '/admin/push'],
-  ];
+  return portalPages({ project: PROJECT, repository: REPOSITORY, digest });
 }
 
 /** Opens `url` as the signed-in administrator (a redirect to the sign-in page fails the test). */
@@ -135,6 +123,23 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
     expect(found).toEqual({});
   });
 
+  it('passes them on every tab of the artifact page, each showing what the server has of the image', async () => {
+    await visit(`/artifacts/${REPOSITORY}@${digest}`);
+    const tabs: [string, string][] = [
+      ['Layers', 'sha256:'],
+      ['Build history', 'COPY app /app'],
+      ['Configuration', 'PATH=/usr/bin'],
+      ['Referrers', 'No signatures, SBOMs or other attachments'],
+      ['Manifest', 'schemaVersion'],
+    ];
+    for (const [tab, shown] of tabs) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.getByRole('tabpanel').getByText(shown, { exact: false }).first().waitFor();
+      await settle(page);
+      expect(await accessibilityViolations(page), tab).toEqual([]);
+    }
+  });
+
   it('passes them with its dialogs open', async () => {
     const dialogs: [string, string, string][] = [
       ['add-member', `/projects/${PROJECT}/members`, 'Add member'],
@@ -148,6 +153,21 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       await settle(page);
       expect(await accessibilityViolations(page), name).toEqual([]);
     }
+  });
+
+  it('passes them in Chinese, with the document language set to match', async () => {
+    await visit('/projects');
+    await page.getByTestId('user-menu').click();
+    await page.getByText('Language').hover();
+    await page.getByText('简体中文').click();
+    await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
+    const found: Record<string, unknown> = {};
+    for (const [name, url] of pages()) {
+      await visit(url);
+      const violations = await accessibilityViolations(page);
+      if (violations.length > 0) found[name] = violations;
+    }
+    expect(found).toEqual({});
   });
 
   for (const width of [1280, 1920]) {

@@ -73,3 +73,21 @@ export async function signInAsAdmin(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/projects$/);
 }
+
+/** Every page of the portal a signed-in administrator can visit, as [name, address], for one project's image. */
+export function portalPages(at: { project: string; repository: string; digest: string }): [string, string][] {
+  const { project, repository, digest } = at;
+  return [
+    ['projects', '/projects'],
+    ['repositories', `/projects/${project}/repositories`],
+    ['members', `/projects/${project}/members`],
+    ['robots', `/projects/${project}/robots`],
+    ['configuration', `/projects/${project}/configuration`],
+    ['repository', `/repositories/${repository}`],
+    ['artifact', `/artifacts/${repository}@${digest}`],
+    ['users', '/admin/users'],
+    ['system-robots', '/admin/robots'],
+    ['settings', '/admin/settings'],
+    ['how-to-push', '/admin/push'],
+  ];
+}

@@ -13,7 +13,7 @@ import {
 } from '../../server/test/helpers/oci-images.js';
 import type { RunningRegistry } from '../../server/test/helpers/registry-process.js';
 import { newContext, screenshot } from './browser.js';
-import { ADMIN_BASIC, ADMIN_PASSWORD, settle, startPortal, type PortalSession } from './portal-session.js';
+import { ADMIN_BASIC, ADMIN_PASSWORD, portalPages, settle, startPortal, type PortalSession } from './portal-session.js';
 import { untranslatedWords } from './untranslated.js';
 
 const PROJECT = 'e2e-portal';
@@ -198,18 +198,7 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.getByText('Language').hover();
     await page.getByText('简体中文').click();
     const robotName = `robot$${PROJECT}+ci`;
-    const pages = [
-      ['projects', '/projects'],
-      ['repositories', `/projects/${PROJECT}/repositories`],
-      ['members', `/projects/${PROJECT}/members`],
-      ['robots', `/projects/${PROJECT}/robots`],
-      ['configuration', `/projects/${PROJECT}/configuration`],
-      ['repository', `/repositories/${REPOSITORY}`],
-      ['artifact', `/artifacts/${REPOSITORY}@${pushedDigest}`],
-      ['administration', '/admin/users'],
-      ['settings', '/admin/settings'],
-      ['how-to-push', '/admin/push'],
-    ] as const;
+    const pages = portalPages({ project: PROJECT, repository: REPOSITORY, digest: pushedDigest });
     for (const [name, url] of pages) {
       await page.goto(url);
       await expectFullyChinese(page, name, [robotName, 'ci', 'Dev']);
