@@ -62,6 +62,11 @@ interface Entry {
   readonly token: string | undefined;
 }
 
+/** The `Authorization` header value of HTTP Basic authentication with `credentials`. */
+export function basicAuthorization(credentials: BasicCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
+}
+
 export class TokenAuth {
   private endpoint: Promise<BearerChallenge> | undefined;
   private readonly tokens = new Map<string, Entry>();
@@ -73,8 +78,7 @@ export class TokenAuth {
     private readonly http: HttpClient,
     credentials: BasicCredentials,
   ) {
-    const pair = `${credentials.username}:${credentials.password}`;
-    this.basic = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+    this.basic = basicAuthorization(credentials);
   }
 
   /** The `Authorization` header value for `scope` ('' asks for a token without scope, as `docker login` does). */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations, focusedElement, horizontalOverflow } from './accessibility.js';
 import { screenshot } from './browser.js';
 import {
-  ADMIN_BASIC,
+  ADMIN_AUTH,
   ADMIN_PASSWORD,
   portalPages,
   settle,
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const api = (path: string, body: unknown) =>
     fetch(`${session.wharf.url}/api/v2.0${path}`, {
       method: 'POST',
-      headers: { Authorization: ADMIN_BASIC, 'Content-Type': 'application/json' },
+      headers: { ...ADMIN_AUTH, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
   expect((await api('/projects', { project_name: PROJECT, metadata: { public: 'false' } })).status).toBe(201);

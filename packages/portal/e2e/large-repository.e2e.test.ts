@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, SCREENSHOTS } from './browser.js';
-import { ADMIN_BASIC, settle, signInAsAdmin, startPortal, type PortalSession } from './portal-session.js';
+import { ADMIN_AUTH, settle, signInAsAdmin, startPortal, type PortalSession } from './portal-session.js';
 import { pushManyArtifacts } from './seed.js';
 
 const COUNT = 10_000;
@@ -48,7 +48,7 @@ async function apiTags(pageNumber: number, sort: string, q?: string): Promise<st
   const res = await fetch(
     `${session.wharf.url}/api/v2.0/projects/library/repositories/big/artifacts?${query.toString()}`,
     {
-      headers: { Authorization: ADMIN_BASIC },
+      headers: ADMIN_AUTH,
     },
   );
   expect(res.status).toBe(200);

@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { ADMIN_AUTH } from '../../server/test/helpers/oci-client.js';
 import { startWharf, type RunningRegistry } from '../../server/test/helpers/registry-process.js';
 import { ADMIN_PASSWORD } from '../../server/test/helpers/test-registry.js';
 import { launchChromium, newContext } from './browser.js';
 
-export { ADMIN_PASSWORD };
-export const ADMIN_BASIC = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+export { ADMIN_AUTH, ADMIN_PASSWORD };
 const PORTAL_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 
 export interface PortalSession {

@@ -13,7 +13,7 @@ import {
 } from '../../server/test/helpers/oci-images.js';
 import type { RunningRegistry } from '../../server/test/helpers/registry-process.js';
 import { newContext, screenshot } from './browser.js';
-import { ADMIN_BASIC, ADMIN_PASSWORD, portalPages, settle, startPortal, type PortalSession } from './portal-session.js';
+import { ADMIN_AUTH, ADMIN_PASSWORD, portalPages, settle, startPortal, type PortalSession } from './portal-session.js';
 import { untranslatedWords } from './untranslated.js';
 
 const PROJECT = 'e2e-portal';
@@ -159,7 +159,7 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     expect(signedIn).toBe(true);
     const created = await fetch(`${wharf.url}/api/v2.0/users`, {
       method: 'POST',
-      headers: { Authorization: ADMIN_BASIC, 'Content-Type': 'application/json' },
+      headers: { ...ADMIN_AUTH, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         username: MEMBER,
         email: `${MEMBER}@example.com`,

@@ -5,6 +5,7 @@
  * timed and compared. The management API is Wharf's alone (the reference has none): the requests the portal's
  * repository page sends are timed on Wharf only, each repeated, and reported as median and 95th percentile.
  */
+import { basicAuthorization } from '../auth.js';
 import { makeConfig, makeLayer, makeManifest } from '../oci.js';
 import { expectStatus, type HttpResponse } from '../http-client.js';
 import { runPool } from '../pool.js';
@@ -47,7 +48,7 @@ async function timeApi(
 ): Promise<{ p50: number; p95: number }> {
   const credentials = ctx.server.credentials;
   if (credentials === undefined) throw new Error(`${what}: Wharf runs without credentials`);
-  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const authorization = basicAuthorization(credentials);
   const get = async (): Promise<HttpResponse> => {
     const res = await ctx.client.http.request({ method: 'GET', url: path, headers: { authorization } });
     check(expectStatus(what, res, 200));

@@ -5,7 +5,7 @@ import { describeArtifactActivityMigration } from './artifact-activity-migration
 import { createMetadataStore, openDatabase } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openPostgres } from './postgres.js';
-import { createTestDatabase, perTestDatabases } from './postgres-test-database.js';
+import { createTestDatabase, perTestDatabases, unmigratedPostgres } from './postgres-test-database.js';
 
 describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
   const database = await createTestDatabase();
@@ -23,21 +23,7 @@ describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
   };
 });
 
-describeArtifactActivityMigration('migration 0003-artifact-activity on PostgreSQL', async () => {
-  const database = await createTestDatabase();
-  const db = openPostgres({ url: database.url, poolSize: 4 });
-  return {
-    db,
-    dialect: 'postgres',
-    async dispose() {
-      try {
-        await db.destroy();
-      } finally {
-        await database.drop();
-      }
-    },
-  };
-});
+describeArtifactActivityMigration('migration 0003-artifact-activity on PostgreSQL', () => unmigratedPostgres(4));
 
 describe('PostgreSQL specifics', () => {
   const databases = perTestDatabases();

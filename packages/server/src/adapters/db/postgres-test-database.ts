@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach } from 'vitest';
+import type { IdentityStoreFixture } from './identity/identity-store-fixture.suite.js';
+import { openPostgres } from './postgres.js';
 
 /** Where tests find PostgreSQL; a superuser connection to an existing database. */
 export function testPostgresAdminUrl(): string {
@@ -83,6 +85,23 @@ export function perTestDatabases(): { url(): Promise<string>; defer(step: () => 
     },
     defer(step) {
       cleanup.push(step);
+    },
+  };
+}
+
+/** A fresh, unmigrated PostgreSQL database opened with a pool of `poolSize`, for the suites that migrate it. */
+export async function unmigratedPostgres(poolSize: number): Promise<IdentityStoreFixture> {
+  const database = await createTestDatabase();
+  const db = openPostgres({ url: database.url, poolSize });
+  return {
+    db,
+    dialect: 'postgres',
+    async dispose() {
+      try {
+        await db.destroy();
+      } finally {
+        await database.drop();
+      }
     },
   };
 }

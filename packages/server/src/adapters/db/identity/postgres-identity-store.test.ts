@@ -1,25 +1,11 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../postgres.js';
-import { createTestDatabase, perTestDatabases } from '../postgres-test-database.js';
+import { perTestDatabases, unmigratedPostgres } from '../postgres-test-database.js';
 import { describeIdentityStore } from './identity-store.suite.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 
-describeIdentityStore('KyselyIdentityStore on PostgreSQL', async () => {
-  const database = await createTestDatabase();
-  const db = openPostgres({ url: database.url, poolSize: 10 });
-  return {
-    db,
-    dialect: 'postgres',
-    async dispose() {
-      try {
-        await db.destroy();
-      } finally {
-        await database.drop();
-      }
-    },
-  };
-});
+describeIdentityStore('KyselyIdentityStore on PostgreSQL', () => unmigratedPostgres(10));
 
 describe('identity schema on PostgreSQL', () => {
   const databases = perTestDatabases();
