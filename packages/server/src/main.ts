@@ -12,6 +12,7 @@ import { authPurgeJob } from './jobs/auth-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
+import { systemClock, type Clock } from './ports/clock.js';
 import type { IdentityStore } from './ports/identity-store.js';
 import type { MetadataStore } from './ports/metadata-store.js';
 import { healthProbePath } from './registry-core/paths.js';
@@ -50,6 +51,8 @@ export interface Wharf {
   readonly store: MetadataStore;
   readonly identity: IdentityStore;
   readonly log: Logger;
+  /** The clock everything in this instance reads. */
+  readonly clock: Clock;
   /** Starts listening (and background jobs); resolves with the bound address. */
   listen(): Promise<string>;
   /** Re-reads the TLS certificate and key (on SIGHUP); false when TLS is not configured. */
@@ -136,7 +139,17 @@ function authenticationOf(
   return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
 
-export async function createWharf(config: Readonly<WharfConfig>, log = createLogger(config)): Promise<Wharf> {
+/** What the composition root takes besides the configuration; tests pass a ManualClock here. */
+export interface WharfDependencies {
+  readonly clock?: Clock;
+}
+
+export async function createWharf(
+  config: Readonly<WharfConfig>,
+  log = createLogger(config),
+  deps: WharfDependencies = {},
+): Promise<Wharf> {
+  const clock = deps.clock ?? systemClock;
   await mkdir(config.data.dir, { recursive: true });
   const { metadata: store, identity } = openStores(config, log);
   try {
@@ -163,7 +176,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
   });
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
-  const readOnly = new ReadOnlyGuard(identity.settings);
+  const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
   const authentication = authenticationOf(config, identity, authenticator, log);
   const app = buildHttpServer({
     registry,
@@ -218,6 +231,7 @@ export async function createWharf(config: Readonly<WharfConfig>, log = createLog
     store,
     identity,
     log,
+    clock,
     async listen() {
       const { host, port } = splitAddr(config.http.addr);
       const address = await app.listen({ host, port });

@@ -7,7 +7,7 @@ import { createTestDatabase } from '../../src/adapters/db/postgres-test-database
 import { loadConfig } from '../../src/config/index.js';
 import { parseOciPath } from '../../src/http/oci/oci-path.js';
 import { projectNameOf } from '../../src/lib/reference.js';
-import { createWharf, type Wharf } from '../../src/main.js';
+import { createWharf, type Wharf, type WharfDependencies } from '../../src/main.js';
 import { collectRoutes, type RegisteredRoute } from './api-routes.js';
 import { checkApiResponses, recordRegisteredRoutes } from './response-validation.js';
 
@@ -31,7 +31,10 @@ export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'p
  * in-process with `app.inject`. Every /api/v2.0 response is checked against Harbor's swagger
  * (`response-validation.ts`): a non-conforming one fails the request's promise.
  */
-export async function startTestRegistry(env: Record<string, string | undefined> = {}): Promise<TestRegistry> {
+export async function startTestRegistry(
+  env: Record<string, string | undefined> = {},
+  deps: WharfDependencies = {},
+): Promise<TestRegistry> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wharf-test-'));
   const pg = TEST_DATABASE === 'postgres' ? await createTestDatabase() : undefined;
   const config = loadConfig({
@@ -47,7 +50,7 @@ export async function startTestRegistry(env: Record<string, string | undefined> 
       ...env,
     },
   });
-  const wharf = await createWharf(config);
+  const wharf = await createWharf(config, undefined, deps);
   const apiRoutes = collectRoutes(wharf.app);
   checkApiResponses(wharf.app);
   await wharf.app.ready();
@@ -69,14 +72,14 @@ export async function startTestRegistry(env: Record<string, string | undefined> 
  * One registry for a whole test file: started before its first test and closed after its last. The
  * returned handle is usable from inside tests (not at module level, before the registry has started).
  */
-export function useTestRegistry(env: Record<string, string> = {}): TestRegistry {
+export function useTestRegistry(env: Record<string, string> = {}, deps: WharfDependencies = {}): TestRegistry {
   let current: TestRegistry | undefined;
   const started = (): TestRegistry => {
     if (!current) throw new Error('the test registry is started in beforeAll; use it inside tests');
     return current;
   };
   beforeAll(async () => {
-    current = await startTestRegistry(env);
+    current = await startTestRegistry(env, deps);
   });
   afterAll(async () => {
     await current?.close();
@@ -102,8 +105,8 @@ export function useTestRegistry(env: Record<string, string> = {}): TestRegistry 
  * protocol tests (test/http) use it: they test the OCI API, not authorisation, which test/api/authorization-v2
  * and the token tests cover with real principals.
  */
-export function useOciTestRegistry(env: Record<string, string> = {}): TestRegistry {
-  const registry = useTestRegistry(env);
+export function useOciTestRegistry(env: Record<string, string> = {}, deps: WharfDependencies = {}): TestRegistry {
+  const registry = useTestRegistry(env, deps);
   const wrapped = new WeakMap<FastifyInstance, FastifyInstance>();
   return {
     get app() {
