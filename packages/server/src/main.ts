@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
-import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
+import { openStore } from './adapters/db/index.js';
 import { ConfigError, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
@@ -13,8 +13,7 @@ import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
-import type { IdentityStore } from './ports/identity-store.js';
-import type { MetadataStore } from './ports/metadata-store.js';
+import type { Store } from './ports/store.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
@@ -48,8 +47,8 @@ export const WHARF_VERSION = (
 export interface Wharf {
   readonly app: FastifyInstance;
   readonly registry: Registry;
-  readonly store: MetadataStore;
-  readonly identity: IdentityStore;
+  /** The one database port: every aggregate's records and one transaction. */
+  readonly store: Store;
   readonly log: Logger;
   /** The clock everything in this instance reads. */
   readonly clock: Clock;
@@ -65,31 +64,27 @@ export function createLogger(config: Readonly<WharfConfig>): Logger {
   return pino({ level: config.log.level, base: { service: 'wharf' } });
 }
 
-/** The metadata and identity stores over the configured database. */
-export function openStores(config: Readonly<WharfConfig>, log?: Logger): OpenDatabase {
+/** The store over the configured database; call migrate() before use. */
+export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
   return config.database.driver === 'postgres'
-    ? openDatabase({
+    ? openStore({
         driver: 'postgres',
         url: config.database.url!,
         poolSize: config.database.poolSize,
         onIdleError: (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'),
       })
-    : openDatabase({
+    : openStore({
         driver: 'sqlite',
         path: config.database.path!,
         synchronous: config.database.synchronous,
       });
 }
 
-export function openMetadataStore(config: Readonly<WharfConfig>, log?: Logger): MetadataStore {
-  return openStores(config, log).metadata;
-}
-
 /**
  * Creates the administrator at first start, and stores the configured settings then (only then: afterwards the
  * database holds them). An unacceptable configured password is a configuration error.
  */
-async function ensureAdmin(config: Readonly<WharfConfig>, identity: IdentityStore, log: Logger): Promise<void> {
+async function ensureAdmin(config: Readonly<WharfConfig>, identity: Store, log: Logger): Promise<void> {
   try {
     const result = await bootstrapAdmin(identity, { password: config.admin.password, dataDir: config.data.dir, log });
     if (result !== 'exists') await seedConfiguredSettings(identity.settings, config.settings);
@@ -100,7 +95,7 @@ async function ensureAdmin(config: Readonly<WharfConfig>, identity: IdentityStor
 }
 
 /** Health probes: a query on the database, and a write and read-back on the storage. */
-function healthProbes(identity: IdentityStore, storage: BlobStore) {
+function healthProbes(identity: Store, storage: BlobStore) {
   return {
     database: async () => {
       await identity.settings.get();
@@ -120,12 +115,7 @@ function healthProbes(identity: IdentityStore, storage: BlobStore) {
 }
 
 /** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
-function authenticationOf(
-  config: Readonly<WharfConfig>,
-  identity: IdentityStore,
-  authenticator: Authenticator,
-  log: Logger,
-) {
+function authenticationOf(config: Readonly<WharfConfig>, identity: Store, authenticator: Authenticator, log: Logger) {
   const events = new AuthEventRecorder(identity.authEvents, log);
   const { login } = config;
   const guard = new LoginGuard(identity, authenticator, events, {
@@ -151,7 +141,8 @@ export async function createWharf(
 ): Promise<Wharf> {
   const clock = deps.clock ?? systemClock;
   await mkdir(config.data.dir, { recursive: true });
-  const { metadata: store, identity } = openStores(config, log);
+  const store = openConfiguredStore(config, log);
+  const identity = store;
   try {
     const applied = await store.migrate();
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
@@ -229,7 +220,6 @@ export async function createWharf(
     app,
     registry,
     store,
-    identity,
     log,
     clock,
     async listen() {

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
-import { WHARF_VERSION, createLogger, createWharf, openMetadataStore } from '../main.js';
+import { WHARF_VERSION, createLogger, createWharf, openConfiguredStore } from '../main.js';
 
 export interface Command {
   readonly summary: string;
@@ -60,7 +60,7 @@ finish); SIGHUP reloads the TLS certificate and key.\n\n${CONFIG_HELP}`,
     usage: 'wharf migrate [--config FILE]',
     help: `Applies pending schema migrations to the configured database (serve also does this at start).\n\n${CONFIG_HELP}`,
     async run({ config: file }) {
-      const store = openMetadataStore(load(file));
+      const store = openConfiguredStore(load(file));
       try {
         const applied = await store.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');

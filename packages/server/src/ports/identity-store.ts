@@ -18,18 +18,9 @@ export type * from './identity/setting-records.js';
 export type * from './identity/user-records.js';
 
 /**
- * The identity port: users, projects and their members, robot accounts, system settings, and what
- * authentication records (auth events, failed-login counters, browser sessions). One Kysely implementation serves
- * SQLite and PostgreSQL (adapters/db/identity); every implementation passes adapters/db/identity/identity-store.suite.ts.
- *
- * Unique violations throw ConflictError and references to a missing project NotFoundError (domain/errors.ts).
- * Timestamps are Dates with millisecond precision; ids are numbers; names compare byte-wise.
+ * The identity records in the database port (ports/store.ts): users, projects and their members, robot accounts,
+ * system settings, and what authentication records (auth events, failed-login counters, browser sessions).
  */
-export interface IdentityStore extends IdentityRepositories {
-  /** Runs `work` in one transaction: all of it commits, or none. Inside, use only the records handed to `work`. */
-  transaction<T>(work: (tx: IdentityRepositories) => Promise<T>): Promise<T>;
-}
-
 export interface IdentityRepositories {
   readonly users: UserRecords;
   readonly projects: ProjectRecords;

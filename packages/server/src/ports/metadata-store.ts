@@ -10,20 +10,10 @@ import type {
 export type * from './metadata-queries.js';
 
 /**
- * The metadata port: the database is the source of truth for repositories, manifests, tags, blob sizes
- * and which repository references which blob. Implemented once over Kysely for SQLite and PostgreSQL
- * (adapters/db); every implementation passes adapters/db/metadata-store.suite.ts.
- *
- * Lists are ordered by byte-wise (C collation) comparison of names.
+ * The registry's records in the database port (ports/store.ts): repositories, manifests, tags, blob sizes and which
+ * repository references which blob. The database is their source of truth. Lists are ordered by byte-wise (C
+ * collation) comparison of names.
  */
-export interface MetadataStore extends MetadataRepositories {
-  /** Runs `work` in one transaction: all of it commits, or none. */
-  transaction<T>(work: (tx: MetadataRepositories) => Promise<T>): Promise<T>;
-  /** Applies pending schema migrations; returns the names of those applied. */
-  migrate(): Promise<string[]>;
-  close(): Promise<void>;
-}
-
 export interface MetadataRepositories {
   readonly repositories: RepositoryRecords;
   readonly blobs: BlobRecords;

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../domain/errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
-import type { BlobRecord, MetadataStore } from '../ports/metadata-store.js';
+import type { BlobRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import { blobDataPath } from './paths.js';
 import { requireDigest, requireName } from './references.js';
 
@@ -14,7 +15,7 @@ export interface ByteRange {
 /** Blobs as a repository sees them: only blobs linked to the repository exist for it. */
 export class BlobService {
   constructor(
-    private readonly store: MetadataStore,
+    private readonly store: Store,
     private readonly storage: BlobStore,
   ) {}
 

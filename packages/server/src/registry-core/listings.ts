@@ -1,5 +1,6 @@
 import { NotFoundError } from '../domain/errors.js';
-import type { ManifestRecord, MetadataStore } from '../ports/metadata-store.js';
+import type { ManifestRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import { requireDigest, requireName } from './references.js';
 
 export interface ListPage {
@@ -10,7 +11,7 @@ export interface ListPage {
 
 /** Tag lists, the catalog and referrers: read-only views over the metadata. */
 export class ListingService {
-  constructor(private readonly store: MetadataStore) {}
+  constructor(private readonly store: Store) {}
 
   async tags(name: string, limit: number, last?: string): Promise<ListPage> {
     requireName(name);

@@ -3,7 +3,8 @@ import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest.js';
 import { digestOf } from '../lib/digest.js';
 import type { BlobStore } from '../ports/blob-store.js';
-import type { ManifestRecord, ManifestReference, MetadataStore, RepositoryRecord } from '../ports/metadata-store.js';
+import type { ManifestRecord, ManifestReference, RepositoryRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import type { ContentCache } from './content-cache.js';
 import { blobDataPath } from './paths.js';
 import { parseReference, requireDigest, requireName } from './references.js';
@@ -21,7 +22,7 @@ export interface PutManifestResult {
 /** Manifests and tags of a repository. */
 export class ManifestService {
   constructor(
-    private readonly store: MetadataStore,
+    private readonly store: Store,
     private readonly storage: BlobStore,
     private readonly cache: ContentCache,
     private readonly maxBytes: number,

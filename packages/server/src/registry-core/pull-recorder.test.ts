@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MetadataStore, PullBatch } from '../ports/metadata-store.js';
+import type { PullBatch } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import { PullRecorder } from './pull-recorder.js';
 
 /** A store whose pull records are captured; `fail` makes the next writes throw. */
@@ -17,7 +18,7 @@ function fakeStore() {
         return Promise.resolve();
       },
     },
-  } as unknown as MetadataStore;
+  } as unknown as Store;
   return { store, batches, state };
 }
 
@@ -138,7 +139,7 @@ describe('PullRecorder', () => {
           await store.pulls.record(batch);
         },
       },
-    } as unknown as MetadataStore;
+    } as unknown as Store;
     const recorder = new PullRecorder(slow, { flushAfterMs: 60_000 });
     recorder.record(m1);
     const first = recorder.flush();

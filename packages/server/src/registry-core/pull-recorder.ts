@@ -1,4 +1,5 @@
-import type { ManifestRecord, MetadataStore, PullBatch } from '../ports/metadata-store.js';
+import type { ManifestRecord, PullBatch } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 
 export interface PullRecorderOptions {
   /** How long pulls gather in memory before one batch writes them. */
@@ -37,7 +38,7 @@ export class PullRecorder {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: MetadataStore,
+    private readonly store: Store,
     private readonly opts: PullRecorderOptions = {},
   ) {
     this.flushAfterMs = opts.flushAfterMs ?? 1000;

@@ -1,5 +1,5 @@
 import type { BlobStore } from '../ports/blob-store.js';
-import type { MetadataStore } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import { BlobService } from './blobs.js';
 import { ContentCache } from './content-cache.js';
 import { ListingService } from './listings.js';
@@ -23,7 +23,7 @@ export class Registry {
   readonly listings: ListingService;
   readonly pulls: PullRecorder;
 
-  constructor(store: MetadataStore, storage: BlobStore, opts: RegistryOptions) {
+  constructor(store: Store, storage: BlobStore, opts: RegistryOptions) {
     this.blobs = new BlobService(store, storage);
     this.uploads = new UploadService(store, storage);
     this.manifests = new ManifestService(

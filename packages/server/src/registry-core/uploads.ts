@@ -3,7 +3,8 @@ import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
-import type { BlobRecord, MetadataStore, UploadRecord } from '../ports/metadata-store.js';
+import type { BlobRecord, UploadRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import { pipeHashed } from './chunk-writer.js';
 import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
 import { requireDigest, requireName } from './references.js';
@@ -32,7 +33,7 @@ export class UploadService {
   private readonly locks = new KeyedMutex();
 
   constructor(
-    private readonly store: MetadataStore,
+    private readonly store: Store,
     private readonly storage: BlobStore,
     private readonly now: () => Date = () => new Date(),
   ) {}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConflictError } from '../domain/errors.js';
 import { checkPassword } from '../domain/users/password-policy.js';
 import { generateSecret, hashPassword } from '../lib/password-hash.js';
-import type { IdentityStore } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 
 /** The system administrator every installation starts with, as in Harbor. */
 export const ADMIN_USERNAME = 'admin';
@@ -29,10 +29,7 @@ export type AdminBootstrapResult = 'exists' | 'created-with-configured-password'
  * used (and must pass the policy); without one a random password is generated, logged once at warn level and
  * written to `<dataDir>/admin-password`. There is never a built-in default.
  */
-export async function bootstrapAdmin(
-  identity: IdentityStore,
-  opts: AdminBootstrapOptions,
-): Promise<AdminBootstrapResult> {
+export async function bootstrapAdmin(identity: Store, opts: AdminBootstrapOptions): Promise<AdminBootstrapResult> {
   if (opts.password !== undefined) {
     const check = checkPassword(opts.password);
     if (!check.ok) throw new AdminPasswordError(check.message);

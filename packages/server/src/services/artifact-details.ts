@@ -1,6 +1,7 @@
 import { artifactMediaTypeOf, artifactTypeOf, type ArtifactType } from '../domain/artifact-type.js';
 import { isIndexMediaType } from '../lib/media-types.js';
-import type { ManifestRecord, MetadataStore } from '../ports/metadata-store.js';
+import type { ManifestRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import type { Registry } from '../registry-core/registry.js';
 
 /**
@@ -60,7 +61,7 @@ export class ArtifactDetailsReader {
 
   constructor(
     private readonly registry: Registry,
-    private readonly store: MetadataStore,
+    private readonly store: Store,
   ) {}
 
   async details(record: ManifestRecord): Promise<ArtifactDetails> {

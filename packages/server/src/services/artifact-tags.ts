@@ -1,6 +1,7 @@
 import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js';
 import { isValidTag } from '../lib/reference.js';
-import type { MetadataStore, PagedResult, TagQuery, TagRecord } from '../ports/metadata-store.js';
+import type { PagedResult, TagQuery, TagRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import type { Registry } from '../registry-core/registry.js';
 import type { ArtifactService } from './artifacts.js';
 import type { SecurityContext } from './authenticator.js';
@@ -13,7 +14,7 @@ export interface NewTagInput {
 export class ArtifactTagService {
   constructor(
     private readonly artifacts: ArtifactService,
-    private readonly store: MetadataStore,
+    private readonly store: Store,
     private readonly registry: Registry,
   ) {}
 

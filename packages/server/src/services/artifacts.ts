@@ -1,10 +1,10 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
-import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
+import type { ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type {
   ArtifactQuery,
   ManifestRecord,
-  MetadataStore,
   PagedResult,
   RepositoryRecord,
   TagRecord,
@@ -65,8 +65,8 @@ export class ArtifactService {
   private readonly reader: ArtifactDetailsReader;
 
   constructor(
-    private readonly identity: IdentityStore,
-    private readonly store: MetadataStore,
+    private readonly identity: Store,
+    private readonly store: Store,
     private readonly registry: Registry,
   ) {
     this.reader = new ArtifactDetailsReader(registry, store);

@@ -2,7 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { isRobotActive, type RobotSubject, type Subject, type UserSubject } from '../domain/rbac/evaluator.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
 import { hashPassword, verifyPassword } from '../lib/password-hash.js';
-import type { IdentityStore, RobotRecord, UserRecord } from '../ports/identity-store.js';
+import type { RobotRecord, UserRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 
 /** Who a request acts as: a user with their record, a robot account with its record, or nobody. */
 export type SecurityContext =
@@ -39,7 +40,7 @@ export class Authenticator {
   private readonly verified = new Map<string, number>();
   private readonly verifying = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   /** The account's context, or undefined when the name or password is wrong, or the account cannot log in. */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {

@@ -1,5 +1,6 @@
 import { InvalidError } from '../domain/errors.js';
-import type { IdentityStore, SettingRecords, SystemSettings } from '../ports/identity-store.js';
+import type { SettingRecords, SystemSettings } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { ADMIN_USERNAME } from './admin-bootstrap.js';
 import { ROBOT_PREFIX, type SecurityContext } from './authenticator.js';
 import { authorize } from './project-access.js';
@@ -77,7 +78,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
  */
 export class ConfigurationService {
   constructor(
-    private readonly identity: IdentityStore,
+    private readonly identity: Store,
     private readonly readOnly: ReadOnlyGuard,
   ) {}
 

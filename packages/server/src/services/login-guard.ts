@@ -1,4 +1,5 @@
-import type { AuthChannel, IdentityStore, LoginFailurePolicy, LoginFailureRecord } from '../ports/identity-store.js';
+import type { AuthChannel, LoginFailurePolicy, LoginFailureRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type { AuthEventRecorder } from './auth-events.js';
 import type { Authenticator, SecurityContext } from './authenticator.js';
 
@@ -66,7 +67,7 @@ export class LoginGuard {
   private readonly now: () => number;
 
   constructor(
-    private readonly identity: IdentityStore,
+    private readonly identity: Store,
     private readonly authenticator: Authenticator,
     private readonly events: AuthEventRecorder,
     private readonly policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,

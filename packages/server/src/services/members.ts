@@ -1,6 +1,7 @@
 import { InvalidError, NotFoundError, PermissionDeniedError } from '../domain/errors.js';
 import { PROJECT_ROLE_IDS, PROJECT_ROLE_LABELS, roleFromId, type ProjectRoleId } from '../domain/rbac/roles.js';
-import type { IdentityStore, MemberRecord, PagedResult, PageQuery, UserRecord } from '../ports/identity-store.js';
+import type { MemberRecord, PagedResult, PageQuery, UserRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
 import { accessProject, type ProjectLocator } from './project-visibility.js';
 
@@ -40,7 +41,7 @@ function objectOrAbsent(field: string, value: unknown): Body | undefined {
  * Groups need directory login (LDAP/OIDC), which comes later: they cannot be added yet.
  */
 export class MemberService {
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   async list(ctx: SecurityContext, at: ProjectLocator, query: MemberListQuery): Promise<PagedResult<MemberRecord>> {
     const project = await accessProject(this.identity, ctx, at, 'member', 'list');

@@ -1,7 +1,7 @@
 import { UnauthenticatedError } from '../domain/errors.js';
 import { can, type ProjectRef, type ScopedResource } from '../domain/rbac/evaluator.js';
 import { PROJECT_POLICIES, SYSTEM_POLICIES, type Policy } from '../domain/rbac/known-policies.js';
-import type { IdentityStore } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 
@@ -19,7 +19,7 @@ export interface Permission {
  * names no known namespace, or a project that does not exist, yields an empty list.
  */
 export class PermissionService {
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   async current(ctx: SecurityContext, scope: string | undefined, relative: boolean): Promise<Permission[]> {
     if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');

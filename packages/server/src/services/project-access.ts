@@ -1,7 +1,8 @@
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError } from '../domain/errors.js';
 import { can, type ProjectRef } from '../domain/rbac/evaluator.js';
 import type { Action, ProjectResource, SystemResource } from '../domain/rbac/resources.js';
-import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
+import type { ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { subjectOf, type SecurityContext } from './authenticator.js';
 
 /** What the evaluator needs of a stored project. */
@@ -33,11 +34,7 @@ export function authorize(
  * Finds the project that Harbor's `{project_name_or_id}` path parameter names. With the `X-Is-Resource-Name: true`
  * header the parameter is always a name; otherwise a value made only of digits is an id (Harbor's rule).
  */
-export async function findProject(
-  identity: IdentityStore,
-  nameOrId: string,
-  isResourceName: boolean,
-): Promise<ProjectRecord> {
+export async function findProject(identity: Store, nameOrId: string, isResourceName: boolean): Promise<ProjectRecord> {
   const byId = !isResourceName && /^\d{1,15}$/.test(nameOrId);
   const project = byId ? await identity.projects.get(Number(nameOrId)) : await identity.projects.getByName(nameOrId);
   if (!project) throw new NotFoundError('project', nameOrId, `project ${nameOrId} not found`);

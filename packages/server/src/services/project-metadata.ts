@@ -1,6 +1,7 @@
 import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js';
 import { normalizeMetadata } from '../domain/projects/project-rules.js';
-import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
+import type { ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
 import { accessProject, type ProjectLocator } from './project-visibility.js';
 
@@ -18,7 +19,7 @@ function invalid(message: string): InvalidError {
  * evaluator on the project's `metadata` resource. Values are validated and normalised as in Harbor.
  */
 export class ProjectMetadataService {
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   async list(ctx: SecurityContext, at: ProjectLocator): Promise<Record<string, string>> {
     return metadataOf(await accessProject(this.identity, ctx, at, 'metadata', 'list'));

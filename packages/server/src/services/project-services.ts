@@ -1,5 +1,4 @@
-import type { IdentityStore } from '../ports/identity-store.js';
-import type { MetadataStore } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import { MemberService } from './members.js';
 import { ProjectMetadataService } from './project-metadata.js';
 import { ProjectService } from './projects.js';
@@ -15,7 +14,7 @@ export interface ProjectServices {
   readonly statistics: StatisticsService;
 }
 
-export function createProjectServices(identity: IdentityStore, store: MetadataStore): ProjectServices {
+export function createProjectServices(identity: Store, store: Store): ProjectServices {
   const projects = new ProjectService(identity);
   return {
     projects,

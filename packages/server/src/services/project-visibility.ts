@@ -1,7 +1,8 @@
 import { NotFoundError } from '../domain/errors.js';
 import { can } from '../domain/rbac/evaluator.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
-import type { IdentityStore, ProjectFilter, ProjectRecord } from '../ports/identity-store.js';
+import type { ProjectFilter, ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { subjectOf, type SecurityContext } from './authenticator.js';
 import { authorize, findProject } from './project-access.js';
 
@@ -14,7 +15,7 @@ export type ProjectScope = { readonly all: true } | { readonly all: false; reado
  * the projects it is a member of, a robot the projects its permissions name (every project for a permission on
  * `*`). Anonymous callers see only public projects.
  */
-export async function projectScopeOf(identity: IdentityStore, ctx: SecurityContext): Promise<ProjectScope> {
+export async function projectScopeOf(identity: Store, ctx: SecurityContext): Promise<ProjectScope> {
   if (can(subjectOf(ctx), undefined, 'project', 'list')) return { all: true };
   switch (ctx.kind) {
     case 'anonymous':
@@ -48,7 +49,7 @@ export interface ProjectLocator {
  * neither the content nor the existence of a private project is revealed to outsiders.
  */
 export async function accessProject(
-  identity: IdentityStore,
+  identity: Store,
   ctx: SecurityContext,
   at: ProjectLocator,
   resource: ProjectResource,

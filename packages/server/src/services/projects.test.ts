@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, PreconditionFailedError } from '../domain/errors.js';
-import type { IdentityStore, ProjectRecord, UserRecord } from '../ports/identity-store.js';
+import type { ProjectRecord, UserRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
 import { ProjectService } from './projects.js';
 
@@ -28,7 +29,7 @@ describe('ProjectService.delete', () => {
         repositoryCount: () => Promise.resolve(0),
         delete: () => Promise.reject(new ConflictError('project 7 is not empty')),
       },
-    } as unknown as IdentityStore;
+    } as unknown as Store;
     await expect(
       new ProjectService(identity).delete(admin, { nameOrId: 'team', isResourceName: true }),
     ).rejects.toThrow(new PreconditionFailedError('the project contains repositories and cannot be deleted'));

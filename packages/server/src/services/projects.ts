@@ -8,14 +8,8 @@ import {
 import { can } from '../domain/rbac/evaluator.js';
 import { PROJECT_ROLE_IDS, PROJECT_ROLES, type ProjectRole, type ProjectRoleId } from '../domain/rbac/roles.js';
 import { projectNameProblem } from '../domain/projects/project-rules.js';
-import type {
-  IdentityStore,
-  PagedResult,
-  PageQuery,
-  ProjectFilter,
-  ProjectQuery,
-  ProjectRecord,
-} from '../ports/identity-store.js';
+import type { PagedResult, PageQuery, ProjectFilter, ProjectQuery, ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 import { requestedMetadata } from './project-request.js';
@@ -57,7 +51,7 @@ const NOT_EMPTY = 'the project contains repositories and cannot be deleted';
  * setting `project_creation_restriction` is `adminonly`; robots need the system permission to create projects.
  */
 export class ProjectService {
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   async list(ctx: SecurityContext, query: ProjectListQuery): Promise<PagedResult<ProjectView>> {
     let ownerId: number | undefined;

@@ -1,7 +1,8 @@
 import { can } from '../domain/rbac/evaluator.js';
 import type { Action } from '../domain/rbac/resources.js';
 import { projectNameOf } from '../lib/reference.js';
-import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
+import type { ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 
@@ -26,7 +27,7 @@ const REPOSITORY_ACTIONS: Readonly<Record<string, Action>> = { pull: 'pull', pus
  * dropped). Used by the token service for Bearer tokens and by /v2 for Basic credentials and anonymous callers.
  */
 export class RegistryAccess {
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   /** Each requested scope with the actions `ctx` may perform (possibly none), in request order. */
   async grant(ctx: SecurityContext, requested: readonly RegistryAccessRequest[]): Promise<RegistryGrant[]> {

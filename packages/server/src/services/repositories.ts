@@ -1,7 +1,8 @@
 import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { can } from '../domain/rbac/evaluator.js';
-import type { IdentityStore, ProjectQuery, ProjectRecord } from '../ports/identity-store.js';
-import type { MetadataStore, PagedResult, RepositoryQuery, RepositoryView } from '../ports/metadata-store.js';
+import type { ProjectQuery, ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
+import type { PagedResult, RepositoryQuery, RepositoryView } from '../ports/metadata-store.js';
 import { subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 import { fullRepositoryName, projectFor, repositoryIn } from './repository-scope.js';
@@ -17,8 +18,8 @@ const PROJECT_PAGE = 500;
 /** Harbor's repositories (swagger tag `repository`): list, read, describe and delete. */
 export class RepositoryService {
   constructor(
-    private readonly identity: IdentityStore,
-    private readonly store: MetadataStore,
+    private readonly identity: Store,
+    private readonly store: Store,
   ) {}
 
   /** Repositories of every project in which the caller may list repositories. */

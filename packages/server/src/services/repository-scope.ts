@@ -1,7 +1,8 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
-import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
-import type { MetadataStore, RepositoryRecord } from '../ports/metadata-store.js';
+import type { ProjectRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
+import type { RepositoryRecord } from '../ports/metadata-store.js';
 import type { SecurityContext } from './authenticator.js';
 import { accessProject } from './project-visibility.js';
 
@@ -13,7 +14,7 @@ import { accessProject } from './project-visibility.js';
  * would be allowed the action in any project of that name learns it does not exist.
  */
 export function projectFor(
-  identity: IdentityStore,
+  identity: Store,
   ctx: SecurityContext,
   projectName: string,
   resource: ProjectResource,
@@ -29,7 +30,7 @@ export function fullRepositoryName(project: ProjectRecord, repositoryName: strin
 
 /** The repository `{repository_name}` of the project, or NotFoundError. */
 export async function repositoryIn(
-  store: MetadataStore,
+  store: Store,
   project: ProjectRecord,
   repositoryName: string,
 ): Promise<RepositoryRecord> {

@@ -4,7 +4,6 @@ import { PROJECT_POLICIES, SYSTEM_POLICIES, type Policy } from '../domain/rbac/k
 import { isAction, isProjectResource, isSystemResource } from '../domain/rbac/resources.js';
 import { hashPassword } from '../lib/password-hash.js';
 import type {
-  IdentityStore,
   PagedResult,
   PageQuery,
   ProjectRecord,
@@ -15,6 +14,7 @@ import type {
   RobotUpdate,
   TextMatch,
 } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import { generatePassword } from './admin-bootstrap.js';
 import { ROBOT_PREFIX, subjectOf, type SecurityContext } from './authenticator.js';
 import { authorize, projectRef } from './project-access.js';
@@ -57,7 +57,7 @@ type Body = Readonly<Record<string, unknown>>;
  */
 export class RobotService {
   constructor(
-    private readonly identity: IdentityStore,
+    private readonly identity: Store,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

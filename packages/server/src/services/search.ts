@@ -1,5 +1,5 @@
-import type { IdentityStore } from '../ports/identity-store.js';
-import type { MetadataStore, RepositoryMatch } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
+import type { RepositoryMatch } from '../ports/metadata-store.js';
 import type { SecurityContext } from './authenticator.js';
 import type { ProjectService, ProjectView } from './projects.js';
 import { projectScopeOf, scopeFilter } from './project-visibility.js';
@@ -18,8 +18,8 @@ export interface SearchResult {
  */
 export class SearchService {
   constructor(
-    private readonly identity: IdentityStore,
-    private readonly store: MetadataStore,
+    private readonly identity: Store,
+    private readonly store: Store,
     private readonly projects: ProjectService,
   ) {}
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { IdentityStore, UserRecord } from '../ports/identity-store.js';
+import type { UserRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type { Authenticator, SecurityContext } from './authenticator.js';
 
 export type UserContext = Extract<SecurityContext, { kind: 'user' }>;
@@ -48,7 +49,7 @@ export class SessionService {
   private readonly now: () => number;
 
   constructor(
-    private readonly identity: IdentityStore,
+    private readonly identity: Store,
     private readonly authenticator: Authenticator,
     opts: SessionOptions,
   ) {

@@ -1,6 +1,5 @@
 import { UnauthenticatedError } from '../domain/errors.js';
-import type { IdentityStore } from '../ports/identity-store.js';
-import type { MetadataStore } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
 import { projectScopeOf } from './project-visibility.js';
 
@@ -22,8 +21,8 @@ export interface Statistics {
  */
 export class StatisticsService {
   constructor(
-    private readonly identity: IdentityStore,
-    private readonly store: MetadataStore,
+    private readonly identity: Store,
+    private readonly store: Store,
   ) {}
 
   async get(ctx: SecurityContext): Promise<Statistics> {

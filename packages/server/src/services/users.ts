@@ -2,7 +2,8 @@ import { InvalidError, NotFoundError, PermissionDeniedError, UnauthenticatedErro
 import { can } from '../domain/rbac/evaluator.js';
 import type { Action } from '../domain/rbac/resources.js';
 import { hashPassword, verifyPassword } from '../lib/password-hash.js';
-import type { IdentityStore, PagedResult, UserQuery, UserRecord } from '../ports/identity-store.js';
+import type { PagedResult, UserQuery, UserRecord } from '../ports/identity-store.js';
+import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
 import { validateEmail, validatePassword, validateText, validateUsername } from './user-input.js';
 
@@ -30,7 +31,7 @@ export function requireUser(ctx: SecurityContext): UserContext {
 
 /** Harbor's user management: system administrators manage everyone; users read and change only themselves. */
 export class UserService {
-  constructor(private readonly identity: IdentityStore) {}
+  constructor(private readonly identity: Store) {}
 
   async list(ctx: SecurityContext, query: UserQuery): Promise<PagedResult<UserRecord>> {
     this.authorize(ctx, 'list');

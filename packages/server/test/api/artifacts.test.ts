@@ -67,7 +67,7 @@ let image: PushedImage;
 let index: PushedIndex;
 let sbom: { digest: string; totalSize: number };
 beforeAll(async () => {
-  projectId = (await reg.wharf.identity.projects.create({ name: 'art', public: false })).id;
+  projectId = (await reg.wharf.store.projects.create({ name: 'art', public: false })).id;
   image = await pushImage(reg.app, 'art/app', 'v1', {
     labels: { maintainer: 'Ops <ops@example.com>' },
     annotations: { 'org.opencontainers.image.title': 'app' },

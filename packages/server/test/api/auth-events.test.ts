@@ -21,7 +21,7 @@ function basicGet(app: FastifyInstance, as: Credentials, remoteAddress = '127.0.
 async function eventsOf(registry: TestRegistry, principal: string, count: number): Promise<AuthEventRecord[]> {
   return vi.waitFor(
     async () => {
-      const { items } = await registry.wharf.identity.authEvents.list({ principal, page: 1, pageSize: 100 });
+      const { items } = await registry.wharf.store.authEvents.list({ principal, page: 1, pageSize: 100 });
       expect(items).toHaveLength(count);
       return items.reverse();
     },
@@ -92,7 +92,7 @@ describe('auth events', () => {
     });
     expect(res.statusCode).toBe(401);
     await vi.waitFor(async () => {
-      const { items } = await registry.wharf.identity.authEvents.list({ principal: '', page: 1, pageSize: 100 });
+      const { items } = await registry.wharf.store.authEvents.list({ principal: '', page: 1, pageSize: 100 });
       expect(items.find((e) => e.clientIp === '192.0.2.99')).toMatchObject({
         principalKind: 'anonymous',
         outcome: 'failure',
@@ -103,7 +103,7 @@ describe('auth events', () => {
 
   it('answers requests although recording fails, and does not wait for slow writes', async () => {
     const user = await createUserDirect(registry.wharf, 'tess');
-    const events = registry.wharf.identity.authEvents;
+    const events = registry.wharf.store.authEvents;
     const failing = vi.spyOn(events, 'record').mockRejectedValue(new Error('database is down'));
     const stuck: ((error: Error) => void)[] = [];
     try {

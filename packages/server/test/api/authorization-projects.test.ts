@@ -64,8 +64,8 @@ interface ProjectRow {
 let counter = 0;
 
 async function addMember(project: ProjectRecord, roleId: 1 | 2 | 3 | 4 | 5): Promise<number> {
-  const user = await registry.wharf.identity.users.create({ username: `az-user-${++counter}` });
-  const member = await registry.wharf.identity.members.add({
+  const user = await registry.wharf.store.users.create({ username: `az-user-${++counter}` });
+  const member = await registry.wharf.store.members.add({
     projectId: project.id,
     entityType: 'u',
     entityId: user.id,
@@ -128,7 +128,7 @@ const PROJECT_ROWS: readonly ProjectRow[] = [
     robot: { resource: 'metadata', action: 'create' },
     body: () => ({ prevent_vul: 'true' }),
     before: async (project) => {
-      await registry.wharf.identity.projects.update(project.id, { metadata: { prevent_vul: null } });
+      await registry.wharf.store.projects.update(project.id, { metadata: { prevent_vul: null } });
       return {};
     },
     expect: ADMINS_ONLY(200),
@@ -145,7 +145,7 @@ const PROJECT_ROWS: readonly ProjectRow[] = [
     path: '/projects/{p}/metadatas/severity',
     robot: { resource: 'metadata', action: 'delete' },
     before: async (project) => {
-      await registry.wharf.identity.projects.update(project.id, { metadata: { severity: 'low' } });
+      await registry.wharf.store.projects.update(project.id, { metadata: { severity: 'low' } });
       return {};
     },
     expect: ADMINS_ONLY(200),
@@ -168,7 +168,7 @@ const PROJECT_ROWS: readonly ProjectRow[] = [
     robot: { resource: 'member', action: 'create' },
     body: () => ({ role_id: 3, member_user: { username: `az-new-${++counter}` } }),
     before: async () => {
-      await registry.wharf.identity.users.create({ username: `az-new-${counter + 1}` });
+      await registry.wharf.store.users.create({ username: `az-new-${counter + 1}` });
       return {};
     },
     expect: ADMINS_ONLY(201),
@@ -346,8 +346,8 @@ describe('authorisation matrix of the endpoints across projects', () => {
   let systemRobot: Credentials;
   beforeAll(async () => {
     const { wharf } = registry;
-    const template = await wharf.identity.robots.getByName(setup.robotsWithout.private.username);
-    await wharf.identity.robots.create({
+    const template = await wharf.store.robots.getByName(setup.robotsWithout.private.username);
+    await wharf.store.robots.create({
       name: 'robot$az-creator',
       level: 'system',
       projectId: null,

@@ -175,7 +175,7 @@ const registry = useTestRegistry();
 /** A robot to delete: in `project`, or a system robot. */
 async function victim(project?: ProjectRecord): Promise<number> {
   const credentials = await createRobotDirect(registry.wharf, fresh(), [pull], project);
-  return (await registry.wharf.identity.robots.getByName(credentials.username))!.id;
+  return (await registry.wharf.store.robots.getByName(credentials.username))!.id;
 }
 
 async function setUp(name: string, isPublic: boolean, outsider: Credentials): Promise<Setup> {

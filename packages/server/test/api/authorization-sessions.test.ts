@@ -81,7 +81,7 @@ describe('authorisation matrix: portal sessions', () => {
     const self =
       current.statusCode === 200
         ? current.json<{ user_id: number }>().user_id
-        : (await registry.wharf.identity.users.getByName('sess-outsider'))!.id;
+        : (await registry.wharf.store.users.getByName('sess-outsider'))!.id;
     const update = { body: { comment: 'from the portal' } };
     const result: Record<Step, number> = {
       login: login.statusCode,

@@ -56,7 +56,7 @@ describe('GET and PUT /configurations', () => {
       project_creation_restriction: 'adminonly',
       read_only: false,
     });
-    expect(await registry.wharf.identity.settings.get()).toMatchObject({ tokenExpiration: 60 });
+    expect(await registry.wharf.store.settings.get()).toMatchObject({ tokenExpiration: 60 });
     // Null leaves a value as it is (Harbor's fields are nullable); an empty body changes nothing.
     expect((await put({ token_expiration: null })).statusCode).toBe(200);
     expect((await put({})).statusCode).toBe(200);
@@ -135,7 +135,7 @@ describe('settings from the configuration file', () => {
     };
     const first = await start(env);
     try {
-      expect(await first.identity.settings.get()).toEqual({
+      expect(await first.store.settings.get()).toEqual({
         selfRegistration: true,
         projectCreationRestriction: 'adminonly',
         tokenExpiration: 45,
@@ -148,7 +148,7 @@ describe('settings from the configuration file', () => {
     }
     const second = await start({ ...env, WHARF_SETTINGS_SELFREGISTRATION: 'false' });
     try {
-      expect(await second.identity.settings.get()).toMatchObject({ selfRegistration: true, tokenExpiration: 90 });
+      expect(await second.store.settings.get()).toMatchObject({ selfRegistration: true, tokenExpiration: 90 });
     } finally {
       await second.close();
     }

@@ -58,7 +58,7 @@ describe('login throttling over HTTP', () => {
     const longer = await portalLogin(registry.app, victim, from);
     expectHarborError(longer, 429, 'TOO_MANY_REQUESTS');
     expect(longer.headers['retry-after']).toBe('2');
-    const counter = await registry.wharf.identity.loginFailures.get('user:victim');
+    const counter = await registry.wharf.store.loginFailures.get('user:victim');
     expect(counter?.failures).toBe(4);
     expect(counter!.lockedUntil!.getTime() - counter!.lastFailureAt.getTime()).toBe(2000);
 
@@ -66,7 +66,7 @@ describe('login throttling over HTTP', () => {
     const ok = await portalLogin(registry.app, victim, from);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(setCookies(ok).get('sid')?.value).toBeTruthy();
-    expect(await registry.wharf.identity.loginFailures.get('user:victim')).toBeUndefined();
+    expect(await registry.wharf.store.loginFailures.get('user:victim')).toBeUndefined();
     // Counting starts again from one: a single failure locks nothing.
     expectHarborError(await portalLogin(registry.app, wrong(victim), from), 401, 'UNAUTHORIZED');
     expect((await portalLogin(registry.app, victim, from)).statusCode).toBe(200);
@@ -104,11 +104,11 @@ describe('login throttling over HTTP', () => {
     expectHarborError(fromAttacker, 429, 'TOO_MANY_REQUESTS');
     expectHarborError(await basicGet(registry.app, users[1]!, attacker), 401, 'UNAUTHORIZED');
     // The same accounts log in from elsewhere; those successes reset neither the address's counter nor its lock.
-    const lock = await registry.wharf.identity.loginFailures.get(`ip:${attacker}`);
+    const lock = await registry.wharf.store.loginFailures.get(`ip:${attacker}`);
     expect(lock).toMatchObject({ failures: 6 });
     expect((await portalLogin(registry.app, users[0]!, '198.51.100.8')).statusCode).toBe(200);
     expect((await basicGet(registry.app, users[1]!, '198.51.100.8')).statusCode).toBe(200);
-    expect(await registry.wharf.identity.loginFailures.get(`ip:${attacker}`)).toEqual(lock);
+    expect(await registry.wharf.store.loginFailures.get(`ip:${attacker}`)).toEqual(lock);
   });
 
   it('counts failures for unknown accounts too, so probing names gets throttled alike', async () => {
@@ -140,9 +140,9 @@ describe('LoginGuard', () => {
   };
 
   function guardAt(clock: { now: number }) {
-    const authenticator = new CountingAuthenticator(registry.wharf.identity);
-    const events = new AuthEventRecorder(registry.wharf.identity.authEvents, registry.wharf.log);
-    const guard = new LoginGuard(registry.wharf.identity, authenticator, events, policy, { now: () => clock.now });
+    const authenticator = new CountingAuthenticator(registry.wharf.store);
+    const events = new AuthEventRecorder(registry.wharf.store.authEvents, registry.wharf.log);
+    const guard = new LoginGuard(registry.wharf.store, authenticator, events, policy, { now: () => clock.now });
     return { guard, authenticator, events };
   }
 
@@ -202,6 +202,6 @@ describe('LoginGuard', () => {
     const { guard } = guardAt(clock);
     const robotName = 'robot$nobody';
     expect(await guard.login(robotName, 'x', { channel: 'session' })).toEqual({ ok: false, reason: 'invalid' });
-    expect((await registry.wharf.identity.loginFailures.get(`user:${robotName}`))?.failures).toBe(1);
+    expect((await registry.wharf.store.loginFailures.get(`user:${robotName}`))?.failures).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ interface MemberJson {
 }
 
 async function userId(username: string): Promise<number> {
-  const user = await registry.wharf.identity.users.getByName(username);
+  const user = await registry.wharf.store.users.getByName(username);
   if (!user) throw new Error(`no user ${username}`);
   return user.id;
 }
@@ -101,7 +101,7 @@ describe('POST /projects/{p}/members', () => {
 describe('GET, PUT and DELETE /projects/{p}/members/{mid}', () => {
   it('reads, changes the role of and removes a member', async () => {
     const { project, members } = await createProjectWithMembers(registry.wharf, 'edit', { public: false });
-    const guest = await registry.wharf.identity.members.find(project.id, 'u', await userId('edit-guest'));
+    const guest = await registry.wharf.store.members.find(project.id, 'u', await userId('edit-guest'));
     const path = `/projects/edit/members/${guest?.id}`;
     expect((await api(registry.app, 'GET', path, members.developer)).json()).toMatchObject({
       id: guest?.id,
@@ -127,14 +127,14 @@ describe('GET, PUT and DELETE /projects/{p}/members/{mid}', () => {
   it('refuses bad member ids and roles with 400 and members of another project with 404', async () => {
     const { members } = await createProjectWithMembers(registry.wharf, 'ids', { public: false });
     const { project: other } = await createProjectWithMembers(registry.wharf, 'ids-other', { public: false });
-    const foreign = (await registry.wharf.identity.members.list(other.id, { page: 1, pageSize: 1 })).items[0];
+    const foreign = (await registry.wharf.store.members.list(other.id, { page: 1, pageSize: 1 })).items[0];
     const admin = members.projectAdmin;
     for (const mid of ['0', 'abc', '-1']) {
       expectHarborError(await api(registry.app, 'GET', `/projects/ids/members/${mid}`, admin), 400, 'BAD_REQUEST');
     }
     expectHarborError(await api(registry.app, 'GET', `/projects/ids/members/${foreign?.id}`, admin), 404, 'NOT_FOUND');
-    const self = await registry.wharf.identity.members.find(
-      (await registry.wharf.identity.projects.getByName('ids'))?.id ?? 0,
+    const self = await registry.wharf.store.members.find(
+      (await registry.wharf.store.projects.getByName('ids'))?.id ?? 0,
       'u',
       await userId('ids-guest'),
     );
@@ -144,12 +144,12 @@ describe('GET, PUT and DELETE /projects/{p}/members/{mid}', () => {
     }
     // Deleting a member of another project through this one changes nothing.
     expect((await api(registry.app, 'DELETE', `/projects/ids/members/${foreign?.id}`, admin)).statusCode).toBe(200);
-    expect(await registry.wharf.identity.members.get(other.id, foreign?.id ?? 0)).toBeDefined();
+    expect(await registry.wharf.store.members.get(other.id, foreign?.id ?? 0)).toBeDefined();
   });
 
   it('does not let a member change or remove their own membership; another project admin can', async () => {
     const { project, members } = await createProjectWithMembers(registry.wharf, 'selfish', { public: false });
-    const me = await registry.wharf.identity.members.find(project.id, 'u', await userId('selfish-projectadmin'));
+    const me = await registry.wharf.store.members.find(project.id, 'u', await userId('selfish-projectadmin'));
     const path = `/projects/selfish/members/${me?.id}`;
     const downgrade = await api(registry.app, 'PUT', path, members.projectAdmin, { role_id: 3 });
     expect(expectHarborError(downgrade, 403, 'FORBIDDEN')).toBe('you cannot change your own role');

@@ -50,7 +50,7 @@ describe('POST /projects', () => {
     const got = await api(registry.app, 'GET', `/projects/${id}`, alice);
     expect(got.statusCode).toBe(200);
     const project = got.json<ProjectJson>();
-    const aliceId = (await registry.wharf.identity.users.getByName('alice'))?.id;
+    const aliceId = (await registry.wharf.store.users.getByName('alice'))?.id;
     expect(project).toEqual({
       project_id: id,
       owner_id: aliceId,
@@ -81,10 +81,10 @@ describe('POST /projects', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.headers.location).toBe('/api/v2.0/projects/by-name');
-    expect((await registry.wharf.identity.projects.getByName('by-name'))?.public).toBe(true);
+    expect((await registry.wharf.store.projects.getByName('by-name'))?.public).toBe(true);
     // metadata.public wins over the top-level flag.
     await create(ADMIN, { project_name: 'meta-wins', public: true, metadata: { public: 'false' } });
-    expect((await registry.wharf.identity.projects.getByName('meta-wins'))?.public).toBe(false);
+    expect((await registry.wharf.store.projects.getByName('meta-wins'))?.public).toBe(false);
   });
 
   it('normalises metadata values as Harbor does and ignores keys it does not keep', async () => {
@@ -103,7 +103,7 @@ describe('POST /projects', () => {
       },
     });
     expect(res.statusCode, res.body).toBe(201);
-    const project = await registry.wharf.identity.projects.getByName('normal');
+    const project = await registry.wharf.store.projects.getByName('normal');
     expect(project?.public).toBe(true);
     expect(project?.metadata).toEqual({
       prevent_vul: 'true',
@@ -140,7 +140,7 @@ describe('POST /projects', () => {
       expect(expectHarborError(res, 400, 'BAD_REQUEST'), JSON.stringify(body)).toContain(message);
     }
     expectHarborError(await api(registry.app, 'POST', '/projects', ADMIN, [1]), 400, 'BAD_REQUEST');
-    expect(await registry.wharf.identity.projects.getByName('ok1')).toBeUndefined();
+    expect(await registry.wharf.store.projects.getByName('ok1')).toBeUndefined();
     const accepted = await create(ADMIN, { project_name: 'a1.b_c-d', cve_allowlist: { items: [] } });
     expect(accepted.statusCode, accepted.body).toBe(201);
     expect((await create(ADMIN, { project_name: 'x'.repeat(255) })).statusCode).toBe(201);
@@ -162,14 +162,14 @@ describe('POST /projects', () => {
 
   it('lets only administrators create projects while project_creation_restriction is adminonly', async () => {
     const bob = await createUserDirect(registry.wharf, 'bob');
-    await registry.wharf.identity.settings.set({ projectCreationRestriction: 'adminonly' });
+    await registry.wharf.store.settings.set({ projectCreationRestriction: 'adminonly' });
     try {
       expect(expectHarborError(await create(bob, { project_name: 'bobs' }), 403, 'FORBIDDEN')).toContain(
         'only system administrators',
       );
       expect((await create(ADMIN, { project_name: 'admins' })).statusCode).toBe(201);
     } finally {
-      await registry.wharf.identity.settings.set({ projectCreationRestriction: 'everyone' });
+      await registry.wharf.store.settings.set({ projectCreationRestriction: 'everyone' });
     }
     expect((await create(bob, { project_name: 'bobs' })).statusCode).toBe(201);
   });
@@ -181,8 +181,8 @@ describe('POST /projects', () => {
       'system permission',
     );
     const name = 'robot$creator';
-    const hash = (await registry.wharf.identity.robots.getByName(plain.username))?.secretHash ?? '';
-    await registry.wharf.identity.robots.create({
+    const hash = (await registry.wharf.store.robots.getByName(plain.username))?.secretHash ?? '';
+    await registry.wharf.store.robots.create({
       name,
       level: 'system',
       projectId: null,
@@ -193,9 +193,9 @@ describe('POST /projects', () => {
     });
     const creator = { username: name, password: plain.password };
     expect((await create(creator, { project_name: 'robo-b' })).statusCode).toBe(201);
-    const made = await registry.wharf.identity.projects.getByName('robo-b');
+    const made = await registry.wharf.store.projects.getByName('robo-b');
     expect(made?.ownerId).toBeNull();
-    expect((await registry.wharf.identity.members.list(made?.id ?? 0, { page: 1, pageSize: 10 })).total).toBe(0);
+    expect((await registry.wharf.store.members.list(made?.id ?? 0, { page: 1, pageSize: 10 })).total).toBe(0);
   });
 });
 
@@ -221,7 +221,7 @@ describe('GET /projects', () => {
   it('lists public projects to anonymous callers, and public plus own projects to users', async () => {
     const { members } = await createProjectWithMembers(registry.wharf, 'list-priv', { public: false });
     await createProjectWithMembers(registry.wharf, 'list-pub', { public: true });
-    await registry.wharf.identity.projects.create({ name: 'list-other', public: false });
+    await registry.wharf.store.projects.create({ name: 'list-other', public: false });
     expect(await names('/projects?name=list-')).toEqual(['list-pub']);
     expect(await names('/projects?name=list-&public=false')).toEqual([]);
     const anonymousPrivate = await api(registry.app, 'GET', '/projects?public=false');
@@ -237,8 +237,8 @@ describe('GET /projects', () => {
 
   it('shows a robot the public projects and those its permissions name; all for a permission on every project', async () => {
     const { project } = await createProjectWithMembers(registry.wharf, 'rl-own', { public: false });
-    await registry.wharf.identity.projects.create({ name: 'rl-else', public: false });
-    await registry.wharf.identity.projects.create({ name: 'rl-pub', public: true });
+    await registry.wharf.store.projects.create({ name: 'rl-else', public: false });
+    await registry.wharf.store.projects.create({ name: 'rl-pub', public: true });
     const pull = [{ resource: 'repository', action: 'pull' }];
     const scoped = await createRobotDirect(registry.wharf, 'rl-scoped', pull, project);
     const everywhere = await createRobotDirect(registry.wharf, 'rl-all', pull);
@@ -261,7 +261,7 @@ describe('GET /projects', () => {
     expect(await names('/projects?q=name%3Dpg-a', ADMIN)).toEqual(['pg-a']);
     expect(await names('/projects?q=name%3D%7Bpg-a%20pg-c%7D', ADMIN)).toEqual(['pg-a', 'pg-c']);
     expect(await names('/projects?q=public%3Dtrue,name%3D~pg', ADMIN)).toEqual([]);
-    const pgA = await registry.wharf.identity.projects.getByName('pg-a');
+    const pgA = await registry.wharf.store.projects.getByName('pg-a');
     expect(await names(`/projects?q=project_id%3D${pgA?.id}`, ADMIN)).toEqual(['pg-a']);
     expect(await names('/projects?name=pg-&sort=-name', ADMIN)).toEqual(['pg-c', 'pg-b', 'pg-a']);
     expect(await names('/projects?name=pg-&sort=creation_time', ADMIN)).toEqual(['pg-c', 'pg-a', 'pg-b']);
@@ -294,7 +294,7 @@ describe('GET /projects', () => {
 
 describe('GET /projects/{project_name_or_id}', () => {
   it('finds a project by id or name, by name only with X-Is-Resource-Name, and counts its repositories', async () => {
-    const made = await registry.wharf.identity.projects.create({ name: '4242', public: true });
+    const made = await registry.wharf.store.projects.create({ name: '4242', public: true });
     await registry.wharf.store.repositories.ensure('4242/app');
     await registry.wharf.store.repositories.ensure('4242/tools/cli');
     const byId = await api(registry.app, 'GET', `/projects/${made.id}`);
@@ -321,17 +321,17 @@ describe('GET /projects/{project_name_or_id}', () => {
 describe('PUT /projects/{project_name_or_id}', () => {
   it('changes the public flag and merges metadata, leaving the name alone', async () => {
     const { project, members } = await createProjectWithMembers(registry.wharf, 'upd', { public: false });
-    await registry.wharf.identity.projects.update(project.id, { metadata: { auto_scan: 'true' } });
+    await registry.wharf.store.projects.update(project.id, { metadata: { auto_scan: 'true' } });
     const res = await api(registry.app, 'PUT', `/projects/${project.id}`, members.projectAdmin, {
       project_name: 'renamed',
       metadata: { public: 'true', severity: 'critical' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const after = await registry.wharf.identity.projects.get(project.id);
+    const after = await registry.wharf.store.projects.get(project.id);
     expect(after).toMatchObject({ name: 'upd', public: true, metadata: { auto_scan: 'true', severity: 'critical' } });
     expect(after?.updatedAt.getTime()).toBeGreaterThanOrEqual(project.updatedAt.getTime());
     await api(registry.app, 'PUT', '/projects/upd', members.projectAdmin, { public: false });
-    expect((await registry.wharf.identity.projects.get(project.id))?.public).toBe(false);
+    expect((await registry.wharf.store.projects.get(project.id))?.public).toBe(false);
     const bad = await api(registry.app, 'PUT', '/projects/upd', members.projectAdmin, {
       metadata: { prevent_vul: 'x' },
     });
@@ -352,7 +352,7 @@ describe('DELETE /projects/{project_name_or_id} and _deletable', () => {
     });
     const res = await api(registry.app, 'DELETE', '/projects/full', members.projectAdmin);
     expect(expectHarborError(res, 412, 'PRECONDITION')).toBe('the project contains repositories and cannot be deleted');
-    expect(await registry.wharf.identity.projects.get(project.id)).toBeDefined();
+    expect(await registry.wharf.store.projects.get(project.id)).toBeDefined();
   });
 
   it('deletes an empty project with its members and robots', async () => {
@@ -364,9 +364,9 @@ describe('DELETE /projects/{project_name_or_id} and _deletable', () => {
     expectHarborError(await api(registry.app, 'DELETE', '/projects/doomed', members.maintainer), 403, 'FORBIDDEN');
     const res = await api(registry.app, 'DELETE', `/projects/${project.id}`, members.projectAdmin);
     expect(res.statusCode, res.body).toBe(200);
-    expect(await registry.wharf.identity.projects.get(project.id)).toBeUndefined();
-    expect(await registry.wharf.identity.robots.getByName('robot$doomed+ci')).toBeUndefined();
-    expect(await registry.wharf.identity.members.list(project.id, { page: 1, pageSize: 10 })).toEqual({
+    expect(await registry.wharf.store.projects.get(project.id)).toBeUndefined();
+    expect(await registry.wharf.store.robots.getByName('robot$doomed+ci')).toBeUndefined();
+    expect(await registry.wharf.store.members.list(project.id, { page: 1, pageSize: 10 })).toEqual({
       items: [],
       total: 0,
     });

@@ -23,7 +23,7 @@ describe('read-only mode', () => {
       [{ resource: 'repository', action: 'pull' }],
       project,
     );
-    robotId = (await registry.wharf.identity.robots.getByName(robot.username))!.id;
+    robotId = (await registry.wharf.store.robots.getByName(robot.username))!.id;
     await pushImage(registry.app, 'frozen/app', 'v1');
     await pushImage(registry.app, 'frozen/app', 'v2');
   });
@@ -80,8 +80,8 @@ describe('read-only mode', () => {
       expect((await api(registry.app, 'GET', '/configurations', ADMIN)).json()).toMatchObject({
         read_only: { value: true, editable: true },
       });
-      expect(await registry.wharf.identity.users.getByName('blocked')).toBeUndefined();
-      expect(await registry.wharf.identity.robots.get(robotId)).toMatchObject({ disabled: false });
+      expect(await registry.wharf.store.users.getByName('blocked')).toBeUndefined();
+      expect(await registry.wharf.store.robots.get(robotId)).toMatchObject({ disabled: false });
       const artifacts = await api(registry.app, 'GET', '/projects/frozen/repositories/app/artifacts', ADMIN);
       expect(
         artifacts
@@ -104,7 +104,7 @@ describe('read-only mode', () => {
   });
 
   it('follows a change made elsewhere (another node) within the cache interval', async () => {
-    await registry.wharf.identity.settings.set({ readOnly: true });
+    await registry.wharf.store.settings.set({ readOnly: true });
     try {
       await new Promise((resolve) => setTimeout(resolve, READ_ONLY_CACHE_MS + 50));
       const res = await api(registry.app, 'POST', '/users', ADMIN, { username: 'late', password: 'Passw0rd1' });

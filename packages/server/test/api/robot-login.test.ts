@@ -28,8 +28,8 @@ describe('robot accounts authenticate with Basic credentials', () => {
     const { members } = await createProjectWithMembers(registry.wharf, 'cache', { public: false });
     const guest = members.guest;
     expect((await api(registry.app, 'GET', '/users/current', guest)).statusCode).toBe(200);
-    const user = await registry.wharf.identity.users.getByName(guest.username);
-    await registry.wharf.identity.users.setPasswordHash(user!.id, await hashPassword('Another1pass'));
+    const user = await registry.wharf.store.users.getByName(guest.username);
+    await registry.wharf.store.users.setPasswordHash(user!.id, await hashPassword('Another1pass'));
     expect((await api(registry.app, 'GET', '/users/current', guest)).statusCode).toBe(401);
     expect((await api(registry.app, 'GET', '/users/current', { ...guest, password: 'Another1pass' })).statusCode).toBe(
       200,

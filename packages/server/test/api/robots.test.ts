@@ -51,7 +51,7 @@ let team: ProjectWithMembers;
 let other: ProjectRecord;
 beforeAll(async () => {
   team = await createProjectWithMembers(registry.wharf, 'team', { public: false });
-  other = await registry.wharf.identity.projects.create({ name: 'other', public: false });
+  other = await registry.wharf.store.projects.create({ name: 'other', public: false });
 });
 
 describe('POST /robots', () => {
@@ -84,7 +84,7 @@ describe('POST /robots', () => {
     });
     expect(res.body).not.toContain(created.secret);
     expect(res.body).not.toMatch(/scrypt|secret/);
-    const stored = await registry.wharf.identity.robots.get(created.id);
+    const stored = await registry.wharf.store.robots.get(created.id);
     expect(stored?.secretHash).toMatch(/^scrypt\$/);
     expect(stored?.secretHash).not.toContain(created.secret);
   });
@@ -311,7 +311,7 @@ describe('who may create which robot', () => {
 
 describe('GET /robots', () => {
   it('lists system robots by default and a project robots with q, paged, filtered and sorted', async () => {
-    const project = await registry.wharf.identity.projects.create({ name: 'listed', public: false });
+    const project = await registry.wharf.store.projects.create({ name: 'listed', public: false });
     for (const name of ['b', 'a', 'c']) await create(ADMIN, projectRobot(name, 'listed'));
     const q = encodeURIComponent(`Level=project,ProjectID=${project.id}`);
     const page = await api(registry.app, 'GET', `/robots?q=${q}&page=1&page_size=2`, ADMIN);
@@ -463,7 +463,7 @@ describe('one robot: GET, PUT, PATCH, DELETE', () => {
   it('stops an expired robot', async () => {
     const created = await create(ADMIN, projectRobot('short-lived', 'team', [pull], { duration: 1 }));
     expect(await loginStatus(credentialsOf(created))).toBe(200);
-    await registry.wharf.identity.robots.update(created.id, { expiresAt: new Date(Date.now() - 1000) });
+    await registry.wharf.store.robots.update(created.id, { expiresAt: new Date(Date.now() - 1000) });
     expect(await loginStatus(credentialsOf(created))).toBe(401);
   });
 

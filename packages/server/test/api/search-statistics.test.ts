@@ -31,10 +31,10 @@ function setUp(): Promise<World> {
     const { wharf } = registry;
     const open = await createProjectWithMembers(wharf, 'sx-open', { public: true });
     const secret = await createProjectWithMembers(wharf, 'sx-secret', { public: false });
-    const mine = await wharf.identity.projects.create({ name: 'sx-mine', public: false });
+    const mine = await wharf.store.projects.create({ name: 'sx-mine', public: false });
     const mineMember = await createUserDirect(wharf, 'mine-member');
-    const memberId = (await wharf.identity.users.getByName('mine-member'))?.id ?? 0;
-    await wharf.identity.members.add({ projectId: mine.id, entityType: 'u', entityId: memberId, roleId: 3 });
+    const memberId = (await wharf.store.users.getByName('mine-member'))?.id ?? 0;
+    await wharf.store.members.add({ projectId: mine.id, entityType: 'u', entityId: memberId, roleId: 3 });
     const outsider = await createUserDirect(wharf, 'sx-outsider');
     for (const name of ['library/app', 'sx-open/app', 'sx-open/web', 'sx-secret/app', 'sx-secret/db', 'sx-mine/app']) {
       await wharf.store.repositories.ensure(name);

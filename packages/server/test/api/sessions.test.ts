@@ -16,7 +16,7 @@ import { startTestRegistry, useTestRegistry, type TestRegistry } from '../helper
 const run = promisify(execFile);
 
 async function userId(registry: TestRegistry, name: string): Promise<number> {
-  const user = await registry.wharf.identity.users.getByName(name);
+  const user = await registry.wharf.store.users.getByName(name);
   return user!.id;
 }
 
@@ -49,8 +49,8 @@ describe('POST /c/login', () => {
     const bob = await createUserDirect(registry.wharf, 'bob');
     const before = Date.now();
     const session = await login(registry.app, bob);
-    expect(await registry.wharf.identity.sessions.get(session.sid)).toBeUndefined();
-    const stored = await registry.wharf.identity.sessions.get(sessionIdHash(session.sid));
+    expect(await registry.wharf.store.sessions.get(session.sid)).toBeUndefined();
+    const stored = await registry.wharf.store.sessions.get(sessionIdHash(session.sid));
     expect(stored?.userId).toBe(await userId(registry, 'bob'));
     expect(stored?.clientIp).toBe('127.0.0.1');
     expect(stored!.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 1800_000);
@@ -167,7 +167,7 @@ describe('session authentication on /api/v2.0', () => {
     const grace = await createUserDirect(registry.wharf, 'grace');
     const session = await login(registry.app, grace);
     expect((await sessionApi(registry.app, 'GET', '/users', session)).statusCode).toBe(403);
-    await registry.wharf.identity.users.setSysadmin(await userId(registry, 'grace'), true);
+    await registry.wharf.store.users.setSysadmin(await userId(registry, 'grace'), true);
     expect((await sessionApi(registry.app, 'GET', '/users', session)).statusCode).toBe(200);
   });
 
@@ -180,7 +180,7 @@ describe('session authentication on /api/v2.0', () => {
         const res = await sessionApi(registry.app, 'POST', '/users', session, { csrf, body });
         expect(expectHarborError(res, 403, 'FORBIDDEN')).toBe('CSRF token invalid');
       }
-      expect(await registry.wharf.identity.users.getByName('csrf-victim')).toBeUndefined();
+      expect(await registry.wharf.store.users.getByName('csrf-victim')).toBeUndefined();
       const created = await sessionApi(registry.app, 'POST', '/users', session, { csrf: true, body });
       expect(created.statusCode, created.body).toBe(201);
     });
@@ -245,7 +245,7 @@ describe('session authentication on /api/v2.0', () => {
       expect(cookies.get('sid')?.value).toBe('');
       expect(cookies.get('sid')?.attributes.get('max-age')).toBe('0');
       expect(cookies.get('__csrf')?.attributes.get('max-age')).toBe('0');
-      expect(await registry.wharf.identity.sessions.get(sessionIdHash(session.sid))).toBeUndefined();
+      expect(await registry.wharf.store.sessions.get(sessionIdHash(session.sid))).toBeUndefined();
       expectHarborError(await sessionApi(registry.app, 'GET', '/users/current', session), 401, 'UNAUTHORIZED');
     });
 
@@ -273,9 +273,9 @@ describe('session authentication on /api/v2.0', () => {
       const leo = await createUserDirect(registry.wharf, 'leo');
       const session = await login(registry.app, leo);
       const hash = sessionIdHash(session.sid);
-      await registry.wharf.identity.sessions.touch(hash, new Date(Date.now() - 3_600_000), new Date(Date.now() - 1));
+      await registry.wharf.store.sessions.touch(hash, new Date(Date.now() - 3_600_000), new Date(Date.now() - 1));
       expectHarborError(await sessionApi(registry.app, 'GET', '/users/current', session), 401, 'UNAUTHORIZED');
-      expect(await registry.wharf.identity.sessions.get(hash)).toBeUndefined();
+      expect(await registry.wharf.store.sessions.get(hash)).toBeUndefined();
     });
 
     it('slides the expiry forward on use and sends the cookie again', async () => {
@@ -286,17 +286,13 @@ describe('session authentication on /api/v2.0', () => {
       const soon = await sessionApi(registry.app, 'GET', '/users/current', session);
       expect(setCookies(soon).has('sid')).toBe(false);
       // Last used two minutes ago, five minutes left: this use moves the expiry to 30 minutes from now.
-      await registry.wharf.identity.sessions.touch(
-        hash,
-        new Date(Date.now() - 120_000),
-        new Date(Date.now() + 300_000),
-      );
+      await registry.wharf.store.sessions.touch(hash, new Date(Date.now() - 120_000), new Date(Date.now() + 300_000));
       const res = await sessionApi(registry.app, 'GET', '/users/current', session);
       expect(res.statusCode).toBe(200);
       const maxAge = Number(setCookies(res).get('sid')?.attributes.get('max-age'));
       expect(maxAge).toBeGreaterThan(1790);
       expect(maxAge).toBeLessThanOrEqual(1800);
-      const stored = await registry.wharf.identity.sessions.get(hash);
+      const stored = await registry.wharf.store.sessions.get(hash);
       expect(stored!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 1790_000);
     });
 
@@ -339,13 +335,13 @@ describe('session authentication on /api/v2.0', () => {
       const quinn = await createUserDirect(registry.wharf, 'quinn');
       const live = await login(registry.app, quinn);
       const stale = await login(registry.app, quinn);
-      await registry.wharf.identity.sessions.touch(sessionIdHash(stale.sid), new Date(0), new Date(1000));
-      const sessions = new SessionService(registry.wharf.identity, new Authenticator(registry.wharf.identity), {
+      await registry.wharf.store.sessions.touch(sessionIdHash(stale.sid), new Date(0), new Date(1000));
+      const sessions = new SessionService(registry.wharf.store, new Authenticator(registry.wharf.store), {
         idleSeconds: 1800,
       });
       expect(await sessions.purgeExpired()).toBeGreaterThanOrEqual(1);
-      expect(await registry.wharf.identity.sessions.get(sessionIdHash(stale.sid))).toBeUndefined();
-      expect(await registry.wharf.identity.sessions.get(sessionIdHash(live.sid))).toBeDefined();
+      expect(await registry.wharf.store.sessions.get(sessionIdHash(stale.sid))).toBeUndefined();
+      expect(await registry.wharf.store.sessions.get(sessionIdHash(live.sid))).toBeDefined();
     });
   });
 });
@@ -375,7 +371,7 @@ describe('session cookie configuration', () => {
       expect(res.statusCode).toBe(200);
       const sid = setCookies(res).get('sid');
       expect(sid?.attributes.has('secure')).toBe(true);
-      const stored = await registry.wharf.identity.sessions.get(sessionIdHash(sid!.value));
+      const stored = await registry.wharf.store.sessions.get(sessionIdHash(sid!.value));
       expect(stored?.clientIp).toBe('203.0.113.9');
     });
   });
@@ -390,7 +386,7 @@ describe('session cookie configuration', () => {
       });
       const sid = setCookies(res).get('sid');
       expect(sid?.attributes.has('secure')).toBe(false);
-      expect((await registry.wharf.identity.sessions.get(sessionIdHash(sid!.value)))?.clientIp).toBe('127.0.0.1');
+      expect((await registry.wharf.store.sessions.get(sessionIdHash(sid!.value)))?.clientIp).toBe('127.0.0.1');
     });
   });
 

@@ -68,7 +68,7 @@ describe('POST /api/v2.0/users', () => {
   });
 
   it('lets anyone register while self-registration is on, never as administrator', async () => {
-    await reg.wharf.identity.settings.set({ selfRegistration: true });
+    await reg.wharf.store.settings.set({ selfRegistration: true });
     try {
       const res = await api(reg.app, 'POST', '/users', undefined, {
         username: 'selfmade',
@@ -79,7 +79,7 @@ describe('POST /api/v2.0/users', () => {
       const me = await api(reg.app, 'GET', '/users/current', { username: 'selfmade', password: 'Selfmade1' });
       expect(me.json()).toMatchObject({ username: 'selfmade', sysadmin_flag: false });
     } finally {
-      await reg.wharf.identity.settings.set({ selfRegistration: false });
+      await reg.wharf.store.settings.set({ selfRegistration: false });
     }
     const closed = await api(reg.app, 'POST', '/users', undefined, { username: 'late', password: 'Passw0rd1' });
     expectHarborError(closed, 401, 'UNAUTHORIZED');

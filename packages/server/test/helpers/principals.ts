@@ -11,7 +11,7 @@ import type { Credentials } from './api-client.js';
 export const PASSWORD = 'Passw0rd1';
 
 export async function createUserDirect(wharf: Wharf, username: string, sysadmin = false): Promise<Credentials> {
-  await wharf.identity.users.create({
+  await wharf.store.users.create({
     username,
     email: `${username}@example.com`,
     realname: username,
@@ -34,12 +34,12 @@ export async function createProjectWithMembers(
   name: string,
   opts: { public: boolean },
 ): Promise<ProjectWithMembers> {
-  const project = await wharf.identity.projects.create({ name, public: opts.public });
+  const project = await wharf.store.projects.create({ name, public: opts.public });
   const members = {} as Record<ProjectRole, Credentials>;
   for (const role of PROJECT_ROLES) {
     const credentials = await createUserDirect(wharf, `${name}-${role.toLowerCase()}`);
-    const user = await wharf.identity.users.getByName(credentials.username);
-    await wharf.identity.members.add({
+    const user = await wharf.store.users.getByName(credentials.username);
+    await wharf.store.members.add({
       projectId: project.id,
       entityType: 'u',
       entityId: user!.id,
@@ -63,7 +63,7 @@ export async function createRobotDirect(
 ): Promise<Credentials> {
   const fullName = project ? `robot$${project.name}+${name}` : `robot$${name}`;
   const secret = `Secret-${name}-0`;
-  await wharf.identity.robots.create({
+  await wharf.store.robots.create({
     name: fullName,
     level: project ? 'project' : 'system',
     projectId: project?.id ?? null,

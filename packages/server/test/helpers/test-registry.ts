@@ -140,8 +140,8 @@ function actingAsAdmin(app: FastifyInstance, wharf: Wharf): FastifyInstance {
     }
     const project = projectNameOf(name);
     if (provisioned.has(project)) return;
-    if (!(await wharf.identity.projects.getByName(project))) {
-      await wharf.identity.projects.create({ name: project, public: false }).catch(() => undefined);
+    if (!(await wharf.store.projects.getByName(project))) {
+      await wharf.store.projects.create({ name: project, public: false }).catch(() => undefined);
     }
     provisioned.add(project);
   };

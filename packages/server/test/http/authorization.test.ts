@@ -68,17 +68,17 @@ beforeAll(async () => {
   const wharf = reg.wharf;
   const priv = await createProjectWithMembers(wharf, 'priv', { public: false });
   const pub = await createProjectWithMembers(wharf, 'pub', { public: true });
-  const other = await wharf.identity.projects.create({ name: 'other', public: false });
+  const other = await wharf.store.projects.create({ name: 'other', public: false });
   // Each role-holder is a member of both projects under one name: make the pub members' names the same users.
   for (const [role, creds] of Object.entries(priv.members)) credentials.set(role as Principal, creds);
   for (const [role, creds] of Object.entries(pub.members)) {
-    const user = await wharf.identity.users.getByName(creds.username);
-    const privUser = await wharf.identity.users.getByName(priv.members[role as keyof typeof priv.members].username);
-    const member = (await wharf.identity.members.list(pub.project.id, { page: 1, pageSize: 10 })).items.find(
+    const user = await wharf.store.users.getByName(creds.username);
+    const privUser = await wharf.store.users.getByName(priv.members[role as keyof typeof priv.members].username);
+    const member = (await wharf.store.members.list(pub.project.id, { page: 1, pageSize: 10 })).items.find(
       (m) => m.entityId === user!.id,
     );
-    await wharf.identity.members.remove(pub.project.id, member!.id);
-    await wharf.identity.members.add({
+    await wharf.store.members.remove(pub.project.id, member!.id);
+    await wharf.store.members.add({
       projectId: pub.project.id,
       entityType: 'u',
       entityId: privUser!.id,
@@ -100,7 +100,7 @@ beforeAll(async () => {
   async function systemRobot(name: string, projects: string[], list: { resource: string; action: string }[]) {
     const { hashPassword } = await import('../../src/lib/password-hash.js');
     const secret = `Secret-${name}-1`;
-    await wharf.identity.robots.create({
+    await wharf.store.robots.create({
       name: `robot$${name}`,
       level: 'system',
       projectId: null,
@@ -225,7 +225,7 @@ describe('/v2 authorisation matrix', () => {
   });
 
   it('refuses every write in read-only mode while pulls go on', async () => {
-    await reg.wharf.identity.settings.set({ readOnly: true });
+    await reg.wharf.store.settings.set({ readOnly: true });
     await new Promise((r) => setTimeout(r, 1100)); // the guard re-reads the setting at most once a second
     try {
       const push = await send('admin', 'POST', '/v2/priv/app/blobs/uploads/');
@@ -237,7 +237,7 @@ describe('/v2 authorisation matrix', () => {
       expect(del.statusCode).toBe(403);
       expect((await send('admin', 'GET', '/v2/priv/app/manifests/v1')).statusCode).toBe(200);
     } finally {
-      await reg.wharf.identity.settings.set({ readOnly: false });
+      await reg.wharf.store.settings.set({ readOnly: false });
       await new Promise((r) => setTimeout(r, 1100));
     }
     expect((await send('admin', 'POST', '/v2/priv/app/blobs/uploads/')).statusCode).toBe(202);

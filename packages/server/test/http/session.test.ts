@@ -17,10 +17,10 @@ let outsider: BrowserSession;
 
 beforeAll(async () => {
   image = await pushImage(reg.app, 'sess/app', 'v1');
-  const project = await reg.wharf.identity.projects.getByName('sess');
+  const project = await reg.wharf.store.projects.getByName('sess');
   const dev = await createUserDirect(reg.wharf, 'sess-dev');
-  const user = await reg.wharf.identity.users.getByName(dev.username);
-  await reg.wharf.identity.members.add({ projectId: project!.id, entityType: 'u', entityId: user!.id, roleId: 2 });
+  const user = await reg.wharf.store.users.getByName(dev.username);
+  await reg.wharf.store.members.add({ projectId: project!.id, entityType: 'u', entityId: user!.id, roleId: 2 });
   await createUserDirect(reg.wharf, 'sess-outsider');
   member = await login(reg.wharf.app, dev);
   outsider = await login(reg.wharf.app, { username: 'sess-outsider', password: dev.password });

@@ -15,7 +15,7 @@ let robot: Credentials;
 
 beforeAll(async () => {
   priv = await createProjectWithMembers(reg.wharf, 'secret', { public: false });
-  await reg.wharf.identity.projects.create({ name: 'open', public: true });
+  await reg.wharf.store.projects.create({ name: 'open', public: true });
   robot = await createRobotDirect(reg.wharf, 'ci', [{ resource: 'repository', action: 'pull' }], priv.project);
   await pushImage(reg.app, 'secret/app', 'v1');
   await pushImage(reg.app, 'open/app', 'v1');
@@ -48,7 +48,7 @@ function v2(url: string, jwt?: string, method: 'GET' | 'POST' | 'HEAD' = 'GET') 
 
 describe('GET /service/token', () => {
   it('signs a JWT with kid, issuer, audience and the configured lifetime, verifiable with the stored key', async () => {
-    await reg.wharf.identity.settings.set({ tokenExpiration: 45 });
+    await reg.wharf.store.settings.set({ tokenExpiration: 45 });
     const res = await token('scope=repository:open/app:pull', ADMIN);
     const body = res.json<{ token: string; expires_in: number; issued_at: string }>();
     expect(res.headers['cache-control']).toBe('no-store');
@@ -73,7 +73,7 @@ describe('GET /service/token', () => {
     expect(claims.sub).toBe('admin');
     expect(claims.exp - claims.iat).toBe(45 * 60);
     expect(claims.access).toEqual([{ type: 'repository', name: 'open/app', actions: ['pull'] }]);
-    await reg.wharf.identity.settings.set({ tokenExpiration: 30 });
+    await reg.wharf.store.settings.set({ tokenExpiration: 30 });
   });
 
   it('reduces requested actions to what the caller may do, scope by scope', async () => {

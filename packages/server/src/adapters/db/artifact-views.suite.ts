@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ManifestRecord, MetadataStore, NewManifest } from '../../ports/metadata-store.js';
+import type { ManifestRecord, NewManifest } from '../../ports/metadata-store.js';
+import type { Store } from '../../ports/store.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import type { FreshStores } from './metadata-store-fixture.suite.js';
 
@@ -12,7 +13,7 @@ const page = { page: 1, pageSize: 50 };
 const pause = () => new Promise((resolve) => setTimeout(resolve, 3));
 
 async function put(
-  store: MetadataStore,
+  store: Store,
   repositoryId: number,
   seed: string,
   extra: Partial<NewManifest> = {},
@@ -36,7 +37,7 @@ async function put(
  * A repository `<name>` with: an index (tagged `multi`) over two children (one also tagged `arm`), a tagged image
  * (`v1`, `latest`), an untagged image, a chart, and a referrer of the image.
  */
-async function populate(store: MetadataStore, name: string) {
+async function populate(store: Store, name: string) {
   const repository = await store.repositories.ensure(name);
   const id = repository.id;
   const amd = await put(store, id, `${name}/amd`);

@@ -1,13 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { IdentityStore } from '../../ports/identity-store.js';
-import type { MetadataStore } from '../../ports/metadata-store.js';
+import type { Store } from '../../ports/store.js';
 import type { Database, SqlDialect } from './database.js';
-import { createIdentityStore } from './identity/kysely-identity-store.js';
-import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import { KyselyStore } from './kysely-store.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
-export type MetadataStoreOptions =
+export type DatabaseOptions =
   | { readonly driver: 'sqlite'; readonly path: string; readonly synchronous: 'normal' | 'full' }
   | {
       readonly driver: 'postgres';
@@ -17,15 +15,7 @@ export type MetadataStoreOptions =
       readonly onIdleError?: (err: Error) => void;
     };
 
-/** The stores over one database: one pool (or SQLite connection), migrated and closed through `metadata`. */
-export interface OpenDatabase {
-  /** Owns the connection: its migrate() applies every migration and its close() closes the database. */
-  readonly metadata: MetadataStore;
-  /** Borrows the metadata store's connection. */
-  readonly identity: IdentityStore;
-}
-
-function connect(opts: MetadataStoreOptions): { db: Kysely<Database>; dialect: SqlDialect } {
+function connect(opts: DatabaseOptions): { db: Kysely<Database>; dialect: SqlDialect } {
   switch (opts.driver) {
     case 'sqlite':
       return { db: openSqlite({ path: opts.path, synchronous: opts.synchronous }), dialect: 'sqlite' };
@@ -34,13 +24,13 @@ function connect(opts: MetadataStoreOptions): { db: Kysely<Database>; dialect: S
   }
 }
 
-/** Opens the metadata and identity stores on one connection; call metadata.migrate() before use. */
-export function openDatabase(opts: MetadataStoreOptions): OpenDatabase {
+/** Opens the store over one database (one pool, or one SQLite connection); call migrate() before use. */
+export function openStore(opts: DatabaseOptions): Store {
   const { db, dialect } = connect(opts);
-  return { metadata: new KyselyMetadataStore(db, dialect), identity: createIdentityStore(db) };
+  return new KyselyStore(db, dialect);
 }
 
-/** Opens the metadata store alone; call migrate() before use. */
-export function createMetadataStore(opts: MetadataStoreOptions): MetadataStore {
-  return openDatabase(opts).metadata;
+/** The store over an open Kysely instance, which it then owns (tests that prepare the database themselves). */
+export function storeOver(db: Kysely<Database>, dialect: SqlDialect): Store {
+  return new KyselyStore(db, dialect);
 }

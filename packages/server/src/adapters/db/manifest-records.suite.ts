@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataStore, NewManifest } from '../../ports/metadata-store.js';
+import type { NewManifest } from '../../ports/metadata-store.js';
+import type { Store } from '../../ports/store.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import type { FreshStore } from './metadata-store-fixture.suite.js';
 
@@ -11,7 +12,7 @@ function manifest(repositoryId: number, seed: string, extra: Partial<NewManifest
   return { repositoryId, digest: digestOf(seed), mediaType: IMAGE, size: 512, ...extra };
 }
 
-async function repositoryId(store: MetadataStore, name = 'r'): Promise<number> {
+async function repositoryId(store: Store, name = 'r'): Promise<number> {
   return (await store.repositories.ensure(name)).id;
 }
 

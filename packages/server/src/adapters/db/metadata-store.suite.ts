@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectNameOf } from '../../lib/reference.js';
-import type { IdentityStore } from '../../ports/identity-store.js';
-import type { MetadataStore, RepositoryRecords } from '../../ports/metadata-store.js';
+import type { Store } from '../../ports/store.js';
+import type { RepositoryRecords } from '../../ports/metadata-store.js';
 import { describeArtifactViews } from './artifact-views.suite.js';
 import { describeBlobRecords } from './blob-records.suite.js';
 import { describeManifestRecords } from './manifest-records.suite.js';
@@ -12,7 +12,7 @@ export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 
 /**
- * The contract every MetadataStore implementation passes. `make` returns a store on a fresh, empty,
+ * The contract every Store implementation passes. `make` returns a store on a fresh, empty,
  * not yet migrated database.
  */
 export function describeMetadataStore(label: string, make: () => Promise<MetadataStoreFixture>): void {
@@ -24,12 +24,12 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
      * so that these cases exercise repositories, blobs, manifests and tags; repository-projects.suite.ts tests
      * the project rule itself on an unwrapped store.
      */
-    async function unmigrated(): Promise<MetadataStore> {
+    async function unmigrated(): Promise<Store> {
       const fixture = await make();
       open.push(fixture);
       return withProjects(fixture.store, fixture.identity);
     }
-    async function fresh(): Promise<MetadataStore> {
+    async function fresh(): Promise<Store> {
       const store = await unmigrated();
       await store.migrate();
       return store;
@@ -166,7 +166,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
   });
 }
 
-function withProjects(store: MetadataStore, identity: IdentityStore): MetadataStore {
+function withProjects(store: Store, identity: Store): Store {
   const provisioned = (repositories: RepositoryRecords): RepositoryRecords =>
     new Proxy(repositories, {
       get(target, prop) {

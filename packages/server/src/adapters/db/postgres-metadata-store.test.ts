@@ -2,17 +2,17 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
-import { createMetadataStore, openDatabase } from './index.js';
+import { openStore } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openPostgres } from './postgres.js';
 import { createTestDatabase, perTestDatabases, unmigratedPostgres } from './postgres-test-database.js';
 
-describeMetadataStore('KyselyMetadataStore on PostgreSQL', async () => {
+describeMetadataStore('The store on PostgreSQL', async () => {
   const database = await createTestDatabase();
-  const { metadata: store, identity } = openDatabase({ driver: 'postgres', url: database.url, poolSize: 10 });
+  const store = openStore({ driver: 'postgres', url: database.url, poolSize: 10 });
   return {
     store,
-    identity,
+    identity: store,
     async dispose() {
       try {
         await store.close();
@@ -29,7 +29,7 @@ describe('PostgreSQL specifics', () => {
   const databases = perTestDatabases();
   const testDatabaseUrl = () => databases.url();
   function open(url: string) {
-    const store = createMetadataStore({ driver: 'postgres', url, poolSize: 4 });
+    const store = openStore({ driver: 'postgres', url, poolSize: 4 });
     databases.defer(() => store.close());
     return store;
   }

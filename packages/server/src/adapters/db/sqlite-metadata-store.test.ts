@@ -4,22 +4,21 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
-import { createMetadataStore, openDatabase } from './index.js';
-import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import { openStore, storeOver } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
 import { openSqlite } from './sqlite.js';
 
-describeMetadataStore('KyselyMetadataStore on SQLite', async () => {
+describeMetadataStore('The store on SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
   // A not-yet-existing subdirectory: opening must create it.
-  const { metadata: store, identity } = openDatabase({
+  const store = openStore({
     driver: 'sqlite',
     path: join(dir, 'db', 'wharf.db'),
     synchronous: 'normal',
   });
   return {
     store,
-    identity,
+    identity: store,
     async dispose() {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -66,7 +65,7 @@ describe('openSqlite', () => {
 
   it('reopening a migrated file applies no migration and keeps the data', async () => {
     const path = join(await tempDir(), 'wharf.db');
-    const first = createMetadataStore({ driver: 'sqlite', path, synchronous: 'normal' });
+    const first = openStore({ driver: 'sqlite', path, synchronous: 'normal' });
     expect(await first.migrate()).toEqual([
       '0001-initial-schema',
       '0002-identity',
@@ -76,14 +75,14 @@ describe('openSqlite', () => {
     ]);
     await first.repositories.ensure('library');
     await first.close();
-    const second = new KyselyMetadataStore(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
+    const second = storeOver(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
     cleanup.push(() => second.close());
     expect(await second.migrate()).toEqual([]);
     expect(await second.repositories.list({ limit: 10 })).toEqual(['library']);
   });
 
   it("supports ':memory:'", async () => {
-    const store = createMetadataStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
+    const store = openStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
     cleanup.push(() => store.close());
     expect(await store.migrate()).toEqual([
       '0001-initial-schema',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataStore } from '../../ports/metadata-store.js';
+import type { Store } from '../../ports/store.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import type { FreshStore } from './metadata-store-fixture.suite.js';
 
-async function withManifests(store: MetadataStore, repositoryName: string, seeds: readonly string[]) {
+async function withManifests(store: Store, repositoryName: string, seeds: readonly string[]) {
   const repository = await store.repositories.ensure(repositoryName);
   const manifests = [];
   for (const seed of seeds) {

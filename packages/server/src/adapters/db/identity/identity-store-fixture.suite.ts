@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { IdentityStore } from '../../../ports/identity-store.js';
+import type { Store } from '../../../ports/store.js';
 import type { Database, SqlDialect } from '../database.js';
 
 /** What a backend's test runner hands the shared identity store suite. */
@@ -13,7 +13,7 @@ export interface IdentityStoreFixture {
 
 /** A store on a fresh database migrated to the identity schema, with the Kysely instance beneath it. */
 export interface FreshIdentityStore {
-  readonly store: IdentityStore;
+  readonly store: Store;
   readonly db: Kysely<Database>;
 }
 

@@ -5,7 +5,7 @@ import { InCodeMigrationProvider } from '../migrations/in-code-migration-provide
 import { migrateToLatest } from '../migrations/migrate.js';
 import { describeAuthRecords } from './auth-records.suite.js';
 import type { FreshIdentityStore, IdentityStoreFixture } from './identity-store-fixture.suite.js';
-import { createIdentityStore } from './kysely-identity-store.js';
+import { storeOver } from '../index.js';
 import { describeMemberRecords } from './member-records.suite.js';
 import { describeProjectRecords } from './project-records.suite.js';
 import { describeRobotRecords } from './robot-records.suite.js';
@@ -14,7 +14,7 @@ import { describeUserRecords } from './user-records.suite.js';
 export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
 
 /**
- * The contract every IdentityStore implementation passes. `make` returns a connection to a fresh, empty,
+ * The contract every Store implementation passes. `make` returns a connection to a fresh, empty,
  * not yet migrated database.
  */
 export function describeIdentityStore(label: string, make: () => Promise<IdentityStoreFixture>): void {
@@ -28,7 +28,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     async function fresh(): Promise<FreshIdentityStore> {
       const { db, dialect } = await unmigrated();
       await migrateToLatest(db, dialect);
-      return { store: createIdentityStore(db), db };
+      return { store: storeOver(db, dialect), db };
     }
     afterEach(async () => {
       for (const fixture of open.splice(0)) await fixture.dispose();
@@ -68,7 +68,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0004-sessions',
           '0005-artifact-list-index',
         ]);
-        const store = createIdentityStore(db);
+        const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
         expect(total).toBe(4);
         expect(items.map((p) => [p.name, p.public])).toEqual([
@@ -94,7 +94,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
       it('migrates down to the initial schema and up again', async () => {
         const { db, dialect } = await unmigrated();
         await migrateToLatest(db, dialect);
-        await createIdentityStore(db).projects.create({ name: 'team', public: false });
+        await storeOver(db, dialect).projects.create({ name: 'team', public: false });
         await new KyselyRepositoryRecords(db).ensure('team/app');
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         const down = await migrator.migrateTo('0001-initial-schema');
@@ -123,8 +123,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0004-sessions',
           '0005-artifact-list-index',
         ]);
-        const team = await createIdentityStore(db).projects.getByName('team');
-        expect(await createIdentityStore(db).projects.repositoryCount(team?.id ?? 0)).toBe(1);
+        const team = await storeOver(db, dialect).projects.getByName('team');
+        expect(await storeOver(db, dialect).projects.repositoryCount(team?.id ?? 0)).toBe(1);
       });
 
       it('creates the public library project and seeds the default settings', async () => {

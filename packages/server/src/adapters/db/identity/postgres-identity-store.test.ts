@@ -5,7 +5,7 @@ import { perTestDatabases, unmigratedPostgres } from '../postgres-test-database.
 import { describeIdentityStore } from './identity-store.suite.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 
-describeIdentityStore('KyselyIdentityStore on PostgreSQL', () => unmigratedPostgres(10));
+describeIdentityStore('The identity records on PostgreSQL', () => unmigratedPostgres(10));
 
 describe('identity schema on PostgreSQL', () => {
   const databases = perTestDatabases();

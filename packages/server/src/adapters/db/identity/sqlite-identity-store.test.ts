@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../sqlite.js';
 import { describeIdentityStore } from './identity-store.suite.js';
-import { createIdentityStore } from './kysely-identity-store.js';
+import { storeOver } from '../index.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 
-describeIdentityStore('KyselyIdentityStore on SQLite', async () => {
+describeIdentityStore('The identity records on SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-identity-'));
   const db = openSqlite({ path: join(dir, 'wharf.db'), synchronous: 'normal' });
   return {
@@ -33,12 +33,12 @@ describe('identity schema on SQLite', () => {
         '0004-sessions',
         '0005-artifact-list-index',
       ]);
-      await createIdentityStore(first).users.create({ username: 'kept' });
+      await storeOver(first, 'sqlite').users.create({ username: 'kept' });
       await first.destroy();
       const second = openSqlite({ path, synchronous: 'normal' });
       try {
         expect(await migrateToLatest(second, 'sqlite')).toEqual([]);
-        expect(await createIdentityStore(second).users.getByName('kept')).toBeDefined();
+        expect(await storeOver(second, 'sqlite').users.getByName('kept')).toBeDefined();
       } finally {
         await second.destroy();
       }

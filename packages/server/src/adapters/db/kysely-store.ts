@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Store, StoreRecords } from '../../ports/store.js';
+import { KyselyBlobRecords } from './blob-records.js';
+import type { Database, SqlDialect } from './database.js';
+import { KyselyAuthEventRecords } from './identity/auth-event-records.js';
+import { KyselyLoginFailureRecords } from './identity/login-failure-records.js';
+import { KyselyMemberRecords } from './identity/member-records.js';
+import { KyselyProjectRecords } from './identity/project-records.js';
+import { KyselyRobotRecords } from './identity/robot-records.js';
+import { KyselySessionRecords } from './identity/session-records.js';
+import { KyselySettingRecords } from './identity/setting-records.js';
+import { KyselyUserRecords } from './identity/user-records.js';
+import { KyselyManifestRecords } from './manifest-records.js';
+import { migrateToLatest } from './migrations/migrate.js';
+import { KyselyPullRecords } from './pull-records.js';
+import { KyselyRepositoryRecords } from './repository-records.js';
+import { KyselyTagRecords } from './tag-records.js';
+import { KyselyUploadRecords } from './upload-records.js';
+
+/** The record objects of one aggregate each, all bound to the same Kysely instance or transaction. */
+class KyselyStoreRecords implements StoreRecords {
+  readonly repositories: KyselyRepositoryRecords;
+  readonly blobs: KyselyBlobRecords;
+  readonly manifests: KyselyManifestRecords;
+  readonly tags: KyselyTagRecords;
+  readonly uploads: KyselyUploadRecords;
+  readonly pulls: KyselyPullRecords;
+  readonly users: KyselyUserRecords;
+  readonly projects: KyselyProjectRecords;
+  readonly members: KyselyMemberRecords;
+  readonly robots: KyselyRobotRecords;
+  readonly settings: KyselySettingRecords;
+  readonly authEvents: KyselyAuthEventRecords;
+  readonly loginFailures: KyselyLoginFailureRecords;
+  readonly sessions: KyselySessionRecords;
+
+  constructor(db: Kysely<Database>) {
+    this.repositories = new KyselyRepositoryRecords(db);
+    this.blobs = new KyselyBlobRecords(db);
+    this.manifests = new KyselyManifestRecords(db);
+    this.tags = new KyselyTagRecords(db);
+    this.uploads = new KyselyUploadRecords(db);
+    this.pulls = new KyselyPullRecords(db);
+    this.users = new KyselyUserRecords(db);
+    this.projects = new KyselyProjectRecords(db);
+    this.members = new KyselyMemberRecords(db);
+    this.robots = new KyselyRobotRecords(db);
+    this.settings = new KyselySettingRecords(db);
+    this.authEvents = new KyselyAuthEventRecords(db);
+    this.loginFailures = new KyselyLoginFailureRecords(db);
+    this.sessions = new KyselySessionRecords(db);
+  }
+}
+
+/**
+ * The database port over Kysely, one implementation for SQLite and PostgreSQL. Owns `db`: close() destroys it.
+ * Inside transaction(work), use only the records handed to `work` (on SQLite the store's own records would wait
+ * for the single connection the transaction holds).
+ */
+export class KyselyStore extends KyselyStoreRecords implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {
+    super(db);
+  }
+
+  async transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx)));
+  }
+
+  async migrate(): Promise<string[]> {
+    return migrateToLatest(this.db, this.dialect);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

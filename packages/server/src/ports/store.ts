@@ -1,0 +1,31 @@
+import type { IdentityRepositories } from './identity-store.js';
+import type { MetadataRepositories } from './metadata-store.js';
+
+/**
+ * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
+ * aggregate (ports/metadata-store.ts: repositories, blobs, manifests, tags, uploads, pulls; ports/identity-store.ts:
+ * users, projects, members, robots, settings, sessions, authentication records); none of them reaches into another
+ * aggregate's tables behind this port.
+ */
+export interface StoreRecords extends MetadataRepositories, IdentityRepositories {}
+
+/**
+ * The database port: one store over one database, with one transaction for every aggregate. A unit of work that
+ * changes a project, its repositories and the events they record commits all of it or none. One Kysely
+ * implementation serves SQLite and PostgreSQL (adapters/db); every implementation passes the shared suites
+ * adapters/db/metadata-store.suite.ts and adapters/db/identity/identity-store.suite.ts.
+ *
+ * Unique violations throw ConflictError, references to a missing project NotFoundError (domain/errors.ts).
+ * Timestamps are Dates with millisecond precision; ids are numbers; names compare byte-wise (C collation).
+ */
+export interface Store extends StoreRecords {
+  /**
+   * Runs `work` in one transaction: all of it commits, or none. Inside, use only the records handed to `work` (on
+   * SQLite the store's own records would wait for the one connection the transaction holds). Transactions do not
+   * nest: code that may run inside one takes the records (`StoreRecords`) as a parameter.
+   */
+  transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T>;
+  /** Applies pending schema migrations; returns the names of those applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
