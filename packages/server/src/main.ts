@@ -15,9 +15,15 @@ import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { healthProbePath } from './registry-core/paths.js';
+import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
+import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
+import { EventBus } from './events/event-bus.js';
+import { OutboxRelay } from './events/outbox-relay.js';
+import { UnitOfWork } from './events/unit-of-work.js';
+import { registerSubscribers } from './subscribers.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
-import { AuthEventRecorder } from './services/auth-events.js';
+import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
@@ -52,6 +58,10 @@ export interface Wharf {
   readonly log: Logger;
   /** The clock everything in this instance reads. */
   readonly clock: Clock;
+  /** Pull counts and times (a subscriber of `artifact.pulled`); tests flush it. */
+  readonly pulls: PullRecorder;
+  /** Hands committed domain events to the subscribers; tests drain it. */
+  readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** Starts listening (and background jobs); resolves with the bound address. */
   listen(): Promise<string>;
   /** Re-reads the TLS certificate and key (on SIGHUP); false when TLS is not configured. */
@@ -115,8 +125,12 @@ function healthProbes(identity: Store, storage: BlobStore) {
 }
 
 /** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
-function authenticationOf(config: Readonly<WharfConfig>, identity: Store, authenticator: Authenticator, log: Logger) {
-  const events = new AuthEventRecorder(identity.authEvents, log);
+function authenticationOf(
+  config: Readonly<WharfConfig>,
+  identity: Store,
+  authenticator: Authenticator,
+  events: AuthDecisionSink,
+) {
   const { login } = config;
   const guard = new LoginGuard(identity, authenticator, events, {
     accountLockAfter: login.accountLockAfter,
@@ -132,6 +146,8 @@ function authenticationOf(config: Readonly<WharfConfig>, identity: Store, authen
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
+  /** Links appended to the registry's policy chain after read-only mode (features add theirs; tests too). */
+  readonly policies?: readonly RegistryPolicy[];
 }
 
 export async function createWharf(
@@ -161,14 +177,35 @@ export async function createWharf(
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
   });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
-  const registry = new Registry(store, storage, {
-    manifestMaxBytes: config.limits.manifestBytes,
-    pulls: { onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch') },
+  const bus = new EventBus((err, subscriber, event) =>
+    log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
+  );
+  const work = new UnitOfWork(store, clock);
+  const relay = new OutboxRelay(store, bus, clock, {
+    onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
+  work.onCommit(relay);
+  const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
+  const registry = new Registry(
+    {
+      store,
+      storage,
+      work,
+      bus,
+      clock,
+      policies: new PolicyChain([readOnlyPolicy(readOnly), ...(deps.policies ?? [])]),
+    },
+    { manifestMaxBytes: config.limits.manifestBytes },
+  );
+  const pulls = new PullRecorder(store, {
+    now: () => clock.now(),
+    onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch'),
+  });
+  const authEvents = new AuthEventRecorder(store.authEvents, log, { now: () => clock.now() });
+  registerSubscribers(bus, { pulls, authEvents });
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
-  const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
-  const authentication = authenticationOf(config, identity, authenticator, log);
+  const authentication = authenticationOf(config, identity, authenticator, new AuthDecisionPublisher(bus, clock));
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -183,7 +220,6 @@ export async function createWharf(
         return result.ok ? result.ctx : undefined;
       },
       contextOfAccount: (name) => authenticator.contextOfAccount(name),
-      assertWritable: () => readOnly.assertWritable(),
     },
     trustedProxies: config.http.trustedProxies,
     api: {
@@ -193,11 +229,11 @@ export async function createWharf(
       authentication,
       users: new UserService(identity),
       robots: new RobotService(identity),
-      configurations: new ConfigurationService(identity, readOnly),
+      configurations: new ConfigurationService(identity, readOnly, work),
       permissions: new PermissionService(identity),
       readOnly,
-      projectServices: createProjectServices(identity, store),
-      repositories: new RepositoryService(identity, store),
+      projectServices: createProjectServices(identity, store, work),
+      repositories: new RepositoryService(store, registry),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
     },
@@ -222,10 +258,13 @@ export async function createWharf(
     store,
     log,
     clock,
+    pulls,
+    events: { bus, relay },
     async listen() {
       const { host, port } = splitAddr(config.http.addr);
       const address = await app.listen({ host, port });
       for (const job of jobs) job.start();
+      relay.start();
       return address;
     },
     reloadTls() {
@@ -239,8 +278,9 @@ export async function createWharf(
     async close() {
       await app.close();
       await Promise.all(jobs.map((job) => job.stop()));
-      await authentication.events.flush(5000);
-      await registry.pulls.close();
+      await relay.stop();
+      await authEvents.flush(5000);
+      await pulls.close();
       await store.close();
     },
   };

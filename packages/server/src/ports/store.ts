@@ -1,5 +1,6 @@
 import type { IdentityRepositories } from './identity-store.js';
 import type { MetadataRepositories } from './metadata-store.js';
+import type { OutboxRecords } from './outbox.js';
 
 /**
  * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
@@ -7,7 +8,10 @@ import type { MetadataRepositories } from './metadata-store.js';
  * users, projects, members, robots, settings, sessions, authentication records); none of them reaches into another
  * aggregate's tables behind this port.
  */
-export interface StoreRecords extends MetadataRepositories, IdentityRepositories {}
+export interface StoreRecords extends MetadataRepositories, IdentityRepositories {
+  /** Domain events recorded with the change they describe (ports/outbox.ts). */
+  readonly outbox: OutboxRecords;
+}
 
 /**
  * The database port: one store over one database, with one transaction for every aggregate. A unit of work that

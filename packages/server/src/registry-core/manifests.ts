@@ -2,10 +2,11 @@ import { artifactMediaTypeOf } from '../domain/artifact-type.js';
 import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest.js';
 import { digestOf } from '../lib/digest.js';
-import type { BlobStore } from '../ports/blob-store.js';
+import type { Emit } from '../events/unit-of-work.js';
 import type { ManifestRecord, ManifestReference, RepositoryRecord } from '../ports/metadata-store.js';
-import type { Store } from '../ports/store.js';
+import type { StoreRecords } from '../ports/store.js';
 import type { ContentCache } from './content-cache.js';
+import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath } from './paths.js';
 import { parseReference, requireDigest, requireName } from './references.js';
 
@@ -21,12 +22,17 @@ export interface PutManifestResult {
 
 /** Manifests and tags of a repository. */
 export class ManifestService {
+  private readonly store: CoreDependencies['store'];
+  private readonly storage: CoreDependencies['storage'];
+
   constructor(
-    private readonly store: Store,
-    private readonly storage: BlobStore,
+    private readonly core: CoreDependencies,
     private readonly cache: ContentCache,
     private readonly maxBytes: number,
-  ) {}
+  ) {
+    this.store = core.store;
+    this.storage = core.storage;
+  }
 
   get maxManifestBytes(): number {
     return this.maxBytes;
@@ -49,6 +55,30 @@ export class ManifestService {
     return { record, content: await this.content(record.digest) };
   }
 
+  /**
+   * Serves a pull of a resolved manifest (GET, not HEAD): asks the pull policies, reads the content, and publishes
+   * the transient `artifact.pulled` event (pull counts and times are its subscriber).
+   */
+  async pull(name: string, record: ManifestRecord, reference: string, actor: Actor = {}): Promise<Buffer> {
+    const tag = reference.includes(':') ? undefined : reference;
+    const { policies, bus, clock } = this.core;
+    if (policies.checksPulls) {
+      await policies.beforePull({ repository: name, digest: record.digest, mediaType: record.mediaType, tag }, actor);
+    }
+    const content = await this.content(record.digest);
+    bus.publish({
+      type: 'artifact.pulled',
+      repository: name,
+      digest: record.digest,
+      manifestId: record.id,
+      repositoryId: record.repositoryId,
+      tag,
+      at: clock.now(),
+      by: actor.by,
+    });
+    return content;
+  }
+
   async content(digest: string): Promise<Buffer> {
     const cached = this.cache.get(digest);
     if (cached) return cached;
@@ -62,6 +92,7 @@ export class ManifestService {
     reference: string,
     body: Buffer,
     contentType: string | undefined,
+    actor: Actor = {},
   ): Promise<PutManifestResult> {
     requireName(name);
     const ref = parseReference(reference);
@@ -83,7 +114,19 @@ export class ManifestService {
       ...parsed.blobs.map((d) => ({ digest: d.digest, kind: 'blob' as const })),
       ...parsed.manifests.map((d) => ({ digest: d.digest, kind: 'manifest' as const })),
     ];
-    await this.store.transaction(async (tx) => {
+    const tag = ref.kind === 'tag' ? ref.tag : undefined;
+    await this.core.work.run(async ({ tx, emit }) => {
+      const write = {
+        kind: 'manifest.put',
+        repository: name,
+        digest,
+        mediaType: parsed.mediaType,
+        size: body.length,
+        tag,
+        subject: parsed.subject?.digest,
+        references: references.map((r) => r.digest),
+      } as const;
+      await this.core.policies.beforeWrite(write, { tx, by: actor.by });
       await tx.blobs.put({ digest, size: body.length });
       const target = repo ?? (await tx.repositories.ensure(name));
       const record = await tx.manifests.put(
@@ -99,22 +142,122 @@ export class ManifestService {
         },
         dedupe(references),
       );
-      if (ref.kind === 'tag') await tx.tags.put(target.id, ref.tag, record.id);
+      // Every push is an event (Harbor's PUSH_ARTIFACT fires again when the same manifest is pushed again).
+      emit(
+        {
+          type: 'artifact.pushed',
+          repository: name,
+          digest,
+          mediaType: parsed.mediaType,
+          artifactType: parsed.artifactType,
+          tag,
+          size: body.length,
+          subject: parsed.subject?.digest,
+        },
+        actor.by,
+      );
+      if (tag !== undefined) await this.putTag(tx, emit, target.id, name, tag, record, actor);
     });
     return { digest, subject: parsed.subject?.digest };
   }
 
   /** Deletes a tag (reference is a tag) or a manifest with all its tags (reference is a digest). */
-  async delete(name: string, reference: string): Promise<void> {
+  async delete(name: string, reference: string, actor: Actor = {}): Promise<void> {
     requireName(name);
     const ref = parseReference(reference);
-    const repo = await this.store.repositories.get(name);
-    const deleted =
-      repo !== undefined &&
-      (ref.kind === 'tag'
-        ? await this.store.tags.delete(repo.id, ref.tag)
-        : await this.store.manifests.delete(repo.id, ref.digest.value));
+    const deleted = await this.core.work.run(async ({ tx, emit }) => {
+      const repo = await tx.repositories.get(name);
+      if (!repo) return false;
+      return ref.kind === 'tag'
+        ? this.deleteTag(tx, emit, repo, ref.tag, actor)
+        : this.deleteManifest(tx, emit, repo, ref.digest.value, actor);
+    });
     if (!deleted) throw new NotFoundError('manifest', reference, `manifest ${reference} not found in ${name}`);
+  }
+
+  /**
+   * Points `tag` at `record` inside the unit of work, after the tag policies agree (`tag.create` or `tag.move`);
+   * records `tag.created` or `tag.moved` unless the tag already pointed there.
+   */
+  async putTag(
+    tx: StoreRecords,
+    emit: Emit,
+    repositoryId: number,
+    repository: string,
+    tag: string,
+    record: ManifestRecord,
+    actor: Actor,
+  ): Promise<void> {
+    const current = await tx.tags.get(repositoryId, tag);
+    if (current?.manifestId === record.id) return;
+    const kind = current ? 'tag.move' : 'tag.create';
+    const previous = current?.digest;
+    await this.core.policies.beforeWrite(
+      { kind, repository, tag, digest: record.digest, previous },
+      { tx, by: actor.by },
+    );
+    await tx.tags.put(repositoryId, tag, record.id);
+    emit({ type: current ? 'tag.moved' : 'tag.created', repository, tag, digest: record.digest, previous }, actor.by);
+  }
+
+  /** Creates a tag that does not exist yet (the management API's rule); false, changing nothing, when it does. */
+  async createTag(
+    tx: StoreRecords,
+    emit: Emit,
+    repository: RepositoryRecord,
+    tag: string,
+    record: ManifestRecord,
+    actor: Actor,
+  ): Promise<boolean> {
+    await this.core.policies.beforeWrite(
+      { kind: 'tag.create', repository: repository.name, tag, digest: record.digest },
+      { tx, by: actor.by },
+    );
+    if (!(await tx.tags.create(repository.id, tag, record.id))) return false;
+    emit({ type: 'tag.created', repository: repository.name, tag, digest: record.digest }, actor.by);
+    return true;
+  }
+
+  /** Removes a tag inside the unit of work; false when the repository has no such tag. */
+  async deleteTag(
+    tx: StoreRecords,
+    emit: Emit,
+    repository: RepositoryRecord,
+    tag: string,
+    actor: Actor,
+  ): Promise<boolean> {
+    const current = await tx.tags.get(repository.id, tag);
+    if (!current) return false;
+    await this.core.policies.beforeWrite(
+      { kind: 'tag.delete', repository: repository.name, tag, digest: current.digest },
+      { tx, by: actor.by },
+    );
+    if (!(await tx.tags.delete(repository.id, tag))) return false;
+    emit({ type: 'tag.deleted', repository: repository.name, tag, digest: current.digest }, actor.by);
+    return true;
+  }
+
+  /** Removes a manifest with its tags inside the unit of work; false when the repository has no such manifest. */
+  async deleteManifest(
+    tx: StoreRecords,
+    emit: Emit,
+    repository: RepositoryRecord,
+    digest: string,
+    actor: Actor,
+  ): Promise<boolean> {
+    const record = await tx.manifests.get(repository.id, digest);
+    if (!record) return false;
+    const tags = (await tx.tags.ofManifests([record.id])).map((t) => t.name);
+    await this.core.policies.beforeWrite(
+      { kind: 'artifact.delete', repository: repository.name, digest, tags },
+      { tx, by: actor.by },
+    );
+    if (!(await tx.manifests.delete(repository.id, digest))) return false;
+    emit(
+      { type: 'artifact.deleted', repository: repository.name, digest, mediaType: record.mediaType, tags },
+      actor.by,
+    );
+    return true;
   }
 
   private async requireReferences(repo: RepositoryRecord | undefined, parsed: ParsedManifest): Promise<void> {

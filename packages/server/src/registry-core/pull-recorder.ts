@@ -1,3 +1,4 @@
+import type { EventBus } from '../events/event-bus.js';
 import type { ManifestRecord, PullBatch } from '../ports/metadata-store.js';
 import type { Store } from '../ports/store.js';
 
@@ -44,6 +45,13 @@ export class PullRecorder {
     this.flushAfterMs = opts.flushAfterMs ?? 1000;
     this.resolutionMs = opts.pullTimeResolutionMs ?? 60_000;
     this.now = opts.now ?? Date.now;
+  }
+
+  /** Subscribes to the bus's `artifact.pulled` events (published by the core for every manifest GET). */
+  subscribeTo(bus: EventBus): void {
+    bus.subscribe('pull-recorder', ['artifact.pulled'], (event) =>
+      this.record({ id: event.manifestId, repositoryId: event.repositoryId }, event.tag),
+    );
   }
 
   /** Notes one pull of `manifest`, by `tag` when it was pulled by tag. Never waits and never throws. */

@@ -1,38 +1,84 @@
+import type { EventBus } from '../events/event-bus.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import { ArtifactOperations } from './artifacts.js';
 import { BlobService } from './blobs.js';
 import { ContentCache } from './content-cache.js';
+import type { CoreDependencies } from './core.js';
 import { ListingService } from './listings.js';
 import { ManifestService } from './manifests.js';
-import { PullRecorder, type PullRecorderOptions } from './pull-recorder.js';
+import { PolicyChain } from './policies.js';
 import { UploadService } from './uploads.js';
 
 export interface RegistryOptions {
   readonly manifestMaxBytes: number;
   /** Bytes of manifest content kept in memory. */
   readonly manifestCacheBytes?: number;
-  /** How manifest pulls are recorded for the management API. */
-  readonly pulls?: PullRecorderOptions;
 }
 
-/** The OCI registry semantics over the two ports; the HTTP edge talks only to this. */
-export class Registry {
+/** The core's services; each may be replaced by a wrapper (a proxy cache, replication) at composition. */
+export interface RegistryServices {
   readonly blobs: BlobService;
   readonly uploads: UploadService;
   readonly manifests: ManifestService;
   readonly listings: ListingService;
-  readonly pulls: PullRecorder;
+  readonly artifacts: ArtifactOperations;
+}
 
-  constructor(store: Store, storage: BlobStore, opts: RegistryOptions) {
-    this.blobs = new BlobService(store, storage);
-    this.uploads = new UploadService(store, storage);
-    this.manifests = new ManifestService(
-      store,
-      storage,
+export interface RegistryDependencies {
+  readonly store: Store;
+  readonly storage: BlobStore;
+  readonly work: UnitOfWork;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  /** The policy chain; read-only mode is its first link (main.ts). */
+  readonly policies?: PolicyChain;
+  /** Wraps or replaces the default services (each receives the defaults built so far). */
+  readonly wrap?: (defaults: RegistryServices, core: CoreDependencies) => RegistryServices;
+}
+
+/**
+ * The OCI registry semantics over the ports, and the only writer of registry state: /v2 handlers and the
+ * management API both change repositories, manifests, tags and blob links through it, so every change passes the
+ * policy chain and records its events in the same transaction.
+ */
+export class Registry implements RegistryServices {
+  readonly blobs: BlobService;
+  readonly uploads: UploadService;
+  readonly manifests: ManifestService;
+  readonly listings: ListingService;
+  readonly artifacts: ArtifactOperations;
+  readonly policies: PolicyChain;
+
+  constructor(deps: RegistryDependencies, opts: RegistryOptions) {
+    const core: CoreDependencies = {
+      store: deps.store,
+      storage: deps.storage,
+      work: deps.work,
+      bus: deps.bus,
+      clock: deps.clock,
+      policies: deps.policies ?? new PolicyChain(),
+    };
+    this.policies = core.policies;
+    const manifests = new ManifestService(
+      core,
       new ContentCache(opts.manifestCacheBytes ?? 32 * 1024 * 1024),
       opts.manifestMaxBytes,
     );
-    this.listings = new ListingService(store);
-    this.pulls = new PullRecorder(store, opts.pulls);
+    const defaults: RegistryServices = {
+      blobs: new BlobService(core),
+      uploads: new UploadService(core),
+      manifests,
+      listings: new ListingService(deps.store),
+      artifacts: new ArtifactOperations(core, manifests),
+    };
+    const services = deps.wrap ? deps.wrap(defaults, core) : defaults;
+    this.blobs = services.blobs;
+    this.uploads = services.uploads;
+    this.manifests = services.manifests;
+    this.listings = services.listings;
+    this.artifacts = services.artifacts;
   }
 }

@@ -4,8 +4,8 @@ import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
 import type { BlobRecord, UploadRecord } from '../ports/metadata-store.js';
-import type { Store } from '../ports/store.js';
 import { pipeHashed } from './chunk-writer.js';
+import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
 import { requireDigest, requireName } from './references.js';
 
@@ -32,14 +32,21 @@ export class UploadService {
   private readonly hashes = new Map<string, { hash: Hash; size: number }>();
   private readonly locks = new KeyedMutex();
 
-  constructor(
-    private readonly store: Store,
-    private readonly storage: BlobStore,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly store: CoreDependencies['store'];
+  private readonly storage: BlobStore;
 
-  async start(name: string): Promise<UploadStatus> {
+  constructor(private readonly core: CoreDependencies) {
+    this.store = core.store;
+    this.storage = core.storage;
+  }
+
+  private now(): Date {
+    return new Date(this.core.clock.now());
+  }
+
+  async start(name: string, actor: Actor = {}): Promise<UploadStatus> {
     requireName(name);
+    await this.core.policies.beforeWrite({ kind: 'upload.start', repository: name }, actor);
     const id = randomUUID();
     const at = this.now();
     // The data file appears with the first byte received; until then the session has 0 bytes.
@@ -52,9 +59,16 @@ export class UploadService {
     return { id, size: await this.receivedSize(id) };
   }
 
-  async append(name: string, id: string, body: Body, position?: ChunkPosition): Promise<UploadStatus> {
+  async append(
+    name: string,
+    id: string,
+    body: Body,
+    position?: ChunkPosition,
+    actor: Actor = {},
+  ): Promise<UploadStatus> {
     return this.locks.run(id, async () => {
       await this.session(name, id);
+      await this.core.policies.beforeWrite({ kind: 'upload.chunk', repository: name, uploadId: id }, actor);
       const size = await this.receivedSize(id);
       if (position && position.start !== size) {
         throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`, {
@@ -68,10 +82,19 @@ export class UploadService {
   }
 
   /** Appends an optional last chunk, verifies the digest and publishes the blob into the repository. */
-  async complete(name: string, id: string, digestText: string, body?: Body, position?: ChunkPosition) {
+  async complete(
+    name: string,
+    id: string,
+    digestText: string,
+    body?: Body,
+    position?: ChunkPosition,
+    actor: Actor = {},
+  ) {
     return this.locks.run(id, async (): Promise<BlobRecord> => {
       await this.session(name, id);
       const digest = requireDigest(digestText);
+      // Refused before the last chunk is read (read-only mode); the chain sees the blob again at publication.
+      if (body) await this.core.policies.beforeWrite({ kind: 'upload.chunk', repository: name, uploadId: id }, actor);
       let size = await this.receivedSize(id);
       if (position && position.start !== size) {
         throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`);
@@ -86,14 +109,15 @@ export class UploadService {
           `upload content has digest ${digest.algorithm}:${actual}, not ${digest.value}`,
         );
       }
-      return this.publish(name, id, digest, size, { durable: body !== undefined });
+      return this.publish(name, id, digest, size, { durable: body !== undefined }, actor);
     });
   }
 
   /** A whole blob in one request (POST ?digest=). */
-  async monolithic(name: string, digestText: string, body: Body): Promise<BlobRecord> {
+  async monolithic(name: string, digestText: string, body: Body, actor: Actor = {}): Promise<BlobRecord> {
     requireName(name);
     const digest = requireDigest(digestText);
+    await this.core.policies.beforeWrite({ kind: 'upload.start', repository: name }, actor);
     const id = randomUUID();
     const writer = await this.storage.writer(uploadDataPath(id), { append: false });
     const hash = newHash(digest.algorithm);
@@ -111,12 +135,13 @@ export class UploadService {
       await this.removeDir(id);
       throw new InvalidError('digest', `content has digest ${digest.algorithm}:${actual}, not ${digest.value}`);
     }
-    return this.publish(name, id, digest, size, { durable: true });
+    return this.publish(name, id, digest, size, { durable: true }, actor);
   }
 
-  async cancel(name: string, id: string): Promise<void> {
+  async cancel(name: string, id: string, actor: Actor = {}): Promise<void> {
     await this.locks.run(id, async () => {
       await this.session(name, id);
+      await this.core.policies.beforeWrite({ kind: 'upload.cancel', repository: name, uploadId: id }, actor);
       await this.discard(id);
     });
   }
@@ -202,8 +227,19 @@ export class UploadService {
     return (await this.hashFile(id, algorithm)).digest('hex');
   }
 
-  /** Moves verified content into place (unless already there) and records it, in that order. */
-  private async publish(name: string, id: string, digest: Digest, size: number, opts: { durable: boolean }) {
+  /**
+   * Moves verified content into place (unless already there) and records it, in that order; the policies see the
+   * completed blob inside the transaction that links it (`upload.complete`), so a refusal links nothing. Content moved
+   * into place for a refused upload is unreferenced and left to garbage collection.
+   */
+  private async publish(
+    name: string,
+    id: string,
+    digest: Digest,
+    size: number,
+    opts: { durable: boolean },
+    actor: Actor,
+  ) {
     const existing = await this.store.blobs.get(digest.value);
     if (!existing) {
       if (!opts.durable) {
@@ -215,9 +251,14 @@ export class UploadService {
       await this.storage.move(uploadDataPath(id), blobDataPath(digest));
     }
     const blob: BlobRecord = existing ?? { digest: digest.value, size };
-    await this.store.transaction(async (tx) => {
-      if (!existing) await tx.blobs.put(blob);
+    await this.core.work.run(async ({ tx }) => {
       const repo = await tx.repositories.ensure(name);
+      const linked = existing ? (await tx.blobs.linkedOf(repo.id, [blob.digest])).has(blob.digest) : false;
+      await this.core.policies.beforeWrite(
+        { kind: 'upload.complete', repository: name, digest: blob.digest, size: blob.size, newToRepository: !linked },
+        { tx, by: actor.by },
+      );
+      if (!existing) await tx.blobs.put(blob);
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
     });

@@ -4,7 +4,7 @@ import type { PagedResult, TagQuery, TagRecord } from '../ports/metadata-store.j
 import type { Store } from '../ports/store.js';
 import type { Registry } from '../registry-core/registry.js';
 import type { ArtifactService } from './artifacts.js';
-import type { SecurityContext } from './authenticator.js';
+import { operatorOf, type SecurityContext } from './authenticator.js';
 
 export interface NewTagInput {
   readonly name?: unknown;
@@ -52,7 +52,7 @@ export class ArtifactTagService {
         'name must be a tag: up to 128 letters, digits, _, . and -, not starting with . or -',
       );
     }
-    if (!(await this.store.tags.create(repository.id, name, record.id))) {
+    if (!(await this.registry.artifacts.createTag(repository, record, name, { by: operatorOf(ctx) }))) {
       throw new ConflictError(`tag ${name} already exists in repository ${repository.name}`);
     }
     const created = await this.store.tags.get(repository.id, name);
@@ -74,6 +74,8 @@ export class ArtifactTagService {
     if (!tag || tag.manifestId !== record.id) {
       throw new NotFoundError('tag', name, `tag ${name} not found on artifact ${record.digest}`);
     }
-    await this.registry.manifests.delete(repository.name, name);
+    if (!(await this.registry.artifacts.deleteTag(repository, name, { by: operatorOf(ctx) }))) {
+      throw new NotFoundError('tag', name, `tag ${name} not found on artifact ${record.digest}`);
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
 import type { ProjectRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
@@ -11,7 +10,7 @@ import type {
 } from '../ports/metadata-store.js';
 import type { Registry } from '../registry-core/registry.js';
 import { ArtifactDetailsReader, type ArtifactDetails } from './artifact-details.js';
-import type { SecurityContext } from './authenticator.js';
+import { operatorOf, type SecurityContext } from './authenticator.js';
 import { projectFor, repositoryIn } from './repository-scope.js';
 
 /** A manifest with a subject, shown with the artifact it refers to (Harbor's accessory). */
@@ -111,13 +110,7 @@ export class ArtifactService {
    */
   async delete(ctx: SecurityContext, projectName: string, repositoryName: string, reference: string) {
     const { repository, record } = await this.locate(ctx, projectName, repositoryName, reference, 'artifact', 'delete');
-    const parents = await this.store.manifests.parents(repository.id, record.digest);
-    if (parents.length > 0) {
-      throw new ConflictError(
-        `artifact ${record.digest} is referenced by ${parents.map((p) => p.digest).join(', ')}; delete that first`,
-      );
-    }
-    await this.deleteDeeply(repository, record, { force: true, seen: new Set() });
+    await this.registry.artifacts.deleteDeep(repository, record.digest, { by: operatorOf(ctx) });
   }
 
   /** Resolves `{reference}` (a tag or a digest) after checking the caller may do `action` on `resource`. */
@@ -133,32 +126,6 @@ export class ArtifactService {
     const repository = await repositoryIn(this.store, project, repositoryName);
     const record = await this.registry.manifests.resolve(repository.name, reference);
     return { project, repository, record };
-  }
-
-  private async deleteDeeply(
-    repository: RepositoryRecord,
-    record: ManifestRecord,
-    opts: { force: boolean; seen: Set<string> },
-  ): Promise<void> {
-    if (opts.seen.has(record.digest)) return;
-    opts.seen.add(record.digest);
-    if (!opts.force) {
-      if ((await this.store.manifests.parents(repository.id, record.digest)).length > 0) return;
-      if ((await this.store.tags.ofManifests([record.id])).length > 0) return;
-    }
-    const childDigests = (await this.store.manifests.references(record.id))
-      .filter((r) => r.kind === 'manifest')
-      .map((r) => r.digest);
-    const children = await this.store.manifests.getMany(repository.id, childDigests);
-    const accessories = await this.store.manifests.referrersOf(repository.id, [record.digest]);
-    try {
-      await this.registry.manifests.delete(repository.name, record.digest);
-    } catch (err) {
-      // Someone else deleted it meanwhile: what it referenced is still looked at below.
-      if (!(err instanceof NotFoundError) || opts.force) throw err;
-    }
-    for (const accessory of accessories) await this.deleteDeeply(repository, accessory, { ...opts, force: true });
-    for (const child of children) await this.deleteDeeply(repository, child, { ...opts, force: false });
   }
 
   private async views(

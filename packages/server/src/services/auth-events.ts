@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { AuthDecision as AuthDecisionEvent, EventOfType } from '../domain/events.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Clock } from '../ports/clock.js';
 import type { AuthChannel, AuthEventRecords, AuthMethod } from '../ports/identity-store.js';
 import { ROBOT_PREFIX } from './authenticator.js';
 
@@ -35,6 +38,52 @@ const DEFAULT_METHOD: Record<AuthChannel, AuthMethod> = {
 
 const REMEMBERED_SUCCESSES = 10_000;
 
+const EVENT_TYPE_OF = {
+  success: 'auth.login_succeeded',
+  failure: 'auth.login_failed',
+  throttled: 'auth.throttled',
+  logout: 'auth.logout',
+} as const satisfies Record<AuthDecisionOutcome, AuthDecisionEvent['type']>;
+
+const OUTCOME_OF: Record<AuthDecisionEvent['type'], AuthDecisionOutcome> = {
+  'auth.login_succeeded': 'success',
+  'auth.login_failed': 'failure',
+  'auth.throttled': 'throttled',
+  'auth.logout': 'logout',
+};
+
+/** Where the login guard, the session routes and the API hand their authentication decisions. */
+export interface AuthDecisionSink {
+  record(decision: AuthDecision): void;
+}
+
+/**
+ * Publishes authentication decisions as transient domain events (`auth.*`) on the event bus; recording them as
+ * auth events is one subscriber (AuthEventRecorder), the audit log of a later step another.
+ */
+export class AuthDecisionPublisher implements AuthDecisionSink {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  record(decision: AuthDecision): void {
+    const { principal } = decision;
+    this.bus.publish({
+      type: EVENT_TYPE_OF[decision.outcome],
+      principal,
+      principalKind: principal === '' ? 'anonymous' : principal.startsWith(ROBOT_PREFIX) ? 'robot' : 'user',
+      clientIp: decision.clientAddress,
+      method: decision.method ?? DEFAULT_METHOD[decision.channel],
+      channel: decision.channel,
+      reason: decision.reason ?? null,
+      at: this.clock.now(),
+    });
+  }
+}
+
+type AuthEvent = EventOfType<AuthDecisionEvent['type']>;
+
 /**
  * Records authentication decisions as auth events (identity.authEvents) without ever failing or delaying the
  * request that made them: record() starts the write and returns; a failed write is logged and dropped.
@@ -44,7 +93,7 @@ const REMEMBERED_SUCCESSES = 10_000;
  * channel (remembered in this process; each node records its own). Portal logins, failures, throttled attempts and
  * logouts are always recorded.
  */
-export class AuthEventRecorder {
+export class AuthEventRecorder implements AuthDecisionSink {
   private readonly pending = new Set<Promise<void>>();
   private readonly lastSuccess = new Map<string, number>();
   private readonly successIntervalMs: number;
@@ -62,8 +111,14 @@ export class AuthEventRecorder {
     this.now = opts.now ?? Date.now;
   }
 
-  record(decision: AuthDecision): void {
-    const at = this.now();
+  /** Subscribes to the bus's authentication events. */
+  subscribeTo(bus: EventBus): void {
+    bus.subscribe('auth-event-recorder', Object.keys(OUTCOME_OF) as AuthEvent['type'][], (event) =>
+      this.record(decisionOf(event), event.at),
+    );
+  }
+
+  record(decision: AuthDecision, at: number = this.now()): void {
     if (decision.outcome === 'success' && decision.channel !== 'session' && this.recentlyRecorded(decision, at)) {
       return;
     }
@@ -123,4 +178,15 @@ export class AuthEventRecorder {
     }
     return false;
   }
+}
+
+function decisionOf(event: AuthEvent): AuthDecision {
+  return {
+    principal: event.principal,
+    clientAddress: event.clientIp,
+    channel: event.channel ?? 'api',
+    outcome: OUTCOME_OF[event.type],
+    method: event.method,
+    ...(event.reason !== null && { reason: event.reason }),
+  };
 }

@@ -1,5 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { isRobotActive, type RobotSubject, type Subject, type UserSubject } from '../domain/rbac/evaluator.js';
+import {
+  isRobotActive,
+  systemSubject,
+  type RobotSubject,
+  type Subject,
+  type SystemSubject,
+  type UserSubject,
+} from '../domain/rbac/evaluator.js';
+import { systemOperator, type Operator } from '../domain/events.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
 import { hashPassword, verifyPassword } from '../lib/password-hash.js';
 import type { RobotRecord, UserRecord } from '../ports/identity-store.js';
@@ -9,15 +17,35 @@ import type { Store } from '../ports/store.js';
 export type SecurityContext =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'user'; readonly subject: UserSubject; readonly user: UserRecord }
-  | { readonly kind: 'robot'; readonly subject: RobotSubject; readonly robot: RobotRecord };
+  | { readonly kind: 'robot'; readonly subject: RobotSubject; readonly robot: RobotRecord }
+  | { readonly kind: 'system'; readonly subject: SystemSubject };
 
 export const ANONYMOUS: SecurityContext = { kind: 'anonymous' };
+
+/** The security context of a system job (domain/rbac/evaluator.ts SystemSubject). */
+export function systemContext(job: string): SecurityContext {
+  return { kind: 'system', subject: systemSubject(job) };
+}
 
 const ANONYMOUS_SUBJECT: Subject = { kind: 'anonymous' };
 
 /** The subject the RBAC evaluator (domain/rbac/evaluator.ts) decides for. */
 export function subjectOf(ctx: SecurityContext): Subject {
   return ctx.kind === 'anonymous' ? ANONYMOUS_SUBJECT : ctx.subject;
+}
+
+/** The caller as the operator recorded in the events of the changes it makes. */
+export function operatorOf(ctx: SecurityContext): Operator {
+  switch (ctx.kind) {
+    case 'anonymous':
+      return { kind: 'anonymous', name: 'anonymous' };
+    case 'user':
+      return { kind: 'user', name: ctx.user.username, id: ctx.user.id };
+    case 'robot':
+      return { kind: 'robot', name: ctx.subject.name, id: ctx.robot.id };
+    case 'system':
+      return systemOperator(ctx.subject.job);
+  }
 }
 
 /** Robot accounts authenticate with names carrying this prefix (Harbor's default `robot$`). */

@@ -2,7 +2,8 @@ import { InvalidError } from '../domain/errors.js';
 import type { SettingRecords, SystemSettings } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import { ADMIN_USERNAME } from './admin-bootstrap.js';
-import { ROBOT_PREFIX, type SecurityContext } from './authenticator.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import { operatorOf, ROBOT_PREFIX, type SecurityContext } from './authenticator.js';
 import { authorize } from './project-access.js';
 import type { ReadOnlyGuard } from './read-only.js';
 
@@ -80,6 +81,7 @@ export class ConfigurationService {
   constructor(
     private readonly identity: Store,
     private readonly readOnly: ReadOnlyGuard,
+    private readonly work: UnitOfWork,
   ) {}
 
   async get(ctx: SecurityContext): Promise<ConfigurationItems> {
@@ -110,7 +112,12 @@ export class ConfigurationService {
       else if (value !== entry.read(current)) throw invalid(`${key} cannot be changed`);
     }
     if (Object.keys(change).length === 0) return;
-    const stored = await this.identity.settings.set(change);
+    const keys = Object.keys(input).filter((key) => input[key] !== null && input[key] !== undefined);
+    const stored = await this.work.run(async ({ tx, emit }) => {
+      const settings = await tx.settings.set(change);
+      emit({ type: 'configuration.updated', keys }, operatorOf(ctx));
+      return settings;
+    });
     this.readOnly.remember(stored.readOnly);
   }
 

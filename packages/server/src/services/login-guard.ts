@@ -1,6 +1,6 @@
 import type { AuthChannel, LoginFailurePolicy, LoginFailureRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
-import type { AuthEventRecorder } from './auth-events.js';
+import type { AuthDecisionSink } from './auth-events.js';
 import type { Authenticator, SecurityContext } from './authenticator.js';
 
 /** Where a login comes from: the portal (`session`), the management API, the registry's /v2, the token service. */
@@ -69,7 +69,7 @@ export class LoginGuard {
   constructor(
     private readonly identity: Store,
     private readonly authenticator: Authenticator,
-    private readonly events: AuthEventRecorder,
+    private readonly events: AuthDecisionSink,
     private readonly policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
     opts: { now?: () => number } = {},
   ) {

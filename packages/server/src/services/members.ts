@@ -2,7 +2,8 @@ import { InvalidError, NotFoundError, PermissionDeniedError } from '../domain/er
 import { PROJECT_ROLE_IDS, PROJECT_ROLE_LABELS, roleFromId, type ProjectRoleId } from '../domain/rbac/roles.js';
 import type { MemberRecord, PagedResult, PageQuery, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
-import type { SecurityContext } from './authenticator.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import { operatorOf, type SecurityContext } from './authenticator.js';
 import { accessProject, type ProjectLocator } from './project-visibility.js';
 
 export interface MemberListQuery extends PageQuery {
@@ -41,7 +42,10 @@ function objectOrAbsent(field: string, value: unknown): Body | undefined {
  * Groups need directory login (LDAP/OIDC), which comes later: they cannot be added yet.
  */
 export class MemberService {
-  constructor(private readonly identity: Store) {}
+  constructor(
+    private readonly identity: Store,
+    private readonly work: UnitOfWork,
+  ) {}
 
   async list(ctx: SecurityContext, at: ProjectLocator, query: MemberListQuery): Promise<PagedResult<MemberRecord>> {
     const project = await accessProject(this.identity, ctx, at, 'member', 'list');
@@ -63,7 +67,14 @@ export class MemberService {
       throw invalid('user groups cannot be members yet: groups come with directory login (LDAP or OIDC)');
     }
     const user = await this.userOf(objectOrAbsent('member_user', body.member_user));
-    return this.identity.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId });
+    return this.work.run(async ({ tx, emit }) => {
+      const member = await tx.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId });
+      emit(
+        { type: 'member.added', projectId: project.id, memberId: member.id, entity: user.username, roleId },
+        operatorOf(ctx),
+      );
+      return member;
+    });
   }
 
   async updateRole(ctx: SecurityContext, at: ProjectLocator, memberId: number, body: Body): Promise<void> {
@@ -72,7 +83,13 @@ export class MemberService {
     const member = await this.identity.members.get(project.id, memberId);
     if (!member) throw new NotFoundError('member', String(memberId), `project member ${memberId} not found`);
     this.refuseSelf(ctx, member, 'change your own role');
-    await this.identity.members.updateRole(project.id, memberId, roleId);
+    await this.work.run(async ({ tx, emit }) => {
+      await tx.members.updateRole(project.id, memberId, roleId);
+      emit(
+        { type: 'member.updated', projectId: project.id, memberId, entity: member.entityName ?? '', roleId },
+        operatorOf(ctx),
+      );
+    });
   }
 
   /** Removing a member that does not exist succeeds, as in Harbor. */
@@ -81,7 +98,13 @@ export class MemberService {
     const member = await this.identity.members.get(project.id, memberId);
     if (!member) return;
     this.refuseSelf(ctx, member, 'remove yourself from the project');
-    await this.identity.members.remove(project.id, memberId);
+    await this.work.run(async ({ tx, emit }) => {
+      await tx.members.remove(project.id, memberId);
+      emit(
+        { type: 'member.removed', projectId: project.id, memberId, entity: member.entityName ?? '' },
+        operatorOf(ctx),
+      );
+    });
   }
 
   /** The user `member_user` names by `user_id` (preferred, as in Harbor) or `username`; 400 when unknown. */

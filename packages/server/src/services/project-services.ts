@@ -1,3 +1,4 @@
+import type { UnitOfWork } from '../events/unit-of-work.js';
 import type { Store } from '../ports/store.js';
 import { MemberService } from './members.js';
 import { ProjectMetadataService } from './project-metadata.js';
@@ -14,12 +15,12 @@ export interface ProjectServices {
   readonly statistics: StatisticsService;
 }
 
-export function createProjectServices(identity: Store, store: Store): ProjectServices {
-  const projects = new ProjectService(identity);
+export function createProjectServices(identity: Store, store: Store, work: UnitOfWork): ProjectServices {
+  const projects = new ProjectService(identity, work);
   return {
     projects,
     metadata: new ProjectMetadataService(identity),
-    members: new MemberService(identity),
+    members: new MemberService(identity, work),
     search: new SearchService(identity, store, projects),
     statistics: new StatisticsService(identity, store),
   };

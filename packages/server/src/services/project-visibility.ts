@@ -28,6 +28,8 @@ export async function projectScopeOf(identity: Store, ctx: SecurityContext): Pro
       const projects = await Promise.all([...namespaces].map((name) => identity.projects.getByName(name)));
       return { all: false, projectIds: projects.flatMap((p) => (p ? [p.id] : [])) };
     }
+    case 'system':
+      return { all: true };
   }
 }
 

@@ -3,6 +3,8 @@ import { ConflictError, PreconditionFailedError } from '../domain/errors.js';
 import type { ProjectRecord, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
+import { UnitOfWork } from '../events/unit-of-work.js';
+import { systemClock } from '../ports/clock.js';
 import { ProjectService } from './projects.js';
 
 const project: ProjectRecord = {
@@ -23,7 +25,8 @@ const admin: SecurityContext = {
 
 describe('ProjectService.delete', () => {
   it('answers PreconditionFailed when a repository appears between the check and the delete', async () => {
-    const identity = {
+    const identity: Store = {
+      transaction: (work: (tx: Store) => Promise<unknown>) => work(identity),
       projects: {
         getByName: () => Promise.resolve(project),
         repositoryCount: () => Promise.resolve(0),
@@ -31,7 +34,10 @@ describe('ProjectService.delete', () => {
       },
     } as unknown as Store;
     await expect(
-      new ProjectService(identity).delete(admin, { nameOrId: 'team', isResourceName: true }),
+      new ProjectService(identity, new UnitOfWork(identity, systemClock)).delete(admin, {
+        nameOrId: 'team',
+        isResourceName: true,
+      }),
     ).rejects.toThrow(new PreconditionFailedError('the project contains repositories and cannot be deleted'));
   });
 });

@@ -10,7 +10,8 @@ import { PROJECT_ROLE_IDS, PROJECT_ROLES, type ProjectRole, type ProjectRoleId }
 import { projectNameProblem } from '../domain/projects/project-rules.js';
 import type { PagedResult, PageQuery, ProjectFilter, ProjectQuery, ProjectRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
-import { subjectOf, type SecurityContext } from './authenticator.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import { operatorOf, subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 import { requestedMetadata } from './project-request.js';
 import { accessProject, projectScopeOf, scopeFilter, type ProjectLocator } from './project-visibility.js';
@@ -51,7 +52,10 @@ const NOT_EMPTY = 'the project contains repositories and cannot be deleted';
  * setting `project_creation_restriction` is `adminonly`; robots need the system permission to create projects.
  */
 export class ProjectService {
-  constructor(private readonly identity: Store) {}
+  constructor(
+    private readonly identity: Store,
+    private readonly work: UnitOfWork,
+  ) {}
 
   async list(ctx: SecurityContext, query: ProjectListQuery): Promise<PagedResult<ProjectView>> {
     let ownerId: number | undefined;
@@ -97,7 +101,7 @@ export class ProjectService {
     }
     const requested = requestedMetadata(request);
     const ownerId = ctx.kind === 'user' ? ctx.user.id : null;
-    return this.identity.transaction(async (tx) => {
+    return this.work.run(async ({ tx, emit }) => {
       const project = await tx.projects.create({
         name,
         public: requested.public ?? false,
@@ -112,6 +116,7 @@ export class ProjectService {
           roleId: PROJECT_ROLE_IDS.projectAdmin,
         });
       }
+      emit({ type: 'project.created', projectId: project.id, project: project.name }, operatorOf(ctx));
       return project;
     });
   }
@@ -120,9 +125,12 @@ export class ProjectService {
   async update(ctx: SecurityContext, at: ProjectLocator, request: ProjectRequest): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'project', 'update');
     const requested = requestedMetadata(request);
-    await this.identity.projects.update(project.id, {
-      ...(requested.public !== undefined && { public: requested.public }),
-      metadata: requested.metadata,
+    await this.work.run(async ({ tx, emit }) => {
+      await tx.projects.update(project.id, {
+        ...(requested.public !== undefined && { public: requested.public }),
+        metadata: requested.metadata,
+      });
+      emit({ type: 'project.updated', projectId: project.id, project: project.name }, operatorOf(ctx));
     });
   }
 
@@ -131,7 +139,11 @@ export class ProjectService {
     const project = await accessProject(this.identity, ctx, at, 'project', 'delete');
     if ((await this.identity.projects.repositoryCount(project.id)) > 0) throw new PreconditionFailedError(NOT_EMPTY);
     try {
-      await this.identity.projects.delete(project.id);
+      await this.work.run(async ({ tx, emit }) => {
+        if (await tx.projects.delete(project.id)) {
+          emit({ type: 'project.deleted', projectId: project.id, project: project.name }, operatorOf(ctx));
+        }
+      });
     } catch (error) {
       // A repository pushed into it meanwhile.
       if (error instanceof ConflictError) throw new PreconditionFailedError(NOT_EMPTY);

@@ -3,7 +3,8 @@ import { can } from '../domain/rbac/evaluator.js';
 import type { ProjectQuery, ProjectRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type { PagedResult, RepositoryQuery, RepositoryView } from '../ports/metadata-store.js';
-import { subjectOf, type SecurityContext } from './authenticator.js';
+import type { Registry } from '../registry-core/registry.js';
+import { operatorOf, subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 import { fullRepositoryName, projectFor, repositoryIn } from './repository-scope.js';
 
@@ -18,8 +19,8 @@ const PROJECT_PAGE = 500;
 /** Harbor's repositories (swagger tag `repository`): list, read, describe and delete. */
 export class RepositoryService {
   constructor(
-    private readonly identity: Store,
     private readonly store: Store,
+    private readonly registry: Registry,
   ) {}
 
   /** Repositories of every project in which the caller may list repositories. */
@@ -28,19 +29,19 @@ export class RepositoryService {
   }
 
   async list(ctx: SecurityContext, projectName: string, filter: RepositoryFilter) {
-    const project = await projectFor(this.identity, ctx, projectName, 'repository', 'list');
+    const project = await projectFor(this.store, ctx, projectName, 'repository', 'list');
     return this.store.repositories.query({ ...filter, projectIds: [project.id] });
   }
 
   async get(ctx: SecurityContext, projectName: string, repositoryName: string): Promise<RepositoryView> {
     // Harbor asks for the right to list repositories here, not to read one (public projects grant only that).
-    const project = await projectFor(this.identity, ctx, projectName, 'repository', 'list');
+    const project = await projectFor(this.store, ctx, projectName, 'repository', 'list');
     return this.view(project, repositoryName);
   }
 
   /** Changes the description only (Harbor ignores every other field; an absent description clears it). */
   async update(ctx: SecurityContext, projectName: string, repositoryName: string, change: RepositoryChange) {
-    const project = await projectFor(this.identity, ctx, projectName, 'repository', 'update');
+    const project = await projectFor(this.store, ctx, projectName, 'repository', 'update');
     const repository = await repositoryIn(this.store, project, repositoryName);
     const description = change.description ?? '';
     if (typeof description !== 'string') throw new InvalidError('field', 'description must be a string');
@@ -50,9 +51,9 @@ export class RepositoryService {
 
   /** Deletes the repository with every artifact and tag in it; /v2 no longer knows it afterwards. */
   async delete(ctx: SecurityContext, projectName: string, repositoryName: string): Promise<void> {
-    const project = await projectFor(this.identity, ctx, projectName, 'repository', 'delete');
+    const project = await projectFor(this.store, ctx, projectName, 'repository', 'delete');
     const repository = await repositoryIn(this.store, project, repositoryName);
-    await this.store.repositories.delete(repository.id);
+    await this.registry.artifacts.deleteRepository(repository, { by: operatorOf(ctx) });
   }
 
   private async view(project: ProjectRecord, repositoryName: string): Promise<RepositoryView> {
@@ -79,7 +80,7 @@ export class RepositoryService {
     const ids: number[] = [];
     let all = true;
     for (let page = 1; ; page++) {
-      const { items } = await this.identity.projects.list({ ...narrowed, page, pageSize: PROJECT_PAGE });
+      const { items } = await this.store.projects.list({ ...narrowed, page, pageSize: PROJECT_PAGE });
       for (const project of items) {
         if (can(subject, projectRef(project), 'repository', 'list')) ids.push(project.id);
         else all = false;

@@ -334,7 +334,7 @@ describe('pull times', () => {
     expect((await getArtifact('pulled', 'v1')).pull_time).toBe(NEVER);
     const before = Date.now();
     expect((await pullManifest(reg.app, 'art/pulled', 'v1')).statusCode).toBe(200);
-    await reg.wharf.registry.pulls.flush();
+    await reg.wharf.pulls.flush();
     const first = await getArtifact('pulled', 'v1');
     expect(Date.parse(first.pull_time)).toBeGreaterThanOrEqual(before);
     expect(first.tags?.[0]?.pull_time).toBe(first.pull_time);
@@ -342,7 +342,7 @@ describe('pull times', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await pullManifest(reg.app, 'art/pulled', pushed.digest)).statusCode).toBe(200);
     expect((await pullManifest(reg.app, 'art/pulled', 'v1')).statusCode).toBe(200);
-    await reg.wharf.registry.pulls.flush();
+    await reg.wharf.pulls.flush();
     const second = await getArtifact('pulled', 'v1');
     expect(second.pull_time).toBe(first.pull_time);
     expect(second.tags?.[0]?.pull_time).toBe(first.pull_time);

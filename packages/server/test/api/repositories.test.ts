@@ -155,7 +155,7 @@ describe('GET /projects/{project_name}/repositories/{repository_name}', () => {
     for (let i = 0; i < 3; i++) expect((await pullManifest(reg.app, 'open/pulled', 'v1')).statusCode).toBe(200);
     const head = await reg.app.inject({ method: 'HEAD', url: '/v2/open/pulled/manifests/v1', headers: {} });
     expect(head.statusCode).toBe(200);
-    await reg.wharf.registry.pulls.flush();
+    await reg.wharf.pulls.flush();
     const res = await api(reg.app, 'GET', '/projects/open/repositories/pulled', ADMIN);
     expect(res.json<Repository>().pull_count).toBe(3);
   });

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** The SQL dialects the metadata store runs on; migrations branch on this where the SQL must differ. */
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -26,6 +26,8 @@ export interface Database {
   login_failures: LoginFailuresTable;
   // Browser sessions (migration 0004-sessions).
   sessions: SessionsTable;
+  // Domain events (migration 0008-outbox).
+  outbox_events: OutboxEventsTable;
 }
 
 export interface RepositoriesTable {
@@ -191,4 +193,20 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+export interface OutboxEventsTable {
+  id: Generated<number>;
+  type: string;
+  /** The event as JSON. */
+  payload: string;
+  occurred_at: number;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  /** Not claimed before this time (a failed delivery waits for its retry). */
+  available_at: number;
+  delivered_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
 }

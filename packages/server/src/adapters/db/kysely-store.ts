@@ -12,6 +12,7 @@ import { KyselySettingRecords } from './identity/setting-records.js';
 import { KyselyUserRecords } from './identity/user-records.js';
 import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
+import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyTagRecords } from './tag-records.js';
@@ -33,6 +34,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly authEvents: KyselyAuthEventRecords;
   readonly loginFailures: KyselyLoginFailureRecords;
   readonly sessions: KyselySessionRecords;
+  readonly outbox: KyselyOutboxRecords;
 
   constructor(db: Kysely<Database>) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -49,6 +51,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.authEvents = new KyselyAuthEventRecords(db);
     this.loginFailures = new KyselyLoginFailureRecords(db);
     this.sessions = new KyselySessionRecords(db);
+    this.outbox = new KyselyOutboxRecords(db);
   }
 }
 

@@ -9,6 +9,7 @@ import { describeRepositoryProjects } from './repository-projects.suite.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
+import { describeOutboxRecords } from './outbox-records.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 
 /**
@@ -111,6 +112,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeBlobRecords(fresh);
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);
+    describeOutboxRecords(fresh);
     describeArtifactViews(freshProvisioned);
 
     describe('transaction', () => {

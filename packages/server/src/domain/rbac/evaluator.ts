@@ -64,7 +64,24 @@ export interface RobotSubject {
   readonly permissions: readonly RobotPermission[];
 }
 
-export type Subject = AnonymousSubject | UserSubject | RobotSubject;
+/**
+ * Wharf itself, for work that no request drives (background jobs, purges, replication, proxy-cache fills): it may
+ * do everything, and says which job acts, so that what it changes is recorded under that name and never under a
+ * borrowed user's.
+ */
+export interface SystemSubject {
+  readonly kind: 'system';
+  /** The job acting, e.g. `gc`, `retention`, `replication`. */
+  readonly job: string;
+}
+
+export type Subject = AnonymousSubject | UserSubject | RobotSubject | SystemSubject;
+
+/** The subject of a system job. */
+export function systemSubject(job: string): SystemSubject {
+  if (job === '') throw new Error('a system subject names its job');
+  return { kind: 'system', job };
+}
 
 export type ScopedResource = ProjectResource | SystemResource;
 
@@ -88,6 +105,8 @@ export function can(
       return userCan(subject, project, resource, action);
     case 'robot':
       return robotCan(subject, project, resource, action, now);
+    case 'system':
+      return true;
   }
 }
 

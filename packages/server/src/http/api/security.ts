@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../../domain/errors.js';
-import type { AuthEventRecorder } from '../../services/auth-events.js';
+import type { AuthDecisionSink } from '../../services/auth-events.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
 import { changesState, CSRF_HEADER, isValidCsrfToken } from '../../services/csrf.js';
 import type { LoginGuard } from '../../services/login-guard.js';
@@ -35,7 +35,7 @@ export function parseBasic(header: string | undefined): { username: string; pass
 export interface ApiAuthentication {
   readonly guard: LoginGuard;
   readonly sessions: SessionService;
-  readonly events: AuthEventRecorder;
+  readonly events: AuthDecisionSink;
   readonly cookies: SessionCookiePolicy;
 }
 

@@ -28,8 +28,6 @@ export interface OciAuthorizationOptions {
   ) => Promise<SecurityContext | undefined>;
   /** The security context of a token's subject (a user or robot name), for filtering the catalog. */
   readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
-  /** Throws (PermissionDeniedError) while the system is in read-only mode. */
-  readonly assertWritable: () => Promise<void>;
   /** The token service URL for challenges: `<base URL>/service/token`. */
   readonly realm: (req: FastifyRequest) => string;
 }
@@ -111,7 +109,6 @@ export async function authorizeOciRequest(
 
   const missing = needed.find((scope) => !covers(granted, scope));
   if (missing === undefined) {
-    if (req.method !== 'GET' && req.method !== 'HEAD') await opts.assertWritable();
     return { account, mayMount: mountScope.length > 0 && covers(granted, mountScope[0]!) };
   }
   if (account === '') {

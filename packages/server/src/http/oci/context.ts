@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Operator } from '../../domain/events.js';
+import type { Actor } from '../../registry-core/core.js';
 import type { Registry } from '../../registry-core/registry.js';
 
 /** Who is calling and what the handlers must still restrict. */
@@ -20,6 +22,16 @@ export interface OciContext {
   readonly baseUrl: string;
   /** The authorised caller and the restrictions its handlers must still apply. */
   readonly caller: OciCaller;
+}
+
+/** The caller as the operator of the changes it asks the core for (recorded in their events). */
+export function actorOf(ctx: OciContext): Actor {
+  const { account } = ctx.caller;
+  const by: Operator =
+    account === ''
+      ? { kind: 'anonymous', name: 'anonymous' }
+      : { kind: account.startsWith('robot$') ? 'robot' : 'user', name: account };
+  return { by };
 }
 
 export function location(ctx: OciContext, path: string): string {

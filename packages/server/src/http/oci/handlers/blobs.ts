@@ -1,5 +1,5 @@
 import { parseRangeHeader } from '../../../lib/range-header.js';
-import type { OciContext } from '../context.js';
+import { actorOf, type OciContext } from '../context.js';
 import { RegistryError } from '../errcode.js';
 
 /** GET and HEAD /v2/<name>/blobs/<digest>, with single byte ranges. */
@@ -28,6 +28,6 @@ export async function getBlob(ctx: OciContext, name: string, digest: string, hea
 
 /** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from the repository. */
 export async function deleteBlob(ctx: OciContext, name: string, digest: string) {
-  await ctx.registry.blobs.delete(name, digest);
+  await ctx.registry.blobs.delete(name, digest, actorOf(ctx));
   return ctx.reply.code(202).header('Content-Length', 0).send();
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidError, NotFoundError } from '../../../domain/errors.js';
-import { location, namePath, type OciContext } from '../context.js';
+import { actorOf, location, namePath, type OciContext } from '../context.js';
 
 /** GET and HEAD /v2/<name>/manifests/<reference>, honouring Accept. */
 export async function getManifest(ctx: OciContext, name: string, reference: string, head: boolean) {
@@ -19,16 +19,14 @@ export async function getManifest(ctx: OciContext, name: string, reference: stri
     .header('ETag', `"${record.digest}"`)
     .header('Content-Length', record.size);
   if (head) return reply.send();
-  const content = await registry.manifests.content(record.digest);
-  registry.pulls.record(record, reference.includes(':') ? undefined : reference);
-  return reply.send(content);
+  return reply.send(await registry.manifests.pull(name, record, reference, actorOf(ctx)));
 }
 
 /** PUT /v2/<name>/manifests/<reference>. */
 export async function putManifest(ctx: OciContext, name: string, reference: string) {
   const { req, reply, registry } = ctx;
   const body = await readBody(req, registry.manifests.maxManifestBytes);
-  const result = await registry.manifests.put(name, reference, body, req.headers['content-type']);
+  const result = await registry.manifests.put(name, reference, body, req.headers['content-type'], actorOf(ctx));
   if (result.subject) void reply.header('OCI-Subject', result.subject);
   return reply
     .code(201)
@@ -40,7 +38,7 @@ export async function putManifest(ctx: OciContext, name: string, reference: stri
 
 /** DELETE /v2/<name>/manifests/<reference>: a tag, or a manifest and its tags. */
 export async function deleteManifest(ctx: OciContext, name: string, reference: string) {
-  await ctx.registry.manifests.delete(name, reference);
+  await ctx.registry.manifests.delete(name, reference, actorOf(ctx));
   return ctx.reply.code(202).header('Content-Length', 0).send();
 }
 

@@ -1,7 +1,7 @@
 import { parseContentRange } from '../../../lib/range-header.js';
 import type { BlobRecord } from '../../../ports/metadata-store.js';
 import type { UploadStatus } from '../../../registry-core/uploads.js';
-import { hasBody, location, namePath, queryParam, type OciContext } from '../context.js';
+import { actorOf, hasBody, location, namePath, queryParam, type OciContext } from '../context.js';
 import { RegistryError } from '../errcode.js';
 
 /** POST /v2/<name>/blobs/uploads/: mount, monolithic upload, or a new session. */
@@ -10,14 +10,14 @@ export async function startUpload(ctx: OciContext, name: string) {
   const mount = queryParam(req, 'mount');
   const from = queryParam(req, 'from');
   if (mount && from && ctx.caller.mayMount) {
-    const blob = await registry.blobs.mount(name, mount, from);
+    const blob = await registry.blobs.mount(name, mount, from, actorOf(ctx));
     if (blob) return blobCreated(ctx, name, blob);
   }
   const digest = queryParam(req, 'digest');
   if (digest !== undefined && !mount) {
-    return blobCreated(ctx, name, await registry.uploads.monolithic(name, digest, req.raw));
+    return blobCreated(ctx, name, await registry.uploads.monolithic(name, digest, req.raw, actorOf(ctx)));
   }
-  return uploadAccepted(ctx, name, await registry.uploads.start(name));
+  return uploadAccepted(ctx, name, await registry.uploads.start(name, actorOf(ctx)));
 }
 
 /** GET /v2/<name>/blobs/uploads/<id>: progress of a session. */
@@ -29,7 +29,7 @@ export async function uploadStatus(ctx: OciContext, name: string, id: string) {
 /** PATCH /v2/<name>/blobs/uploads/<id>: append a chunk (streamed, or at an explicit Content-Range). */
 export async function patchUpload(ctx: OciContext, name: string, id: string) {
   const position = chunkPosition(ctx);
-  const status = await ctx.registry.uploads.append(name, id, ctx.req.raw, position);
+  const status = await ctx.registry.uploads.append(name, id, ctx.req.raw, position, actorOf(ctx));
   return uploadAccepted(ctx, name, status);
 }
 
@@ -38,13 +38,13 @@ export async function finishUpload(ctx: OciContext, name: string, id: string) {
   const digest = queryParam(ctx.req, 'digest');
   if (!digest) throw new RegistryError('DIGEST_INVALID', 'the digest query parameter is required to finish an upload');
   const body = hasBody(ctx.req) ? ctx.req.raw : undefined;
-  const blob = await ctx.registry.uploads.complete(name, id, digest, body, body && chunkPosition(ctx));
+  const blob = await ctx.registry.uploads.complete(name, id, digest, body, body && chunkPosition(ctx), actorOf(ctx));
   return blobCreated(ctx, name, blob);
 }
 
 /** DELETE /v2/<name>/blobs/uploads/<id>: cancel. */
 export async function cancelUpload(ctx: OciContext, name: string, id: string) {
-  await ctx.registry.uploads.cancel(name, id);
+  await ctx.registry.uploads.cancel(name, id, actorOf(ctx));
   return ctx.reply.code(204).header('Content-Length', 0).send();
 }
 

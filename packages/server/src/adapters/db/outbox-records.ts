@@ -1,0 +1,111 @@
+import type { Kysely } from 'kysely';
+import type { DomainEvent } from '../../domain/events.js';
+import type { OutboxEntry, OutboxRecords } from '../../ports/outbox.js';
+import { batches } from './batches.js';
+import type { Database } from './database.js';
+
+/** Errors kept with a failed delivery are cut to this many characters. */
+const MAX_ERROR_CHARS = 2000;
+
+export class KyselyOutboxRecords implements OutboxRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(events: readonly DomainEvent[]): Promise<void> {
+    for (const batch of batches(events)) {
+      await this.db
+        .insertInto('outbox_events')
+        .values(
+          batch.map((event) => ({
+            type: event.type,
+            payload: JSON.stringify(event),
+            occurred_at: event.at,
+            available_at: event.at,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async claim(holder: string, now: Date, until: Date, limit: number): Promise<OutboxEntry[]> {
+    const at = now.getTime();
+    // One statement: a concurrent relay's UPDATE re-checks the claim condition on rows this one changed.
+    const rows = await this.db
+      .updateTable('outbox_events')
+      .set({ claimed_by: holder, claimed_until: until.getTime() })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox_events')
+          .select('id')
+          .where('delivered_at', 'is', null)
+          .where('failed_at', 'is', null)
+          .where('available_at', '<=', at)
+          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', at)]))
+          .orderBy('id')
+          .limit(limit),
+      )
+      .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', at)]))
+      .where('delivered_at', 'is', null)
+      .returning(['id', 'payload', 'attempts'])
+      .execute();
+    return rows
+      .map((row) => ({ id: Number(row.id), event: JSON.parse(row.payload) as DomainEvent, attempts: row.attempts }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async markDelivered(ids: readonly number[], at: Date): Promise<void> {
+    for (const batch of batches(ids)) {
+      await this.db
+        .updateTable('outbox_events')
+        .set({ delivered_at: at.getTime(), claimed_by: null, claimed_until: null })
+        .where('id', 'in', batch)
+        .execute();
+    }
+  }
+
+  async release(id: number, retryAt: Date, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox_events')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        claimed_by: null,
+        claimed_until: null,
+        available_at: retryAt.getTime(),
+        last_error: error.slice(0, MAX_ERROR_CHARS),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async fail(id: number, at: Date, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox_events')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        claimed_by: null,
+        claimed_until: null,
+        failed_at: at.getTime(),
+        last_error: error.slice(0, MAX_ERROR_CHARS),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async pendingCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async purge(before: Date): Promise<number> {
+    const at = before.getTime();
+    const result = await this.db
+      .deleteFrom('outbox_events')
+      .where((w) => w.or([w('delivered_at', '<', at), w('failed_at', '<', at)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
