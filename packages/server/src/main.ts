@@ -178,6 +178,7 @@ export async function createWharf(
   const tls = config.http.tls;
   const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
   const authentication = authenticationOf(config, identity, authenticator, log);
+  const projectServices = createProjectServices(identity, store);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -187,11 +188,10 @@ export async function createWharf(
     registryAuth: {
       access,
       tokens,
-      login: async (username, password, req, channel) => {
-        const result = await authentication.guard.login(username, password, { clientAddress: req.ip, channel });
-        return result.ok ? result.ctx : undefined;
-      },
+      login: (username, password, req, channel) =>
+        authentication.guard.login(username, password, { clientAddress: req.ip, channel }),
       contextOfAccount: (name) => authenticator.contextOfAccount(name),
+      mayCreateProjects: (ctx) => projectServices.projects.mayCreate(ctx),
       assertWritable: () => readOnly.assertWritable(),
     },
     trustedProxies: config.http.trustedProxies,
@@ -205,7 +205,7 @@ export async function createWharf(
       configurations: new ConfigurationService(identity, readOnly),
       permissions: new PermissionService(identity),
       readOnly,
-      projectServices: createProjectServices(identity, store),
+      projectServices,
       repositories: new RepositoryService(identity, store),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
