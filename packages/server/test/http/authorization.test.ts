@@ -259,12 +259,21 @@ describe('/v2 authorisation matrix', () => {
     };
     await sameRefusal('robotPush', 'robot');
     // Once only administrators may create projects, a user learns no more than the robot.
-    await reg.wharf.identity.settings.set({ projectCreationRestriction: 'adminonly' });
+    const restrict = async (value: 'adminonly' | 'everyone') => {
+      const res = await reg.wharf.app.inject({
+        method: 'PUT',
+        url: '/api/v2.0/configurations',
+        headers: { authorization: basic(ADMIN) },
+        payload: { project_creation_restriction: value },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await restrict('adminonly');
     try {
       await sameRefusal('outsider', 'outsider, adminonly');
       named(await push('admin', 'nosuchproject', 'bearer', 'POST'), 'admin token, adminonly');
     } finally {
-      await reg.wharf.identity.settings.set({ projectCreationRestriction: 'everyone' });
+      await restrict('everyone');
     }
   });
 
