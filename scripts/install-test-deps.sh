@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the command-line tools the end-to-end tests need (Debian 12), idempotently:
 #   skopeo, umoci, podman   — OCI clients driven by packages/server/test/e2e
+#   docker.io, buildah,     — more clients of the e2e tests: docker (CLI and dockerd 20.10), buildah, and containerd
+#   containerd                (ctr); the tests start private dockerd and containerd daemons themselves, as root
 #   docker-registry         — the reference registry (distribution 2.8) the harness is validated against
 #   wrk, jq                 — load generation and JSON handling for benchmarks and scripts
 #   chromium                — the browser the portal's end-to-end tests drive (packages/portal/e2e)
 #   fonts-wqy-zenhei        — Chinese glyphs, so that the portal's screenshots in Chinese are legible
 # Podman only pulls and pushes in the tests (no containers are run) with `--storage-driver vfs` as root, which needs
-# neither uidmap, fuse-overlayfs nor slirp4netns, so packages are installed without recommends.
+# neither uidmap, fuse-overlayfs nor slirp4netns, so packages are installed without recommends. Likewise dockerd and
+# containerd only pull, push and load images in the tests (vfs and native storage, no iptables, no bridge).
 set -euo pipefail
 
 # command -> Debian package
@@ -14,6 +17,9 @@ declare -A PACKAGES=(
   [skopeo]=skopeo
   [umoci]=umoci
   [podman]=podman
+  [buildah]=buildah
+  [containerd]=containerd
+  [ctr]=containerd
   [docker-registry]=docker-registry
   [wrk]=wrk
   [jq]=jq
@@ -21,8 +27,12 @@ declare -A PACKAGES=(
 )
 
 # file -> Debian package, for packages that install no command
+# (and for Debian's docker CLI and daemon by path: another `docker` on PATH, e.g. in /usr/local/bin, is not Debian's
+# docker.io, which the tests run)
 declare -A FILES=(
   [/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc]=fonts-wqy-zenhei
+  [/usr/bin/docker]=docker.io
+  [/usr/sbin/dockerd]=docker.io
 )
 
 missing=()
@@ -40,8 +50,14 @@ POLICY=/etc/containers/policy.json
 need_policy=0
 [ -f "$POLICY" ] || need_policy=1
 
+# One package may provide several of the commands and files above.
+if [ "${#missing[@]}" -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+fi
+
 if [ "${#missing[@]}" -eq 0 ] && [ "$need_policy" -eq 0 ]; then
-  echo "install-test-deps: all test tools present (${!PACKAGES[*]}, ${FILES[*]}); $POLICY exists."
+  file_packages=$(printf '%s\n' "${FILES[@]}" | sort -u | paste -sd ' ')
+  echo "install-test-deps: all test tools present (${!PACKAGES[*]}, $file_packages); $POLICY exists."
   exit 0
 fi
 

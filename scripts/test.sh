@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "test dependencies (skopeo, umoci, podman, docker-registry, wrk, chromium)"
+step "test dependencies (skopeo, umoci, podman, docker.io, buildah, containerd, docker-registry, wrk, chromium)"
 bash scripts/install-test-deps.sh
 
 step "PostgreSQL and node modules"

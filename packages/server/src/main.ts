@@ -206,6 +206,7 @@ export async function createWharf(
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
   const authentication = authenticationOf(config, identity, authenticator, new AuthDecisionPublisher(bus, clock));
+  const projectServices = createProjectServices(identity, store, work);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -215,11 +216,10 @@ export async function createWharf(
     registryAuth: {
       access,
       tokens,
-      login: async (username, password, req, channel) => {
-        const result = await authentication.guard.login(username, password, { clientAddress: req.ip, channel });
-        return result.ok ? result.ctx : undefined;
-      },
+      login: (username, password, req, channel) =>
+        authentication.guard.login(username, password, { clientAddress: req.ip, channel }),
       contextOfAccount: (name) => authenticator.contextOfAccount(name),
+      mayCreateProjects: (ctx) => projectServices.projects.mayCreate(ctx),
     },
     trustedProxies: config.http.trustedProxies,
     api: {
@@ -232,7 +232,7 @@ export async function createWharf(
       configurations: new ConfigurationService(identity, readOnly, work),
       permissions: new PermissionService(identity),
       readOnly,
-      projectServices: createProjectServices(identity, store, work),
+      projectServices,
       repositories: new RepositoryService(store, registry),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),

@@ -3,11 +3,11 @@ import { parseScopes, ScopeParseError, type Scope } from '../auth/token/scope.js
 import type { TokenService } from '../auth/token/token-service.js';
 import { ANONYMOUS, type SecurityContext } from '../services/authenticator.js';
 import { parseBasic } from './api/security.js';
-import type { OciAuthorizationOptions } from './oci/authorization.js';
+import { lockout, type OciAuthorizationOptions } from './oci/authorization.js';
 
 export interface TokenRoutesOptions {
   readonly tokens: TokenService;
-  /** Checks credentials (with login throttling); undefined when they are wrong. */
+  /** Checks credentials through the login guard (wrong ones, or refused unchecked during a lock). */
   readonly login: OciAuthorizationOptions['login'];
 }
 
@@ -28,7 +28,8 @@ function first(value: string | string[] | undefined): string | undefined {
 /**
  * The Docker registry token service at /service/token: `GET` with optional Basic credentials (what docker,
  * podman, skopeo and containerd send) and `POST` with the OAuth2 password grant (form-encoded). Wrong
- * credentials are refused with 401; no credentials get an anonymous token (public pulls). Scopes the caller may
+ * credentials are refused with 401, and so are credentials the login guard does not check during a lock (saying so,
+ * with Retry-After); no credentials get an anonymous token (public pulls). Scopes the caller may
  * not use are silently reduced, never refused.
  */
 export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptions): void {
@@ -67,10 +68,14 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       let ctx: SecurityContext = ANONYMOUS;
       if (credentials) {
         const verified = await opts.login(credentials.username, credentials.password, req, 'token');
-        if (!verified) {
-          return refuse(reply, 401, 'UNAUTHORIZED', 'invalid username or password');
+        if (!verified.ok) {
+          const message =
+            verified.reason === 'throttled'
+              ? lockout(reply, verified.retryAfterSeconds)
+              : 'invalid username or password';
+          return refuse(reply, 401, 'UNAUTHORIZED', message);
         }
-        ctx = verified;
+        ctx = verified.ctx;
       }
       const issued = await opts.tokens.issue(ctx, credentials?.username ?? '', scopes);
       const body = {

@@ -181,6 +181,17 @@ export class ProjectService {
     };
   }
 
+  /** Whether `ctx` may create projects (POST /projects' rule), without creating one. */
+  async mayCreate(ctx: SecurityContext): Promise<boolean> {
+    try {
+      await this.authorizeCreation(ctx);
+      return true;
+    } catch (error) {
+      if (error instanceof UnauthenticatedError || error instanceof PermissionDeniedError) return false;
+      throw error;
+    }
+  }
+
   private async authorizeCreation(ctx: SecurityContext): Promise<void> {
     if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');
     if (can(subjectOf(ctx), undefined, 'project', 'create')) return;

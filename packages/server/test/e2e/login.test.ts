@@ -133,6 +133,21 @@ describe('skopeo logs in and uses the token flow', () => {
     expect(message).toMatch(/invalid username\/password|unauthorized|401/i);
   });
 
+  it('names a project that does not exist when pushing into it, without a JSON parse error', async () => {
+    const message = await failing(
+      skopeo(
+        'copy',
+        '--quiet',
+        '--dest-tls-verify=false',
+        `--dest-creds=${DEV.username}:${DEV.password}`,
+        `oci:${layout}:v1`,
+        `docker://${reg().host}/nosuchproject/app:v1`,
+      ),
+    );
+    expect(message).toContain('name unknown: project nosuchproject does not exist');
+    expect(message).not.toMatch(/error parsing HTTP \d+ response body/);
+  });
+
   it('lets a guest pull but not push', async () => {
     const creds = `--creds=${GUEST.username}:${GUEST.password}`;
     const raw = await skopeo(

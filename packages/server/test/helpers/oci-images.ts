@@ -90,6 +90,13 @@ const TOOL_PACKAGES: Record<string, string> = {
   umoci: 'umoci',
   podman: 'podman',
   'docker-registry': 'docker-registry',
+  dockerd: 'docker.io',
+  docker: 'docker.io',
+  runc: 'runc',
+  containerd: 'containerd',
+  'containerd-shim-runc-v2': 'containerd',
+  ctr: 'containerd',
+  buildah: 'buildah',
 };
 
 /** Fails loudly (never skips) when a command-line tool the test needs is not installed. */

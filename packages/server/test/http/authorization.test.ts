@@ -210,6 +210,73 @@ describe('/v2 authorisation matrix', () => {
     check(await send('anonymous', 'POST', '/v2/nosuchproject/app/blobs/uploads/'), 401, 'anonymous missing project');
   });
 
+  it('names a missing project only to callers who may create projects, with a token as with Basic', async () => {
+    const bearer = async (as: Principal, scope: string) => {
+      const res = await reg.wharf.app.inject({
+        method: 'GET',
+        url: `/service/token?service=wharf-registry&scope=${scope}`,
+        headers: { authorization: basic(credentials.get(as)!) },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return `Bearer ${res.json<{ token: string }>().token}`;
+    };
+    const push = async (as: Principal, project: string, scheme: 'basic' | 'bearer', method: 'POST' | 'HEAD') => {
+      const authorization =
+        scheme === 'basic' ? basic(credentials.get(as)!) : await bearer(as, `repository:${project}/app:pull,push`);
+      const url = method === 'POST' ? `/v2/${project}/app/blobs/uploads/` : `/v2/${project}/app/blobs/${sha256('x')}`;
+      return reg.wharf.app.inject({ method, url, headers: { authorization } });
+    };
+    const named = (res: LightMyRequestResponse, label: string) => {
+      expect(res.statusCode, `${label}: ${res.body}`).toBe(404);
+      const error = res.json<{ errors: { code: string; message: string }[] }>().errors[0];
+      expect(error?.code, label).toBe('NAME_UNKNOWN');
+      expect(error?.message, label).toBe(
+        'project nosuchproject does not exist; create it before pushing to nosuchproject/app',
+      );
+    };
+    // The administrator, and a user without any membership while anyone may create projects (the default).
+    for (const who of ['admin', 'outsider'] as const) {
+      named(await push(who, 'nosuchproject', 'bearer', 'POST'), `${who} token`);
+      named(await push(who, 'nosuchproject', 'basic', 'POST'), `${who} basic`);
+      // A HEAD has no body: 404, so clients go on to the POST that names the project (no 401 to parse).
+      expect((await push(who, 'nosuchproject', 'bearer', 'HEAD')).statusCode, `${who} head`).toBe(404);
+    }
+    // A robot cannot create projects: a missing project answers exactly what a private one it may not use does.
+    const sameRefusal = async (as: Principal, label: string) => {
+      for (const scheme of ['bearer', 'basic'] as const) {
+        for (const method of ['POST', 'HEAD'] as const) {
+          const missing = await push(as, 'nosuchproject', scheme, method);
+          const hidden = await push(as, 'other', scheme, method);
+          const what = `${label} ${scheme} ${method}`;
+          expect(missing.statusCode, what).toBe(scheme === 'bearer' ? 401 : 403);
+          expect(missing.statusCode, what).toBe(hidden.statusCode);
+          expect(missing.body.replaceAll('nosuchproject', 'other'), what).toBe(hidden.body);
+          expect(missing.body, what).not.toContain('does not exist');
+          const challenge = (res: LightMyRequestResponse) => String(res.headers['www-authenticate'] ?? '');
+          expect(challenge(missing).replaceAll('nosuchproject', 'other'), what).toBe(challenge(hidden));
+        }
+      }
+    };
+    await sameRefusal('robotPush', 'robot');
+    // Once only administrators may create projects, a user learns no more than the robot.
+    const restrict = async (value: 'adminonly' | 'everyone') => {
+      const res = await reg.wharf.app.inject({
+        method: 'PUT',
+        url: '/api/v2.0/configurations',
+        headers: { authorization: basic(ADMIN) },
+        payload: { project_creation_restriction: value },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await restrict('adminonly');
+    try {
+      await sameRefusal('outsider', 'outsider, adminonly');
+      named(await push('admin', 'nosuchproject', 'bearer', 'POST'), 'admin token, adminonly');
+    } finally {
+      await restrict('everyone');
+    }
+  });
+
   it('a cross-repository mount from a repository the caller cannot read starts a plain upload', async () => {
     const { layer } = content.get('priv')!;
     const outsiderProject = await createProjectWithMembers(reg.wharf, 'own', { public: false });

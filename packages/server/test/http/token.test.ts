@@ -6,7 +6,12 @@ import { libtrustKeyId } from '../../src/auth/token/token-keys.js';
 import { verifyToken, type TokenClaims } from '../../src/auth/token/token-signer.js';
 import { ADMIN, basic, type Credentials } from '../helpers/api-client.js';
 import { expectOciError, pushImage } from '../helpers/inject-client.js';
-import { createProjectWithMembers, createRobotDirect, type ProjectWithMembers } from '../helpers/principals.js';
+import {
+  createProjectWithMembers,
+  createRobotDirect,
+  createUserDirect,
+  type ProjectWithMembers,
+} from '../helpers/principals.js';
 import { useOciTestRegistry } from '../helpers/test-registry.js';
 
 const reg = useOciTestRegistry();
@@ -228,5 +233,57 @@ describe('Bearer tokens on /v2', () => {
     expect(await list(stranger)).toEqual(['open/app']);
     const anonymous = (await issued('scope=registry:catalog:*')).jwt;
     expect((await v2('/v2/_catalog', anonymous)).statusCode).toBe(401);
+  });
+});
+
+describe('logins refused during a lock', () => {
+  // Five failures lock an account (the default); the first lock lasts five minutes here, so that the refusals
+  // below cannot race its end.
+  const locking = useOciTestRegistry({
+    WHARF_LOGIN_ACCOUNTLOCKAFTER: '5',
+    WHARF_LOGIN_ADDRESSLOCKAFTER: '20',
+    WHARF_LOGIN_LOCKDURATION: '300',
+  });
+
+  it('say so, with Retry-After, on the token service and on /v2 with Basic credentials', async () => {
+    const user = await createUserDirect(locking.wharf, 'lockable');
+    const wrong = { ...user, password: 'Wrong-passw0rd' };
+    const tokenAs = (as: Credentials) =>
+      locking.wharf.app.inject({
+        method: 'GET',
+        url: '/service/token?service=wharf-registry&scope=repository:library/app:pull',
+        headers: { authorization: basic(as) },
+      });
+    for (let i = 0; i < 5; i++) {
+      const refused = await tokenAs(wrong);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'invalid username or password' }] });
+      expect(refused.headers['retry-after']).toBeUndefined();
+    }
+    // Locked now: the right password is refused unchecked, and the answer says why (docker prints the message).
+    for (const as of [user, wrong]) {
+      const locked = await tokenAs(as);
+      expect(locked.statusCode).toBe(401);
+      const seconds = Number(locked.headers['retry-after']);
+      expect(seconds).toBeGreaterThan(290);
+      expect(seconds).toBeLessThanOrEqual(300);
+      expect(locked.json()).toEqual({
+        errors: [
+          {
+            code: 'UNAUTHORIZED',
+            message: `too many failed logins: login locked, try again in ${seconds} seconds`,
+          },
+        ],
+      });
+      const v2 = await locking.wharf.app.inject({ method: 'GET', url: '/v2/', headers: { authorization: basic(as) } });
+      expectOciError(v2, 401, 'UNAUTHORIZED');
+      expect(v2.json<{ errors: { message: string }[] }>().errors[0]?.message).toMatch(
+        /^too many failed logins: login locked, try again in \d+ seconds$/,
+      );
+      expect(Number(v2.headers['retry-after'])).toBeGreaterThan(290);
+      expect(v2.headers['www-authenticate']).toMatch(/^Bearer realm=/);
+    }
+    // Other accounts log in as before.
+    expect((await tokenAs(ADMIN)).statusCode).toBe(200);
   });
 });

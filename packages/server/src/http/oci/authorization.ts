@@ -3,6 +3,7 @@ import { formatChallenge, scopesForRequest, type Scope } from '../../auth/token/
 import type { TokenService } from '../../auth/token/token-service.js';
 import { TokenVerificationError, type TokenAccess } from '../../auth/token/token-signer.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import type { LoginResult } from '../../services/login-guard.js';
 import type { RegistryAccess, RegistryGrant } from '../../services/registry-access.js';
 import { parseBasic } from '../api/security.js';
 import { queryParam, type OciCaller } from './context.js';
@@ -19,15 +20,17 @@ export interface OciAuthorizationOptions {
    * Harbor's does; writes need credentials a registry client sends.
    */
   readonly session?: (req: FastifyRequest, reply: FastifyReply) => Promise<SecurityContext | undefined>;
-  /** Checks Basic credentials (with login throttling); undefined when they are wrong. */
+  /** Checks Basic credentials through the login guard: wrong ones, or refused unchecked while locked. */
   readonly login: (
     username: string,
     password: string,
     req: FastifyRequest,
     channel: 'registry' | 'token',
-  ) => Promise<SecurityContext | undefined>;
-  /** The security context of a token's subject (a user or robot name), for filtering the catalog. */
+  ) => Promise<LoginResult>;
+  /** The security context of a token's subject (a user or robot name), for the catalog and missing projects. */
   readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
+  /** Whether the caller may create projects: only such callers learn that a project does not exist. */
+  readonly mayCreateProjects: (ctx: SecurityContext) => Promise<boolean>;
   /** The token service URL for challenges: `<base URL>/service/token`. */
   readonly realm: (req: FastifyRequest) => string;
 }
@@ -39,7 +42,10 @@ export interface OciAuthorizationOptions {
  * - No or insufficient access for an anonymous caller: 401 with a Bearer challenge naming the needed scopes.
  * - A Bearer token lacking a scope: 401 with `error="insufficient_scope"`, so clients fetch a new token.
  * - Basic credentials lacking a permission: 403 DENIED; wrong credentials: 401.
- * - A push into a project that does not exist, by an authenticated caller: 404 NAME_UNKNOWN naming the project.
+ * - A repository in a project that does not exist, for a caller who may create projects (with a Bearer token or
+ *   Basic credentials): 404 NAME_UNKNOWN naming the project, which docker and skopeo print. Any other caller gets
+ *   the refusal a private project it may not use gets, so which projects exist does not leak.
+ * - Basic credentials refused while the login guard locks the account or address: 401 saying so, with Retry-After.
  * The base endpoint needs any valid credentials (this is how `docker login` checks them); the catalog needs an
  * authenticated caller and lists only the repositories of projects it may pull from.
  */
@@ -77,11 +83,12 @@ export async function authorizeOciRequest(
   } else {
     const credentials = header === undefined ? undefined : parseBasic(header);
     if (header !== undefined) {
-      ctx = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
-      if (!ctx) {
+      const result = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
+      if (!result?.ok) {
         challenge();
-        throw new RegistryError('UNAUTHORIZED', 'invalid username or password');
+        throw loginRefusal(reply, result);
       }
+      ctx = result.ctx;
       account = credentials?.username ?? '';
     } else {
       const reads = req.method === 'GET' || req.method === 'HEAD';
@@ -115,21 +122,59 @@ export async function authorizeOciRequest(
     challenge();
     throw new RegistryError('UNAUTHORIZED', 'authentication required');
   }
+  const unknown = await missingProjectOf(missing, bearer === undefined ? granted : undefined, account, ctx, opts);
+  if (unknown !== undefined) {
+    throw new RegistryError(
+      'NAME_UNKNOWN',
+      missing.actions.includes('push')
+        ? `project ${unknown} does not exist; create it before pushing to ${missing.name}`
+        : `project ${unknown} does not exist`,
+      { project: unknown },
+    );
+  }
   if (bearer !== undefined) {
     challenge('insufficient_scope');
     throw new RegistryError('UNAUTHORIZED', `the token does not grant ${missing.actions.join(',')} on ${missing.name}`);
   }
-  const grant = granted.find((g): g is RegistryGrant => g.name === missing.name && 'missingProject' in g);
-  if (grant?.missingProject !== undefined) {
-    throw new RegistryError(
-      'NAME_UNKNOWN',
-      missing.actions.includes('push')
-        ? `project ${grant.missingProject} does not exist; create it before pushing to ${missing.name}`
-        : `project ${grant.missingProject} does not exist`,
-      { project: grant.missingProject },
-    );
-  }
   throw new RegistryError('DENIED', `requested access to ${missing.name} is denied`);
+}
+
+/**
+ * The project of `scope` when it does not exist and the caller may create projects (so it would learn as much
+ * from POST /projects); undefined otherwise. Basic callers' grants are at hand; a token's subject is looked up
+ * (only on this refusal path), so a token of an account since deleted learns nothing.
+ */
+async function missingProjectOf(
+  scope: Scope,
+  granted: readonly (TokenAccess | RegistryGrant)[] | undefined,
+  account: string,
+  ctx: SecurityContext | undefined,
+  opts: OciAuthorizationOptions,
+): Promise<string | undefined> {
+  const caller = ctx ?? (await opts.contextOfAccount(account));
+  if (!caller) return undefined;
+  const grants = granted ?? (await opts.access.grant(caller, [scope]));
+  const grant = grants.find((g): g is RegistryGrant => g.name === scope.name && 'missingProject' in g);
+  if (grant?.missingProject === undefined) return undefined;
+  return (await opts.mayCreateProjects(caller)) ? grant.missingProject : undefined;
+}
+
+/** The error for Basic credentials the login guard refused: wrong, or not checked during a lock. */
+function loginRefusal(reply: FastifyReply, result: LoginResult | undefined): RegistryError {
+  if (result?.ok === false && result.reason === 'throttled') {
+    return new RegistryError('UNAUTHORIZED', lockout(reply, result.retryAfterSeconds));
+  }
+  return new RegistryError('UNAUTHORIZED', 'invalid username or password');
+}
+
+/**
+ * For a login refused during a lock: sets Retry-After and returns the message docker, podman and skopeo print (they
+ * show a 401's `errors[0].message`, from /v2 and from the token service alike).
+ */
+export function lockout(reply: FastifyReply, retryAfterSeconds: number | undefined): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds ?? 1));
+  void reply.header('Retry-After', String(seconds));
+  return `too many failed logins: login locked, try again in ${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
 /** Whether the granted access includes every action of `scope` (`*` includes all). */
