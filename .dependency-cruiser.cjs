@@ -23,6 +23,20 @@ module.exports = {
       to: { path: `${src}(?!lib/|domain/|ports/)` },
     },
     {
+      name: 'events-sit-below-core-and-services',
+      comment: 'The unit of work, the bus and the outbox relay know the ports, never the code that uses them.',
+      severity: 'error',
+      from: { path: `${src}events/`, pathNot: '\\.test\\.ts$' },
+      to: { path: `${src}(?!lib/|domain/|ports/|events/)` },
+    },
+    {
+      name: 'registry-core-does-not-know-services',
+      comment: 'The core is the only writer of registry state; management services call it, never the reverse.',
+      severity: 'error',
+      from: { path: `${src}registry-core/` },
+      to: { path: `${src}(services|auth|jobs)/` },
+    },
+    {
       name: 'adapters-are-leaves',
       severity: 'error',
       from: { path: `${src}adapters/` },
@@ -43,7 +57,7 @@ module.exports = {
     {
       name: 'core-does-not-know-http',
       severity: 'error',
-      from: { path: `${src}(registry-core|jobs|domain|ports|lib)/` },
+      from: { path: `${src}(registry-core|events|jobs|domain|ports|lib)/` },
       to: { path: `${src}http/` },
     },
     {
