@@ -13,7 +13,15 @@ import {
 } from '../../server/test/helpers/oci-images.js';
 import type { RunningRegistry } from '../../server/test/helpers/registry-process.js';
 import { newContext, screenshot } from './browser.js';
-import { ADMIN_AUTH, ADMIN_PASSWORD, portalPages, settle, startPortal, type PortalSession } from './portal-session.js';
+import {
+  ADMIN_AUTH,
+  ADMIN_PASSWORD,
+  POLL,
+  portalPages,
+  settle,
+  startPortal,
+  type PortalSession,
+} from './portal-session.js';
 import { untranslatedWords } from './untranslated.js';
 
 const PROJECT = 'e2e-portal';
@@ -150,7 +158,7 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.waitForURL(/\/artifacts\//);
     await page.getByRole('tab', { name: 'Layers' }).click();
     const layers = page.locator('[data-testid=layers] tr.ant-table-row');
-    await expect.poll(() => layers.count()).toBe(layerDigests.length);
+    await expect.poll(() => layers.count(), POLL).toBe(layerDigests.length);
     for (const digest of layerDigests) await page.getByText(digest).waitFor();
     await screenshot(page, 'artifact-layers-en');
   });
@@ -187,8 +195,10 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     expect(await name.innerText()).toContain('ci');
     expect((await page.getByTestId('robot-secret').innerText()).length).toBeGreaterThan(8);
     await screenshot(page, 'robot-secret-en');
-    await page.getByRole('button', { name: 'Close' }).click();
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    // The dialog has two buttons named Close (the corner cross and the footer's): the footer's is the one meant.
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await page.locator('tr.ant-table-row', { hasText: `robot$${PROJECT}+ci` }).waitFor();
   });
 
