@@ -195,9 +195,10 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     expect(await name.innerText()).toContain('ci');
     expect((await page.getByTestId('robot-secret').innerText()).length).toBeGreaterThan(8);
     await screenshot(page, 'robot-secret-en');
-    // The dialog has two buttons named Close (the corner cross and the footer's): the footer's is the one meant.
-    const dialog = page.getByRole('dialog');
-    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
+    // While the creation dialog closes, its corner cross (also named Close) is still on the page: scope to the
+    // secret's own dialog and its footer's button.
+    const dialog = page.getByRole('dialog', { name: 'Robot account secret' });
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('tr.ant-table-row', { hasText: `robot$${PROJECT}+ci` }).waitFor();
   });
