@@ -146,6 +146,7 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       ['add-member', `/projects/${PROJECT}/members`, 'Add member'],
       ['new-robot', `/projects/${PROJECT}/robots`, 'New robot account'],
       ['new-user', '/admin/users', 'New user'],
+      ['how-to-push', `/projects/${PROJECT}/repositories`, 'How to push'],
     ];
     for (const [name, url, button] of dialogs) {
       await visit(url);

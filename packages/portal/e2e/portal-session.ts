@@ -91,5 +91,6 @@ export function portalPages(at: { project: string; repository: string; digest: s
     ['system-robots', '/admin/robots'],
     ['settings', '/admin/settings'],
     ['how-to-push', '/admin/push'],
+    ['not-found', '/admin/whatever'],
   ];
 }

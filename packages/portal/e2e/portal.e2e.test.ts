@@ -51,7 +51,8 @@ afterAll(async () => {
 async function expectFullyChinese(p: Page, name: string, data: readonly string[] = []): Promise<void> {
   await settle(p);
   await screenshot(p, `${name}-zh-CN`);
-  const text = await p.locator('body').innerText();
+  // The page's title (the browser's tab and history) is part of what the user reads.
+  const text = `${await p.title()}\n${await p.locator('body').innerText()}`;
   expect(
     untranslatedWords(text, [PROJECT, MEMBER, TAG, 'system admin', 'admin', 'library', 'hello', 'e2e', ...data]),
     name,
@@ -217,6 +218,12 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.goto(`/artifacts/${REPOSITORY}@${pushedDigest}`);
     await page.getByRole('tab', { name: '镜像层' }).click();
     await expectFullyChinese(page, 'artifact-layers', layerDigests);
+    await page.goto(`/projects/${PROJECT}/repositories`);
+    await page.getByRole('button', { name: '推送指南' }).click();
+    await page.getByRole('dialog', { name: `推送镜像到 ${PROJECT}` }).waitFor();
+    await expectFullyChinese(page, 'how-to-push-project');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto(`/repositories/${REPOSITORY}`);
     await expectFullyChinese(page, 'repository-1920');
