@@ -121,6 +121,14 @@ describe('the portal under a reverse proxy that strips /registry', { timeout: ST
     await page.goto(`${publicUrl}/devcenter`);
     // Swagger UI lists the operations once it has the document.
     await page.locator('.opblock').first().waitFor();
+    // "Try it out" calls the API under the prefix too (the document's server, /api/v2.0, names the host's root).
+    const ping = page.locator('#operations-system-getPing');
+    await ping.locator('.opblock-summary').click();
+    await ping.getByRole('button', { name: 'Try it out' }).click();
+    const answered = page.waitForResponse((res) => new URL(res.url()).pathname === `${PREFIX}/api/v2.0/ping`);
+    await ping.getByRole('button', { name: 'Execute' }).click();
+    expect((await answered).status()).toBe(200);
+    await ping.locator('.response-col_status', { hasText: '200' }).first().waitFor();
     await screenshot(page, 'proxied-devcenter');
   });
 
