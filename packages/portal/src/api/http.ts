@@ -1,4 +1,4 @@
-import { serverUrl } from '../lib/base-path';
+import { serverUrl } from './base-path';
 import { apiErrorOf } from './api-error';
 
 /** Where Harbor's management API lives. */

@@ -7,7 +7,7 @@ import zhCN from 'antd/es/locale/zh_CN';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter } from 'react-router';
-import { routerBasename } from '../lib/base-path';
+import { routerBasename } from '../api/base-path';
 import { AppRoutes } from './AppRoutes';
 import { THEME } from './theme';
 import { createQueryClient } from './query-client';

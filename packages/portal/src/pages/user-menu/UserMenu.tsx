@@ -9,7 +9,7 @@ import { useSession } from '../../app/session';
 import { useFeedback } from '../../hooks/use-feedback';
 import { changeLanguage } from '../../i18n/i18n';
 import { LANGUAGES } from '../../i18n/language';
-import { EXPLORER_PATH, OPENAPI_PATH, serverUrl } from '../../lib/base-path';
+import { EXPLORER_PATH, OPENAPI_PATH, serverUrl } from '../../api/base-path';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { LANGUAGE_NAMES } from './LanguageSwitch';
 

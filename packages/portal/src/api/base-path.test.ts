@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiJson } from '../api/http';
+import { apiJson } from './http';
 import { fakeApi } from '../test/fake-api';
 import { basePath, routerBasename, serverUrl } from './base-path';
 
