@@ -7,6 +7,7 @@ import { screenshot } from './browser.js';
 import {
   ADMIN_AUTH,
   ADMIN_PASSWORD,
+  POLL,
   portalPages,
   settle,
   signInAsAdmin,
@@ -87,20 +88,20 @@ describe('the portal from the keyboard', { timeout: STEP_TIMEOUT }, () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    await expect.poll(focused).toBe('input:Project name');
+    await expect.poll(focused, POLL).toBe('input:Project name');
     await expectAccessible('new-project-dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    await expect.poll(focused).toBe('button:New project');
+    await expect.poll(focused, POLL).toBe('button:New project');
 
     await page.keyboard.press('Enter');
     await dialog.waitFor();
-    await expect.poll(focused).toBe('input:Project name');
+    await expect.poll(focused, POLL).toBe('input:Project name');
     await page.keyboard.type('Not A Valid Name');
     await page.keyboard.press('Enter');
     // The form's own check refuses it: the field is marked invalid, and the rule it breaks is its description.
     const field = dialog.getByLabel('Project name');
-    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => field.getAttribute('aria-invalid'), POLL).toBe('true');
     const describedBy = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
     const descriptions = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).innerText()));
     expect(descriptions.join(' ')).toMatch(/Lower-case letters and digits/);
@@ -145,6 +146,7 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       ['add-member', `/projects/${PROJECT}/members`, 'Add member'],
       ['new-robot', `/projects/${PROJECT}/robots`, 'New robot account'],
       ['new-user', '/admin/users', 'New user'],
+      ['how-to-push', `/projects/${PROJECT}/repositories`, 'How to push'],
     ];
     for (const [name, url, button] of dialogs) {
       await visit(url);
@@ -160,7 +162,7 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.getByTestId('user-menu').click();
     await page.getByText('Language').hover();
     await page.getByText('简体中文').click();
-    await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
+    await expect.poll(() => page.evaluate<string>('document.documentElement.lang'), POLL).toBe('zh-CN');
     const found: Record<string, unknown> = {};
     for (const [name, url] of pages()) {
       await visit(url);

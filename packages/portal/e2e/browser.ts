@@ -7,6 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** How long a browser wait (an element, a URL, a navigation) waits for its condition on a loaded machine. */
+export const WAIT_TIMEOUT = 60_000;
+
 /** Where screenshots go: test-output/portal/ at the repository root. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/portal/', import.meta.url));
 
@@ -37,13 +40,17 @@ export async function launchChromium(): Promise<Browser> {
  * A fresh browser profile whose preferred language is `locale`, 1280 pixels wide. `bypassCSP` lets a test inject its
  * own script (axe-core) past the portal's Content-Security-Policy, which allows no inline script.
  */
-export function newContext(
+export async function newContext(
   browser: Browser,
   baseURL: string,
   locale: string,
   opts: { bypassCSP?: boolean } = {},
 ): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 }, ...opts });
+  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 }, ...opts });
+  // Every wait (an element, a URL, a navigation) waits for its condition this long before it fails.
+  context.setDefaultTimeout(WAIT_TIMEOUT);
+  context.setDefaultNavigationTimeout(WAIT_TIMEOUT);
+  return context;
 }
 
 /** Saves a full-page screenshot as test-output/portal/<name>.png. */

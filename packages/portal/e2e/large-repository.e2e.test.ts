@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, SCREENSHOTS } from './browser.js';
-import { ADMIN_AUTH, settle, signInAsAdmin, startPortal, type PortalSession } from './portal-session.js';
+import { ADMIN_AUTH, POLL, settle, signInAsAdmin, startPortal, type PortalSession } from './portal-session.js';
 import { pushManyArtifacts } from './seed.js';
 
 const COUNT = 10_000;
@@ -73,7 +73,7 @@ async function timed(name: string, expected: string[], action: () => Promise<unk
     window.__observer.observe({ type: 'longtask' });`);
   const started = Date.now();
   await action();
-  await expect.poll(shownTags, { timeout: 30_000, interval: 20 }).toEqual(expected);
+  await expect.poll(shownTags, { ...POLL, interval: 20 }).toEqual(expected);
   timings[`${name} (ms)`] = Date.now() - started;
   timings[`${name}: long tasks in the browser (ms)`] = Math.round(
     (await page.evaluate<number | undefined>('window.__longTasks')) ?? -1,

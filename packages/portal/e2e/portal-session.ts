@@ -6,9 +6,15 @@ import { expect } from 'vitest';
 import { ADMIN_AUTH } from '../../server/test/helpers/oci-client.js';
 import { startWharf, type RunningRegistry } from '../../server/test/helpers/registry-process.js';
 import { ADMIN_PASSWORD } from '../../server/test/helpers/test-registry.js';
-import { launchChromium, newContext } from './browser.js';
+import { launchChromium, newContext, WAIT_TIMEOUT } from './browser.js';
 
 export { ADMIN_AUTH, ADMIN_PASSWORD };
+
+/**
+ * For `expect.poll`: its own default (one second) is far too short under a full CI run on a loaded machine, so every
+ * poll waits for its value as long as the browser waits for an element.
+ */
+export const POLL = { timeout: WAIT_TIMEOUT, interval: 50 } as const;
 const PORTAL_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 
 export interface PortalSession {
@@ -54,12 +60,8 @@ export async function startPortal(locale = 'en-US', opts: { bypassCSP?: boolean 
 /** Waits until the page has settled: no request in flight, no open drop-down, no spinner. */
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
-  await page
-    .locator('.ant-spin-spinning')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
+  await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count(), POLL).toBe(0);
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
 }
 
 /** Signs in through the sign-in form as the administrator, unless signed in already; ends on the projects page. */
@@ -89,5 +91,6 @@ export function portalPages(at: { project: string; repository: string; digest: s
     ['system-robots', '/admin/robots'],
     ['settings', '/admin/settings'],
     ['how-to-push', '/admin/push'],
+    ['not-found', '/admin/whatever'],
   ];
 }

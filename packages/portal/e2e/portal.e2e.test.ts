@@ -13,7 +13,15 @@ import {
 } from '../../server/test/helpers/oci-images.js';
 import type { RunningRegistry } from '../../server/test/helpers/registry-process.js';
 import { newContext, screenshot } from './browser.js';
-import { ADMIN_AUTH, ADMIN_PASSWORD, portalPages, settle, startPortal, type PortalSession } from './portal-session.js';
+import {
+  ADMIN_AUTH,
+  ADMIN_PASSWORD,
+  POLL,
+  portalPages,
+  settle,
+  startPortal,
+  type PortalSession,
+} from './portal-session.js';
 import { untranslatedWords } from './untranslated.js';
 
 const PROJECT = 'e2e-portal';
@@ -43,7 +51,8 @@ afterAll(async () => {
 async function expectFullyChinese(p: Page, name: string, data: readonly string[] = []): Promise<void> {
   await settle(p);
   await screenshot(p, `${name}-zh-CN`);
-  const text = await p.locator('body').innerText();
+  // The page's title (the browser's tab and history) is part of what the user reads.
+  const text = `${await p.title()}\n${await p.locator('body').innerText()}`;
   expect(
     untranslatedWords(text, [PROJECT, MEMBER, TAG, 'system admin', 'admin', 'library', 'hello', 'e2e', ...data]),
     name,
@@ -150,7 +159,7 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.waitForURL(/\/artifacts\//);
     await page.getByRole('tab', { name: 'Layers' }).click();
     const layers = page.locator('[data-testid=layers] tr.ant-table-row');
-    await expect.poll(() => layers.count()).toBe(layerDigests.length);
+    await expect.poll(() => layers.count(), POLL).toBe(layerDigests.length);
     for (const digest of layerDigests) await page.getByText(digest).waitFor();
     await screenshot(page, 'artifact-layers-en');
   });
@@ -187,8 +196,11 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     expect(await name.innerText()).toContain('ci');
     expect((await page.getByTestId('robot-secret').innerText()).length).toBeGreaterThan(8);
     await screenshot(page, 'robot-secret-en');
-    await page.getByRole('button', { name: 'Close' }).click();
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    // While the creation dialog closes, its corner cross (also named Close) is still on the page: scope to the
+    // secret's own dialog and its footer's button.
+    const dialog = page.getByRole('dialog', { name: 'Robot account secret' });
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await page.locator('tr.ant-table-row', { hasText: `robot$${PROJECT}+ci` }).waitFor();
   });
 
@@ -206,6 +218,12 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.goto(`/artifacts/${REPOSITORY}@${pushedDigest}`);
     await page.getByRole('tab', { name: '镜像层' }).click();
     await expectFullyChinese(page, 'artifact-layers', layerDigests);
+    await page.goto(`/projects/${PROJECT}/repositories`);
+    await page.getByRole('button', { name: '推送指南' }).click();
+    await page.getByRole('dialog', { name: `推送镜像到 ${PROJECT}` }).waitFor();
+    await expectFullyChinese(page, 'how-to-push-project');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto(`/repositories/${REPOSITORY}`);
     await expectFullyChinese(page, 'repository-1920');

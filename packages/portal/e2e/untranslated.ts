@@ -15,6 +15,8 @@ const ALLOWED = new Set([
   'HTTP',
   'HTTPS',
   'HTML',
+  'API',
+  'OpenAPI',
   'Markdown',
   'JSON',
   'SBOM',

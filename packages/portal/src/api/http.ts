@@ -1,3 +1,4 @@
+import { serverUrl } from './base-path';
 import { apiErrorOf } from './api-error';
 
 /** Where Harbor's management API lives. */
@@ -43,7 +44,8 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
   const headers = new Headers(opts.headers);
   if (contentType) headers.set('Content-Type', contentType);
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers.set(CSRF_HEADER, csrfToken);
-  const res = await fetch(urlOf(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+  // Under a reverse proxy's prefix (index.html's <base href>), every server path is asked for under it.
+  const res = await fetch(serverUrl(urlOf(path, opts.query)), { method, headers, body, credentials: 'same-origin' });
   const token = res.headers.get(CSRF_HEADER);
   if (token) csrfToken = token;
   if (!res.ok) throw await apiErrorOf(res);

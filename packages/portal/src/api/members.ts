@@ -6,6 +6,7 @@ import { BY_NAME, projectPath } from './projects';
 /** Harbor's project roles by id. */
 export const ROLES = { projectAdmin: 1, developer: 2, guest: 3, maintainer: 4, limitedGuest: 5 } as const;
 export type RoleName = keyof typeof ROLES;
+export type RoleId = (typeof ROLES)[RoleName];
 
 export function roleNameOf(roleId: number | undefined): RoleName | undefined {
   return (Object.keys(ROLES) as RoleName[]).find((name) => ROLES[name] === roleId);
@@ -20,12 +21,12 @@ export function listMembers(project: string, query: ListQuery): Promise<Page<Pro
   });
 }
 
-export function addMember(project: string, username: string, roleId: number): Promise<void> {
+export function addMember(project: string, username: string, roleId: RoleId): Promise<void> {
   const member: ProjectMember = { role_id: roleId, member_user: { username } };
   return apiCall(`${projectPath(project)}/members`, { method: 'POST', json: member, headers: BY_NAME });
 }
 
-export function updateMemberRole(project: string, memberId: number, roleId: number): Promise<void> {
+export function updateMemberRole(project: string, memberId: number, roleId: RoleId): Promise<void> {
   return apiCall(`${projectPath(project)}/members/${memberId}`, {
     method: 'PUT',
     json: { role_id: roleId },

@@ -1,5 +1,5 @@
 import { apiCall, apiJson } from './http';
-import type { Project, ProjectDeletable, ProjectReq } from './models';
+import type { Project, ProjectDeletable, ProjectReq, ProjectUpdateReq } from './models';
 import { apiPage, type ListQuery, type Page } from './paging';
 
 /** Project paths take a name or an id; this header says it is a name even when it looks like a number. */
@@ -23,7 +23,7 @@ export function getProject(name: string): Promise<Project> {
 }
 
 export function setProjectPublic(name: string, isPublic: boolean): Promise<void> {
-  const req: ProjectReq = { metadata: { public: String(isPublic) } };
+  const req: ProjectUpdateReq = { metadata: { public: String(isPublic) } };
   return apiCall(projectPath(name), { method: 'PUT', json: req, headers: BY_NAME });
 }
 

@@ -7,6 +7,7 @@ import zhCN from 'antd/es/locale/zh_CN';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter } from 'react-router';
+import { routerBasename } from '../api/base-path';
 import { AppRoutes } from './AppRoutes';
 import { THEME } from './theme';
 import { createQueryClient } from './query-client';
@@ -19,7 +20,7 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <ConfigProvider locale={i18n.language === 'zh-CN' ? zhCN : enUS} theme={THEME}>
         <AntApp>
-          <BrowserRouter>
+          <BrowserRouter basename={routerBasename()}>
             <AppRoutes />
           </BrowserRouter>
         </AntApp>

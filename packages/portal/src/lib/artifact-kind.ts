@@ -18,7 +18,9 @@ const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
  * media type (`media_type`) and `artifact_type`. Signatures and SBOMs are recognised by their artifact or config
  * types (cosign, Notation, SPDX, CycloneDX), whatever `type` says.
  */
-export function artifactKind(artifact: Artifact): ArtifactKind {
+export function artifactKind(
+  artifact: Partial<Pick<Artifact, 'type' | 'media_type' | 'manifest_media_type' | 'artifact_type'>>,
+): ArtifactKind {
   const declared = `${artifact.artifact_type ?? ''} ${artifact.media_type ?? ''}`.toLowerCase();
   if (/signature|cosign|notary|notation/.test(declared)) return 'signature';
   if (/sbom|spdx|cyclonedx|syft/.test(declared)) return 'sbom';

@@ -16,7 +16,9 @@ export function platformText(platform: PlatformLike): string {
  * The platforms an artifact runs on: each child of an index, or the image's own (its config's `os` and
  * `architecture`, which Harbor reports in `extra_attrs`).
  */
-export function platformsOf(artifact: Artifact): string[] {
+export function platformsOf(
+  artifact: Partial<Pick<Artifact, 'extra_attrs'>> & { readonly references?: readonly { platform?: PlatformLike }[] },
+): string[] {
   const children = (artifact.references ?? []).flatMap((ref) => (ref.platform ? [platformText(ref.platform)] : []));
   if (children.length > 0) return children.filter((p) => p !== '');
   const own = platformText(imageConfigOf(artifact) ?? {});

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,6 +8,36 @@ import { HarborError, sendHarborError } from './error-handler.js';
 export interface PortalRoutesOptions {
   /** The built portal (packages/portal/dist): index.html and hashed files under assets/. */
   readonly dir: string;
+  /**
+   * The path the portal is published under, from `http.baseUrl` (`/registry/`; `/` without one). Wharf itself always
+   * serves at the root of its listener: a reverse proxy that publishes it under a path strips that path before
+   * forwarding. index.html then names the prefix (a `<base href>`, and its own URLs under it), so that the browser asks
+   * for everything under the prefix and the app knows where it lives.
+   */
+  readonly basePath?: string | undefined;
+}
+
+/** The path part of `http.baseUrl`, with one trailing slash: `/registry/` for `https://example.com/registry`. */
+export function basePathOf(baseUrl: string | undefined): string {
+  if (baseUrl === undefined) return '/';
+  // The URL parser percent-encodes what may not appear in a path, so the result is safe inside an HTML attribute.
+  const pathname = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  return `${pathname}/`;
+}
+
+/**
+ * index.html for a portal published under `basePath`: a `<base href>` first in the head (the app reads its base from
+ * it), and the root-relative URLs Vite writes (`/assets/…`, `/favicon.svg`) moved under the prefix.
+ */
+export function indexHtmlUnder(html: string, basePath: string): string {
+  if (basePath === '/') return html;
+  const base = `<base href="${basePath}">`;
+  const moved = html.replace(/\b(src|href)="\/(?!\/)/g, (_match, attribute: string) => `${attribute}="${basePath}`);
+  // First in the head, before any URL; a page without a <head> tag gets it right after the doctype.
+  const head = /<head(?:\s[^>]*)?>/i.exec(moved) ?? /^\s*<!doctype html>/i.exec(moved);
+  if (!head) return base + moved;
+  const at = head.index + head[0].length;
+  return moved.slice(0, at) + base + moved.slice(at);
 }
 
 /** Path prefixes that belong to the server, never to the portal's client-side routes. */
@@ -69,6 +100,7 @@ in the repository and reload this page:</p>
  */
 export function registerPortalRoutes(app: FastifyInstance, opts: PortalRoutesOptions): void {
   const dir = path.resolve(opts.dir);
+  const basePath = opts.basePath ?? '/';
   void app.register(async (portal) => {
     await portal.register(fastifyStatic, { root: dir, serve: false, index: false });
     portal.get('/*', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -100,7 +132,14 @@ export function registerPortalRoutes(app: FastifyInstance, opts: PortalRoutesOpt
           .type('text/html; charset=utf-8')
           .send(NOT_BUILT(dir));
       }
-      return reply.header('Cache-Control', REVALIDATE).sendFile('index.html', { cacheControl: false });
+      if (basePath === '/')
+        return reply.header('Cache-Control', REVALIDATE).sendFile('index.html', { cacheControl: false });
+      // Under a prefix the file is rewritten (it is a few hundred bytes), revalidated with an ETag of what is sent.
+      const html = indexHtmlUnder(await readFile(path.join(dir, 'index.html'), 'utf8'), basePath);
+      const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
+      void reply.header('Cache-Control', REVALIDATE).header('ETag', etag);
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.type('text/html; charset=utf-8').send(html);
     });
   });
 }

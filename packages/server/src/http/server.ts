@@ -9,7 +9,7 @@ import { registerExplorerRoutes } from './explorer/explorer-routes.js';
 import { registerOciRoutes } from './oci/routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
-import { registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
+import { basePathOf, registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
 
 export interface HttpServerOptions {
   readonly registry: Registry;
@@ -26,8 +26,8 @@ export interface HttpServerOptions {
   readonly trustedProxies?: string | undefined;
   /** The management API under /api/v2.0 (baseUrl comes from above). */
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
-  /** The web portal at `/`. */
-  readonly portal: PortalRoutesOptions;
+  /** The web portal at `/` (its base path comes from baseUrl). */
+  readonly portal: Omit<PortalRoutesOptions, 'basePath'>;
 }
 
 /** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0, /c and the portal. */
@@ -72,7 +72,10 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
   registerSessionRoutes(app, opts.api.authentication);
-  registerExplorerRoutes(app);
-  registerPortalRoutes(app, opts.portal);
+  // Wharf serves at the root of its listener; under a proxy's prefix (the path of http.baseUrl) the pages it sends
+  // the browser name their URLs under that prefix.
+  const basePath = basePathOf(opts.baseUrl);
+  registerExplorerRoutes(app, { basePath });
+  registerPortalRoutes(app, { ...opts.portal, basePath });
   return app;
 }

@@ -76,3 +76,37 @@ describe('the API explorer at /devcenter', () => {
     expect(res.body).not.toContain('"name": "@wharf/server"');
   });
 });
+
+describe('the API explorer behind a proxy that strips /registry (http.baseUrl has a path)', () => {
+  const proxied = useTestRegistry({ WHARF_HTTP_BASEURL: 'https://example.com/registry/' });
+  const getProxied = (url: string) => proxied.app.inject({ method: 'GET', url });
+
+  it('still answers at /devcenter, naming every file under the prefix', async () => {
+    const res = await getProxied('/devcenter');
+    expect(res.statusCode).toBe(200);
+    const sources = [...res.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        '/registry/devcenter/swagger-ui.css',
+        '/registry/devcenter/swagger-ui-bundle.js',
+        '/registry/devcenter/wharf-explorer.js',
+      ]),
+    );
+    expect((await getProxied('/devcenter/swagger-ui.css')).statusCode).toBe(200);
+  });
+
+  it("reads the document under the prefix and moves Try it out's calls there too", async () => {
+    const res = await getProxied('/devcenter/wharf-explorer.js');
+    expect(res.body).toContain("url: '/registry/api/v2.0/openapi.json'");
+    expect(res.body).toContain('requestInterceptor');
+    expect(res.body).toContain('url.pathname = "/registry" + url.pathname');
+    // At the root there is nothing to move.
+    expect((await get('/devcenter/wharf-explorer.js')).body).not.toContain('requestInterceptor');
+  });
+
+  it("redirects Harbor's /devcenter-api-2.0 under the prefix", async () => {
+    const res = await getProxied('/devcenter-api-2.0');
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/registry/devcenter');
+  });
+});

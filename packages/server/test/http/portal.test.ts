@@ -12,6 +12,7 @@ const SCRIPT = 'console.log("portal");';
 let portalDir = '';
 let reg: TestRegistry;
 let unbuilt: TestRegistry;
+let proxied: TestRegistry;
 
 beforeAll(async () => {
   portalDir = await mkdtemp(path.join(tmpdir(), 'wharf-portal-'));
@@ -21,11 +22,13 @@ beforeAll(async () => {
   await writeFile(path.join(portalDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   reg = await startTestRegistry({ WHARF_PORTAL_DIR: portalDir });
   unbuilt = await startTestRegistry({ WHARF_PORTAL_DIR: path.join(portalDir, 'missing') });
+  proxied = await startTestRegistry({ WHARF_PORTAL_DIR: portalDir, WHARF_HTTP_BASEURL: 'http://localhost/registry' });
 });
 
 afterAll(async () => {
   await reg.close();
   await unbuilt.close();
+  await proxied.close();
   await rm(portalDir, { recursive: true, force: true });
 });
 
@@ -105,5 +108,57 @@ describe('the portal at /', () => {
     expect(res.body).toContain('portal.dir');
     const v2 = await unbuilt.app.inject({ method: 'GET', url: '/v2/', headers: { authorization: basic(ADMIN) } });
     expect(v2.statusCode).toBe(200);
+  });
+});
+
+describe('the portal behind a reverse proxy that publishes it under /registry (http.baseUrl has a path)', () => {
+  // The proxy strips the prefix: Wharf still serves at /, but every URL it hands the browser is under /registry/.
+  const html = async (url: string) => {
+    const res = await proxied.app.inject({ method: 'GET', url });
+    expect(res.statusCode, url).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    return res;
+  };
+
+  it("tells the app its base and moves index.html's own URLs under the prefix", async () => {
+    for (const url of ['/', '/projects/library/members', '/admin/users']) {
+      const res = await html(url);
+      expect(res.body, url).toBe(
+        '<!doctype html><base href="/registry/"><title>Wharf</title>' +
+          '<script type="module" src="/registry/assets/index-abc123.js"></script>',
+      );
+    }
+  });
+
+  it('serves the assets those URLs name once the proxy has stripped the prefix', async () => {
+    const { body } = await html('/');
+    const script = /src="\/registry(\/assets\/[^"]+)"/.exec(body)?.[1];
+    expect(script).toBe('/assets/index-abc123.js');
+    const asset = await proxied.app.inject({ method: 'GET', url: script ?? '' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.body).toBe(SCRIPT);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('revalidates the rewritten index.html with an ETag of what it sends', async () => {
+    const first = await html('/projects');
+    expect(first.headers['cache-control']).toBe('no-cache');
+    expect(first.headers['content-security-policy']).toContain("base-uri 'self'");
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await proxied.app.inject({ method: 'GET', url: '/', headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('sends the explorer with its files and the OpenAPI document under the prefix', async () => {
+    const page = await html('/devcenter');
+    const sources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.every((s) => s!.startsWith('/registry/devcenter/'))).toBe(true);
+    const script = await proxied.app.inject({ method: 'GET', url: '/devcenter/wharf-explorer.js' });
+    expect(script.body).toContain("url: '/registry/api/v2.0/openapi.json'");
+    const redirect = await proxied.app.inject({ method: 'GET', url: '/devcenter-api-2.0' });
+    expect(redirect.headers.location).toBe('/registry/devcenter');
   });
 });

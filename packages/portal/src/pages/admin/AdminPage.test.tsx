@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeApi, type FakeResponse, type Received } from '../../test/fake-api';
 import { renderPage } from '../../test/render';
 import { RequireSession } from '../../app/RequireSession';
+import { changeLanguage } from '../../i18n/i18n';
 import { AdminPage } from './AdminPage';
 
 const ADMIN = { user_id: 1, username: 'admin', email: 'admin@example.com', sysadmin_flag: true };
@@ -252,5 +253,31 @@ describe('the how-to-push tab', () => {
     adminApi({ 'GET /api/v2.0/systeminfo': { json: { registry_url: '' } } });
     renderPage(page, { route: '/admin/push', path });
     expect(await screen.findByText(`docker login ${window.location.host}`)).toBeInTheDocument();
+  });
+});
+
+describe('the administration addresses', () => {
+  it('names each tab in the page title, in English and in Chinese', async () => {
+    adminApi({});
+    renderPage(page, { route: '/admin/users', path });
+    await screen.findByText('bob');
+    expect(document.title).toBe('Users – Administration – Wharf');
+    await userEvent.setup().click(screen.getByRole('tab', { name: 'System settings' }));
+    await waitFor(() => expect(document.title).toBe('System settings – Administration – Wharf'));
+    await changeLanguage('zh-CN');
+    try {
+      await waitFor(() => expect(document.title).toBe('系统设置 – 系统管理 – Wharf'));
+    } finally {
+      await changeLanguage('en');
+    }
+  });
+
+  it('shows an unknown tab as a page that does not exist, not as the users', async () => {
+    const received = adminApi({});
+    renderPage(page, { route: '/admin/whatever', path });
+    expect(await screen.findByText('Page not found')).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Users' })).not.toBeInTheDocument();
+    expect(received.some((r) => r.url.pathname === '/api/v2.0/users')).toBe(false);
+    expect(document.title).toBe('Page not found – Wharf');
   });
 });

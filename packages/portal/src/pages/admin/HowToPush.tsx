@@ -13,11 +13,14 @@ function Command({ text }: { text: string }) {
   );
 }
 
-/** How to sign in to this registry and push an image with docker, podman and skopeo. */
-export function HowToPush() {
+/**
+ * How to sign in to this registry and push an image into `project` with docker, podman and skopeo: the commands name
+ * this registry's address (what the server reports, else the address the portal is on) and the project.
+ */
+export function HowToPush({ project = 'library' }: { project?: string }) {
   const { t } = useTranslation();
   const host = useRegistryHost();
-  const image = `${host}/library/hello:1.0`;
+  const image = `${host}/${project}/hello:1.0`;
   const clients = [
     { key: 'docker', commands: [`docker login ${host}`, `docker tag hello:1.0 ${image}`, `docker push ${image}`] },
     { key: 'podman', commands: [`podman login ${host}`, `podman push hello:1.0 ${image}`] },

@@ -19,6 +19,7 @@ import { Overview } from './Overview';
 import { PlatformsTable } from './PlatformsTable';
 import { RawManifest } from './RawManifest';
 import { ReferrersTable } from './ReferrersTable';
+import { useDocumentTitle } from '../../hooks/use-document-title';
 
 /** One artifact: overview and tags, layers, build history, configuration, platforms, referrers, raw manifest. */
 export function ArtifactPage() {
@@ -31,6 +32,8 @@ export function ArtifactPage() {
 
 function ArtifactView({ artifactRef: ref }: { artifactRef: ArtifactRef }) {
   const { t } = useTranslation();
+  const shownReference = ref.reference.includes(':') ? `@${shortDigest(ref.reference)}` : `:${ref.reference}`;
+  useDocumentTitle(`${ref.repository}${shownReference}`);
   const artifact = useQuery({ queryKey: ['artifact', ref], queryFn: () => getArtifact(ref) });
   const digest = artifact.data?.digest;
   const manifest = useQuery({

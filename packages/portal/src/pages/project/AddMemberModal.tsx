@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AutoComplete, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { addMember, ROLES } from '../../api/members';
+import { addMember, ROLES, type RoleId } from '../../api/members';
 import { searchUsers } from '../../api/users';
 import { FormModal } from '../../components/FormModal';
 import { useFeedback } from '../../hooks/use-feedback';
@@ -10,7 +10,7 @@ import { RoleSelect } from './RoleSelect';
 
 interface Values {
   username: string;
-  roleId: number;
+  roleId: RoleId;
 }
 
 type AutoCompleteProps = Parameters<typeof AutoComplete>[0];

@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Button, Flex, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { listMembers, removeMember, updateMemberRole } from '../../api/members';
+import { listMembers, removeMember, updateMemberRole, type RoleId } from '../../api/members';
 import type { ProjectMemberEntity } from '../../api/models';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -27,7 +27,7 @@ export function MembersTab({ project }: { project: string }) {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['members', project] });
   const changeRole = useMutation({
-    mutationFn: ({ id, roleId }: { id: number; roleId: number }) => updateMemberRole(project, id, roleId),
+    mutationFn: ({ id, roleId }: { id: number; roleId: RoleId }) => updateMemberRole(project, id, roleId),
     onSuccess: async () => {
       feedback.success(t('members.roleChanged'));
       await refresh();

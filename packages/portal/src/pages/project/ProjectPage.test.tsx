@@ -212,3 +212,42 @@ describe('the configuration tab', () => {
     ]);
   });
 });
+
+describe('how to push into a project', () => {
+  it('opens from the repositories tab with the commands for this registry and project, and closes', async () => {
+    fakeApi({
+      'GET /api/v2.0/projects/library': { json: PROJECT },
+      'GET /api/v2.0/projects/library/repositories': { json: [] },
+      'GET /api/v2.0/systeminfo': { json: { registry_url: 'reg.example:5000' } },
+    });
+    renderPage(<ProjectPage />, { route: '/projects/library/repositories', path });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: /How to push/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Push an image to library' });
+    for (const command of [
+      'docker login reg.example:5000',
+      'docker tag hello:1.0 reg.example:5000/library/hello:1.0',
+      'docker push reg.example:5000/library/hello:1.0',
+      'podman login reg.example:5000',
+      'podman push hello:1.0 reg.example:5000/library/hello:1.0',
+      'skopeo login reg.example:5000',
+      'skopeo copy oci:hello:1.0 docker://reg.example:5000/library/hello:1.0',
+    ]) {
+      expect(await within(dialog).findByText(command)).toBeInTheDocument();
+    }
+    // One button named Close: the footer's (no corner cross beside it).
+    expect(within(dialog).getAllByRole('button', { name: 'Close' })).toHaveLength(1);
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('names the project and the tab in the page title', async () => {
+    fakeApi({
+      'GET /api/v2.0/projects/library': { json: PROJECT },
+      'GET /api/v2.0/projects/library/members': { json: MEMBERS },
+    });
+    renderPage(<ProjectPage />, { route: '/projects/library/members', path });
+    await screen.findByRole('tab', { name: 'Members', selected: true });
+    expect(document.title).toBe('library – Members – Wharf');
+  });
+});

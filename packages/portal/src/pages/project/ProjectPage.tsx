@@ -10,6 +10,7 @@ import { ConfigurationTab } from './ConfigurationTab';
 import { MembersTab } from './MembersTab';
 import { RepositoriesTab } from './RepositoriesTab';
 import { PublicTag } from '../../components/PublicTag';
+import { useDocumentTitle } from '../../hooks/use-document-title';
 
 const TABS = ['repositories', 'members', 'robots', 'configuration'] as const;
 type ProjectTab = (typeof TABS)[number];
@@ -25,6 +26,7 @@ export function ProjectPage() {
   const params = useParams();
   const name = params.project ?? '';
   const tab: ProjectTab = isTab(params.tab) ? params.tab : 'repositories';
+  useDocumentTitle(`${name} – ${t(`project.tabs.${tab}`)}`);
   const project = useQuery({ queryKey: ['project', name], queryFn: () => getProject(name) });
   if (project.isPending) return <Spin />;
   if (project.isError) return <ErrorAlert error={project.error} />;

@@ -1,5 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Table, type TableColumnsType } from 'antd';
+import { CloudUploadOutlined } from '@ant-design/icons';
+import { Button, Flex, Modal, Table, type TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Repository } from '../../api/models';
@@ -9,10 +11,13 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { SearchBox } from '../../components/SearchBox';
 import { TimeText } from '../../components/TimeText';
 import { useListQuery } from '../../hooks/use-list-query';
+import { HowToPush } from '../admin/HowToPush';
 
 export function RepositoriesTab({ project }: { project: string }) {
   const { t } = useTranslation();
   const list = useListQuery({ defaultSort: 'name' });
+  const [pushing, setPushing] = useState(false);
+  const closePush = () => setPushing(false);
   const query = list.query(fuzzy('name', list.search));
   const repositories = useQuery({
     queryKey: ['repositories', project, query],
@@ -39,9 +44,28 @@ export function RepositoriesTab({ project }: { project: string }) {
   ];
   return (
     <>
-      <div style={{ marginBottom: 16 }}>
+      <Flex justify="space-between" gap={16} style={{ marginBottom: 16 }}>
         <SearchBox value={list.search} onSearch={list.setSearch} label={t('repositories.search')} />
-      </div>
+        <Button icon={<CloudUploadOutlined />} onClick={() => setPushing(true)}>
+          {t('push.open')}
+        </Button>
+      </Flex>
+      {/* One Close button (no corner ×, which would be a second button of that name); Escape closes it too. */}
+      <Modal
+        open={pushing}
+        title={t('push.title', { project })}
+        onCancel={closePush}
+        closable={false}
+        destroyOnHidden
+        width={1000}
+        footer={
+          <Button type="primary" onClick={closePush}>
+            {t('common.close')}
+          </Button>
+        }
+      >
+        <HowToPush project={project} />
+      </Modal>
       <ErrorAlert error={repositories.error} />
       <Table<Repository>
         rowKey={(r) => r.id ?? r.name ?? ''}

@@ -1,6 +1,6 @@
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ROLES, type RoleName } from '../../api/members';
+import { ROLES, type RoleId, type RoleName } from '../../api/members';
 
 /**
  * Harbor's five project roles, by id. A required Form.Item's `aria-required` is dropped: Select would put it on its
@@ -10,8 +10,8 @@ export function RoleSelect({
   'aria-required': _required,
   ...props
 }: {
-  value?: number;
-  onChange?: (roleId: number) => void;
+  value?: RoleId;
+  onChange?: (roleId: RoleId) => void;
   disabled?: boolean;
   id?: string;
   'aria-label'?: string;
@@ -19,7 +19,7 @@ export function RoleSelect({
 }) {
   const { t } = useTranslation();
   return (
-    <Select<number>
+    <Select<RoleId>
       {...props}
       style={{ minWidth: 160 }}
       options={(Object.keys(ROLES) as RoleName[]).map((role) => ({ value: ROLES[role], label: t(`roles.${role}`) }))}

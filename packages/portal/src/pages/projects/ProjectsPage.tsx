@@ -14,12 +14,14 @@ import { TimeText } from '../../components/TimeText';
 import { useListQuery } from '../../hooks/use-list-query';
 import { CreateProjectModal } from './CreateProjectModal';
 import { PublicTag } from '../../components/PublicTag';
+import { useDocumentTitle } from '../../hooks/use-document-title';
 
 /** Every project the user can see, searched, sorted and paged on the server. */
 export function ProjectsPage() {
   const { t } = useTranslation();
   const list = useListQuery({ defaultSort: 'name' });
   const [creating, setCreating] = useState(false);
+  useDocumentTitle(t('projects.title'));
   const query = list.query(fuzzy('name', list.search));
   const projects = useQuery({
     queryKey: ['projects', query],

@@ -10,6 +10,7 @@ import { useFeedback } from '../../hooks/use-feedback';
 import { projectOf } from '../../lib/artifact-route';
 import { ArtifactsTable } from './ArtifactsTable';
 import { RepositoryDescription } from './RepositoryDescription';
+import { useDocumentTitle } from '../../hooks/use-document-title';
 
 /** One repository: its description and its artifacts. */
 export function RepositoryPage() {
@@ -18,6 +19,7 @@ export function RepositoryPage() {
   const queryClient = useQueryClient();
   const feedback = useFeedback();
   const name = useParams()['*'] ?? '';
+  useDocumentTitle(name);
   const project = projectOf(name);
   const repository = useQuery({ queryKey: ['repository', name], queryFn: () => getRepository(project, name) });
   const remove = useMutation({

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { safeRedirect } from '../../lib/safe-redirect';
 import { LanguageSwitch } from '../user-menu/LanguageSwitch';
 import { SignUpModal } from './SignUpModal';
+import { useDocumentTitle } from '../../hooks/use-document-title';
 
 interface Credentials {
   principal: string;
@@ -25,6 +26,7 @@ export function SignInPage() {
   const { user } = useSession();
   const info = useQuery({ queryKey: ['systeminfo'], queryFn: systemInfo });
   const [signingUp, setSigningUp] = useState(false);
+  useDocumentTitle(t('signIn.submit'));
   const target = safeRedirect(params.get('redirect'));
   const login = useMutation({
     mutationFn: ({ principal, password }: Credentials) => signIn(principal, password),

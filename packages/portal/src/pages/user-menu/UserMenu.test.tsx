@@ -50,6 +50,17 @@ describe('the user menu', () => {
     expect(within(nav).getByRole('link', { name: 'Administration' })).toHaveAttribute('href', '/admin');
   });
 
+  it('links to the API explorer and the OpenAPI document, each in a new tab', async () => {
+    renderLayout();
+    const user = userEvent.setup();
+    await openMenu(user);
+    const explorer = await screen.findByRole('link', { name: 'API explorer' });
+    expect(explorer).toHaveAttribute('href', '/devcenter');
+    expect(explorer).toHaveAttribute('target', '_blank');
+    expect(explorer).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(screen.getByRole('link', { name: 'OpenAPI document' })).toHaveAttribute('href', '/api/v2.0/openapi.json');
+  });
+
   it('switches the language to Chinese, and remembers the choice', async () => {
     renderLayout();
     const user = userEvent.setup();

@@ -9,10 +9,11 @@ import { useSession } from '../../app/session';
 import { useFeedback } from '../../hooks/use-feedback';
 import { changeLanguage } from '../../i18n/i18n';
 import { LANGUAGES } from '../../i18n/language';
+import { EXPLORER_PATH, OPENAPI_PATH, serverUrl } from '../../api/base-path';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { LANGUAGE_NAMES } from './LanguageSwitch';
 
-/** The signed-in user's menu: language, change password, sign out. */
+/** The signed-in user's menu: language, change password, the API explorer and document, sign out. */
 export function UserMenu() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
@@ -40,6 +41,23 @@ export function UserMenu() {
       })),
     },
     { key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) },
+    { type: 'divider' },
+    {
+      key: 'explorer',
+      label: (
+        <a href={serverUrl(EXPLORER_PATH)} target="_blank" rel="noopener noreferrer">
+          {t('userMenu.apiExplorer')}
+        </a>
+      ),
+    },
+    {
+      key: 'openapi',
+      label: (
+        <a href={serverUrl(OPENAPI_PATH)} target="_blank" rel="noopener noreferrer">
+          {t('userMenu.openapi')}
+        </a>
+      ),
+    },
     { type: 'divider' },
     { key: 'sign-out', label: t('userMenu.signOut'), onClick: () => logout.mutate() },
   ];

@@ -19,41 +19,74 @@ const SWAGGER_UI_ASSETS: Readonly<Record<string, string>> = {
   'favicon-16x16.png': 'image/png',
 };
 
-const INITIALIZER = `window.addEventListener('load', function () {
+export interface ExplorerRoutesOptions {
+  /**
+   * The path Wharf is published under (`/registry/`, from http.baseUrl; `/` without one). A proxy strips it before
+   * forwarding, so the routes stay at /devcenter, but every URL the page hands the browser is under it.
+   */
+  readonly basePath?: string | undefined;
+}
+
+/**
+ * Swagger UI's start script. Under a prefix, its "Try it out" calls are moved under the prefix too: the document's
+ * server is `/api/v2.0`, which Swagger UI resolves against the host's root.
+ */
+function initializer(basePath: string): string {
+  const spec = JSON.stringify(basePath + OPENAPI_PATH.slice(1));
+  const underPrefix =
+    basePath === '/'
+      ? ''
+      : `
+    requestInterceptor: function (req) {
+      var url = new URL(req.url, window.location.href);
+      if (url.origin === window.location.origin && url.pathname.indexOf(${JSON.stringify(basePath)}) !== 0) {
+        url.pathname = ${JSON.stringify(basePath.slice(0, -1))} + url.pathname;
+        req.url = url.href;
+      }
+      return req;
+    },`;
+  return `window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({
-    url: '${OPENAPI_PATH}',
+    url: ${spec.replace(/"/g, "'")},
     dom_id: '#swagger-ui',
     deepLinking: true,
-    withCredentials: true,
+    withCredentials: true,${underPrefix}
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
   });
 });
 `;
+}
 
-const PAGE = `<!doctype html>
+function page(basePath: string): string {
+  const at = `${basePath}${EXPLORER_PATH.slice(1)}`;
+  return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Wharf API explorer</title>
-    <link rel="stylesheet" href="${EXPLORER_PATH}/swagger-ui.css">
-    <link rel="icon" type="image/png" href="${EXPLORER_PATH}/favicon-32x32.png" sizes="32x32">
-    <link rel="icon" type="image/png" href="${EXPLORER_PATH}/favicon-16x16.png" sizes="16x16">
+    <link rel="stylesheet" href="${at}/swagger-ui.css">
+    <link rel="icon" type="image/png" href="${at}/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="${at}/favicon-16x16.png" sizes="16x16">
   </head>
   <body>
     <div id="swagger-ui"></div>
-    <script src="${EXPLORER_PATH}/swagger-ui-bundle.js"></script>
-    <script src="${EXPLORER_PATH}/wharf-explorer.js"></script>
+    <script src="${at}/swagger-ui-bundle.js"></script>
+    <script src="${at}/wharf-explorer.js"></script>
   </body>
 </html>
 `;
+}
 
 function swaggerUiDirectory(): string {
   return path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
-export function registerExplorerRoutes(app: FastifyInstance): void {
+export function registerExplorerRoutes(app: FastifyInstance, opts: ExplorerRoutesOptions = {}): void {
+  const basePath = opts.basePath ?? '/';
+  const html = page(basePath);
+  const script = initializer(basePath);
   const cache = new Map<string, Promise<Buffer>>();
   const asset = (name: string): Promise<Buffer> => {
     let content = cache.get(name);
@@ -65,10 +98,10 @@ export function registerExplorerRoutes(app: FastifyInstance): void {
     return content;
   };
 
-  app.get(HARBOR_EXPLORER_PATH, (_req, reply) => reply.redirect(EXPLORER_PATH, 301));
-  app.get(EXPLORER_PATH, (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get(HARBOR_EXPLORER_PATH, (_req, reply) => reply.redirect(`${basePath}${EXPLORER_PATH.slice(1)}`, 301));
+  app.get(EXPLORER_PATH, (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get(`${EXPLORER_PATH}/wharf-explorer.js`, (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').send(INITIALIZER),
+    reply.type('text/javascript; charset=utf-8').send(script),
   );
   app.get<{ Params: { asset: string } }>(`${EXPLORER_PATH}/:asset`, async (req, reply) => {
     const name = req.params.asset;
