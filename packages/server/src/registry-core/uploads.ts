@@ -201,10 +201,14 @@ export class UploadService {
     return (await this.hashFile(id, algorithm)).digest('hex');
   }
 
-  /** Moves verified content into place (unless already there) and records it, in that order. */
+  /**
+   * Moves verified content into place (unless already there) and records it, in that order. Content that is
+   * recorded but was lost from storage is put back from this upload.
+   */
   private async publish(name: string, id: string, digest: Digest, size: number, opts: { durable: boolean }) {
     const existing = await this.store.blobs.get(digest.value);
-    if (!existing) {
+    const stored = existing !== undefined && (await this.isStored(blobDataPath(digest)));
+    if (!stored) {
       if (!opts.durable) {
         // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob.
         const sync = await this.storage.writer(uploadDataPath(id), { append: true });
@@ -220,8 +224,18 @@ export class UploadService {
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
     });
-    if (existing) await this.removeDir(id);
+    if (stored) await this.removeDir(id);
     return blob;
+  }
+
+  private async isStored(path: string): Promise<boolean> {
+    try {
+      await this.storage.stat(path);
+      return true;
+    } catch (err) {
+      if (err instanceof PathNotFoundError) return false;
+      throw err;
+    }
   }
 
   private async discard(id: string): Promise<void> {

@@ -13,13 +13,15 @@ export async function getManifest(ctx: OciContext, name: string, reference: stri
       `manifest ${reference} is a ${record.mediaType}, which the Accept header does not allow`,
     );
   }
+  // Read before answering, HEAD too: content lost from storage is MANIFEST_UNKNOWN for both (and then cached for the
+  // GET that usually follows a HEAD).
+  const content = await registry.manifests.content(record.digest);
   void reply
     .type(record.mediaType)
     .header('Docker-Content-Digest', record.digest)
     .header('ETag', `"${record.digest}"`)
     .header('Content-Length', record.size);
   if (head) return reply.send();
-  const content = await registry.manifests.content(record.digest);
   registry.pulls.record(record, reference.includes(':') ? undefined : reference);
   return reply.send(content);
 }
