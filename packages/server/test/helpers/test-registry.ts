@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase } from '../../src/adapters/db/postgres-test-database.js';
 import { loadConfig } from '../../src/config/index.js';
 import { parseOciPath } from '../../src/http/oci/oci-path.js';
-import { projectNameOf } from '../../src/lib/reference.js';
+import { matchesNameGrammar, projectNameOf } from '../../src/lib/reference.js';
 import { createWharf, type Wharf, type WharfDependencies } from '../../src/main.js';
 import { collectRoutes, type RegisteredRoute } from './api-routes.js';
 import { checkApiResponses, recordRegisteredRoutes } from './response-validation.js';
@@ -161,6 +161,9 @@ function actingAsAdmin(app: FastifyInstance, wharf: Wharf): FastifyInstance {
     } catch {
       return; // a malformed URL: the request itself will be refused
     }
+    // A name outside the grammar is refused before authorisation, and one with NUL cannot even be looked up in
+    // PostgreSQL: no project to create.
+    if (!matchesNameGrammar(name)) return;
     const project = projectNameOf(name);
     if (provisioned.has(project)) return;
     if (!(await wharf.identity.projects.getByName(project))) {

@@ -110,6 +110,7 @@ describe('GET /v1/search (docker search, podman search)', () => {
     expect(names(second)).toEqual(['pubsearch/webhook']);
     expect(names((await search('q=pubsearch&n=2&page=3')).json<SearchAnswer>())).toEqual([]);
     expect(names((await search('')).json<SearchAnswer>())).toContain('pubsearch/db');
+    expect((await search('q=a%00b')).json()).toMatchObject({ num_results: 0, query: 'a\u0000b', results: [] });
   });
 
   it('refuses malformed paging and wrong credentials with Harbor’s error envelope', async () => {

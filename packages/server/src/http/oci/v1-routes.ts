@@ -37,7 +37,9 @@ export function registerDockerV1Routes(app: FastifyInstance, opts: DockerV1Route
         const query = queryParam(req, 'q') ?? '';
         const pageSize = count(req, 'n', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         const page = count(req, 'page', 1, Number.MAX_SAFE_INTEGER);
-        const matches = await opts.search(await callerOf(req, opts.authorization), query);
+        const caller = await callerOf(req, opts.authorization);
+        // No repository name holds a control character (and PostgreSQL cannot even compare with NUL).
+        const matches = [...query].some((c) => c < ' ') ? [] : await opts.search(caller, query);
         const results = matches.slice((page - 1) * pageSize, page * pageSize).map((repository) => ({
           name: repository.name,
           description: repository.description,
