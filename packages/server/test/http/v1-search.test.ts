@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, basic, type Credentials } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/inject-client.js';
-import { createUserDirect } from '../helpers/principals.js';
+import { createProjectWithMembers, createUserDirect } from '../helpers/principals.js';
 import { useOciTestRegistry } from '../helpers/test-registry.js';
-import { PROJECT_ROLE_IDS } from '../../src/domain/rbac/roles.js';
 
 const reg = useOciTestRegistry();
 
@@ -20,23 +19,27 @@ let member: Credentials;
 let outsider: Credentials;
 
 beforeAll(async () => {
-  const { wharf } = reg;
-  await wharf.identity.projects.create({ name: 'pubsearch', public: true });
-  const secret = await wharf.identity.projects.create({ name: 'privsearch', public: false });
+  // Through the helpers and the management API only, not the stores, so the test does not depend on their shape.
+  const admin = { authorization: basic(ADMIN) };
+  const created = await reg.app.inject({
+    method: 'POST',
+    url: '/api/v2.0/projects',
+    headers: admin,
+    payload: { project_name: 'pubsearch', metadata: { public: 'true' } },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  member = (await createProjectWithMembers(reg.wharf, 'privsearch', { public: false })).members.guest;
+  outsider = await createUserDirect(reg.wharf, 'outsider');
   for (const name of ['pubsearch/web-app', 'pubsearch/webhook', 'pubsearch/db', 'privsearch/web-secret']) {
     await pushImage(reg.app, name, 'v1', { layers: 0 });
   }
-  const repo = await wharf.store.repositories.view('pubsearch/web-app');
-  await wharf.store.repositories.setDescription(repo!.id, 'The web application');
-  member = await createUserDirect(wharf, 'searcher');
-  outsider = await createUserDirect(wharf, 'outsider');
-  const user = await wharf.identity.users.getByName('searcher');
-  await wharf.identity.members.add({
-    projectId: secret.id,
-    entityType: 'u',
-    entityId: user!.id,
-    roleId: PROJECT_ROLE_IDS.guest,
+  const described = await reg.app.inject({
+    method: 'PUT',
+    url: '/api/v2.0/projects/pubsearch/repositories/web-app',
+    headers: admin,
+    payload: { description: 'The web application' },
   });
+  expect(described.statusCode, described.body).toBe(200);
 });
 
 /** GET /v1/search on the raw application (no credentials added). */
