@@ -70,7 +70,11 @@ function fromDomain(err: DomainError): RegistryError {
 export function sendOciError(reply: FastifyReply, err: unknown, log: FastifyBaseLogger): FastifyReply {
   const wire = toRegistryError(err);
   if (wire.status >= 500) log.error({ err }, 'request failed');
-  if (err instanceof ContentMissingError) logContentMissing(log, err);
+  if (err instanceof ContentMissingError) {
+    logContentMissing(log, err);
+    // Found missing while answering (the file vanished after the checks): drop what described the content.
+    for (const header of CONTENT_HEADERS) reply.removeHeader(header);
+  }
   const message = wire.status >= 500 ? OCI_ERRORS[wire.code].message : wire.message;
   const body = {
     errors: [{ code: wire.code, message, ...(wire.detail === undefined ? {} : { detail: wire.detail }) }],
@@ -81,6 +85,8 @@ export function sendOciError(reply: FastifyReply, err: unknown, log: FastifyBase
     .type('application/json')
     .send(Buffer.from(JSON.stringify(body)));
 }
+
+const CONTENT_HEADERS = ['docker-content-digest', 'etag', 'cache-control', 'accept-ranges', 'content-range'];
 
 /** Storage lost content the database records: the client gets a 404, the operator this warning. */
 export function logContentMissing(log: FastifyBaseLogger, err: ContentMissingError): void {
