@@ -30,6 +30,21 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/**
+ * Content the metadata records but storage no longer holds (a file deleted or lost on disk). Answered like content
+ * that does not exist (BLOB_UNKNOWN, MANIFEST_UNKNOWN), and logged as a warning with the digest and the path, since
+ * it means the storage and the database disagree.
+ */
+export class ContentMissingError extends NotFoundError {
+  constructor(
+    entity: 'blob' | 'manifest',
+    readonly digest: string,
+    readonly path: string,
+  ) {
+    super(entity, digest, `${entity} ${digest} is recorded but its content is missing from storage`);
+  }
+}
+
 /** The request is not acceptable; `code` names the precise OCI-level reason. */
 export type InvalidReason =
   | 'name' // repository name grammar

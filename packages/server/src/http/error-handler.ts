@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import { DomainError, InvalidError, NotFoundError, type InvalidReason } from '../domain/errors.js';
+import { ContentMissingError, DomainError, InvalidError, NotFoundError, type InvalidReason } from '../domain/errors.js';
 import { OCI_ERRORS, RegistryError, type OciErrorCode } from './oci/errcode.js';
 
 /**
@@ -63,16 +63,34 @@ function fromDomain(err: DomainError): RegistryError {
   }
 }
 
-/** Writes the OCI error envelope `{"errors":[{code,message,detail}]}`. */
+/**
+ * Writes the OCI error envelope `{"errors":[{code,message,detail}]}` as `application/json`, without the charset
+ * parameter Fastify would add (distribution sends none). The body is a Buffer so that Fastify leaves the type alone.
+ */
 export function sendOciError(reply: FastifyReply, err: unknown, log: FastifyBaseLogger): FastifyReply {
   const wire = toRegistryError(err);
   if (wire.status >= 500) log.error({ err }, 'request failed');
+  if (err instanceof ContentMissingError) {
+    logContentMissing(log, err);
+    // Found missing while answering (the file vanished after the checks): drop what described the content.
+    for (const header of CONTENT_HEADERS) reply.removeHeader(header);
+  }
   const message = wire.status >= 500 ? OCI_ERRORS[wire.code].message : wire.message;
   const body = {
     errors: [{ code: wire.code, message, ...(wire.detail === undefined ? {} : { detail: wire.detail }) }],
   };
   if (wire.code === 'RANGE_INVALID') void reply.header('Range', rangeOf(wire.detail));
-  return reply.code(wire.status).type('application/json; charset=utf-8').send(body);
+  return reply
+    .code(wire.status)
+    .type('application/json')
+    .send(Buffer.from(JSON.stringify(body)));
+}
+
+const CONTENT_HEADERS = ['docker-content-digest', 'etag', 'cache-control', 'accept-ranges', 'content-range'];
+
+/** Storage lost content the database records: the client gets a 404, the operator this warning. */
+export function logContentMissing(log: FastifyBaseLogger, err: ContentMissingError): void {
+  log.warn({ digest: err.digest, path: err.path, entity: err.entity }, 'content missing from storage');
 }
 
 function rangeOf(detail: unknown): string {
@@ -136,6 +154,7 @@ export function sendHarborError(reply: FastifyReply, err: unknown, log: FastifyB
   const wire = toHarborError(err);
   const status = HARBOR_ERRORS[wire.code];
   if (status >= 500) log.error({ err }, 'request failed');
+  if (err instanceof ContentMissingError) logContentMissing(log, err);
   return reply
     .code(status)
     .type('application/json; charset=utf-8')

@@ -40,8 +40,11 @@ export function indexHtmlUnder(html: string, basePath: string): string {
   return moved.slice(0, at) + base + moved.slice(at);
 }
 
-/** Path prefixes that belong to the server, never to the portal's client-side routes. */
-export const RESERVED_PREFIXES = ['/v2', '/api', '/service', '/c', '/devcenter'] as const;
+/**
+ * Path prefixes that belong to the server, never to the portal's client-side routes (`/v1` is Docker's v1 API, of
+ * which the server answers `_ping` and `search`).
+ */
+export const RESERVED_PREFIXES = ['/v1', '/v2', '/api', '/service', '/c', '/devcenter'] as const;
 
 /** Vite names every file under assets/ after a hash of its content: such a URL never changes content. */
 const HASHED_ASSETS = '/assets/';
@@ -74,6 +77,32 @@ async function fileFor(dir: string, urlPath: string): Promise<string | undefined
   }
 }
 
+/**
+ * Whether a request asks for a web page: its Accept names text/html (or XHTML), or only wildcards (`*` + `/*` from
+ * curl, or no Accept at all, which RFC 9110 reads as any type). A client naming other types (`application/json`,
+ * even with a wildcard fallback) is a program that expects them, and gets a 404 rather than the portal's page.
+ */
+export function wantsHtml(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  const types = accept
+    .split(',')
+    .map((part) => {
+      const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return { type, q: q === undefined ? 1 : Number(q.slice(2)) };
+    })
+    .filter((t) => t.type !== '' && !(t.q <= 0))
+    .map((t) => t.type);
+  if (types.some((type) => type === 'text/html' || type === 'application/xhtml+xml')) return true;
+  return types.length > 0 && types.every((type) => type === '*/*' || type === 'text/*');
+}
+
+/** The server's 404 outside /v2 and /api/v2.0: Harbor's JSON error envelope, never the portal's page. */
+function notFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const where = `${req.method} ${req.url.split('?', 1)[0] ?? ''}`;
+  return sendHarborError(reply, new HarborError('NOT_FOUND', `no endpoint at ${where}`), req.log);
+}
+
 function decodedPath(url: string): string | undefined {
   try {
     return decodeURIComponent(url.split('?', 1)[0] ?? '/');
@@ -96,13 +125,17 @@ in the repository and reload this page:</p>
 /**
  * Serves the portal, a single-page app, at `/` on the registry's port: its files with their content types (hashed
  * assets cached for a year, the rest revalidated), and index.html for every other GET outside the server's own
- * prefixes, so that the app's client-side routes survive a reload. Without a build, `/` says how to make one.
+ * prefixes that asks for a page (`wantsHtml`), so that the app's client-side routes survive a reload. Everything
+ * else the server does not answer gets a JSON 404 (this plugin holds the server's not-found handler): reserved
+ * prefixes, names with a file extension, and requests for other types than HTML. Without a build, `/` says how to
+ * make one.
  */
 export function registerPortalRoutes(app: FastifyInstance, opts: PortalRoutesOptions): void {
   const dir = path.resolve(opts.dir);
   const basePath = opts.basePath ?? '/';
   void app.register(async (portal) => {
     await portal.register(fastifyStatic, { root: dir, serve: false, index: false });
+    portal.setNotFoundHandler(notFound);
     portal.get('/*', async (req: FastifyRequest, reply: FastifyReply) => {
       const urlPath = decodedPath(req.url);
       if (urlPath !== undefined && isReserved(urlPath)) {
@@ -113,7 +146,7 @@ export function registerPortalRoutes(app: FastifyInstance, opts: PortalRoutesOpt
             req.log,
           );
         }
-        return reply.callNotFound();
+        return notFound(req, reply);
       }
       void reply.headers(SECURITY_HEADERS);
       const file = urlPath === undefined ? undefined : await fileFor(dir, urlPath);
@@ -122,8 +155,14 @@ export function registerPortalRoutes(app: FastifyInstance, opts: PortalRoutesOpt
         return reply.header('Cache-Control', hashed ? IMMUTABLE : REVALIDATE).sendFile(file, { cacheControl: false });
       }
       // A missing asset or file (a name with an extension) is a 404, never the app: client-side routes have none.
-      if (urlPath?.startsWith(HASHED_ASSETS) === true || /\.[A-Za-z0-9]+$/.test(urlPath ?? '')) {
-        return reply.callNotFound();
+      // So is a request for anything but a page: programs probing the server get JSON they can read.
+      if (
+        urlPath === undefined ||
+        urlPath.startsWith(HASHED_ASSETS) ||
+        /\.[A-Za-z0-9]+$/.test(urlPath) ||
+        !wantsHtml(req.headers.accept)
+      ) {
+        return notFound(req, reply);
       }
       if (!(await fileFor(dir, '/index.html'))) {
         return reply

@@ -6,7 +6,9 @@ import { registerApiRoutes, type ApiRoutesOptions } from './api/routes.js';
 import { sessionContextOf } from './api/security.js';
 import type { OciAuthorizationOptions } from './oci/authorization.js';
 import { registerExplorerRoutes } from './explorer/explorer-routes.js';
+import { handleClientError, handleFrameworkError } from './framework-errors.js';
 import { registerOciRoutes } from './oci/routes.js';
+import { registerDockerV1Routes } from './oci/v1-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { basePathOf, registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
@@ -41,6 +43,9 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     return503OnClosing: true,
+    // Requests refused before routing (malformed URLs, request lines, headers) get the error envelope of their API.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
     ...(opts.trustedProxies ? { trustProxy: opts.trustedProxies } : {}),
@@ -68,6 +73,10 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
       realm,
       session: (req, reply) => sessionContextOf(req, reply, opts.api.authentication),
     },
+  });
+  registerDockerV1Routes(app, {
+    search: (ctx, text) => opts.api.projectServices.search.repositories(ctx, text),
+    authorization: opts.registryAuth,
   });
   registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });

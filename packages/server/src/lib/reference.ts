@@ -10,7 +10,12 @@ const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 export const MAX_NAME_LENGTH = 255;
 
 export function isValidRepositoryName(name: string): boolean {
-  return name.length <= MAX_NAME_LENGTH && NAME.test(name);
+  return name.length <= MAX_NAME_LENGTH && matchesNameGrammar(name);
+}
+
+/** Whether the name follows the grammar, whatever its length (distribution checks the length separately). */
+export function matchesNameGrammar(name: string): boolean {
+  return NAME.test(name);
 }
 
 export function isValidTag(tag: string): boolean {

@@ -50,6 +50,7 @@ export interface RepositoryMatch {
   readonly projectId: number;
   readonly projectName: string;
   readonly projectPublic: boolean;
+  readonly description: string;
   readonly artifactCount: number;
 }
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { NotFoundError } from '../domain/errors.js';
-import type { BlobStore } from '../ports/blob-store.js';
+import { ContentMissingError, NotFoundError } from '../domain/errors.js';
+import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
 import type { BlobRecord } from '../ports/metadata-store.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath } from './paths.js';
@@ -22,19 +22,38 @@ export class BlobService {
     this.storage = core.storage;
   }
 
+  /**
+   * The blob as `name` links it, once storage confirms it holds the content (ContentMissingError otherwise), so a
+   * HEAD answers what the GET that follows will.
+   */
   async stat(name: string, digestText: string): Promise<BlobRecord> {
     requireName(name);
     const digest = requireDigest(digestText);
     const blob = await this.store.blobs.getInRepository(name, digest.value);
     if (!blob) throw new NotFoundError('blob', digest.value);
+    await this.requireContent(blob.digest);
     return blob;
   }
 
   /** Opens the blob's content, or the given inclusive byte range of it. */
   async open(blob: BlobRecord, range?: ByteRange): Promise<Readable> {
     const path = blobDataPath(requireDigest(blob.digest));
-    if (!range) return this.storage.reader(path);
-    return this.storage.reader(path, { offset: range.start, length: range.end - range.start + 1 });
+    try {
+      if (!range) return await this.storage.reader(path);
+      return await this.storage.reader(path, { offset: range.start, length: range.end - range.start + 1 });
+    } catch (err) {
+      throw err instanceof PathNotFoundError ? new ContentMissingError('blob', blob.digest, path) : err;
+    }
+  }
+
+  /** Throws ContentMissingError unless storage holds the content of `digest`. */
+  private async requireContent(digest: string): Promise<void> {
+    const path = blobDataPath(requireDigest(digest));
+    try {
+      await this.storage.stat(path);
+    } catch (err) {
+      throw err instanceof PathNotFoundError ? new ContentMissingError('blob', digest, path) : err;
+    }
   }
 
   /** Removes the blob from the repository (its content stays until garbage collection). */
@@ -60,6 +79,8 @@ export class BlobService {
     if (!isValidFrom(from)) return undefined;
     const blob = await this.store.blobs.getInRepository(from, digest.value);
     if (!blob) return undefined;
+    // As in distribution, a source whose content has vanished cannot be mounted; the caller falls back to an upload.
+    await this.requireContent(blob.digest);
     await this.core.work.run(async ({ tx }) => {
       const target = await tx.repositories.ensure(name);
       await this.core.policies.beforeWrite(

@@ -1,8 +1,9 @@
 import { artifactMediaTypeOf } from '../domain/artifact-type.js';
-import { InvalidError, NotFoundError } from '../domain/errors.js';
+import { ContentMissingError, InvalidError, NotFoundError } from '../domain/errors.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest.js';
 import { digestOf } from '../lib/digest.js';
 import type { Emit } from '../events/unit-of-work.js';
+import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
 import type { ManifestRecord, ManifestReference, RepositoryRecord } from '../ports/metadata-store.js';
 import type { StoreRecords } from '../ports/store.js';
 import type { ContentCache } from './content-cache.js';
@@ -79,10 +80,17 @@ export class ManifestService {
     return content;
   }
 
+  /** The manifest's bytes, from the cache or storage (ContentMissingError when storage has lost them). */
   async content(digest: string): Promise<Buffer> {
     const cached = this.cache.get(digest);
     if (cached) return cached;
-    const content = await this.storage.getContent(blobDataPath(requireDigest(digest)));
+    const path = blobDataPath(requireDigest(digest));
+    let content: Buffer;
+    try {
+      content = await this.storage.getContent(path);
+    } catch (err) {
+      throw err instanceof PathNotFoundError ? new ContentMissingError('manifest', digest, path) : err;
+    }
     this.cache.set(digest, content);
     return content;
   }
@@ -107,8 +115,12 @@ export class ManifestService {
     const parsed = parseManifest(body, contentType);
     const repo = await this.store.repositories.get(name);
     await this.requireReferences(repo, parsed);
-    // Content first, then the record: a record never points at content that is not durably stored.
-    if (!(await this.store.blobs.get(digest))) await this.storage.putContent(blobDataPath(requireDigest(digest)), body);
+    // Content first, then the record: a record never points at content that is not durably stored. Content that is
+    // recorded but was lost from storage is written again.
+    const path = blobDataPath(requireDigest(digest));
+    if (!(await this.store.blobs.get(digest)) || !(await exists(this.storage, path))) {
+      await this.storage.putContent(path, body);
+    }
     this.cache.set(digest, body);
     const references: ManifestReference[] = [
       ...parsed.blobs.map((d) => ({ digest: d.digest, kind: 'blob' as const })),
@@ -278,6 +290,16 @@ export class ManifestService {
         { missing },
       );
     }
+  }
+}
+
+async function exists(storage: BlobStore, path: string): Promise<boolean> {
+  try {
+    await storage.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof PathNotFoundError) return false;
+    throw err;
   }
 }
 

@@ -230,7 +230,8 @@ export class UploadService {
   /**
    * Moves verified content into place (unless already there) and records it, in that order; the policies see the
    * completed blob inside the transaction that links it (`upload.complete`), so a refusal links nothing. Content moved
-   * into place for a refused upload is unreferenced and left to garbage collection.
+   * into place for a refused upload is unreferenced and left to garbage collection. Content that is recorded but was
+   * lost from storage is put back from this upload.
    */
   private async publish(
     name: string,
@@ -241,7 +242,8 @@ export class UploadService {
     actor: Actor,
   ) {
     const existing = await this.store.blobs.get(digest.value);
-    if (!existing) {
+    const stored = existing !== undefined && (await this.isStored(blobDataPath(digest)));
+    if (!stored) {
       if (!opts.durable) {
         // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob.
         const sync = await this.storage.writer(uploadDataPath(id), { append: true });
@@ -262,8 +264,18 @@ export class UploadService {
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
     });
-    if (existing) await this.removeDir(id);
+    if (stored) await this.removeDir(id);
     return blob;
+  }
+
+  private async isStored(path: string): Promise<boolean> {
+    try {
+      await this.storage.stat(path);
+      return true;
+    } catch (err) {
+      if (err instanceof PathNotFoundError) return false;
+      throw err;
+    }
   }
 
   private async discard(id: string): Promise<void> {

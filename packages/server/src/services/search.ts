@@ -2,7 +2,7 @@ import type { Store } from '../ports/store.js';
 import type { RepositoryMatch } from '../ports/metadata-store.js';
 import type { SecurityContext } from './authenticator.js';
 import type { ProjectService, ProjectView } from './projects.js';
-import { projectScopeOf, scopeFilter } from './project-visibility.js';
+import { projectScopeOf, scopeFilter, type ProjectScope } from './project-visibility.js';
 
 /** At most this many projects and this many repositories per search (Harbor's search has no paging). */
 export const SEARCH_LIMIT = 1000;
@@ -27,13 +27,22 @@ export class SearchService {
     const scope = await projectScopeOf(this.identity, ctx);
     const [found, repositories] = await Promise.all([
       this.identity.projects.list({ name: text, ...scopeFilter(scope), page: 1, pageSize: SEARCH_LIMIT }),
-      this.store.repositories.search({
-        name: text,
-        ...(!scope.all && { visibleIn: { projectIds: scope.projectIds } }),
-        limit: SEARCH_LIMIT,
-      }),
+      this.repositoriesIn(scope, text),
     ]);
     const projects = await Promise.all(found.items.map((p) => this.projects.view(ctx, p, true)));
     return { projects, repositories };
+  }
+
+  /** Only the repositories of `search` (Docker's v1 search, `GET /v1/search`): the same matches, the same rule. */
+  async repositories(ctx: SecurityContext, text: string): Promise<RepositoryMatch[]> {
+    return this.repositoriesIn(await projectScopeOf(this.identity, ctx), text);
+  }
+
+  private repositoriesIn(scope: ProjectScope, text: string): Promise<RepositoryMatch[]> {
+    return this.store.repositories.search({
+      name: text,
+      ...(!scope.all && { visibleIn: { projectIds: scope.projectIds } }),
+      limit: SEARCH_LIMIT,
+    });
   }
 }

@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase } from '../../src/adapters/db/postgres-test-database.js';
 import { loadConfig } from '../../src/config/index.js';
 import { parseOciPath } from '../../src/http/oci/oci-path.js';
-import { projectNameOf } from '../../src/lib/reference.js';
+import { matchesNameGrammar, projectNameOf } from '../../src/lib/reference.js';
 import { createWharf, type Wharf, type WharfDependencies } from '../../src/main.js';
 import { collectRoutes, type RegisteredRoute } from './api-routes.js';
 import { checkApiResponses, recordRegisteredRoutes } from './response-validation.js';
@@ -17,11 +18,18 @@ export interface TestRegistry {
   readonly dataDir: string;
   /** The routes registered under /api/v2.0 (without Fastify's automatic HEAD routes). */
   apiRoutes(): RegisteredRoute[];
+  /** Closes the instance and starts a new one on the same data directory and database (a restart). */
+  reopen(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The administrator's password in every test registry (WHARF_ADMIN_PASSWORD). */
 export const ADMIN_PASSWORD = 'Harbor12345';
+
+/** What the composition root takes, plus the logger (default: the configuration's, silent in tests). */
+export interface TestRegistryDependencies extends WharfDependencies {
+  readonly log?: Logger;
+}
 
 /** Which metadata backend the in-process tests run on: `WHARF_TEST_DATABASE=postgres` selects PostgreSQL. */
 export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
@@ -33,7 +41,7 @@ export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'p
  */
 export async function startTestRegistry(
   env: Record<string, string | undefined> = {},
-  deps: WharfDependencies = {},
+  deps: TestRegistryDependencies = {},
 ): Promise<TestRegistry> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wharf-test-'));
   const pg = TEST_DATABASE === 'postgres' ? await createTestDatabase() : undefined;
@@ -50,16 +58,26 @@ export async function startTestRegistry(
       ...env,
     },
   });
-  const wharf = await createWharf(config, undefined, deps);
+  let wharf = await createWharf(config, deps.log, deps);
   const apiRoutes = collectRoutes(wharf.app);
   checkApiResponses(wharf.app);
   await wharf.app.ready();
   recordRegisteredRoutes(apiRoutes());
   return {
-    app: wharf.app,
-    wharf,
+    get app() {
+      return wharf.app;
+    },
+    get wharf() {
+      return wharf;
+    },
     dataDir,
     apiRoutes,
+    async reopen() {
+      await wharf.close();
+      wharf = await createWharf(config, deps.log, deps);
+      checkApiResponses(wharf.app);
+      await wharf.app.ready();
+    },
     async close() {
       await wharf.close();
       await pg?.drop();
@@ -72,7 +90,7 @@ export async function startTestRegistry(
  * One registry for a whole test file: started before its first test and closed after its last. The
  * returned handle is usable from inside tests (not at module level, before the registry has started).
  */
-export function useTestRegistry(env: Record<string, string> = {}, deps: WharfDependencies = {}): TestRegistry {
+export function useTestRegistry(env: Record<string, string> = {}, deps: TestRegistryDependencies = {}): TestRegistry {
   let current: TestRegistry | undefined;
   const started = (): TestRegistry => {
     if (!current) throw new Error('the test registry is started in beforeAll; use it inside tests');
@@ -95,6 +113,7 @@ export function useTestRegistry(env: Record<string, string> = {}, deps: WharfDep
       return started().dataDir;
     },
     apiRoutes: () => started().apiRoutes(),
+    reopen: () => started().reopen(),
     close: () => started().close(),
   };
 }
@@ -105,7 +124,10 @@ export function useTestRegistry(env: Record<string, string> = {}, deps: WharfDep
  * protocol tests (test/http) use it: they test the OCI API, not authorisation, which test/api/authorization-v2
  * and the token tests cover with real principals.
  */
-export function useOciTestRegistry(env: Record<string, string> = {}, deps: WharfDependencies = {}): TestRegistry {
+export function useOciTestRegistry(
+  env: Record<string, string> = {},
+  deps: TestRegistryDependencies = {},
+): TestRegistry {
   const registry = useTestRegistry(env, deps);
   const wrapped = new WeakMap<FastifyInstance, FastifyInstance>();
   return {
@@ -122,6 +144,7 @@ export function useOciTestRegistry(env: Record<string, string> = {}, deps: Wharf
       return registry.dataDir;
     },
     apiRoutes: () => registry.apiRoutes(),
+    reopen: () => registry.reopen(),
     close: () => registry.close(),
   };
 }
@@ -138,6 +161,9 @@ function actingAsAdmin(app: FastifyInstance, wharf: Wharf): FastifyInstance {
     } catch {
       return; // a malformed URL: the request itself will be refused
     }
+    // A name outside the grammar is refused before authorisation, and one with NUL cannot even be looked up in
+    // PostgreSQL: no project to create.
+    if (!matchesNameGrammar(name)) return;
     const project = projectNameOf(name);
     if (provisioned.has(project)) return;
     if (!(await wharf.store.projects.getByName(project))) {

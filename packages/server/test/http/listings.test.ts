@@ -117,6 +117,8 @@ describe('referrers', () => {
     const res = await reg.app.inject({ method: 'GET', url: `/v2/ref/app/referrers/${image.digest}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/vnd.oci.image.index.v1+json');
+    // The specification: the Content-Type MUST be application/vnd.oci.image.index.v1+json, no parameter added.
+    expect(res.headers['content-type']).toBe('application/vnd.oci.image.index.v1+json');
     const index = res.json<{
       schemaVersion: number;
       manifests: { digest: string; artifactType: string; annotations?: object; size: number; mediaType: string }[];
@@ -172,5 +174,37 @@ describe('referrers', () => {
     await reg.app.inject({ method: 'DELETE', url: `/v2/ref/del/manifests/${art.digest}` });
     const res = await reg.app.inject({ method: 'GET', url: `/v2/ref/del/referrers/${image.digest}` });
     expect(res.json<{ manifests: unknown[] }>().manifests).toEqual([]);
+  });
+});
+
+describe('Content-Type of the JSON answers, as distribution sends them', () => {
+  it('sends application/json without charset for tags, the catalog and errors; the base keeps distribution’s', async () => {
+    await pushImage(reg.app, 'ctype/app', 'v1');
+    const image = await pushImage(reg.app, 'ctype/app', 'v2');
+    const cases: [string, string, number, string][] = [
+      ['GET', '/v2/ctype/app/tags/list', 200, 'application/json'],
+      ['GET', '/v2/ctype/app/tags/list?n=1', 200, 'application/json'],
+      ['GET', '/v2/_catalog', 200, 'application/json'],
+      ['GET', '/v2/_catalog?n=1', 200, 'application/json'],
+      ['GET', `/v2/ctype/app/referrers/${image.digest}`, 200, 'application/vnd.oci.image.index.v1+json'],
+      ['GET', `/v2/ctype/app/referrers/${image.digest}?artifactType=x`, 200, 'application/vnd.oci.image.index.v1+json'],
+      ['GET', '/v2/ctype/none/tags/list', 404, 'application/json'],
+      ['GET', '/v2/ctype/app/manifests/nope', 404, 'application/json'],
+      ['HEAD', '/v2/ctype/app/manifests/nope', 404, 'application/json'],
+      ['GET', '/v2/ctype/app/tags/list?n=x', 400, 'application/json'],
+      ['DELETE', '/v2/_catalog', 405, 'application/json'],
+      ['GET', '/v2/', 200, 'application/json; charset=utf-8'],
+      ['HEAD', '/v2/', 200, 'application/json; charset=utf-8'],
+    ];
+    for (const [method, url, status, type] of cases) {
+      const res = await reg.app.inject({ method: method as 'GET', url });
+      expect(res.statusCode, `${method} ${url}`).toBe(status);
+      expect(res.headers['content-type'], `${method} ${url}`).toBe(type);
+      expect(res.headers['docker-distribution-api-version']).toBe('registry/2.0');
+      if (method === 'GET') expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+    }
+    const unauthenticated = await reg.wharf.app.inject({ method: 'GET', url: '/v2/' });
+    expect(unauthenticated.statusCode).toBe(401);
+    expect(unauthenticated.headers['content-type']).toBe('application/json');
   });
 });

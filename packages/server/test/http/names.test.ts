@@ -59,10 +59,29 @@ describe('digests and references', () => {
     expectOciError(await reg.app.inject({ method: 'GET', url: '/v2/a/manifests/sha256:123' }), 400, 'DIGEST_INVALID');
   });
 
-  it('rejects an invalid tag with TAG_INVALID, never a 500', async () => {
-    for (const tag of ['.hidden', '-dash', 'a'.repeat(129), 'has%20space']) {
-      const res = await reg.app.inject({ method: 'GET', url: `/v2/a/manifests/${tag}` });
+  it('rejects an invalid tag with TAG_INVALID on push, never a 500', async () => {
+    for (const tag of ['.hidden', '-dash', 'a'.repeat(129), 'has%20space', '%zz', '%C3%A9', 'a%00b']) {
+      const res = await reg.app.inject({
+        method: 'PUT',
+        url: `/v2/a/manifests/${tag}`,
+        payload: '{}',
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
       expectOciError(res, 400, 'TAG_INVALID');
+      expect(res.headers['docker-distribution-api-version']).toBe('registry/2.0');
+    }
+  });
+
+  it('answers a read or delete of a reference that is neither tag nor digest with 404 MANIFEST_UNKNOWN', async () => {
+    // The conformance suite's "GET nonexistent manifest should return 404" uses such a reference.
+    for (const tag of ['.INVALID_MANIFEST_NAME', '-dash', 'a'.repeat(129), 'has%20space', '%zz', '%C3%A9', 'a%00b']) {
+      for (const method of ['GET', 'HEAD', 'DELETE'] as const) {
+        const res = await reg.app.inject({ method, url: `/v2/a/manifests/${tag}` });
+        expect(res.statusCode, `${method} ${tag}`).toBe(404);
+        expect(res.headers['docker-distribution-api-version']).toBe('registry/2.0');
+        expect(res.headers['content-type']).toBe('application/json');
+        if (method !== 'HEAD') expectOciError(res, 404, 'MANIFEST_UNKNOWN');
+      }
     }
   });
 

@@ -100,6 +100,53 @@ describe('the portal at /', () => {
     }
   });
 
+  it('serves the app to browser navigations and to clients that accept anything (curl, no Accept at all)', async () => {
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+    for (const accept of [browser, '*/*', 'text/*', 'application/xhtml+xml', undefined]) {
+      for (const url of ['/', '/projects/library/members']) {
+        const res = await reg.app.inject({ method: 'GET', url, headers: accept === undefined ? {} : { accept } });
+        expect(res.statusCode, `${url} ${accept}`).toBe(200);
+        expect(res.body).toBe(INDEX);
+      }
+    }
+  });
+
+  it('answers requests for other types than HTML with a JSON 404, not the app', async () => {
+    // Programs probing the server (docker, podman, scripts) must get something they can parse.
+    for (const accept of ['application/json', 'application/json, text/plain, */*', 'image/png', 'text/html;q=0']) {
+      for (const url of ['/', '/projects', '/anything/else']) {
+        const res = await reg.app.inject({ method: 'GET', url, headers: { accept } });
+        expect(res.statusCode, `${url} ${accept}`).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.json()).toEqual({ errors: [{ code: 'NOT_FOUND', message: expect.any(String) as string }] });
+      }
+    }
+  });
+
+  it('answers missing files, reserved prefixes and other methods with a JSON 404, whatever the Accept', async () => {
+    const accept = 'text/html,*/*;q=0.8';
+    for (const [method, url] of [
+      ['GET', '/favicon.ico'],
+      ['GET', '/assets/gone-000000.js'],
+      ['GET', '/v1/_nothing'],
+      ['GET', '/service/nothing'],
+      ['GET', '/c/nothing'],
+      ['POST', '/projects'],
+      ['DELETE', '/'],
+    ] as const) {
+      const res = await reg.app.inject({ method, url, headers: { accept } });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.body, url).not.toBe(INDEX);
+      expect(res.json(), url).toEqual({ errors: [{ code: 'NOT_FOUND', message: expect.any(String) as string }] });
+    }
+    // docker search and podman search: real answers, in JSON.
+    const ping = await reg.app.inject({ method: 'GET', url: '/v1/_ping', headers: { accept } });
+    expect(ping.json()).toEqual({ standalone: false });
+    const search = await reg.app.inject({ method: 'GET', url: '/v1/search?q=x', headers: { accept } });
+    expect(search.statusCode).toBe(200);
+    expect(search.json()).toMatchObject({ num_results: 0, query: 'x', results: [] });
+  });
+
   it('explains how to build the portal when it is not built, and the registry still works', async () => {
     const res = await unbuilt.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(503);

@@ -87,6 +87,7 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
           projectId: library?.id,
           projectName: 'library',
           projectPublic: true,
+          description: '',
           artifactCount: 0,
         },
         expect.objectContaining({ name: 'other/apps_100%', projectId: other?.id, projectPublic: false }),
@@ -96,6 +97,7 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
           projectId: team.id,
           projectName: 'team',
           projectPublic: false,
+          description: '',
           artifactCount: 2,
         },
       ]);

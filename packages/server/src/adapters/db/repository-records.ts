@@ -119,6 +119,7 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
       .select((eb) => [
         'repositories.id',
         'repositories.name',
+        'repositories.description',
         'projects.id as project_id',
         'projects.name as project_name',
         'projects.public as project_public',
@@ -145,6 +146,7 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
       projectId: row.project_id,
       projectName: row.project_name,
       projectPublic: row.project_public === 1,
+      description: row.description,
       artifactCount: Number(row.artifact_count ?? 0),
     }));
   }

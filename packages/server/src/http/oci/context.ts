@@ -54,3 +54,12 @@ export function hasBody(req: FastifyRequest): boolean {
   if (length !== undefined) return Number(length) > 0;
   return req.headers['transfer-encoding'] !== undefined;
 }
+
+/**
+ * Sends `body` as JSON with exactly `type` as Content-Type. Fastify appends `; charset=utf-8` to every JSON type it
+ * serialises (strings too); a Buffer is sent as it is, so the OCI media types (whose specification forbids
+ * parameters the registry did not get) and distribution's plain `application/json` reach the client unchanged.
+ */
+export function sendJson(reply: FastifyReply, body: unknown, type = 'application/json'): FastifyReply {
+  return reply.type(type).send(Buffer.from(JSON.stringify(body)));
+}

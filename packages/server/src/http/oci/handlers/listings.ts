@@ -1,6 +1,6 @@
 import { MediaTypes } from '../../../lib/media-types.js';
 import type { ListPage } from '../../../registry-core/listings.js';
-import { namePath, queryParam, type OciContext } from '../context.js';
+import { namePath, queryParam, sendJson, type OciContext } from '../context.js';
 import { RegistryError } from '../errcode.js';
 
 /** Largest page a client may ask for. */
@@ -12,7 +12,7 @@ export async function listTags(ctx: OciContext, name: string) {
   const { limit, last } = pageParams(ctx, MAX_PAGE);
   const page = await ctx.registry.listings.tags(name, limit, last);
   setLink(ctx, `/v2/${namePath(name)}/tags/list`, limit, page);
-  return ctx.reply.send({ name, tags: page.items });
+  return sendJson(ctx.reply, { name, tags: page.items });
 }
 
 /** GET /v2/_catalog?n=&last= */
@@ -20,7 +20,7 @@ export async function listCatalog(ctx: OciContext) {
   const { limit, last } = pageParams(ctx, DEFAULT_CATALOG_PAGE);
   const page = await ctx.registry.listings.catalog(limit, last, ctx.caller.catalogProjects);
   setLink(ctx, '/v2/_catalog', limit, page);
-  return ctx.reply.send({ repositories: page.items });
+  return sendJson(ctx.reply, { repositories: page.items });
 }
 
 /** GET /v2/<name>/referrers/<digest>?artifactType= */
@@ -35,7 +35,7 @@ export async function listReferrers(ctx: OciContext, name: string, digest: strin
     ...(r.artifactType ? { artifactType: r.artifactType } : {}),
     ...(r.annotations ? { annotations: r.annotations } : {}),
   }));
-  return ctx.reply.type(MediaTypes.ociIndex).send({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests });
+  return sendJson(ctx.reply, { schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }, MediaTypes.ociIndex);
 }
 
 function pageParams(ctx: OciContext, defaultLimit: number): { limit: number; last?: string | undefined } {

@@ -13,13 +13,18 @@ export async function getManifest(ctx: OciContext, name: string, reference: stri
       `manifest ${reference} is a ${record.mediaType}, which the Accept header does not allow`,
     );
   }
+  // Read before answering, HEAD too: content lost from storage is MANIFEST_UNKNOWN for both (and then cached for the
+  // GET that usually follows a HEAD). A GET is a pull: the core asks the pull policies and records it.
+  const content = head
+    ? await registry.manifests.content(record.digest)
+    : await registry.manifests.pull(name, record, reference, actorOf(ctx));
   void reply
     .type(record.mediaType)
     .header('Docker-Content-Digest', record.digest)
     .header('ETag', `"${record.digest}"`)
     .header('Content-Length', record.size);
   if (head) return reply.send();
-  return reply.send(await registry.manifests.pull(name, record, reference, actorOf(ctx)));
+  return reply.send(content);
 }
 
 /** PUT /v2/<name>/manifests/<reference>. */

@@ -1,6 +1,8 @@
+import { ContentMissingError } from '../../../domain/errors.js';
 import { parseContentRange } from '../../../lib/range-header.js';
 import type { BlobRecord } from '../../../ports/metadata-store.js';
 import type { UploadStatus } from '../../../registry-core/uploads.js';
+import { logContentMissing } from '../../error-handler.js';
 import { actorOf, hasBody, location, namePath, queryParam, type OciContext } from '../context.js';
 import { RegistryError } from '../errcode.js';
 
@@ -10,7 +12,12 @@ export async function startUpload(ctx: OciContext, name: string) {
   const mount = queryParam(req, 'mount');
   const from = queryParam(req, 'from');
   if (mount && from && ctx.caller.mayMount) {
-    const blob = await registry.blobs.mount(name, mount, from, actorOf(ctx));
+    const blob = await registry.blobs.mount(name, mount, from, actorOf(ctx)).catch((err: unknown) => {
+      // The source's content has vanished: log it and fall back to an upload session, as distribution does.
+      if (!(err instanceof ContentMissingError)) throw err;
+      logContentMissing(req.log, err);
+      return undefined;
+    });
     if (blob) return blobCreated(ctx, name, blob);
   }
   const digest = queryParam(req, 'digest');
