@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/ports/clock.js';
 import { READ_ONLY_CACHE_MS } from '../../src/services/read-only.js';
 import { pushImage } from '../helpers/artifact-content.js';
 import { ADMIN, api, createUser, expectHarborError, type Credentials } from '../helpers/api-client.js';
@@ -8,7 +9,8 @@ import { useTestRegistry } from '../helpers/test-registry.js';
 const MESSAGE = 'The system is in read only mode. Any modification is prohibited.';
 
 describe('read-only mode', () => {
-  const registry = useTestRegistry();
+  const clock = new ManualClock();
+  const registry = useTestRegistry({}, { clock });
   let user: { id: number; credentials: Credentials };
   let robotId: number;
   let projectName: string;
@@ -106,7 +108,7 @@ describe('read-only mode', () => {
   it('follows a change made elsewhere (another node) within the cache interval', async () => {
     await registry.wharf.store.settings.set({ readOnly: true });
     try {
-      await new Promise((resolve) => setTimeout(resolve, READ_ONLY_CACHE_MS + 50));
+      clock.advance(READ_ONLY_CACHE_MS + 50);
       const res = await api(registry.app, 'POST', '/users', ADMIN, { username: 'late', password: 'Passw0rd1' });
       expectHarborError(res, 403, 'DENIED');
     } finally {
