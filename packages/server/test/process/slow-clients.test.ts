@@ -118,7 +118,7 @@ describe('slow clients', () => {
     const ms = await conn.closed();
     expect(conn.received()).toMatch(/^HTTP\/1\.1 408 /);
     expect(ms).toBeGreaterThanOrEqual(900);
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(6000); // far below the defaults (30 s, 60 s), with room for a loaded machine
   });
 
   it('are cut off when their body stalls for http.bodyIdleTimeout', async () => {
@@ -129,7 +129,7 @@ describe('slow clients', () => {
     const ms = await conn.closed();
     expect(conn.received()).toBe('');
     expect(ms).toBeGreaterThanOrEqual(900);
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(6000); // far below the defaults (30 s, 60 s), with room for a loaded machine
   });
 
   it('finish an upload whose body keeps coming, however long it takes in all', async () => {
@@ -154,7 +154,7 @@ describe('slow clients', () => {
     await conn.closed();
     // Node adds a second to the advertised keep-alive timeout before it closes.
     expect(performance.now() - answeredAt).toBeGreaterThanOrEqual(900);
-    expect(performance.now() - answeredAt).toBeLessThan(4000);
+    expect(performance.now() - answeredAt).toBeLessThan(6000);
   });
 });
 
@@ -176,7 +176,7 @@ describe('the connection limit', () => {
     }
     const refused = await open(port);
     refused.socket.write('GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(await refused.closed()).toBeLessThan(1000);
+    expect(await refused.closed()).toBeLessThan(5000); // at once: nothing else closes a connection this soon here
     expect(refused.received()).toBe('');
 
     held.shift()!.socket.destroy();
