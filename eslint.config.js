@@ -42,7 +42,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.cjs', 'vitest.config.ts', 'scripts/*.mjs', 'packages/portal/scripts/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.cjs',
+            'vitest.config.ts',
+            'vitest.harbor.config.ts',
+            'scripts/*.mjs',
+            'packages/portal/scripts/*.mjs',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { HARBOR_TESTS } from './vitest.harbor.config.js';
 
 /**
  * One run for the whole repository, in three projects: the server (Node), the portal's component and unit tests
- * (jsdom), and the portal's end-to-end tests (Node driving Chromium against a real Wharf process).
+ * (jsdom), and the portal's end-to-end tests (Node driving Chromium against a real Wharf process). The comparison
+ * with Harbor's swagger has its own configuration and command (vitest.harbor.config.ts, `npm run check:harbor`).
  */
 export default defineConfig({
   test: {
@@ -13,7 +15,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['packages/server/src/**/*.test.ts', 'packages/server/test/**/*.test.ts'] },
+        test: {
+          name: 'server',
+          include: ['packages/server/src/**/*.test.ts', 'packages/server/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...HARBOR_TESTS],
+        },
       },
       {
         extends: true,

@@ -22,17 +22,21 @@ node packages/server/dist/cli/main.js verify-config wharf.example.yml
 npm run check:api --silent -w @wharf/portal
 
 mkdir -p test-output
-# Each run records which /api/v2.0 operations its tests checked against Harbor's swagger (docs/architecture.md).
-rm -rf test-output/api-coverage
+# Each run records which /api/v2.0 operations its tests checked against Wharf's OpenAPI description (and Harbor's
+# swagger, when it is beside the repository); the records stay in test-output/api-coverage-<database>/ for
+# `npm run check:harbor` (docs/architecture.md).
+rm -rf test-output/api-coverage test-output/api-coverage-sqlite test-output/api-coverage-postgres
+node scripts/check-harbor.mjs --locate
 step "tests on SQLite (and the metadata suite on SQLite and PostgreSQL)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest-sqlite.json
 node scripts/check-api-coverage.js test-output/api-coverage
-rm -rf test-output/api-coverage
+mv test-output/api-coverage test-output/api-coverage-sqlite
 
 step "protocol and client tests on PostgreSQL"
 WHARF_TEST_DATABASE=postgres npx vitest run packages/server/test \
   --reporter=default --reporter=json --outputFile.json=test-output/vitest-postgres.json
 node scripts/check-api-coverage.js test-output/api-coverage
+mv test-output/api-coverage test-output/api-coverage-postgres
 
 # One plain closing line for both runs.
 node -e '

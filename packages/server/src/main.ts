@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
 import { openStore } from './adapters/db/index.js';
-import { ConfigError, type WharfConfig } from './config/index.js';
+import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
@@ -14,6 +13,8 @@ import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
+import { formatLogLine } from './lib/log-format.js';
+import { mkdirPrivate } from './lib/private-files.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
@@ -22,7 +23,7 @@ import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { UnitOfWork } from './events/unit-of-work.js';
 import { registerSubscribers } from './subscribers.js';
-import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
+import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
@@ -70,8 +71,23 @@ export interface Wharf {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Readonly<WharfConfig>): Logger {
-  return pino({ level: config.log.level, base: { service: 'wharf' } });
+/** Where log lines go: stdout, or any stream (a terminal when `isTTY`). */
+export interface LogOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/**
+ * The logger: JSON lines (pino) on stdout, or text for a person (`lib/log-format.ts`) with `log.format: pretty`,
+ * or with `auto` (the default) when the output is a terminal.
+ */
+export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = process.stdout): Logger {
+  const options = { level: config.log.level, base: { service: 'wharf' } };
+  const pretty = config.log.format === 'pretty' || (config.log.format === 'auto' && output.isTTY === true);
+  if (!pretty)
+    return output === process.stdout ? pino(options) : pino(options, { write: (line) => output.write(line) });
+  const colour = output.isTTY === true && processEnv().NO_COLOR === undefined;
+  return pino(options, { write: (line) => output.write(formatLogLine(line, { colour })) });
 }
 
 /** The store over the configured database; call migrate() before use. */
@@ -94,9 +110,19 @@ export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger)
  * Creates the administrator at first start, and stores the configured settings then (only then: afterwards the
  * database holds them). An unacceptable configured password is a configuration error.
  */
-async function ensureAdmin(config: Readonly<WharfConfig>, identity: Store, log: Logger): Promise<void> {
+async function ensureAdmin(
+  config: Readonly<WharfConfig>,
+  identity: Store,
+  log: Logger,
+  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
+): Promise<void> {
   try {
-    const result = await bootstrapAdmin(identity, { password: config.admin.password, dataDir: config.data.dir, log });
+    const result = await bootstrapAdmin(identity, {
+      password: config.admin.password,
+      dataDir: config.data.dir,
+      log,
+      announce,
+    });
     if (result !== 'exists') await seedConfiguredSettings(identity.settings, config.settings);
   } catch (error) {
     if (!(error instanceof AdminPasswordError)) throw error;
@@ -148,6 +174,8 @@ export interface WharfDependencies {
   readonly clock?: Clock;
   /** Links appended to the registry's policy chain after read-only mode (features add theirs; tests too). */
   readonly policies?: readonly RegistryPolicy[];
+  /** Told the administrator's password when the first start generated it (`wharf serve` shows it in a banner). */
+  readonly onAdminPasswordGenerated?: (generated: GeneratedAdminPassword) => void;
 }
 
 export async function createWharf(
@@ -156,13 +184,13 @@ export async function createWharf(
   deps: WharfDependencies = {},
 ): Promise<Wharf> {
   const clock = deps.clock ?? systemClock;
-  await mkdir(config.data.dir, { recursive: true });
+  await mkdirPrivate(config.data.dir);
   const store = openConfiguredStore(config, log);
   const identity = store;
   try {
     const applied = await store.migrate();
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    await ensureAdmin(config, identity, log);
+    await ensureAdmin(config, identity, log, deps.onAdminPasswordGenerated);
   } catch (error) {
     await store.close();
     throw error;
@@ -238,6 +266,12 @@ export async function createWharf(
       artifactTags: new ArtifactTagService(artifacts, store, registry),
     },
     portal: { dir: config.portal.dir! },
+    connections: {
+      headersTimeout: config.http.headersTimeout,
+      bodyIdleTimeout: config.http.bodyIdleTimeout,
+      keepAliveTimeout: config.http.keepAliveTimeout,
+      maxConnections: config.http.maxConnections,
+    },
   });
   const jobs: PeriodicJob[] = [
     uploadPurgeJob(
@@ -261,11 +295,19 @@ export async function createWharf(
     pulls,
     events: { bus, relay },
     async listen() {
+      // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);
-      const address = await app.listen({ host, port });
+      await app.ready();
+      await new Promise<void>((resolve, reject) => {
+        app.server.once('error', reject);
+        app.server.listen({ host, port }, () => {
+          app.server.off('error', reject);
+          resolve();
+        });
+      });
       for (const job of jobs) job.start();
       relay.start();
-      return address;
+      return addressOf(app, tls !== undefined);
     },
     reloadTls() {
       if (!tls) return false;
@@ -284,6 +326,14 @@ export async function createWharf(
       await store.close();
     },
   };
+}
+
+/** The bound address as a URL, e.g. `http://0.0.0.0:5000` or `https://[::1]:5443`. */
+function addressOf(app: FastifyInstance, https: boolean): string {
+  const bound = app.server.address();
+  if (bound === null || typeof bound === 'string') return String(bound);
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return `${https ? 'https' : 'http'}://${host}:${bound.port}`;
 }
 
 export function splitAddr(addr: string): { host: string; port: number } {

@@ -2,6 +2,8 @@ import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
 import { WHARF_VERSION, createLogger, createWharf, openConfiguredStore } from '../main.js';
+import type { GeneratedAdminPassword } from '../services/admin-bootstrap.js';
+import { adminPasswordBanner } from './banner.js';
 
 export interface Command {
   readonly summary: string;
@@ -26,9 +28,12 @@ finish); SIGHUP reloads the TLS certificate and key.\n\n${CONFIG_HELP}`,
     async run({ config: file }) {
       const config = load(file);
       const log = createLogger(config);
-      const wharf = await createWharf(config, log);
+      let generated: GeneratedAdminPassword | undefined;
+      const wharf = await createWharf(config, log, { onAdminPasswordGenerated: (notice) => (generated = notice) });
       const address = await wharf.listen();
       log.info({ address, dataDir: config.data.dir, database: config.database.driver }, 'wharf listening');
+      if (generated) process.stderr.write(adminPasswordBanner(generated));
+      generated = undefined;
       process.on('SIGHUP', () => {
         try {
           if (wharf.reloadTls()) log.info('TLS certificate reloaded');

@@ -10,6 +10,11 @@ const hostPort = z
   .string()
   .regex(/^(?:\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'expected HOST:PORT, e.g. 0.0.0.0:5000 or [::1]:5000');
 
+/** A duration that must be more than zero (a timeout of 0 would mean none). */
+function positiveDuration(key: string) {
+  return duration.refine((seconds) => seconds > 0, { message: `${key} must be positive` });
+}
+
 export const configSchema = z
   .object({
     data: z
@@ -29,6 +34,18 @@ export const configSchema = z
          * CIDR ranges; the client address (login throttling, auth events) and HTTPS (Secure cookies) come from them.
          */
         trustedProxies: z.string().min(1).optional(),
+        /** A client must send the complete request line and headers within this long. */
+        headersTimeout: positiveDuration('http.headersTimeout').default(30),
+        /**
+         * A connection on which nothing moves for this long is closed: a request body that stalls, a response the
+         * client stops reading. An idle timeout between bytes, not a limit on the whole request: an upload that keeps
+         * sending is never cut.
+         */
+        bodyIdleTimeout: positiveDuration('http.bodyIdleTimeout').default(60),
+        /** An idle keep-alive connection is closed after this long (longer than a proxy's idle timeout). */
+        keepAliveTimeout: positiveDuration('http.keepAliveTimeout').default(72),
+        /** Open connections at most; further connections are closed at once. */
+        maxConnections: z.number().int().min(1).default(1024),
         tls: z
           .object({ certificate: z.string().min(1), key: z.string().min(1) })
           .strict()
@@ -37,7 +54,11 @@ export const configSchema = z
       .strict()
       .prefault({}),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** `json`: one JSON object per line; `pretty`: text for a person; `auto`: pretty on a terminal, else JSON. */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
       .strict()
       .prefault({}),
     database: z

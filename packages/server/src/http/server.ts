@@ -30,11 +30,81 @@ export interface HttpServerOptions {
   readonly api: Omit<ApiRoutesOptions, 'baseUrl'>;
   /** The web portal at `/` (its base path comes from baseUrl). */
   readonly portal: Omit<PortalRoutesOptions, 'basePath'>;
+  /** Timeouts and the connection limit that keep slow or idle clients from holding connections. */
+  readonly connections: ConnectionLimits;
+}
+
+/** How long clients may take, in seconds, and how many connections may be open at once. */
+export interface ConnectionLimits {
+  /** To send the request line and every header. */
+  readonly headersTimeout: number;
+  /** Without a byte moving either way while a request is open (a stalled body, an unread response). */
+  readonly bodyIdleTimeout: number;
+  /** Idle between requests on a keep-alive connection. */
+  readonly keepAliveTimeout: number;
+  readonly maxConnections: number;
+}
+
+/** How often, at most, Node looks for connections over the headers timeout. */
+const MAX_CHECK_INTERVAL_MS = 5_000;
+/** How often refused connections are reported, at most. */
+const DROP_REPORT_INTERVAL_MS = 10_000;
+
+/**
+ * Node's server settings for the limits. There is deliberately no total request timeout (`requestTimeout` 0): a
+ * long upload that keeps sending must finish. Headers have a deadline (checked every quarter of it); bodies and
+ * responses an idle timeout on the socket, which every byte resets.
+ */
+function serverOptions(limits: ConnectionLimits) {
+  const headersTimeout = Math.ceil(limits.headersTimeout * 1000);
+  return {
+    server: {
+      headersTimeout,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(50, Math.min(MAX_CHECK_INTERVAL_MS, Math.floor(headersTimeout / 4))),
+    },
+    fastify: {
+      requestTimeout: 0,
+      connectionTimeout: Math.ceil(limits.bodyIdleTimeout * 1000),
+      keepAliveTimeout: Math.ceil(limits.keepAliveTimeout * 1000),
+    },
+  };
+}
+
+/** Closes connections over the limit (Node does) and says so in the log, at most every ten seconds. */
+function limitConnections(app: FastifyInstance, limits: ConnectionLimits, log: Logger): void {
+  app.server.maxConnections = limits.maxConnections;
+  let dropped = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const report = () => {
+    if (dropped > 0) {
+      log.warn(
+        { refused: dropped, maxConnections: limits.maxConnections },
+        'refused connections over http.maxConnections',
+      );
+    }
+    dropped = 0;
+  };
+  app.server.on('drop', () => {
+    dropped++;
+    if (timer) return;
+    report();
+    timer = setTimeout(() => {
+      timer = undefined;
+      report();
+    }, DROP_REPORT_INTERVAL_MS).unref();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    if (timer) clearTimeout(timer);
+    done();
+  });
 }
 
 /** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0, /c and the portal. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const limits = serverOptions(opts.connections);
   const app = Fastify({
+    ...limits.fastify,
     loggerInstance: opts.logger,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => {
@@ -47,9 +117,11 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
     forceCloseConnections: 'idle',
-    ...(opts.https ? { https: opts.https } : {}),
+    // Node's http and https servers take the same server options (https beside the key and certificate).
+    ...(opts.https ? { https: { ...opts.https, ...limits.server } } : { http: limits.server }),
     ...(opts.trustedProxies ? { trustProxy: opts.trustedProxies } : {}),
   }) as unknown as FastifyInstance;
+  limitConnections(app, opts.connections, opts.logger);
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('X-Request-Id', req.id);
     done();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConflictError } from '../domain/errors.js';
 import { checkPassword } from '../domain/users/password-policy.js';
 import { generateSecret, hashPassword } from '../lib/password-hash.js';
+import { PRIVATE_FILE_MODE } from '../lib/private-files.js';
 import type { Store } from '../ports/store.js';
 
 /** The system administrator every installation starts with, as in Harbor. */
@@ -20,6 +21,15 @@ export interface AdminBootstrapOptions {
   /** Where a generated password is written (mode 0600). */
   readonly dataDir: string;
   readonly log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Also told a generated password (after it is logged and written), e.g. to show it in a banner. */
+  readonly announce?: ((generated: GeneratedAdminPassword) => void) | undefined;
+}
+
+/** A password generated at first start, and the file it was written to. */
+export interface GeneratedAdminPassword {
+  readonly username: string;
+  readonly password: string;
+  readonly file: string;
 }
 
 export type AdminBootstrapResult = 'exists' | 'created-with-configured-password' | 'created-with-generated-password';
@@ -54,12 +64,13 @@ export async function bootstrapAdmin(identity: Store, opts: AdminBootstrapOption
     return 'created-with-configured-password';
   }
   const file = path.join(opts.dataDir, ADMIN_PASSWORD_FILE);
-  await writeFile(file, `${password}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
+  await writeFile(file, `${password}\n`, { mode: PRIVATE_FILE_MODE });
+  await chmod(file, PRIVATE_FILE_MODE);
   opts.log.warn(
     { username: ADMIN_USERNAME, password, file },
     'administrator created with a generated password (shown once; also written to the file); change it after logging in',
   );
+  opts.announce?.({ username: ADMIN_USERNAME, password, file });
   return 'created-with-generated-password';
 }
 

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { API_COVERAGE_DIR } from '../helpers/api-coverage.js';
-import { collectRoutes } from '../helpers/api-routes.js';
 import { ADMIN, api, createUser } from '../helpers/api-client.js';
-import { harborSwagger, isWharfExtension, loadHarborSwagger, REPOSITORY_ROOT } from '../helpers/harbor-swagger.js';
-import { checkApiResponses, ResponseConformanceError } from '../helpers/response-validation.js';
+import { harborSwagger, isWharfExtension, loadHarborSwagger } from '../helpers/harbor-swagger.js';
+import { checkApiResponses, RESPONSE_CHECKS, ResponseConformanceError } from '../helpers/response-validation.js';
 import type { CheckedResponse } from '../helpers/response-schemas.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+
+/**
+ * The comparison with Harbor's swagger. It needs the swagger (../shared/reference/ beside the repository, or
+ * HARBOR_SWAGGER), so it is not part of `npm test`: `npm run check:harbor` runs it (vitest.harbor.config.ts).
+ */
 
 const reg = useTestRegistry();
 
@@ -48,35 +46,11 @@ describe('Wharf routes under /api/v2.0', () => {
     );
     expect(unknown, 'routes that Harbor’s swagger does not have').toEqual([]);
   });
-
-  it('leave out the HEAD routes Fastify adds for GET routes, and keep the ones registered explicitly', async () => {
-    // The registry's only HEAD route is the one project-routes.ts registers (Harbor's headProject); none of the
-    // HEAD routes Fastify adds for its GET routes is listed.
-    expect(reg.apiRoutes().filter((r) => r.method === 'HEAD')).toEqual([{ method: 'HEAD', url: '/api/v2.0/projects' }]);
-    const app = Fastify();
-    const routes = collectRoutes(app);
-    await app.register(
-      (api, _opts, done) => {
-        api.head('/projects', (_req, reply) => reply.send());
-        api.get('/projects', () => []);
-        api.get('/ping', () => 'Pong');
-        done();
-      },
-      { prefix: '/api/v2.0' },
-    );
-    app.get('/v2/', () => ({}));
-    await app.ready();
-    expect(routes()).toEqual([
-      { method: 'HEAD', url: '/api/v2.0/projects' },
-      { method: 'GET', url: '/api/v2.0/projects' },
-      { method: 'GET', url: '/api/v2.0/ping' },
-    ]);
-    await app.close();
-  });
 });
 
 describe('responses of the implemented operations', () => {
   it('conform to Harbor’s swagger (every request below is checked as it is made)', async () => {
+    expect(RESPONSE_CHECKS.map((check) => check.id)).toEqual(['harbor', 'wharf']);
     const { id, credentials } = await createUser(reg.app, 'swagger-user');
     const calls = [
       await api(reg.app, 'GET', '/ping'),
@@ -213,47 +187,7 @@ describe('the Harbor swagger checker', () => {
 
   it('fails loudly, saying where it looked, when the swagger file is missing', () => {
     expect(() => loadHarborSwagger('/nonexistent/harbor-swagger.yaml')).toThrow(
-      /expected at \/nonexistent\/harbor-swagger\.yaml[\s\S]*WHARF_HARBOR_SWAGGER/,
+      /expected at \/nonexistent\/harbor-swagger\.yaml[\s\S]*\.\.\/shared\/reference\/[\s\S]*HARBOR_SWAGGER\./,
     );
-  });
-});
-
-describe('scripts/check-api-coverage.js', () => {
-  const script = path.join(REPOSITORY_ROOT, 'scripts', 'check-api-coverage.js');
-  const run = async (records: object[]) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'wharf-api-coverage-'));
-    try {
-      await writeFile(path.join(dir, 'worker-1.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      return await promisify(execFile)(process.execPath, [script, dir]).then(
-        ({ stdout }) => ({ code: 0, out: stdout }),
-        (err: { code: number; stderr: string }) => ({ code: err.code, out: err.stderr }),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
-
-  it('passes when every registered operation was checked, and names the ones that were not', async () => {
-    const ping = 'GET /api/v2.0/ping';
-    const user = 'GET /api/v2.0/users/:user_id';
-    expect(await run([{ registered: ping }, { validated: ping }])).toMatchObject({ code: 0 });
-    const missing = await run([{ registered: ping }, { registered: user }, { validated: ping }]);
-    expect(missing.code).toBe(1);
-    expect(missing.out).toContain(user);
-    expect(missing.out).not.toContain(ping);
-    const empty = await run([]);
-    expect(empty.code).toBe(1);
-    expect(empty.out).toMatch(/no records/);
-  });
-
-  it('is fed by the test registries: this file’s registry recorded its routes and the checked responses', async () => {
-    const lines = (await readFile(path.join(API_COVERAGE_DIR, `worker-${process.pid}.jsonl`), 'utf8')).split('\n');
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        JSON.stringify({ registered: 'GET /api/v2.0/users/:user_id' }),
-        JSON.stringify({ validated: 'GET /api/v2.0/users/:user_id' }),
-      ]),
-    );
-    expect(lines).not.toContain(JSON.stringify({ registered: 'GET /api/v2.0/openapi.json' }));
   });
 });

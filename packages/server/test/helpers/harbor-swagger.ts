@@ -6,16 +6,31 @@ import { parse } from 'yaml';
 import { ResponseChecker, toJsonSchema, type ApiDescription, type DescribedOperation } from './response-schemas.js';
 
 /**
- * Harbor's API description (Swagger 2.0), read at test time from the shared reference; never copied into this
- * repository. `WHARF_HARBOR_SWAGGER` names another file.
+ * Harbor's API description (Swagger 2.0), read at test time from the shared reference beside the repository; never
+ * copied into it. `HARBOR_SWAGGER` names another file (deliberately not a `WHARF_*` variable: those configure Wharf,
+ * and the Wharf processes the tests start would refuse an unknown one). It is optional for `npm test`: when it is
+ * absent, responses are checked against Wharf's own OpenAPI description only, and `npm run check:harbor`
+ * (scripts/check-harbor.mjs), which needs it, fails saying where it looked.
  */
 
 /** The repository's root directory. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-export const HARBOR_SWAGGER_FILE =
-  process.env.WHARF_HARBOR_SWAGGER ??
-  path.resolve(REPOSITORY_ROOT, '..', 'shared', 'reference', 'harbor-v2.15.2-swagger.yaml');
+/** Where Harbor's swagger is expected when `HARBOR_SWAGGER` is unset. */
+export const DEFAULT_HARBOR_SWAGGER_FILE = path.resolve(
+  REPOSITORY_ROOT,
+  '..',
+  'shared',
+  'reference',
+  'harbor-v2.15.2-swagger.yaml',
+);
+
+export const HARBOR_SWAGGER_FILE = process.env.HARBOR_SWAGGER ?? DEFAULT_HARBOR_SWAGGER_FILE;
+
+/** Whether Harbor's swagger is there to check against. */
+export function harborSwaggerPresent(file = HARBOR_SWAGGER_FILE): boolean {
+  return existsSync(file);
+}
 
 /** Wharf's own routes under /api/v2.0 that Harbor does not have. Keep this list short. */
 export const WHARF_EXTENSIONS: readonly string[] = ['GET /api/v2.0/openapi.json'];
@@ -99,8 +114,9 @@ export function describeHarborSwagger(swagger: Json): ApiDescription {
 export function loadHarborSwagger(file = HARBOR_SWAGGER_FILE): Json {
   if (!existsSync(file)) {
     throw new Error(
-      `Harbor's swagger (harbor-v2.15.2-swagger.yaml) was expected at ${file}: every /api/v2.0 response is checked ` +
-        `against it. Put it there (the shared reference lives beside the repository) or set WHARF_HARBOR_SWAGGER.`,
+      `Harbor's swagger (harbor-v2.15.2-swagger.yaml) was expected at ${file}: the comparison with Harbor's API ` +
+        `needs it. Put it there (the shared reference lives beside the repository, in ../shared/reference/) or name ` +
+        `the file with HARBOR_SWAGGER.`,
     );
   }
   const text = readFileSync(file, 'utf8');

@@ -1,13 +1,14 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestCallback, LightMyRequestResponse } from 'fastify';
-import { recordRegistered, recordValidated } from './api-coverage.js';
+import { recordRegistered, recordValidated, type ApiDescriptionId } from './api-coverage.js';
 import type { RegisteredRoute } from './api-routes.js';
-import { harborSwagger, isWharfExtension } from './harbor-swagger.js';
+import { harborSwagger, harborSwaggerPresent, HARBOR_SWAGGER_FILE, isWharfExtension } from './harbor-swagger.js';
 import type { ResponseChecker } from './response-schemas.js';
 import { wharfOpenApi } from './wharf-openapi.js';
 
 /**
- * Checks every /api/v2.0 response of an in-process test registry against Harbor's swagger and against Wharf's own
- * OpenAPI description: the request that caused a violation fails with the operation, the status and ajv's errors.
+ * Checks every /api/v2.0 response of an in-process test registry against Wharf's own OpenAPI description, and
+ * against Harbor's swagger when it is present (beside the repository, or `HARBOR_SWAGGER`): the request that caused
+ * a violation fails with the operation, the status and ajv's errors.
  */
 
 /** Where the route that served a request is noted on the raw request (read back from the injected response). */
@@ -18,19 +19,28 @@ const API_PREFIX = '/api/v2.0';
 
 /** A description to check responses against, and which requests it may not know without that being a violation. */
 export interface ResponseCheck {
+  /** Names the description in the coverage records. */
+  readonly id: ApiDescriptionId;
   readonly checker: () => ResponseChecker;
   readonly mayNotKnow: (method: string, path: string) => boolean;
 }
 
+/** Harbor's swagger: a route Harbor does not have is a violation, unless it is one of the Wharf extensions. */
+export const HARBOR_CHECK: ResponseCheck = { id: 'harbor', checker: harborSwagger, mayNotKnow: isWharfExtension };
+
 /**
- * The descriptions every response is checked against. A route Harbor does not have is a violation (unless it is
- * one of the Wharf extensions); a route missing from Wharf's own description is reported once, by
- * test/api/openapi.test.ts, rather than by every request to it.
+ * Wharf's own description: a route missing from it is reported once, by test/api/openapi.test.ts, rather than by
+ * every request to it.
  */
-export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
-  { checker: harborSwagger, mayNotKnow: isWharfExtension },
-  { checker: wharfOpenApi, mayNotKnow: () => true },
-];
+export const WHARF_CHECK: ResponseCheck = { id: 'wharf', checker: wharfOpenApi, mayNotKnow: () => true };
+
+/** The descriptions responses are checked against: Wharf's always, Harbor's when its swagger is present. */
+export function responseChecks(harborSwaggerFile = HARBOR_SWAGGER_FILE): readonly ResponseCheck[] {
+  return harborSwaggerPresent(harborSwaggerFile) ? [HARBOR_CHECK, WHARF_CHECK] : [WHARF_CHECK];
+}
+
+/** The checks of this test worker (decided once, when the module loads). */
+export const RESPONSE_CHECKS: readonly ResponseCheck[] = responseChecks();
 
 /** Raised (by the injected request's promise) when a response does not conform. */
 export class ResponseConformanceError extends Error {
@@ -56,12 +66,12 @@ export function assertConforms(res: LightMyRequestResponse, checks = RESPONSE_CH
     body: res.body,
   };
   const problems: string[] = [];
-  // Covered: at least one description knows the operation, and each that does found a conforming 2xx response.
-  let covered: boolean | undefined;
+  // Covered, per description: it knows the operation and found a conforming 2xx response.
+  const covered: ApiDescriptionId[] = [];
   for (const check of checks) {
     const checker = check.checker();
     const verdict = checker.check(response, check.mayNotKnow);
-    if (verdict.operation) covered = (covered ?? true) && verdict.covered;
+    if (verdict.operation && verdict.covered) covered.push(check.id);
     if (verdict.violations.length > 0) {
       const where = verdict.operation ? `operation ${verdict.operation}` : 'no matching operation';
       problems.push(`${checker.description.name} (${where}):\n${verdict.violations.map((v) => `  - ${v}`).join('\n')}`);
@@ -74,7 +84,7 @@ export function assertConforms(res: LightMyRequestResponse, checks = RESPONSE_CH
     );
   }
   const route = req[SERVED_BY];
-  if (covered && route) recordValidated(`${method} ${route}`);
+  if (route) for (const id of covered) recordValidated(`${method} ${route}`, id);
 }
 
 /**

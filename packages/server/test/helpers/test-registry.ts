@@ -36,8 +36,8 @@ export const TEST_DATABASE = process.env.WHARF_TEST_DATABASE === 'postgres' ? 'p
 
 /**
  * A Wharf instance on a fresh data directory (and a fresh PostgreSQL database when selected), driven
- * in-process with `app.inject`. Every /api/v2.0 response is checked against Harbor's swagger
- * (`response-validation.ts`): a non-conforming one fails the request's promise.
+ * in-process with `app.inject`. Every /api/v2.0 response is checked against Wharf's OpenAPI description and, when
+ * it is present, Harbor's swagger (`response-validation.ts`): a non-conforming one fails the request's promise.
  */
 export async function startTestRegistry(
   env: Record<string, string | undefined> = {},

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../lib/private-files.js';
 import { InvalidOffsetError, PathNotFoundError } from '../../ports/blob-store.js';
 import type { BlobStore, BlobWriter, FileInfo } from '../../ports/blob-store.js';
 import { bufferReadable } from './buffer-readable.js';
@@ -25,7 +26,8 @@ const PARENT_ATTEMPTS = 3;
 /**
  * Stores each object as a file below `rootDirectory`, directories mirroring the path. Paths are
  * trusted to be valid STORAGE_PATHs (BaseBlobStore checks them). Directories exist only while they
- * hold something: delete, move and cancel remove the parents they leave empty, up to the root.
+ * hold something: delete, move and cancel remove the parents they leave empty, up to the root. Files are created
+ * 0600 and directories 0700 (`lib/private-files.ts`).
  */
 export class FilesystemBlobStore implements BlobStore {
   readonly name = 'filesystem';
@@ -49,7 +51,7 @@ export class FilesystemBlobStore implements BlobStore {
     await this.withParent(target, async () => {
       const temp = join(dirname(target), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
       try {
-        const handle = await open(temp, 'wx');
+        const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
         try {
           await handle.writeFile(content);
           await handle.sync();
@@ -180,7 +182,7 @@ export class FilesystemBlobStore implements BlobStore {
   /** Creates the parent directories of `target` and runs `op`, again if a concurrent prune raced it. */
   private async withParent<T>(target: string, op: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await mkdir(dirname(target), { recursive: true });
+      await mkdirPrivate(dirname(target));
       try {
         return await op();
       } catch (err) {

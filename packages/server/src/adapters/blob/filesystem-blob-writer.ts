@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from '../../lib/private-files.js';
 import type { BlobWriter } from '../../ports/blob-store.js';
 
 /**
@@ -23,7 +24,7 @@ export class FilesystemBlobWriter implements BlobWriter {
 
   /** Opens `file` for writing at its end (`append`) or truncated; `remove` deletes it on cancel. */
   static async open(file: string, append: boolean, remove: () => Promise<void>): Promise<FilesystemBlobWriter> {
-    const handle = await open(file, append ? 'a' : 'w');
+    const handle = await open(file, append ? 'a' : 'w', PRIVATE_FILE_MODE);
     try {
       const { size } = await handle.stat();
       return new FilesystemBlobWriter(handle, size, remove);

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import { createPrivateFileSync, mkdirPrivateSync } from '../../lib/private-files.js';
 import type { Database } from './database.js';
 
 export interface SqliteOptions {
@@ -14,9 +14,16 @@ function isInMemory(path: string): boolean {
   return path === '' || path === ':memory:' || path.startsWith('file::memory:');
 }
 
-/** Opens (creating if needed) a SQLite database in WAL mode with foreign keys enforced. */
+/**
+ * Opens (creating if needed) a SQLite database in WAL mode with foreign keys enforced. A new database file is
+ * created empty with mode 0600 before SQLite opens it (SQLite takes an empty file for an empty database, and gives
+ * its -wal and -shm files the database file's mode).
+ */
 export function openSqlite(options: SqliteOptions): Kysely<Database> {
-  if (!isInMemory(options.path)) mkdirSync(dirname(options.path), { recursive: true });
+  if (!isInMemory(options.path)) {
+    mkdirPrivateSync(dirname(options.path));
+    createPrivateFileSync(options.path);
+  }
   const sqlite = new SqliteDatabase(options.path);
   try {
     sqlite.pragma('journal_mode = WAL');

@@ -18,8 +18,9 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { link, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../lib/private-files.js';
 
 export type TokenAlgorithm = 'RS256' | 'ES256';
 
@@ -73,7 +74,7 @@ export async function loadOrCreateTokenKeys(
 ): Promise<TokenKeys & { created: boolean }> {
   const existing = await loadTokenKeys(dir);
   if (existing !== undefined) return { ...checkAlgorithm(existing, dir, algorithm), created: false };
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdirPrivate(dir);
   const keys = generateTokenKeys(algorithm);
   const privatePem = keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const won = await writeExclusive(join(dir, PRIVATE_KEY_FILE), privatePem);
@@ -122,7 +123,7 @@ function algorithmOf(key: KeyObject): TokenAlgorithm {
 /** Writes `content` to `path` (mode 0600) unless `path` exists; false when another writer got there first. */
 async function writeExclusive(path: string, content: string): Promise<boolean> {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
   try {
     await handle.writeFile(content);
     await handle.sync();
