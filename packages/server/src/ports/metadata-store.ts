@@ -1,4 +1,5 @@
 import type {
+  AccessoryQuery,
   ArtifactQuery,
   PagedResult,
   PullRecords,
@@ -153,6 +154,8 @@ export interface ManifestRecords {
   parents(repositoryId: number, digest: string): Promise<ManifestRecord[]>;
   /** Manifests of the repository whose subject is one of `subjects`, ordered by digest. */
   referrersOf(repositoryId: number, subjects: readonly string[]): Promise<ManifestRecord[]>;
+  /** One page of the manifests of the repository whose subject is `subject` (see AccessoryQuery). */
+  accessories(repositoryId: number, subject: string, query: AccessoryQuery): Promise<PagedResult<ManifestRecord>>;
 }
 
 export interface TagRecord {
