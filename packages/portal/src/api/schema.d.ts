@@ -1210,11 +1210,8 @@ export interface components {
             project_public: boolean;
             /** @description The full name, project included (`library/nginx`). */
             repository_name: string;
-            /**
-             * @description Always 0: pulls are not counted yet.
-             * @enum {integer}
-             */
-            pull_count: 0;
+            /** @description How often its manifests were pulled. */
+            pull_count: number;
             artifact_count: number;
         };
         Statistic: {

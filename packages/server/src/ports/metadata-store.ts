@@ -62,6 +62,8 @@ export interface RepositoryMatch {
   readonly projectName: string;
   readonly projectPublic: boolean;
   readonly artifactCount: number;
+  /** Pulls counted so far (RepositoryView.pullCount). */
+  readonly pullCount: number;
 }
 
 export interface RepositoryRecords {

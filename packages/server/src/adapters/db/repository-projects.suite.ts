@@ -88,6 +88,7 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
           projectName: 'library',
           projectPublic: true,
           artifactCount: 0,
+          pullCount: 0,
         },
         expect.objectContaining({ name: 'other/apps_100%', projectId: other?.id, projectPublic: false }),
         {
@@ -97,6 +98,7 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
           projectName: 'team',
           projectPublic: false,
           artifactCount: 2,
+          pullCount: 0,
         },
       ]);
       expect((await store.repositories.search({ name: '0%', limit: 10 })).map((r) => r.name)).toEqual([

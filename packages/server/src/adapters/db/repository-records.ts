@@ -119,6 +119,7 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
       .select((eb) => [
         'repositories.id',
         'repositories.name',
+        'repositories.pull_count',
         'projects.id as project_id',
         'projects.name as project_name',
         'projects.public as project_public',
@@ -146,6 +147,7 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
       projectName: row.project_name,
       projectPublic: row.project_public === 1,
       artifactCount: Number(row.artifact_count ?? 0),
+      pullCount: Number(row.pull_count),
     }));
   }
   async view(name: string): Promise<RepositoryView | undefined> {
