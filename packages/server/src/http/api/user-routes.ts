@@ -4,6 +4,7 @@ import type { UserService } from '../../services/users.js';
 import { HarborError } from '../error-handler.js';
 import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
+import { expectKeys, parseQuery, parseSingleSort, textMatchOf } from './query.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -35,20 +36,16 @@ const SORT_KEYS: Readonly<Record<string, NonNullable<UserQuery['sort']>['by']>> 
 
 /** Harbor's `q` (`username=~ali,email=~corp`; `=` is exact, `=~` a substring) and `sort` (`-creation_time`). */
 export function userQueryOf(query: Query): Omit<UserQuery, 'page' | 'pageSize'> {
-  const result: { username?: UserQuery['username']; email?: UserQuery['email']; sort?: UserQuery['sort'] } = {};
-  for (const term of (query.q ?? '').split(',').filter((t) => t !== '')) {
-    const match = /^(username|email)=(~?)(.*)$/.exec(term);
-    if (!match) throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
-    const [, key, fuzzy, value] = match as unknown as [string, 'username' | 'email', string, string];
-    result[key] = { value, exact: fuzzy === '' };
-  }
-  if (query.sort) {
-    const descending = query.sort.startsWith('-');
-    const by = SORT_KEYS[query.sort.replace(/^-/, '')];
-    if (!by) throw new HarborError('BAD_REQUEST', `unsupported sort key ${JSON.stringify(query.sort)}`);
-    result.sort = { by, direction: descending ? 'desc' : 'asc' };
-  }
-  return result;
+  const terms = parseQuery(query.q);
+  expectKeys(terms, ['username', 'email']);
+  const username = terms.get('username');
+  const email = terms.get('email');
+  const sort = parseSingleSort(query.sort, SORT_KEYS);
+  return {
+    ...(username && { username: textMatchOf('username', username) }),
+    ...(email && { email: textMatchOf('email', email) }),
+    ...(sort && { sort }),
+  };
 }
 
 /** /users: Harbor's user management (swagger tag `user`). */
