@@ -6,6 +6,7 @@ import { metadataOf, type ProjectMetadataService } from '../../services/project-
 import type { ProjectLocator } from '../../services/project-visibility.js';
 import type { ProjectListQuery, ProjectService, ProjectSummaryView, ProjectView } from '../../services/projects.js';
 import { HarborError } from '../error-handler.js';
+import { projectRequestOf } from './project-body.js';
 import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort } from './query.js';
@@ -119,7 +120,7 @@ export function registerProjectRoutes(
   });
 
   api.post('/projects', async (req, reply) => {
-    const project = await projects.create(securityOf(req), jsonBody(req));
+    const project = await projects.create(securityOf(req), projectRequestOf(jsonBody(req)));
     const byName = isResourceNameHeader(req.headers['x-resource-name-in-location']);
     const location = `/api/v2.0/projects/${byName ? project.name : project.id}`;
     return reply.code(201).header('Location', location).send();
@@ -130,7 +131,7 @@ export function registerProjectRoutes(
   );
 
   api.put('/projects/:project_name_or_id', async (req, reply) => {
-    await projects.update(securityOf(req), locatorOf(req), jsonBody(req));
+    await projects.update(securityOf(req), locatorOf(req), projectRequestOf(jsonBody(req)));
     return reply.code(200).send();
   });
 

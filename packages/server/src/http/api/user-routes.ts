@@ -6,6 +6,7 @@ import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { expectKeys, parseQuery, parseSingleSort, textMatchOf } from './query.js';
 import { securityOf } from './security.js';
+import { passwordChangeOf, profileChangeOf, sysadminFlagOf, userCreationOf } from './user-body.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
 
@@ -60,7 +61,7 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
 
   api.post('/users', async (req, reply) => {
     const body = bodyOf(req);
-    const user = await users.create(securityOf(req), body);
+    const user = await users.create(securityOf(req), userCreationOf(body));
     return reply.code(201).header('Location', `/api/v2.0/users/${user.id}`).send();
   });
 
@@ -78,7 +79,7 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
   api.get('/users/:user_id', async (req) => toUserResp(await users.get(securityOf(req), userIdOf(req))));
 
   api.put('/users/:user_id', async (req, reply) => {
-    await users.updateProfile(securityOf(req), userIdOf(req), bodyOf(req));
+    await users.updateProfile(securityOf(req), userIdOf(req), profileChangeOf(bodyOf(req)));
     return reply.code(200).send();
   });
 
@@ -88,13 +89,13 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
   });
 
   api.put('/users/:user_id/password', async (req, reply) => {
-    const body = bodyOf(req);
-    await users.changePassword(securityOf(req), userIdOf(req), body.old_password, body.new_password);
+    const { oldPassword, newPassword } = passwordChangeOf(bodyOf(req));
+    await users.changePassword(securityOf(req), userIdOf(req), oldPassword, newPassword);
     return reply.code(200).send();
   });
 
   api.put('/users/:user_id/sysadmin', async (req, reply) => {
-    await users.setSysadmin(securityOf(req), userIdOf(req), bodyOf(req).sysadmin_flag);
+    await users.setSysadmin(securityOf(req), userIdOf(req), sysadminFlagOf(bodyOf(req)));
     return reply.code(200).send();
   });
 }
