@@ -5,6 +5,7 @@ import type { RobotListQuery, RobotService } from '../../services/robots.js';
 import { HarborError } from '../error-handler.js';
 import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
+import { robotChangeRequestOf, robotCreationRequestOf, robotSecretOf } from './robot-body.js';
 import { exactValueOf, parseQuery, parseSingleSort, textMatchOf, type QueryValue } from './query.js';
 import { securityOf } from './security.js';
 
@@ -104,7 +105,7 @@ export function registerRobotRoutes(api: FastifyInstance, robots: RobotService):
   });
 
   api.post('/robots', async (req, reply) => {
-    const { robot, secret } = await robots.create(securityOf(req), bodyOf(req));
+    const { robot, secret } = await robots.create(securityOf(req), robotCreationRequestOf(bodyOf(req)));
     return reply
       .code(201)
       .header('Location', `/api/v2.0/robots/${robot.id}`)
@@ -120,13 +121,13 @@ export function registerRobotRoutes(api: FastifyInstance, robots: RobotService):
   api.get('/robots/:robot_id', async (req) => toRobot(await robots.get(securityOf(req), robotIdOf(req))));
 
   api.put('/robots/:robot_id', async (req, reply) => {
-    await robots.update(securityOf(req), robotIdOf(req), bodyOf(req));
+    await robots.update(securityOf(req), robotIdOf(req), robotChangeRequestOf(bodyOf(req)));
     return reply.code(200).send();
   });
 
   // Harbor's RobotSec: a generated secret is returned; a chosen one is not echoed. No body generates one too.
   api.patch('/robots/:robot_id', async (req) => {
-    const chosen = req.body === undefined ? undefined : bodyOf(req).secret;
+    const chosen = robotSecretOf(req.body === undefined ? undefined : bodyOf(req));
     const secret = await robots.refreshSecret(securityOf(req), robotIdOf(req), chosen);
     return secret === undefined ? {} : { secret };
   });
