@@ -151,7 +151,12 @@ export function registerProjectRoutes(
   api.get('/projects/:project_name_or_id/metadatas', async (req) => metadata.list(securityOf(req), locatorOf(req)));
 
   api.post('/projects/:project_name_or_id/metadatas', async (req, reply) => {
-    await metadata.add(securityOf(req), locatorOf(req), jsonBody(req));
+    const entries = Object.entries(jsonBody(req));
+    const [entry] = entries;
+    if (entries.length !== 1 || !entry) {
+      throw new HarborError('BAD_REQUEST', 'add exactly one metadata key and value at a time');
+    }
+    await metadata.add(securityOf(req), locatorOf(req), entry[0], entry[1]);
     return reply.code(200).send();
   });
 
@@ -162,7 +167,10 @@ export function registerProjectRoutes(
   );
 
   api.put('/projects/:project_name_or_id/metadatas/:meta_name', async (req, reply) => {
-    await metadata.set(securityOf(req), locatorOf(req), metaName(req), jsonBody(req));
+    const key = metaName(req);
+    const body = jsonBody(req);
+    if (!Object.hasOwn(body, key)) throw new HarborError('BAD_REQUEST', `the body must hold the value of ${key}`);
+    await metadata.set(securityOf(req), locatorOf(req), key, body[key]);
     return reply.code(200).send();
   });
 
