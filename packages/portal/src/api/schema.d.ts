@@ -1410,6 +1410,10 @@ export interface components {
             extra_attrs: {
                 [key: string]: unknown;
             };
+            /** @description Where its additions are read (`build_history` for images; `values.yaml`, `readme.md` and `dependencies` for Helm charts); absent when it has none. */
+            addition_links?: {
+                [key: string]: components["schemas"]["AdditionLink"];
+            };
             /** @description The manifest’s annotations. */
             annotations: {
                 [key: string]: string;
@@ -1483,6 +1487,12 @@ export interface components {
         NewTag: {
             /** @description Letters, digits, `_`, `.` and `-`, not starting with `.` or `-`. */
             name: string;
+        };
+        AdditionLink: {
+            /** @description The path of the addition, `/api/v2.0/...`. */
+            href: string;
+            /** @description Always false: `href` is a path on this server. */
+            absolute: boolean;
         };
         /** @description One step of the image’s build, from its config’s `history`; only the fields it has. */
         BuildHistoryEntry: {

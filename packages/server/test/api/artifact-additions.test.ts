@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
+import { ADMIN, api, basic, expectHarborError } from '../helpers/api-client.js';
 import {
   pushBlobAs,
   pushImage,
@@ -112,6 +112,35 @@ async function pushChart(repository: string, tag: string, files: Record<string, 
   const manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [layer] };
   return (await putManifestAs(reg.app, repository, tag, manifest, OCI_MANIFEST)).digest;
 }
+
+describe('addition_links', () => {
+  it("names where each of an artifact's additions is read, and the links answer", async () => {
+    const links = async (repository: string, reference: string) => {
+      const res = await api(reg.app, 'GET', `${base(repository)}/${reference}`, ADMIN);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ addition_links?: Record<string, { href: string; absolute: boolean }> }>().addition_links;
+    };
+    expect(await links('app', 'v1')).toEqual({
+      build_history: {
+        href: `/api/v2.0/projects/add/repositories/app/artifacts/${image.digest}/additions/build_history`,
+        absolute: false,
+      },
+    });
+    const chart = await links('charts', '0.1.0');
+    expect(Object.keys(chart ?? {})).toEqual(['values.yaml', 'readme.md', 'dependencies']);
+    for (const link of Object.values(chart ?? {})) {
+      const res = await reg.app.inject({ method: 'GET', url: link.href, headers: { authorization: basic(ADMIN) } });
+      expect(res.statusCode, `${link.href}: ${res.body}`).toBe(200);
+    }
+    // A repository below the project is named with its slashes encoded twice, as Harbor writes it.
+    const nested = await pushImage(reg.app, 'add/team/tool', 'v1');
+    expect((await links('team/tool', 'v1'))?.build_history?.href).toBe(
+      `/api/v2.0/projects/add/repositories/team%252Ftool/artifacts/${nested.digest}/additions/build_history`,
+    );
+    const index = await pushIndex(reg.app, 'add/app', 'linked-index');
+    expect(await links('app', index.digest)).toBeUndefined();
+  });
+});
 
 describe('GET .../artifacts/{reference}/additions/build_history', () => {
   it("answers the image config's history in Harbor's shape, by tag and by digest", async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { additionsOf } from '../../domain/artifact-additions.js';
 import type {
   AccessoryQuery,
   AccessorySortBy,
@@ -52,9 +53,22 @@ function toAccessory(accessory: AccessoryView) {
   };
 }
 
+/**
+ * Harbor's `addition_links`: where each addition of the artifact is read, its repository named without the project
+ * and its slashes encoded as `%252F`, as Harbor writes them; absent when the artifact has none.
+ */
+function additionLinksOf(view: ArtifactView) {
+  const additions = additionsOf(view.details.mediaType);
+  if (additions.length === 0) return undefined;
+  const [project = '', ...rest] = view.repositoryName.split('/');
+  const base = `/api/v2.0/projects/${project}/repositories/${rest.join('%252F')}/artifacts/${view.record.digest}`;
+  return Object.fromEntries(additions.map((a) => [a, { href: `${base}/additions/${a}`, absolute: false }]));
+}
+
 /** Harbor's Artifact. */
 export function toArtifact(view: ArtifactView, withLabel: boolean) {
   const { record, details } = view;
+  const additionLinks = additionLinksOf(view);
   return {
     id: record.id,
     type: details.type,
@@ -70,6 +84,7 @@ export function toArtifact(view: ArtifactView, withLabel: boolean) {
     push_time: record.createdAt.toISOString(),
     pull_time: timeOf(record.pulledAt),
     extra_attrs: details.extraAttrs,
+    ...(additionLinks && { addition_links: additionLinks }),
     annotations: record.annotations ?? {},
     references: details.references.map((r) => ({
       parent_id: record.id,

@@ -242,6 +242,13 @@ export const ARTIFACTS_AREA: ApiArea = {
             'config object as it is. Empty for indexes and unknown artifacts.',
           additionalProperties: true,
         },
+        addition_links: {
+          type: 'object',
+          description:
+            'Where its additions are read (`build_history` for images; `values.yaml`, `readme.md` and ' +
+            '`dependencies` for Helm charts); absent when it has none.',
+          additionalProperties: schemaRef('AdditionLink'),
+        },
         annotations: stringMap('The manifest’s annotations.'),
         references: {
           type: 'array',
@@ -307,6 +314,14 @@ export const ARTIFACTS_AREA: ApiArea = {
           maxLength: 128,
           description: 'Letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.',
         },
+      },
+    },
+    AdditionLink: {
+      type: 'object',
+      required: ['href', 'absolute'],
+      properties: {
+        href: { type: 'string', description: 'The path of the addition, `/api/v2.0/...`.' },
+        absolute: { type: 'boolean', description: 'Always false: `href` is a path on this server.' },
       },
     },
     BuildHistoryEntry: {
