@@ -56,7 +56,7 @@ function dependencyOf(raw: unknown): ChartDependency | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const d = raw as Record<string, unknown>;
   if (typeof d.name !== 'string') return undefined;
-  const str = (key: string) => (typeof d[key] === 'string' && d[key] !== '' ? (d[key]) : undefined);
+  const str = (key: string) => (typeof d[key] === 'string' && d[key] !== '' ? d[key] : undefined);
   const tags = Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : [];
   const importValues = Array.isArray(d['import-values']) ? (d['import-values'] as unknown[]) : [];
   const version = str('version');
