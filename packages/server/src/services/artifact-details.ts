@@ -68,8 +68,9 @@ const MAX_DEPTH = 4;
 const MAX_HISTORY_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Limits on reading a chart archive: one file, and the whole archive unpacked. */
 const CHART_LIMITS = { maxFileBytes: 4 * 1024 * 1024, maxArchiveBytes: 64 * 1024 * 1024 };
-/** Chart contents kept, by archive digest. */
+/** Chart contents kept, by archive digest, when their files add up to at most CHART_CACHE_MAX_BYTES each. */
 const CHART_CACHE_ENTRIES = 64;
+const CHART_CACHE_MAX_BYTES = 256 * 1024;
 
 export class ArtifactDetailsReader {
   private readonly attributes = new Map<string, Readonly<Record<string, unknown>>>();
@@ -141,8 +142,10 @@ export class ArtifactDetailsReader {
       }
       throw err;
     }
-    if (this.charts.size >= CHART_CACHE_ENTRIES) this.charts.delete(this.charts.keys().next().value!);
-    this.charts.set(digest, chart);
+    if ((chart.values?.length ?? 0) + (chart.readme?.length ?? 0) <= CHART_CACHE_MAX_BYTES) {
+      if (this.charts.size >= CHART_CACHE_ENTRIES) this.charts.delete(this.charts.keys().next().value!);
+      this.charts.set(digest, chart);
+    }
     return chart;
   }
 
