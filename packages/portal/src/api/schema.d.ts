@@ -626,6 +626,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/accessories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an artifact’s accessories
+         * @description Artifacts of the repository whose `subject` is this one: signatures, SBOMs and other attached artifacts. `q` keys: `type` (`signature.cosign`, `signature.notation`, `harbor.sbom`, `subject.accessory`), `digest`. `sort` keys: `id`, `creation_time`, `digest`; newest first by default.
+         */
+        get: operations["listAccessories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/additions/{addition}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An addition of an artifact
+         * @description Content read from the artifact: an image’s `build_history` (the `history` of its config, JSON), a Helm chart’s `values.yaml` (text/plain), `readme.md` (text/markdown) and `dependencies` (from Chart.yaml, or requirements.yaml for apiVersion v1; JSON). An addition the artifact’s type does not have is refused with 400, as Harbor does; a chart without that file answers 404.
+         */
+        get: operations["getAddition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags": {
         parameters: {
             query?: never;
@@ -1170,11 +1210,8 @@ export interface components {
             project_public: boolean;
             /** @description The full name, project included (`library/nginx`). */
             repository_name: string;
-            /**
-             * @description Always 0: pulls are not counted yet.
-             * @enum {integer}
-             */
-            pull_count: 0;
+            /** @description How often its manifests were pulled. */
+            pull_count: number;
             artifact_count: number;
         };
         Statistic: {
@@ -1373,6 +1410,10 @@ export interface components {
             extra_attrs: {
                 [key: string]: unknown;
             };
+            /** @description Where its additions are read (`build_history` for images; `values.yaml`, `readme.md` and `dependencies` for Helm charts); absent when it has none. */
+            addition_links?: {
+                [key: string]: components["schemas"]["AdditionLink"];
+            };
             /** @description The manifest’s annotations. */
             annotations: {
                 [key: string]: string;
@@ -1446,6 +1487,36 @@ export interface components {
         NewTag: {
             /** @description Letters, digits, `_`, `.` and `-`, not starting with `.` or `-`. */
             name: string;
+        };
+        AdditionLink: {
+            /** @description The path of the addition, `/api/v2.0/...`. */
+            href: string;
+            /** @description Always false: `href` is a path on this server. */
+            absolute: boolean;
+        };
+        /** @description One step of the image’s build, from its config’s `history`; only the fields it has. */
+        BuildHistoryEntry: {
+            /** @description When the step ran (RFC 3339), as the config says. */
+            created?: string;
+            /** @description The command of the step. */
+            created_by?: string;
+            author?: string;
+            comment?: string;
+            /** @description Present (true) when the step added no layer. */
+            empty_layer?: boolean;
+        };
+        /** @description A chart the Helm chart depends on, in Helm’s JSON form; optional fields only when set. */
+        ChartDependency: {
+            name: string;
+            /** @description A version or version range. */
+            version?: string;
+            /** @description The chart repository’s URL or alias; may be empty. */
+            repository: string;
+            condition?: string;
+            tags?: string[];
+            enabled?: boolean;
+            "import-values"?: unknown[];
+            alias?: string;
         };
         Accessory: {
             /**
@@ -3188,6 +3259,87 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAccessories: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accessories. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accessory"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getAddition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+                /** @description The addition, as Harbor names it (matched case-insensitively). Images have `build_history`; Helm charts `values.yaml`, `readme.md` and `dependencies`. Harbor’s `sbom`, `license` and `files` exist on no Wharf artifact yet. */
+                addition: "build_history" | "values.yaml" | "readme.md" | "dependencies" | "sbom" | "license" | "files";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addition’s content. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildHistoryEntry"][] | components["schemas"]["ChartDependency"][];
+                    "text/plain": string;
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
         };
     };

@@ -60,6 +60,17 @@ export interface ArtifactQuery extends PageQuery {
   readonly sort?: readonly SortKey<ArtifactSortBy>[];
 }
 
+export type AccessorySortBy = 'id' | 'creationTime' | 'digest';
+
+/** The accessories of one artifact: the manifests of its repository whose subject is that artifact. */
+export interface AccessoryQuery extends PageQuery {
+  readonly digest?: ValueMatch;
+  /** Harbor's accessory type, as domain/accessory-type.ts derives it. */
+  readonly type?: ValueMatch;
+  /** Default: newest push first. */
+  readonly sort?: readonly SortKey<AccessorySortBy>[];
+}
+
 export type TagSortBy = 'id' | 'name' | 'pushTime' | 'pullTime';
 
 export interface TagQuery extends PageQuery {

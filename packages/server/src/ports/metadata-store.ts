@@ -1,4 +1,5 @@
 import type {
+  AccessoryQuery,
   ArtifactQuery,
   PagedResult,
   PullRecords,
@@ -52,6 +53,8 @@ export interface RepositoryMatch {
   readonly projectPublic: boolean;
   readonly description: string;
   readonly artifactCount: number;
+  /** Pulls counted so far (RepositoryView.pullCount). */
+  readonly pullCount: number;
 }
 
 export interface RepositoryRecords {
@@ -144,6 +147,8 @@ export interface ManifestRecords {
   parents(repositoryId: number, digest: string): Promise<ManifestRecord[]>;
   /** Manifests of the repository whose subject is one of `subjects`, ordered by digest. */
   referrersOf(repositoryId: number, subjects: readonly string[]): Promise<ManifestRecord[]>;
+  /** One page of the manifests of the repository whose subject is `subject` (see AccessoryQuery). */
+  accessories(repositoryId: number, subject: string, query: AccessoryQuery): Promise<PagedResult<ManifestRecord>>;
 }
 
 export interface TagRecord {

@@ -1,5 +1,15 @@
+import { buildHistoryOf, type BuildHistoryEntry } from '../domain/artifact-additions.js';
 import { artifactMediaTypeOf, artifactTypeOf, type ArtifactType } from '../domain/artifact-type.js';
+import { InvalidError, NotFoundError } from '../domain/errors.js';
+import {
+  chartContentOf,
+  ChartError,
+  HELM_CHART_CONTENT_MEDIA_TYPE,
+  isChartFileWanted,
+  type ChartContent,
+} from '../domain/helm-chart.js';
 import { isIndexMediaType } from '../lib/media-types.js';
+import { readTarGzFiles, TarError } from '../lib/tar.js';
 import type { ManifestRecord } from '../ports/metadata-store.js';
 import type { Store } from '../ports/store.js';
 import type { Registry } from '../registry-core/registry.js';
@@ -55,9 +65,17 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 const ATTRIBUTE_CACHE_ENTRIES = 1024;
 /** Indexes of indexes are followed this deep when adding up sizes. */
 const MAX_DEPTH = 4;
+/** Config blobs larger than this are not read for the build history. */
+const MAX_HISTORY_CONFIG_BYTES = 16 * 1024 * 1024;
+/** Limits on reading a chart archive: one file, and the whole archive unpacked. */
+const CHART_LIMITS = { maxFileBytes: 4 * 1024 * 1024, maxArchiveBytes: 64 * 1024 * 1024 };
+/** Chart contents kept, by archive digest, when their files add up to at most CHART_CACHE_MAX_BYTES each. */
+const CHART_CACHE_ENTRIES = 64;
+const CHART_CACHE_MAX_BYTES = 256 * 1024;
 
 export class ArtifactDetailsReader {
   private readonly attributes = new Map<string, Readonly<Record<string, unknown>>>();
+  private readonly charts = new Map<string, ChartContent>();
 
   constructor(
     private readonly registry: Registry,
@@ -79,6 +97,57 @@ export class ArtifactDetailsReader {
       extraAttrs: index ? {} : await this.extraAttrs(type, content.config),
       references: (content.manifests ?? []).map((d) => reference(d, children)),
     };
+  }
+
+  /** The `history` of an image manifest's config (Harbor's build_history addition). */
+  async buildHistory(record: ManifestRecord): Promise<BuildHistoryEntry[]> {
+    const config = (await this.content(record)).config;
+    const digest = text(config?.digest);
+    if (digest === undefined) throw new NotFoundError('artifact', record.digest, `${record.digest} has no config`);
+    const size = sizeField(config);
+    if (size > MAX_HISTORY_CONFIG_BYTES) {
+      throw new InvalidError(
+        'too-large',
+        `the config of ${record.digest} is larger than ${MAX_HISTORY_CONFIG_BYTES} bytes`,
+      );
+    }
+    const json = await this.readJson(digest, size);
+    if (json === undefined) {
+      throw new InvalidError('manifest', `the config of ${record.digest} is missing or not a JSON object`);
+    }
+    return buildHistoryOf(json);
+  }
+
+  /** The values.yaml, README.md and dependencies of a Helm chart artifact, from its chart archive layer. */
+  async chartContent(record: ManifestRecord): Promise<ChartContent> {
+    const content = await this.content(record);
+    const configDigest = text(content.config?.digest);
+    const layers = (content.layers ?? []).filter(
+      (l) => text(l.digest) !== undefined && text(l.digest) !== configDigest,
+    );
+    // Helm's chart content layer; older clients pushed the archive as the only other layer, as Harbor assumes.
+    const layer = layers.find((l) => l.mediaType === HELM_CHART_CONTENT_MEDIA_TYPE) ?? layers[0];
+    const digest = text(layer?.digest);
+    if (digest === undefined) {
+      throw new NotFoundError('artifact', record.digest, `the chart ${record.digest} has no chart archive layer`);
+    }
+    const cached = this.charts.get(digest);
+    if (cached) return cached;
+    let chart: ChartContent;
+    try {
+      const stream = await this.registry.blobs.open({ digest, size: sizeField(layer) });
+      chart = chartContentOf(await readTarGzFiles(stream, isChartFileWanted, CHART_LIMITS));
+    } catch (err) {
+      if (err instanceof TarError || err instanceof ChartError) {
+        throw new InvalidError('manifest', `the chart archive ${digest} cannot be read: ${err.message}`);
+      }
+      throw err;
+    }
+    if ((chart.values?.length ?? 0) + (chart.readme?.length ?? 0) <= CHART_CACHE_MAX_BYTES) {
+      if (this.charts.size >= CHART_CACHE_ENTRIES) this.charts.delete(this.charts.keys().next().value!);
+      this.charts.set(digest, chart);
+    }
+    return chart;
   }
 
   /** The manifest's size plus what it references: its config and layers, or its child manifests' sizes. */

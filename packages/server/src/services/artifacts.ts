@@ -1,7 +1,12 @@
+import { accessoryTypeOf } from '../domain/accessory-type.js';
+import { additionsOf, isAddition, type Addition, type BuildHistoryEntry } from '../domain/artifact-additions.js';
+import { InvalidError, NotFoundError } from '../domain/errors.js';
+import type { ChartDependency } from '../domain/helm-chart.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
 import type { ProjectRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type {
+  AccessoryQuery,
   ArtifactQuery,
   ManifestRecord,
   PagedResult,
@@ -39,6 +44,11 @@ export interface ArtifactViewOptions {
   readonly withAccessory: boolean;
 }
 
+/** An addition's content: JSON (build history, dependencies) or text (values.yaml, README.md). */
+export type AdditionContent =
+  | { readonly kind: 'json'; readonly value: readonly BuildHistoryEntry[] | readonly ChartDependency[] }
+  | { readonly kind: 'yaml' | 'markdown'; readonly text: string };
+
 /** A manifest of a repository, found through the caller's rights on its project. */
 export interface ArtifactLocation {
   readonly project: ProjectRecord;
@@ -46,17 +56,8 @@ export interface ArtifactLocation {
   readonly record: ManifestRecord;
 }
 
-const ACCESSORY_TYPES: Readonly<Record<string, string>> = {
-  'application/vnd.dev.cosign.artifact.sig.v1+json': 'signature.cosign',
-  'application/vnd.dev.cosign.simplesigning.v1+json': 'signature.cosign',
-  'application/vnd.cncf.notary.signature': 'signature.notation',
-  'application/vnd.goharbor.harbor.sbom.v1': 'harbor.sbom',
-};
-
-function accessoryTypeOf(record: ManifestRecord): string {
-  return (
-    ACCESSORY_TYPES[record.artifactType ?? ''] ?? ACCESSORY_TYPES[record.artifactMediaType ?? ''] ?? 'subject.accessory'
-  );
+function accessoryTypeOfRecord(record: ManifestRecord): string {
+  return accessoryTypeOf(record.artifactType, record.artifactMediaType);
 }
 
 /** Harbor's artifacts (swagger tag `artifact`): list, read and delete the manifests of a repository. */
@@ -104,6 +105,66 @@ export class ArtifactService {
   }
 
   /**
+   * Harbor's addition of an artifact (its name matched case-insensitively, as Harbor does): 400 for a name Harbor does
+   * not know or one the artifact's type does not have (what Harbor answers), 404 when a chart lacks the file.
+   */
+  async addition(
+    ctx: SecurityContext,
+    projectName: string,
+    repositoryName: string,
+    reference: string,
+    name: string,
+  ): Promise<AdditionContent> {
+    const { record } = await this.locate(ctx, projectName, repositoryName, reference, 'artifact-addition', 'read');
+    const addition = name.toLowerCase();
+    if (!isAddition(addition)) throw new InvalidError('field', `addition ${name} isn't supported`);
+    const details = await this.reader.details(record);
+    if (!additionsOf(details.mediaType).includes(addition)) {
+      throw new InvalidError('field', `addition ${name} isn't supported for ${details.type} artifacts`);
+    }
+    return this.additionContent(record, addition);
+  }
+
+  private async additionContent(record: ManifestRecord, addition: Addition): Promise<AdditionContent> {
+    if (addition === 'build_history') return { kind: 'json', value: await this.reader.buildHistory(record) };
+    const chart = await this.reader.chartContent(record);
+    if (addition === 'dependencies') return { kind: 'json', value: chart.dependencies };
+    const text = addition === 'values.yaml' ? chart.values : chart.readme;
+    const file = addition === 'values.yaml' ? 'values.yaml' : 'README.md';
+    if (text === undefined) throw new NotFoundError('artifact', record.digest, `the chart has no ${file}`);
+    return { kind: addition === 'values.yaml' ? 'yaml' : 'markdown', text };
+  }
+
+  /** One page of the artifact's accessories (manifests of its repository whose subject it is), as Harbor lists them. */
+  async accessories(
+    ctx: SecurityContext,
+    projectName: string,
+    repositoryName: string,
+    reference: string,
+    query: AccessoryQuery,
+  ): Promise<PagedResult<AccessoryView>> {
+    const { repository, record } = await this.locate(ctx, projectName, repositoryName, reference, 'accessory', 'list');
+    const { items, total } = await this.store.manifests.accessories(repository.id, record.digest, query);
+    const views: AccessoryView[] = [];
+    for (const accessory of items) views.push(await this.accessoryView(repository, record, accessory));
+    return { items: views, total };
+  }
+
+  private async accessoryView(
+    repository: RepositoryRecord,
+    subject: ManifestRecord,
+    accessory: ManifestRecord,
+  ): Promise<AccessoryView> {
+    return {
+      record: accessory,
+      subject,
+      repositoryName: repository.name,
+      size: (await this.reader.details(accessory)).size,
+      type: accessoryTypeOfRecord(accessory),
+    };
+  }
+
+  /**
    * Deletes the artifact with its tags, its accessories, and the children of an index that are neither tagged nor
    * in another index (Harbor's deep delete), each through the registry so /v2 agrees. An artifact that an index of
    * the repository contains cannot be deleted on its own.
@@ -146,13 +207,7 @@ export class ArtifactService {
     for (const record of records) {
       const accessoryViews: AccessoryView[] = [];
       for (const accessory of accessories.filter((a) => a.subject === record.digest)) {
-        accessoryViews.push({
-          record: accessory,
-          subject: record,
-          repositoryName: repository.name,
-          size: (await this.reader.details(accessory)).size,
-          type: accessoryTypeOf(accessory),
-        });
+        accessoryViews.push(await this.accessoryView(repository, record, accessory));
       }
       views.push({
         record,

@@ -11,7 +11,15 @@ export interface MemberListQuery extends PageQuery {
   readonly entityName?: string;
 }
 
-type Body = Readonly<Record<string, unknown>>;
+/** A ProjectMember body with its fields' types checked (http/api/member-body.ts). */
+export interface MemberRequest {
+  readonly roleId?: number;
+  /** Whether `member_group` was given. */
+  readonly group: boolean;
+  /** From `member_user`: its `user_id` (preferred, as in Harbor) or `username`. */
+  readonly userId?: number;
+  readonly username?: string;
+}
 
 function invalid(message: string): InvalidError {
   return new InvalidError('field', message);
@@ -22,17 +30,16 @@ const ROLE_CHOICES = Object.entries(PROJECT_ROLE_IDS)
   .map(([role, id]) => `${id} (${PROJECT_ROLE_LABELS[role as keyof typeof PROJECT_ROLE_IDS]})`)
   .join(', ');
 
-/** Harbor's `role_id`: one of the five project roles. */
-function roleIdOf(value: unknown): ProjectRoleId {
-  const role = typeof value === 'number' && Number.isInteger(value) ? roleFromId(value) : undefined;
-  if (!role) throw invalid(`role_id must be one of ${ROLE_CHOICES}`);
-  return PROJECT_ROLE_IDS[role];
+/** The roles `role_id` may name, for messages. */
+export function roleChoices(): string {
+  return ROLE_CHOICES;
 }
 
-function objectOrAbsent(field: string, value: unknown): Body | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${field} must be an object`);
-  return value as Body;
+/** Harbor's `role_id`: one of the five project roles. */
+function roleIdOf(value: number | undefined): ProjectRoleId {
+  const role = value === undefined ? undefined : roleFromId(value);
+  if (!role) throw invalid(`role_id must be one of ${ROLE_CHOICES}`);
+  return PROJECT_ROLE_IDS[role];
 }
 
 /**
@@ -59,14 +66,14 @@ export class MemberService {
     return member;
   }
 
-  /** Body: Harbor's ProjectMember (`role_id`, `member_user` with `user_id` or `username`). */
-  async add(ctx: SecurityContext, at: ProjectLocator, body: Body): Promise<MemberRecord> {
+  /** Adds the user the request names with the role it names. */
+  async add(ctx: SecurityContext, at: ProjectLocator, request: MemberRequest): Promise<MemberRecord> {
     const project = await accessProject(this.identity, ctx, at, 'member', 'create');
-    const roleId = roleIdOf(body.role_id);
-    if (objectOrAbsent('member_group', body.member_group) !== undefined) {
+    const roleId = roleIdOf(request.roleId);
+    if (request.group) {
       throw invalid('user groups cannot be members yet: groups come with directory login (LDAP or OIDC)');
     }
-    const user = await this.userOf(objectOrAbsent('member_user', body.member_user));
+    const user = await this.userOf(request);
     return this.work.run(async ({ tx, emit }) => {
       const member = await tx.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId });
       emit(
@@ -77,9 +84,14 @@ export class MemberService {
     });
   }
 
-  async updateRole(ctx: SecurityContext, at: ProjectLocator, memberId: number, body: Body): Promise<void> {
+  async updateRole(
+    ctx: SecurityContext,
+    at: ProjectLocator,
+    memberId: number,
+    requestedRoleId: number | undefined,
+  ): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'member', 'update');
-    const roleId = roleIdOf(body.role_id);
+    const roleId = roleIdOf(requestedRoleId);
     const member = await this.identity.members.get(project.id, memberId);
     if (!member) throw new NotFoundError('member', String(memberId), `project member ${memberId} not found`);
     this.refuseSelf(ctx, member, 'change your own role');
@@ -108,15 +120,13 @@ export class MemberService {
   }
 
   /** The user `member_user` names by `user_id` (preferred, as in Harbor) or `username`; 400 when unknown. */
-  private async userOf(memberUser: Body | undefined): Promise<UserRecord> {
-    const id = memberUser?.user_id;
-    const username = memberUser?.username;
-    if (typeof id === 'number' && Number.isInteger(id) && id > 0) {
+  private async userOf({ userId: id, username }: MemberRequest): Promise<UserRecord> {
+    if (id !== undefined) {
       const user = await this.identity.users.get(id);
       if (!user) throw invalid(`user ${id} not found`);
       return user;
     }
-    if (typeof username === 'string' && username !== '') {
+    if (username !== undefined) {
       const user = await this.identity.users.getByName(username);
       if (!user) throw invalid(`user ${username} not found`);
       return user;

@@ -33,12 +33,12 @@ export class ProjectMetadataService {
     return { [key]: metadata[key] ?? '' };
   }
 
-  /** Adds exactly one key; ConflictError when it is already set (`public` always is). */
-  async add(ctx: SecurityContext, at: ProjectLocator, body: Readonly<Record<string, unknown>>): Promise<void> {
+  /**
+   * Adds one key; ConflictError when it is already set (`public` always is). The value is as sent: the domain's
+   * normalizeMetadata accepts what Harbor accepts.
+   */
+  async add(ctx: SecurityContext, at: ProjectLocator, key: string, value: unknown): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'metadata', 'create');
-    const entries = Object.entries(body);
-    if (entries.length !== 1) throw invalid('add exactly one metadata key and value at a time');
-    const [key, value] = entries[0] as [string, unknown];
     const normalized = this.valid(key, value);
     if (Object.hasOwn(metadataOf(project), key)) {
       throw new ConflictError(`metadata ${key} of project ${project.name} is already set`);
@@ -46,16 +46,10 @@ export class ProjectMetadataService {
     await this.identity.projects.update(project.id, { metadata: { [key]: normalized } });
   }
 
-  /** Sets `key` to the value the body holds under the same key. */
-  async set(
-    ctx: SecurityContext,
-    at: ProjectLocator,
-    key: string,
-    body: Readonly<Record<string, unknown>>,
-  ): Promise<void> {
+  /** Sets `key` to `value` (as sent). */
+  async set(ctx: SecurityContext, at: ProjectLocator, key: string, value: unknown): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'metadata', 'update');
-    if (!Object.hasOwn(body, key)) throw invalid(`the body must hold the value of ${key}`);
-    const normalized = this.valid(key, body[key]);
+    const normalized = this.valid(key, value);
     await this.identity.projects.update(
       project.id,
       key === 'public' ? { public: normalized === 'true' } : { metadata: { [key]: normalized } },

@@ -12,20 +12,35 @@ function invalid(message: string): InvalidError {
   return new InvalidError('field', message);
 }
 
+/** A ProjectReq body (POST and PUT /projects) with its fields' JSON types checked (http/api/project-body.ts). */
+export interface ProjectRequest {
+  /** `project_name`. */
+  readonly name?: string;
+  /** Whether `registry_id` (a proxy cache's registry) was given. */
+  readonly proxyCache: boolean;
+  /** `storage_limit`, an integer. */
+  readonly storageLimit?: number;
+  /** The deprecated top-level `public`. */
+  readonly public?: boolean;
+  /** `metadata`, its values as sent. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** `cve_allowlist.items`, when a CVE allowlist was given. */
+  readonly cveAllowlistItems?: readonly unknown[];
+}
+
 /**
- * What a ProjectReq body (POST and PUT /projects) asks for. As in Harbor: keys that only matter to proxy-cache
- * projects are ignored, as are keys ProjectMetadata does not define; a null value is no value; `retention_id`
- * belongs to the retention API and may only be empty here. Known keys must carry valid values.
+ * What a ProjectReq asks for. As in Harbor: keys that only matter to proxy-cache projects are ignored, as are keys
+ * ProjectMetadata does not define; a null value is no value; `retention_id` belongs to the retention API and may
+ * only be empty here. Known keys must carry valid values.
  */
-export function requestedMetadata(request: Readonly<Record<string, unknown>>): RequestedMetadata {
-  checkCveAllowlist(request.cve_allowlist);
-  const raw = request.metadata;
-  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw invalid('metadata must be an object of strings');
+export function requestedMetadata(request: ProjectRequest): RequestedMetadata {
+  // Wharf keeps no CVE allowlists yet: an empty one is accepted (and means what it says), a non-empty one refused.
+  if (request.cveAllowlistItems !== undefined && request.cveAllowlistItems.length > 0) {
+    throw invalid('CVE allowlists are not supported yet: cve_allowlist.items must be empty');
   }
   let isPublic: boolean | undefined;
   const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(request.metadata)) {
     if (value === null || value === undefined || PROXY_CACHE_METADATA.includes(key)) continue;
     if (key === 'retention_id') {
       if (value === '') continue;
@@ -37,18 +52,5 @@ export function requestedMetadata(request: Readonly<Record<string, unknown>>): R
     if (key === 'public') isPublic = normalized.value === 'true';
     else metadata[key] = normalized.value;
   }
-  if (isPublic === undefined && request.public !== undefined && request.public !== null) {
-    if (typeof request.public !== 'boolean') throw invalid('public must be true or false');
-    isPublic = request.public;
-  }
-  return { ...(isPublic !== undefined && { public: isPublic }), metadata };
-}
-
-/** Wharf keeps no CVE allowlists yet: an empty one is accepted (and means what it says), a non-empty one refused. */
-function checkCveAllowlist(allowlist: unknown): void {
-  if (allowlist === undefined || allowlist === null) return;
-  if (typeof allowlist !== 'object' || Array.isArray(allowlist)) throw invalid('cve_allowlist must be an object');
-  const items = (allowlist as { items?: unknown }).items;
-  if (items === undefined || items === null || (Array.isArray(items) && items.length === 0)) return;
-  throw invalid('CVE allowlists are not supported yet: cve_allowlist.items must be empty');
+  return { ...((isPublic ?? request.public) !== undefined && { public: isPublic ?? request.public }), metadata };
 }

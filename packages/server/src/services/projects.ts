@@ -13,7 +13,7 @@ import type { Store } from '../ports/store.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
 import { operatorOf, subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
-import { requestedMetadata } from './project-request.js';
+import { requestedMetadata, type ProjectRequest } from './project-request.js';
 import { accessProject, projectScopeOf, scopeFilter, type ProjectLocator } from './project-visibility.js';
 
 /** A project as the API shows it to one caller. */
@@ -42,7 +42,7 @@ export interface ProjectSummaryView {
   readonly members?: ReadonlyMap<ProjectRoleId, number>;
 }
 
-export type ProjectRequest = Readonly<Record<string, unknown>>;
+export type { ProjectRequest } from './project-request.js';
 
 const NOT_EMPTY = 'the project contains repositories and cannot be deleted';
 
@@ -88,15 +88,12 @@ export class ProjectService {
   /** Creates the project; a user who creates it becomes its Project Admin (Harbor's owner). */
   async create(ctx: SecurityContext, request: ProjectRequest): Promise<ProjectRecord> {
     await this.authorizeCreation(ctx);
-    const name = request.project_name;
-    if (typeof name !== 'string' || name === '') throw new InvalidError('field', 'project_name is required');
+    const name = request.name;
+    if (name === undefined || name === '') throw new InvalidError('field', 'project_name is required');
     const problem = projectNameProblem(name);
     if (problem) throw new InvalidError('field', problem);
-    if (request.registry_id !== undefined && request.registry_id !== null) {
-      throw new InvalidError('field', 'proxy cache projects (registry_id) are not supported');
-    }
-    const limit = request.storage_limit;
-    if (limit !== undefined && limit !== null && !(Number.isInteger(limit) && (limit as number) >= -1)) {
+    if (request.proxyCache) throw new InvalidError('field', 'proxy cache projects (registry_id) are not supported');
+    if (request.storageLimit !== undefined && request.storageLimit < -1) {
       throw new InvalidError('field', 'storage_limit must be an integer, -1 for no limit');
     }
     const requested = requestedMetadata(request);

@@ -1,6 +1,7 @@
 /**
- * Harbor's rules for the fields of a robot account request (RobotCreate, Robot, RobotSec): they become typed values
- * here or an InvalidError (400) naming the field. What the caller may do with them is services/robots.ts's concern.
+ * Harbor's rules for the fields of a robot account request (RobotCreate, Robot, RobotSec), whose JSON types
+ * http/api/robot-body.ts has checked: they become the values the service stores, or an InvalidError (400) naming the
+ * field. What the caller may do with them is services/robots.ts's concern.
  */
 import { InvalidError } from '../domain/errors.js';
 import { robotMayHold } from '../domain/rbac/known-policies.js';
@@ -40,82 +41,93 @@ export interface RobotChange {
   readonly permissions?: RobotPermission[];
 }
 
-type Body = Readonly<Record<string, unknown>>;
+export interface RequestedAccess {
+  readonly resource: string;
+  readonly action: string;
+  readonly effect?: string;
+}
+
+export interface RequestedPermission {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly access: readonly RequestedAccess[];
+}
+
+/** A Robot (PUT) body with its fields' types checked; every field optional. */
+export interface RobotChangeRequest {
+  readonly name?: string;
+  readonly level?: string;
+  readonly description?: string;
+  readonly disable?: boolean;
+  /** Days; -1 never expires. */
+  readonly duration?: number;
+  readonly permissions?: readonly RequestedPermission[];
+}
+
+/** A RobotCreate (POST) body with its fields' types checked. */
+export interface RobotCreationRequest extends RobotChangeRequest {
+  readonly secret?: string;
+}
 
 function invalid(message: string): InvalidError {
   return new InvalidError('field', message);
 }
 
-export function parseRobotCreation(input: Body): RobotCreation {
+export function parseRobotCreation(input: RobotCreationRequest): RobotCreation {
   const level = parseLevel(input.level);
-  if (typeof input.name !== 'string' || input.name === '') throw invalid('name is required');
+  if (input.name === undefined || input.name === '') throw invalid('name is required');
   if (!ROBOT_NAME.test(input.name)) {
     throw invalid('name must be lower-case letters and digits, in words joined by a single ".", "_" or "-"');
   }
-  if (input.duration === undefined || input.duration === null) {
-    throw invalid('duration is required: -1 (never expires) or a number of days');
-  }
+  if (input.duration === undefined) throw invalid('duration is required: -1 (never expires) or a number of days');
   const secret = input.secret === undefined || input.secret === '' ? undefined : validateRobotSecret(input.secret);
   return {
     name: input.name,
     description: parseDescription(input.description) ?? '',
     level,
-    disabled: parseDisable(input.disable) ?? false,
+    disabled: input.disable ?? false,
     durationDays: parseDuration(input.duration),
     secret,
     permissions: parsePermissions(input.permissions, level),
   };
 }
 
-export function parseRobotChange(input: Body, level: RobotLevel): RobotChange {
+export function parseRobotChange(input: RobotChangeRequest, level: RobotLevel): RobotChange {
   const change: { -readonly [K in keyof RobotChange]: RobotChange[K] } = {};
-  if (input.name !== undefined) {
-    if (typeof input.name !== 'string') throw invalid('name must be a string');
-    change.name = input.name;
-  }
+  if (input.name !== undefined) change.name = input.name;
   if (input.level !== undefined) change.level = parseLevel(input.level);
   const description = parseDescription(input.description);
   if (description !== undefined) change.description = description;
-  const disabled = parseDisable(input.disable);
-  if (disabled !== undefined) change.disabled = disabled;
-  if (input.duration !== undefined && input.duration !== null) change.durationDays = parseDuration(input.duration);
-  if (input.permissions !== undefined && input.permissions !== null) {
-    change.permissions = parsePermissions(input.permissions, level);
-  }
+  if (input.disable !== undefined) change.disabled = input.disable;
+  if (input.duration !== undefined) change.durationDays = parseDuration(input.duration);
+  if (input.permissions !== undefined) change.permissions = parsePermissions(input.permissions, level);
   return change;
 }
 
 /** A secret chosen by a person must pass the password policy, as in Harbor. */
-export function validateRobotSecret(secret: unknown): string {
-  if (typeof secret !== 'string') throw invalid('secret must be a string');
+export function validateRobotSecret(secret: string): string {
   const check = checkPassword(secret);
   if (!check.ok) throw invalid(check.message.replace(/^the password/, 'the secret'));
   return secret;
 }
 
-function parseLevel(level: unknown): RobotLevel {
+function parseLevel(level: string | undefined): RobotLevel {
   if (level !== 'system' && level !== 'project') throw invalid('level must be "system" or "project"');
   return level;
 }
 
-function parseDescription(description: unknown): string | undefined {
-  if (description === undefined || description === null) return undefined;
-  if (typeof description !== 'string' || [...description].length > MAX_DESCRIPTION_LENGTH) {
+function parseDescription(description: string | undefined): string | undefined {
+  if (description === undefined) return undefined;
+  if ([...description].length > MAX_DESCRIPTION_LENGTH) {
     throw invalid(`description must be text of at most ${MAX_DESCRIPTION_LENGTH} characters`);
   }
   return description;
 }
 
-function parseDisable(disable: unknown): boolean | undefined {
-  if (disable === undefined || disable === null) return undefined;
-  if (typeof disable !== 'boolean') throw invalid('disable must be true or false');
-  return disable;
-}
-
 /** Harbor's `duration`: -1 never expires, otherwise a positive number of days. */
-function parseDuration(duration: unknown): number | null {
+function parseDuration(duration: number): number | null {
   if (duration === -1) return null;
-  if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_DAYS) {
+  if (!Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_DAYS) {
     throw invalid(`duration must be -1 (never expires) or a whole number of days from 1 to ${MAX_DURATION_DAYS}`);
   }
   return duration;
@@ -126,10 +138,10 @@ function parseDuration(duration: unknown): number | null {
  * wildcards). A project robot has exactly one block, of kind `project`, naming one project; a system robot may
  * combine a `system` block (namespace `/`) with project blocks naming a project or `*` (every project).
  */
-function parsePermissions(value: unknown, level: RobotLevel): RobotPermission[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalid('permissions must list at least one permission');
+function parsePermissions(value: readonly RequestedPermission[] | undefined, level: RobotLevel): RobotPermission[] {
+  if (value === undefined || value.length === 0) throw invalid('permissions must list at least one permission');
   if (value.length > MAX_PERMISSIONS) throw invalid(`permissions may list at most ${MAX_PERMISSIONS} entries`);
-  const permissions = value.map((entry: unknown) => parsePermission(entry));
+  const permissions = value.map((entry) => parsePermission(entry));
   if (level === 'project') {
     const [only] = permissions;
     if (permissions.length !== 1 || only?.kind !== 'project' || only.namespace === '*') {
@@ -139,11 +151,8 @@ function parsePermissions(value: unknown, level: RobotLevel): RobotPermission[] 
   return permissions;
 }
 
-function parsePermission(entry: unknown): RobotPermission {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw invalid('each permission must be an object with kind, namespace and access');
-  }
-  const { kind, namespace, access } = entry as Body;
+function parsePermission(entry: RequestedPermission): RobotPermission {
+  const { kind, namespace, access } = entry;
   if (kind !== 'project' && kind !== 'system') throw invalid('permission kind must be "project" or "system"');
   let scope: string;
   if (kind === 'system') {
@@ -152,16 +161,16 @@ function parsePermission(entry: unknown): RobotPermission {
     }
     scope = '/';
   } else {
-    if (typeof namespace !== 'string' || namespace === '') {
+    if (namespace === undefined || namespace === '') {
       throw invalid('a permission of kind "project" names a project (or "*") as its namespace');
     }
     scope = namespace;
   }
-  if (!Array.isArray(access) || access.length === 0) throw invalid('each permission must list at least one access');
+  if (access.length === 0) throw invalid('each permission must list at least one access');
   if (access.length > MAX_ACCESS) throw invalid(`a permission may list at most ${MAX_ACCESS} accesses`);
   const seen = new Set<string>();
   const accesses: RobotAccess[] = [];
-  for (const item of access as unknown[]) {
+  for (const item of access) {
     const parsed = parseAccess(item, kind);
     const key = `${parsed.resource}:${parsed.action}:${parsed.effect ?? ''}`;
     if (seen.has(key)) continue;
@@ -171,18 +180,12 @@ function parsePermission(entry: unknown): RobotPermission {
   return { kind, namespace: scope, access: accesses };
 }
 
-function parseAccess(item: unknown, kind: 'project' | 'system'): RobotAccess {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    throw invalid('each access must be an object with resource and action');
-  }
-  const { resource, action, effect } = item as Body;
-  if (typeof resource !== 'string' || typeof action !== 'string') {
-    throw invalid('each access must name a resource and an action');
-  }
+function parseAccess(item: RequestedAccess, kind: 'project' | 'system'): RobotAccess {
+  const { resource, action, effect } = item;
   if (!robotMayHold(kind, resource, action)) {
     throw invalid(`a robot cannot be granted ${resource}:${action} at ${kind} scope`);
   }
-  if (effect === undefined || effect === null || effect === '') return { resource, action };
+  if (effect === undefined || effect === '') return { resource, action };
   if (effect !== 'allow' && effect !== 'deny') throw invalid('an access effect must be "allow" or "deny"');
   return { resource, action, effect };
 }

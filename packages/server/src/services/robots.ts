@@ -24,6 +24,8 @@ import {
   parseRobotCreation,
   validateRobotSecret,
   type RobotChange,
+  type RobotChangeRequest,
+  type RobotCreationRequest,
 } from './robot-input.js';
 
 const DAY_MS = 86_400_000;
@@ -44,8 +46,6 @@ export interface CreatedRobot {
   /** Shown once, never stored: only its hash is. */
   readonly secret: string;
 }
-
-type Body = Readonly<Record<string, unknown>>;
 
 /**
  * Robot accounts, as Harbor manages them. System robots are governed by the system resource `robot`, project
@@ -89,7 +89,7 @@ export class RobotService {
     return robot;
   }
 
-  async create(ctx: SecurityContext, input: Body): Promise<CreatedRobot> {
+  async create(ctx: SecurityContext, input: RobotCreationRequest): Promise<CreatedRobot> {
     requireAuthenticated(ctx);
     const creation = parseRobotCreation(input);
     let fullName: string;
@@ -123,7 +123,7 @@ export class RobotService {
   }
 
   /** Description, disable, duration (expiry counts from creation) and permissions; name and level never change. */
-  async update(ctx: SecurityContext, id: number, input: Body): Promise<RobotRecord> {
+  async update(ctx: SecurityContext, id: number, input: RobotChangeRequest): Promise<RobotRecord> {
     const robot = await this.controlled(ctx, id);
     const change = parseRobotChange(input, robot.level);
     this.checkImmutable(robot, change);
@@ -153,9 +153,9 @@ export class RobotService {
    * Replaces the secret: with `secret` given (it must pass the password policy) that one, otherwise a random one,
    * which is returned. The old secret stops working at once.
    */
-  async refreshSecret(ctx: SecurityContext, id: number, secret: unknown): Promise<string | undefined> {
+  async refreshSecret(ctx: SecurityContext, id: number, secret: string | undefined): Promise<string | undefined> {
     await this.controlled(ctx, id);
-    const chosen = secret === undefined || secret === null || secret === '' ? undefined : validateRobotSecret(secret);
+    const chosen = secret === undefined || secret === '' ? undefined : validateRobotSecret(secret);
     const effective = chosen ?? generatePassword();
     if (!(await this.identity.robots.setSecretHash(id, await hashPassword(effective)))) {
       throw new NotFoundError('robot', String(id));

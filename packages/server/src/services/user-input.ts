@@ -12,8 +12,8 @@ function invalid(message: string): InvalidError {
   return new InvalidError('field', message);
 }
 
-export function validateUsername(username: unknown): string {
-  if (typeof username !== 'string' || username.length === 0) throw invalid('username is required');
+export function validateUsername(username: string | undefined): string {
+  if (username === undefined || username.length === 0) throw invalid('username is required');
   if ([...username].length > 255) throw invalid('username must be at most 255 characters long');
   if (ILLEGAL_USERNAME_CHARACTERS.test(username) || /\s/.test(username)) {
     throw invalid('username must not contain white space or any of , ~ # $ %');
@@ -22,26 +22,26 @@ export function validateUsername(username: unknown): string {
 }
 
 /** An absent or empty email is no email. */
-export function validateEmail(email: unknown): string | null | undefined {
+export function validateEmail(email: string | undefined): string | null | undefined {
   if (email === undefined) return undefined;
-  if (email === null || email === '') return null;
-  if (typeof email !== 'string' || [...email].length > 255 || !EMAIL.test(email)) {
+  if (email === '') return null;
+  if ([...email].length > 255 || !EMAIL.test(email)) {
     throw invalid('email must be an email address of at most 255 characters');
   }
   return email;
 }
 
-export function validateText(field: 'realname' | 'comment', value: unknown): string | undefined {
+export function validateText(field: 'realname' | 'comment', value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const max = field === 'realname' ? 255 : 30;
-  if (typeof value !== 'string' || [...value].length > max) {
+  if ([...value].length > max) {
     throw invalid(`${field} must be text of at most ${max} characters`);
   }
   return value;
 }
 
-export function validatePassword(password: unknown, field = 'password'): string {
-  if (typeof password !== 'string' || password === '') throw invalid(`${field} is required`);
+export function validatePassword(password: string | undefined, field = 'password'): string {
+  if (password === undefined || password === '') throw invalid(`${field} is required`);
   const check = checkPassword(password);
   if (!check.ok) throw invalid(check.message);
   return password;

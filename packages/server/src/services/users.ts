@@ -9,18 +9,20 @@ import { validateEmail, validatePassword, validateText, validateUsername } from 
 
 type UserContext = Extract<SecurityContext, { kind: 'user' }>;
 
+/** A UserCreationReq with its fields' types checked (http/api/user-body.ts); the rules are checked here. */
 export interface UserCreation {
-  readonly username?: unknown;
-  readonly email?: unknown;
-  readonly realname?: unknown;
-  readonly comment?: unknown;
-  readonly password?: unknown;
+  readonly username?: string;
+  readonly email?: string;
+  readonly realname?: string;
+  readonly comment?: string;
+  readonly password?: string;
 }
 
+/** A UserProfile change; an empty email clears it. */
 export interface ProfileChange {
-  readonly email?: unknown;
-  readonly realname?: unknown;
-  readonly comment?: unknown;
+  readonly email?: string;
+  readonly realname?: string;
+  readonly comment?: string;
 }
 
 /** The caller's user context; UnauthenticatedError for anonymous callers. */
@@ -100,12 +102,17 @@ export class UserService {
    * Changing one's own password (administrators included) needs the old one; an administrator resets another
    * user's password without it. The new password must pass the policy and differ from the old one.
    */
-  async changePassword(ctx: SecurityContext, id: number, oldPassword: unknown, newPassword: unknown): Promise<void> {
+  async changePassword(
+    ctx: SecurityContext,
+    id: number,
+    oldPassword: string | undefined,
+    newPassword: string | undefined,
+  ): Promise<void> {
     const caller = this.authorizeSelfOr(ctx, id, 'update');
     const user = await this.existing(id);
     const password = validatePassword(newPassword, 'new_password');
     if (caller.user.id === id) {
-      if (typeof oldPassword !== 'string' || oldPassword === '') {
+      if (oldPassword === undefined || oldPassword === '') {
         throw new InvalidError('field', 'old_password is required');
       }
       if (!user.passwordHash || !(await verifyPassword(oldPassword, user.passwordHash))) {
@@ -121,9 +128,8 @@ export class UserService {
   }
 
   /** Administrators may not change their own flag (so the last one cannot lock everyone out by mistake). */
-  async setSysadmin(ctx: SecurityContext, id: number, sysadmin: unknown): Promise<void> {
+  async setSysadmin(ctx: SecurityContext, id: number, sysadmin: boolean): Promise<void> {
     const caller = this.authorize(ctx, 'update');
-    if (typeof sysadmin !== 'boolean') throw new InvalidError('field', 'sysadmin_flag must be true or false');
     if (caller.user.id === id) throw new PermissionDeniedError('you cannot change your own administrator flag');
     if (!(await this.identity.users.setSysadmin(id, sysadmin))) throw new NotFoundError('user', String(id));
   }

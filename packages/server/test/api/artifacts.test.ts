@@ -125,6 +125,12 @@ describe('GET .../artifacts/{reference}', () => {
         author: 'Ops <ops@example.com>',
         config: { Env: ['PATH=/usr/bin'], Cmd: ['/bin/sh'], Labels: { maintainer: 'Ops <ops@example.com>' } },
       },
+      addition_links: {
+        build_history: {
+          href: `/api/v2.0/projects/art/repositories/app/artifacts/${image.digest}/additions/build_history`,
+          absolute: false,
+        },
+      },
       annotations: { 'org.opencontainers.image.title': 'app' },
       references: [],
       tags: expect.any(Array) as Tag[],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, api, expectHarborError, type Credentials } from '../helpers/api-client.js';
+import { pullManifest, pushImage } from '../helpers/artifact-content.js';
 import {
   createProjectWithMembers,
   createRobotDirect,
@@ -143,6 +144,39 @@ describe('GET /search', () => {
     expectHarborError(await api(registry.app, 'GET', '/search'), 400, 'BAD_REQUEST');
     const wrong = await api(registry.app, 'GET', '/search?q=a', { username: 'admin', password: 'nope' });
     expectHarborError(wrong, 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('GET /search pull counts', () => {
+  // A registry of its own, so the pushed content does not change the counts and sizes the other tests expect.
+  const own = useTestRegistry();
+
+  it('reports how often each repository was pulled, as the pull recorder counted', async () => {
+    const project = await own.wharf.store.projects.create({ name: 'pc-open', public: true });
+    await pushImage(own.app, 'pc-open/pulled', 'v1');
+    await pushImage(own.app, 'pc-open/idle', 'v1');
+    for (let i = 0; i < 3; i++) expect((await pullManifest(own.app, 'pc-open/pulled', 'v1')).statusCode).toBe(200);
+    await own.wharf.pulls.flush();
+    const res = await api(own.app, 'GET', '/search?q=pc-open');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<SearchJson>().repository).toEqual([
+      {
+        project_id: project.id,
+        project_name: 'pc-open',
+        project_public: true,
+        repository_name: 'pc-open/idle',
+        pull_count: 0,
+        artifact_count: 1,
+      },
+      {
+        project_id: project.id,
+        project_name: 'pc-open',
+        project_public: true,
+        repository_name: 'pc-open/pulled',
+        pull_count: 3,
+        artifact_count: 1,
+      },
+    ]);
   });
 });
 

@@ -51,6 +51,21 @@ export const HARBOR_SWAGGER_CORRECTIONS: Readonly<Record<string, Json>> = {
   ExtraAttrs: { type: 'object' },
 };
 
+/**
+ * Operations whose responses real Harbor sends otherwise than its swagger says, corrected the same way (the media
+ * types they produce, and the schema of a status's body).
+ */
+export const HARBOR_OPERATION_CORRECTIONS: Readonly<
+  Record<string, { readonly produces: readonly string[]; readonly responses: Readonly<Record<string, Json>> }>
+> = {
+  // Declared as a JSON string, but Harbor sends the addition itself: build_history and dependencies as JSON arrays,
+  // values.yaml as text/plain, readme.md as text/markdown.
+  getAddition: {
+    produces: ['application/json', 'text/plain', 'text/markdown'],
+    responses: { '200': { type: 'array', items: { type: 'object' } } },
+  },
+};
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
 const DEFINITIONS_ID = 'https://harbor.invalid/v2.15.2/swagger.json';
 
@@ -82,11 +97,15 @@ export function describeHarborSwagger(swagger: Json): ApiDescription {
           return [status, { schema: response.schema ? toJsonSchema(response.schema, refOf) : undefined }];
         }),
       );
+      const correction = HARBOR_OPERATION_CORRECTIONS[String(op.operationId)];
+      for (const [status, schema] of Object.entries(correction?.responses ?? {})) {
+        responses[status] = { schema: toJsonSchema(schema, refOf) };
+      }
       operations.push({
         method: method.toUpperCase(),
         template,
         operationId: String(op.operationId),
-        produces: (op.produces as string[] | undefined) ?? globalProduces,
+        produces: correction?.produces ?? (op.produces as string[] | undefined) ?? globalProduces,
         responses,
       });
     }

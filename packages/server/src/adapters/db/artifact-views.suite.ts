@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ManifestRecord, NewManifest } from '../../ports/metadata-store.js';
+import type { AccessoryQuery, ManifestRecord, NewManifest } from '../../ports/metadata-store.js';
 import type { Store } from '../../ports/store.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import type { FreshStores } from './metadata-store-fixture.suite.js';
@@ -125,6 +125,40 @@ export function describeArtifactViews(fresh: FreshStores): void {
         r.referrer.digest,
       ]);
       expect(await store.manifests.referrersOf(r.repository.id, [other.image.digest])).toEqual([]);
+    });
+
+    it('accessories pages, filters by type and digest and sorts the manifests with a subject', async () => {
+      const { store } = await fresh();
+      const r = await populate(store, 'p/app');
+      const other = await populate(store, 'p/other');
+      const id = r.repository.id;
+      await pause();
+      const cosign = await put(store, id, 'p/app/cosign', {
+        subject: r.image.digest,
+        artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+      });
+      await pause();
+      const notation = await put(store, id, 'p/app/notation', {
+        subject: r.image.digest,
+        artifactMediaType: 'application/vnd.cncf.notary.signature',
+      });
+      const all = await store.manifests.accessories(id, r.image.digest, page);
+      expect(all.total).toBe(3);
+      expect(digests(all.items)).toEqual([notation.digest, cosign.digest, r.referrer.digest]);
+      const of = async (query: Omit<AccessoryQuery, 'page' | 'pageSize'>) =>
+        digests((await store.manifests.accessories(id, r.image.digest, { ...page, ...query })).items);
+      expect(await of({ type: { anyOf: ['signature.cosign'] } })).toEqual([cosign.digest]);
+      expect(await of({ type: { contains: 'SIGNATURE' } })).toEqual([notation.digest, cosign.digest]);
+      expect(await of({ type: { anyOf: ['subject.accessory'] } })).toEqual([r.referrer.digest]);
+      expect(await of({ type: { anyOf: ['harbor.sbom'] } })).toEqual([]);
+      expect(await of({ digest: { anyOf: [cosign.digest] } })).toEqual([cosign.digest]);
+      expect(await of({ sort: [{ by: 'digest', direction: 'asc' }] })).toEqual(
+        [notation.digest, cosign.digest, r.referrer.digest].sort(),
+      );
+      const second = await store.manifests.accessories(id, r.image.digest, { page: 2, pageSize: 2 });
+      expect({ total: second.total, items: digests(second.items) }).toEqual({ total: 3, items: [r.referrer.digest] });
+      expect((await store.manifests.accessories(id, other.image.digest, page)).total).toBe(0);
+      expect((await store.manifests.accessories(id, r.index.digest, page)).items).toEqual([]);
     });
 
     it('the artifact media type and the pull time come back on manifest records', async () => {

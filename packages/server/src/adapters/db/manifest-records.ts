@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import type { Kysely, Selectable, SqlBool } from 'kysely';
+import { accessoryTypeOf } from '../../domain/accessory-type.js';
 import { artifactTypeOf } from '../../domain/artifact-type.js';
 import type {
+  AccessoryQuery,
+  AccessorySortBy,
   ArtifactQuery,
   ArtifactSortBy,
   ManifestLocator,
@@ -39,6 +42,12 @@ const ARTIFACT_SORT_COLUMNS = {
   pullTime: sql`coalesce(m.pulled_at, 0)`,
   digest: sql`m.digest`,
 } satisfies Record<ArtifactSortBy, unknown>;
+
+const ACCESSORY_SORT_COLUMNS = {
+  id: sql`m.id`,
+  creationTime: sql`m.created_at`,
+  digest: sql`m.digest`,
+} satisfies Record<AccessorySortBy, unknown>;
 
 /** One entry per digest (the primary key of manifest_references); the first kind given wins. */
 function distinctReferences(references: readonly ManifestReference[]): ManifestReference[] {
@@ -228,6 +237,54 @@ export class KyselyManifestRecords implements ManifestRecords {
       records.push(...rows.map(toRecord));
     }
     return records.sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  }
+
+  async accessories(
+    repositoryId: number,
+    subject: string,
+    query: AccessoryQuery,
+  ): Promise<PagedResult<ManifestRecord>> {
+    let filtered = this.db
+      .selectFrom('manifests as m')
+      .where('m.repository_id', '=', repositoryId)
+      .where('m.subject', '=', subject);
+    const { digest, type } = query;
+    if (digest) filtered = filtered.where((eb) => valueMatches(eb.ref('m.digest'), digest));
+    if (type) {
+      // The type derives from the artifact type and media type: find the subject's pairs of matching types.
+      const pairs = await this.db
+        .selectFrom('manifests')
+        .select(['artifact_type', 'artifact_media_type'])
+        .distinct()
+        .where('repository_id', '=', repositoryId)
+        .where('subject', '=', subject)
+        .execute();
+      const matching = pairs.filter((p) =>
+        valueMatchesText(accessoryTypeOf(p.artifact_type ?? undefined, p.artifact_media_type ?? undefined), type),
+      );
+      filtered = filtered.where((eb) =>
+        matching.length === 0
+          ? sql<SqlBool>`1 = 0`
+          : eb.or(
+              matching.map((p) =>
+                eb.and([
+                  sql<SqlBool>`coalesce(m.artifact_type, '') = ${p.artifact_type ?? ''}`,
+                  sql<SqlBool>`coalesce(m.artifact_media_type, '') = ${p.artifact_media_type ?? ''}`,
+                ]),
+              ),
+            ),
+      );
+    }
+    const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
+    const { offset, limit } = pageBounds(query);
+    const order = orderItems(
+      query.sort,
+      [{ by: 'creationTime', direction: 'desc' }],
+      ACCESSORY_SORT_COLUMNS,
+      sql`m.id`,
+    );
+    const rows = await filtered.selectAll('m').orderBy(order).limit(limit).offset(offset).execute();
+    return { items: rows.map(toRecord), total };
   }
 
   /** Runs `work` in the surrounding transaction when bound to one, else in a new one. */

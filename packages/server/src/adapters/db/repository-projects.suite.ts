@@ -89,6 +89,7 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
           projectPublic: true,
           description: '',
           artifactCount: 0,
+          pullCount: 0,
         },
         expect.objectContaining({ name: 'other/apps_100%', projectId: other?.id, projectPublic: false }),
         {
@@ -99,6 +100,7 @@ export function describeRepositoryProjects(fresh: FreshStores): void {
           projectPublic: false,
           description: '',
           artifactCount: 2,
+          pullCount: 0,
         },
       ]);
       expect((await store.repositories.search({ name: '0%', limit: 10 })).map((r) => r.name)).toEqual([

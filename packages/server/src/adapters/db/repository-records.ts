@@ -120,6 +120,7 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
         'repositories.id',
         'repositories.name',
         'repositories.description',
+        'repositories.pull_count',
         'projects.id as project_id',
         'projects.name as project_name',
         'projects.public as project_public',
@@ -148,6 +149,7 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
       projectPublic: row.project_public === 1,
       description: row.description,
       artifactCount: Number(row.artifact_count ?? 0),
+      pullCount: Number(row.pull_count),
     }));
   }
   async view(name: string): Promise<RepositoryView | undefined> {

@@ -1,5 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ArtifactQuery, ArtifactSortBy, TagQuery, TagRecord, TagSortBy } from '../../ports/metadata-store.js';
+import { additionsOf } from '../../domain/artifact-additions.js';
+import type {
+  AccessoryQuery,
+  AccessorySortBy,
+  ArtifactQuery,
+  ArtifactSortBy,
+  TagQuery,
+  TagRecord,
+  TagSortBy,
+} from '../../ports/metadata-store.js';
 import type { ArtifactTagService } from '../../services/artifact-tags.js';
 import type { AccessoryView, ArtifactService, ArtifactView, ArtifactViewOptions } from '../../services/artifacts.js';
 import { jsonBody } from './request-parts.js';
@@ -44,9 +53,22 @@ function toAccessory(accessory: AccessoryView) {
   };
 }
 
+/**
+ * Harbor's `addition_links`: where each addition of the artifact is read, its repository named without the project
+ * and its slashes encoded as `%252F`, as Harbor writes them; absent when the artifact has none.
+ */
+function additionLinksOf(view: ArtifactView) {
+  const additions = additionsOf(view.details.mediaType);
+  if (additions.length === 0) return undefined;
+  const [project = '', ...rest] = view.repositoryName.split('/');
+  const base = `/api/v2.0/projects/${project}/repositories/${rest.join('%252F')}/artifacts/${view.record.digest}`;
+  return Object.fromEntries(additions.map((a) => [a, { href: `${base}/additions/${a}`, absolute: false }]));
+}
+
 /** Harbor's Artifact. */
 export function toArtifact(view: ArtifactView, withLabel: boolean) {
   const { record, details } = view;
+  const additionLinks = additionLinksOf(view);
   return {
     id: record.id,
     type: details.type,
@@ -62,6 +84,7 @@ export function toArtifact(view: ArtifactView, withLabel: boolean) {
     push_time: record.createdAt.toISOString(),
     pull_time: timeOf(record.pulledAt),
     extra_attrs: details.extraAttrs,
+    ...(additionLinks && { addition_links: additionLinks }),
     annotations: record.annotations ?? {},
     references: details.references.map((r) => ({
       parent_id: record.id,
@@ -90,6 +113,18 @@ const TAG_SORT_FIELDS: Readonly<Record<string, TagSortBy>> = {
   push_time: 'pushTime',
   pull_time: 'pullTime',
 };
+
+const ACCESSORY_SORT_FIELDS: Readonly<Record<string, AccessorySortBy>> = {
+  id: 'id',
+  creation_time: 'creationTime',
+  digest: 'digest',
+};
+
+/** Media types of the text additions, as Harbor sends them. */
+const TEXT_ADDITION_TYPES = {
+  yaml: 'text/plain; charset=utf-8',
+  markdown: 'text/markdown; charset=utf-8',
+} as const;
 
 /** `tags=*` tagged, `tags=nil` untagged, otherwise a tag name filter. */
 function tagFilter(value: QueryValue): Pick<ArtifactQuery, 'tagged' | 'tag'> {
@@ -123,6 +158,20 @@ function tagQueryOf(query: Query): TagQuery {
     ...pageOf(query),
     ...(name && { name: valueMatchOf('name', name) }),
     sort: parseSort(query.sort, TAG_SORT_FIELDS),
+  };
+}
+
+/** The accessory list query: `q` with type and digest (exact, `~` substring or `{a b}`), `sort` by id, creation_time, digest. */
+function accessoryQueryOf(query: Query): AccessoryQuery {
+  const terms = parseQuery(query.q);
+  expectKeys(terms, ['type', 'digest']);
+  const type = terms.get('type');
+  const digest = terms.get('digest');
+  return {
+    ...pageOf(query),
+    ...(type && { type: valueMatchOf('type', type) }),
+    ...(digest && { digest: valueMatchOf('digest', digest) }),
+    sort: parseSort(query.sort, ACCESSORY_SORT_FIELDS),
   };
 }
 
@@ -181,6 +230,22 @@ export function registerArtifactRoutes(api: FastifyInstance, { artifacts, artifa
     const { project, repository, reference } = pathOf(req);
     await artifacts.delete(securityOf(req), project, repository, reference);
     return reply.code(200).send();
+  });
+
+  api.get(`${base}/:reference/accessories`, async (req, reply) => {
+    const query = accessoryQueryOf(req.query as Query);
+    const { project, repository, reference } = pathOf(req);
+    const { items, total } = await artifacts.accessories(securityOf(req), project, repository, reference, query);
+    setPagingHeaders(req, reply, query, total);
+    return items.map(toAccessory);
+  });
+
+  api.get(`${base}/:reference/additions/:addition`, async (req, reply) => {
+    const { project, repository, reference } = pathOf(req);
+    const name = (req.params as { addition?: string }).addition ?? '';
+    const content = await artifacts.addition(securityOf(req), project, repository, reference, name);
+    if (content.kind === 'json') return content.value;
+    return reply.type(TEXT_ADDITION_TYPES[content.kind]).header('X-Content-Type-Options', 'nosniff').send(content.text);
   });
 
   api.get(`${base}/:reference/tags`, async (req, reply) => {

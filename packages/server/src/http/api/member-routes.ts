@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROLE_LABELS, roleFromId } from '../../domain/rbac/roles.js';
 import type { MemberRecord } from '../../ports/identity-store.js';
 import type { MemberService } from '../../services/members.js';
+import { memberRequestOf, roleIdOf } from './member-body.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { locatorOf } from './project-routes.js';
 import { idParam, jsonBody } from './request-parts.js';
@@ -36,7 +37,7 @@ export function registerMemberRoutes(api: FastifyInstance, members: MemberServic
 
   api.post('/projects/:project_name_or_id/members', async (req, reply) => {
     const at = locatorOf(req);
-    const member = await members.add(securityOf(req), at, jsonBody(req));
+    const member = await members.add(securityOf(req), at, memberRequestOf(jsonBody(req)));
     const location = `/api/v2.0/projects/${at.nameOrId}/members/${member.id}`;
     return reply.code(201).header('Location', location).send();
   });
@@ -46,7 +47,7 @@ export function registerMemberRoutes(api: FastifyInstance, members: MemberServic
   );
 
   api.put('/projects/:project_name_or_id/members/:mid', async (req, reply) => {
-    await members.updateRole(securityOf(req), locatorOf(req), idParam(req, 'mid'), jsonBody(req));
+    await members.updateRole(securityOf(req), locatorOf(req), idParam(req, 'mid'), roleIdOf(jsonBody(req)));
     return reply.code(200).send();
   });
 

@@ -6,6 +6,7 @@ import { metadataOf, type ProjectMetadataService } from '../../services/project-
 import type { ProjectLocator } from '../../services/project-visibility.js';
 import type { ProjectListQuery, ProjectService, ProjectSummaryView, ProjectView } from '../../services/projects.js';
 import { HarborError } from '../error-handler.js';
+import { projectRequestOf } from './project-body.js';
 import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort } from './query.js';
@@ -119,7 +120,7 @@ export function registerProjectRoutes(
   });
 
   api.post('/projects', async (req, reply) => {
-    const project = await projects.create(securityOf(req), jsonBody(req));
+    const project = await projects.create(securityOf(req), projectRequestOf(jsonBody(req)));
     const byName = isResourceNameHeader(req.headers['x-resource-name-in-location']);
     const location = `/api/v2.0/projects/${byName ? project.name : project.id}`;
     return reply.code(201).header('Location', location).send();
@@ -130,7 +131,7 @@ export function registerProjectRoutes(
   );
 
   api.put('/projects/:project_name_or_id', async (req, reply) => {
-    await projects.update(securityOf(req), locatorOf(req), jsonBody(req));
+    await projects.update(securityOf(req), locatorOf(req), projectRequestOf(jsonBody(req)));
     return reply.code(200).send();
   });
 
@@ -150,7 +151,12 @@ export function registerProjectRoutes(
   api.get('/projects/:project_name_or_id/metadatas', async (req) => metadata.list(securityOf(req), locatorOf(req)));
 
   api.post('/projects/:project_name_or_id/metadatas', async (req, reply) => {
-    await metadata.add(securityOf(req), locatorOf(req), jsonBody(req));
+    const entries = Object.entries(jsonBody(req));
+    const [entry] = entries;
+    if (entries.length !== 1 || !entry) {
+      throw new HarborError('BAD_REQUEST', 'add exactly one metadata key and value at a time');
+    }
+    await metadata.add(securityOf(req), locatorOf(req), entry[0], entry[1]);
     return reply.code(200).send();
   });
 
@@ -161,7 +167,10 @@ export function registerProjectRoutes(
   );
 
   api.put('/projects/:project_name_or_id/metadatas/:meta_name', async (req, reply) => {
-    await metadata.set(securityOf(req), locatorOf(req), metaName(req), jsonBody(req));
+    const key = metaName(req);
+    const body = jsonBody(req);
+    if (!Object.hasOwn(body, key)) throw new HarborError('BAD_REQUEST', `the body must hold the value of ${key}`);
+    await metadata.set(securityOf(req), locatorOf(req), key, body[key]);
     return reply.code(200).send();
   });
 

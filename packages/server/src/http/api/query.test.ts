@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { HarborError } from '../error-handler.js';
-import { booleanParam, expectKeys, parseQuery, parseSort, valueMatchOf } from './query.js';
+import {
+  booleanParam,
+  exactValueOf,
+  expectKeys,
+  parseQuery,
+  parseSingleSort,
+  parseSort,
+  textMatchOf,
+  valueMatchOf,
+} from './query.js';
 
 describe("Harbor's q parameter", () => {
   it('parses exact, fuzzy, range, or-list and and-list values', () => {
@@ -88,5 +97,24 @@ describe('boolean query parameters', () => {
     expect(booleanParam('a', '', false)).toBe(false);
     expect(booleanParam('a', undefined)).toBeUndefined();
     expect(() => booleanParam('a', 'maybe', true)).toThrow('a must be true or false');
+  });
+});
+
+describe('text filters, exact values and single sort keys', () => {
+  it('turn exact and fuzzy values into text matches and refuse lists and ranges', () => {
+    const terms = parseQuery('username=ali,email=~corp,id={1 2},size=[1~2]');
+    expect(textMatchOf('username', terms.get('username')!)).toEqual({ value: 'ali', exact: true });
+    expect(textMatchOf('email', terms.get('email')!)).toEqual({ value: 'corp', exact: false });
+    expect(() => textMatchOf('id', terms.get('id')!)).toThrow('q supports id=value and id=~value');
+    expect(() => textMatchOf('size', terms.get('size')!)).toThrow(HarborError);
+    expect(exactValueOf('username', terms.get('username')!)).toBe('ali');
+    expect(() => exactValueOf('email', terms.get('email')!)).toThrow('q supports only exact values of email');
+  });
+
+  it('take at most one sort key', () => {
+    const fields = { name: 'name', creation_time: 'createdAt' } as const;
+    expect(parseSingleSort('-creation_time', fields)).toEqual({ by: 'createdAt', direction: 'desc' });
+    expect(parseSingleSort('', fields)).toBeUndefined();
+    expect(() => parseSingleSort('name,creation_time', fields)).toThrow('sort supports one key');
   });
 });

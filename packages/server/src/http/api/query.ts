@@ -1,3 +1,4 @@
+import type { TextMatch } from '../../ports/identity-store.js';
 import type { SortKey, ValueMatch } from '../../ports/metadata-queries.js';
 import { HarborError } from '../error-handler.js';
 
@@ -98,6 +99,29 @@ export function valueMatchOf(key: string, value: QueryValue): ValueMatch {
     case 'range':
       throw invalid(`q supports ${key}=value, ${key}=~value and ${key}={a b}`);
   }
+}
+
+/** The text filter of an exact or fuzzy value of `key` (other forms are a 400). */
+export function textMatchOf(key: string, value: QueryValue): TextMatch {
+  if (value.kind === 'exact') return { value: value.value, exact: true };
+  if (value.kind === 'fuzzy') return { value: value.value, exact: false };
+  throw invalid(`q supports ${key}=value and ${key}=~value`);
+}
+
+/** The exact value of `key` (other forms are a 400). */
+export function exactValueOf(key: string, value: QueryValue): string {
+  if (value.kind === 'exact') return value.value;
+  throw invalid(`q supports only exact values of ${key}`);
+}
+
+/** `sort` of a list that sorts by one field: at most one key (see parseSort). */
+export function parseSingleSort<K extends string>(
+  sort: string | undefined,
+  fields: Readonly<Record<string, K>>,
+): SortKey<K> | undefined {
+  const keys = parseSort(sort, fields);
+  if (keys.length > 1) throw invalid(`sort supports one key of ${Object.keys(fields).join(', ')}`);
+  return keys[0];
 }
 
 /** `sort` as sort keys in order, with the API's field names mapped by `fields`; 400 for an unknown field. */

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RobotRecord, TextMatch } from '../../ports/identity-store.js';
+import type { RobotRecord } from '../../ports/identity-store.js';
 import { ROBOT_PREFIX } from '../../services/authenticator.js';
 import type { RobotListQuery, RobotService } from '../../services/robots.js';
 import { HarborError } from '../error-handler.js';
 import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
+import { robotChangeRequestOf, robotCreationRequestOf, robotSecretOf } from './robot-body.js';
+import { exactValueOf, parseQuery, parseSingleSort, textMatchOf, type QueryValue } from './query.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -50,42 +52,46 @@ const SORT_KEYS: Readonly<Record<string, NonNullable<RobotListQuery['sort']>['by
   update_time: 'updatedAt',
 };
 
+/** Robot query keys as Harbor's portal writes them (`Level`, `ProjectID`), in lower case or with underscores too. */
+const ROBOT_KEYS: Readonly<Record<string, 'level' | 'projectid' | 'name'>> = {
+  level: 'level',
+  projectid: 'projectid',
+  name: 'name',
+};
+
 /**
  * Harbor's `q` for robots, as its portal sends it: `Level=project,ProjectID=3` (keys also in lower case), plus
  * `name=x` (the full name, `robot$` optional) or `name=~x` (a substring). Without a level, system robots.
  */
 export function robotQueryOf(query: Query): Omit<RobotListQuery, 'page' | 'pageSize'> {
-  let level: RobotListQuery['level'] = 'system';
-  let projectId: number | undefined;
-  let name: TextMatch | undefined;
-  for (const term of (query.q ?? '').split(',').filter((t) => t !== '')) {
-    const match = /^([A-Za-z_]+)=(~?)(.*)$/.exec(term);
-    if (!match) throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
-    const [, rawKey = '', fuzzy, value = ''] = match;
-    const key = rawKey.toLowerCase().replace(/_/g, '');
-    if (key === 'name') {
-      name = { value, exact: fuzzy === '' };
-    } else if (key === 'level' && !fuzzy) {
-      if (value !== 'system' && value !== 'project') {
-        throw new HarborError('BAD_REQUEST', 'Level must be "system" or "project"');
-      }
-      level = value;
-    } else if (key === 'projectid' && !fuzzy) {
-      if (!/^\d{1,15}$/.test(value)) throw new HarborError('BAD_REQUEST', 'ProjectID must be an integer');
-      projectId = Number(value);
-    } else {
-      throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
-    }
+  const terms = new Map<'level' | 'projectid' | 'name', QueryValue>();
+  for (const [key, value] of parseQuery(query.q)) {
+    const known = ROBOT_KEYS[key.toLowerCase().replace(/_/g, '')];
+    if (!known)
+      throw new HarborError(
+        'BAD_REQUEST',
+        `unsupported query key ${JSON.stringify(key)}; supported: Level, ProjectID, name`,
+      );
+    terms.set(known, value);
   }
-  const result: { -readonly [K in keyof Omit<RobotListQuery, 'page' | 'pageSize'>]: RobotListQuery[K] } = { level };
-  if (projectId !== undefined) result.projectId = projectId;
-  if (name !== undefined) result.name = name;
-  if (query.sort) {
-    const by = SORT_KEYS[query.sort.replace(/^-/, '')];
-    if (!by) throw new HarborError('BAD_REQUEST', `unsupported sort key ${JSON.stringify(query.sort)}`);
-    result.sort = { by, direction: query.sort.startsWith('-') ? 'desc' : 'asc' };
+  const levelTerm = terms.get('level');
+  const level = levelTerm ? exactValueOf('Level', levelTerm) : 'system';
+  if (level !== 'system' && level !== 'project') {
+    throw new HarborError('BAD_REQUEST', 'Level must be "system" or "project"');
   }
-  return result;
+  const projectTerm = terms.get('projectid');
+  const projectId = projectTerm ? exactValueOf('ProjectID', projectTerm) : undefined;
+  if (projectId !== undefined && !/^\d{1,15}$/.test(projectId)) {
+    throw new HarborError('BAD_REQUEST', 'ProjectID must be an integer');
+  }
+  const nameTerm = terms.get('name');
+  const sort = parseSingleSort(query.sort, SORT_KEYS);
+  return {
+    level,
+    ...(projectId !== undefined && { projectId: Number(projectId) }),
+    ...(nameTerm && { name: textMatchOf('name', nameTerm) }),
+    ...(sort && { sort }),
+  };
 }
 
 /** /robots: Harbor's robot accounts (swagger tag `robot`). */
@@ -99,7 +105,7 @@ export function registerRobotRoutes(api: FastifyInstance, robots: RobotService):
   });
 
   api.post('/robots', async (req, reply) => {
-    const { robot, secret } = await robots.create(securityOf(req), bodyOf(req));
+    const { robot, secret } = await robots.create(securityOf(req), robotCreationRequestOf(bodyOf(req)));
     return reply
       .code(201)
       .header('Location', `/api/v2.0/robots/${robot.id}`)
@@ -115,13 +121,13 @@ export function registerRobotRoutes(api: FastifyInstance, robots: RobotService):
   api.get('/robots/:robot_id', async (req) => toRobot(await robots.get(securityOf(req), robotIdOf(req))));
 
   api.put('/robots/:robot_id', async (req, reply) => {
-    await robots.update(securityOf(req), robotIdOf(req), bodyOf(req));
+    await robots.update(securityOf(req), robotIdOf(req), robotChangeRequestOf(bodyOf(req)));
     return reply.code(200).send();
   });
 
   // Harbor's RobotSec: a generated secret is returned; a chosen one is not echoed. No body generates one too.
   api.patch('/robots/:robot_id', async (req) => {
-    const chosen = req.body === undefined ? undefined : bodyOf(req).secret;
+    const chosen = robotSecretOf(req.body === undefined ? undefined : bodyOf(req));
     const secret = await robots.refreshSecret(securityOf(req), robotIdOf(req), chosen);
     return secret === undefined ? {} : { secret };
   });

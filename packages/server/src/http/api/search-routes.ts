@@ -18,7 +18,7 @@ export function registerSearchRoutes(api: FastifyInstance, search: SearchService
         project_name: r.projectName,
         project_public: r.projectPublic,
         repository_name: r.name,
-        pull_count: 0,
+        pull_count: r.pullCount,
         artifact_count: r.artifactCount,
       })),
     };

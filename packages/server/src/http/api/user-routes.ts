@@ -4,7 +4,9 @@ import type { UserService } from '../../services/users.js';
 import { HarborError } from '../error-handler.js';
 import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
+import { expectKeys, parseQuery, parseSingleSort, textMatchOf } from './query.js';
 import { securityOf } from './security.js';
+import { passwordChangeOf, profileChangeOf, sysadminFlagOf, userCreationOf } from './user-body.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
 
@@ -35,20 +37,16 @@ const SORT_KEYS: Readonly<Record<string, NonNullable<UserQuery['sort']>['by']>> 
 
 /** Harbor's `q` (`username=~ali,email=~corp`; `=` is exact, `=~` a substring) and `sort` (`-creation_time`). */
 export function userQueryOf(query: Query): Omit<UserQuery, 'page' | 'pageSize'> {
-  const result: { username?: UserQuery['username']; email?: UserQuery['email']; sort?: UserQuery['sort'] } = {};
-  for (const term of (query.q ?? '').split(',').filter((t) => t !== '')) {
-    const match = /^(username|email)=(~?)(.*)$/.exec(term);
-    if (!match) throw new HarborError('BAD_REQUEST', `unsupported query term ${JSON.stringify(term)}`);
-    const [, key, fuzzy, value] = match as unknown as [string, 'username' | 'email', string, string];
-    result[key] = { value, exact: fuzzy === '' };
-  }
-  if (query.sort) {
-    const descending = query.sort.startsWith('-');
-    const by = SORT_KEYS[query.sort.replace(/^-/, '')];
-    if (!by) throw new HarborError('BAD_REQUEST', `unsupported sort key ${JSON.stringify(query.sort)}`);
-    result.sort = { by, direction: descending ? 'desc' : 'asc' };
-  }
-  return result;
+  const terms = parseQuery(query.q);
+  expectKeys(terms, ['username', 'email']);
+  const username = terms.get('username');
+  const email = terms.get('email');
+  const sort = parseSingleSort(query.sort, SORT_KEYS);
+  return {
+    ...(username && { username: textMatchOf('username', username) }),
+    ...(email && { email: textMatchOf('email', email) }),
+    ...(sort && { sort }),
+  };
 }
 
 /** /users: Harbor's user management (swagger tag `user`). */
@@ -63,7 +61,7 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
 
   api.post('/users', async (req, reply) => {
     const body = bodyOf(req);
-    const user = await users.create(securityOf(req), body);
+    const user = await users.create(securityOf(req), userCreationOf(body));
     return reply.code(201).header('Location', `/api/v2.0/users/${user.id}`).send();
   });
 
@@ -81,7 +79,7 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
   api.get('/users/:user_id', async (req) => toUserResp(await users.get(securityOf(req), userIdOf(req))));
 
   api.put('/users/:user_id', async (req, reply) => {
-    await users.updateProfile(securityOf(req), userIdOf(req), bodyOf(req));
+    await users.updateProfile(securityOf(req), userIdOf(req), profileChangeOf(bodyOf(req)));
     return reply.code(200).send();
   });
 
@@ -91,13 +89,13 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
   });
 
   api.put('/users/:user_id/password', async (req, reply) => {
-    const body = bodyOf(req);
-    await users.changePassword(securityOf(req), userIdOf(req), body.old_password, body.new_password);
+    const { oldPassword, newPassword } = passwordChangeOf(bodyOf(req));
+    await users.changePassword(securityOf(req), userIdOf(req), oldPassword, newPassword);
     return reply.code(200).send();
   });
 
   api.put('/users/:user_id/sysadmin', async (req, reply) => {
-    await users.setSysadmin(securityOf(req), userIdOf(req), bodyOf(req).sysadmin_flag);
+    await users.setSysadmin(securityOf(req), userIdOf(req), sysadminFlagOf(bodyOf(req)));
     return reply.code(200).send();
   });
 }

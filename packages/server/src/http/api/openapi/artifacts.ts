@@ -20,6 +20,13 @@ const REFERENCE = pathParameter('reference', 'The artifact: one of its tags, or 
   type: 'string',
   minLength: 1,
 });
+const ADDITION = pathParameter(
+  'addition',
+  'The addition, as Harbor names it (matched case-insensitively). Images have `build_history`; Helm charts ' +
+    '`values.yaml`, `readme.md` and `dependencies`. Harbor’s `sbom`, `license` and `files` exist on no Wharf ' +
+    'artifact yet.',
+  { type: 'string', enum: ['build_history', 'values.yaml', 'readme.md', 'dependencies', 'sbom', 'license', 'files'] },
+);
 const TAG_NAME = pathParameter('tag_name', 'The tag.', { type: 'string', minLength: 1 });
 
 function flag(name: string, description: string, fallback: boolean): ParameterObject {
@@ -97,6 +104,54 @@ export const ARTIFACTS_AREA: ApiArea = {
         tags: ARTIFACT,
         parameters: ONE,
         responses: { '200': emptyResponse('Deleted.'), ...errors(400, 403, 404, 409) },
+      },
+    },
+    [`${BASE}/{reference}/accessories`]: {
+      get: {
+        operationId: 'listAccessories',
+        summary: 'List an artifact’s accessories',
+        description:
+          'Artifacts of the repository whose `subject` is this one: signatures, SBOMs and other attached ' +
+          'artifacts. `q` keys: `type` (`signature.cosign`, `signature.notation`, `harbor.sbom`, ' +
+          '`subject.accessory`), `digest`. `sort` keys: `id`, `creation_time`, `digest`; newest first by default.',
+        tags: ARTIFACT,
+        parameters: [...ONE, parameterRef('Query'), parameterRef('Sort'), ...PAGING],
+        responses: {
+          '200': pagedResponse('One page of accessories.', schemaRef('Accessory')),
+          ...errors(400, 403, 404),
+        },
+      },
+    },
+    [`${BASE}/{reference}/additions/{addition}`]: {
+      get: {
+        operationId: 'getAddition',
+        summary: 'An addition of an artifact',
+        description:
+          'Content read from the artifact: an image’s `build_history` (the `history` of its config, JSON), a Helm ' +
+          'chart’s `values.yaml` (text/plain), `readme.md` (text/markdown) and `dependencies` (from Chart.yaml, or ' +
+          'requirements.yaml for apiVersion v1; JSON). An addition the artifact’s type does not have is refused ' +
+          'with 400, as Harbor does; a chart without that file answers 404.',
+        tags: ARTIFACT,
+        parameters: [...ONE, ADDITION],
+        responses: {
+          '200': {
+            description: 'The addition’s content.',
+            headers: { 'X-Request-Id': { $ref: '#/components/headers/XRequestId' } },
+            content: {
+              'application/json': {
+                schema: {
+                  anyOf: [
+                    { type: 'array', items: schemaRef('BuildHistoryEntry') },
+                    { type: 'array', items: schemaRef('ChartDependency') },
+                  ],
+                },
+              },
+              'text/plain': { schema: { type: 'string', description: 'values.yaml as it is in the chart.' } },
+              'text/markdown': { schema: { type: 'string', description: 'README.md as it is in the chart.' } },
+            },
+          },
+          ...errors(400, 403, 404),
+        },
       },
     },
     [`${BASE}/{reference}/tags`]: {
@@ -187,6 +242,13 @@ export const ARTIFACTS_AREA: ApiArea = {
             'config object as it is. Empty for indexes and unknown artifacts.',
           additionalProperties: true,
         },
+        addition_links: {
+          type: 'object',
+          description:
+            'Where its additions are read (`build_history` for images; `values.yaml`, `readme.md` and ' +
+            '`dependencies` for Helm charts); absent when it has none.',
+          additionalProperties: schemaRef('AdditionLink'),
+        },
         annotations: stringMap('The manifest’s annotations.'),
         references: {
           type: 'array',
@@ -252,6 +314,40 @@ export const ARTIFACTS_AREA: ApiArea = {
           maxLength: 128,
           description: 'Letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.',
         },
+      },
+    },
+    AdditionLink: {
+      type: 'object',
+      required: ['href', 'absolute'],
+      properties: {
+        href: { type: 'string', description: 'The path of the addition, `/api/v2.0/...`.' },
+        absolute: { type: 'boolean', description: 'Always false: `href` is a path on this server.' },
+      },
+    },
+    BuildHistoryEntry: {
+      type: 'object',
+      description: 'One step of the image’s build, from its config’s `history`; only the fields it has.',
+      properties: {
+        created: { type: 'string', description: 'When the step ran (RFC 3339), as the config says.' },
+        created_by: { type: 'string', description: 'The command of the step.' },
+        author: { type: 'string' },
+        comment: { type: 'string' },
+        empty_layer: { type: 'boolean', description: 'Present (true) when the step added no layer.' },
+      },
+    },
+    ChartDependency: {
+      type: 'object',
+      description: 'A chart the Helm chart depends on, in Helm’s JSON form; optional fields only when set.',
+      required: ['name', 'repository'],
+      properties: {
+        name: { type: 'string' },
+        version: { type: 'string', description: 'A version or version range.' },
+        repository: { type: 'string', description: 'The chart repository’s URL or alias; may be empty.' },
+        condition: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string' } },
+        enabled: { type: 'boolean' },
+        'import-values': { type: 'array', items: {} },
+        alias: { type: 'string' },
       },
     },
     Accessory: {

@@ -17,6 +17,7 @@ export interface SchemaObject {
   readonly required?: readonly string[];
   readonly additionalProperties?: boolean | SchemaObject | Ref;
   readonly items?: SchemaObject | Ref;
+  readonly anyOf?: readonly (SchemaObject | Ref)[];
   readonly enum?: readonly (string | number | boolean)[];
   readonly nullable?: boolean;
   readonly minimum?: number;

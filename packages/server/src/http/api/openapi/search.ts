@@ -37,7 +37,7 @@ export const SEARCH_AREA: ApiArea = {
         project_name: { type: 'string' },
         project_public: { type: 'boolean', description: 'Whether the project is public.' },
         repository_name: { type: 'string', description: 'The full name, project included (`library/nginx`).' },
-        pull_count: { type: 'integer', enum: [0], description: 'Always 0: pulls are not counted yet.' },
+        pull_count: { type: 'integer', minimum: 0, description: 'How often its manifests were pulled.' },
         artifact_count: { type: 'integer', minimum: 0 },
       },
     },
