@@ -255,7 +255,7 @@ export async function createWharf(
       settings: identity.settings,
       health: () => checkHealth(healthProbes(identity, storage)),
       authentication,
-      users: new UserService(identity),
+      users: new UserService(identity, work),
       robots: new RobotService(identity),
       configurations: new ConfigurationService(identity, readOnly, work),
       permissions: new PermissionService(identity),

@@ -4,7 +4,8 @@ import type { Action } from '../domain/rbac/resources.js';
 import { hashPassword, verifyPassword } from '../lib/password-hash.js';
 import type { PagedResult, UserQuery, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
-import type { SecurityContext } from './authenticator.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import { operatorOf, type SecurityContext } from './authenticator.js';
 import { validateEmail, validatePassword, validateText, validateUsername } from './user-input.js';
 
 type UserContext = Extract<SecurityContext, { kind: 'user' }>;
@@ -33,7 +34,10 @@ export function requireUser(ctx: SecurityContext): UserContext {
 
 /** Harbor's user management: system administrators manage everyone; users read and change only themselves. */
 export class UserService {
-  constructor(private readonly identity: Store) {}
+  constructor(
+    private readonly identity: Store,
+    private readonly work: UnitOfWork,
+  ) {}
 
   async list(ctx: SecurityContext, query: UserQuery): Promise<PagedResult<UserRecord>> {
     this.authorize(ctx, 'list');
@@ -67,13 +71,18 @@ export class UserService {
     const realname = validateText('realname', input.realname);
     const comment = validateText('comment', input.comment);
     const password = validatePassword(input.password);
-    return this.identity.users.create({
-      username,
-      email: email ?? null,
-      realname: realname ?? '',
-      comment: comment ?? '',
-      passwordHash: await hashPassword(password),
-      sysadmin: false,
+    const passwordHash = await hashPassword(password);
+    return this.work.run(async ({ tx, emit }) => {
+      const user = await tx.users.create({
+        username,
+        email: email ?? null,
+        realname: realname ?? '',
+        comment: comment ?? '',
+        passwordHash,
+        sysadmin: false,
+      });
+      emit({ type: 'user.created', userId: user.id, username }, operatorOf(ctx));
+      return user;
     });
   }
 
@@ -82,10 +91,14 @@ export class UserService {
     const email = validateEmail(change.email);
     const realname = validateText('realname', change.realname);
     const comment = validateText('comment', change.comment);
-    const updated = await this.identity.users.updateProfile(id, {
-      ...(email !== undefined && { email }),
-      ...(realname !== undefined && { realname }),
-      ...(comment !== undefined && { comment }),
+    const updated = await this.work.run(async ({ tx, emit }) => {
+      const user = await tx.users.updateProfile(id, {
+        ...(email !== undefined && { email }),
+        ...(realname !== undefined && { realname }),
+        ...(comment !== undefined && { comment }),
+      });
+      if (user) emit({ type: 'user.updated', userId: id, username: user.username }, operatorOf(ctx));
+      return user;
     });
     if (!updated) throw new NotFoundError('user', String(id));
     return updated;
@@ -95,7 +108,13 @@ export class UserService {
   async delete(ctx: SecurityContext, id: number): Promise<void> {
     const caller = this.authorize(ctx, 'delete');
     if (caller.user.id === id) throw new PermissionDeniedError('you cannot delete yourself');
-    if (!(await this.identity.users.delete(id))) throw new NotFoundError('user', String(id));
+    const user = await this.existing(id);
+    const deleted = await this.work.run(async ({ tx, emit }) => {
+      if (!(await tx.users.delete(id))) return false;
+      emit({ type: 'user.deleted', userId: id, username: user.username }, operatorOf(ctx));
+      return true;
+    });
+    if (!deleted) throw new NotFoundError('user', String(id));
   }
 
   /**
@@ -122,16 +141,26 @@ export class UserService {
     if (user.passwordHash && (await verifyPassword(password, user.passwordHash))) {
       throw new InvalidError('field', 'the new password must differ from the old one');
     }
-    if (!(await this.identity.users.setPasswordHash(id, await hashPassword(password)))) {
-      throw new NotFoundError('user', String(id));
-    }
+    const passwordHash = await hashPassword(password);
+    const changed = await this.work.run(async ({ tx, emit }) => {
+      if (!(await tx.users.setPasswordHash(id, passwordHash))) return false;
+      emit({ type: 'user.password_changed', userId: id, username: user.username }, operatorOf(ctx));
+      return true;
+    });
+    if (!changed) throw new NotFoundError('user', String(id));
   }
 
   /** Administrators may not change their own flag (so the last one cannot lock everyone out by mistake). */
   async setSysadmin(ctx: SecurityContext, id: number, sysadmin: boolean): Promise<void> {
     const caller = this.authorize(ctx, 'update');
     if (caller.user.id === id) throw new PermissionDeniedError('you cannot change your own administrator flag');
-    if (!(await this.identity.users.setSysadmin(id, sysadmin))) throw new NotFoundError('user', String(id));
+    const changed = await this.work.run(async ({ tx, emit }) => {
+      const user = await tx.users.get(id);
+      if (!user || !(await tx.users.setSysadmin(id, sysadmin))) return false;
+      emit({ type: 'user.updated', userId: id, username: user.username }, operatorOf(ctx));
+      return true;
+    });
+    if (!changed) throw new NotFoundError('user', String(id));
   }
 
   private async existing(id: number): Promise<UserRecord> {
