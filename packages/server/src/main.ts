@@ -15,6 +15,7 @@ import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { IdentityStore } from './ports/identity-store.js';
 import type { MetadataStore } from './ports/metadata-store.js';
+import { PasswordVerifier } from './lib/password-hash.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
 import { AdminPasswordError, bootstrapAdmin } from './services/admin-bootstrap.js';
@@ -125,16 +126,20 @@ function authenticationOf(
   identity: IdentityStore,
   authenticator: Authenticator,
   log: Logger,
+  clock: Clock,
 ) {
   const events = new AuthEventRecorder(identity.authEvents, log);
   const { login } = config;
-  const guard = new LoginGuard(identity, authenticator, events, {
-    accountLockAfter: login.accountLockAfter,
+  const policy = {
+    pairLockAfter: login.pairLockAfter,
     addressLockAfter: login.addressLockAfter,
+    accountLockAfter: login.accountLockAfter,
     lockSeconds: login.lockDuration,
     maxLockSeconds: login.maxLockDuration,
+    accountMaxLockSeconds: login.accountMaxLockDuration,
     failureWindowSeconds: login.failureWindow,
-  });
+  };
+  const guard = new LoginGuard(identity, authenticator, events, policy, clock);
   const sessions = new SessionService(identity, authenticator, { idleSeconds: config.sessions.idleTimeout });
   return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
@@ -142,6 +147,8 @@ function authenticationOf(
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
+  /** Checks passwords, bounded (default: one built from `login.maxConcurrentHashes` and `login.maxQueuedHashes`). */
+  readonly passwordVerifier?: PasswordVerifier;
 }
 
 export async function createWharf(
@@ -162,7 +169,10 @@ export async function createWharf(
   }
   const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
   if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
-  const authenticator = new Authenticator(identity);
+  const verifier =
+    deps.passwordVerifier ??
+    new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
+  const authenticator = new Authenticator(identity, { verifier, clock });
   const access = new RegistryAccess(identity);
   const tokens = new TokenService(keys, access, {
     issuer: config.token.issuer,
@@ -177,7 +187,7 @@ export async function createWharf(
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
   const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
-  const authentication = authenticationOf(config, identity, authenticator, log);
+  const authentication = authenticationOf(config, identity, authenticator, log, clock);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -187,10 +197,8 @@ export async function createWharf(
     registryAuth: {
       access,
       tokens,
-      login: async (username, password, req, channel) => {
-        const result = await authentication.guard.login(username, password, { clientAddress: req.ip, channel });
-        return result.ok ? result.ctx : undefined;
-      },
+      login: (username, password, req, channel) =>
+        authentication.guard.login(username, password, { clientAddress: req.ip, channel }),
       contextOfAccount: (name) => authenticator.contextOfAccount(name),
       assertWritable: () => readOnly.assertWritable(),
     },

@@ -7,7 +7,7 @@ import type { OciAuthorizationOptions } from './oci/authorization.js';
 
 export interface TokenRoutesOptions {
   readonly tokens: TokenService;
-  /** Checks credentials (with login throttling); undefined when they are wrong. */
+  /** Checks credentials (LoginGuard.login). */
   readonly login: OciAuthorizationOptions['login'];
 }
 
@@ -28,7 +28,8 @@ function first(value: string | string[] | undefined): string | undefined {
 /**
  * The Docker registry token service at /service/token: `GET` with optional Basic credentials (what docker,
  * podman, skopeo and containerd send) and `POST` with the OAuth2 password grant (form-encoded). Wrong
- * credentials are refused with 401; no credentials get an anonymous token (public pulls). Scopes the caller may
+ * credentials are refused with 401 (with `Retry-After` while the account or address is locked), logins while
+ * password checks are saturated with 429 and `Retry-After`; no credentials get an anonymous token (public pulls). Scopes the caller may
  * not use are silently reduced, never refused.
  */
 export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptions): void {
@@ -67,10 +68,14 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       let ctx: SecurityContext = ANONYMOUS;
       if (credentials) {
         const verified = await opts.login(credentials.username, credentials.password, req, 'token');
-        if (!verified) {
+        if (!verified.ok) {
+          if (verified.retryAfterSeconds !== undefined)
+            void reply.header('Retry-After', String(verified.retryAfterSeconds));
+          if (verified.reason === 'busy')
+            return refuse(reply, 429, 'TOOMANYREQUESTS', 'too many logins at once; try again');
           return refuse(reply, 401, 'UNAUTHORIZED', 'invalid username or password');
         }
-        ctx = verified;
+        ctx = verified.ctx;
       }
       const issued = await opts.tokens.issue(ctx, credentials?.username ?? '', scopes);
       const body = {

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { isRobotActive, type RobotSubject, type Subject, type UserSubject } from '../domain/rbac/evaluator.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
-import { hashPassword, verifyPassword } from '../lib/password-hash.js';
+import { hashPassword, PasswordVerifier } from '../lib/password-hash.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 import type { IdentityStore, RobotRecord, UserRecord } from '../ports/identity-store.js';
 
 /** Who a request acts as: a user with their record, a robot account with its record, or nobody. */
@@ -39,9 +40,26 @@ export class Authenticator {
   private readonly verified = new Map<string, number>();
   private readonly verifying = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly identity: IdentityStore) {}
+  private readonly verifier: PasswordVerifier;
+  private readonly clock: Clock;
 
-  /** The account's context, or undefined when the name or password is wrong, or the account cannot log in. */
+  /**
+   * `verifier` bounds concurrent scrypt runs (main.ts builds it from `login.maxConcurrentHashes` and
+   * `login.maxQueuedHashes`); when it is full, withPassword throws PasswordCheckOverloadError.
+   */
+  constructor(
+    private readonly identity: IdentityStore,
+    opts: { readonly verifier?: PasswordVerifier; readonly clock?: Clock } = {},
+  ) {
+    this.verifier = opts.verifier ?? new PasswordVerifier();
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /**
+   * The account's context, or undefined when the name or password is wrong, or the account cannot log in. An
+   * unknown name costs one scrypt run as well (against a decoy hash with the default parameters, which every
+   * stored hash has), through the same bounded verifier, so the answer's time does not tell whether it exists.
+   */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {
     if (username.startsWith(ROBOT_PREFIX)) return this.withRobotSecret(username, password);
     const user = await this.identity.users.getByName(username);
@@ -110,7 +128,7 @@ export class Authenticator {
 
   private async miss(password: string): Promise<undefined> {
     this.decoy ??= hashPassword('decoy password that never matches');
-    await verifyPassword(password, await this.decoy);
+    await this.verifier.verify(password, await this.decoy);
     return undefined;
   }
 
@@ -121,15 +139,15 @@ export class Authenticator {
   private async verify(name: string, password: string, hash: string): Promise<boolean> {
     const key = createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
     const at = this.verified.get(key);
-    if (at !== undefined && Date.now() - at < VERIFIED_TTL_MS) return true;
+    if (at !== undefined && this.clock.now() - at < VERIFIED_TTL_MS) return true;
     let pending = this.verifying.get(key);
     if (!pending) {
-      pending = verifyPassword(password, hash).finally(() => this.verifying.delete(key));
+      pending = this.verifier.verify(password, hash).finally(() => this.verifying.delete(key));
       this.verifying.set(key, pending);
     }
     if (!(await pending)) return false;
     this.verified.delete(key);
-    this.verified.set(key, Date.now());
+    this.verified.set(key, this.clock.now());
     if (this.verified.size > VERIFIED_MAX) {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);

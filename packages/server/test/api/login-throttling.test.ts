@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/ports/clock.js';
 import { AuthEventRecorder } from '../../src/services/auth-events.js';
 import { Authenticator, type SecurityContext } from '../../src/services/authenticator.js';
 import { LoginGuard, type LoginThrottlePolicy } from '../../src/services/login-guard.js';
@@ -36,10 +37,10 @@ function basicGet(app: FastifyInstance, as: Credentials, remoteAddress: string) 
 }
 
 const wrong = (as: Credentials): Credentials => ({ ...as, password: 'Wrong1pass' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('login throttling over HTTP', () => {
-  const registry = useTestRegistry(THROTTLE_ENV);
+  const clock = new ManualClock();
+  const registry = useTestRegistry(THROTTLE_ENV, { clock });
 
   it('locks an account after consecutive failures, longer with every further failure; success resets it', async () => {
     const victim = await createUserDirect(registry.wharf, 'victim');
@@ -53,7 +54,7 @@ describe('login throttling over HTTP', () => {
     expect(locked.headers['retry-after']).toBe('1');
     expect(locked.headers['set-cookie']).toBeUndefined();
 
-    await sleep(1100);
+    clock.advance(1100);
     expectHarborError(await portalLogin(registry.app, wrong(victim), from), 401, 'UNAUTHORIZED');
     const longer = await portalLogin(registry.app, victim, from);
     expectHarborError(longer, 429, 'TOO_MANY_REQUESTS');
@@ -62,7 +63,7 @@ describe('login throttling over HTTP', () => {
     expect(counter?.failures).toBe(4);
     expect(counter!.lockedUntil!.getTime() - counter!.lastFailureAt.getTime()).toBe(2000);
 
-    await sleep(2100);
+    clock.advance(2100);
     const ok = await portalLogin(registry.app, victim, from);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(setCookies(ok).get('sid')?.value).toBeTruthy();
@@ -85,7 +86,7 @@ describe('login throttling over HTTP', () => {
       expect(api.headers['retry-after']).toBe('1');
       expectHarborError(await portalLogin(registry.app, target, from), 429, 'TOO_MANY_REQUESTS');
     }
-    await sleep(1100);
+    clock.advance(1100);
     expect((await basicGet(registry.app, target, '192.0.2.3')).statusCode).toBe(200);
   });
 
@@ -132,10 +133,12 @@ class CountingAuthenticator extends Authenticator {
 describe('LoginGuard', () => {
   const registry = useTestRegistry();
   const policy: LoginThrottlePolicy = {
+    pairLockAfter: 100,
     accountLockAfter: 3,
     addressLockAfter: 100,
     lockSeconds: 1,
     maxLockSeconds: 8,
+    accountMaxLockSeconds: 8,
     failureWindowSeconds: 60,
   };
 

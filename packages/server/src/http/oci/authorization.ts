@@ -3,6 +3,7 @@ import { formatChallenge, scopesForRequest, type Scope } from '../../auth/token/
 import type { TokenService } from '../../auth/token/token-service.js';
 import { TokenVerificationError, type TokenAccess } from '../../auth/token/token-signer.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import type { LoginResult } from '../../services/login-guard.js';
 import type { RegistryAccess, RegistryGrant } from '../../services/registry-access.js';
 import { parseBasic } from '../api/security.js';
 import { queryParam, type OciCaller } from './context.js';
@@ -19,13 +20,13 @@ export interface OciAuthorizationOptions {
    * Harbor's does; writes need credentials a registry client sends.
    */
   readonly session?: (req: FastifyRequest, reply: FastifyReply) => Promise<SecurityContext | undefined>;
-  /** Checks Basic credentials (with login throttling); undefined when they are wrong. */
+  /** Checks Basic credentials (LoginGuard.login: throttled, and refused when password checks are saturated). */
   readonly login: (
     username: string,
     password: string,
     req: FastifyRequest,
     channel: 'registry' | 'token',
-  ) => Promise<SecurityContext | undefined>;
+  ) => Promise<LoginResult>;
   /** The security context of a token's subject (a user or robot name), for filtering the catalog. */
   readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
   /** Throws (PermissionDeniedError) while the system is in read-only mode. */
@@ -40,7 +41,8 @@ export interface OciAuthorizationOptions {
  * none (anonymous: public pulls only).
  * - No or insufficient access for an anonymous caller: 401 with a Bearer challenge naming the needed scopes.
  * - A Bearer token lacking a scope: 401 with `error="insufficient_scope"`, so clients fetch a new token.
- * - Basic credentials lacking a permission: 403 DENIED; wrong credentials: 401.
+ * - Basic credentials lacking a permission: 403 DENIED; wrong credentials: 401, with `Retry-After` while the
+ *   account or address is locked; 429 TOOMANYREQUESTS with `Retry-After` while password checks are saturated.
  * - A push into a project that does not exist, by an authenticated caller: 404 NAME_UNKNOWN naming the project.
  * The base endpoint needs any valid credentials (this is how `docker login` checks them); the catalog needs an
  * authenticated caller and lists only the repositories of projects it may pull from.
@@ -79,11 +81,14 @@ export async function authorizeOciRequest(
   } else {
     const credentials = header === undefined ? undefined : parseBasic(header);
     if (header !== undefined) {
-      ctx = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
-      if (!ctx) {
+      const result = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
+      if (!result?.ok) {
+        if (result?.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(result.retryAfterSeconds));
+        if (result?.reason === 'busy') throw new RegistryError('TOOMANYREQUESTS', 'too many logins at once; try again');
         challenge();
         throw new RegistryError('UNAUTHORIZED', 'invalid username or password');
       }
+      ctx = result.ctx;
       account = credentials?.username ?? '';
     } else {
       const reads = req.method === 'GET' || req.method === 'HEAD';
