@@ -94,7 +94,11 @@ export class PasswordVerifier {
   private readonly waiting: (() => void)[] = [];
   private started = 0;
 
-  constructor(private readonly limits: PasswordVerifierLimits = DEFAULT_VERIFIER_LIMITS) {
+  /** `check` is verifyPassword; tests pass one that waits, to hold a slot while they look. */
+  constructor(
+    private readonly limits: PasswordVerifierLimits = DEFAULT_VERIFIER_LIMITS,
+    private readonly check: (password: string, encoded: string) => Promise<boolean> = verifyPassword,
+  ) {
     if (!(limits.maxConcurrent >= 1) || !(limits.maxQueued >= 0)) {
       throw new RangeError(`password verifier limits out of range: ${JSON.stringify(limits)}`);
     }
@@ -115,7 +119,7 @@ export class PasswordVerifier {
     await this.acquire();
     try {
       this.started++;
-      return await verifyPassword(password, encoded);
+      return await this.check(password, encoded);
     } finally {
       this.release();
     }

@@ -68,6 +68,22 @@ export class Authenticator {
     return this.contextOf(user);
   }
 
+  /**
+   * The context of credentials verified in the last minute (looked up, no scrypt), or undefined: then only
+   * withPassword can tell. The login guard lets these through without reserving a password check.
+   */
+  async rememberedContext(username: string, password: string): Promise<SecurityContext | undefined> {
+    if (username.startsWith(ROBOT_PREFIX)) {
+      const robot = await this.identity.robots.getByName(username);
+      if (!robot || !this.remembered(username, password, robot.secretHash)) return undefined;
+      const ctx = this.robotContextOf(robot);
+      return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
+    }
+    const user = await this.identity.users.getByName(username);
+    if (!user?.passwordHash || !this.remembered(username, password, user.passwordHash)) return undefined;
+    return this.contextOf(user);
+  }
+
   async contextOf(user: UserRecord): Promise<SecurityContext> {
     const projectRoles = new Map<number, ProjectRole[]>();
     for (const { projectId, roleId } of await this.identity.members.rolesOf(user.id)) {
@@ -126,6 +142,16 @@ export class Authenticator {
     return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
   }
 
+  private cacheKeyOf(name: string, password: string, hash: string): string {
+    return createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
+  }
+
+  /** Whether these exact credentials were verified against this hash in the last minute. */
+  private remembered(name: string, password: string, hash: string): boolean {
+    const at = this.verified.get(this.cacheKeyOf(name, password, hash));
+    return at !== undefined && this.clock.now() - at < VERIFIED_TTL_MS;
+  }
+
   private async miss(password: string): Promise<undefined> {
     this.decoy ??= hashPassword('decoy password that never matches');
     await this.verifier.verify(password, await this.decoy);
@@ -137,9 +163,8 @@ export class Authenticator {
    * Concurrent checks of the same credentials share one scrypt run (a client pushing layers in parallel).
    */
   private async verify(name: string, password: string, hash: string): Promise<boolean> {
-    const key = createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
-    const at = this.verified.get(key);
-    if (at !== undefined && this.clock.now() - at < VERIFIED_TTL_MS) return true;
+    const key = this.cacheKeyOf(name, password, hash);
+    if (this.remembered(name, password, hash)) return true;
     let pending = this.verifying.get(key);
     if (!pending) {
       pending = this.verifier.verify(password, hash).finally(() => this.verifying.delete(key));

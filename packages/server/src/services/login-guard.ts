@@ -1,7 +1,7 @@
 import { PasswordCheckOverloadError } from '../lib/password-hash.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { AuthChannel, IdentityStore, LoginFailurePolicy } from '../ports/identity-store.js';
-import type { AuthEventRecorder } from './auth-events.js';
+import type { AuthDecision, AuthEventRecorder } from './auth-events.js';
 import type { Authenticator, SecurityContext } from './authenticator.js';
 
 /** Where a login comes from: the portal (`session`), the management API, the registry's /v2, the token service. */
@@ -73,11 +73,12 @@ const BUSY_RETRY_SECONDS = 1;
  * The one entry point for password logins on every channel (`/c/login`, Basic on `/api/v2.0` and `/v2`, the token
  * service). `login(username, password, {clientAddress, channel})` counts the attempt before it checks anything:
  *
- * 1. it reserves the attempt on three counters, each one atomic statement in the database (so every node sharing
- *    it counts them): the pair of account and address (`user:<name>@ip:<address>`, locking after
+ * 1. it reserves the attempt on three counters in turn, each one atomic statement in the database (so every node
+ *    sharing it counts them): the pair of account and address (`user:<name>@ip:<address>`, locking after
  *    `pairLockAfter`), the address (`ip:<address>`, after `addressLockAfter`) and the account on its own
  *    (`user:<name>`, after the much higher `accountLockAfter`, its lock capped by `accountMaxLockSeconds`). A
- *    counter that is locked refuses the reservation; then the others are released and the login is refused without
+ *    counter that is locked refuses the reservation; then the ones before are released (the ones after are not
+ *    touched) and the login is refused without
  *    checking the password: `{ok: false, reason: 'throttled', retryAfterSeconds}`. The reservation that reaches a
  *    threshold sets the lock, so of any number of concurrent attempts at most the threshold are checked;
  * 2. it checks the password with Authenticator.withPassword (users, and robot accounts named `robot$…`; the
@@ -91,8 +92,9 @@ const BUSY_RETRY_SECONDS = 1;
  * So failures from one address lock the account for that address (and the address once it fails on many
  * accounts), never the owner at another address, unless failures from many addresses reach the account-wide
  * backstop. Every decision is recorded as an auth event (AuthEventRecorder: never fails or delays the caller). The
- * Authenticator remembers verified passwords for a minute; that only spares scrypt on success — the reservations
- * come first. Time is the clock's (`now` of every counter update is the guard's).
+ * Authenticator remembers verified passwords for a minute (clients sending Basic credentials with every request):
+ * such credentials are right, so they reserve nothing and check nothing, but the three locks still refuse them.
+ * Time is the clock's (`now` of every counter update is the guard's).
  */
 export class LoginGuard {
   constructor(
@@ -109,12 +111,17 @@ export class LoginGuard {
     const counters = [pair, address, account];
     const at = this.clock.now();
     const records = this.identity.loginFailures;
-    const reserved = await Promise.all(counters.map((c) => records.reserve(c.key, new Date(at), c.policy)));
     const decision = { principal: username, clientAddress, channel: attempt.channel };
-    const locked = counters.filter((_, i) => reserved[i] === undefined);
-    if (locked.length > 0) {
-      await this.release(counters.filter((_, i) => reserved[i] !== undefined));
-      const locks = await Promise.all(locked.map((c) => records.get(c.key)));
+    const remembered = await this.authenticator.rememberedContext(username, password);
+    if (remembered !== undefined && this.refusal(remembered, attempt.channel) === undefined) {
+      return this.remembered(remembered, counters, at, decision);
+    }
+    // One after the other, stopping at a locked one: an attempt refused for its pair never counts on the address
+    // or the account, so a flood from one address cannot lock the owner out elsewhere, not even for a moment.
+    for (const [i, counter] of counters.entries()) {
+      if (await records.reserve(counter.key, new Date(at), counter.policy)) continue;
+      await this.release(counters.slice(0, i));
+      const locks = await Promise.all(counters.slice(i).map((c) => records.get(c.key)));
       const lockedUntil = Math.max(...locks.map((record) => record?.lockedUntil?.getTime() ?? 0));
       this.events.record({ ...decision, outcome: 'throttled' });
       return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - at) / 1000)) };
@@ -135,6 +142,32 @@ export class LoginGuard {
       return { ok: false, reason: 'invalid' };
     }
     await Promise.all([records.reset(pair.key), records.reset(account.key), this.release([address])]);
+    this.events.record({ ...decision, outcome: 'success' });
+    return { ok: true, ctx: ctx as AuthenticatedContext };
+  }
+
+  /**
+   * Credentials the Authenticator verified in the last minute (clients sending Basic credentials with every
+   * request): they are right, so no guess is checked and nothing is reserved; the locks still apply (read, not
+   * counted), and the pair's and account's counters are cleared when they have failures.
+   */
+  private async remembered(
+    ctx: SecurityContext,
+    counters: readonly Counter[],
+    at: number,
+    decision: Pick<AuthDecision, 'principal' | 'clientAddress' | 'channel'>,
+  ): Promise<LoginResult> {
+    const records = await Promise.all(counters.map((c) => this.identity.loginFailures.get(c.key)));
+    const lockedUntil = Math.max(...records.map((record) => record?.lockedUntil?.getTime() ?? 0));
+    if (lockedUntil > at) {
+      this.events.record({ ...decision, outcome: 'throttled' });
+      return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - at) / 1000)) };
+    }
+    const [pair, , account] = records;
+    await Promise.all([
+      pair && pair.failures > 0 ? this.identity.loginFailures.reset(pair.key) : undefined,
+      account && account.failures > 0 ? this.identity.loginFailures.reset(account.key) : undefined,
+    ]);
     this.events.record({ ...decision, outcome: 'success' });
     return { ok: true, ctx: ctx as AuthenticatedContext };
   }

@@ -121,6 +121,65 @@ describe('login throttling over HTTP', () => {
   });
 });
 
+describe('failures from one address do not lock the owner out elsewhere', () => {
+  const clock = new ManualClock();
+  const registry = useTestRegistry(
+    {
+      WHARF_LOGIN_PAIRLOCKAFTER: '3',
+      WHARF_LOGIN_ACCOUNTLOCKAFTER: '6',
+      WHARF_LOGIN_LOCKDURATION: '1s',
+      WHARF_LOGIN_MAXLOCKDURATION: '5m',
+      WHARF_LOGIN_ACCOUNTMAXLOCKDURATION: '2s',
+    },
+    { clock },
+  );
+
+  it('locks the account for the failing address only, doubling there; the owner logs in from another', async () => {
+    const owner = await createUserDirect(registry.wharf, 'owner', true);
+    const attacker = '203.0.113.7';
+    const home = '192.0.2.80';
+    for (let i = 0; i < 3; i++) {
+      expectHarborError(await basicGet(registry.app, wrong(owner), attacker), 401, 'UNAUTHORIZED');
+    }
+    const refused = await basicGet(registry.app, owner, attacker);
+    expect(expectHarborError(refused, 401, 'UNAUTHORIZED')).toBe('too many failed logins; try again later');
+    expect(refused.headers['retry-after']).toBe('1');
+    expectHarborError(await portalLogin(registry.app, owner, attacker), 429, 'TOO_MANY_REQUESTS');
+    // The owner at home: not locked, on the portal and with Basic.
+    expect((await portalLogin(registry.app, owner, home)).statusCode).toBe(200);
+    expect((await basicGet(registry.app, owner, home)).statusCode).toBe(200);
+    // The attacker's further failures double only the attacker's lock.
+    clock.advance(1000);
+    expectHarborError(await basicGet(registry.app, wrong(owner), attacker), 401, 'UNAUTHORIZED');
+    expect((await basicGet(registry.app, owner, attacker)).headers['retry-after']).toBe('2');
+    clock.advance(2000);
+    expectHarborError(await basicGet(registry.app, wrong(owner), attacker), 401, 'UNAUTHORIZED');
+    expect((await basicGet(registry.app, owner, attacker)).headers['retry-after']).toBe('4');
+    expect(await registry.wharf.identity.loginFailures.get(`user:owner@ip:${attacker}`)).toMatchObject({ failures: 5 });
+    expect((await registry.wharf.identity.loginFailures.get('user:owner'))?.failures ?? 0).toBeLessThan(6);
+    expect((await portalLogin(registry.app, owner, home)).statusCode).toBe(200);
+  });
+
+  it('locks the account everywhere only after failures from many addresses, and for a capped time', async () => {
+    const robotish = await createUserDirect(registry.wharf, 'ci-bot');
+    for (let i = 0; i < 6; i++) {
+      expectHarborError(await basicGet(registry.app, wrong(robotish), `198.51.100.${20 + i}`), 401, 'UNAUTHORIZED');
+    }
+    const everywhere = await basicGet(registry.app, robotish, '192.0.2.81');
+    expect(expectHarborError(everywhere, 401, 'UNAUTHORIZED')).toBe('too many failed logins; try again later');
+    expect(everywhere.headers['retry-after']).toBe('1');
+    // Each further failure doubles the account-wide lock, but never past login.accountMaxLockDuration (2 s).
+    for (const expected of ['2', '2', '2']) {
+      clock.advance(2000);
+      expectHarborError(await basicGet(registry.app, wrong(robotish), '198.51.100.40'), 401, 'UNAUTHORIZED');
+      expect((await basicGet(registry.app, robotish, '192.0.2.81')).headers['retry-after']).toBe(expected);
+    }
+    clock.advance(2000);
+    expect((await basicGet(registry.app, robotish, '192.0.2.81')).statusCode).toBe(200);
+    expect(await registry.wharf.identity.loginFailures.get('user:ci-bot')).toBeUndefined();
+  });
+});
+
 /** An Authenticator that counts password checks (throttled attempts must not reach it). */
 class CountingAuthenticator extends Authenticator {
   checks = 0;
