@@ -114,6 +114,11 @@ export class PasswordVerifier {
     return this.waiting.length;
   }
 
+  /** Whether a check now would be refused: every slot busy and the queue full. */
+  get saturated(): boolean {
+    return this.running >= this.limits.maxConcurrent && this.waiting.length >= this.limits.maxQueued;
+  }
+
   /** verifyPassword, once a slot is free; throws PasswordCheckOverloadError at once when the queue is full. */
   async verify(password: string, encoded: string): Promise<boolean> {
     await this.acquire();

@@ -68,6 +68,11 @@ export class Authenticator {
     return this.contextOf(user);
   }
 
+  /** Whether a password check now would be refused (PasswordCheckOverloadError): shed before any other work. */
+  get saturated(): boolean {
+    return this.verifier.saturated;
+  }
+
   /**
    * The context of credentials verified in the last minute (looked up, no scrypt), or undefined: then only
    * withPassword can tell. The login guard lets these through without reserving a password check.

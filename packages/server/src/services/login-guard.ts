@@ -82,8 +82,9 @@ const BUSY_RETRY_SECONDS = 1;
  *    checking the password: `{ok: false, reason: 'throttled', retryAfterSeconds}`. The reservation that reaches a
  *    threshold sets the lock, so of any number of concurrent attempts at most the threshold are checked;
  * 2. it checks the password with Authenticator.withPassword (users, and robot accounts named `robot$…`; the
- *    portal's `session` channel accepts users only). When the bounded password verifier is saturated, the
- *    reservations are released and the answer is `{ok: false, reason: 'busy', retryAfterSeconds: 1}`;
+ *    portal's `session` channel accepts users only). When the bounded password verifier is saturated, the answer
+ *    is `{ok: false, reason: 'busy', retryAfterSeconds: 1}`, before any reservation (or with its reservations
+ *    released), counting no failure;
  * 3. a failure keeps its reservations (they were the failure's count); every further failure past a threshold
  *    doubles that key's lock from `lockSeconds` up to its cap: `{ok: false, reason: 'invalid'}`;
  * 4. a success clears the pair's and the account's counters and releases the address's reservation (a valid login
@@ -97,6 +98,9 @@ const BUSY_RETRY_SECONDS = 1;
  * Time is the clock's (`now` of every counter update is the guard's).
  */
 export class LoginGuard {
+  private lastShedRecordedAt = Number.NEGATIVE_INFINITY;
+  private shedSinceRecorded = 0;
+
   constructor(
     private readonly identity: IdentityStore,
     private readonly authenticator: Authenticator,
@@ -116,6 +120,8 @@ export class LoginGuard {
     if (remembered !== undefined && this.refusal(remembered, attempt.channel) === undefined) {
       return this.remembered(remembered, counters, at, decision);
     }
+    // Saturated: refused before it costs the database anything (a flood of bogus logins stays cheap to answer).
+    if (this.authenticator.saturated) return this.busy(decision, 'too many password checks in progress');
     // One after the other, stopping at a locked one: an attempt refused for its pair never counts on the address
     // or the account, so a flood from one address cannot lock the owner out elsewhere, not even for a moment.
     for (const [i, counter] of counters.entries()) {
@@ -133,8 +139,7 @@ export class LoginGuard {
     } catch (error) {
       await this.release(counters);
       if (!(error instanceof PasswordCheckOverloadError)) throw error;
-      this.events.record({ ...decision, outcome: 'throttled', reason: error.message });
-      return { ok: false, reason: 'busy', retryAfterSeconds: BUSY_RETRY_SECONDS };
+      return this.busy(decision, error.message);
     }
     const refusal = ctx === undefined ? 'invalid credentials' : this.refusal(ctx, attempt.channel);
     if (ctx === undefined || refusal !== undefined) {
@@ -144,6 +149,24 @@ export class LoginGuard {
     await Promise.all([records.reset(pair.key), records.reset(account.key), this.release([address])]);
     this.events.record({ ...decision, outcome: 'success' });
     return { ok: true, ctx: ctx as AuthenticatedContext };
+  }
+
+  /**
+   * A login shed because password checks are saturated. Recorded as a throttled auth event at most once a second
+   * (that event tells how many more were shed since the last one): a database write for each would make the
+   * flood that saturates the checks expensive to answer after all.
+   */
+  private busy(decision: Pick<AuthDecision, 'principal' | 'clientAddress' | 'channel'>, reason: string): LoginResult {
+    const now = this.clock.now();
+    if (now - this.lastShedRecordedAt >= 1000) {
+      const more = this.shedSinceRecorded > 0 ? `; ${this.shedSinceRecorded} more refused since the last one` : '';
+      this.events.record({ ...decision, outcome: 'throttled', reason: `${reason}${more}` });
+      this.lastShedRecordedAt = now;
+      this.shedSinceRecorded = 0;
+    } else {
+      this.shedSinceRecorded++;
+    }
+    return { ok: false, reason: 'busy', retryAfterSeconds: BUSY_RETRY_SECONDS };
   }
 
   /**

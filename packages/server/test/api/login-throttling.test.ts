@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { PasswordVerifier, verifyPassword } from '../../src/lib/password-hash.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { AuthEventRecorder } from '../../src/services/auth-events.js';
 import { Authenticator, type SecurityContext } from '../../src/services/authenticator.js';
@@ -257,6 +258,38 @@ describe('LoginGuard', () => {
     await nodeA.guard.login(user.username, 'Wrong1pass', attempt);
     expect(await nodeB.guard.login(user.username, user.password, attempt)).toMatchObject({ reason: 'throttled' });
     expect(nodeB.authenticator.checks).toBe(1);
+  });
+
+  it('sheds logins while password checks are saturated, recording one event a second for them', async () => {
+    const user = await createUserDirect(registry.wharf, 'saturated');
+    const clock = new ManualClock();
+    const gates: (() => void)[] = [];
+    const verifier = new PasswordVerifier({ maxConcurrent: 1, maxQueued: 0 }, async (password, encoded) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return verifyPassword(password, encoded);
+    });
+    const authenticator = new Authenticator(registry.wharf.identity, { verifier, clock });
+    const events = new AuthEventRecorder(registry.wharf.identity.authEvents, registry.wharf.log);
+    const guard = new LoginGuard(registry.wharf.identity, authenticator, events, policy, clock);
+    const held = guard.login(user.username, user.password, { clientAddress: '192.0.2.13', channel: 'api' });
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    const shed = { ok: false, reason: 'busy', retryAfterSeconds: 1 };
+    for (let i = 0; i < 3; i++) {
+      expect(await guard.login('flooder', 'x', { clientAddress: `198.51.100.${i}`, channel: 'registry' })).toEqual(
+        shed,
+      );
+    }
+    clock.advance(1000);
+    expect(await guard.login('flooder', 'x', { clientAddress: '198.51.100.9', channel: 'registry' })).toEqual(shed);
+    gates.shift()!();
+    expect((await held).ok).toBe(true);
+    await events.flush();
+    const recorded = await registry.wharf.identity.authEvents.list({ page: 1, pageSize: 10, principal: 'flooder' });
+    expect(recorded.items.map((e) => e.reason)).toEqual([
+      'throttled: too many password checks in progress; 2 more refused since the last one',
+      'throttled: too many password checks in progress',
+    ]);
+    expect(await registry.wharf.identity.loginFailures.get('user:flooder')).toBeUndefined();
   });
 
   it('refuses robot accounts on the session channel as invalid and counts the failure', async () => {
