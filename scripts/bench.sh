@@ -6,7 +6,8 @@
 #      BENCH_WHARF_AS_REFERENCE=1 (dev: a second docker-registry in Wharf's slot), BENCH_KEEP=1 (keep data dirs),
 #      BENCH_SKIP_BUILD=1 (use the existing packages/server/dist), BENCH_WRK_THREADS=N (default 1),
 #      BENCH_ARTIFACTS=N (artifacts in one repository, default 10000), BENCH_API_ROUNDS=N,
-#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,bigpush (comma-separated subset).
+#      BENCH_FLOOD_PULLS=N, BENCH_FLOOD_CONCURRENCY=N (login-flood: timed pulls, flooding clients),
+#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush (comma-separated subset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,7 +3,8 @@
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-export type ScenarioId = 'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'artifacts' | 'bigpush';
+export type ScenarioId =
+  'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'artifacts' | 'login-flood' | 'bigpush';
 
 export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'mono',
@@ -13,6 +14,7 @@ export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'manifest',
   'listing',
   'artifacts',
+  'login-flood',
   'bigpush',
 ];
 
@@ -37,6 +39,9 @@ export interface BenchConfig {
   /** Artifacts in the one repository of the artifacts scenario, and requests per timed API call. */
   readonly artifactCount: number;
   readonly apiRounds: number;
+  /** Timed pulls of the 3 MiB blob without and with the flood, and the flood's concurrent clients. */
+  readonly floodPulls: number;
+  readonly floodConcurrency: number;
   readonly bigBlobBytes: number;
   readonly bigPushOnReference: boolean;
   readonly onlyReference: boolean;
@@ -86,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
     setupConcurrency: 16,
     artifactCount: intEnv(env, 'BENCH_ARTIFACTS', quick ? 1000 : 10_000),
     apiRounds: intEnv(env, 'BENCH_API_ROUNDS', quick ? 20 : 100),
+    floodPulls: intEnv(env, 'BENCH_FLOOD_PULLS', quick ? 20 : 100),
+    floodConcurrency: intEnv(env, 'BENCH_FLOOD_CONCURRENCY', 300),
     bigBlobBytes: intEnv(env, 'BENCH_BIG_BLOB_MIB', quick ? 128 : 1024) * MiB,
     bigPushOnReference: env['BENCH_BIGPUSH_REFERENCE'] !== '0',
     onlyReference: env['BENCH_ONLY_REFERENCE'] === '1',

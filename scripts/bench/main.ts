@@ -10,6 +10,7 @@ import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
 import { artifacts } from './scenarios/artifacts.js';
 import { listings } from './scenarios/listing.js';
+import { loginFlood } from './scenarios/login-flood.js';
 import { manifestReads } from './scenarios/manifest.js';
 import { pull } from './scenarios/pull.js';
 import { bigPush, chunkedPush, monolithicPush } from './scenarios/push.js';
@@ -25,6 +26,7 @@ const SCENARIOS: readonly Scenario[] = [
   manifestReads,
   listings,
   artifacts,
+  loginFlood,
   bigPush,
 ];
 
@@ -96,6 +98,8 @@ function describeConfig(cfg: BenchConfig): Record<string, unknown> {
     listingRounds: cfg.listingRounds,
     artifactCount: cfg.artifactCount,
     apiRounds: cfg.apiRounds,
+    floodPulls: cfg.floodPulls,
+    floodConcurrency: cfg.floodConcurrency,
     bigBlobMiB: cfg.bigBlobBytes / MiB,
     scenarios: [...cfg.scenarios],
   };

@@ -182,6 +182,8 @@ export async function startWharf(repoRoot: string, workDir: string, logDir: stri
           WHARF_LOG_LEVEL: 'warn',
           WHARF_HTTP_ACCESSLOG: 'false',
           WHARF_ADMIN_PASSWORD: credentials.password,
+          // The login-flood scenario names its clients' addresses in X-Forwarded-For (a flood from many).
+          WHARF_HTTP_TRUSTEDPROXIES: '127.0.0.1',
         },
       }),
     { credentials, readyStatuses: [200, 401] },

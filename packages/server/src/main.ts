@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { formatLogLine } from './lib/log-format.js';
 import { mkdirPrivate } from './lib/private-files.js';
+import { PasswordVerifier } from './lib/password-hash.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
@@ -156,15 +157,19 @@ function authenticationOf(
   identity: Store,
   authenticator: Authenticator,
   events: AuthDecisionSink,
+  clock: Clock,
 ) {
   const { login } = config;
-  const guard = new LoginGuard(identity, authenticator, events, {
-    accountLockAfter: login.accountLockAfter,
+  const policy = {
+    pairLockAfter: login.pairLockAfter,
     addressLockAfter: login.addressLockAfter,
+    accountLockAfter: login.accountLockAfter,
     lockSeconds: login.lockDuration,
     maxLockSeconds: login.maxLockDuration,
+    accountMaxLockSeconds: login.accountMaxLockDuration,
     failureWindowSeconds: login.failureWindow,
-  });
+  };
+  const guard = new LoginGuard(identity, authenticator, events, policy, clock);
   const sessions = new SessionService(identity, authenticator, { idleSeconds: config.sessions.idleTimeout });
   return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
@@ -176,6 +181,8 @@ export interface WharfDependencies {
   readonly policies?: readonly RegistryPolicy[];
   /** Told the administrator's password when the first start generated it (`wharf serve` shows it in a banner). */
   readonly onAdminPasswordGenerated?: (generated: GeneratedAdminPassword) => void;
+  /** Checks passwords, bounded (default: one built from `login.maxConcurrentHashes` and `login.maxQueuedHashes`). */
+  readonly passwordVerifier?: PasswordVerifier;
 }
 
 export async function createWharf(
@@ -197,7 +204,10 @@ export async function createWharf(
   }
   const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
   if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
-  const authenticator = new Authenticator(identity);
+  const verifier =
+    deps.passwordVerifier ??
+    new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
+  const authenticator = new Authenticator(identity, { verifier, clock });
   const access = new RegistryAccess(identity);
   const tokens = new TokenService(keys, access, {
     issuer: config.token.issuer,
@@ -233,7 +243,13 @@ export async function createWharf(
   registerSubscribers(bus, { pulls, authEvents });
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
-  const authentication = authenticationOf(config, identity, authenticator, new AuthDecisionPublisher(bus, clock));
+  const authentication = authenticationOf(
+    config,
+    identity,
+    authenticator,
+    new AuthDecisionPublisher(bus, clock),
+    clock,
+  );
   const projectServices = createProjectServices(identity, store, work);
   const app = buildHttpServer({
     registry,

@@ -116,15 +116,23 @@ export const configSchema = z
       }),
     login: z
       .object({
-        /** Consecutive failed logins of one account that lock it. */
-        accountLockAfter: z.number().int().min(1).default(5),
-        /** Consecutive failed logins from one client address (any accounts) that lock it. */
+        /** Failed logins of one account from one client address that lock the account for that address. */
+        pairLockAfter: z.number().int().min(1).default(5),
+        /** Failed logins from one client address (any accounts) that lock the address. */
         addressLockAfter: z.number().int().min(1).default(20),
+        /** Failed logins of one account from all addresses together that lock it everywhere (the backstop). */
+        accountLockAfter: z.number().int().min(1).default(100),
         /** The first lock; every further failure doubles it, up to maxLockDuration (0 disables locking). */
         lockDuration: duration.default(1),
         maxLockDuration: duration.default(300),
+        /** The longest account-wide lock (never longer than maxLockDuration). */
+        accountMaxLockDuration: duration.default(60),
         /** A failure this long after the previous one of the same account or address counts from 1 again. */
         failureWindow: duration.default(900),
+        /** Password checks (scrypt) running at once; each takes a libuv thread that file reads share. */
+        maxConcurrentHashes: z.number().int().min(1).max(64).default(2),
+        /** Password checks waiting for one of those; further logins are refused with 429 and Retry-After. */
+        maxQueuedHashes: z.number().int().min(0).max(100_000).default(64),
       })
       .strict()
       .prefault({}),

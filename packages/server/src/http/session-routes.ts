@@ -12,7 +12,7 @@ const FORM_BODY_LIMIT = 16 * 1024;
  *
  * - `POST /c/login` with `principal` and `password` (form-encoded as the portal sends them, or JSON): 200 with the
  *   `sid` session cookie and the CSRF token; 401 for wrong credentials; 429 with `Retry-After` while the account or
- *   the client address is locked after failed logins; 403 when `Origin` names another site.
+ *   the client address is locked after failed logins, or while password checks are saturated; 403 when `Origin` names another site.
  * - `GET /c/log_out` (Harbor's) and `POST /c/logout`: end the session server-side and clear the cookies; 200 also
  *   without a session.
  */
@@ -32,6 +32,7 @@ export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthenticat
       if (!result.ok) {
         if (result.reason === 'invalid') throw new HarborError('UNAUTHORIZED', 'invalid username or password');
         void reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
+        if (result.reason === 'busy') throw new HarborError('TOO_MANY_REQUESTS', 'too many logins at once; try again');
         throw new HarborError('TOO_MANY_REQUESTS', 'too many failed logins; try again later');
       }
       if (result.ctx.kind !== 'user') throw new HarborError('UNAUTHORIZED', 'invalid username or password');

@@ -7,7 +7,7 @@ import { lockout, type OciAuthorizationOptions } from './oci/authorization.js';
 
 export interface TokenRoutesOptions {
   readonly tokens: TokenService;
-  /** Checks credentials through the login guard (wrong ones, or refused unchecked during a lock). */
+  /** Checks credentials through the login guard (wrong ones, refused unchecked during a lock, shed when busy). */
   readonly login: OciAuthorizationOptions['login'];
 }
 
@@ -29,7 +29,8 @@ function first(value: string | string[] | undefined): string | undefined {
  * The Docker registry token service at /service/token: `GET` with optional Basic credentials (what docker,
  * podman, skopeo and containerd send) and `POST` with the OAuth2 password grant (form-encoded). Wrong
  * credentials are refused with 401, and so are credentials the login guard does not check during a lock (saying so,
- * with Retry-After); no credentials get an anonymous token (public pulls). Scopes the caller may
+ * with Retry-After); logins while password checks are saturated get 429 and `Retry-After`; no credentials get an
+ * anonymous token (public pulls). Scopes the caller may
  * not use are silently reduced, never refused.
  */
 export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptions): void {
@@ -69,6 +70,10 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       if (credentials) {
         const verified = await opts.login(credentials.username, credentials.password, req, 'token');
         if (!verified.ok) {
+          if (verified.reason === 'busy') {
+            void reply.header('Retry-After', String(verified.retryAfterSeconds ?? 1));
+            return refuse(reply, 429, 'TOOMANYREQUESTS', 'too many logins at once; try again');
+          }
           const message =
             verified.reason === 'throttled'
               ? lockout(reply, verified.retryAfterSeconds)

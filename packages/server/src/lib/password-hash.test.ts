@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_SCRYPT_PARAMS,
+  PasswordCheckOverloadError,
   PasswordHashFormatError,
+  PasswordVerifier,
   generateSecret,
   hashPassword,
   needsRehash,
@@ -72,5 +74,58 @@ describe('generateSecret', () => {
     const encoded = await hashPassword(secret, FAST);
     await expect(verifyPassword(secret, encoded)).resolves.toBe(true);
     await expect(verifyPassword(generateSecret(), encoded)).resolves.toBe(false);
+  });
+});
+
+describe('PasswordVerifier', () => {
+  /** A check that waits until the test lets it finish, recording how many run at once. */
+  function gatedCheck() {
+    const gates: (() => void)[] = [];
+    const state = { running: 0, most: 0, order: [] as string[] };
+    const check = async (password: string, encoded: string) => {
+      state.running++;
+      state.most = Math.max(state.most, state.running);
+      state.order.push(password);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      state.running--;
+      return verifyPassword(password, encoded);
+    };
+    const openNext = () => gates.shift()?.();
+    return { check, state, openNext, pending: () => gates.length };
+  }
+
+  it('runs at most maxConcurrent checks, queues maxQueued in order and refuses the rest at once', async () => {
+    const encoded = await hashPassword('right', FAST);
+    const gated = gatedCheck();
+    const verifier = new PasswordVerifier({ maxConcurrent: 2, maxQueued: 2 }, gated.check);
+    const results = ['right', 'w1', 'w2', 'w3'].map((password) => verifier.verify(password, encoded));
+    await expect(verifier.verify('shed', encoded)).rejects.toBeInstanceOf(PasswordCheckOverloadError);
+    expect(verifier.queued).toBe(2);
+    await vi.waitFor(() => expect(gated.pending()).toBe(2));
+    expect(verifier.verifications).toBe(2);
+    while (gated.state.order.length < 4 || gated.pending() > 0) {
+      await vi.waitFor(() => expect(gated.pending()).toBeGreaterThan(0));
+      gated.openNext();
+    }
+    expect(await Promise.all(results)).toEqual([true, false, false, false]);
+    expect(gated.state).toMatchObject({ most: 2, order: ['right', 'w1', 'w2', 'w3'] });
+    expect(verifier.verifications).toBe(4);
+    expect(verifier.queued).toBe(0);
+    // The slots are free again.
+    const again = verifier.verify('right', encoded);
+    await vi.waitFor(() => expect(gated.pending()).toBe(1));
+    gated.openNext();
+    expect(await again).toBe(true);
+  });
+
+  it('frees its slot when a check throws', async () => {
+    const verifier = new PasswordVerifier({ maxConcurrent: 1, maxQueued: 0 });
+    await expect(verifier.verify('x', 'not a hash')).rejects.toBeInstanceOf(PasswordHashFormatError);
+    await expect(verifier.verify('x', await hashPassword('x', FAST))).resolves.toBe(true);
+  });
+
+  it('refuses limits out of range', () => {
+    expect(() => new PasswordVerifier({ maxConcurrent: 0, maxQueued: 1 })).toThrow(RangeError);
+    expect(() => new PasswordVerifier({ maxConcurrent: 1, maxQueued: -1 })).toThrow(RangeError);
   });
 });

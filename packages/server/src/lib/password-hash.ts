@@ -67,6 +67,86 @@ export function generateSecret(): string {
   return randomBytes(SECRET_BYTES).toString('base64url');
 }
 
+/** Thrown by PasswordVerifier when every slot is busy and its queue is full: the check was not run. */
+export class PasswordCheckOverloadError extends Error {
+  constructor() {
+    super('too many password checks in progress');
+  }
+}
+
+export interface PasswordVerifierLimits {
+  /** scrypt runs at once; each takes one libuv thread, which file reads share (4 by default). */
+  readonly maxConcurrent: number;
+  /** Checks waiting for a slot; one more is refused with PasswordCheckOverloadError. */
+  readonly maxQueued: number;
+}
+
+export const DEFAULT_VERIFIER_LIMITS: PasswordVerifierLimits = { maxConcurrent: 2, maxQueued: 64 };
+
+/**
+ * verifyPassword behind a semaphore: at most `maxConcurrent` scrypt runs at once, at most `maxQueued` waiting
+ * (first come, first served), and beyond that an immediate PasswordCheckOverloadError, so that a flood of logins
+ * can neither take every libuv thread from file reads nor queue work without bound. `verifications` counts the
+ * scrypt runs started (tests read it).
+ */
+export class PasswordVerifier {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private started = 0;
+
+  /** `check` is verifyPassword; tests pass one that waits, to hold a slot while they look. */
+  constructor(
+    private readonly limits: PasswordVerifierLimits = DEFAULT_VERIFIER_LIMITS,
+    private readonly check: (password: string, encoded: string) => Promise<boolean> = verifyPassword,
+  ) {
+    if (!(limits.maxConcurrent >= 1) || !(limits.maxQueued >= 0)) {
+      throw new RangeError(`password verifier limits out of range: ${JSON.stringify(limits)}`);
+    }
+  }
+
+  /** scrypt runs started so far. */
+  get verifications(): number {
+    return this.started;
+  }
+
+  /** Checks waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Whether a check now would be refused: every slot busy and the queue full. */
+  get saturated(): boolean {
+    return this.running >= this.limits.maxConcurrent && this.waiting.length >= this.limits.maxQueued;
+  }
+
+  /** verifyPassword, once a slot is free; throws PasswordCheckOverloadError at once when the queue is full. */
+  async verify(password: string, encoded: string): Promise<boolean> {
+    await this.acquire();
+    try {
+      this.started++;
+      return await this.check(password, encoded);
+    } finally {
+      this.release();
+    }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.running < this.limits.maxConcurrent) {
+      this.running++;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.limits.maxQueued) return Promise.reject(new PasswordCheckOverloadError());
+    // The slot passes straight to the next waiter: `running` stays as it is.
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}
+
 function decode(encoded: string): { params: ScryptParams; salt: Buffer; key: Buffer } {
   const parts = encoded.split('$');
   if (parts.length !== 6) throw new PasswordHashFormatError('expected 6 fields separated by $');

@@ -15,7 +15,7 @@ export interface AuthDecision {
   readonly clientAddress: string | null;
   readonly channel: AuthChannel;
   readonly outcome: AuthDecisionOutcome;
-  /** Why a login failed (stored as the event's reason). */
+  /** Why a login failed (stored as the event's reason; a throttled one's as `throttled: <reason>`). */
   readonly reason?: string;
   /** How the credentials came; by default `session` on the session channel, `token` on the token one, else `basic`. */
   readonly method?: AuthMethod;
@@ -159,7 +159,12 @@ export class AuthEventRecorder implements AuthDecisionSink {
         method: decision.method ?? DEFAULT_METHOD[decision.channel],
         channel: decision.channel,
         outcome: outcome === 'success' || outcome === 'logout' ? 'success' : 'failure',
-        reason: outcome === 'throttled' || outcome === 'logout' ? outcome : (decision.reason ?? null),
+        reason:
+          outcome === 'logout' || (outcome === 'throttled' && decision.reason === undefined)
+            ? outcome
+            : outcome === 'throttled'
+              ? `throttled: ${decision.reason}`
+              : (decision.reason ?? null),
       });
     } catch (err) {
       this.log.error({ err, principal, channel: decision.channel, outcome }, 'could not record an auth event');

@@ -9,7 +9,8 @@ import {
 } from '../domain/rbac/evaluator.js';
 import { systemOperator, type Operator } from '../domain/events.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
-import { hashPassword, verifyPassword } from '../lib/password-hash.js';
+import { hashPassword, PasswordVerifier } from '../lib/password-hash.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 import type { RobotRecord, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 
@@ -68,14 +69,52 @@ export class Authenticator {
   private readonly verified = new Map<string, number>();
   private readonly verifying = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly identity: Store) {}
+  private readonly verifier: PasswordVerifier;
+  private readonly clock: Clock;
 
-  /** The account's context, or undefined when the name or password is wrong, or the account cannot log in. */
+  /**
+   * `verifier` bounds concurrent scrypt runs (main.ts builds it from `login.maxConcurrentHashes` and
+   * `login.maxQueuedHashes`); when it is full, withPassword throws PasswordCheckOverloadError.
+   */
+  constructor(
+    private readonly identity: Store,
+    opts: { readonly verifier?: PasswordVerifier; readonly clock?: Clock } = {},
+  ) {
+    this.verifier = opts.verifier ?? new PasswordVerifier();
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /**
+   * The account's context, or undefined when the name or password is wrong, or the account cannot log in. An
+   * unknown name costs one scrypt run as well (against a decoy hash with the default parameters, which every
+   * stored hash has), through the same bounded verifier, so the answer's time does not tell whether it exists.
+   */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {
     if (username.startsWith(ROBOT_PREFIX)) return this.withRobotSecret(username, password);
     const user = await this.identity.users.getByName(username);
     if (!user?.passwordHash) return this.miss(password);
     if (!(await this.verify(username, password, user.passwordHash))) return undefined;
+    return this.contextOf(user);
+  }
+
+  /** Whether a password check now would be refused (PasswordCheckOverloadError): shed before any other work. */
+  get saturated(): boolean {
+    return this.verifier.saturated;
+  }
+
+  /**
+   * The context of credentials verified in the last minute (looked up, no scrypt), or undefined: then only
+   * withPassword can tell. The login guard lets these through without reserving a password check.
+   */
+  async rememberedContext(username: string, password: string): Promise<SecurityContext | undefined> {
+    if (username.startsWith(ROBOT_PREFIX)) {
+      const robot = await this.identity.robots.getByName(username);
+      if (!robot || !this.remembered(username, password, robot.secretHash)) return undefined;
+      const ctx = this.robotContextOf(robot);
+      return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
+    }
+    const user = await this.identity.users.getByName(username);
+    if (!user?.passwordHash || !this.remembered(username, password, user.passwordHash)) return undefined;
     return this.contextOf(user);
   }
 
@@ -137,9 +176,19 @@ export class Authenticator {
     return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
   }
 
+  private cacheKeyOf(name: string, password: string, hash: string): string {
+    return createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
+  }
+
+  /** Whether these exact credentials were verified against this hash in the last minute. */
+  private remembered(name: string, password: string, hash: string): boolean {
+    const at = this.verified.get(this.cacheKeyOf(name, password, hash));
+    return at !== undefined && this.clock.now() - at < VERIFIED_TTL_MS;
+  }
+
   private async miss(password: string): Promise<undefined> {
     this.decoy ??= hashPassword('decoy password that never matches');
-    await verifyPassword(password, await this.decoy);
+    await this.verifier.verify(password, await this.decoy);
     return undefined;
   }
 
@@ -148,17 +197,16 @@ export class Authenticator {
    * Concurrent checks of the same credentials share one scrypt run (a client pushing layers in parallel).
    */
   private async verify(name: string, password: string, hash: string): Promise<boolean> {
-    const key = createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
-    const at = this.verified.get(key);
-    if (at !== undefined && Date.now() - at < VERIFIED_TTL_MS) return true;
+    const key = this.cacheKeyOf(name, password, hash);
+    if (this.remembered(name, password, hash)) return true;
     let pending = this.verifying.get(key);
     if (!pending) {
-      pending = verifyPassword(password, hash).finally(() => this.verifying.delete(key));
+      pending = this.verifier.verify(password, hash).finally(() => this.verifying.delete(key));
       this.verifying.set(key, pending);
     }
     if (!(await pending)) return false;
     this.verified.delete(key);
-    this.verified.set(key, Date.now());
+    this.verified.set(key, this.clock.now());
     if (this.verified.size > VERIFIED_MAX) {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);

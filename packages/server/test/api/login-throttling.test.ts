@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { PasswordVerifier, verifyPassword } from '../../src/lib/password-hash.js';
+import { ManualClock } from '../../src/ports/clock.js';
 import { AuthEventRecorder } from '../../src/services/auth-events.js';
 import { Authenticator, type SecurityContext } from '../../src/services/authenticator.js';
 import { LoginGuard, type LoginThrottlePolicy } from '../../src/services/login-guard.js';
@@ -36,10 +38,10 @@ function basicGet(app: FastifyInstance, as: Credentials, remoteAddress: string) 
 }
 
 const wrong = (as: Credentials): Credentials => ({ ...as, password: 'Wrong1pass' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('login throttling over HTTP', () => {
-  const registry = useTestRegistry(THROTTLE_ENV);
+  const clock = new ManualClock();
+  const registry = useTestRegistry(THROTTLE_ENV, { clock });
 
   it('locks an account after consecutive failures, longer with every further failure; success resets it', async () => {
     const victim = await createUserDirect(registry.wharf, 'victim');
@@ -53,7 +55,7 @@ describe('login throttling over HTTP', () => {
     expect(locked.headers['retry-after']).toBe('1');
     expect(locked.headers['set-cookie']).toBeUndefined();
 
-    await sleep(1100);
+    clock.advance(1100);
     expectHarborError(await portalLogin(registry.app, wrong(victim), from), 401, 'UNAUTHORIZED');
     const longer = await portalLogin(registry.app, victim, from);
     expectHarborError(longer, 429, 'TOO_MANY_REQUESTS');
@@ -62,7 +64,7 @@ describe('login throttling over HTTP', () => {
     expect(counter?.failures).toBe(4);
     expect(counter!.lockedUntil!.getTime() - counter!.lastFailureAt.getTime()).toBe(2000);
 
-    await sleep(2100);
+    clock.advance(2100);
     const ok = await portalLogin(registry.app, victim, from);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(setCookies(ok).get('sid')?.value).toBeTruthy();
@@ -85,7 +87,7 @@ describe('login throttling over HTTP', () => {
       expect(api.headers['retry-after']).toBe('1');
       expectHarborError(await portalLogin(registry.app, target, from), 429, 'TOO_MANY_REQUESTS');
     }
-    await sleep(1100);
+    clock.advance(1100);
     expect((await basicGet(registry.app, target, '192.0.2.3')).statusCode).toBe(200);
   });
 
@@ -120,6 +122,65 @@ describe('login throttling over HTTP', () => {
   });
 });
 
+describe('failures from one address do not lock the owner out elsewhere', () => {
+  const clock = new ManualClock();
+  const registry = useTestRegistry(
+    {
+      WHARF_LOGIN_PAIRLOCKAFTER: '3',
+      WHARF_LOGIN_ACCOUNTLOCKAFTER: '6',
+      WHARF_LOGIN_LOCKDURATION: '1s',
+      WHARF_LOGIN_MAXLOCKDURATION: '5m',
+      WHARF_LOGIN_ACCOUNTMAXLOCKDURATION: '2s',
+    },
+    { clock },
+  );
+
+  it('locks the account for the failing address only, doubling there; the owner logs in from another', async () => {
+    const owner = await createUserDirect(registry.wharf, 'owner', true);
+    const attacker = '203.0.113.7';
+    const home = '192.0.2.80';
+    for (let i = 0; i < 3; i++) {
+      expectHarborError(await basicGet(registry.app, wrong(owner), attacker), 401, 'UNAUTHORIZED');
+    }
+    const refused = await basicGet(registry.app, owner, attacker);
+    expect(expectHarborError(refused, 401, 'UNAUTHORIZED')).toBe('too many failed logins; try again later');
+    expect(refused.headers['retry-after']).toBe('1');
+    expectHarborError(await portalLogin(registry.app, owner, attacker), 429, 'TOO_MANY_REQUESTS');
+    // The owner at home: not locked, on the portal and with Basic.
+    expect((await portalLogin(registry.app, owner, home)).statusCode).toBe(200);
+    expect((await basicGet(registry.app, owner, home)).statusCode).toBe(200);
+    // The attacker's further failures double only the attacker's lock.
+    clock.advance(1000);
+    expectHarborError(await basicGet(registry.app, wrong(owner), attacker), 401, 'UNAUTHORIZED');
+    expect((await basicGet(registry.app, owner, attacker)).headers['retry-after']).toBe('2');
+    clock.advance(2000);
+    expectHarborError(await basicGet(registry.app, wrong(owner), attacker), 401, 'UNAUTHORIZED');
+    expect((await basicGet(registry.app, owner, attacker)).headers['retry-after']).toBe('4');
+    expect(await registry.wharf.store.loginFailures.get(`user:owner@ip:${attacker}`)).toMatchObject({ failures: 5 });
+    expect((await registry.wharf.store.loginFailures.get('user:owner'))?.failures ?? 0).toBeLessThan(6);
+    expect((await portalLogin(registry.app, owner, home)).statusCode).toBe(200);
+  });
+
+  it('locks the account everywhere only after failures from many addresses, and for a capped time', async () => {
+    const robotish = await createUserDirect(registry.wharf, 'ci-bot');
+    for (let i = 0; i < 6; i++) {
+      expectHarborError(await basicGet(registry.app, wrong(robotish), `198.51.100.${20 + i}`), 401, 'UNAUTHORIZED');
+    }
+    const everywhere = await basicGet(registry.app, robotish, '192.0.2.81');
+    expect(expectHarborError(everywhere, 401, 'UNAUTHORIZED')).toBe('too many failed logins; try again later');
+    expect(everywhere.headers['retry-after']).toBe('1');
+    // Each further failure doubles the account-wide lock, but never past login.accountMaxLockDuration (2 s).
+    for (const expected of ['2', '2', '2']) {
+      clock.advance(2000);
+      expectHarborError(await basicGet(registry.app, wrong(robotish), '198.51.100.40'), 401, 'UNAUTHORIZED');
+      expect((await basicGet(registry.app, robotish, '192.0.2.81')).headers['retry-after']).toBe(expected);
+    }
+    clock.advance(2000);
+    expect((await basicGet(registry.app, robotish, '192.0.2.81')).statusCode).toBe(200);
+    expect(await registry.wharf.store.loginFailures.get('user:ci-bot')).toBeUndefined();
+  });
+});
+
 /** An Authenticator that counts password checks (throttled attempts must not reach it). */
 class CountingAuthenticator extends Authenticator {
   checks = 0;
@@ -132,10 +193,12 @@ class CountingAuthenticator extends Authenticator {
 describe('LoginGuard', () => {
   const registry = useTestRegistry();
   const policy: LoginThrottlePolicy = {
+    pairLockAfter: 100,
     accountLockAfter: 3,
     addressLockAfter: 100,
     lockSeconds: 1,
     maxLockSeconds: 8,
+    accountMaxLockSeconds: 8,
     failureWindowSeconds: 60,
   };
 
@@ -195,6 +258,38 @@ describe('LoginGuard', () => {
     await nodeA.guard.login(user.username, 'Wrong1pass', attempt);
     expect(await nodeB.guard.login(user.username, user.password, attempt)).toMatchObject({ reason: 'throttled' });
     expect(nodeB.authenticator.checks).toBe(1);
+  });
+
+  it('sheds logins while password checks are saturated, recording one event a second for them', async () => {
+    const user = await createUserDirect(registry.wharf, 'saturated');
+    const clock = new ManualClock();
+    const gates: (() => void)[] = [];
+    const verifier = new PasswordVerifier({ maxConcurrent: 1, maxQueued: 0 }, async (password, encoded) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return verifyPassword(password, encoded);
+    });
+    const authenticator = new Authenticator(registry.wharf.store, { verifier, clock });
+    const events = new AuthEventRecorder(registry.wharf.store.authEvents, registry.wharf.log);
+    const guard = new LoginGuard(registry.wharf.store, authenticator, events, policy, clock);
+    const held = guard.login(user.username, user.password, { clientAddress: '192.0.2.13', channel: 'api' });
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    const shed = { ok: false, reason: 'busy', retryAfterSeconds: 1 };
+    for (let i = 0; i < 3; i++) {
+      expect(await guard.login('flooder', 'x', { clientAddress: `198.51.100.${i}`, channel: 'registry' })).toEqual(
+        shed,
+      );
+    }
+    clock.advance(1000);
+    expect(await guard.login('flooder', 'x', { clientAddress: '198.51.100.9', channel: 'registry' })).toEqual(shed);
+    gates.shift()!();
+    expect((await held).ok).toBe(true);
+    await events.flush();
+    const recorded = await registry.wharf.store.authEvents.list({ page: 1, pageSize: 10, principal: 'flooder' });
+    expect(recorded.items.map((e) => e.reason)).toEqual([
+      'throttled: too many password checks in progress; 2 more refused since the last one',
+      'throttled: too many password checks in progress',
+    ]);
+    expect(await registry.wharf.store.loginFailures.get('user:flooder')).toBeUndefined();
   });
 
   it('refuses robot accounts on the session channel as invalid and counts the failure', async () => {

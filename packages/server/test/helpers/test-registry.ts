@@ -52,6 +52,7 @@ export async function startTestRegistry(
       WHARF_HTTP_ACCESSLOG: 'false',
       WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
       // Authorisation matrices send many wrong passwords from one address; tests of throttling set their own.
+      WHARF_LOGIN_PAIRLOCKAFTER: '1000000',
       WHARF_LOGIN_ACCOUNTLOCKAFTER: '1000000',
       WHARF_LOGIN_ADDRESSLOCKAFTER: '1000000',
       ...(pg ? { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: pg.url } : {}),

@@ -44,7 +44,8 @@ export interface ApiAuthentication {
  *
  * - An `Authorization` header wins: HTTP Basic credentials (users and robots) go through the login guard; wrong
  *   credentials, a locked account or address (with `Retry-After`), another scheme or a malformed header get 401
- *   on every route, so a typo never silently degrades to anonymous access. No CSRF token is needed.
+ *   on every route, so a typo never silently degrades to anonymous access; 429 TOO_MANY_REQUESTS with
+ *   `Retry-After` while password checks are saturated. No CSRF token is needed.
  * - Otherwise a live `sid` session cookie authenticates its user. State-changing methods then need the session's
  *   CSRF token in `X-Harbor-CSRF-Token` (403 "CSRF token invalid" without it); GET and HEAD responses hand the
  *   token out. A session cookie that is no longer valid is cleared and the request is anonymous.
@@ -113,9 +114,8 @@ async function withBasic(
     channel: 'api',
   });
   if (result.ok) return result.ctx;
-  if (result.reason === 'throttled') {
-    void reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
-    throw new UnauthenticatedError('too many failed logins; try again later');
-  }
+  if (result.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(result.retryAfterSeconds));
+  if (result.reason === 'busy') throw new HarborError('TOO_MANY_REQUESTS', 'too many logins at once; try again');
+  if (result.reason === 'throttled') throw new UnauthenticatedError('too many failed logins; try again later');
   throw new UnauthenticatedError('invalid username or password');
 }

@@ -20,7 +20,8 @@ export interface OciAuthorizationOptions {
    * Harbor's does; writes need credentials a registry client sends.
    */
   readonly session?: (req: FastifyRequest, reply: FastifyReply) => Promise<SecurityContext | undefined>;
-  /** Checks Basic credentials through the login guard: wrong ones, or refused unchecked while locked. */
+  /** Checks Basic credentials through the login guard: wrong ones, refused unchecked while locked, or shed while
+   * password checks are saturated. */
   readonly login: (
     username: string,
     password: string,
@@ -46,6 +47,7 @@ export interface OciAuthorizationOptions {
  *   Basic credentials): 404 NAME_UNKNOWN naming the project, which docker and skopeo print. Any other caller gets
  *   the refusal a private project it may not use gets, so which projects exist does not leak.
  * - Basic credentials refused while the login guard locks the account or address: 401 saying so, with Retry-After.
+ * - Logins while password checks are saturated: 429 TOOMANYREQUESTS with `Retry-After`.
  * The base endpoint needs any valid credentials (this is how `docker login` checks them); the catalog needs an
  * authenticated caller and lists only the repositories of projects it may pull from.
  */
@@ -85,6 +87,10 @@ export async function authorizeOciRequest(
     if (header !== undefined) {
       const result = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
       if (!result?.ok) {
+        if (result?.ok === false && result.reason === 'busy') {
+          void reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
+          throw new RegistryError('TOOMANYREQUESTS', 'too many logins at once; try again');
+        }
         challenge();
         throw loginRefusal(reply, result);
       }

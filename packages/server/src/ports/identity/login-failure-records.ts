@@ -27,6 +27,17 @@ export interface LoginFailurePolicy {
 export interface LoginFailureRecords {
   /** Counts a failure at `at` atomically and returns the counter after it. */
   increment(key: string, at: Date, policy?: LoginFailurePolicy): Promise<LoginFailureRecord>;
+  /**
+   * Counts an attempt at `at` before its password is checked, unless the key is locked at `at`: one atomic
+   * statement, so that of any number of concurrent attempts (on any node) on an unlocked key at most `lockAfter`
+   * are let through. Returns the counter after it, or undefined (nothing counted) when the key is locked.
+   */
+  reserve(key: string, at: Date, policy?: LoginFailurePolicy): Promise<LoginFailureRecord | undefined>;
+  /**
+   * Takes back one reserved attempt whose password was not checked, or was right: one failure less, and the
+   * lock lifted when the count falls below `lockAfter` again (the lock the reservation set on reaching it).
+   */
+  release(key: string, policy?: Pick<LoginFailurePolicy, 'lockAfter'>): Promise<void>;
   get(key: string): Promise<LoginFailureRecord | undefined>;
   /** Clears the counter (after a successful login); false when there was none. */
   reset(key: string): Promise<boolean>;

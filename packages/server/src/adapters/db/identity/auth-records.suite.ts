@@ -187,6 +187,54 @@ export function describeAuthRecords(fresh: FreshIdentity): void {
       expect(await store.loginFailures.get('user:raced')).toMatchObject({ failures: 20 });
     });
 
+    it('reserves attempts until the threshold locks the key, then counts nothing while it is locked', async () => {
+      const { store } = await fresh();
+      const policy = { windowMs: 60_000, lockAfter: 2, lockMs: 1000, maxLockMs: 4000 };
+      const reserve = (ms: number) => store.loginFailures.reserve('user:frank', new Date(ms), policy);
+      expect(await reserve(0)).toMatchObject({ failures: 1, lockedUntil: null });
+      expect(await reserve(10)).toMatchObject({ failures: 2, lockedUntil: new Date(1010) });
+      expect(await reserve(20)).toBeUndefined();
+      expect(await reserve(1009)).toBeUndefined();
+      expect(await store.loginFailures.get('user:frank')).toMatchObject({ failures: 2, lastFailureAt: new Date(10) });
+      // Once the lock ends, one more attempt is let through, and it locks twice as long.
+      expect(await reserve(1010)).toMatchObject({ failures: 3, lockedUntil: new Date(3010) });
+      expect(await reserve(1011)).toBeUndefined();
+    });
+
+    it('lets exactly the threshold through of 100 concurrent reservations of one key', async () => {
+      const { store } = await fresh();
+      const policy = { windowMs: 60_000, lockAfter: 3, lockMs: 1000, maxLockMs: 4000 };
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => store.loginFailures.reserve('user:raced', new Date(5000), policy)),
+      );
+      const admitted = results.filter((r) => r !== undefined);
+      expect(admitted.map((r) => r.failures).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+      expect(await store.loginFailures.get('user:raced')).toMatchObject({ failures: 3, lockedUntil: new Date(6000) });
+    });
+
+    it('releases a reservation: one failure less, the lock lifted below the threshold', async () => {
+      const { store } = await fresh();
+      const policy = { windowMs: 60_000, lockAfter: 2, lockMs: 1000 };
+      await store.loginFailures.reserve('ip:192.0.2.9', new Date(0), policy);
+      await store.loginFailures.reserve('ip:192.0.2.9', new Date(1), policy);
+      expect(await store.loginFailures.get('ip:192.0.2.9')).toMatchObject({ failures: 2, lockedUntil: new Date(1001) });
+      await store.loginFailures.release('ip:192.0.2.9', policy);
+      expect(await store.loginFailures.get('ip:192.0.2.9')).toMatchObject({ failures: 1, lockedUntil: null });
+      expect(await store.loginFailures.reserve('ip:192.0.2.9', new Date(2), policy)).toMatchObject({ failures: 2 });
+      // At or above the threshold after it, the lock stays; without a threshold the lock is not touched.
+      await store.loginFailures.reserve('ip:192.0.2.9', new Date(2000), policy);
+      await store.loginFailures.release('ip:192.0.2.9', policy);
+      expect(await store.loginFailures.get('ip:192.0.2.9')).toMatchObject({ failures: 2, lockedUntil: new Date(3000) });
+      await store.loginFailures.release('ip:192.0.2.9');
+      expect(await store.loginFailures.get('ip:192.0.2.9')).toMatchObject({ failures: 1, lockedUntil: new Date(3000) });
+      // Never below zero, and a missing key is no error.
+      await store.loginFailures.release('ip:192.0.2.9');
+      await store.loginFailures.release('ip:192.0.2.9');
+      expect(await store.loginFailures.get('ip:192.0.2.9')).toMatchObject({ failures: 0 });
+      await store.loginFailures.release('ip:unknown');
+      expect(await store.loginFailures.get('ip:unknown')).toBeUndefined();
+    });
+
     it('purges stale counters but keeps those still locked', async () => {
       const { store } = await fresh();
       await store.loginFailures.increment('stale', new Date(1000));

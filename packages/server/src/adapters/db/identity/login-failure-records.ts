@@ -47,6 +47,43 @@ export class KyselyLoginFailureRecords implements LoginFailureRecords {
    * increments of a key, on every node. The SET expressions read the row as it was before this failure.
    */
   async increment(key: string, at: Date, policy: LoginFailurePolicy = {}): Promise<LoginFailureRecord> {
+    const row = await this.count(key, at, policy, false);
+    if (!row) throw new Error(`login failure counter ${key} was not counted`);
+    return row;
+  }
+
+  /**
+   * The same upsert, with a condition on the conflict: a row locked at `at` is left as it is, and PostgreSQL and
+   * SQLite then return no row (ON CONFLICT DO UPDATE … WHERE). Checking the lock and counting the attempt are so
+   * one statement, and of N concurrent attempts on an unlocked key exactly `lockAfter` get a record.
+   */
+  async reserve(key: string, at: Date, policy: LoginFailurePolicy = {}): Promise<LoginFailureRecord | undefined> {
+    return this.count(key, at, policy, true);
+  }
+
+  async release(key: string, policy: Pick<LoginFailurePolicy, 'lockAfter'> = {}): Promise<void> {
+    const { lockAfter } = policy;
+    await this.db
+      .updateTable('login_failures')
+      .set((eb) => ({
+        failures: sql<number>`login_failures.failures - 1`,
+        locked_until:
+          lockAfter === undefined
+            ? eb.ref('login_failures.locked_until')
+            : sql<number | null>`case when login_failures.failures - 1 < cast(${lockAfter} as integer) then null
+                                   else login_failures.locked_until end`,
+      }))
+      .where('key', '=', key)
+      .where('failures', '>', 0)
+      .execute();
+  }
+
+  private async count(
+    key: string,
+    at: Date,
+    policy: LoginFailurePolicy,
+    unlessLocked: boolean,
+  ): Promise<LoginFailureRecord | undefined> {
     const now = at.getTime();
     const { windowMs, lockAfter, lockMs, maxLockMs } = policy;
     const next =
@@ -68,16 +105,21 @@ export class KyselyLoginFailureRecords implements LoginFailureRecords {
         last_failure_at: now,
         locked_until: locks && lockAfter <= 1 ? now + growingLock(1, lockAfter, lockMs, maxLockMs) : null,
       })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet((eb) => ({
+      .onConflict((oc) => {
+        const update = oc.column('key').doUpdateSet((eb) => ({
           failures: next,
           last_failure_at: eb.ref('excluded.last_failure_at'),
           locked_until: lockedUntil,
-        })),
-      )
+        }));
+        return unlessLocked
+          ? update.where(
+              sql<boolean>`(login_failures.locked_until is null or login_failures.locked_until <= cast(${now} as bigint))`,
+            )
+          : update;
+      })
       .returningAll()
-      .executeTakeFirstOrThrow();
-    return toRecord(row);
+      .executeTakeFirst();
+    return row && toRecord(row);
   }
 
   async get(key: string): Promise<LoginFailureRecord | undefined> {
