@@ -8,6 +8,7 @@ import { openStore } from './adapters/db/index.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
+import { outboxPurgeJob } from './jobs/outbox-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
@@ -299,6 +300,12 @@ export async function createWharf(
       authentication.sessions,
       authentication.guard,
       { intervalSeconds: config.sessions.purgeInterval },
+      log,
+    ),
+    outboxPurgeJob(
+      store,
+      clock,
+      { retentionSeconds: config.events.retention, intervalSeconds: config.events.purgeInterval },
       log,
     ),
   ];

@@ -100,6 +100,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    events: z
+      .object({
+        /** Delivered (or failed) domain events are kept in the outbox this long, then purged. */
+        retention: duration.default(7 * 86400),
+        /** How often the outbox purge runs (0 disables it). */
+        purgeInterval: duration.default(3600),
+      })
+      .strict()
+      .prefault({}),
     sessions: z
       .object({
         /** A portal session unused for this long ends; every use moves its end (sliding). */
