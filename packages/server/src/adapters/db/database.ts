@@ -26,6 +26,8 @@ export interface Database {
   login_failures: LoginFailuresTable;
   // Browser sessions (migration 0004-sessions).
   sessions: SessionsTable;
+  // Leases shared by the nodes (migration 0007-leases).
+  leases: LeasesTable;
 }
 
 export interface RepositoriesTable {
@@ -191,4 +193,14 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+export interface LeasesTable {
+  name: string;
+  /** Null once released. */
+  holder: string | null;
+  /** Milliseconds since the epoch; 0 once released. */
+  expires_at: number;
+  /** The fencing counter: raised by every acquisition. */
+  token: number;
 }

@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../ports/clock.js';
 import type { IdentityStore } from '../../ports/identity-store.js';
+import type { Leases } from '../../ports/lease.js';
 import type { MetadataStore } from '../../ports/metadata-store.js';
 import type { Database, SqlDialect } from './database.js';
 import { createIdentityStore } from './identity/kysely-identity-store.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import { KyselyLeases } from './lease-records.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
@@ -23,6 +26,8 @@ export interface OpenDatabase {
   readonly metadata: MetadataStore;
   /** Borrows the metadata store's connection. */
   readonly identity: IdentityStore;
+  /** Leases as rows of this database (migration 0007-leases), expiring on `clock`; borrows the connection. */
+  leases(clock?: Clock): Leases;
 }
 
 function connect(opts: MetadataStoreOptions): { db: Kysely<Database>; dialect: SqlDialect } {
@@ -37,7 +42,11 @@ function connect(opts: MetadataStoreOptions): { db: Kysely<Database>; dialect: S
 /** Opens the metadata and identity stores on one connection; call metadata.migrate() before use. */
 export function openDatabase(opts: MetadataStoreOptions): OpenDatabase {
   const { db, dialect } = connect(opts);
-  return { metadata: new KyselyMetadataStore(db, dialect), identity: createIdentityStore(db) };
+  return {
+    metadata: new KyselyMetadataStore(db, dialect),
+    identity: createIdentityStore(db),
+    leases: (clock) => new KyselyLeases(db, clock),
+  };
 }
 
 /** Opens the metadata store alone; call migrate() before use. */
