@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
+import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
-import type { PeriodicJob } from './jobs/periodic.js';
+import type { JobContext, PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { IdentityStore } from './ports/identity-store.js';
+import type { Leases } from './ports/lease.js';
 import type { MetadataStore } from './ports/metadata-store.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { Registry } from './registry-core/registry.js';
@@ -79,6 +82,14 @@ export function openStores(config: Readonly<WharfConfig>, log?: Logger): OpenDat
         path: config.database.path!,
         synchronous: config.database.synchronous,
       });
+}
+
+/**
+ * The leases the nodes share: SQLite serves one process, so in-process leases (a map) suffice; on PostgreSQL
+ * several processes may share the database, so leases are its rows (migration 0007-leases).
+ */
+export function leasesFor(config: Readonly<WharfConfig>, database: OpenDatabase, clock: Clock): Leases {
+  return config.database.driver === 'postgres' ? database.leases(clock) : new InProcessLeases(clock);
 }
 
 export function openMetadataStore(config: Readonly<WharfConfig>, log?: Logger): MetadataStore {
@@ -151,7 +162,8 @@ export async function createWharf(
 ): Promise<Wharf> {
   const clock = deps.clock ?? systemClock;
   await mkdir(config.data.dir, { recursive: true });
-  const { metadata: store, identity } = openStores(config, log);
+  const database = openStores(config, log);
+  const { metadata: store, identity } = database;
   try {
     const applied = await store.migrate();
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
@@ -170,8 +182,15 @@ export async function createWharf(
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
   });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
+  // One holder id per process: the nodes' leases (periodic rounds, upload sessions) tell processes apart by it.
+  const node = `${hostname()
+    .replace(/[^!-~]/g, '_')
+    .slice(0, 100)}:${process.pid}:${randomUUID()}`;
+  const leases = leasesFor(config, database, clock);
   const registry = new Registry(store, storage, {
     manifestMaxBytes: config.limits.manifestBytes,
+    uploads: { leases, node },
+    clock,
     pulls: { onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch') },
   });
   const artifacts = new ArtifactService(identity, store, registry);
@@ -212,17 +231,18 @@ export async function createWharf(
     },
     portal: { dir: config.portal.dir! },
   });
+  const jobContext: JobContext = { log, leases, clock, node };
   const jobs: PeriodicJob[] = [
     uploadPurgeJob(
       registry.uploads,
       { purgeAfterSeconds: config.uploads.purgeAfter, intervalSeconds: config.uploads.purgeInterval },
-      log,
+      jobContext,
     ),
     authPurgeJob(
       authentication.sessions,
       authentication.guard,
       { intervalSeconds: config.sessions.purgeInterval },
-      log,
+      jobContext,
     ),
   ];
   return {

@@ -1,11 +1,12 @@
 import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
 import type { MetadataStore } from '../ports/metadata-store.js';
 import { BlobService } from './blobs.js';
 import { ContentCache } from './content-cache.js';
 import { ListingService } from './listings.js';
 import { ManifestService } from './manifests.js';
 import { PullRecorder, type PullRecorderOptions } from './pull-recorder.js';
-import { UploadService } from './uploads.js';
+import { UploadService, type UploadCoordination } from './uploads.js';
 
 export interface RegistryOptions {
   readonly manifestMaxBytes: number;
@@ -13,6 +14,10 @@ export interface RegistryOptions {
   readonly manifestCacheBytes?: number;
   /** How manifest pulls are recorded for the management API. */
   readonly pulls?: PullRecorderOptions;
+  /** Keeps the nodes of a deployment out of each other's upload sessions (leases). */
+  readonly uploads?: UploadCoordination;
+  /** Stamps upload sessions (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /** The OCI registry semantics over the two ports; the HTTP edge talks only to this. */
@@ -25,7 +30,8 @@ export class Registry {
 
   constructor(store: MetadataStore, storage: BlobStore, opts: RegistryOptions) {
     this.blobs = new BlobService(store, storage);
-    this.uploads = new UploadService(store, storage);
+    const clock = opts.clock;
+    this.uploads = new UploadService(store, storage, clock ? () => new Date(clock.now()) : undefined, opts.uploads);
     this.manifests = new ManifestService(
       store,
       storage,

@@ -3,8 +3,10 @@ import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
+import { LeaseUnavailableError, type Leases } from '../ports/lease.js';
 import type { BlobRecord, MetadataStore, UploadRecord } from '../ports/metadata-store.js';
 import { pipeHashed } from './chunk-writer.js';
+import { holdLease, type AfterWork, type Outcome } from './lease-holding.js';
 import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
 import { requireDigest, requireName } from './references.js';
 
@@ -21,11 +23,29 @@ export interface ChunkPosition {
 
 type Body = AsyncIterable<Uint8Array>;
 
+/** How the nodes of a deployment keep each other out of a session. */
+export interface UploadCoordination {
+  readonly leases: Leases;
+  /** This process's holder id. */
+  readonly node: string;
+  /** Time-to-live of a session's lease, renewed while a request works on it (default 60 s). */
+  readonly ttlMs?: number;
+  /** How long a request waits for another node's request on the same session (default 120 s). */
+  readonly waitMs?: number;
+}
+
+const DEFAULT_LEASE_TTL_MS = 60_000;
+
 /**
  * Blob upload sessions: started, appended to in order, completed against a digest, or cancelled.
  * Session records live in the database and bytes in storage, so a session survives a restart. The
  * running sha256 of each active session is kept in memory; after a restart it is rebuilt by reading
  * back what was received.
+ *
+ * Requests on one session are serialised: by an in-process mutex first (cheap: concurrent requests of one
+ * node queue there), then, with `coordination`, by the session's lease (`upload:<id>`), so that requests
+ * on different nodes cannot interleave either. A request whose lease is lost (not renewed in time) stops
+ * writing and fails before it publishes anything.
  */
 export class UploadService {
   private readonly hashes = new Map<string, { hash: Hash; size: number }>();
@@ -35,6 +55,7 @@ export class UploadService {
     private readonly store: MetadataStore,
     private readonly storage: BlobStore,
     private readonly now: () => Date = () => new Date(),
+    private readonly coordination?: UploadCoordination,
   ) {}
 
   async start(name: string): Promise<UploadStatus> {
@@ -52,7 +73,7 @@ export class UploadService {
   }
 
   async append(name: string, id: string, body: Body, position?: ChunkPosition): Promise<UploadStatus> {
-    return this.locks.run(id, async () => {
+    return this.exclusive(id, ok('release'), async (signal) => {
       await this.session(name, id);
       const size = await this.receivedSize(id);
       if (position && position.start !== size) {
@@ -60,7 +81,7 @@ export class UploadService {
           expected: size,
         });
       }
-      const written = await this.write(id, size, body);
+      const written = await this.write(id, size, body, { durable: false, signal });
       await this.store.uploads.touch(id, this.now());
       return { id, size: size + written };
     });
@@ -68,7 +89,7 @@ export class UploadService {
 
   /** Appends an optional last chunk, verifies the digest and publishes the blob into the repository. */
   async complete(name: string, id: string, digestText: string, body?: Body, position?: ChunkPosition) {
-    return this.locks.run(id, async (): Promise<BlobRecord> => {
+    return this.exclusive(id, ok('forget'), async (signal, assertHeld): Promise<BlobRecord> => {
       await this.session(name, id);
       const digest = requireDigest(digestText);
       let size = await this.receivedSize(id);
@@ -76,7 +97,7 @@ export class UploadService {
         throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`);
       }
       // With a last chunk, its write ends with the fsync publishing needs; without one, publish does it.
-      if (body) size += await this.write(id, size, body, { durable: true });
+      if (body) size += await this.write(id, size, body, { durable: true, signal });
       const actual = await this.finalHash(id, size, digest.algorithm);
       if (actual !== digest.hex) {
         await this.discard(id);
@@ -85,6 +106,8 @@ export class UploadService {
           `upload content has digest ${digest.algorithm}:${actual}, not ${digest.value}`,
         );
       }
+      // Publishing cannot be undone: make sure no other node has taken the session over meanwhile.
+      await assertHeld();
       return this.publish(name, id, digest, size, { durable: body !== undefined });
     });
   }
@@ -114,7 +137,7 @@ export class UploadService {
   }
 
   async cancel(name: string, id: string): Promise<void> {
-    await this.locks.run(id, async () => {
+    await this.exclusive(id, ok('forget'), async () => {
       await this.session(name, id);
       await this.discard(id);
     });
@@ -124,18 +147,31 @@ export class UploadService {
    * Removes sessions untouched since `before`, and upload directories that have no session record
    * (left by a process killed during a monolithic upload) and are older than `before`.
    */
-  async purgeStale(before: Date): Promise<number> {
+  async purgeStale(before: Date, signal?: AbortSignal): Promise<number> {
     let purged = 0;
+    const busy = new Set<string>();
     for (;;) {
-      const stale = await this.store.uploads.staleSince(before, 100);
+      signal?.throwIfAborted();
+      const stale = (await this.store.uploads.staleSince(before, 100 + busy.size)).filter((u) => !busy.has(u.id));
       for (const upload of stale) {
-        // Decide again under the session's lock: a chunk in flight may have refreshed it meanwhile.
-        await this.locks.run(upload.id, async () => {
-          const current = await this.store.uploads.get(upload.id);
-          if (!current || current.updatedAt >= before) return;
-          await this.discard(upload.id);
-          purged++;
-        });
+        // Decide again under the session's lock: a chunk in flight may have refreshed it meanwhile. A session
+        // that another node is working on right now is left alone.
+        try {
+          await this.exclusive(
+            upload.id,
+            () => 'check',
+            async () => {
+              const current = await this.store.uploads.get(upload.id);
+              if (!current || current.updatedAt >= before) return;
+              await this.discard(upload.id);
+              purged++;
+            },
+            { wait: false },
+          );
+        } catch (err) {
+          if (!(err instanceof LeaseUnavailableError)) throw err;
+          busy.add(upload.id);
+        }
       }
       if (stale.length < 100) break;
     }
@@ -146,6 +182,35 @@ export class UploadService {
       purged++;
     }
     return purged;
+  }
+
+  /**
+   * Runs `work` on session `id` alone: under the in-process mutex, then (with coordination) under the
+   * session's lease, which `after` releases, forgets (the session ended) or, for 'check', forgets only when
+   * the session record is gone. Failures always check.
+   */
+  private exclusive<T>(
+    id: string,
+    after: (outcome: Outcome<T>) => AfterWork | 'check',
+    work: (signal: AbortSignal | undefined, assertHeld: () => Promise<void>) => Promise<T>,
+    opts: { wait: boolean } = { wait: true },
+  ): Promise<T> {
+    return this.locks.run(id, () => {
+      const coordination = this.coordination;
+      if (!coordination) return work(undefined, () => Promise.resolve());
+      const ttlMs = coordination.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+      return holdLease(
+        coordination.leases,
+        `upload:${id}`,
+        { holder: coordination.node, ttlMs, waitMs: opts.wait ? (coordination.waitMs ?? 2 * ttlMs) : 0 },
+        (held) => work(held.signal, () => held.assertHeld()),
+        async (outcome) => {
+          const next = outcome.ok ? after(outcome) : 'check';
+          if (next !== 'check') return next;
+          return UPLOAD_ID.test(id) && (await this.store.uploads.get(id)) ? 'release' : 'forget';
+        },
+      );
+    });
   }
 
   private async session(name: string, id: string): Promise<UploadRecord> {
@@ -165,11 +230,16 @@ export class UploadService {
     }
   }
 
-  private async write(id: string, size: number, body: Body, opts = { durable: false }): Promise<number> {
+  private async write(
+    id: string,
+    size: number,
+    body: Body,
+    opts: { durable: boolean; signal?: AbortSignal | undefined },
+  ): Promise<number> {
     const state = await this.hashState(id, size);
     const writer = await this.storage.writer(uploadDataPath(id), { append: true });
     try {
-      const written = await pipeHashed(body, writer, state.hash);
+      const written = await pipeHashed(body, writer, state.hash, opts.signal);
       await (opts.durable ? writer.commit() : writer.close());
       this.hashes.set(id, { hash: state.hash, size: size + written });
       return written;
@@ -237,4 +307,9 @@ export class UploadService {
       if (!(err instanceof PathNotFoundError)) throw err;
     }
   }
+}
+
+/** An `after` for exclusive(): `onSuccess` when the work succeeded (failures always check the record). */
+function ok(onSuccess: AfterWork): () => AfterWork {
+  return () => onSuccess;
 }
