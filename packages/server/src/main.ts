@@ -153,6 +153,8 @@ function authenticationOf(
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
+  /** Opens the blob store on the configured root instead of the filesystem adapter (tests: a backend with URLs). */
+  readonly storage?: (rootDirectory: string) => BlobStore;
 }
 
 export async function createWharf(
@@ -181,7 +183,8 @@ export async function createWharf(
     service: config.token.service,
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
   });
-  const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
+  const root = config.storage.rootDirectory!;
+  const storage = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
   // One holder id per process: the nodes' leases (periodic rounds, upload sessions) tell processes apart by it.
   const node = `${hostname()
     .replace(/[^!-~]/g, '_')
@@ -190,6 +193,7 @@ export async function createWharf(
   const registry = new Registry(store, storage, {
     manifestMaxBytes: config.limits.manifestBytes,
     uploads: { leases, node },
+    blobRedirect: config.storage.redirect,
     clock,
     pulls: { onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch') },
   });

@@ -16,6 +16,8 @@ export interface RegistryOptions {
   readonly pulls?: PullRecorderOptions;
   /** Keeps the nodes of a deployment out of each other's upload sessions (leases). */
   readonly uploads?: UploadCoordination;
+  /** Blob downloads redirect to the storage backend's URLs where it offers them (`storage.redirect`). */
+  readonly blobRedirect?: boolean;
   /** Stamps upload sessions (default: the system clock). */
   readonly clock?: Clock;
 }
@@ -29,7 +31,7 @@ export class Registry {
   readonly pulls: PullRecorder;
 
   constructor(store: MetadataStore, storage: BlobStore, opts: RegistryOptions) {
-    this.blobs = new BlobService(store, storage);
+    this.blobs = new BlobService(store, storage, { redirect: opts.blobRedirect ?? false });
     const clock = opts.clock;
     this.uploads = new UploadService(store, storage, clock ? () => new Date(clock.now()) : undefined, opts.uploads);
     this.manifests = new ManifestService(
