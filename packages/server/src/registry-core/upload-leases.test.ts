@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ function describeNodes(label: string, open: Open): void {
       const b = new UploadService(second.metadata, storage, now, { leases: second.leases(clock), node: 'b', ttlMs });
       const repository = 'library/leased';
       await first.identity.projects.create({ name: 'library', public: true }).catch(() => undefined);
-      return { a, b, clock, repository };
+      return { a, b, clock, repository, root };
     }
 
     it('serialises PATCHes of one session on two nodes: the second waits, then sees the first’s bytes', async () => {
@@ -82,6 +83,34 @@ function describeNodes(label: string, open: Open): void {
       expect(await first).toBeInstanceOf(LeaseLostError);
       expect(await b.status(repository, id)).toEqual({ id, size: 5 });
       expect(await b.append(repository, id, chunks('!'), { start: 5 })).toEqual({ id, size: 6 });
+    });
+
+    it('continues on another node from the saved writer state, dropping bytes a crash left past it', async () => {
+      const { a, b, repository, root } = await nodes();
+      const { id } = await a.start(repository);
+      await a.append(repository, id, chunks('acknowledged-'));
+      // A request cut short by a crash wrote bytes it never acknowledged (nor recorded).
+      await appendFile(join(root, 'uploads', id, 'data'), 'unacknowledged');
+      expect(await b.status(repository, id)).toEqual({ id, size: 13 });
+      expect(await b.append(repository, id, chunks('second'), { start: 13 })).toEqual({ id, size: 19 });
+      const digest = `sha256:${createHash('sha256').update('acknowledged-second-last').digest('hex')}`;
+      const blob = await a.complete(repository, id, digest, chunks('-last'), { start: 19 });
+      expect(blob).toEqual({ digest, size: 24 });
+      const hex = digest.slice('sha256:'.length);
+      expect(await readFile(join(root, 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'), 'utf8')).toBe(
+        'acknowledged-second-last',
+      );
+    });
+
+    it('publishes exactly the received bytes when the last PATCH’s tail was never acknowledged', async () => {
+      const { a, b, repository, root } = await nodes();
+      const { id } = await a.start(repository);
+      await a.append(repository, id, chunks('content'));
+      await appendFile(join(root, 'uploads', id, 'data'), 'junk');
+      const digest = `sha256:${createHash('sha256').update('content').digest('hex')}`;
+      expect(await b.complete(repository, id, digest)).toEqual({ digest, size: 7 });
+      const hex = digest.slice('sha256:'.length);
+      expect(await readFile(join(root, 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'), 'utf8')).toBe('content');
     });
 
     it('leaves no lease record behind once a session ends', async () => {

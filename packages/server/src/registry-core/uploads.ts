@@ -2,7 +2,7 @@ import { randomUUID, type Hash } from 'node:crypto';
 import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
-import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
+import { PathNotFoundError, type BlobStore, type BlobWriter, type WriterState } from '../ports/blob-store.js';
 import { LeaseUnavailableError, type Leases } from '../ports/lease.js';
 import type { BlobRecord, MetadataStore, UploadRecord } from '../ports/metadata-store.js';
 import { pipeHashed } from './chunk-writer.js';
@@ -63,41 +63,51 @@ export class UploadService {
     const id = randomUUID();
     const at = this.now();
     // The data file appears with the first byte received; until then the session has 0 bytes.
-    await this.store.uploads.create({ id, repository: name, startedAt: at, updatedAt: at });
+    const writerState = JSON.stringify(this.emptyState(id));
+    await this.store.uploads.create({ id, repository: name, startedAt: at, updatedAt: at, writerState });
     return { id, size: 0 };
   }
 
+  /**
+   * What the session has received. Waits for a request of this node still working on the session (one
+   * that is ending after its client broke off records what it kept); another node's reads the saved state.
+   */
   async status(name: string, id: string): Promise<UploadStatus> {
-    await this.session(name, id);
-    return { id, size: await this.receivedSize(id) };
+    return this.locks.run(id, async () => {
+      const session = await this.session(name, id);
+      return { id, size: (await this.received(session)).size };
+    });
   }
 
   async append(name: string, id: string, body: Body, position?: ChunkPosition): Promise<UploadStatus> {
     return this.exclusive(id, ok('release'), async (signal) => {
-      await this.session(name, id);
-      const size = await this.receivedSize(id);
+      const received = await this.received(await this.session(name, id));
+      const size = received.size;
       if (position && position.start !== size) {
         throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`, {
           expected: size,
         });
       }
-      const written = await this.write(id, size, body, { durable: false, signal });
-      await this.store.uploads.touch(id, this.now());
-      return { id, size: size + written };
+      const state = await this.write(id, received, body, { durable: false, signal });
+      await this.store.uploads.touch(id, this.now(), JSON.stringify(state));
+      return { id, size: state.size };
     });
   }
 
   /** Appends an optional last chunk, verifies the digest and publishes the blob into the repository. */
   async complete(name: string, id: string, digestText: string, body?: Body, position?: ChunkPosition) {
     return this.exclusive(id, ok('forget'), async (signal, assertHeld): Promise<BlobRecord> => {
-      await this.session(name, id);
+      let received = await this.received(await this.session(name, id));
       const digest = requireDigest(digestText);
-      let size = await this.receivedSize(id);
-      if (position && position.start !== size) {
-        throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`);
+      if (position && position.start !== received.size) {
+        throw new InvalidError(
+          'range',
+          `chunk starts at byte ${position.start} but ${received.size} bytes were received`,
+        );
       }
       // With a last chunk, its write ends with the fsync publishing needs; without one, publish does it.
-      if (body) size += await this.write(id, size, body, { durable: true, signal });
+      if (body) received = await this.write(id, received, body, { durable: true, signal });
+      const size = received.size;
       const actual = await this.finalHash(id, size, digest.algorithm);
       if (actual !== digest.hex) {
         await this.discard(id);
@@ -108,7 +118,7 @@ export class UploadService {
       }
       // Publishing cannot be undone: make sure no other node has taken the session over meanwhile.
       await assertHeld();
-      return this.publish(name, id, digest, size, { durable: body !== undefined });
+      return this.publish(name, id, digest, received, { durable: body !== undefined });
     });
   }
 
@@ -133,7 +143,7 @@ export class UploadService {
       await this.removeDir(id);
       throw new InvalidError('digest', `content has digest ${digest.algorithm}:${actual}, not ${digest.value}`);
     }
-    return this.publish(name, id, digest, size, { durable: true });
+    return this.publish(name, id, digest, { ...this.emptyState(id), size }, { durable: true });
   }
 
   async cancel(name: string, id: string): Promise<void> {
@@ -220,33 +230,54 @@ export class UploadService {
     return upload;
   }
 
-  /** Bytes received by an existing session (0 before the first chunk created its file). */
-  private async receivedSize(id: string): Promise<number> {
+  private emptyState(id: string): WriterState {
+    return { driver: this.storage.name, path: uploadDataPath(id), size: 0 };
+  }
+
+  /**
+   * What the session has received: the writer state saved with it (by whichever node wrote last; bytes
+   * past it were never acknowledged), or, for sessions saved before writer states were kept, the data file.
+   */
+  private async received(session: UploadRecord): Promise<WriterState> {
+    if (session.writerState !== undefined) return JSON.parse(session.writerState) as WriterState;
     try {
-      return (await this.storage.stat(uploadDataPath(id))).size;
+      return { ...this.emptyState(session.id), size: (await this.storage.stat(uploadDataPath(session.id))).size };
     } catch (err) {
-      if (err instanceof PathNotFoundError) return 0;
+      if (err instanceof PathNotFoundError) return this.emptyState(session.id);
       throw err;
     }
   }
 
+  /** Reopens the session's data where `state` says it ends (starting it afresh while it holds nothing). */
+  private openWriter(id: string, state: WriterState): Promise<BlobWriter> {
+    return state.size === 0
+      ? this.storage.writer(uploadDataPath(id), { append: false })
+      : this.storage.resumeWriter(state);
+  }
+
+  /** Appends `body`; returns the writer's new state. A body that fails keeps (and records) what was written. */
   private async write(
     id: string,
-    size: number,
+    received: WriterState,
     body: Body,
     opts: { durable: boolean; signal?: AbortSignal | undefined },
-  ): Promise<number> {
-    const state = await this.hashState(id, size);
-    const writer = await this.storage.writer(uploadDataPath(id), { append: true });
+  ): Promise<WriterState> {
+    const state = await this.hashState(id, received.size);
+    const writer = await this.openWriter(id, received);
     try {
       const written = await pipeHashed(body, writer, state.hash, opts.signal);
       await (opts.durable ? writer.commit() : writer.close());
-      this.hashes.set(id, { hash: state.hash, size: size + written });
-      return written;
+      this.hashes.set(id, { hash: state.hash, size: received.size + written });
+      return writer.state();
     } catch (err) {
       // The hash has seen bytes the file may not hold: rebuild it from the file next time.
       this.hashes.delete(id);
       await writer.close().catch(() => undefined);
+      // The prefix that reached storage stays received (a client that broke off resumes after it), unless the
+      // session's lease was lost: then another node owns the session's state.
+      if (!opts.signal?.aborted) {
+        await this.store.uploads.touch(id, this.now(), JSON.stringify(writer.state())).catch(() => undefined);
+      }
       throw err;
     }
   }
@@ -254,12 +285,14 @@ export class UploadService {
   private async hashState(id: string, size: number): Promise<{ hash: Hash }> {
     const cached = this.hashes.get(id);
     if (cached && cached.size === size) return cached;
-    return { hash: size === 0 ? newHash('sha256') : await this.hashFile(id, 'sha256') };
+    return { hash: size === 0 ? newHash('sha256') : await this.hashFile(id, 'sha256', size) };
   }
 
-  private async hashFile(id: string, algorithm: DigestAlgorithm): Promise<Hash> {
+  /** The hash of the first `size` bytes of the session's data (anything past them was never acknowledged). */
+  private async hashFile(id: string, algorithm: DigestAlgorithm, size: number): Promise<Hash> {
     const hash = newHash(algorithm);
-    for await (const chunk of await this.storage.reader(uploadDataPath(id))) hash.update(chunk as Buffer);
+    const reader = await this.storage.reader(uploadDataPath(id), { length: size });
+    for await (const chunk of reader) hash.update(chunk as Buffer);
     return hash;
   }
 
@@ -268,16 +301,18 @@ export class UploadService {
     this.hashes.delete(id);
     if (algorithm === 'sha256' && cached && cached.size === size) return cached.hash.digest('hex');
     if (size === 0) return newHash(algorithm).digest('hex');
-    return (await this.hashFile(id, algorithm)).digest('hex');
+    return (await this.hashFile(id, algorithm, size)).digest('hex');
   }
 
   /** Moves verified content into place (unless already there) and records it, in that order. */
-  private async publish(name: string, id: string, digest: Digest, size: number, opts: { durable: boolean }) {
+  private async publish(name: string, id: string, digest: Digest, received: WriterState, opts: { durable: boolean }) {
+    const size = received.size;
     const existing = await this.store.blobs.get(digest.value);
     if (!existing) {
       if (!opts.durable) {
-        // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob.
-        const sync = await this.storage.writer(uploadDataPath(id), { append: true });
+        // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob. Resuming
+        // also cuts off bytes past the received size (a request cut short by a crash left them).
+        const sync = await this.openWriter(id, received);
         await sync.commit();
       }
       // The move also removes the session's directory, now empty.

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** The SQL dialects the metadata store runs on; migrations branch on this where the SQL must differ. */
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -97,6 +97,8 @@ export interface UploadsTable {
   repository: string;
   started_at: number;
   updated_at: number;
+  /** JSON of the blob writer's state (migration 0007-leases); null on older sessions. */
+  writer_state: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Booleans are integers 0/1 on both dialects. */
