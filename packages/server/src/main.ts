@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
-import { openStore } from './adapters/db/index.js';
+import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
+import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { outboxPurgeJob } from './jobs/outbox-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
-import type { PeriodicJob } from './jobs/periodic.js';
+import type { JobContext, PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
+import type { Leases } from './ports/lease.js';
 import { formatLogLine } from './lib/log-format.js';
 import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
@@ -93,19 +96,33 @@ export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = 
 }
 
 /** The store over the configured database; call migrate() before use. */
+/** The store over the configured database; call migrate() before use. */
 export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
+  return openConfiguredDatabase(config, log).store;
+}
+
+/** The configured database: the store and the leases kept in it; call store.migrate() before use. */
+export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger): OpenDatabase {
   return config.database.driver === 'postgres'
-    ? openStore({
+    ? openDatabase({
         driver: 'postgres',
         url: config.database.url!,
         poolSize: config.database.poolSize,
         onIdleError: (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'),
       })
-    : openStore({
+    : openDatabase({
         driver: 'sqlite',
         path: config.database.path!,
         synchronous: config.database.synchronous,
       });
+}
+
+/**
+ * The leases the nodes share: SQLite serves one process, so in-process leases (a map) suffice; on PostgreSQL
+ * several processes may share the database, so leases are its rows (migration 0007-leases).
+ */
+export function leasesFor(config: Readonly<WharfConfig>, database: OpenDatabase, clock: Clock): Leases {
+  return config.database.driver === 'postgres' ? database.leases(clock) : new InProcessLeases(clock);
 }
 
 /**
@@ -184,6 +201,8 @@ export interface WharfDependencies {
   readonly onAdminPasswordGenerated?: (generated: GeneratedAdminPassword) => void;
   /** Checks passwords, bounded (default: one built from `login.maxConcurrentHashes` and `login.maxQueuedHashes`). */
   readonly passwordVerifier?: PasswordVerifier;
+  /** Opens the blob store on the configured root instead of the filesystem adapter (tests: a backend with URLs). */
+  readonly storage?: (rootDirectory: string) => BlobStore;
 }
 
 export async function createWharf(
@@ -193,7 +212,8 @@ export async function createWharf(
 ): Promise<Wharf> {
   const clock = deps.clock ?? systemClock;
   await mkdirPrivate(config.data.dir);
-  const store = openConfiguredStore(config, log);
+  const database = openConfiguredDatabase(config, log);
+  const store = database.store;
   const identity = store;
   try {
     const applied = await store.migrate();
@@ -215,7 +235,13 @@ export async function createWharf(
     service: config.token.service,
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
   });
-  const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
+  const root = config.storage.rootDirectory!;
+  const storage = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
+  // One holder id per process: the nodes' leases (periodic rounds, upload sessions) tell processes apart by it.
+  const node = `${hostname()
+    .replace(/[^!-~]/g, '_')
+    .slice(0, 100)}:${process.pid}:${randomUUID()}`;
+  const leases = leasesFor(config, database, clock);
   const bus = new EventBus((err, subscriber, event) =>
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
@@ -234,7 +260,11 @@ export async function createWharf(
       clock,
       policies: new PolicyChain([readOnlyPolicy(readOnly), ...(deps.policies ?? [])]),
     },
-    { manifestMaxBytes: config.limits.manifestBytes },
+    {
+      manifestMaxBytes: config.limits.manifestBytes,
+      uploads: { leases, node },
+      blobRedirect: config.storage.redirect,
+    },
   );
   const pulls = new PullRecorder(store, {
     now: () => clock.now(),
@@ -290,23 +320,23 @@ export async function createWharf(
       maxConnections: config.http.maxConnections,
     },
   });
+  const jobContext: JobContext = { log, leases, clock, node };
   const jobs: PeriodicJob[] = [
     uploadPurgeJob(
       registry.uploads,
       { purgeAfterSeconds: config.uploads.purgeAfter, intervalSeconds: config.uploads.purgeInterval },
-      log,
+      jobContext,
     ),
     authPurgeJob(
       authentication.sessions,
       authentication.guard,
       { intervalSeconds: config.sessions.purgeInterval },
-      log,
+      jobContext,
     ),
     outboxPurgeJob(
       store,
-      clock,
       { retentionSeconds: config.events.retention, intervalSeconds: config.events.purgeInterval },
-      log,
+      jobContext,
     ),
   ];
   return {

@@ -88,6 +88,8 @@ export const configSchema = z
         driver: z.enum(['filesystem']).default('filesystem'),
         /** Root of the filesystem store; default `<data.dir>/storage`. */
         rootDirectory: z.string().min(1).optional(),
+        /** Blob downloads redirect (307) to the storage backend's URL where it offers one (object stores). */
+        redirect: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -17,16 +17,50 @@ export interface BlobStore {
   reader(path: string, opts?: { offset?: number; length?: number }): Promise<Readable>;
   /** Opens a writer; `append` continues an existing object (a resumable upload), otherwise it starts empty. */
   writer(path: string, opts: { append: boolean }): Promise<BlobWriter>;
+  /**
+   * Reopens the writer whose `state()` was saved, possibly by another process or node on the same storage, to
+   * append after the bytes that state counts. Bytes the object holds beyond `state.size` (written after the
+   * state was saved, never acknowledged) are dropped. Throws WriterStateError when the state does not belong
+   * to this driver or no longer matches the stored object (fewer bytes than it counts), PathNotFoundError when
+   * the object is gone.
+   */
+  resumeWriter(state: WriterState): Promise<BlobWriter>;
   /** Throws PathNotFoundError. */
   stat(path: string): Promise<FileInfo>;
   /** Direct children of a directory, as full paths, sorted. Throws PathNotFoundError. */
   list(path: string): Promise<string[]>;
-  /** Atomic rename; replaces `to` if it exists. Throws PathNotFoundError when `from` is absent. */
+  /**
+   * Moves an object; replaces `to` if it exists. Throws PathNotFoundError when `from` is absent. Not atomic on
+   * every backend: an object store copies and then deletes, so a crash in between leaves both `from` and a
+   * complete `to`. Callers must tolerate that, by repeating the move (which then completes) or by leaving the
+   * source to clean-up. Readers never see a partial `to`. The filesystem adapter renames (atomic) and fsyncs
+   * the destination's directory, so after it returns the move survives a power loss; the memory adapter is
+   * atomic. The suite (adapters/blob/blob-store-tree.suite.ts) states each adapter's guarantee.
+   */
   move(from: string, to: string): Promise<void>;
   /** Removes an object or a whole directory tree. Throws PathNotFoundError. */
   delete(path: string): Promise<void>;
   /** Every object (not directory) below `path`, depth first, in path order. Missing path: nothing. */
   walk(path: string): AsyncIterable<FileInfo>;
+  /**
+   * Optional: a URL from which a client may download the object directly, valid for about `expiresInSeconds`
+   * (an object store's pre-signed URL). Undefined when the backend has none (filesystem, memory): the registry
+   * then streams the content itself.
+   */
+  redirectUrl?(path: string, opts: { expiresInSeconds: number }): Promise<string | undefined>;
+}
+
+/**
+ * What a writer needs to be resumed by another process: saved with the upload session. Plain JSON.
+ * `backend` is the adapter's own (an object store's multipart upload id and part list); the filesystem's
+ * is absent, its path and size being all it needs.
+ */
+export interface WriterState {
+  readonly driver: string;
+  readonly path: string;
+  /** Bytes the object holds, as acknowledged by the writer when the state was taken. */
+  readonly size: number;
+  readonly backend?: unknown;
 }
 
 export interface BlobWriter {
@@ -39,6 +73,11 @@ export interface BlobWriter {
   close(): Promise<void>;
   /** Closes and removes the object. */
   cancel(): Promise<void>;
+  /**
+   * The state from which `resumeWriter` continues this object, in this or another process, after this writer
+   * was closed or simply dropped. Reflects the bytes whose write() has resolved.
+   */
+  state(): WriterState;
 }
 
 export interface FileInfo {
@@ -77,6 +116,13 @@ export class InvalidOffsetError extends StorageDriverError {
     readonly offset: number,
   ) {
     super(`${driver}: invalid offset ${offset} for ${path}`, driver, path);
+  }
+}
+
+/** A saved writer state that does not fit the driver or the stored object. */
+export class WriterStateError extends StorageDriverError {
+  constructor(driver: string, path: string, reason: string) {
+    super(`${driver}: cannot resume the writer of ${path}: ${reason}`, driver, path);
   }
 }
 

@@ -182,12 +182,18 @@ export interface UploadRecord {
   readonly repository: string;
   readonly startedAt: Date;
   readonly updatedAt: Date;
+  /**
+   * The blob writer's saved state (JSON of the storage port's WriterState), from which any node resumes the
+   * session; absent for sessions saved before writer states were kept (migration 0007).
+   */
+  readonly writerState?: string | undefined;
 }
 
 export interface UploadRecords {
   create(upload: UploadRecord): Promise<void>;
   get(id: string): Promise<UploadRecord | undefined>;
-  touch(id: string, at: Date): Promise<void>;
+  /** Marks the session active at `at`, saving the writer's state when given. */
+  touch(id: string, at: Date, writerState?: string): Promise<void>;
   delete(id: string): Promise<boolean>;
   /** Sessions not touched since `before`. */
   staleSince(before: Date, limit: number): Promise<UploadRecord[]>;

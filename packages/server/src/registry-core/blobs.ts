@@ -13,13 +13,28 @@ export interface ByteRange {
 }
 
 /** Blobs as a repository sees them: only blobs linked to the repository exist for it. */
+/** How long a download redirect stays valid (as distribution's default). */
+const REDIRECT_SECONDS = 20 * 60;
+
 export class BlobService {
   private readonly store: CoreDependencies['store'];
   private readonly storage: BlobStore;
 
-  constructor(private readonly core: CoreDependencies) {
+  constructor(
+    private readonly core: CoreDependencies,
+    private readonly opts: { readonly redirect?: boolean } = {},
+  ) {
     this.store = core.store;
     this.storage = core.storage;
+  }
+
+  /**
+   * Where the client may fetch the blob's content directly (`storage.redirect` on and a backend that offers
+   * URLs); undefined means the registry streams it.
+   */
+  async redirectUrl(blob: BlobRecord): Promise<string | undefined> {
+    if (!this.opts.redirect || !this.storage.redirectUrl) return undefined;
+    return this.storage.redirectUrl(blobDataPath(requireDigest(blob.digest)), { expiresInSeconds: REDIRECT_SECONDS });
   }
 
   /**

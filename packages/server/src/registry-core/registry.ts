@@ -10,12 +10,16 @@ import type { CoreDependencies } from './core.js';
 import { ListingService } from './listings.js';
 import { ManifestService } from './manifests.js';
 import { PolicyChain } from './policies.js';
-import { UploadService } from './uploads.js';
+import { UploadService, type UploadCoordination } from './uploads.js';
 
 export interface RegistryOptions {
   readonly manifestMaxBytes: number;
   /** Bytes of manifest content kept in memory. */
   readonly manifestCacheBytes?: number;
+  /** Keeps the nodes of a deployment out of each other's upload sessions (leases). */
+  readonly uploads?: UploadCoordination;
+  /** Blob downloads redirect to the storage backend's URLs where it offers them (`storage.redirect`). */
+  readonly blobRedirect?: boolean;
 }
 
 /** The core's services; each may be replaced by a wrapper (a proxy cache, replication) at composition. */
@@ -68,8 +72,8 @@ export class Registry implements RegistryServices {
       opts.manifestMaxBytes,
     );
     const defaults: RegistryServices = {
-      blobs: new BlobService(core),
-      uploads: new UploadService(core),
+      blobs: new BlobService(core, { redirect: opts.blobRedirect ?? false }),
+      uploads: new UploadService(core, opts.uploads),
       manifests,
       listings: new ListingService(deps.store),
       artifacts: new ArtifactOperations(core, manifests),

@@ -2,9 +2,11 @@ import { randomUUID, type Hash } from 'node:crypto';
 import { InvalidError, NotFoundError } from '../domain/errors.js';
 import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
-import { PathNotFoundError, type BlobStore } from '../ports/blob-store.js';
+import { PathNotFoundError, type BlobStore, type BlobWriter, type WriterState } from '../ports/blob-store.js';
+import { LeaseUnavailableError, type Leases } from '../ports/lease.js';
 import type { BlobRecord, UploadRecord } from '../ports/metadata-store.js';
 import { pipeHashed } from './chunk-writer.js';
+import { holdLease, type AfterWork, type Outcome } from './lease-holding.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
 import { requireDigest, requireName } from './references.js';
@@ -22,11 +24,29 @@ export interface ChunkPosition {
 
 type Body = AsyncIterable<Uint8Array>;
 
+/** How the nodes of a deployment keep each other out of a session. */
+export interface UploadCoordination {
+  readonly leases: Leases;
+  /** This process's holder id. */
+  readonly node: string;
+  /** Time-to-live of a session's lease, renewed while a request works on it (default 60 s). */
+  readonly ttlMs?: number;
+  /** How long a request waits for another node's request on the same session (default 120 s). */
+  readonly waitMs?: number;
+}
+
+const DEFAULT_LEASE_TTL_MS = 60_000;
+
 /**
  * Blob upload sessions: started, appended to in order, completed against a digest, or cancelled.
  * Session records live in the database and bytes in storage, so a session survives a restart. The
  * running sha256 of each active session is kept in memory; after a restart it is rebuilt by reading
  * back what was received.
+ *
+ * Requests on one session are serialised: by an in-process mutex first (cheap: concurrent requests of one
+ * node queue there), then, with `coordination`, by the session's lease (`upload:<id>`), so that requests
+ * on different nodes cannot interleave either. A request whose lease is lost (not renewed in time) stops
+ * writing and fails before it publishes anything.
  */
 export class UploadService {
   private readonly hashes = new Map<string, { hash: Hash; size: number }>();
@@ -35,7 +55,10 @@ export class UploadService {
   private readonly store: CoreDependencies['store'];
   private readonly storage: BlobStore;
 
-  constructor(private readonly core: CoreDependencies) {
+  constructor(
+    private readonly core: CoreDependencies,
+    private readonly coordination?: UploadCoordination,
+  ) {
     this.store = core.store;
     this.storage = core.storage;
   }
@@ -50,13 +73,20 @@ export class UploadService {
     const id = randomUUID();
     const at = this.now();
     // The data file appears with the first byte received; until then the session has 0 bytes.
-    await this.store.uploads.create({ id, repository: name, startedAt: at, updatedAt: at });
+    const writerState = JSON.stringify(this.emptyState(id));
+    await this.store.uploads.create({ id, repository: name, startedAt: at, updatedAt: at, writerState });
     return { id, size: 0 };
   }
 
+  /**
+   * What the session has received. Waits for a request of this node still working on the session (one
+   * that is ending after its client broke off records what it kept); another node's reads the saved state.
+   */
   async status(name: string, id: string): Promise<UploadStatus> {
-    await this.session(name, id);
-    return { id, size: await this.receivedSize(id) };
+    return this.locks.run(id, async () => {
+      const session = await this.session(name, id);
+      return { id, size: (await this.received(session)).size };
+    });
   }
 
   async append(
@@ -66,18 +96,18 @@ export class UploadService {
     position?: ChunkPosition,
     actor: Actor = {},
   ): Promise<UploadStatus> {
-    return this.locks.run(id, async () => {
-      await this.session(name, id);
+    return this.exclusive(id, ok('release'), async (signal) => {
+      const received = await this.received(await this.session(name, id));
       await this.core.policies.beforeWrite({ kind: 'upload.chunk', repository: name, uploadId: id }, actor);
-      const size = await this.receivedSize(id);
+      const size = received.size;
       if (position && position.start !== size) {
         throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`, {
           expected: size,
         });
       }
-      const written = await this.write(id, size, body);
-      await this.store.uploads.touch(id, this.now());
-      return { id, size: size + written };
+      const state = await this.write(id, received, body, { durable: false, signal });
+      await this.store.uploads.touch(id, this.now(), JSON.stringify(state));
+      return { id, size: state.size };
     });
   }
 
@@ -90,17 +120,20 @@ export class UploadService {
     position?: ChunkPosition,
     actor: Actor = {},
   ) {
-    return this.locks.run(id, async (): Promise<BlobRecord> => {
-      await this.session(name, id);
+    return this.exclusive(id, ok('forget'), async (signal, assertHeld): Promise<BlobRecord> => {
+      let received = await this.received(await this.session(name, id));
       const digest = requireDigest(digestText);
       // Refused before the last chunk is read (read-only mode); the chain sees the blob again at publication.
       if (body) await this.core.policies.beforeWrite({ kind: 'upload.chunk', repository: name, uploadId: id }, actor);
-      let size = await this.receivedSize(id);
-      if (position && position.start !== size) {
-        throw new InvalidError('range', `chunk starts at byte ${position.start} but ${size} bytes were received`);
+      if (position && position.start !== received.size) {
+        throw new InvalidError(
+          'range',
+          `chunk starts at byte ${position.start} but ${received.size} bytes were received`,
+        );
       }
       // With a last chunk, its write ends with the fsync publishing needs; without one, publish does it.
-      if (body) size += await this.write(id, size, body, { durable: true });
+      if (body) received = await this.write(id, received, body, { durable: true, signal });
+      const size = received.size;
       const actual = await this.finalHash(id, size, digest.algorithm);
       if (actual !== digest.hex) {
         await this.discard(id);
@@ -109,7 +142,9 @@ export class UploadService {
           `upload content has digest ${digest.algorithm}:${actual}, not ${digest.value}`,
         );
       }
-      return this.publish(name, id, digest, size, { durable: body !== undefined }, actor);
+      // Publishing cannot be undone: make sure no other node has taken the session over meanwhile.
+      await assertHeld();
+      return this.publish(name, id, digest, received, { durable: body !== undefined }, actor);
     });
   }
 
@@ -135,11 +170,11 @@ export class UploadService {
       await this.removeDir(id);
       throw new InvalidError('digest', `content has digest ${digest.algorithm}:${actual}, not ${digest.value}`);
     }
-    return this.publish(name, id, digest, size, { durable: true }, actor);
+    return this.publish(name, id, digest, { ...this.emptyState(id), size }, { durable: true }, actor);
   }
 
   async cancel(name: string, id: string, actor: Actor = {}): Promise<void> {
-    await this.locks.run(id, async () => {
+    await this.exclusive(id, ok('forget'), async () => {
       await this.session(name, id);
       await this.core.policies.beforeWrite({ kind: 'upload.cancel', repository: name, uploadId: id }, actor);
       await this.discard(id);
@@ -150,18 +185,31 @@ export class UploadService {
    * Removes sessions untouched since `before`, and upload directories that have no session record
    * (left by a process killed during a monolithic upload) and are older than `before`.
    */
-  async purgeStale(before: Date): Promise<number> {
+  async purgeStale(before: Date, signal?: AbortSignal): Promise<number> {
     let purged = 0;
+    const busy = new Set<string>();
     for (;;) {
-      const stale = await this.store.uploads.staleSince(before, 100);
+      signal?.throwIfAborted();
+      const stale = (await this.store.uploads.staleSince(before, 100 + busy.size)).filter((u) => !busy.has(u.id));
       for (const upload of stale) {
-        // Decide again under the session's lock: a chunk in flight may have refreshed it meanwhile.
-        await this.locks.run(upload.id, async () => {
-          const current = await this.store.uploads.get(upload.id);
-          if (!current || current.updatedAt >= before) return;
-          await this.discard(upload.id);
-          purged++;
-        });
+        // Decide again under the session's lock: a chunk in flight may have refreshed it meanwhile. A session
+        // that another node is working on right now is left alone.
+        try {
+          await this.exclusive(
+            upload.id,
+            () => 'check',
+            async () => {
+              const current = await this.store.uploads.get(upload.id);
+              if (!current || current.updatedAt >= before) return;
+              await this.discard(upload.id);
+              purged++;
+            },
+            { wait: false },
+          );
+        } catch (err) {
+          if (!(err instanceof LeaseUnavailableError)) throw err;
+          busy.add(upload.id);
+        }
       }
       if (stale.length < 100) break;
     }
@@ -174,6 +222,35 @@ export class UploadService {
     return purged;
   }
 
+  /**
+   * Runs `work` on session `id` alone: under the in-process mutex, then (with coordination) under the
+   * session's lease, which `after` releases, forgets (the session ended) or, for 'check', forgets only when
+   * the session record is gone. Failures always check.
+   */
+  private exclusive<T>(
+    id: string,
+    after: (outcome: Outcome<T>) => AfterWork | 'check',
+    work: (signal: AbortSignal | undefined, assertHeld: () => Promise<void>) => Promise<T>,
+    opts: { wait: boolean } = { wait: true },
+  ): Promise<T> {
+    return this.locks.run(id, () => {
+      const coordination = this.coordination;
+      if (!coordination) return work(undefined, () => Promise.resolve());
+      const ttlMs = coordination.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+      return holdLease(
+        coordination.leases,
+        `upload:${id}`,
+        { holder: coordination.node, ttlMs, waitMs: opts.wait ? (coordination.waitMs ?? 2 * ttlMs) : 0 },
+        (held) => work(held.signal, () => held.assertHeld()),
+        async (outcome) => {
+          const next = outcome.ok ? after(outcome) : 'check';
+          if (next !== 'check') return next;
+          return UPLOAD_ID.test(id) && (await this.store.uploads.get(id)) ? 'release' : 'forget';
+        },
+      );
+    });
+  }
+
   private async session(name: string, id: string): Promise<UploadRecord> {
     requireName(name);
     const upload = UPLOAD_ID.test(id) ? await this.store.uploads.get(id) : undefined;
@@ -181,28 +258,54 @@ export class UploadService {
     return upload;
   }
 
-  /** Bytes received by an existing session (0 before the first chunk created its file). */
-  private async receivedSize(id: string): Promise<number> {
+  private emptyState(id: string): WriterState {
+    return { driver: this.storage.name, path: uploadDataPath(id), size: 0 };
+  }
+
+  /**
+   * What the session has received: the writer state saved with it (by whichever node wrote last; bytes
+   * past it were never acknowledged), or, for sessions saved before writer states were kept, the data file.
+   */
+  private async received(session: UploadRecord): Promise<WriterState> {
+    if (session.writerState !== undefined) return JSON.parse(session.writerState) as WriterState;
     try {
-      return (await this.storage.stat(uploadDataPath(id))).size;
+      return { ...this.emptyState(session.id), size: (await this.storage.stat(uploadDataPath(session.id))).size };
     } catch (err) {
-      if (err instanceof PathNotFoundError) return 0;
+      if (err instanceof PathNotFoundError) return this.emptyState(session.id);
       throw err;
     }
   }
 
-  private async write(id: string, size: number, body: Body, opts = { durable: false }): Promise<number> {
-    const state = await this.hashState(id, size);
-    const writer = await this.storage.writer(uploadDataPath(id), { append: true });
+  /** Reopens the session's data where `state` says it ends (starting it afresh while it holds nothing). */
+  private openWriter(id: string, state: WriterState): Promise<BlobWriter> {
+    return state.size === 0
+      ? this.storage.writer(uploadDataPath(id), { append: false })
+      : this.storage.resumeWriter(state);
+  }
+
+  /** Appends `body`; returns the writer's new state. A body that fails keeps (and records) what was written. */
+  private async write(
+    id: string,
+    received: WriterState,
+    body: Body,
+    opts: { durable: boolean; signal?: AbortSignal | undefined },
+  ): Promise<WriterState> {
+    const state = await this.hashState(id, received.size);
+    const writer = await this.openWriter(id, received);
     try {
-      const written = await pipeHashed(body, writer, state.hash);
+      const written = await pipeHashed(body, writer, state.hash, opts.signal);
       await (opts.durable ? writer.commit() : writer.close());
-      this.hashes.set(id, { hash: state.hash, size: size + written });
-      return written;
+      this.hashes.set(id, { hash: state.hash, size: received.size + written });
+      return writer.state();
     } catch (err) {
       // The hash has seen bytes the file may not hold: rebuild it from the file next time.
       this.hashes.delete(id);
       await writer.close().catch(() => undefined);
+      // The prefix that reached storage stays received (a client that broke off resumes after it), unless the
+      // session's lease was lost: then another node owns the session's state.
+      if (!opts.signal?.aborted) {
+        await this.store.uploads.touch(id, this.now(), JSON.stringify(writer.state())).catch(() => undefined);
+      }
       throw err;
     }
   }
@@ -210,12 +313,14 @@ export class UploadService {
   private async hashState(id: string, size: number): Promise<{ hash: Hash }> {
     const cached = this.hashes.get(id);
     if (cached && cached.size === size) return cached;
-    return { hash: size === 0 ? newHash('sha256') : await this.hashFile(id, 'sha256') };
+    return { hash: size === 0 ? newHash('sha256') : await this.hashFile(id, 'sha256', size) };
   }
 
-  private async hashFile(id: string, algorithm: DigestAlgorithm): Promise<Hash> {
+  /** The hash of the first `size` bytes of the session's data (anything past them was never acknowledged). */
+  private async hashFile(id: string, algorithm: DigestAlgorithm, size: number): Promise<Hash> {
     const hash = newHash(algorithm);
-    for await (const chunk of await this.storage.reader(uploadDataPath(id))) hash.update(chunk as Buffer);
+    const reader = await this.storage.reader(uploadDataPath(id), { length: size });
+    for await (const chunk of reader) hash.update(chunk as Buffer);
     return hash;
   }
 
@@ -224,7 +329,7 @@ export class UploadService {
     this.hashes.delete(id);
     if (algorithm === 'sha256' && cached && cached.size === size) return cached.hash.digest('hex');
     if (size === 0) return newHash(algorithm).digest('hex');
-    return (await this.hashFile(id, algorithm)).digest('hex');
+    return (await this.hashFile(id, algorithm, size)).digest('hex');
   }
 
   /**
@@ -237,16 +342,18 @@ export class UploadService {
     name: string,
     id: string,
     digest: Digest,
-    size: number,
+    received: WriterState,
     opts: { durable: boolean },
     actor: Actor,
   ) {
+    const size = received.size;
     const existing = await this.store.blobs.get(digest.value);
     const stored = existing !== undefined && (await this.isStored(blobDataPath(digest)));
     if (!stored) {
       if (!opts.durable) {
-        // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob.
-        const sync = await this.storage.writer(uploadDataPath(id), { append: true });
+        // Bytes that arrived by PATCH (or none at all): make them durable before they become the blob. Resuming
+        // also cuts off bytes past the received size (a request cut short by a crash left them).
+        const sync = await this.openWriter(id, received);
         await sync.commit();
       }
       // The move also removes the session's directory, now empty.
@@ -291,4 +398,9 @@ export class UploadService {
       if (!(err instanceof PathNotFoundError)) throw err;
     }
   }
+}
+
+/** An `after` for exclusive(): `onSuccess` when the work succeeded (failures always check the record). */
+function ok(onSuccess: AfterWork): () => AfterWork {
+  return () => onSuccess;
 }

@@ -1,8 +1,66 @@
 import { describe, expect, it } from 'vitest';
+import { BaseBlobStore } from '../../src/adapters/blob/base-blob-store.js';
+import { FilesystemBlobStore } from '../../src/adapters/blob/filesystem-blob-store.js';
 import { expectOciError, pushBlob, randomBlob, sha512 } from '../helpers/inject-client.js';
 import { useOciTestRegistry } from '../helpers/test-registry.js';
 
 const reg = useOciTestRegistry();
+
+/** A filesystem store that also offers download URLs, as an object store's pre-signed URLs. */
+class UrlOfferingStore extends FilesystemBlobStore {
+  redirectUrl(path: string, opts: { expiresInSeconds: number }): Promise<string | undefined> {
+    return Promise.resolve(`https://objects.example/${path}?expires=${opts.expiresInSeconds}`);
+  }
+}
+const withUrls = (root: string) => new BaseBlobStore(new UrlOfferingStore(root));
+const redirecting = useOciTestRegistry({ WHARF_STORAGE_REDIRECT: 'true' }, { storage: withUrls });
+const notRedirecting = useOciTestRegistry({}, { storage: withUrls });
+const filesystemRedirecting = useOciTestRegistry({ WHARF_STORAGE_REDIRECT: 'true' });
+
+describe('download redirects (storage.redirect)', () => {
+  it('redirects GET with 307 to the backend’s URL, and answers HEAD itself', async () => {
+    const content = randomBlob(1000);
+    const { digest } = await pushBlob(redirecting.app, 'blobs/redirect', content);
+    const get = await redirecting.app.inject({ method: 'GET', url: `/v2/blobs/redirect/blobs/${digest}` });
+    expect(get.statusCode).toBe(307);
+    const hex = digest.slice('sha256:'.length);
+    expect(get.headers.location).toBe(
+      `https://objects.example/blobs/sha256/${hex.slice(0, 2)}/${hex}/data?expires=1200`,
+    );
+    expect(get.headers['docker-content-digest']).toBe(digest);
+    expect(get.rawPayload.length).toBe(0);
+    const ranged = await redirecting.app.inject({
+      method: 'GET',
+      url: `/v2/blobs/redirect/blobs/${digest}`,
+      headers: { range: 'bytes=0-9' },
+    });
+    expect(ranged.statusCode).toBe(307);
+    const head = await redirecting.app.inject({ method: 'HEAD', url: `/v2/blobs/redirect/blobs/${digest}` });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe('1000');
+    expectOciError(
+      await redirecting.app.inject({ method: 'GET', url: `/v2/blobs/redirect/blobs/${sha512('absent')}` }),
+      404,
+      'BLOB_UNKNOWN',
+    );
+  });
+
+  it('streams the content itself when the setting is off, even if the backend offers URLs', async () => {
+    const content = randomBlob(1000);
+    const { digest } = await pushBlob(notRedirecting.app, 'blobs/redirect', content);
+    const get = await notRedirecting.app.inject({ method: 'GET', url: `/v2/blobs/redirect/blobs/${digest}` });
+    expect(get.statusCode).toBe(200);
+    expect(get.rawPayload.equals(content)).toBe(true);
+  });
+
+  it('streams from the filesystem store, which has no URLs, with the setting on', async () => {
+    const content = randomBlob(1000);
+    const { digest } = await pushBlob(filesystemRedirecting.app, 'blobs/fs', content);
+    const get = await filesystemRedirecting.app.inject({ method: 'GET', url: `/v2/blobs/fs/blobs/${digest}` });
+    expect(get.statusCode).toBe(200);
+    expect(get.rawPayload.equals(content)).toBe(true);
+  });
+});
 
 describe('GET and HEAD blobs', () => {
   it('serves content with length, digest and type', async () => {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { InvalidOffsetError, InvalidPathError, STORAGE_PATH } from '../../ports/blob-store.js';
-import type { BlobStore, BlobWriter, FileInfo } from '../../ports/blob-store.js';
+import { InvalidOffsetError, InvalidPathError, STORAGE_PATH, WriterStateError } from '../../ports/blob-store.js';
+import type { BlobStore, BlobWriter, FileInfo, WriterState } from '../../ports/blob-store.js';
 
 /**
  * Wraps any adapter with the checks every driver shares, so adapters only move bytes: each path must
@@ -37,6 +37,27 @@ export class BaseBlobStore implements BlobStore {
   async writer(path: string, opts: { append: boolean }): Promise<BlobWriter> {
     this.checkPath(path);
     return await this.driver.writer(path, opts);
+  }
+
+  async resumeWriter(state: WriterState): Promise<BlobWriter> {
+    const shape = state as Partial<Record<keyof WriterState, unknown>> | null;
+    const path = typeof shape?.path === 'string' ? shape.path : '';
+    if (typeof shape !== 'object' || shape === null || shape.driver !== this.name) {
+      throw new WriterStateError(this.name, path, 'the state belongs to another driver');
+    }
+    this.checkPath(path);
+    if (typeof shape.size !== 'number' || !isCount(shape.size)) {
+      throw new WriterStateError(this.name, path, `invalid size ${String(shape.size)}`);
+    }
+    return await this.driver.resumeWriter(state);
+  }
+
+  async redirectUrl(path: string, opts: { expiresInSeconds: number }): Promise<string | undefined> {
+    this.checkPath(path);
+    if (!Number.isSafeInteger(opts.expiresInSeconds) || opts.expiresInSeconds < 1) {
+      throw new RangeError(`${this.name}: invalid redirect lifetime ${opts.expiresInSeconds} s`);
+    }
+    return this.driver.redirectUrl ? await this.driver.redirectUrl(path, opts) : undefined;
   }
 
   async stat(path: string): Promise<FileInfo> {

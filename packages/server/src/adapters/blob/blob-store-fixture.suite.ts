@@ -5,6 +5,15 @@ import type { BlobStore } from '../../ports/blob-store.js';
 /** What an adapter's test runner hands the shared BlobStore suite. */
 export interface BlobStoreFixture {
   readonly store: BlobStore;
+  /** A fresh store instance on the same storage (another process on the same root, bucket, …). */
+  reopen(): Promise<BlobStore>;
+  /**
+   * What the adapter's move guarantees: an atomic rename, or a copy then a delete (a crash in between leaves
+   * both objects). The suite checks what every adapter must do either way (a repeated move completes).
+   */
+  readonly move: 'atomic' | 'copy-then-delete';
+  /** Whether redirectUrl hands out URLs (object stores) or always undefined (filesystem, memory). */
+  readonly redirects: boolean;
   /** Releases the store and whatever backs it. */
   dispose(): Promise<void>;
 }
@@ -12,6 +21,7 @@ export interface BlobStoreFixture {
 /** The store of the running test and the unique prefix that test writes below. */
 export class SuiteContext {
   store!: BlobStore;
+  fixture!: BlobStoreFixture;
   prefix = '';
 
   /** `relative` below the test's own prefix. */

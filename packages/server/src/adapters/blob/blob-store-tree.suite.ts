@@ -52,6 +52,42 @@ export function describeTree(ctx: SuiteContext): void {
     });
   });
 
+  describe('move guarantees', () => {
+    // Every adapter: a move interrupted between its copy and its delete (both objects present, the destination
+    // complete) is completed by repeating it, which is what the registry core does when a publish is retried.
+    it('a move repeated after a crash between copy and delete completes it', async () => {
+      await put('uploads/u/data');
+      await ctx.store.putContent(ctx.path('blobs/b/data'), text('uploads/u/data'));
+      await ctx.store.move(ctx.path('uploads/u/data'), ctx.path('blobs/b/data'));
+      expect(await ctx.store.getContent(ctx.path('blobs/b/data'))).toEqual(text('uploads/u/data'));
+      expect(await failureOf(ctx.store.stat(ctx.path('uploads')))).toBeInstanceOf(PathNotFoundError);
+    });
+
+    it('states its guarantee: atomic (the source is gone the moment the destination appears), or copy-then-delete', async () => {
+      await put('src');
+      const moving = ctx.store.move(ctx.path('src'), ctx.path('dst'));
+      const exists = (relative: string) =>
+        ctx.store.stat(ctx.path(relative)).then(
+          () => true,
+          () => false,
+        );
+      // Looking at the source first, then the destination: a source already gone means a destination present.
+      // Looking at the destination first: an atomic move's present destination means the source is gone.
+      const neither: boolean[] = [];
+      const both: boolean[] = [];
+      let done = false;
+      void moving.finally(() => (done = true));
+      while (!done) {
+        neither.push(!(await exists('src')) && !(await exists('dst')));
+        both.push((await exists('dst')) && (await exists('src')));
+      }
+      await moving;
+      expect(await ctx.store.getContent(ctx.path('dst'))).toEqual(text('src'));
+      expect(neither.some(Boolean)).toBe(false);
+      if (ctx.fixture.move === 'atomic') expect(both.some(Boolean)).toBe(false);
+    });
+  });
+
   describe('delete', () => {
     it('deletes an object and keeps its siblings', async () => {
       await put('dir/a', 'dir/b');

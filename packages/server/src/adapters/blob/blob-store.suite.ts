@@ -5,6 +5,7 @@ import { describeConcurrency } from './blob-store-concurrency.suite.js';
 import { describeContent } from './blob-store-content.suite.js';
 import { collect, failureOf, SuiteContext } from './blob-store-fixture.suite.js';
 import type { BlobStoreFixture } from './blob-store-fixture.suite.js';
+import { describeResume } from './blob-store-resume.suite.js';
 import { describeStreams } from './blob-store-streams.suite.js';
 import { describeTree } from './blob-store-tree.suite.js';
 export type { BlobStoreFixture } from './blob-store-fixture.suite.js';
@@ -23,6 +24,7 @@ export function describeBlobStore(label: string, make: () => Promise<BlobStoreFi
     beforeEach(async () => {
       fixture = await make();
       ctx.store = fixture.store;
+      ctx.fixture = fixture;
       ctx.prefix = `suite-${randomUUID()}`;
     });
 
@@ -44,6 +46,7 @@ export function describeBlobStore(label: string, make: () => Promise<BlobStoreFi
 
     describeContent(ctx);
     describeStreams(ctx);
+    describeResume(ctx);
     describeTree(ctx);
     describeConcurrency(ctx);
   });

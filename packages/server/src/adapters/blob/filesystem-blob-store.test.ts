@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { PathNotFoundError } from '../../ports/blob-store.js';
-import { collect, failureOf, text } from './blob-store-fixture.suite.js';
+import { collect, failureOf, text, type BlobStoreFixture } from './blob-store-fixture.suite.js';
 import { describeBlobStore } from './blob-store.suite.js';
 import { createBlobStore } from './index.js';
 
-async function openStore(): Promise<{ root: string; store: BlobStore; dispose(): Promise<void> }> {
+async function openStore(): Promise<BlobStoreFixture & { root: string }> {
   const root = await mkdtemp(join(tmpdir(), 'wharf-blob-'));
   return {
     root,
     store: createBlobStore({ driver: 'filesystem', rootDirectory: root }),
+    reopen: () => Promise.resolve(createBlobStore({ driver: 'filesystem', rootDirectory: root })),
+    move: 'atomic',
+    redirects: false,
     async dispose() {
       // The suite deleted everything it wrote: a leftover is a leaked temp file or an unpruned directory.
       const leftovers = await readdir(root);
@@ -65,5 +68,27 @@ describe('FilesystemBlobStore on disk', () => {
     expect(await readFile(join(root, 'blobs', 'sha256', 'ab', 'abcdef', 'data'), 'utf8')).toBe('layer bytes');
     expect(await failureOf(store.stat('uploads/3f1c'))).toBeInstanceOf(PathNotFoundError);
     expect(await readdir(root)).toEqual(['blobs']);
+  });
+
+  it('moves by rename: the destination is the source file itself (same inode), and its directory is synced', async () => {
+    await store.putContent('uploads/u/data', text('layer'));
+    const before = await stat(join(root, 'uploads', 'u', 'data'));
+    await store.move('uploads/u/data', 'blobs/sha256/ab/abcd/data');
+    const after = await stat(join(root, 'blobs', 'sha256', 'ab', 'abcd', 'data'));
+    // A rename keeps the inode: no copy, so no moment where a partial destination exists.
+    expect(after.ino).toBe(before.ino);
+    expect(await readFile(join(root, 'blobs', 'sha256', 'ab', 'abcd', 'data'), 'utf8')).toBe('layer');
+  });
+
+  it('resumes only from the file itself: the state is its path and size, checked against the file', async () => {
+    const writer = await store.writer('uploads/v/data', { append: false });
+    await writer.write(text('12345'));
+    expect(writer.state()).toEqual({ driver: 'filesystem', path: 'uploads/v/data', size: 5 });
+    await writer.close();
+    // Another process truncated the file behind our back: the state no longer matches.
+    await writeFile(join(root, 'uploads', 'v', 'data'), '12');
+    await expect(store.resumeWriter({ driver: 'filesystem', path: 'uploads/v/data', size: 5 })).rejects.toThrow(
+      /counts 5 bytes, the file holds 2/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../lib/private-files.js';
 import { InvalidOffsetError, PathNotFoundError } from '../../ports/blob-store.js';
-import type { BlobStore, BlobWriter, FileInfo } from '../../ports/blob-store.js';
+import type { BlobStore, BlobWriter, FileInfo, WriterState } from '../../ports/blob-store.js';
 import { bufferReadable } from './buffer-readable.js';
 import { FilesystemBlobWriter } from './filesystem-blob-writer.js';
 import { errorCode, isMissing } from './filesystem-errors.js';
@@ -98,11 +98,25 @@ export class FilesystemBlobStore implements BlobStore {
   async writer(path: string, opts: { append: boolean }): Promise<BlobWriter> {
     const target = this.file(path);
     return await this.withParent(target, () =>
-      FilesystemBlobWriter.open(target, opts.append, async () => {
+      FilesystemBlobWriter.open(target, path, opts.append, async () => {
         await rm(target, { force: true });
         await this.pruneParents(path);
       }),
     );
+  }
+
+  async resumeWriter(state: WriterState): Promise<BlobWriter> {
+    const target = this.file(state.path);
+    try {
+      return await FilesystemBlobWriter.resume(target, state, async () => {
+        await rm(target, { force: true });
+        await this.pruneParents(state.path);
+      });
+    } catch (err) {
+      throw errorCode(err) === 'EISDIR'
+        ? new PathNotFoundError(this.name, state.path)
+        : this.translate(err, state.path);
+    }
   }
 
   async stat(path: string): Promise<FileInfo> {
@@ -125,6 +139,7 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  /** A rename, atomic on one filesystem, then an fsync of the destination's directory: durable once it returns. */
   async move(from: string, to: string): Promise<void> {
     const source = this.file(from);
     const target = this.file(to);

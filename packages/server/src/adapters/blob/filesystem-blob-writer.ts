@@ -1,7 +1,9 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { PRIVATE_FILE_MODE } from '../../lib/private-files.js';
-import type { BlobWriter } from '../../ports/blob-store.js';
+import { WriterStateError } from '../../ports/blob-store.js';
+import type { BlobWriter, WriterState } from '../../ports/blob-store.js';
 
 /**
  * A BlobWriter over an open file. Each chunk goes straight to the file with `handle.write`; writes are
@@ -16,22 +18,56 @@ export class FilesystemBlobWriter implements BlobWriter {
 
   private constructor(
     private readonly handle: FileHandle,
+    private readonly path: string,
     size: number,
     private readonly remove: () => Promise<void>,
   ) {
     this.#size = size;
   }
 
-  /** Opens `file` for writing at its end (`append`) or truncated; `remove` deletes it on cancel. */
-  static async open(file: string, append: boolean, remove: () => Promise<void>): Promise<FilesystemBlobWriter> {
+  /**
+   * Opens `file` (storage path `path`) for writing at its end (`append`) or truncated; `remove` deletes it on
+   * cancel.
+   */
+  static async open(
+    file: string,
+    path: string,
+    append: boolean,
+    remove: () => Promise<void>,
+  ): Promise<FilesystemBlobWriter> {
     const handle = await open(file, append ? 'a' : 'w', PRIVATE_FILE_MODE);
     try {
       const { size } = await handle.stat();
-      return new FilesystemBlobWriter(handle, size, remove);
+      return new FilesystemBlobWriter(handle, path, size, remove);
     } catch (err) {
       await handle.close();
       throw err;
     }
+  }
+
+  /**
+   * Reopens an existing `file` (never creating it: ENOENT when it is gone) to append after the `state.size`
+   * bytes the saved state counts, cutting off any unacknowledged bytes past them.
+   */
+  static async resume(file: string, state: WriterState, remove: () => Promise<void>): Promise<FilesystemBlobWriter> {
+    const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
+    try {
+      const { size } = await handle.stat();
+      if (size < state.size) {
+        throw new WriterStateError('filesystem', state.path, `it counts ${state.size} bytes, the file holds ${size}`);
+      }
+      // With O_APPEND every write lands at the end, so after the truncation writes continue at state.size.
+      if (size > state.size) await handle.truncate(state.size);
+      return new FilesystemBlobWriter(handle, state.path, state.size, remove);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  /** The path and the bytes written: all the filesystem needs to resume (the file is the state). */
+  state(): WriterState {
+    return { driver: 'filesystem', path: this.path, size: this.#size };
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { InvalidOffsetError, PathNotFoundError, StorageDriverError } from '../../ports/blob-store.js';
-import type { BlobStore, BlobWriter, FileInfo } from '../../ports/blob-store.js';
+import { InvalidOffsetError, PathNotFoundError, StorageDriverError, WriterStateError } from '../../ports/blob-store.js';
+import type { BlobStore, BlobWriter, FileInfo, WriterState } from '../../ports/blob-store.js';
 import { bufferReadable } from './buffer-readable.js';
 import { MemoryBlobWriter, nextTurn } from './memory-blob-writer.js';
 import { MemoryObject } from './memory-object.js';
@@ -12,7 +12,9 @@ import { MemoryObject } from './memory-object.js';
  */
 export class MemoryBlobStore implements BlobStore {
   readonly name = 'memory';
-  private readonly objects = new Map<string, MemoryObject>();
+
+  /** `objects` may be shared by several instances: they then see the same storage, as processes on one disk. */
+  constructor(private readonly objects = new Map<string, MemoryObject>()) {}
 
   async getContent(path: string): Promise<Buffer> {
     await nextTurn();
@@ -42,7 +44,21 @@ export class MemoryBlobStore implements BlobStore {
       object = new MemoryObject();
       this.objects.set(path, object);
     }
-    return new MemoryBlobWriter(object, () => this.objects.delete(path));
+    return new MemoryBlobWriter(object, path, () => this.objects.delete(path));
+  }
+
+  async resumeWriter(state: WriterState): Promise<BlobWriter> {
+    await nextTurn();
+    const object = this.object(state.path);
+    if (object.size < state.size) {
+      throw new WriterStateError(
+        this.name,
+        state.path,
+        `it counts ${state.size} bytes, the object holds ${object.size}`,
+      );
+    }
+    object.truncate(state.size);
+    return new MemoryBlobWriter(object, state.path, () => this.objects.delete(state.path));
   }
 
   async stat(path: string): Promise<FileInfo> {
@@ -62,6 +78,7 @@ export class MemoryBlobStore implements BlobStore {
     return children;
   }
 
+  /** Atomic: one turn of the event loop re-keys the object. */
   async move(from: string, to: string): Promise<void> {
     await nextTurn();
     const object = this.objects.get(from);

@@ -1,4 +1,4 @@
-import type { BlobWriter } from '../../ports/blob-store.js';
+import type { BlobWriter, WriterState } from '../../ports/blob-store.js';
 import type { MemoryObject } from './memory-object.js';
 
 /** A BlobWriter appending to one MemoryObject; `remove` deletes the object's path on cancel. */
@@ -7,8 +7,13 @@ export class MemoryBlobWriter implements BlobWriter {
 
   constructor(
     private readonly object: MemoryObject,
+    private readonly path: string,
     private readonly remove: () => void,
   ) {}
+
+  state(): WriterState {
+    return { driver: 'memory', path: this.path, size: this.object.size };
+  }
 
   get size(): number {
     return this.object.size;

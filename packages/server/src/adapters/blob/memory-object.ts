@@ -24,6 +24,14 @@ export class MemoryObject {
     this.#modTime = new Date();
   }
 
+  /** Drops everything past the first `size` bytes. */
+  truncate(size: number): void {
+    if (size >= this.#size) return;
+    this.#parts = [Buffer.from(this.bytes().subarray(0, size))];
+    this.#size = size;
+    this.#modTime = new Date();
+  }
+
   /** The content so far. Buffers are never written after they are stored, so this is a stable snapshot. */
   bytes(): Buffer {
     if (this.#parts.length !== 1) this.#parts = [Buffer.concat(this.#parts, this.#size)];

@@ -26,6 +26,8 @@ export interface Database {
   login_failures: LoginFailuresTable;
   // Browser sessions (migration 0004-sessions).
   sessions: SessionsTable;
+  // Leases shared by the nodes (migration 0007-leases).
+  leases: LeasesTable;
   // Domain events (migration 0008-outbox).
   outbox_events: OutboxEventsTable;
 }
@@ -97,6 +99,8 @@ export interface UploadsTable {
   repository: string;
   started_at: number;
   updated_at: number;
+  /** JSON of the blob writer's state (migration 0007-leases); null on older sessions. */
+  writer_state: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Booleans are integers 0/1 on both dialects. */
@@ -193,6 +197,16 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+export interface LeasesTable {
+  name: string;
+  /** Null once released. */
+  holder: string | null;
+  /** Milliseconds since the epoch; 0 once released. */
+  expires_at: number;
+  /** The fencing counter: raised by every acquisition. */
+  token: number;
 }
 
 export interface OutboxEventsTable {

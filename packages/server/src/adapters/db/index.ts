@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../ports/clock.js';
+import type { Leases } from '../../ports/lease.js';
 import type { Store } from '../../ports/store.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyStore } from './kysely-store.js';
+import { KyselyLeases } from './lease-records.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
@@ -24,10 +27,23 @@ function connect(opts: DatabaseOptions): { db: Kysely<Database>; dialect: SqlDia
   }
 }
 
-/** Opens the store over one database (one pool, or one SQLite connection); call migrate() before use. */
-export function openStore(opts: DatabaseOptions): Store {
+/** The store over one database, and the leases kept in the same database. */
+export interface OpenDatabase {
+  /** Owns the connection: its migrate() applies every migration and its close() closes the database. */
+  readonly store: Store;
+  /** Leases as rows of this database (migration 0007-leases), expiring on `clock`; borrows the connection. */
+  leases(clock?: Clock): Leases;
+}
+
+/** Opens one database (one pool, or one SQLite connection); call store.migrate() before use. */
+export function openDatabase(opts: DatabaseOptions): OpenDatabase {
   const { db, dialect } = connect(opts);
-  return new KyselyStore(db, dialect);
+  return { store: new KyselyStore(db, dialect), leases: (clock) => new KyselyLeases(db, clock) };
+}
+
+/** Opens the store over one database; call migrate() before use. */
+export function openStore(opts: DatabaseOptions): Store {
+  return openDatabase(opts).store;
 }
 
 /** The store over an open Kysely instance, which it then owns (tests that prepare the database themselves). */

@@ -72,6 +72,7 @@ describe('openSqlite', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0007-leases',
     ]);
     await first.repositories.ensure('library');
     await first.close();
@@ -90,6 +91,7 @@ describe('openSqlite', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0007-leases',
     ]);
     const repository = await store.repositories.ensure('library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

@@ -106,6 +106,25 @@ export function describeTagAndUploadRecords(fresh: FreshStore): void {
       expect(await store.uploads.get('unknown')).toBeUndefined();
     });
 
+    it('keeps the writer state given at create and at touch, and touch without one keeps it', async () => {
+      const store = await fresh();
+      const state = (size: number) => JSON.stringify({ driver: 'filesystem', path: 'uploads/u1/data', size });
+      await store.uploads.create({ id: 'u1', repository: 'r', startedAt, updatedAt: startedAt, writerState: state(0) });
+      expect((await store.uploads.get('u1'))?.writerState).toBe(state(0));
+      const at = new Date(startedAt.getTime() + 1000);
+      await store.uploads.touch('u1', at, state(42));
+      expect(await store.uploads.get('u1')).toEqual({
+        id: 'u1',
+        repository: 'r',
+        startedAt,
+        updatedAt: at,
+        writerState: state(42),
+      });
+      await store.uploads.touch('u1', new Date(at.getTime() + 1000));
+      expect((await store.uploads.get('u1'))?.writerState).toBe(state(42));
+      expect((await store.uploads.staleSince(new Date(at.getTime() + 5000), 10))[0]?.writerState).toBe(state(42));
+    });
+
     it('delete reports whether the session existed', async () => {
       const store = await fresh();
       await store.uploads.create({ id: 'u1', repository: 'r', startedAt, updatedAt: startedAt });

@@ -8,6 +8,7 @@ function toRecord(row: Selectable<UploadsTable>): UploadRecord {
     repository: row.repository,
     startedAt: new Date(row.started_at),
     updatedAt: new Date(row.updated_at),
+    ...(row.writer_state === null ? {} : { writerState: row.writer_state }),
   };
 }
 
@@ -22,6 +23,7 @@ export class KyselyUploadRecords implements UploadRecords {
         repository: upload.repository,
         started_at: upload.startedAt.getTime(),
         updated_at: upload.updatedAt.getTime(),
+        writer_state: upload.writerState ?? null,
       })
       .execute();
   }
@@ -31,8 +33,12 @@ export class KyselyUploadRecords implements UploadRecords {
     return row && toRecord(row);
   }
 
-  async touch(id: string, at: Date): Promise<void> {
-    await this.db.updateTable('uploads').set({ updated_at: at.getTime() }).where('id', '=', id).execute();
+  async touch(id: string, at: Date, writerState?: string): Promise<void> {
+    await this.db
+      .updateTable('uploads')
+      .set({ updated_at: at.getTime(), ...(writerState === undefined ? {} : { writer_state: writerState }) })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(id: string): Promise<boolean> {

@@ -43,6 +43,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0003-artifact-activity',
           '0004-sessions',
           '0005-artifact-list-index',
+          '0007-leases',
         ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
@@ -67,6 +68,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0003-artifact-activity',
           '0004-sessions',
           '0005-artifact-list-index',
+          '0007-leases',
         ]);
         const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
@@ -100,6 +102,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0007-leases',
           '0005-artifact-list-index',
           '0004-sessions',
           '0003-artifact-activity',
@@ -122,6 +125,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0003-artifact-activity',
           '0004-sessions',
           '0005-artifact-list-index',
+          '0007-leases',
         ]);
         const team = await storeOver(db, dialect).projects.getByName('team');
         expect(await storeOver(db, dialect).projects.repositoryCount(team?.id ?? 0)).toBe(1);

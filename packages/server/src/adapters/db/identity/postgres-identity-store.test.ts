@@ -25,6 +25,7 @@ describe('identity schema on PostgreSQL', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0007-leases',
     ]);
   });
 

@@ -32,6 +32,7 @@ describe('identity schema on SQLite', () => {
         '0003-artifact-activity',
         '0004-sessions',
         '0005-artifact-list-index',
+        '0007-leases',
       ]);
       await storeOver(first, 'sqlite').users.create({ username: 'kept' });
       await first.destroy();

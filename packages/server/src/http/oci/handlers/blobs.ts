@@ -6,6 +6,11 @@ import { RegistryError } from '../errcode.js';
 export async function getBlob(ctx: OciContext, name: string, digest: string, head: boolean) {
   const { reply, registry } = ctx;
   const blob = await registry.blobs.stat(name, digest);
+  // A backend with its own URLs (an object store) serves the bytes, ranges included; HEAD is answered here.
+  const redirect = head ? undefined : await registry.blobs.redirectUrl(blob);
+  if (redirect) {
+    return reply.code(307).header('Location', redirect).header('Docker-Content-Digest', blob.digest).send();
+  }
   void reply
     .header('Docker-Content-Digest', blob.digest)
     .header('ETag', `"${blob.digest}"`)
