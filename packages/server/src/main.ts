@@ -167,6 +167,7 @@ export async function createWharf(
   const tokens = new TokenService(keys, access, {
     issuer: config.token.issuer,
     service: config.token.service,
+    acceptedServices: config.token.acceptedServices,
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
   });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });

@@ -121,6 +121,19 @@ export const configSchema = z
       .object({
         /** The registry's service name in token challenges and the audience of tokens. */
         service: z.string().min(1).default('wharf-registry'),
+        /**
+         * Further service names the token service answers for (comma-separated; Harbor's `harbor-registry` by
+         * default, which scripts written for Harbor send). Tokens keep `service` as their audience.
+         */
+        acceptedServices: z
+          .string()
+          .default('harbor-registry')
+          .transform((value) =>
+            value
+              .split(',')
+              .map((name) => name.trim())
+              .filter((name) => name !== ''),
+          ),
         /** The issuer of tokens. */
         issuer: z.string().min(1).default('wharf-token-issuer'),
         /** Signing algorithm of the key generated at first start (kept in `<data.dir>/token/`). */

@@ -54,7 +54,7 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       oauth: boolean,
     ) => {
       const service = first(params.service);
-      if (service !== undefined && service !== opts.tokens.service) {
+      if (service !== undefined && !opts.tokens.accepts(service)) {
         return refuse(reply, 400, 'UNSUPPORTED', `unknown service ${JSON.stringify(service)}`);
       }
       let scopes: Scope[];

@@ -139,6 +139,19 @@ describe('GET /service/token', () => {
     expect(other.statusCode).toBe(400);
   });
 
+  it("answers requests naming Harbor's service harbor-registry, with the configured audience", async () => {
+    const res = await reg.wharf.app.inject({
+      method: 'GET',
+      url: '/service/token?service=harbor-registry&scope=repository:secret/app:pull',
+      headers: { authorization: basic(priv.members.guest) },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const jwt = res.json<{ token: string }>().token;
+    expect(claimsOf(jwt).aud).toBe('wharf-registry');
+    expect(claimsOf(jwt).access).toEqual([{ type: 'repository', name: 'secret/app', actions: ['pull'] }]);
+    expect((await v2('/v2/secret/app/manifests/v1', jwt)).statusCode).toBe(200);
+  });
+
   it('supports the OAuth2 password grant by POST', async () => {
     const res = await reg.wharf.app.inject({
       method: 'POST',

@@ -14,6 +14,8 @@ export interface TokenServiceOptions {
   readonly issuer: string;
   /** The registry's service name: the `service` of challenges and the `aud` of tokens. */
   readonly service: string;
+  /** Other names a token request may give as its `service` (Harbor's `harbor-registry`); tokens keep `service`. */
+  readonly acceptedServices?: readonly string[];
   /** The token lifetime in minutes (Harbor's `token_expiration` setting), read for every token issued. */
   readonly expirationMinutes: () => Promise<number>;
 }
@@ -39,6 +41,11 @@ export class TokenService {
 
   get service(): string {
     return this.options.service;
+  }
+
+  /** Whether a token request naming `service` is for this registry. */
+  accepts(service: string): boolean {
+    return service === this.options.service || (this.options.acceptedServices ?? []).includes(service);
   }
 
   /** A token for `subject` (the account name, '' when anonymous) granting what `ctx` may do of `scopes`. */
