@@ -54,7 +54,10 @@ export async function authorizeOciRequest(
   const from = route.kind === 'uploads' ? queryParam(req, 'from') : undefined;
   const needed = scopesForRequest(req.method, route);
   const mountScope: Scope[] = from ? [{ type: 'repository', name: from, actions: ['pull'] }] : [];
-  const challenge = (error?: 'invalid_token' | 'insufficient_scope', scopes: readonly Scope[] = needed) =>
+  // A challenge names the mount's source too (as distribution's does), so that the token a client fetches by
+  // following it can mount; a caller who may not read the source still gets a plain upload.
+  const challenged = scopesForRequest(req.method, route, from ? { from } : {});
+  const challenge = (error?: 'invalid_token' | 'insufficient_scope', scopes: readonly Scope[] = challenged) =>
     void reply.header(
       'WWW-Authenticate',
       formatChallenge({ realm: opts.realm(req), service: opts.tokens.service, scopes, ...(error ? { error } : {}) }),
