@@ -249,6 +249,29 @@ describe('session authentication on /api/v2.0', () => {
       expectHarborError(await sessionApi(registry.app, 'GET', '/users/current', session), 401, 'UNAUTHORIZED');
     });
 
+    it('GET /c/log_out ignores cross-site requests: the session goes on', async () => {
+      const lena = await createUserDirect(registry.wharf, 'lena');
+      const session = await login(registry.app, lena);
+      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }]) {
+        const res = await registry.app.inject({
+          method: 'GET',
+          url: '/c/log_out',
+          headers: { cookie: `sid=${session.sid}`, ...headers },
+        });
+        expect(expectHarborError(res, 403, 'FORBIDDEN')).toBe('cross-site request refused');
+        expect(setCookies(res).has('sid')).toBe(false);
+      }
+      expect(await registry.wharf.identity.sessions.get(sessionIdHash(session.sid))).toBeDefined();
+      expect((await sessionApi(registry.app, 'GET', '/users/current', session)).statusCode).toBe(200);
+      const sameSite = await registry.app.inject({
+        method: 'GET',
+        url: '/c/log_out',
+        headers: { cookie: `sid=${session.sid}`, 'sec-fetch-site': 'same-origin', origin: 'http://localhost:80' },
+      });
+      expect(sameSite.statusCode).toBe(200);
+      expect(await registry.wharf.identity.sessions.get(sessionIdHash(session.sid))).toBeUndefined();
+    });
+
     it('POST /c/logout does the same; logging out without a session is fine', async () => {
       const ken = await createUserDirect(registry.wharf, 'ken');
       const session = await login(registry.app, ken);

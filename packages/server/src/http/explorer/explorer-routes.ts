@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OPENAPI_PATH } from '../api/openapi/document.js';
+import { SECURITY_HEADERS } from '../portal-routes.js';
 
 /**
  * The API explorer: Swagger UI (from the swagger-ui-dist package, served locally, no CDN) at /devcenter, reading
@@ -66,7 +67,7 @@ export function registerExplorerRoutes(app: FastifyInstance): void {
   };
 
   app.get(HARBOR_EXPLORER_PATH, (_req, reply) => reply.redirect(EXPLORER_PATH, 301));
-  app.get(EXPLORER_PATH, (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get(EXPLORER_PATH, (_req, reply) => reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(PAGE));
   app.get(`${EXPLORER_PATH}/wharf-explorer.js`, (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send(INITIALIZER),
   );
