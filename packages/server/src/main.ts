@@ -125,17 +125,32 @@ function authenticationOf(
   identity: IdentityStore,
   authenticator: Authenticator,
   log: Logger,
+  clock: Clock,
 ) {
-  const events = new AuthEventRecorder(identity.authEvents, log);
-  const { login } = config;
-  const guard = new LoginGuard(identity, authenticator, events, {
-    accountLockAfter: login.accountLockAfter,
-    addressLockAfter: login.addressLockAfter,
-    lockSeconds: login.lockDuration,
-    maxLockSeconds: login.maxLockDuration,
-    failureWindowSeconds: login.failureWindow,
+  const now = () => clock.now();
+  const events = new AuthEventRecorder(identity.authEvents, log, {
+    retentionSeconds: config.sessions.authEventRetention,
+    now,
   });
-  const sessions = new SessionService(identity, authenticator, { idleSeconds: config.sessions.idleTimeout });
+  const { login } = config;
+  const guard = new LoginGuard(
+    identity,
+    authenticator,
+    events,
+    {
+      accountLockAfter: login.accountLockAfter,
+      addressLockAfter: login.addressLockAfter,
+      lockSeconds: login.lockDuration,
+      maxLockSeconds: login.maxLockDuration,
+      failureWindowSeconds: login.failureWindow,
+    },
+    { now },
+  );
+  const sessions = new SessionService(identity, authenticator, {
+    idleSeconds: config.sessions.idleTimeout,
+    absoluteSeconds: config.sessions.absoluteTimeout,
+    now,
+  });
   return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
 
@@ -169,6 +184,7 @@ export async function createWharf(
     service: config.token.service,
     acceptedServices: config.token.acceptedServices,
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
+    now: () => clock.now(),
   });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
   const registry = new Registry(store, storage, {
@@ -178,7 +194,7 @@ export async function createWharf(
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
   const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
-  const authentication = authenticationOf(config, identity, authenticator, log);
+  const authentication = authenticationOf(config, identity, authenticator, log, clock);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -202,7 +218,7 @@ export async function createWharf(
       health: () => checkHealth(healthProbes(identity, storage)),
       authentication,
       users: new UserService(identity),
-      robots: new RobotService(identity),
+      robots: new RobotService(identity, () => new Date(clock.now())),
       configurations: new ConfigurationService(identity, readOnly),
       permissions: new PermissionService(identity),
       readOnly,
@@ -222,6 +238,7 @@ export async function createWharf(
     authPurgeJob(
       authentication.sessions,
       authentication.guard,
+      authentication.events,
       { intervalSeconds: config.sessions.purgeInterval },
       log,
     ),

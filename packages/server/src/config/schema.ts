@@ -83,7 +83,11 @@ export const configSchema = z
       .object({
         /** A portal session unused for this long ends; every use moves its end (sliding). */
         idleTimeout: duration.default(1800),
-        /** How often expired sessions and stale failed-login counters are removed (0 disables it). */
+        /** A portal session ends this long after login, however busy (0: only the idle timeout applies). */
+        absoluteTimeout: duration.default(43200),
+        /** Authentication events older than this are removed by the purge (0 keeps them for ever). */
+        authEventRetention: duration.default(2592000),
+        /** How often expired sessions, stale failed-login counters and old auth events are removed (0 disables it). */
         purgeInterval: duration.default(600),
       })
       .strict()

@@ -39,7 +39,7 @@ export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthenticat
       const previous = sessionIdOf(req);
       if (previous !== undefined) await auth.sessions.close(previous);
       const session = await auth.sessions.open(result.ctx.user, req.ip);
-      setSessionCookies(req, reply, auth.cookies, session.id, auth.sessions.idleSeconds);
+      setSessionCookies(req, reply, auth.cookies, session.id, session.maxAgeSeconds);
       return reply.code(200).send();
     });
 

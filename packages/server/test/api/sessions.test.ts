@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { authPurgeJob } from '../../src/jobs/auth-purge.js';
+import { ManualClock } from '../../src/ports/clock.js';
+import { AuthEventRecorder } from '../../src/services/auth-events.js';
+import { LoginGuard } from '../../src/services/login-guard.js';
 import { sessionIdHash, SessionService } from '../../src/services/sessions.js';
 import { Authenticator } from '../../src/services/authenticator.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ADMIN, api, basic, expectHarborError } from '../helpers/api-client.js';
 import { createProjectWithMembers, createRobotDirect, createUserDirect, PASSWORD } from '../helpers/principals.js';
 import { freePort } from '../helpers/registry-process.js';
@@ -14,6 +20,9 @@ import { login, postLogin, sessionApi, setCookies } from '../helpers/session-cli
 import { startTestRegistry, useTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
 
 const run = promisify(execFile);
+
+/** The configuration with every default. */
+const loadConfigDefaults = () => loadConfig({ env: {} });
 
 async function userId(registry: TestRegistry, name: string): Promise<number> {
   const user = await registry.wharf.identity.users.getByName(name);
@@ -370,6 +379,68 @@ describe('session authentication on /api/v2.0', () => {
       expect(await registry.wharf.identity.sessions.get(sessionIdHash(stale.sid))).toBeUndefined();
       expect(await registry.wharf.identity.sessions.get(sessionIdHash(live.sid))).toBeDefined();
     });
+  });
+});
+
+describe('the absolute session lifetime (sessions.absoluteTimeout)', () => {
+  const clock = new ManualClock();
+  const registry = useTestRegistry(
+    { WHARF_SESSIONS_IDLETIMEOUT: '30m', WHARF_SESSIONS_ABSOLUTETIMEOUT: '1h' },
+    { clock },
+  );
+
+  it('ends a session an hour after login however busy it is; the cookie never outlives it', async () => {
+    const sam = await createUserDirect(registry.wharf, 'sam');
+    const session = await login(registry.app, sam);
+    const current = () => sessionApi(registry.app, 'GET', '/users/current', session);
+    for (let minute = 20; minute < 60; minute += 20) {
+      clock.advance(20 * 60_000);
+      const res = await current();
+      expect(res.statusCode, `after ${minute} minutes`).toBe(200);
+      // The slid expiry stops at the absolute end: 30 minutes left at 20, 20 minutes left at 40.
+      expect(Number(setCookies(res).get('sid')?.attributes.get('max-age'))).toBe(Math.min(1800, 3600 - minute * 60));
+    }
+    clock.advance(19 * 60_000);
+    expect((await current()).statusCode).toBe(200);
+    clock.advance(60_000);
+    expectHarborError(await current(), 401, 'UNAUTHORIZED');
+    expect(await registry.wharf.identity.sessions.get(sessionIdHash(session.sid))).toBeUndefined();
+  });
+
+  it('defaults to 12 hours', () => {
+    expect(loadConfigDefaults().sessions.absoluteTimeout).toBe(12 * 3600);
+  });
+});
+
+describe('authentication event retention (sessions.authEventRetention)', () => {
+  const clock = new ManualClock();
+  const registry = useTestRegistry({}, { clock });
+
+  it('the auth purge removes events older than 30 days and keeps younger ones', async () => {
+    const { identity } = registry.wharf;
+    const log = pino({ level: 'silent' });
+    const events = new AuthEventRecorder(identity.authEvents, log, {
+      retentionSeconds: loadConfigDefaults().sessions.authEventRetention,
+      now: () => clock.now(),
+    });
+    const authenticator = new Authenticator(identity);
+    const sessions = new SessionService(identity, authenticator, { idleSeconds: 1800, now: () => clock.now() });
+    const guard = new LoginGuard(identity, authenticator, events, undefined, { now: () => clock.now() });
+    const job = authPurgeJob(sessions, guard, events, { intervalSeconds: 0 }, log);
+    const count = async (principal: string) =>
+      (await identity.authEvents.list({ principal, page: 1, pageSize: 10 })).total;
+
+    events.record({ principal: 'old-timer', clientAddress: null, channel: 'session', outcome: 'failure' });
+    await events.flush();
+    clock.advance(29 * 86_400_000);
+    events.record({ principal: 'newcomer', clientAddress: null, channel: 'session', outcome: 'failure' });
+    await events.flush();
+    await job.runOnce();
+    expect(await count('old-timer')).toBe(1);
+    clock.advance(2 * 86_400_000);
+    await job.runOnce();
+    expect(await count('old-timer')).toBe(0);
+    expect(await count('newcomer')).toBe(1);
   });
 });
 

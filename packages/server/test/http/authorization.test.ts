@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, basic, type Credentials } from '../helpers/api-client.js';
 import { pushImage, randomBlob, sha256 } from '../helpers/inject-client.js';
 import { createProjectWithMembers, createRobotDirect, createUserDirect } from '../helpers/principals.js';
+import { ManualClock } from '../../src/ports/clock.js';
 import { useOciTestRegistry } from '../helpers/test-registry.js';
 
 /**
@@ -60,7 +61,8 @@ function expected(principal: Principal, right: Right, isPublic: boolean, success
   return principal === 'anonymous' ? 401 : 403;
 }
 
-const reg = useOciTestRegistry();
+const clock = new ManualClock();
+const reg = useOciTestRegistry({}, { clock });
 const credentials = new Map<Principal, Credentials>();
 const content = new Map<string, { digest: string; layer: string }>();
 
@@ -226,7 +228,7 @@ describe('/v2 authorisation matrix', () => {
 
   it('refuses every write in read-only mode while pulls go on', async () => {
     await reg.wharf.identity.settings.set({ readOnly: true });
-    await new Promise((r) => setTimeout(r, 1100)); // the guard re-reads the setting at most once a second
+    clock.advance(1100); // the guard re-reads the setting at most once a second
     try {
       const push = await send('admin', 'POST', '/v2/priv/app/blobs/uploads/');
       expect(push.statusCode).toBe(403);
@@ -238,7 +240,7 @@ describe('/v2 authorisation matrix', () => {
       expect((await send('admin', 'GET', '/v2/priv/app/manifests/v1')).statusCode).toBe(200);
     } finally {
       await reg.wharf.identity.settings.set({ readOnly: false });
-      await new Promise((r) => setTimeout(r, 1100));
+      clock.advance(1100);
     }
     expect((await send('admin', 'POST', '/v2/priv/app/blobs/uploads/')).statusCode).toBe(202);
   });

@@ -18,6 +18,8 @@ export interface TokenServiceOptions {
   readonly acceptedServices?: readonly string[];
   /** The token lifetime in minutes (Harbor's `token_expiration` setting), read for every token issued. */
   readonly expirationMinutes: () => Promise<number>;
+  /** The clock tokens are stamped and checked with (milliseconds since the epoch). */
+  readonly now?: () => number;
 }
 
 export interface IssuedToken {
@@ -39,6 +41,10 @@ export class TokenService {
     readonly options: TokenServiceOptions,
   ) {}
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   get service(): string {
     return this.options.service;
   }
@@ -55,7 +61,7 @@ export class TokenService {
       .filter((scope) => scope.actions.length > 0)
       .map(({ type, name, actions }) => ({ type, name, actions }));
     const expiresIn = Math.max(1, Math.round((await this.options.expirationMinutes()) * 60));
-    const issuedAt = new Date();
+    const issuedAt = new Date(this.now());
     const token = signToken(this.keys, {
       issuer: this.options.issuer,
       audience: this.options.service,
@@ -70,12 +76,13 @@ export class TokenService {
   /** The claims of a token this service issued and that is still valid; TokenVerificationError otherwise. */
   verify(token: string): TokenClaims {
     const cached = this.verified.get(token);
-    if (cached && cached.exp > Date.now() / 1000) return cached;
+    if (cached && cached.exp > this.now() / 1000) return cached;
     if (cached) this.verified.delete(token);
     const claims = verifyToken(token, this.keys, {
       issuer: this.options.issuer,
       audience: this.options.service,
       leewaySeconds: 0,
+      now: new Date(this.now()),
     });
     if (this.verified.size >= VERIFIED_MAX) {
       const oldest = this.verified.keys().next();

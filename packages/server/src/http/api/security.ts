@@ -67,7 +67,7 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply, aut
     throw new HarborError('FORBIDDEN', 'CSRF token invalid');
   }
   contexts.set(req, session.ctx);
-  const maxAge = (session.expiresAt.getTime() - Date.now()) / 1000;
+  const maxAge = auth.sessions.secondsUntil(session.expiresAt);
   if (session.refreshed) setSessionCookies(req, reply, auth.cookies, sessionId, maxAge);
   else if (!changesState(req.method)) issueCsrfToken(req, reply, auth.cookies, sessionId, maxAge);
 }
@@ -86,7 +86,7 @@ export async function sessionContextOf(
   const session = sessionId === undefined ? undefined : await auth.sessions.resolve(sessionId);
   if (!session) return undefined;
   if (session.refreshed) {
-    setSessionCookies(req, reply, auth.cookies, sessionId!, (session.expiresAt.getTime() - Date.now()) / 1000);
+    setSessionCookies(req, reply, auth.cookies, sessionId!, auth.sessions.secondsUntil(session.expiresAt));
   }
   return session.ctx;
 }
