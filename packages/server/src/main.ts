@@ -185,6 +185,8 @@ export async function createWharf(
     acceptedServices: config.token.acceptedServices,
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
     now: () => clock.now(),
+    contextOfAccount: (name) => authenticator.contextOfAccount(name),
+    projectNamed: (name) => identity.projects.getByName(name),
   });
   const storage = createBlobStore({ driver: 'filesystem', rootDirectory: config.storage.rootDirectory! });
   const registry = new Registry(store, storage, {

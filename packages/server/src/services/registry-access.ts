@@ -28,12 +28,20 @@ const REPOSITORY_ACTIONS: Readonly<Record<string, Action>> = { pull: 'pull', pus
 export class RegistryAccess {
   constructor(private readonly identity: IdentityStore) {}
 
-  /** Each requested scope with the actions `ctx` may perform (possibly none), in request order. */
-  async grant(ctx: SecurityContext, requested: readonly RegistryAccessRequest[]): Promise<RegistryGrant[]> {
+  /**
+   * Each requested scope with the actions `ctx` may perform (possibly none), in request order; never more than was
+   * requested. `projectNamed` looks projects up (the token service passes a briefly cached lookup).
+   */
+  async grant(
+    ctx: SecurityContext,
+    requested: readonly RegistryAccessRequest[],
+    projectNamed: (name: string) => Promise<ProjectRecord | undefined> = (name) =>
+      this.identity.projects.getByName(name),
+  ): Promise<RegistryGrant[]> {
     const projects = new Map<string, Promise<ProjectRecord | undefined>>();
     const projectOf = (name: string) => {
       let project = projects.get(name);
-      if (!project) projects.set(name, (project = this.identity.projects.getByName(name)));
+      if (!project) projects.set(name, (project = projectNamed(name)));
       return project;
     };
     return Promise.all(

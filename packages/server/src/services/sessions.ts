@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityStore, UserRecord } from '../ports/identity-store.js';
 import type { Authenticator, SecurityContext } from './authenticator.js';
+import { credentialStamp } from './credential-stamp.js';
 
 export type UserContext = Extract<SecurityContext, { kind: 'user' }>;
 
@@ -32,11 +33,6 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 /** Lower-case hex SHA-256 of a session id: the key the store knows it by. */
 export function sessionIdHash(id: string): string {
   return createHash('sha256').update(id).digest('hex');
-}
-
-/** A fingerprint of the password hash: sessions opened before the password changed (or was cleared) stop working. */
-function credentialStamp(passwordHash: string | null): string {
-  return passwordHash === null ? '' : createHash('sha256').update(passwordHash).digest('hex').slice(0, 32);
 }
 
 /**

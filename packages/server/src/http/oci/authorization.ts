@@ -69,16 +69,17 @@ export async function authorizeOciRequest(
   let granted: readonly (TokenAccess | RegistryGrant)[];
   let ctx: SecurityContext | undefined;
   if (bearer !== undefined) {
-    let claims;
+    let verified;
     try {
-      claims = opts.tokens.verify(bearer);
+      verified = await opts.tokens.authorize(bearer);
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error;
       challenge('invalid_token');
       throw new RegistryError('UNAUTHORIZED', `invalid token: ${error.message}`);
     }
-    account = claims.sub;
-    granted = claims.access;
+    account = verified.claims.sub;
+    granted = verified.access;
+    if (account !== '') ctx = verified.ctx;
   } else {
     const credentials = header === undefined ? undefined : parseBasic(header);
     if (header !== undefined) {
