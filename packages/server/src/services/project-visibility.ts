@@ -22,10 +22,14 @@ export async function projectScopeOf(identity: IdentityStore, ctx: SecurityConte
     case 'user':
       return { all: false, projectIds: [...ctx.subject.projectRoles.keys()] };
     case 'robot': {
-      const namespaces = new Set(ctx.subject.permissions.filter((p) => p.kind === 'project').map((p) => p.namespace));
-      if (namespaces.has('*')) return { all: true };
-      const projects = await Promise.all([...namespaces].map((name) => identity.projects.getByName(name)));
-      return { all: false, projectIds: projects.flatMap((p) => (p ? [p.id] : [])) };
+      const blocks = ctx.subject.permissions.filter((p) => p.kind === 'project');
+      if (blocks.some((p) => p.namespace === '*')) return { all: true };
+      // Blocks are bound to a project id when written; only blocks written without one go by name.
+      const bound = blocks.flatMap((p) => (p.projectId === undefined ? [] : [p.projectId]));
+      const named = blocks.flatMap((p) => (p.projectId === undefined ? [p.namespace] : []));
+      const projects = await Promise.all([...new Set(named)].map((name) => identity.projects.getByName(name)));
+      const ids = [...bound.filter((id) => id > 0), ...projects.flatMap((p) => (p ? [p.id] : []))];
+      return { all: false, projectIds: [...new Set(ids)] };
     }
   }
 }

@@ -173,3 +173,65 @@ describe('revocation of issued Bearer tokens', () => {
     expectOciError(await get(), 401, 'UNAUTHORIZED');
   });
 });
+
+describe('robots are bound to the project id, not its name', () => {
+  it('a project deleted and created again under the same name does not inherit the old robots', async () => {
+    const pullAccess = [{ resource: 'repository', action: 'pull' }];
+    const created = await api(reg.app, 'POST', '/projects', ADMIN, { project_name: 'phoenix', metadata: {} });
+    expect(created.statusCode, created.body).toBe(201);
+    const projectRobot = await api(reg.app, 'POST', '/robots', ADMIN, {
+      name: 'ci',
+      level: 'project',
+      duration: -1,
+      permissions: [{ kind: 'project', namespace: 'phoenix', access: pullAccess }],
+    });
+    expect(projectRobot.statusCode, projectRobot.body).toBe(201);
+    const systemRobot = await api(reg.app, 'POST', '/robots', ADMIN, {
+      name: 'phoenix-reader',
+      level: 'system',
+      duration: -1,
+      permissions: [{ kind: 'project', namespace: 'phoenix', access: pullAccess }],
+    });
+    expect(systemRobot.statusCode, systemRobot.body).toBe(201);
+    const robots = [projectRobot, systemRobot].map((res) => {
+      const body = res.json<{ id: number; name: string; secret: string }>();
+      return { id: body.id, credentials: { username: body.name, password: body.secret } };
+    });
+    const [projectCi, reader] = robots as [(typeof robots)[0], (typeof robots)[0]];
+    await pushImage(reg.app, 'phoenix/app', 'v1');
+    const pullAs = (as: Credentials, tag: string) =>
+      reg.wharf.app.inject({
+        method: 'GET',
+        url: `/v2/phoenix/app/manifests/${tag}`,
+        headers: { authorization: basic(as) },
+      });
+    for (const robot of robots) expect((await pullAs(robot.credentials, 'v1')).statusCode).toBe(200);
+
+    expect((await api(reg.app, 'DELETE', '/projects/phoenix/repositories/app', ADMIN)).statusCode).toBe(200);
+    expect((await api(reg.app, 'DELETE', '/projects/phoenix', ADMIN)).statusCode).toBe(200);
+    const again = await api(reg.app, 'POST', '/projects', ADMIN, { project_name: 'phoenix', metadata: {} });
+    expect(again.statusCode, again.body).toBe(201);
+    await pushImage(reg.app, 'phoenix/app', 'v2');
+
+    // The project robot went with its project.
+    expect((await api(reg.app, 'GET', `/robots/${projectCi.id}`, ADMIN)).statusCode).toBe(404);
+    expect((await pullAs(projectCi.credentials, 'v2')).statusCode).toBe(401);
+    // The system robot's block for the old project is inert: nothing in the new one.
+    expect((await pullAs(reader.credentials, 'v2')).statusCode).toBe(403);
+    expect((await api(reg.app, 'GET', '/projects/phoenix', reader.credentials)).statusCode).toBe(403);
+    const token = await tokenFor(reader.credentials, 'repository:phoenix/app:pull');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as {
+      access: unknown[];
+    };
+    expect(claims.access).toEqual([]);
+    // Granting it again (an explicit decision) binds it to the new project.
+    const regrant = await api(reg.app, 'PUT', `/robots/${reader.id}`, ADMIN, {
+      name: reader.credentials.username,
+      level: 'system',
+      duration: -1,
+      permissions: [{ kind: 'project', namespace: 'phoenix', access: pullAccess }],
+    });
+    expect(regrant.statusCode, regrant.body).toBe(200);
+    expect((await pullAs(reader.credentials, 'v2')).statusCode).toBe(200);
+  });
+});

@@ -56,6 +56,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
         '0003-artifact-activity',
         '0004-sessions',
         '0005-artifact-list-index',
+        '0006-robot-project-binding',
       ]);
       const manifests = new KyselyManifestRecords(db);
       const mediaTypeOf = async (seed: string) =>
@@ -93,6 +94,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
       expect(sessionsDown.error).toBeUndefined();
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
+        ['0006-robot-project-binding', 'Success'],
         ['0005-artifact-list-index', 'Success'],
         ['0004-sessions', 'Success'],
       ]);

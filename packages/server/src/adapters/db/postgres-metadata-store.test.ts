@@ -43,6 +43,7 @@ describe('PostgreSQL specifics', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0006-robot-project-binding',
     ]);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);

@@ -73,6 +73,7 @@ describe('openSqlite', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0006-robot-project-binding',
     ]);
     await first.repositories.ensure('library');
     await first.close();
@@ -91,6 +92,7 @@ describe('openSqlite', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0006-robot-project-binding',
     ]);
     const repository = await store.repositories.ensure('library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

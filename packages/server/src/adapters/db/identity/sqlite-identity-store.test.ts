@@ -32,6 +32,7 @@ describe('identity schema on SQLite', () => {
         '0003-artifact-activity',
         '0004-sessions',
         '0005-artifact-list-index',
+        '0006-robot-project-binding',
       ]);
       await createIdentityStore(first).users.create({ username: 'kept' });
       await first.destroy();

@@ -5,6 +5,7 @@ import { identitySchema } from './0002-identity.js';
 import { artifactActivitySchema } from './0003-artifact-activity.js';
 import { sessionsSchema } from './0004-sessions.js';
 import { artifactListIndex } from './0005-artifact-list-index.js';
+import { robotProjectBinding } from './0006-robot-project-binding.js';
 import type { DialectMigration } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -14,6 +15,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0003-artifact-activity': artifactActivitySchema,
   '0004-sessions': sessionsSchema,
   '0005-artifact-list-index': artifactListIndex,
+  '0006-robot-project-binding': robotProjectBinding,
 };
 
 /** Supplies the compiled-in migrations (no directory scan, so it works from dist/), bound to a dialect. */
