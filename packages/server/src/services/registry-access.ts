@@ -1,4 +1,4 @@
-import { can } from '../domain/rbac/evaluator.js';
+import { can, type ProjectRef } from '../domain/rbac/evaluator.js';
 import type { Action } from '../domain/rbac/resources.js';
 import { projectNameOf } from '../lib/reference.js';
 import type { IdentityStore, ProjectRecord } from '../ports/identity-store.js';
@@ -50,7 +50,17 @@ export class RegistryAccess {
         if (scope.type !== 'repository') return { ...scope, actions: [] };
         const projectName = projectNameOf(scope.name);
         const project = await projectOf(projectName);
-        if (!project) return { ...scope, actions: [], missingProject: projectName };
+        if (!project) {
+          // Only a caller who could act in any project of that name learns that it does not exist; to everyone
+          // else a missing project looks like a private one (no existence oracle).
+          const anyNamed: ProjectRef = { id: -1, name: projectName, public: false };
+          const wanted = scope.actions.includes('*') ? Object.keys(REPOSITORY_ACTIONS) : scope.actions;
+          const mayKnow = wanted.some((action) => {
+            const rbac = REPOSITORY_ACTIONS[action];
+            return rbac !== undefined && can(subjectOf(ctx), anyNamed, 'repository', rbac);
+          });
+          return mayKnow ? { ...scope, actions: [], missingProject: projectName } : { ...scope, actions: [] };
+        }
         const ref = projectRef(project);
         const wanted = scope.actions.includes('*') ? Object.keys(REPOSITORY_ACTIONS) : scope.actions;
         const actions = wanted.filter((action) => {
