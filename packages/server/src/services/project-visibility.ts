@@ -39,7 +39,7 @@ export function scopeFilter(scope: ProjectScope): ProjectFilter {
   return scope.all ? {} : { visibleTo: { projectIds: scope.projectIds } };
 }
 
-/** A project path parameter: Harbor's `{project_name_or_id}` and whether `X-Is-Resource-Name` was sent. */
+/** A project path parameter: Harbor's `{project_name_or_id}` and whether the request says it is a name. */
 export interface ProjectLocator {
   readonly nameOrId: string;
   readonly isResourceName: boolean;

@@ -4,7 +4,7 @@ import type { TokenService } from '../../auth/token/token-service.js';
 import { TokenVerificationError, type TokenAccess } from '../../auth/token/token-signer.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
 import type { RegistryAccess, RegistryGrant } from '../../services/registry-access.js';
-import { parseBasic } from '../api/security.js';
+import { credentialsOf, isWriteMethod } from '../credentials.js';
 import { queryParam, type OciCaller } from './context.js';
 import { RegistryError } from './errcode.js';
 import type { OciRoute } from './oci-path.js';
@@ -63,8 +63,8 @@ export async function authorizeOciRequest(
       formatChallenge({ realm: opts.realm(req), service: opts.tokens.service, scopes, ...(error ? { error } : {}) }),
     );
 
-  const header = req.headers.authorization;
-  const bearer = /^bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  const credentials = credentialsOf(req);
+  const bearer = credentials.kind === 'bearer' ? credentials.token : undefined;
   let account = '';
   let granted: readonly (TokenAccess | RegistryGrant)[];
   let ctx: SecurityContext | undefined;
@@ -81,17 +81,18 @@ export async function authorizeOciRequest(
     granted = verified.access;
     if (account !== '') ctx = verified.ctx;
   } else {
-    const credentials = header === undefined ? undefined : parseBasic(header);
-    if (header !== undefined) {
-      ctx = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
-      if (!ctx) {
+    if (credentials.kind !== 'none') {
+      ctx =
+        credentials.kind === 'basic'
+          ? await opts.login(credentials.username, credentials.password, req, 'registry')
+          : undefined;
+      if (!ctx || credentials.kind !== 'basic') {
         challenge();
         throw new RegistryError('UNAUTHORIZED', 'invalid username or password');
       }
-      account = credentials?.username ?? '';
+      account = credentials.username;
     } else {
-      const reads = req.method === 'GET' || req.method === 'HEAD';
-      const session = reads && opts.session ? await opts.session(req, reply) : undefined;
+      const session = !isWriteMethod(req.method) && opts.session ? await opts.session(req, reply) : undefined;
       ctx = session ?? ANONYMOUS;
       if (session?.kind === 'user') account = session.user.username;
     }
@@ -115,7 +116,7 @@ export async function authorizeOciRequest(
 
   const missing = needed.find((scope) => !covers(granted, scope));
   if (missing === undefined) {
-    if (req.method !== 'GET' && req.method !== 'HEAD') await opts.assertWritable();
+    if (isWriteMethod(req.method)) await opts.assertWritable();
     return { account, mayMount: mountScope.length > 0 && covers(granted, mountScope[0]!) };
   }
   if (account === '') {
