@@ -67,7 +67,13 @@ export class RobotService {
     if (query.level === 'project') {
       if (query.projectId === undefined) throw invalid('listing project robots needs the ProjectID');
       project = await this.identity.projects.get(query.projectId);
-      if (!project) throw new NotFoundError('project', String(query.projectId));
+      // A project the caller cannot see is answered like one that does not exist (no existence oracle).
+      const subject = subjectOf(ctx);
+      const hidden =
+        project &&
+        !can(subject, projectRef(project), 'robot', 'list', this.now()) &&
+        !can(subject, projectRef(project), 'project', 'read', this.now());
+      if (!project || hidden) throw new NotFoundError('project', String(query.projectId));
     }
     authorize(ctx, project, 'robot', 'list');
     const name = query.name;

@@ -211,7 +211,9 @@ beforeAll(async () => {
 const CANNOT_SEE_PRIVATE: readonly Caller[] = ['outsider', 'robot-without'];
 
 function expected(row: Row, visibility: 'private' | 'public', caller: Caller): number {
-  const hidden = visibility === 'private' && row.label === '/robots/{project robot}';
+  const hidden =
+    visibility === 'private' &&
+    (row.label === '/robots/{project robot}' || row.label === '/robots?q=Level=project,ProjectID={id}');
   return hidden && CANNOT_SEE_PRIVATE.includes(caller) ? 404 : row.expect[caller];
 }
 
@@ -267,5 +269,22 @@ describe("no existence oracle: a private project's robot looks exactly like a mi
         expect(await registry.wharf.identity.robots.get(target)).toBeDefined();
       });
     }
+    it(`GET /robots?q=Level=project,ProjectID={id} as ${caller}`, async () => {
+      const setup = setups.private!;
+      const list = (id: number) =>
+        api(
+          registry.app,
+          'GET',
+          `/robots?q=${encodeURIComponent(`Level=project,ProjectID=${id}`)}`,
+          setup.callers[caller],
+        );
+      const id = setup.fixture.project.id;
+      const real = await list(id);
+      const none = await list(id + 100_000);
+      expect(real.statusCode).toBe(404);
+      expect(real.statusCode).toBe(none.statusCode);
+      expect(real.body.replace(String(id), 'N')).toBe(none.body.replace(String(id + 100_000), 'N'));
+      expect(strip(real.headers)).toEqual(strip(none.headers));
+    });
   }
 });
