@@ -61,6 +61,26 @@ module.exports = {
       to: { path: `${src}http/` },
     },
     {
+      name: 'services-and-auth-do-not-know-http',
+      comment: 'HTTP stays at the edge: headers, paths and methods are read in http/ and handed over as values.',
+      severity: 'error',
+      from: { path: `${src}(services|auth)/` },
+      to: { path: `${src}http/` },
+    },
+    {
+      name: 'oci-does-not-import-api',
+      comment: 'The /v2 and /api/v2.0 edges share only what lives in http/ itself (credentials, cookies, errors).',
+      severity: 'error',
+      from: { path: `${src}http/oci/` },
+      to: { path: `${src}http/api/` },
+    },
+    {
+      name: 'api-does-not-import-oci',
+      severity: 'error',
+      from: { path: `${src}http/api/` },
+      to: { path: `${src}http/oci/` },
+    },
+    {
       name: 'portal-is-a-browser-app',
       comment: 'The portal talks to the server over HTTP only.',
       severity: 'error',

@@ -188,7 +188,11 @@ function authenticationOf(
     failureWindowSeconds: login.failureWindow,
   };
   const guard = new LoginGuard(identity, authenticator, events, policy, clock);
-  const sessions = new SessionService(identity, authenticator, { idleSeconds: config.sessions.idleTimeout });
+  const sessions = new SessionService(identity, authenticator, {
+    idleSeconds: config.sessions.idleTimeout,
+    absoluteSeconds: config.sessions.absoluteTimeout,
+    now: () => clock.now(),
+  });
   return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
 
@@ -233,7 +237,11 @@ export async function createWharf(
   const tokens = new TokenService(keys, access, {
     issuer: config.token.issuer,
     service: config.token.service,
+    acceptedServices: config.token.acceptedServices,
     expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
+    now: () => clock.now(),
+    contextOfAccount: (name) => authenticator.contextOfAccount(name),
+    projectNamed: (name) => identity.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
   const storage = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
@@ -270,7 +278,10 @@ export async function createWharf(
     now: () => clock.now(),
     onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch'),
   });
-  const authEvents = new AuthEventRecorder(store.authEvents, log, { now: () => clock.now() });
+  const authEvents = new AuthEventRecorder(store.authEvents, log, {
+    retentionSeconds: config.sessions.authEventRetention,
+    now: () => clock.now(),
+  });
   registerSubscribers(bus, { pulls, authEvents });
   const artifacts = new ArtifactService(identity, store, registry);
   const tls = config.http.tls;
@@ -303,7 +314,7 @@ export async function createWharf(
       health: () => checkHealth(healthProbes(identity, storage)),
       authentication,
       users: new UserService(identity, work),
-      robots: new RobotService(identity),
+      robots: new RobotService(identity, () => new Date(clock.now())),
       configurations: new ConfigurationService(identity, readOnly, work),
       permissions: new PermissionService(identity),
       readOnly,
@@ -330,6 +341,7 @@ export async function createWharf(
     authPurgeJob(
       authentication.sessions,
       authentication.guard,
+      authEvents,
       { intervalSeconds: config.sessions.purgeInterval },
       jobContext,
     ),

@@ -43,6 +43,13 @@ describe('loadConfig', () => {
     expect(config.uploads.purgeAfter).toBe(7200);
   });
 
+  it('reads token.acceptedServices as a comma-separated list, harbor-registry by default', () => {
+    expect(loadConfig({ env: {} }).token.acceptedServices).toEqual(['harbor-registry']);
+    const listed = loadConfig({ env: { WHARF_TOKEN_ACCEPTEDSERVICES: 'harbor-registry, legacy ,' } });
+    expect(listed.token.acceptedServices).toEqual(['harbor-registry', 'legacy']);
+    expect(loadConfig({ env: { WHARF_TOKEN_ACCEPTEDSERVICES: '' } }).token.acceptedServices).toEqual([]);
+  });
+
   it('reports every problem precisely', async () => {
     const f = await file(
       'http:\n  addr: nope\n  bogus: 1\ndatabase:\n  driver: postgres\nuploads:\n  purgeAfter: soon\n',

@@ -115,7 +115,11 @@ export const configSchema = z
       .object({
         /** A portal session unused for this long ends; every use moves its end (sliding). */
         idleTimeout: duration.default(1800),
-        /** How often expired sessions and stale failed-login counters are removed (0 disables it). */
+        /** A portal session ends this long after login, however busy (0: only the idle timeout applies). */
+        absoluteTimeout: duration.default(43200),
+        /** Authentication events older than this are removed by the purge (0 keeps them for ever). */
+        authEventRetention: duration.default(2592000),
+        /** How often expired sessions, stale failed-login counters and old auth events are removed (0 disables it). */
         purgeInterval: duration.default(600),
       })
       .strict()
@@ -161,6 +165,19 @@ export const configSchema = z
       .object({
         /** The registry's service name in token challenges and the audience of tokens. */
         service: z.string().min(1).default('wharf-registry'),
+        /**
+         * Further service names the token service answers for (comma-separated; Harbor's `harbor-registry` by
+         * default, which scripts written for Harbor send). Tokens keep `service` as their audience.
+         */
+        acceptedServices: z
+          .string()
+          .default('harbor-registry')
+          .transform((value) =>
+            value
+              .split(',')
+              .map((name) => name.trim())
+              .filter((name) => name !== ''),
+          ),
         /** The issuer of tokens. */
         issuer: z.string().min(1).default('wharf-token-issuer'),
         /** Signing algorithm of the key generated at first start (kept in `<data.dir>/token/`). */

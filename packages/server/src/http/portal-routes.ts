@@ -52,7 +52,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** index.html and the other unhashed files are revalidated on every use (ETag), so a new build shows at once. */
 const REVALIDATE = 'no-cache';
 
-const SECURITY_HEADERS = {
+/** The portal's content security policy and framing rules; the API explorer's page sends them too. */
+export const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'same-origin',

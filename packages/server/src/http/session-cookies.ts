@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CSRF_COOKIE, CSRF_HEADER, csrfTokenOf } from '../services/csrf.js';
+import { csrfTokenOf } from '../services/csrf.js';
+import { CSRF_COOKIE, CSRF_HEADER } from './credentials.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 
 /** The session cookie's name, as Harbor's. */

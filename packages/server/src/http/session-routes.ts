@@ -14,7 +14,7 @@ const FORM_BODY_LIMIT = 16 * 1024;
  *   `sid` session cookie and the CSRF token; 401 for wrong credentials; 429 with `Retry-After` while the account or
  *   the client address is locked after failed logins, or while password checks are saturated; 403 when `Origin` names another site.
  * - `GET /c/log_out` (Harbor's) and `POST /c/logout`: end the session server-side and clear the cookies; 200 also
- *   without a session.
+ *   without a session; 403 (and no logout) when the browser says the request comes from another site.
  */
 export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthentication): void {
   void app.register((web, _opts, done) => {
@@ -40,7 +40,7 @@ export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthenticat
       const previous = sessionIdOf(req);
       if (previous !== undefined) await auth.sessions.close(previous);
       const session = await auth.sessions.open(result.ctx.user, req.ip);
-      setSessionCookies(req, reply, auth.cookies, session.id, auth.sessions.idleSeconds);
+      setSessionCookies(req, reply, auth.cookies, session.id, session.maxAgeSeconds);
       return reply.code(200).send();
     });
 
@@ -60,7 +60,11 @@ export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthenticat
       clearSessionCookies(req, reply, auth.cookies);
       return reply.code(200).send();
     };
-    web.get('/c/log_out', logout);
+    // A cross-site GET (a link or an image on another site) must not log the user out.
+    web.get('/c/log_out', async (req, reply) => {
+      refuseCrossSite(req, auth.cookies.baseUrl);
+      return logout(req, reply);
+    });
     web.post('/c/logout', async (req, reply) => {
       refuseCrossSite(req, auth.cookies.baseUrl);
       return logout(req, reply);

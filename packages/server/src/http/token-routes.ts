@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseScopes, ScopeParseError, type Scope } from '../auth/token/scope.js';
 import type { TokenService } from '../auth/token/token-service.js';
 import { ANONYMOUS, type SecurityContext } from '../services/authenticator.js';
-import { parseBasic } from './api/security.js';
+import { credentialsOf } from './credentials.js';
 import { lockout, type OciAuthorizationOptions } from './oci/authorization.js';
 
 export interface TokenRoutesOptions {
@@ -56,7 +56,7 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       oauth: boolean,
     ) => {
       const service = first(params.service);
-      if (service !== undefined && service !== opts.tokens.service) {
+      if (service !== undefined && !opts.tokens.accepts(service)) {
         return refuse(reply, 400, 'UNSUPPORTED', `unknown service ${JSON.stringify(service)}`);
       }
       let scopes: Scope[];
@@ -94,12 +94,12 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
     };
 
     svc.get('/service/token', async (req, reply) => {
-      const header = req.headers.authorization;
-      const credentials = parseBasic(header);
-      if (header !== undefined && !credentials) {
+      const credentials = credentialsOf(req);
+      if (credentials.kind === 'bearer' || credentials.kind === 'malformed') {
         return refuse(reply, 401, 'UNAUTHORIZED', 'only Basic credentials are accepted here');
       }
-      return answer(req, reply, req.query as Params, credentials, false);
+      const basic = credentials.kind === 'basic' ? credentials : undefined;
+      return answer(req, reply, req.query as Params, basic, false);
     });
 
     svc.post('/service/token', async (req, reply) => {

@@ -26,6 +26,8 @@ export interface AuthEventRecorderOptions {
   readonly successIntervalMs?: number;
   /** Writes in flight beyond this are dropped (and counted in the log) rather than queued without bound. */
   readonly maxPending?: number;
+  /** Events older than this are removed by `purgeExpired` (the auth purge job); 0 keeps them for ever. */
+  readonly retentionSeconds?: number;
   readonly now?: () => number;
 }
 
@@ -99,6 +101,7 @@ export class AuthEventRecorder implements AuthDecisionSink {
   private readonly successIntervalMs: number;
   private readonly maxPending: number;
   private readonly now: () => number;
+  private readonly retentionMs: number;
   private dropped = 0;
 
   constructor(
@@ -109,6 +112,13 @@ export class AuthEventRecorder implements AuthDecisionSink {
     this.successIntervalMs = opts.successIntervalMs ?? 60_000;
     this.maxPending = opts.maxPending ?? 1000;
     this.now = opts.now ?? Date.now;
+    this.retentionMs = (opts.retentionSeconds ?? 0) * 1000;
+  }
+
+  /** Deletes the events older than the retention period (none when it is 0); returns how many. */
+  async purgeExpired(): Promise<number> {
+    if (this.retentionMs <= 0) return 0;
+    return this.events.purgeBefore(new Date(this.now() - this.retentionMs));
   }
 
   /** Subscribes to the bus's authentication events. */

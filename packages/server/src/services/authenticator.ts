@@ -157,6 +157,7 @@ export class Authenticator {
       permissions: robot.permissions.map((p) => ({
         kind: p.kind,
         namespace: p.namespace,
+        ...(p.projectId !== undefined && { projectId: p.projectId }),
         access: p.access.map((a) => ({
           resource: a.resource,
           action: a.action,

@@ -1,10 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Harbor's header for the CSRF token, in both directions. */
-export const CSRF_HEADER = 'X-Harbor-CSRF-Token';
-/** The readable cookie Harbor's portal takes the token from (Angular's XSRF support reads it). */
-export const CSRF_COOKIE = '__csrf';
-
 /**
  * The CSRF token of a session: HMAC-SHA256 keyed with the session id itself. Only the holder of the session
  * cookie can compute it, it is bound to that session, and every node derives the same token with no shared secret
@@ -21,9 +16,4 @@ export function isValidCsrfToken(sessionId: string, token: unknown): boolean {
   const expected = Buffer.from(csrfTokenOf(sessionId));
   const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** Methods that change state and so need the token when a session authenticates them. */
-export function changesState(method: string): boolean {
-  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 }

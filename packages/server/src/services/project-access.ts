@@ -31,17 +31,12 @@ export function authorize(
 }
 
 /**
- * Finds the project that Harbor's `{project_name_or_id}` path parameter names. With the `X-Is-Resource-Name: true`
- * header the parameter is always a name; otherwise a value made only of digits is an id (Harbor's rule).
+ * Finds the project that Harbor's `{project_name_or_id}` path parameter names. When the request says so
+ * (`isResourceName`) the parameter is always a name; otherwise a value made only of digits is an id (Harbor's rule).
  */
 export async function findProject(identity: Store, nameOrId: string, isResourceName: boolean): Promise<ProjectRecord> {
   const byId = !isResourceName && /^\d{1,15}$/.test(nameOrId);
   const project = byId ? await identity.projects.get(Number(nameOrId)) : await identity.projects.getByName(nameOrId);
   if (!project) throw new NotFoundError('project', nameOrId, `project ${nameOrId} not found`);
   return project;
-}
-
-/** `X-Is-Resource-Name` as a boolean (absent or anything but "true" is false). */
-export function isResourceNameHeader(value: string | string[] | undefined): boolean {
-  return (Array.isArray(value) ? value[0] : value)?.toLowerCase() === 'true';
 }

@@ -23,10 +23,14 @@ export async function projectScopeOf(identity: Store, ctx: SecurityContext): Pro
     case 'user':
       return { all: false, projectIds: [...ctx.subject.projectRoles.keys()] };
     case 'robot': {
-      const namespaces = new Set(ctx.subject.permissions.filter((p) => p.kind === 'project').map((p) => p.namespace));
-      if (namespaces.has('*')) return { all: true };
-      const projects = await Promise.all([...namespaces].map((name) => identity.projects.getByName(name)));
-      return { all: false, projectIds: projects.flatMap((p) => (p ? [p.id] : [])) };
+      const blocks = ctx.subject.permissions.filter((p) => p.kind === 'project');
+      if (blocks.some((p) => p.namespace === '*')) return { all: true };
+      // Blocks are bound to a project id when written; only blocks written without one go by name.
+      const bound = blocks.flatMap((p) => (p.projectId === undefined ? [] : [p.projectId]));
+      const named = blocks.flatMap((p) => (p.projectId === undefined ? [p.namespace] : []));
+      const projects = await Promise.all([...new Set(named)].map((name) => identity.projects.getByName(name)));
+      const ids = [...bound.filter((id) => id > 0), ...projects.flatMap((p) => (p ? [p.id] : []))];
+      return { all: false, projectIds: [...new Set(ids)] };
     }
     case 'system':
       return { all: true };
@@ -38,7 +42,7 @@ export function scopeFilter(scope: ProjectScope): ProjectFilter {
   return scope.all ? {} : { visibleTo: { projectIds: scope.projectIds } };
 }
 
-/** A project path parameter: Harbor's `{project_name_or_id}` and whether `X-Is-Resource-Name` was sent. */
+/** A project path parameter: Harbor's `{project_name_or_id}` and whether the request says it is a name. */
 export interface ProjectLocator {
   readonly nameOrId: string;
   readonly isResourceName: boolean;

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermissionDeniedError } from '../domain/errors.js';
 import type { SystemSettings } from '../ports/identity-store.js';
-import {
-  READ_ONLY_MESSAGE,
-  ReadOnlyGuard,
-  ReadOnlyModeError,
-  isExemptFromReadOnly,
-  isStateChanging,
-} from './read-only.js';
+import { READ_ONLY_MESSAGE, ReadOnlyGuard, ReadOnlyModeError } from './read-only.js';
 
 const defaults: SystemSettings = {
   selfRegistration: false,
@@ -103,22 +97,5 @@ describe('ReadOnlyGuard', () => {
     expect(error).toBeInstanceOf(ReadOnlyModeError);
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect((error as Error).message).toBe(READ_ONLY_MESSAGE);
-  });
-});
-
-describe('which requests read-only mode refuses', () => {
-  it('refuses every method that changes state', () => {
-    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(isStateChanging(method)).toBe(true);
-    for (const method of ['GET', 'HEAD', 'OPTIONS']) expect(isStateChanging(method)).toBe(false);
-  });
-
-  it('spares changing the configurations and logging in and out', () => {
-    expect(isExemptFromReadOnly('PUT', '/api/v2.0/configurations')).toBe(true);
-    expect(isExemptFromReadOnly('PUT', '/api/v2.0/configurations/')).toBe(true);
-    expect(isExemptFromReadOnly('POST', '/c/login')).toBe(true);
-    expect(isExemptFromReadOnly('POST', '/c/logout')).toBe(true);
-    expect(isExemptFromReadOnly('POST', '/api/v2.0/configurations')).toBe(false);
-    expect(isExemptFromReadOnly('POST', '/api/v2.0/users')).toBe(false);
-    expect(isExemptFromReadOnly('PUT', '/v2/library/app/manifests/latest')).toBe(false);
   });
 });

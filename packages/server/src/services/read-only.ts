@@ -14,21 +14,6 @@ export class ReadOnlyModeError extends PermissionDeniedError {
 /** How long a read of the `read_only` setting is trusted. */
 export const READ_ONLY_CACHE_MS = 1000;
 
-/** Methods that change state; GET, HEAD and OPTIONS never do. */
-export function isStateChanging(method: string): boolean {
-  return method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
-}
-
-/**
- * Requests that stay allowed in read-only mode: changing the configurations (so an administrator can turn it
- * off), and logging in and out. `path` is the route pattern or the path without the query string.
- */
-export function isExemptFromReadOnly(method: string, path: string): boolean {
-  const bare = path.replace(/\/+$/, '');
-  if (method === 'PUT' && bare === '/api/v2.0/configurations') return true;
-  return bare === '/c/login' || bare === '/c/logout';
-}
-
 /**
  * Answers whether the registry is read-only, from the `read_only` setting read at most once per
  * READ_ONLY_CACHE_MS (concurrent callers share one query), so that guarding every write costs no database round

@@ -29,12 +29,20 @@ const REPOSITORY_ACTIONS: Readonly<Record<string, Action>> = { pull: 'pull', pus
 export class RegistryAccess {
   constructor(private readonly identity: Store) {}
 
-  /** Each requested scope with the actions `ctx` may perform (possibly none), in request order. */
-  async grant(ctx: SecurityContext, requested: readonly RegistryAccessRequest[]): Promise<RegistryGrant[]> {
+  /**
+   * Each requested scope with the actions `ctx` may perform (possibly none), in request order; never more than was
+   * requested. `projectNamed` looks projects up (the token service passes a briefly cached lookup).
+   */
+  async grant(
+    ctx: SecurityContext,
+    requested: readonly RegistryAccessRequest[],
+    projectNamed: (name: string) => Promise<ProjectRecord | undefined> = (name) =>
+      this.identity.projects.getByName(name),
+  ): Promise<RegistryGrant[]> {
     const projects = new Map<string, Promise<ProjectRecord | undefined>>();
     const projectOf = (name: string) => {
       let project = projects.get(name);
-      if (!project) projects.set(name, (project = this.identity.projects.getByName(name)));
+      if (!project) projects.set(name, (project = projectNamed(name)));
       return project;
     };
     return Promise.all(
@@ -43,7 +51,12 @@ export class RegistryAccess {
         if (scope.type !== 'repository') return { ...scope, actions: [] };
         const projectName = projectNameOf(scope.name);
         const project = await projectOf(projectName);
-        if (!project) return { ...scope, actions: [], missingProject: projectName };
+        if (!project) {
+          // Marked for authenticated callers only; the /v2 edge names it only to those who may create projects
+          // (they learn as much from POST /projects). To everyone else a missing project looks like a private one.
+          const mayKnow = ctx.kind !== 'anonymous';
+          return mayKnow ? { ...scope, actions: [], missingProject: projectName } : { ...scope, actions: [] };
+        }
         const ref = projectRef(project);
         const wanted = scope.actions.includes('*') ? Object.keys(REPOSITORY_ACTIONS) : scope.actions;
         const actions = wanted.filter((action) => {

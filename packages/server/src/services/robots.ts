@@ -67,7 +67,13 @@ export class RobotService {
     if (query.level === 'project') {
       if (query.projectId === undefined) throw invalid('listing project robots needs the ProjectID');
       project = await this.identity.projects.get(query.projectId);
-      if (!project) throw new NotFoundError('project', String(query.projectId));
+      // A project the caller cannot see is answered like one that does not exist (no existence oracle).
+      const subject = subjectOf(ctx);
+      const hidden =
+        project &&
+        !can(subject, projectRef(project), 'robot', 'list', this.now()) &&
+        !can(subject, projectRef(project), 'project', 'read', this.now());
+      if (!project || hidden) throw new NotFoundError('project', String(query.projectId));
     }
     authorize(ctx, project, 'robot', 'list');
     const name = query.name;
@@ -83,8 +89,7 @@ export class RobotService {
   }
 
   async get(ctx: SecurityContext, id: number): Promise<RobotRecord> {
-    requireAuthenticated(ctx);
-    const robot = await this.existing(id);
+    const robot = await this.visible(ctx, id);
     authorize(ctx, await this.ownerOf(robot), 'robot', 'read');
     return robot;
   }
@@ -164,16 +169,14 @@ export class RobotService {
   }
 
   async delete(ctx: SecurityContext, id: number): Promise<void> {
-    requireAuthenticated(ctx);
-    const robot = await this.existing(id);
+    const robot = await this.visible(ctx, id);
     authorize(ctx, await this.ownerOf(robot), 'robot', 'delete');
     if (!(await this.identity.robots.delete(id))) throw new NotFoundError('robot', String(id));
   }
 
   /** The robot, when the caller may update it and holds everything it holds. */
   private async controlled(ctx: SecurityContext, id: number): Promise<RobotRecord> {
-    requireAuthenticated(ctx);
-    const robot = await this.existing(id);
+    const robot = await this.visible(ctx, id);
     authorize(ctx, await this.ownerOf(robot), 'robot', 'update');
     await this.assertHolds(ctx, robot.permissions, 'control a robot holding');
     return robot;
@@ -217,9 +220,25 @@ export class RobotService {
     }
   }
 
+  /**
+   * The robot, unless it belongs to a project the caller cannot see: such a robot is answered exactly like one that
+   * does not exist (404), so that nobody learns which ids belong to robots of private projects. Whether the caller
+   * may then act on it is decided by the caller's `authorize`.
+   */
+  private async visible(ctx: SecurityContext, id: number): Promise<RobotRecord> {
+    requireAuthenticated(ctx);
+    const robot = await this.existing(id);
+    const owner = await this.ownerOf(robot);
+    const subject = subjectOf(ctx);
+    if (owner && !can(subject, projectRef(owner), 'robot', 'read', this.now())) {
+      if (!can(subject, projectRef(owner), 'project', 'read', this.now())) throw notFound(id);
+    }
+    return robot;
+  }
+
   private async existing(id: number): Promise<RobotRecord> {
     const robot = await this.identity.robots.get(id);
-    if (!robot) throw new NotFoundError('robot', String(id), `robot ${id} not found`);
+    if (!robot) throw notFound(id);
     return robot;
   }
 
@@ -236,6 +255,10 @@ export class RobotService {
     if (!project) throw new NotFoundError('project', name, `project ${name} not found`);
     return project;
   }
+}
+
+function notFound(id: number): NotFoundError {
+  return new NotFoundError('robot', String(id), `robot ${id} not found`);
 }
 
 function requireAuthenticated(ctx: SecurityContext): void {

@@ -26,9 +26,13 @@ export interface ProfileChange {
   readonly comment?: string;
 }
 
-/** The caller's user context; UnauthenticatedError for anonymous callers. */
+/**
+ * The caller's user context: UnauthenticatedError for anonymous callers, PermissionDeniedError for robots (they
+ * are authenticated, but these endpoints are for users only).
+ */
 export function requireUser(ctx: SecurityContext): UserContext {
-  if (ctx.kind !== 'user') throw new UnauthenticatedError('authentication required');
+  if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');
+  if (ctx.kind !== 'user') throw new PermissionDeniedError(`${ctx.kind} accounts cannot use this endpoint`);
   return ctx;
 }
 

@@ -204,12 +204,25 @@ beforeAll(async () => {
   setups.public = await setUp('public-p', true, outsider);
 });
 
-async function check(row: Row, setup: Setup, caller: Caller): Promise<void> {
+/**
+ * In a private project, callers who cannot see the project (a signed-in non-member, a robot of the project without
+ * robot permissions) get 404 for its robots, exactly as for robots that do not exist: no existence oracle.
+ */
+const CANNOT_SEE_PRIVATE: readonly Caller[] = ['outsider', 'robot-without'];
+
+function expected(row: Row, visibility: 'private' | 'public', caller: Caller): number {
+  const hidden =
+    visibility === 'private' &&
+    (row.label === '/robots/{project robot}' || row.label === '/robots?q=Level=project,ProjectID={id}');
+  return hidden && CANNOT_SEE_PRIVATE.includes(caller) ? 404 : row.expect[caller];
+}
+
+async function check(row: Row, setup: Setup, caller: Caller, status = row.expect[caller]): Promise<void> {
   const path = await row.path(setup);
   const res = await api(registry.app, row.method, path, setup.callers[caller], row.body?.(setup));
-  expect(res.statusCode, res.body).toBe(row.expect[caller]);
+  expect(res.statusCode, res.body).toBe(status);
   if (res.statusCode >= 400) {
-    const code = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' }[res.statusCode as 401 | 403];
+    const code = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[res.statusCode as 401 | 403 | 404];
     expect(res.json()).toEqual({ errors: [{ code, message: expect.any(String) as string }] });
   }
 }
@@ -218,8 +231,9 @@ for (const visibility of ['private', 'public'] as const) {
   describe(`robot authorisation in a ${visibility} project`, () => {
     for (const row of PROJECT_ROWS) {
       for (const caller of CALLERS) {
-        it(`${row.method} ${row.label} as ${caller} → ${row.expect[caller]}`, () =>
-          check(row, setups[visibility]!, caller));
+        const status = expected(row, visibility, caller);
+        it(`${row.method} ${row.label} as ${caller} → ${status}`, () =>
+          check(row, setups[visibility]!, caller, status));
       }
     }
   });
@@ -230,5 +244,47 @@ describe('system robots, configurations and system permissions', () => {
     for (const caller of CALLERS) {
       it(`${row.method} ${row.label} as ${caller} → ${row.expect[caller]}`, () => check(row, setups.private!, caller));
     }
+  }
+});
+
+describe("no existence oracle: a private project's robot looks exactly like a missing one", () => {
+  const strip = (headers: Record<string, unknown>) => {
+    // The date and request id differ on every response, the length with the id's digits (the bodies are compared).
+    const { date: _date, 'x-request-id': _id, 'content-length': _length, ...rest } = headers;
+    return rest;
+  };
+  for (const caller of CANNOT_SEE_PRIVATE) {
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
+      it(`${method} /robots/{id} as ${caller}`, async () => {
+        const setup = setups.private!;
+        const target = await victim(setup.fixture.project);
+        const missing = target + 100_000;
+        const body = method === 'PUT' ? { description: 'x' } : method === 'PATCH' ? {} : undefined;
+        const real = await api(registry.app, method, `/robots/${target}`, setup.callers[caller], body);
+        const none = await api(registry.app, method, `/robots/${missing}`, setup.callers[caller], body);
+        expect(real.statusCode).toBe(404);
+        expect(real.statusCode).toBe(none.statusCode);
+        expect(real.body.replace(String(target), 'N')).toBe(none.body.replace(String(missing), 'N'));
+        expect(strip(real.headers)).toEqual(strip(none.headers));
+        expect(await registry.wharf.store.robots.get(target)).toBeDefined();
+      });
+    }
+    it(`GET /robots?q=Level=project,ProjectID={id} as ${caller}`, async () => {
+      const setup = setups.private!;
+      const list = (id: number) =>
+        api(
+          registry.app,
+          'GET',
+          `/robots?q=${encodeURIComponent(`Level=project,ProjectID=${id}`)}`,
+          setup.callers[caller],
+        );
+      const id = setup.fixture.project.id;
+      const real = await list(id);
+      const none = await list(id + 100_000);
+      expect(real.statusCode).toBe(404);
+      expect(real.statusCode).toBe(none.statusCode);
+      expect(real.body.replace(String(id), 'N')).toBe(none.body.replace(String(id + 100_000), 'N'));
+      expect(strip(real.headers)).toEqual(strip(none.headers));
+    });
   }
 });

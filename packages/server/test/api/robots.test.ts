@@ -519,3 +519,24 @@ describe('one robot: GET, PUT, PATCH, DELETE', () => {
     expect(await loginStatus(credentialsOf(created))).toBe(200);
   });
 });
+
+describe('robots on the endpoints for users', () => {
+  it('get 403, not 401: they are authenticated, the endpoint is for users only', async () => {
+    const robot = await createRobotDirect(registry.wharf, 'not-a-user', [pull], team.project);
+    const admin = await registry.wharf.store.users.getByName('admin');
+    const calls = [
+      ['GET', '/users/current'],
+      ['GET', '/users/search?username=adm'],
+      ['GET', `/users/${admin!.id}`],
+      ['PUT', `/users/${admin!.id}/password`],
+    ] as const;
+    for (const [method, path] of calls) {
+      const body = method === 'PUT' ? { old_password: 'x', new_password: 'Another1pass' } : undefined;
+      const res = await api(registry.app, method, path, robot, body);
+      expect(expectHarborError(res, 403, 'FORBIDDEN'), `${method} ${path}`).toBe(
+        'robot accounts cannot use this endpoint',
+      );
+    }
+    expect((await api(registry.app, 'GET', '/users/current', undefined)).statusCode).toBe(401);
+  });
+});

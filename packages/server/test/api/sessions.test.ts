@@ -5,15 +5,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { authPurgeJob } from '../../src/jobs/auth-purge.js';
+import { ManualClock } from '../../src/ports/clock.js';
+import { AuthEventRecorder } from '../../src/services/auth-events.js';
+import { LoginGuard } from '../../src/services/login-guard.js';
 import { sessionIdHash, SessionService } from '../../src/services/sessions.js';
 import { Authenticator } from '../../src/services/authenticator.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ADMIN, api, basic, expectHarborError } from '../helpers/api-client.js';
 import { createProjectWithMembers, createRobotDirect, createUserDirect, PASSWORD } from '../helpers/principals.js';
 import { freePort } from '../helpers/registry-process.js';
 import { login, postLogin, sessionApi, setCookies } from '../helpers/session-client.js';
 import { startTestRegistry, useTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { InProcessLeases } from '../../src/adapters/lease/in-process-leases.js';
 
 const run = promisify(execFile);
+
+/** The configuration with every default. */
+const loadConfigDefaults = () => loadConfig({ env: {} });
 
 async function userId(registry: TestRegistry, name: string): Promise<number> {
   const user = await registry.wharf.store.users.getByName(name);
@@ -249,6 +259,29 @@ describe('session authentication on /api/v2.0', () => {
       expectHarborError(await sessionApi(registry.app, 'GET', '/users/current', session), 401, 'UNAUTHORIZED');
     });
 
+    it('GET /c/log_out ignores cross-site requests: the session goes on', async () => {
+      const lena = await createUserDirect(registry.wharf, 'lena');
+      const session = await login(registry.app, lena);
+      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }]) {
+        const res = await registry.app.inject({
+          method: 'GET',
+          url: '/c/log_out',
+          headers: { cookie: `sid=${session.sid}`, ...headers },
+        });
+        expect(expectHarborError(res, 403, 'FORBIDDEN')).toBe('cross-site request refused');
+        expect(setCookies(res).has('sid')).toBe(false);
+      }
+      expect(await registry.wharf.store.sessions.get(sessionIdHash(session.sid))).toBeDefined();
+      expect((await sessionApi(registry.app, 'GET', '/users/current', session)).statusCode).toBe(200);
+      const sameSite = await registry.app.inject({
+        method: 'GET',
+        url: '/c/log_out',
+        headers: { cookie: `sid=${session.sid}`, 'sec-fetch-site': 'same-origin', origin: 'http://localhost:80' },
+      });
+      expect(sameSite.statusCode).toBe(200);
+      expect(await registry.wharf.store.sessions.get(sessionIdHash(session.sid))).toBeUndefined();
+    });
+
     it('POST /c/logout does the same; logging out without a session is fine', async () => {
       const ken = await createUserDirect(registry.wharf, 'ken');
       const session = await login(registry.app, ken);
@@ -343,6 +376,79 @@ describe('session authentication on /api/v2.0', () => {
       expect(await registry.wharf.store.sessions.get(sessionIdHash(stale.sid))).toBeUndefined();
       expect(await registry.wharf.store.sessions.get(sessionIdHash(live.sid))).toBeDefined();
     });
+  });
+});
+
+describe('the absolute session lifetime (sessions.absoluteTimeout)', () => {
+  const clock = new ManualClock();
+  const registry = useTestRegistry(
+    { WHARF_SESSIONS_IDLETIMEOUT: '30m', WHARF_SESSIONS_ABSOLUTETIMEOUT: '1h' },
+    { clock },
+  );
+
+  it('ends a session an hour after login however busy it is; the cookie never outlives it', async () => {
+    const sam = await createUserDirect(registry.wharf, 'sam');
+    const session = await login(registry.app, sam);
+    const current = () => sessionApi(registry.app, 'GET', '/users/current', session);
+    for (let minute = 20; minute < 60; minute += 20) {
+      clock.advance(20 * 60_000);
+      const res = await current();
+      expect(res.statusCode, `after ${minute} minutes`).toBe(200);
+      // The slid expiry stops at the absolute end: 30 minutes left at 20, 20 minutes left at 40.
+      expect(Number(setCookies(res).get('sid')?.attributes.get('max-age'))).toBe(Math.min(1800, 3600 - minute * 60));
+    }
+    clock.advance(19 * 60_000);
+    expect((await current()).statusCode).toBe(200);
+    clock.advance(60_000);
+    expectHarborError(await current(), 401, 'UNAUTHORIZED');
+    expect(await registry.wharf.store.sessions.get(sessionIdHash(session.sid))).toBeUndefined();
+  });
+
+  it('defaults to 12 hours', () => {
+    expect(loadConfigDefaults().sessions.absoluteTimeout).toBe(12 * 3600);
+  });
+});
+
+describe('authentication event retention (sessions.authEventRetention)', () => {
+  const clock = new ManualClock();
+  const registry = useTestRegistry({}, { clock });
+
+  it('the auth purge removes events older than 30 days and keeps younger ones', async () => {
+    const identity = registry.wharf.store;
+    const log = pino({ level: 'silent' });
+    const events = new AuthEventRecorder(identity.authEvents, log, {
+      retentionSeconds: loadConfigDefaults().sessions.authEventRetention,
+      now: () => clock.now(),
+    });
+    const authenticator = new Authenticator(identity);
+    const sessions = new SessionService(identity, authenticator, { idleSeconds: 1800, now: () => clock.now() });
+    const guard = new LoginGuard(identity, authenticator, events, undefined, clock);
+    const job = authPurgeJob(
+      sessions,
+      guard,
+      events,
+      { intervalSeconds: 0 },
+      {
+        log,
+        clock,
+        leases: new InProcessLeases(clock),
+        node: 'test',
+      },
+    );
+    const count = async (principal: string) =>
+      (await identity.authEvents.list({ principal, page: 1, pageSize: 10 })).total;
+
+    events.record({ principal: 'old-timer', clientAddress: null, channel: 'session', outcome: 'failure' });
+    await events.flush();
+    clock.advance(29 * 86_400_000);
+    events.record({ principal: 'newcomer', clientAddress: null, channel: 'session', outcome: 'failure' });
+    await events.flush();
+    await job.runOnce();
+    expect(await count('old-timer')).toBe(1);
+    clock.advance(2 * 86_400_000);
+    await job.runOnce();
+    expect(await count('old-timer')).toBe(0);
+    expect(await count('newcomer')).toBe(1);
   });
 });
 

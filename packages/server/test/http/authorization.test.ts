@@ -1,8 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, basic, type Credentials } from '../helpers/api-client.js';
 import { pushImage, randomBlob, sha256 } from '../helpers/inject-client.js';
 import { createProjectWithMembers, createRobotDirect, createUserDirect } from '../helpers/principals.js';
+import { ManualClock } from '../../src/ports/clock.js';
 import { useOciTestRegistry } from '../helpers/test-registry.js';
 
 /**
@@ -60,7 +61,8 @@ function expected(principal: Principal, right: Right, isPublic: boolean, success
   return principal === 'anonymous' ? 401 : 403;
 }
 
-const reg = useOciTestRegistry();
+const clock = new ManualClock();
+const reg = useOciTestRegistry({}, { clock });
 const credentials = new Map<Principal, Credentials>();
 const content = new Map<string, { digest: string; layer: string }>();
 
@@ -293,7 +295,7 @@ describe('/v2 authorisation matrix', () => {
 
   it('refuses every write in read-only mode while pulls go on', async () => {
     await reg.wharf.store.settings.set({ readOnly: true });
-    await new Promise((r) => setTimeout(r, 1100)); // the guard re-reads the setting at most once a second
+    clock.advance(1100); // the guard re-reads the setting at most once a second
     try {
       const push = await send('admin', 'POST', '/v2/priv/app/blobs/uploads/');
       expect(push.statusCode).toBe(403);
@@ -305,8 +307,78 @@ describe('/v2 authorisation matrix', () => {
       expect((await send('admin', 'GET', '/v2/priv/app/manifests/v1')).statusCode).toBe(200);
     } finally {
       await reg.wharf.store.settings.set({ readOnly: false });
-      await new Promise((r) => setTimeout(r, 1100));
+      clock.advance(1100);
     }
     expect((await send('admin', 'POST', '/v2/priv/app/blobs/uploads/')).statusCode).toBe(202);
   });
+});
+
+describe('no existence oracle on /v2: a private project looks exactly like a missing one to a non-member', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const uuid = '0f0e0d0c-0b0a-4908-8706-050403020100';
+  const endpoints: readonly (readonly [string, string])[] = [
+    ['GET', '/tags/list'],
+    ['GET', '/manifests/v1'],
+    ['HEAD', '/manifests/v1'],
+    ['PUT', '/manifests/v1'],
+    ['DELETE', `/manifests/${digest}`],
+    ['GET', `/blobs/${digest}`],
+    ['HEAD', `/blobs/${digest}`],
+    ['DELETE', `/blobs/${digest}`],
+    ['POST', '/blobs/uploads/'],
+    ['POST', `/blobs/uploads/?mount=${digest}&from=library/x`],
+    ['GET', `/blobs/uploads/${uuid}`],
+    ['PATCH', `/blobs/uploads/${uuid}`],
+    ['PUT', `/blobs/uploads/${uuid}?digest=${digest}`],
+    ['DELETE', `/blobs/uploads/${uuid}`],
+    ['GET', `/referrers/${digest}`],
+  ];
+  let outsider: Credentials;
+  beforeAll(async () => {
+    await reg.wharf.store.projects.create({ name: 'hidden', public: false });
+    await pushImage(reg.app, 'hidden/app', 'v1');
+    outsider = await createUserDirect(reg.wharf, 'oracle-outsider');
+    // A user who may create projects learns which exist from POST /projects anyway, and /v2 names a missing one to
+    // them (docker prints it); the oracle matters for everyone else.
+    await reg.wharf.store.settings.set({ projectCreationRestriction: 'adminonly' });
+  });
+  afterAll(async () => {
+    await reg.wharf.store.settings.set({ projectCreationRestriction: 'everyone' });
+  });
+
+  const strip = (headers: Record<string, unknown>) => {
+    const { date: _date, 'x-request-id': _id, ...rest } = headers;
+    return rest;
+  };
+  async function compare(method: string, path: string, authorization: (name: string) => Promise<string>) {
+    const ask = async (name: string) =>
+      reg.wharf.app.inject({
+        method: method as 'GET',
+        url: `/v2/${name}/app${path}`,
+        headers: { authorization: await authorization(name), 'content-type': 'application/octet-stream' },
+        ...(method === 'PUT' || method === 'PATCH' ? { payload: 'x' } : {}),
+      });
+    const real = await ask('hidden');
+    const none = await ask('absent');
+    expect([401, 403]).toContain(real.statusCode);
+    expect(real.statusCode, `${method} ${path}`).toBe(none.statusCode);
+    expect(real.body.replaceAll('hidden', 'absent'), `${method} ${path}`).toBe(none.body);
+    expect(JSON.stringify(strip(real.headers)).replaceAll('hidden', 'absent')).toBe(
+      JSON.stringify(strip(none.headers)),
+    );
+  }
+
+  for (const [method, path] of endpoints) {
+    it(`${method} ${path} with Basic credentials`, () => compare(method, path, () => Promise.resolve(basic(outsider))));
+    it(`${method} ${path} with a Bearer token`, () =>
+      compare(method, path, async (name) => {
+        const scope = `repository:${name}/app:pull,push,delete`;
+        const res = await reg.wharf.app.inject({
+          method: 'GET',
+          url: `/service/token?service=wharf-registry&scope=${encodeURIComponent(scope)}`,
+          headers: { authorization: basic(outsider) },
+        });
+        return `Bearer ${res.json<{ token: string }>().token}`;
+      }));
+  }
 });

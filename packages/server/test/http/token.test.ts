@@ -17,12 +17,13 @@ import { useOciTestRegistry } from '../helpers/test-registry.js';
 const reg = useOciTestRegistry();
 let priv: ProjectWithMembers;
 let robot: Credentials;
+let secretImage: Awaited<ReturnType<typeof pushImage>>;
 
 beforeAll(async () => {
   priv = await createProjectWithMembers(reg.wharf, 'secret', { public: false });
   await reg.wharf.store.projects.create({ name: 'open', public: true });
   robot = await createRobotDirect(reg.wharf, 'ci', [{ resource: 'repository', action: 'pull' }], priv.project);
-  await pushImage(reg.app, 'secret/app', 'v1');
+  secretImage = await pushImage(reg.app, 'secret/app', 'v1');
   await pushImage(reg.app, 'open/app', 'v1');
 });
 
@@ -144,6 +145,19 @@ describe('GET /service/token', () => {
     expect(other.statusCode).toBe(400);
   });
 
+  it("answers requests naming Harbor's service harbor-registry, with the configured audience", async () => {
+    const res = await reg.wharf.app.inject({
+      method: 'GET',
+      url: '/service/token?service=harbor-registry&scope=repository:secret/app:pull',
+      headers: { authorization: basic(priv.members.guest) },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const jwt = res.json<{ token: string }>().token;
+    expect(claimsOf(jwt).aud).toBe('wharf-registry');
+    expect(claimsOf(jwt).access).toEqual([{ type: 'repository', name: 'secret/app', actions: ['pull'] }]);
+    expect((await v2('/v2/secret/app/manifests/v1', jwt)).statusCode).toBe(200);
+  });
+
   it('supports the OAuth2 password grant by POST', async () => {
     const res = await reg.wharf.app.inject({
       method: 'POST',
@@ -233,6 +247,27 @@ describe('Bearer tokens on /v2', () => {
     expect(await list(stranger)).toEqual(['open/app']);
     const anonymous = (await issued('scope=registry:catalog:*')).jwt;
     expect((await v2('/v2/_catalog', anonymous)).statusCode).toBe(401);
+  });
+  it("challenges a cross-repository mount with the source's pull too; following it mounts (201)", async () => {
+    const layer = secretImage.manifest.layers[0]!.digest;
+    const url = `/v2/secret/copy/blobs/uploads/?mount=${layer}&from=secret/app`;
+    const anonymous = await v2(url, undefined, 'POST');
+    expectOciError(anonymous, 401, 'UNAUTHORIZED');
+    const challenge = anonymous.headers['www-authenticate'] as string;
+    expect(challenge).toBe(
+      'Bearer realm="http://localhost:80/service/token",service="wharf-registry",' +
+        'scope="repository:secret/copy:pull,push repository:secret/app:pull"',
+    );
+    const scopes = /scope="([^"]*)"/.exec(challenge)![1]!.split(' ');
+    const query = scopes.map((scope) => `scope=${encodeURIComponent(scope)}`).join('&');
+    const { jwt } = await issued(query, priv.members.developer);
+    const mounted = await v2(url, jwt, 'POST');
+    expect(mounted.statusCode, mounted.body).toBe(201);
+    expect(mounted.headers.location).toBe(`/v2/secret/copy/blobs/${layer}`);
+    // A token for the target alone still uploads (202), as before: mounting needs the source's pull.
+    const targetOnly = (await issued('scope=repository:secret/copy2:pull,push', priv.members.developer)).jwt;
+    const upload = await v2(`/v2/secret/copy2/blobs/uploads/?mount=${layer}&from=secret/app`, targetOnly, 'POST');
+    expect(upload.statusCode).toBe(202);
   });
 });
 

@@ -56,7 +56,9 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
         '0003-artifact-activity',
         '0004-sessions',
         '0005-artifact-list-index',
+        '0006-robot-project-binding',
         '0007-leases',
+        '0008-outbox',
       ]);
       const manifests = new KyselyManifestRecords(db);
       const mediaTypeOf = async (seed: string) =>
@@ -94,7 +96,9 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
       expect(sessionsDown.error).toBeUndefined();
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
-        ['0007-leases', 'Success'],
+        '0008-outbox',
+        '0007-leases',
+        '0006-robot-project-binding',
         ['0005-artifact-list-index', 'Success'],
         ['0004-sessions', 'Success'],
       ]);

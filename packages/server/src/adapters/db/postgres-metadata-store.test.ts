@@ -43,7 +43,9 @@ describe('PostgreSQL specifics', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0006-robot-project-binding',
       '0007-leases',
+      '0008-outbox',
     ]);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);

@@ -72,7 +72,9 @@ describe('openSqlite', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0006-robot-project-binding',
       '0007-leases',
+      '0008-outbox',
     ]);
     await first.repositories.ensure('library');
     await first.close();
@@ -91,7 +93,9 @@ describe('openSqlite', () => {
       '0003-artifact-activity',
       '0004-sessions',
       '0005-artifact-list-index',
+      '0006-robot-project-binding',
       '0007-leases',
+      '0008-outbox',
     ]);
     const repository = await store.repositories.ensure('library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

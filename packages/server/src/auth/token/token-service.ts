@@ -2,20 +2,40 @@
  * The Docker registry token service: issues Bearer tokens (signed JWTs) whose `access` claim is what the caller
  * asked for reduced to what it may do, and verifies them when they come back on /v2. Harbor's behaviour: a token
  * is always issued, even with no access at all; an anonymous caller gets one too (for public pulls).
+ *
+ * Revocation: a token names its account (kind, id and a stamp of its credential). Verifying it looks the account up
+ * again, from a per-account cache that each node refreshes from the database at most once per `revalidateMs`
+ * (concurrent requests share one lookup), and reduces the token's access once more against the account's current
+ * roles and permissions (projects looked up through a cache of the same lifetime). So a deleted user, a changed
+ * password, a removed member or changed role, a disabled, deleted or re-keyed robot stops a token within about a
+ * second on every node, for the price of a cache hit and a few evaluator calls per request.
  */
-import type { SecurityContext } from '../../services/authenticator.js';
+import { SharedCache } from '../../lib/shared-cache.js';
+import type { ProjectRecord } from '../../ports/identity-store.js';
+import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import { isSamePrincipal, tokenPrincipalOf } from '../../services/credential-stamp.js';
 import type { RegistryAccess } from '../../services/registry-access.js';
 import type { Scope } from './scope.js';
 import type { TokenKeys } from './token-keys.js';
-import { signToken, verifyToken, type TokenAccess, type TokenClaims } from './token-signer.js';
+import { signToken, TokenVerificationError, verifyToken, type TokenAccess, type TokenClaims } from './token-signer.js';
 
 export interface TokenServiceOptions {
   /** The `iss` claim and what verification expects. */
   readonly issuer: string;
   /** The registry's service name: the `service` of challenges and the `aud` of tokens. */
   readonly service: string;
+  /** Other names a token request may give as its `service` (Harbor's `harbor-registry`); tokens keep `service`. */
+  readonly acceptedServices?: readonly string[];
   /** The token lifetime in minutes (Harbor's `token_expiration` setting), read for every token issued. */
   readonly expirationMinutes: () => Promise<number>;
+  /** The current context of the account a token names (a user, or an active robot); undefined when it is gone. */
+  readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
+  /** A project by name, as stored now. */
+  readonly projectNamed: (name: string) => Promise<ProjectRecord | undefined>;
+  /** How long a looked-up account or project is trusted when verifying tokens (at most a second). */
+  readonly revalidateMs?: number;
+  /** The clock tokens are stamped and checked with (milliseconds since the epoch). */
+  readonly now?: () => number;
 }
 
 export interface IssuedToken {
@@ -25,20 +45,44 @@ export interface IssuedToken {
   readonly access: readonly TokenAccess[];
 }
 
+/** A token that verified, with who holds it now and what it still grants. */
+export interface VerifiedToken {
+  readonly claims: TokenClaims;
+  /** The account's current context (anonymous for anonymous tokens). */
+  readonly ctx: SecurityContext;
+  /** The token's access reduced to what the account may still do. */
+  readonly access: readonly TokenAccess[];
+}
+
 /** Verified tokens are remembered until they expire, up to this many. */
 const VERIFIED_MAX = 4096;
 
 export class TokenService {
   private readonly verified = new Map<string, TokenClaims>();
+  private readonly accounts: SharedCache<SecurityContext | undefined>;
+  private readonly projects: SharedCache<ProjectRecord | undefined>;
 
   constructor(
     private readonly keys: TokenKeys,
     private readonly access: RegistryAccess,
     readonly options: TokenServiceOptions,
-  ) {}
+  ) {
+    const ttl = Math.min(1000, options.revalidateMs ?? 1000);
+    this.accounts = new SharedCache(ttl, () => this.now());
+    this.projects = new SharedCache(ttl, () => this.now());
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   get service(): string {
     return this.options.service;
+  }
+
+  /** Whether a token request naming `service` is for this registry. */
+  accepts(service: string): boolean {
+    return service === this.options.service || (this.options.acceptedServices ?? []).includes(service);
   }
 
   /** A token for `subject` (the account name, '' when anonymous) granting what `ctx` may do of `scopes`. */
@@ -48,7 +92,8 @@ export class TokenService {
       .filter((scope) => scope.actions.length > 0)
       .map(({ type, name, actions }) => ({ type, name, actions }));
     const expiresIn = Math.max(1, Math.round((await this.options.expirationMinutes()) * 60));
-    const issuedAt = new Date();
+    const issuedAt = new Date(this.now());
+    const principal = tokenPrincipalOf(ctx);
     const token = signToken(this.keys, {
       issuer: this.options.issuer,
       audience: this.options.service,
@@ -56,19 +101,24 @@ export class TokenService {
       access,
       expiresInSeconds: expiresIn,
       now: issuedAt,
+      ...(principal && { principal }),
     });
     return { token, expiresIn, issuedAt, access };
   }
 
-  /** The claims of a token this service issued and that is still valid; TokenVerificationError otherwise. */
+  /**
+   * The claims of a token this service issued and that is still valid (signature, issuer, audience, expiry);
+   * TokenVerificationError otherwise. Says nothing about revocation: see `authorize`.
+   */
   verify(token: string): TokenClaims {
     const cached = this.verified.get(token);
-    if (cached && cached.exp > Date.now() / 1000) return cached;
+    if (cached && cached.exp > this.now() / 1000) return cached;
     if (cached) this.verified.delete(token);
     const claims = verifyToken(token, this.keys, {
       issuer: this.options.issuer,
       audience: this.options.service,
       leewaySeconds: 0,
+      now: new Date(this.now()),
     });
     if (this.verified.size >= VERIFIED_MAX) {
       const oldest = this.verified.keys().next();
@@ -76,5 +126,25 @@ export class TokenService {
     }
     this.verified.set(token, claims);
     return claims;
+  }
+
+  /**
+   * Verifies `token` and checks that its account still exists with the same id and credential (TokenVerificationError
+   * `revoked` otherwise); its access comes back reduced to what the account may do now.
+   */
+  async authorize(token: string): Promise<VerifiedToken> {
+    const claims = this.verify(token);
+    let ctx: SecurityContext = ANONYMOUS;
+    if (claims.sub !== '') {
+      const current = await this.accounts.get(claims.sub, () => this.options.contextOfAccount(claims.sub));
+      if (!current || (claims.principal && !isSamePrincipal(current, claims.principal))) {
+        throw new TokenVerificationError('revoked', 'the token has been revoked');
+      }
+      ctx = current;
+    }
+    const granted = await this.access.grant(ctx, claims.access, (name) =>
+      this.projects.get(name, () => this.options.projectNamed(name)),
+    );
+    return { claims, ctx, access: granted.map(({ type, name, actions }) => ({ type, name, actions })) };
   }
 }

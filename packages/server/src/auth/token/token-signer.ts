@@ -22,6 +22,14 @@ export interface TokenClaims {
   readonly iat: number;
   readonly jti: string;
   readonly access: readonly TokenAccess[];
+  /** Wharf's claim: the account the token was issued to (kind, id, credential stamp); absent for anonymous callers. */
+  readonly principal?: TokenPrincipalClaim;
+}
+
+export interface TokenPrincipalClaim {
+  readonly kind: 'user' | 'robot';
+  readonly id: number;
+  readonly stamp: string;
 }
 
 export interface SignTokenOptions {
@@ -32,6 +40,7 @@ export interface SignTokenOptions {
   readonly access: readonly TokenAccess[];
   readonly expiresInSeconds: number;
   readonly now?: Date;
+  readonly principal?: TokenPrincipalClaim;
 }
 
 export function signToken(keys: TokenKeys, options: SignTokenOptions): string {
@@ -49,6 +58,9 @@ export function signToken(keys: TokenKeys, options: SignTokenOptions): string {
     iat,
     jti: randomBytes(16).toString('base64url'),
     access: options.access.map(({ type, name, actions }) => ({ type, name, actions: [...actions] })),
+    ...(options.principal && {
+      principal: { kind: options.principal.kind, id: options.principal.id, stamp: options.principal.stamp },
+    }),
   };
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`;
   const signature = sign('sha256', Buffer.from(signingInput), signingKey(keys.algorithm, keys.privateKey));
@@ -63,7 +75,8 @@ export type TokenErrorReason =
   | 'expired'
   | 'not-yet-valid'
   | 'wrong-issuer'
-  | 'wrong-audience';
+  | 'wrong-audience'
+  | 'revoked';
 
 export class TokenVerificationError extends Error {
   constructor(
@@ -149,6 +162,9 @@ function parseClaims(raw: Record<string, unknown>): TokenClaims {
   if (!Array.isArray(access) || !access.every(isAccess)) {
     throw new TokenVerificationError('malformed', 'token access claim is malformed');
   }
+  if (raw.principal !== undefined && !isPrincipal(raw.principal)) {
+    throw new TokenVerificationError('malformed', 'token principal claim is malformed');
+  }
   return raw as unknown as TokenClaims;
 }
 
@@ -161,6 +177,12 @@ function isAccess(value: unknown): value is TokenAccess {
     Array.isArray(actions) &&
     actions.every((a) => typeof a === 'string')
   );
+}
+
+function isPrincipal(value: unknown): value is TokenPrincipalClaim {
+  if (typeof value !== 'object' || value === null) return false;
+  const { kind, id, stamp } = value as Record<string, unknown>;
+  return (kind === 'user' || kind === 'robot') && Number.isInteger(id) && typeof stamp === 'string';
 }
 
 function verifies(key: VerificationKey, signed: Buffer, signature: Buffer): boolean {

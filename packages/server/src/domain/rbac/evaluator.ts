@@ -36,6 +36,8 @@ export interface RobotPermission {
   readonly kind: 'project' | 'system';
   readonly namespace: string;
   readonly access: readonly RobotAccess[];
+  /** The project the block was bound to when written: it applies to that project (by id), not to a namesake. */
+  readonly projectId?: number;
 }
 
 export interface AnonymousSubject {
@@ -161,7 +163,10 @@ function robotCan(
 }
 
 function appliesTo(permission: RobotPermission, project: ProjectRef): boolean {
-  return permission.namespace === '*' || permission.namespace === project.name;
+  if (permission.namespace === '*') return true;
+  return permission.projectId === undefined
+    ? permission.namespace === project.name
+    : permission.projectId === project.id;
 }
 
 /**

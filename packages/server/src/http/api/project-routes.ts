@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PROJECT_ROLE_IDS, type ProjectRoleId } from '../../domain/rbac/roles.js';
 import type { ProjectFilter } from '../../ports/identity-store.js';
-import { isResourceNameHeader } from '../../services/project-access.js';
 import { metadataOf, type ProjectMetadataService } from '../../services/project-metadata.js';
 import type { ProjectLocator } from '../../services/project-visibility.js';
 import type { ProjectListQuery, ProjectService, ProjectSummaryView, ProjectView } from '../../services/projects.js';
 import { HarborError } from '../error-handler.js';
 import { projectRequestOf } from './project-body.js';
-import { jsonBody } from './request-parts.js';
+import { isTrueHeader, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort } from './query.js';
 import { securityOf } from './security.js';
@@ -51,7 +50,7 @@ function toSummary({ repoCount, members }: ProjectSummaryView) {
 export function locatorOf(req: FastifyRequest): ProjectLocator {
   return {
     nameOrId: (req.params as { project_name_or_id: string }).project_name_or_id,
-    isResourceName: isResourceNameHeader(req.headers['x-is-resource-name']),
+    isResourceName: isTrueHeader(req.headers['x-is-resource-name']),
   };
 }
 
@@ -121,7 +120,7 @@ export function registerProjectRoutes(
 
   api.post('/projects', async (req, reply) => {
     const project = await projects.create(securityOf(req), projectRequestOf(jsonBody(req)));
-    const byName = isResourceNameHeader(req.headers['x-resource-name-in-location']);
+    const byName = isTrueHeader(req.headers['x-resource-name-in-location']);
     const location = `/api/v2.0/projects/${byName ? project.name : project.id}`;
     return reply.code(201).header('Location', location).send();
   });

@@ -20,3 +20,8 @@ export function jsonBody(req: FastifyRequest): JsonBody {
   }
   return body as JsonBody;
 }
+
+/** A Harbor boolean header such as `X-Is-Resource-Name` (absent or anything but "true" is false). */
+export function isTrueHeader(value: string | string[] | undefined): boolean {
+  return (Array.isArray(value) ? value[0] : value)?.toLowerCase() === 'true';
+}

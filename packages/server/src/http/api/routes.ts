@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigurationService } from '../../services/configurations.js';
 import type { PermissionService } from '../../services/permissions.js';
-import {
-  READ_ONLY_MESSAGE,
-  isExemptFromReadOnly,
-  isStateChanging,
-  type ReadOnlyGuard,
-} from '../../services/read-only.js';
+import { READ_ONLY_MESSAGE, type ReadOnlyGuard } from '../../services/read-only.js';
+import { isExemptFromReadOnly, isWriteMethod } from '../credentials.js';
 import type { RobotService } from '../../services/robots.js';
 import type { UserService } from '../../services/users.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
@@ -52,9 +48,9 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
         sendHarborError(reply, new HarborError('NOT_FOUND', `no endpoint at ${req.method} ${req.url}`), req.log),
       );
       api.addHook('onRequest', async (req, reply) => authenticate(req, reply, opts.authentication));
-      // Read-only mode refuses every modification but the ones that must stay possible (services/read-only.ts).
+      // Read-only mode refuses every modification but the ones that must stay possible (http/credentials.ts).
       api.addHook('onRequest', async (req) => {
-        if (!isStateChanging(req.method) || isExemptFromReadOnly(req.method, req.routeOptions.url ?? req.url)) return;
+        if (!isWriteMethod(req.method) || isExemptFromReadOnly(req.method, req.routeOptions.url ?? req.url)) return;
         if (await opts.readOnly.isReadOnly()) throw new HarborError('DENIED', READ_ONLY_MESSAGE);
       });
       registerSystemRoutes(api, opts);

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import type { AuthDecisionSink } from '../../services/auth-events.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
-import { changesState, CSRF_HEADER, isValidCsrfToken } from '../../services/csrf.js';
+import { isValidCsrfToken } from '../../services/csrf.js';
+import { credentialsOf, isWriteMethod, sentCsrfToken, type RequestCredentials } from '../credentials.js';
 import type { LoginGuard } from '../../services/login-guard.js';
 import type { SessionService } from '../../services/sessions.js';
 import { HarborError } from '../error-handler.js';
@@ -19,16 +20,6 @@ const contexts = new WeakMap<FastifyRequest, SecurityContext>();
 /** The security context the authentication hook attached to `req` (anonymous when it did not run). */
 export function securityOf(req: FastifyRequest): SecurityContext {
   return contexts.get(req) ?? ANONYMOUS;
-}
-
-/** `Basic base64(user:password)` → its parts; undefined when the header is absent or another scheme. */
-export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
-  const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /** What the management API authenticates with: Basic credentials through the login guard, or a session cookie. */
@@ -52,9 +43,9 @@ export interface ApiAuthentication {
  * - Neither: anonymous.
  */
 export async function authenticate(req: FastifyRequest, reply: FastifyReply, auth: ApiAuthentication): Promise<void> {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    contexts.set(req, await withBasic(req, reply, header, auth));
+  const credentials = credentialsOf(req);
+  if (credentials.kind !== 'none') {
+    contexts.set(req, await withBasic(req, reply, credentials, auth));
     return;
   }
   const sessionId = sessionIdOf(req);
@@ -64,13 +55,13 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply, aut
     clearSessionCookies(req, reply, auth.cookies);
     return;
   }
-  if (changesState(req.method) && !isValidCsrfToken(sessionId, req.headers[CSRF_HEADER.toLowerCase()])) {
+  if (isWriteMethod(req.method) && !isValidCsrfToken(sessionId, sentCsrfToken(req))) {
     throw new HarborError('FORBIDDEN', 'CSRF token invalid');
   }
   contexts.set(req, session.ctx);
-  const maxAge = (session.expiresAt.getTime() - Date.now()) / 1000;
+  const maxAge = auth.sessions.secondsUntil(session.expiresAt);
   if (session.refreshed) setSessionCookies(req, reply, auth.cookies, sessionId, maxAge);
-  else if (!changesState(req.method)) issueCsrfToken(req, reply, auth.cookies, sessionId, maxAge);
+  else if (!isWriteMethod(req.method)) issueCsrfToken(req, reply, auth.cookies, sessionId, maxAge);
 }
 
 /**
@@ -87,7 +78,7 @@ export async function sessionContextOf(
   const session = sessionId === undefined ? undefined : await auth.sessions.resolve(sessionId);
   if (!session) return undefined;
   if (session.refreshed) {
-    setSessionCookies(req, reply, auth.cookies, sessionId!, (session.expiresAt.getTime() - Date.now()) / 1000);
+    setSessionCookies(req, reply, auth.cookies, sessionId!, auth.sessions.secondsUntil(session.expiresAt));
   }
   return session.ctx;
 }
@@ -95,11 +86,10 @@ export async function sessionContextOf(
 async function withBasic(
   req: FastifyRequest,
   reply: FastifyReply,
-  header: string,
+  credentials: RequestCredentials,
   auth: ApiAuthentication,
 ): Promise<SecurityContext> {
-  const credentials = parseBasic(header);
-  if (!credentials) {
+  if (credentials.kind !== 'basic') {
     auth.events.record({
       principal: '',
       clientAddress: req.ip,

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OPENAPI_PATH } from '../api/openapi/document.js';
+import { SECURITY_HEADERS } from '../portal-routes.js';
 
 /**
  * The API explorer: Swagger UI (from the swagger-ui-dist package, served locally, no CDN) at /devcenter, reading
@@ -99,7 +100,7 @@ export function registerExplorerRoutes(app: FastifyInstance, opts: ExplorerRoute
   };
 
   app.get(HARBOR_EXPLORER_PATH, (_req, reply) => reply.redirect(`${basePath}${EXPLORER_PATH.slice(1)}`, 301));
-  app.get(EXPLORER_PATH, (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.get(EXPLORER_PATH, (_req, reply) => reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(html));
   app.get(`${EXPLORER_PATH}/wharf-explorer.js`, (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send(script),
   );

@@ -5,7 +5,7 @@ import { TokenVerificationError, type TokenAccess } from '../../auth/token/token
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
 import type { LoginResult } from '../../services/login-guard.js';
 import type { RegistryAccess, RegistryGrant } from '../../services/registry-access.js';
-import { parseBasic } from '../api/security.js';
+import { credentialsOf, isWriteMethod } from '../credentials.js';
 import { queryParam, type OciCaller } from './context.js';
 import { RegistryError } from './errcode.js';
 import type { OciRoute } from './oci-path.js';
@@ -60,33 +60,39 @@ export async function authorizeOciRequest(
   const from = route.kind === 'uploads' ? queryParam(req, 'from') : undefined;
   const needed = scopesForRequest(req.method, route);
   const mountScope: Scope[] = from ? [{ type: 'repository', name: from, actions: ['pull'] }] : [];
-  const challenge = (error?: 'invalid_token' | 'insufficient_scope', scopes: readonly Scope[] = needed) =>
+  // A challenge names the mount's source too (as distribution's does), so that the token a client fetches by
+  // following it can mount; a caller who may not read the source still gets a plain upload.
+  const challenged = scopesForRequest(req.method, route, from ? { from } : {});
+  const challenge = (error?: 'invalid_token' | 'insufficient_scope', scopes: readonly Scope[] = challenged) =>
     void reply.header(
       'WWW-Authenticate',
       formatChallenge({ realm: opts.realm(req), service: opts.tokens.service, scopes, ...(error ? { error } : {}) }),
     );
 
-  const header = req.headers.authorization;
-  const bearer = /^bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  const credentials = credentialsOf(req);
+  const bearer = credentials.kind === 'bearer' ? credentials.token : undefined;
   let account = '';
   let granted: readonly (TokenAccess | RegistryGrant)[];
   let ctx: SecurityContext | undefined;
   if (bearer !== undefined) {
-    let claims;
+    let verified;
     try {
-      claims = opts.tokens.verify(bearer);
+      verified = await opts.tokens.authorize(bearer);
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error;
       challenge('invalid_token');
       throw new RegistryError('UNAUTHORIZED', `invalid token: ${error.message}`);
     }
-    account = claims.sub;
-    granted = claims.access;
+    account = verified.claims.sub;
+    granted = verified.access;
+    if (account !== '') ctx = verified.ctx;
   } else {
-    const credentials = header === undefined ? undefined : parseBasic(header);
-    if (header !== undefined) {
-      const result = credentials && (await opts.login(credentials.username, credentials.password, req, 'registry'));
-      if (!result?.ok) {
+    if (credentials.kind !== 'none') {
+      const result =
+        credentials.kind === 'basic'
+          ? await opts.login(credentials.username, credentials.password, req, 'registry')
+          : undefined;
+      if (!result?.ok || credentials.kind !== 'basic') {
         if (result?.ok === false && result.reason === 'busy') {
           void reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
           throw new RegistryError('TOOMANYREQUESTS', 'too many logins at once; try again');
@@ -95,10 +101,9 @@ export async function authorizeOciRequest(
         throw loginRefusal(reply, result);
       }
       ctx = result.ctx;
-      account = credentials?.username ?? '';
+      account = credentials.username;
     } else {
-      const reads = req.method === 'GET' || req.method === 'HEAD';
-      const session = reads && opts.session ? await opts.session(req, reply) : undefined;
+      const session = !isWriteMethod(req.method) && opts.session ? await opts.session(req, reply) : undefined;
       ctx = session ?? ANONYMOUS;
       if (session?.kind === 'user') account = session.user.username;
     }

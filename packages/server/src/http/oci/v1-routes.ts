@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenVerificationError } from '../../auth/token/token-signer.js';
 import type { RepositoryMatch } from '../../ports/metadata-store.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
-import { parseBasic } from '../api/security.js';
+import { credentialsOf } from '../credentials.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
 import type { OciAuthorizationOptions } from './authorization.js';
 import { queryParam, sendJson } from './context.js';
@@ -79,13 +79,12 @@ function count(req: FastifyRequest, key: string, fallback: number, max: number):
  * /service/token. Credentials that do not verify are refused (401), never searched with as anonymous.
  */
 async function callerOf(req: FastifyRequest, auth: DockerV1RoutesOptions['authorization']): Promise<SecurityContext> {
-  const header = req.headers.authorization;
-  if (header === undefined) return ANONYMOUS;
-  const bearer = /^bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-  if (bearer !== undefined) {
+  const credentials = credentialsOf(req);
+  if (credentials.kind === 'none') return ANONYMOUS;
+  if (credentials.kind === 'bearer') {
     let subject: string;
     try {
-      subject = auth.tokens.verify(bearer).sub;
+      subject = auth.tokens.verify(credentials.token).sub;
     } catch (error) {
       if (error instanceof TokenVerificationError) throw new HarborError('UNAUTHORIZED', 'invalid token');
       throw error;
@@ -95,9 +94,9 @@ async function callerOf(req: FastifyRequest, auth: DockerV1RoutesOptions['author
     if (!ctx) throw new HarborError('UNAUTHORIZED', 'the account of this token no longer exists');
     return ctx;
   }
-  const credentials = parseBasic(header);
-  if (credentials?.username === '' && credentials.password === '') return ANONYMOUS;
-  const result = credentials && (await auth.login(credentials.username, credentials.password, req, 'registry'));
-  if (!result?.ok) throw new HarborError('UNAUTHORIZED', 'invalid username or password');
+  if (credentials.kind !== 'basic') throw new HarborError('UNAUTHORIZED', 'invalid username or password');
+  if (credentials.username === '' && credentials.password === '') return ANONYMOUS;
+  const result = await auth.login(credentials.username, credentials.password, req, 'registry');
+  if (!result.ok) throw new HarborError('UNAUTHORIZED', 'invalid username or password');
   return result.ctx;
 }

@@ -12,6 +12,12 @@ export interface RobotPermission {
   readonly kind: 'project' | 'system';
   readonly namespace: string;
   readonly access: readonly RobotAccess[];
+  /**
+   * The id of the project `namespace` named when the block was written (kind `project`, a name other than `*`),
+   * set by the store on every write; 0 when no such project existed. The block applies to that project only, so a
+   * project deleted and created again under the same name does not inherit the old one's robots.
+   */
+  readonly projectId?: number;
 }
 
 export type RobotLevel = 'system' | 'project';

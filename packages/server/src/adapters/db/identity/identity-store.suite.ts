@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KyselyRepositoryRecords } from '../repository-records.js';
 import { InCodeMigrationProvider } from '../migrations/in-code-migration-provider.js';
@@ -43,7 +43,9 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0003-artifact-activity',
           '0004-sessions',
           '0005-artifact-list-index',
+          '0006-robot-project-binding',
           '0007-leases',
+          '0008-outbox',
         ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
@@ -68,7 +70,9 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0003-artifact-activity',
           '0004-sessions',
           '0005-artifact-list-index',
+          '0006-robot-project-binding',
           '0007-leases',
+          '0008-outbox',
         ]);
         const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
@@ -102,7 +106,9 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0008-outbox',
           '0007-leases',
+          '0006-robot-project-binding',
           '0005-artifact-list-index',
           '0004-sessions',
           '0003-artifact-activity',
@@ -125,10 +131,42 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0003-artifact-activity',
           '0004-sessions',
           '0005-artifact-list-index',
+          '0006-robot-project-binding',
           '0007-leases',
+          '0008-outbox',
         ]);
         const team = await storeOver(db, dialect).projects.getByName('team');
         expect(await storeOver(db, dialect).projects.repositoryCount(team?.id ?? 0)).toBe(1);
+      });
+
+      it("0006 binds the robots' permission blocks to the projects they name (0 for none), and unbinds going down", async () => {
+        const { db, dialect } = await unmigrated();
+        const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+        expect((await migrator.migrateTo('0005-artifact-list-index')).error).toBeUndefined();
+        const team = await storeOver(db, dialect).projects.create({ name: 'team', public: false });
+        const blocks = [
+          { kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] },
+          { kind: 'project', namespace: 'gone', access: [{ resource: 'repository', action: 'pull' }] },
+          { kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'pull' }] },
+          { kind: 'system', namespace: '/', access: [{ resource: 'project', action: 'list' }] },
+        ];
+        await sql`insert into robots (name, description, level, project_id, permissions, secret_hash, disabled,
+                  created_at, updated_at) values ('robot$ops', '', 'system', null, ${JSON.stringify(blocks)}, 'h', 0,
+                  1, 1)`.execute(db);
+        expect(await migrateToLatest(db, dialect)).toEqual([
+          '0006-robot-project-binding',
+          '0007-leases',
+          '0008-outbox',
+        ]);
+        const robot = await storeOver(db, dialect).robots.getByName('robot$ops');
+        expect(robot?.permissions).toEqual([
+          { ...blocks[0], projectId: team.id },
+          { ...blocks[1], projectId: 0 },
+          blocks[2],
+          blocks[3],
+        ]);
+        expect((await migrator.migrateTo('0005-artifact-list-index')).error).toBeUndefined();
+        expect((await storeOver(db, dialect).robots.getByName('robot$ops'))?.permissions).toEqual(blocks);
       });
 
       it('creates the public library project and seeds the default settings', async () => {

@@ -15,6 +15,11 @@ const permissions: RobotPermission[] = [
   { kind: 'system', namespace: '/', access: [{ resource: 'project', action: 'list', effect: 'deny' }] },
 ];
 
+/** `permissions` as the store keeps them: the block naming `team` bound to that project's id (0: none). */
+function bound(teamId: number): RobotPermission[] {
+  return permissions.map((p) => (p.namespace === 'team' ? { ...p, projectId: teamId } : p));
+}
+
 function systemRobot(name: string, extra: Partial<NewRobot> = {}): NewRobot {
   return {
     name,
@@ -50,7 +55,7 @@ export function describeRobotRecords(fresh: FreshIdentity): void {
         description: 'CI pushes',
         level: 'project',
         projectId: project.id,
-        permissions,
+        permissions: bound(project.id),
         secretHash: '$scrypt$secret',
         disabled: false,
         durationDays: 30,
@@ -61,7 +66,11 @@ export function describeRobotRecords(fresh: FreshIdentity): void {
       expect(await store.robots.getByName('robot$team+ci')).toEqual(robot);
       const forever = await store.robots.create(systemRobot('robot$ops', { permissions }));
       expect(forever).toMatchObject({ projectId: null, durationDays: null, expiresAt: null, creator: null });
-      expect((await store.robots.get(forever.id))?.permissions).toEqual(permissions);
+      expect((await store.robots.get(forever.id))?.permissions).toEqual(bound(project.id));
+      // A block's project id is the store's to set: one given by the caller is replaced.
+      const forged = permissions.map((p) => ({ ...p, projectId: 999 }));
+      const rebound = await store.robots.update(forever.id, { permissions: forged });
+      expect(rebound?.permissions).toEqual([bound(project.id)[0], { ...permissions[1] }]);
     });
 
     it('refuses a taken name, an unknown project and a level that does not match the project', async () => {
@@ -126,15 +135,19 @@ export function describeRobotRecords(fresh: FreshIdentity): void {
         durationDays: null,
         expiresAt: null,
       });
+      // No project `team` exists here: the block is bound to none (0) and applies nowhere.
       expect(updated).toMatchObject({
         description: 'ops',
-        permissions,
+        permissions: bound(0),
         disabled: true,
         durationDays: null,
         expiresAt: null,
         secretHash: 'h',
       });
-      expect(await store.robots.update(robot.id, { disabled: false })).toMatchObject({ disabled: false, permissions });
+      expect(await store.robots.update(robot.id, { disabled: false })).toMatchObject({
+        disabled: false,
+        permissions: bound(0),
+      });
       expect(await store.robots.update(robot.id + 1000, { disabled: true })).toBeUndefined();
       expect(await store.robots.setSecretHash(robot.id, 'h2')).toBe(true);
       expect(await store.robots.get(robot.id)).toMatchObject({ secretHash: 'h2' });

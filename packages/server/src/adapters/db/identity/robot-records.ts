@@ -37,6 +37,27 @@ function toRecord(row: Selectable<RobotsTable>): RobotRecord {
   };
 }
 
+/**
+ * Binds every block naming one project (kind `project`, not `*`) to that project's id as stored now (0 when there is
+ * no such project: the block applies nowhere), so that a later project of the same name is not covered.
+ */
+async function bindPermissions(
+  db: Kysely<Database>,
+  permissions: readonly RobotPermission[],
+): Promise<RobotPermission[]> {
+  const names = [
+    ...new Set(permissions.filter((p) => p.kind === 'project' && p.namespace !== '*').map((p) => p.namespace)),
+  ];
+  const rows = names.length
+    ? await db.selectFrom('projects').select(['id', 'name']).where('name', 'in', names).execute()
+    : [];
+  const ids = new Map(rows.map((row) => [row.name, row.id]));
+  return permissions.map((p) => {
+    const { projectId: _ignored, ...block } = p;
+    return p.kind === 'project' && p.namespace !== '*' ? { ...block, projectId: ids.get(p.namespace) ?? 0 } : block;
+  });
+}
+
 const sortColumns = { id: 'id', name: 'name', createdAt: 'created_at', updatedAt: 'updated_at' } as const;
 
 export class KyselyRobotRecords implements RobotRecords {
@@ -55,7 +76,7 @@ export class KyselyRobotRecords implements RobotRecords {
           description: robot.description ?? '',
           level: robot.level,
           project_id: robot.projectId,
-          permissions: JSON.stringify(robot.permissions),
+          permissions: JSON.stringify(await bindPermissions(this.db, robot.permissions)),
           secret_hash: robot.secretHash,
           disabled: toFlag(robot.disabled ?? false),
           duration_days: robot.durationDays,
@@ -108,11 +129,12 @@ export class KyselyRobotRecords implements RobotRecords {
 
   async update(id: number, update: RobotUpdate): Promise<RobotRecord | undefined> {
     const { expiresAt } = update;
+    const permissions = update.permissions && (await bindPermissions(this.db, update.permissions));
     const row = await this.db
       .updateTable('robots')
       .set({
         ...(update.description !== undefined && { description: update.description }),
-        ...(update.permissions !== undefined && { permissions: JSON.stringify(update.permissions) }),
+        ...(permissions !== undefined && { permissions: JSON.stringify(permissions) }),
         ...(update.disabled !== undefined && { disabled: toFlag(update.disabled) }),
         ...(update.durationDays !== undefined && { duration_days: update.durationDays }),
         ...(expiresAt !== undefined && { expires_at: expiresAt === null ? null : expiresAt.getTime() }),

@@ -32,7 +32,9 @@ describe('identity schema on SQLite', () => {
         '0003-artifact-activity',
         '0004-sessions',
         '0005-artifact-list-index',
+        '0006-robot-project-binding',
         '0007-leases',
+        '0008-outbox',
       ]);
       await storeOver(first, 'sqlite').users.create({ username: 'kept' });
       await first.destroy();

@@ -5,6 +5,7 @@ import { identitySchema } from './0002-identity.js';
 import { artifactActivitySchema } from './0003-artifact-activity.js';
 import { sessionsSchema } from './0004-sessions.js';
 import { artifactListIndex } from './0005-artifact-list-index.js';
+import { robotProjectBinding } from './0006-robot-project-binding.js';
 import { leasesSchema } from './0007-leases.js';
 import { outboxSchema } from './0008-outbox.js';
 import type { DialectMigration } from './dialect-migration.js';
@@ -16,6 +17,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0003-artifact-activity': artifactActivitySchema,
   '0004-sessions': sessionsSchema,
   '0005-artifact-list-index': artifactListIndex,
+  '0006-robot-project-binding': robotProjectBinding,
   '0007-leases': leasesSchema,
   '0008-outbox': outboxSchema,
 };
