@@ -314,7 +314,7 @@ export async function createWharf(
       health: () => checkHealth(healthProbes(identity, storage)),
       authentication,
       users: new UserService(identity, work),
-      robots: new RobotService(identity, () => new Date(clock.now())),
+      robots: new RobotService(identity, work, () => new Date(clock.now())),
       configurations: new ConfigurationService(identity, readOnly, work),
       permissions: new PermissionService(identity),
       readOnly,

@@ -16,7 +16,8 @@ import type {
 } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import { generatePassword } from './admin-bootstrap.js';
-import { ROBOT_PREFIX, subjectOf, type SecurityContext } from './authenticator.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import { operatorOf, ROBOT_PREFIX, subjectOf, type SecurityContext } from './authenticator.js';
 import { authorize, projectRef } from './project-access.js';
 import {
   MAX_ROBOT_NAME_LENGTH,
@@ -58,6 +59,7 @@ export interface CreatedRobot {
 export class RobotService {
   constructor(
     private readonly identity: Store,
+    private readonly work: UnitOfWork,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -112,17 +114,22 @@ export class RobotService {
       throw invalid(`the robot's full name ${fullName} is longer than ${MAX_ROBOT_NAME_LENGTH} characters`);
     }
     const secret = creation.secret ?? generatePassword();
-    const robot = await this.identity.robots.create({
-      name: fullName,
-      description: creation.description,
-      level: creation.level,
-      projectId: project?.id ?? null,
-      permissions: creation.permissions,
-      secretHash: await hashPassword(secret),
-      disabled: creation.disabled,
-      durationDays: creation.durationDays,
-      expiresAt: expiryOf(this.now(), creation.durationDays),
-      creator: creatorOf(ctx),
+    const secretHash = await hashPassword(secret);
+    const robot = await this.work.run(async ({ tx, emit }) => {
+      const created = await tx.robots.create({
+        name: fullName,
+        description: creation.description,
+        level: creation.level,
+        projectId: project?.id ?? null,
+        permissions: creation.permissions,
+        secretHash,
+        disabled: creation.disabled,
+        durationDays: creation.durationDays,
+        expiresAt: expiryOf(this.now(), creation.durationDays),
+        creator: creatorOf(ctx),
+      });
+      emit({ type: 'robot.created', robotId: created.id, robot: created.name }, operatorOf(ctx));
+      return created;
     });
     return { robot, secret };
   }
@@ -149,7 +156,11 @@ export class RobotService {
       update.durationDays = change.durationDays;
       update.expiresAt = expiryOf(robot.createdAt, change.durationDays);
     }
-    const updated = await this.identity.robots.update(id, update);
+    const updated = await this.work.run(async ({ tx, emit }) => {
+      const changed = await tx.robots.update(id, update);
+      if (changed) emit({ type: 'robot.updated', robotId: id, robot: changed.name }, operatorOf(ctx));
+      return changed;
+    });
     if (!updated) throw new NotFoundError('robot', String(id));
     return updated;
   }
@@ -159,19 +170,28 @@ export class RobotService {
    * which is returned. The old secret stops working at once.
    */
   async refreshSecret(ctx: SecurityContext, id: number, secret: string | undefined): Promise<string | undefined> {
-    await this.controlled(ctx, id);
+    const robot = await this.controlled(ctx, id);
     const chosen = secret === undefined || secret === '' ? undefined : validateRobotSecret(secret);
     const effective = chosen ?? generatePassword();
-    if (!(await this.identity.robots.setSecretHash(id, await hashPassword(effective)))) {
-      throw new NotFoundError('robot', String(id));
-    }
+    const secretHash = await hashPassword(effective);
+    const refreshed = await this.work.run(async ({ tx, emit }) => {
+      if (!(await tx.robots.setSecretHash(id, secretHash))) return false;
+      emit({ type: 'robot.updated', robotId: id, robot: robot.name }, operatorOf(ctx));
+      return true;
+    });
+    if (!refreshed) throw new NotFoundError('robot', String(id));
     return chosen === undefined ? effective : undefined;
   }
 
   async delete(ctx: SecurityContext, id: number): Promise<void> {
     const robot = await this.visible(ctx, id);
     authorize(ctx, await this.ownerOf(robot), 'robot', 'delete');
-    if (!(await this.identity.robots.delete(id))) throw new NotFoundError('robot', String(id));
+    const deleted = await this.work.run(async ({ tx, emit }) => {
+      if (!(await tx.robots.delete(id))) return false;
+      emit({ type: 'robot.deleted', robotId: id, robot: robot.name }, operatorOf(ctx));
+      return true;
+    });
+    if (!deleted) throw new NotFoundError('robot', String(id));
   }
 
   /** The robot, when the caller may update it and holds everything it holds. */

@@ -53,6 +53,9 @@ async function eventsOf(change: () => Promise<unknown>): Promise<DomainEvent[]> 
       'user.password_changed',
       'user.deleted',
       'configuration.updated',
+      'robot.created',
+      'robot.updated',
+      'robot.deleted',
     ],
     (event) => {
       seen.push(event);
@@ -244,6 +247,30 @@ describe('the management services record their events in the transaction of the 
     expect(events.every((e) => e.by?.kind === 'user' && e.by.name === 'admin')).toBe(true);
     expect(events[2]).toMatchObject({ entity: 'evie', roleId: 2 });
     expect(events[5]).toMatchObject({ keys: ['token_expiration'] });
+  });
+
+  it('robots', async () => {
+    const events = await eventsOf(async () => {
+      const created = await api(reg.app, 'POST', '/robots', ADMIN, {
+        name: 'evbot',
+        level: 'system',
+        duration: -1,
+        permissions: [{ kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'pull' }] }],
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json<{ id: number }>().id;
+      expect((await api(reg.app, 'PATCH', `/robots/${id}`, ADMIN, {})).statusCode).toBe(200);
+      expect((await api(reg.app, 'DELETE', `/robots/${id}`, ADMIN)).statusCode).toBe(200);
+    });
+    expect(
+      events.map((e) =>
+        e.type === 'robot.created' || e.type === 'robot.updated' || e.type === 'robot.deleted' ? [e.type, e.robot] : [],
+      ),
+    ).toEqual([
+      ['robot.created', 'robot$evbot'],
+      ['robot.updated', 'robot$evbot'],
+      ['robot.deleted', 'robot$evbot'],
+    ]);
   });
 
   it('a refused change records nothing', async () => {
