@@ -63,28 +63,27 @@ export class KyselyOutboxRecords implements OutboxRecords {
   }
 
   async release(id: number, retryAt: Date, error: string): Promise<void> {
-    await this.db
-      .updateTable('outbox_events')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        claimed_by: null,
-        claimed_until: null,
-        available_at: retryAt.getTime(),
-        last_error: error.slice(0, MAX_ERROR_CHARS),
-      }))
-      .where('id', '=', id)
-      .execute();
+    await this.endAttempt(id, error, { available_at: retryAt.getTime() });
   }
 
   async fail(id: number, at: Date, error: string): Promise<void> {
+    await this.endAttempt(id, error, { failed_at: at.getTime() });
+  }
+
+  /** Counts a failed attempt, drops the claim and records the error, with `next` (a retry time or the give-up). */
+  private async endAttempt(
+    id: number,
+    error: string,
+    next: { available_at: number } | { failed_at: number },
+  ): Promise<void> {
     await this.db
       .updateTable('outbox_events')
       .set((eb) => ({
         attempts: eb('attempts', '+', 1),
         claimed_by: null,
         claimed_until: null,
-        failed_at: at.getTime(),
         last_error: error.slice(0, MAX_ERROR_CHARS),
+        ...next,
       }))
       .where('id', '=', id)
       .execute();
