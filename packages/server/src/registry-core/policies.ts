@@ -66,7 +66,9 @@ export interface PolicyContext {
 /**
  * One link of the policy chain (Harbor's per-endpoint middlewares: read-only, quota, immutability, content trust,
  * vulnerability blocking, proxy cache). A link refuses by throwing a domain error (PermissionDeniedError,
- * QuotaExceededError, …), which the HTTP edge serialises; it may read (and, inside `tx`, write) the store.
+ * QuotaExceededError, …), which the HTTP edge serialises. When `ctx.tx` is set it reads and writes only through
+ * it: the store's own records (or a cache that reads through them) would wait, on SQLite, for the one connection
+ * the transaction holds.
  */
 export interface RegistryPolicy {
   readonly name: string;
@@ -107,14 +109,17 @@ export class PolicyChain {
 
 /** What the read-only link asks: whether writes are refused now, and the refusal to throw. */
 export interface WriteSwitch {
-  /** Throws (a PermissionDeniedError) while the registry is read-only. */
-  assertWritable(): Promise<void>;
+  /**
+   * Throws (a PermissionDeniedError) while the registry is read-only. `within` is the open transaction's settings,
+   * to read through when the answer is not cached.
+   */
+  assertWritable(within?: StoreRecords['settings']): Promise<void>;
 }
 
 /** The first link: read-only mode refuses every write (Harbor's and distribution's read-only middleware). */
 export function readOnlyPolicy(state: WriteSwitch): RegistryPolicy {
   return {
     name: 'read-only',
-    beforeWrite: () => state.assertWritable(),
+    beforeWrite: (_write, ctx) => state.assertWritable(ctx.tx?.settings),
   };
 }

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { PasswordCheckOverloadError } from '../lib/password-hash.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { AuthChannel, LoginFailurePolicy } from '../ports/identity-store.js';
@@ -99,6 +100,13 @@ const BUSY_RETRY_SECONDS = 1;
  * Time is the clock's (`now` of every counter update is the guard's).
  */
 export class LoginGuard {
+  /**
+   * Logins in progress by their exact credentials, address and channel: identical concurrent attempts (a client
+   * sending the same Basic credentials on parallel requests) are one attempt and share its answer, so a burst of
+   * right logins never counts as a burst of failures; different guesses each count.
+   */
+  private readonly inFlight = new Map<string, Promise<LoginResult>>();
+  private readonly flightKey = randomBytes(32);
   private lastShedRecordedAt = Number.NEGATIVE_INFINITY;
   private shedSinceRecorded = 0;
 
@@ -110,7 +118,18 @@ export class LoginGuard {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async login(username: string, password: string, attempt: LoginAttempt): Promise<LoginResult> {
+  login(username: string, password: string, attempt: LoginAttempt): Promise<LoginResult> {
+    const key = createHmac('sha256', this.flightKey)
+      .update(`${username}\0${password}\0${attempt.clientAddress ?? ''}\0${attempt.channel}`)
+      .digest('base64');
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const started = this.attempt(username, password, attempt).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private async attempt(username: string, password: string, attempt: LoginAttempt): Promise<LoginResult> {
     const clientAddress = attempt.clientAddress ?? null;
     const { pair, address, account } = this.countersOf(username, clientAddress);
     const counters = [pair, address, account];

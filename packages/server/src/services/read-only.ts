@@ -32,9 +32,19 @@ export class ReadOnlyGuard {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async isReadOnly(): Promise<boolean> {
+  /**
+   * `within`: the settings of an open transaction. A read then goes through it, never through the store nor a read
+   * another caller started on it: on SQLite those wait for the one connection the transaction holds.
+   */
+  async isReadOnly(within?: Pick<SettingRecords, 'get'>): Promise<boolean> {
     const cached = this.cached;
     if (cached && this.now() - cached.at < this.ttlMs) return cached.value;
+    if (within) {
+      const generation = this.generation;
+      const { readOnly } = await within.get();
+      if (this.generation === generation) this.cached = { value: readOnly, at: this.now() };
+      return readOnly;
+    }
     if (this.pending) return this.pending;
     const generation = this.generation;
     const pending = this.settings.get().then(
@@ -53,9 +63,9 @@ export class ReadOnlyGuard {
     return pending;
   }
 
-  /** Throws ReadOnlyModeError while the registry is read-only. */
-  async assertWritable(): Promise<void> {
-    if (await this.isReadOnly()) throw new ReadOnlyModeError();
+  /** Throws ReadOnlyModeError while the registry is read-only (`within`: see isReadOnly). */
+  async assertWritable(within?: Pick<SettingRecords, 'get'>): Promise<void> {
+    if (await this.isReadOnly(within)) throw new ReadOnlyModeError();
   }
 
   /** Records a value just written, so this process does not wait for the cache to expire. */

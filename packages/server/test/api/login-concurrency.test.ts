@@ -41,14 +41,18 @@ function loginOn(app: FastifyInstance, channel: LoginChannel, as: Credentials, r
 const THROTTLED_STATUS: Record<LoginChannel, number> = { session: 429, api: 401, registry: 401, token: 401 };
 const CHANNELS: readonly LoginChannel[] = ['session', 'api', 'registry', 'token'];
 
-const wrong = (as: Credentials): Credentials => ({ ...as, password: 'Wrong1pass' });
+/** A wrong password; parallel guesses differ (identical concurrent attempts are one attempt: they share its answer). */
+const wrong = (as: Credentials, i = 1): Credentials => ({ ...as, password: `Wrong${i}pass` });
 
 /** 100 wrong passwords and the right one, all at once; the right one goes last. */
 async function guessInParallel(
   send: (as: Credentials, i: number) => Promise<LightMyRequestResponse>,
   as: Credentials,
 ): Promise<{ wrong: LightMyRequestResponse[]; right: LightMyRequestResponse }> {
-  const answers = await Promise.all([...Array.from({ length: 100 }, (_, i) => send(wrong(as), i)), send(as, 100)]);
+  const answers = await Promise.all([
+    ...Array.from({ length: 100 }, (_, i) => send(wrong(as, i + 1), i)),
+    send(as, 100),
+  ]);
   return { wrong: answers.slice(0, 100), right: answers[100]! };
 }
 

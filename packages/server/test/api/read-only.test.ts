@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { ManualClock } from '../../src/ports/clock.js';
 import { READ_ONLY_CACHE_MS } from '../../src/services/read-only.js';
 import { pushImage } from '../helpers/artifact-content.js';
@@ -116,5 +117,29 @@ describe('read-only mode', () => {
     }
     const res = await api(registry.app, 'POST', '/users', ADMIN, { username: 'late', password: 'Passw0rd1' });
     expect(res.statusCode).toBe(201);
+  });
+
+  it('a check that falls inside the transaction of a write reads through it (SQLite has one connection)', async () => {
+    const auth = { authorization: `Basic ${Buffer.from(`admin:${ADMIN.password}`).toString('base64')}` };
+    const blob = Buffer.from('checked inside the transaction');
+    const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+    const started = await registry.app.inject({ method: 'POST', url: '/v2/frozen/tx/blobs/uploads/', headers: auth });
+    expect(started.statusCode, started.body).toBe(202);
+    const at = started.headers.location!;
+    const patched = await registry.app.inject({
+      method: 'PATCH',
+      url: at,
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      payload: blob,
+    });
+    expect(patched.statusCode, patched.body).toBe(202);
+    // The cached answer is stale now: the completion's check inside its transaction must read the setting again.
+    clock.advance(READ_ONLY_CACHE_MS + 50);
+    const completed = await registry.app.inject({
+      method: 'PUT',
+      url: `${patched.headers.location!}${patched.headers.location!.includes('?') ? '&' : '?'}digest=${digest}`,
+      headers: auth,
+    });
+    expect(completed.statusCode, completed.body).toBe(201);
   });
 });

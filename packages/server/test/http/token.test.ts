@@ -272,10 +272,10 @@ describe('Bearer tokens on /v2', () => {
 });
 
 describe('logins refused during a lock', () => {
-  // Five failures lock an account (the default); the first lock lasts five minutes here, so that the refusals
-  // below cannot race its end.
+  // Five failures from one address lock the account there (login.pairLockAfter, the default); the first lock lasts
+  // five minutes here, so that the refusals below cannot race its end.
   const locking = useOciTestRegistry({
-    WHARF_LOGIN_ACCOUNTLOCKAFTER: '5',
+    WHARF_LOGIN_PAIRLOCKAFTER: '5',
     WHARF_LOGIN_ADDRESSLOCKAFTER: '20',
     WHARF_LOGIN_LOCKDURATION: '300',
   });
