@@ -62,6 +62,15 @@ export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count(), POLL).toBe(0);
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
+  // Ant Design's motions (a dialog zooming in, a mask fading) leave half-transparent text behind while they run:
+  // axe would measure its contrast mid-animation.
+  await page.waitForFunction(
+    // Runs in the page (a string: this package has no DOM types).
+    `![...document.querySelectorAll('[class]')].some((element) =>
+      [...element.classList].some((name) => /-(appear|enter|leave)(-(active|prepare|start))?$/.test(name)))`,
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 /** Signs in through the sign-in form as the administrator, unless signed in already; ends on the projects page. */
