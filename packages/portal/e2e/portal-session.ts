@@ -65,9 +65,15 @@ export async function settle(page: Page): Promise<void> {
   // Ant Design's motions (a dialog zooming in, a mask fading) leave half-transparent text behind while they run:
   // axe would measure its contrast mid-animation.
   await page.waitForFunction(
-    // Runs in the page (a string: this package has no DOM types).
-    `![...document.querySelectorAll('[class]')].some((element) =>
-      [...element.classList].some((name) => /-(appear|enter|leave)(-(active|prepare|start))?$/.test(name)))`,
+    () => {
+      // Runs in the page, whose CSP forbids evaluating strings; this package has no DOM types.
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): ArrayLike<{ readonly classList: Iterable<string> }> };
+      };
+      return !Array.from(document.querySelectorAll('[class]')).some((element) =>
+        [...element.classList].some((name) => /-(appear|enter|leave)(-(active|prepare|start))?$/.test(name)),
+      );
+    },
     undefined,
     { timeout: 60_000 },
   );
