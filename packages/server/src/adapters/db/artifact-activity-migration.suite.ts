@@ -96,9 +96,9 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
       expect(sessionsDown.error).toBeUndefined();
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
-        '0008-outbox',
-        '0007-leases',
-        '0006-robot-project-binding',
+        ['0008-outbox', 'Success'],
+        ['0007-leases', 'Success'],
+        ['0006-robot-project-binding', 'Success'],
         ['0005-artifact-list-index', 'Success'],
         ['0004-sessions', 'Success'],
       ]);
