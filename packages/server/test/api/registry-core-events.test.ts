@@ -33,6 +33,8 @@ const recorder: RegistryPolicy = {
 const reg = useTestRegistry({}, { policies: [recorder] });
 
 async function eventsOf(change: () => Promise<unknown>): Promise<DomainEvent[]> {
+  // Events of earlier changes are delivered first (on PostgreSQL the relay may still be at them).
+  await reg.wharf.events.relay.drain();
   const seen: DomainEvent[] = [];
   const name = `test-${Math.random()}`;
   reg.wharf.events.bus.subscribe(
