@@ -131,18 +131,18 @@ export function leasesFor(config: Readonly<WharfConfig>, database: OpenDatabase,
  */
 async function ensureAdmin(
   config: Readonly<WharfConfig>,
-  identity: Store,
+  store: Store,
   log: Logger,
   announce: ((generated: GeneratedAdminPassword) => void) | undefined,
 ): Promise<void> {
   try {
-    const result = await bootstrapAdmin(identity, {
+    const result = await bootstrapAdmin(store, {
       password: config.admin.password,
       dataDir: config.data.dir,
       log,
       announce,
     });
-    if (result !== 'exists') await seedConfiguredSettings(identity.settings, config.settings);
+    if (result !== 'exists') await seedConfiguredSettings(store.settings, config.settings);
   } catch (error) {
     if (!(error instanceof AdminPasswordError)) throw error;
     throw new ConfigError('invalid configuration', [`admin.password: ${error.message}`]);
@@ -150,10 +150,10 @@ async function ensureAdmin(
 }
 
 /** Health probes: a query on the database, and a write and read-back on the storage. */
-function healthProbes(identity: Store, storage: BlobStore) {
+function healthProbes(store: Store, storage: BlobStore) {
   return {
     database: async () => {
-      await identity.settings.get();
+      await store.settings.get();
     },
     storage: async () => {
       // One file per probe, so that concurrent checks never read each other's bytes.
@@ -172,7 +172,7 @@ function healthProbes(identity: Store, storage: BlobStore) {
 /** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
 function authenticationOf(
   config: Readonly<WharfConfig>,
-  identity: Store,
+  store: Store,
   authenticator: Authenticator,
   events: AuthDecisionSink,
   clock: Clock,
@@ -187,8 +187,8 @@ function authenticationOf(
     accountMaxLockSeconds: login.accountMaxLockDuration,
     failureWindowSeconds: login.failureWindow,
   };
-  const guard = new LoginGuard(identity, authenticator, events, policy, clock);
-  const sessions = new SessionService(identity, authenticator, {
+  const guard = new LoginGuard(store, authenticator, events, policy, clock);
+  const sessions = new SessionService(store, authenticator, {
     idleSeconds: config.sessions.idleTimeout,
     absoluteSeconds: config.sessions.absoluteTimeout,
     now: () => clock.now(),
@@ -218,11 +218,10 @@ export async function createWharf(
   await mkdirPrivate(config.data.dir);
   const database = openConfiguredDatabase(config, log);
   const store = database.store;
-  const identity = store;
   try {
     const applied = await store.migrate();
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    await ensureAdmin(config, identity, log, deps.onAdminPasswordGenerated);
+    await ensureAdmin(config, store, log, deps.onAdminPasswordGenerated);
   } catch (error) {
     await store.close();
     throw error;
@@ -232,16 +231,16 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
-  const authenticator = new Authenticator(identity, { verifier, clock });
-  const access = new RegistryAccess(identity);
+  const authenticator = new Authenticator(store, { verifier, clock });
+  const access = new RegistryAccess(store);
   const tokens = new TokenService(keys, access, {
     issuer: config.token.issuer,
     service: config.token.service,
     acceptedServices: config.token.acceptedServices,
-    expirationMinutes: async () => (await identity.settings.get()).tokenExpiration,
+    expirationMinutes: async () => (await store.settings.get()).tokenExpiration,
     now: () => clock.now(),
     contextOfAccount: (name) => authenticator.contextOfAccount(name),
-    projectNamed: (name) => identity.projects.getByName(name),
+    projectNamed: (name) => store.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
   const storage = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
@@ -258,7 +257,7 @@ export async function createWharf(
     onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
   work.onCommit(relay);
-  const readOnly = new ReadOnlyGuard(identity.settings, undefined, () => clock.now());
+  const readOnly = new ReadOnlyGuard(store.settings, undefined, () => clock.now());
   const registry = new Registry(
     {
       store,
@@ -283,16 +282,10 @@ export async function createWharf(
     now: () => clock.now(),
   });
   registerSubscribers(bus, { pulls, authEvents });
-  const artifacts = new ArtifactService(identity, store, registry);
+  const artifacts = new ArtifactService(store, registry);
   const tls = config.http.tls;
-  const authentication = authenticationOf(
-    config,
-    identity,
-    authenticator,
-    new AuthDecisionPublisher(bus, clock),
-    clock,
-  );
-  const projectServices = createProjectServices(identity, store, work);
+  const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
+  const projectServices = createProjectServices(store, work);
   const app = buildHttpServer({
     registry,
     logger: log,
@@ -310,13 +303,13 @@ export async function createWharf(
     trustedProxies: config.http.trustedProxies,
     api: {
       version: WHARF_VERSION,
-      settings: identity.settings,
-      health: () => checkHealth(healthProbes(identity, storage)),
+      settings: store.settings,
+      health: () => checkHealth(healthProbes(store, storage)),
       authentication,
-      users: new UserService(identity, work),
-      robots: new RobotService(identity, work, () => new Date(clock.now())),
-      configurations: new ConfigurationService(identity, readOnly, work),
-      permissions: new PermissionService(identity),
+      users: new UserService(store, work),
+      robots: new RobotService(store, work, () => new Date(clock.now())),
+      configurations: new ConfigurationService(store, readOnly, work),
+      permissions: new PermissionService(store),
       readOnly,
       projectServices,
       repositories: new RepositoryService(store, registry),

@@ -65,7 +65,6 @@ export class ArtifactService {
   private readonly reader: ArtifactDetailsReader;
 
   constructor(
-    private readonly identity: Store,
     private readonly store: Store,
     private readonly registry: Registry,
   ) {
@@ -79,7 +78,7 @@ export class ArtifactService {
     query: ArtifactQuery,
     opts: ArtifactViewOptions,
   ): Promise<PagedResult<ArtifactView>> {
-    const project = await projectFor(this.identity, ctx, projectName, 'artifact', 'list');
+    const project = await projectFor(this.store, ctx, projectName, 'artifact', 'list');
     const repository = await repositoryIn(this.store, project, repositoryName);
     const { items, total } = await this.store.manifests.query(repository.id, query);
     return { items: await this.views(project, repository, items, opts), total };
@@ -183,7 +182,7 @@ export class ArtifactService {
     resource: ProjectResource,
     action: Action,
   ): Promise<ArtifactLocation> {
-    const project = await projectFor(this.identity, ctx, projectName, resource, action);
+    const project = await projectFor(this.store, ctx, projectName, resource, action);
     const repository = await repositoryIn(this.store, project, repositoryName);
     const record = await this.registry.manifests.resolve(repository.name, reference);
     return { project, repository, record };

@@ -15,13 +15,13 @@ export interface ProjectServices {
   readonly statistics: StatisticsService;
 }
 
-export function createProjectServices(identity: Store, store: Store, work: UnitOfWork): ProjectServices {
-  const projects = new ProjectService(identity, work);
+export function createProjectServices(store: Store, work: UnitOfWork): ProjectServices {
+  const projects = new ProjectService(store, work);
   return {
     projects,
-    metadata: new ProjectMetadataService(identity),
-    members: new MemberService(identity, work),
-    search: new SearchService(identity, store, projects),
-    statistics: new StatisticsService(identity, store),
+    metadata: new ProjectMetadataService(store),
+    members: new MemberService(store, work),
+    search: new SearchService(store, projects),
+    statistics: new StatisticsService(store),
   };
 }

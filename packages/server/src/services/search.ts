@@ -18,15 +18,14 @@ export interface SearchResult {
  */
 export class SearchService {
   constructor(
-    private readonly identity: Store,
     private readonly store: Store,
     private readonly projects: ProjectService,
   ) {}
 
   async search(ctx: SecurityContext, text: string): Promise<SearchResult> {
-    const scope = await projectScopeOf(this.identity, ctx);
+    const scope = await projectScopeOf(this.store, ctx);
     const [found, repositories] = await Promise.all([
-      this.identity.projects.list({ name: text, ...scopeFilter(scope), page: 1, pageSize: SEARCH_LIMIT }),
+      this.store.projects.list({ name: text, ...scopeFilter(scope), page: 1, pageSize: SEARCH_LIMIT }),
       this.repositoriesIn(scope, text),
     ]);
     const projects = await Promise.all(found.items.map((p) => this.projects.view(ctx, p, true)));
@@ -35,7 +34,7 @@ export class SearchService {
 
   /** Only the repositories of `search` (Docker's v1 search, `GET /v1/search`): the same matches, the same rule. */
   async repositories(ctx: SecurityContext, text: string): Promise<RepositoryMatch[]> {
-    return this.repositoriesIn(await projectScopeOf(this.identity, ctx), text);
+    return this.repositoriesIn(await projectScopeOf(this.store, ctx), text);
   }
 
   private repositoriesIn(scope: ProjectScope, text: string): Promise<RepositoryMatch[]> {

@@ -20,15 +20,12 @@ export interface Statistics {
  * administrators, the caller's own for others, so counts never reveal private projects the caller cannot see.
  */
 export class StatisticsService {
-  constructor(
-    private readonly identity: Store,
-    private readonly store: Store,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   async get(ctx: SecurityContext): Promise<Statistics> {
     if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');
-    const projects = this.identity.projects;
-    const scope = await projectScopeOf(this.identity, ctx);
+    const projects = this.store.projects;
+    const scope = await projectScopeOf(this.store, ctx);
     const [publicProjects, publicRepositories] = await Promise.all([
       projects.count({ public: true }),
       projects.repositoryTotal({ public: true }),
