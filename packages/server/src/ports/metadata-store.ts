@@ -39,18 +39,16 @@ export interface RepositoryRecord {
 export interface RepositorySearch {
   /** Substring of the repository name, ASCII case-insensitive; empty matches every name. */
   readonly name: string;
-  /** Only repositories of public projects and of the projects listed; every repository when undefined. */
-  readonly visibleIn?: { readonly projectIds: readonly number[] };
+  /** Only repositories of these projects; every repository when undefined. */
+  readonly projectIds?: readonly number[];
   readonly limit: number;
 }
 
-/** A repository found by search, with its project and how many manifests (artifacts) it holds. */
-export interface RepositoryMatch {
+/** A repository found by search, with how many manifests (artifacts) it holds. */
+export interface RepositoryHit {
   readonly id: number;
   readonly name: string;
   readonly projectId: number;
-  readonly projectName: string;
-  readonly projectPublic: boolean;
   readonly description: string;
   readonly artifactCount: number;
   /** Pulls counted so far (RepositoryView.pullCount). */
@@ -60,14 +58,19 @@ export interface RepositoryMatch {
 export interface RepositoryRecords {
   get(name: string): Promise<RepositoryRecord | undefined>;
   /**
-   * Returns the repository, creating it when absent (safe under concurrent callers) in the project named by its
-   * first path segment; NotFoundError('project') when that project does not exist.
+   * Returns the repository, creating it when absent (safe under concurrent callers) in the project `projectId`,
+   * which the caller has found (the registry core: the project named by the first path segment);
+   * NotFoundError('project') when that project no longer exists.
    */
-  ensure(name: string): Promise<RepositoryRecord>;
+  ensure(name: string, projectId: number): Promise<RepositoryRecord>;
   /** Names in byte order; only those of the given projects when `projectIds` is set. */
   list(page: Page, projectIds?: readonly number[]): Promise<string[]>;
   /** Repositories whose name contains `query.name`, ordered by name, at most `query.limit`. */
-  search(query: RepositorySearch): Promise<RepositoryMatch[]>;
+  search(query: RepositorySearch): Promise<RepositoryHit[]>;
+  /** How many repositories the given projects hold; every repository when `projectIds` is undefined. */
+  count(projectIds?: readonly number[]): Promise<number>;
+  /** Repositories per project, for the projects given (absent: none). */
+  countByProject(projectIds: readonly number[]): Promise<ReadonlyMap<number, number>>;
   /** The management view of the named repository. */
   view(name: string): Promise<RepositoryView | undefined>;
   query(query: RepositoryQuery): Promise<PagedResult<RepositoryView>>;

@@ -5,6 +5,7 @@ import type { BlobRecord } from '../ports/metadata-store.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath } from './paths.js';
 import { requireDigest, requireName } from './references.js';
+import { ensureRepository } from './repository-records.js';
 
 export interface ByteRange {
   readonly start: number;
@@ -97,7 +98,7 @@ export class BlobService {
     // As in distribution, a source whose content has vanished cannot be mounted; the caller falls back to an upload.
     await this.requireContent(blob.digest);
     await this.core.work.run(async ({ tx }) => {
-      const target = await tx.repositories.ensure(name);
+      const target = await ensureRepository(tx, name);
       await this.core.policies.beforeWrite(
         { kind: 'blob.mount', repository: name, digest: blob.digest, size: blob.size },
         { tx, by: actor.by },

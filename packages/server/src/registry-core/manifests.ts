@@ -10,6 +10,7 @@ import type { ContentCache } from './content-cache.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath } from './paths.js';
 import { parseReference, requireDigest, requireName } from './references.js';
+import { ensureRepository } from './repository-records.js';
 
 export interface StoredManifest {
   readonly record: ManifestRecord;
@@ -140,7 +141,7 @@ export class ManifestService {
       } as const;
       await this.core.policies.beforeWrite(write, { tx, by: actor.by });
       await tx.blobs.put({ digest, size: body.length });
-      const target = repo ?? (await tx.repositories.ensure(name));
+      const target = repo ?? (await ensureRepository(tx, name));
       const record = await tx.manifests.put(
         {
           repositoryId: target.id,

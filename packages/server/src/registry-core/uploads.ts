@@ -10,6 +10,7 @@ import { holdLease, type AfterWork, type Outcome } from './lease-holding.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
 import { requireDigest, requireName } from './references.js';
+import { ensureRepository } from './repository-records.js';
 
 export interface UploadStatus {
   readonly id: string;
@@ -361,7 +362,7 @@ export class UploadService {
     }
     const blob: BlobRecord = existing ?? { digest: digest.value, size };
     await this.core.work.run(async ({ tx }) => {
-      const repo = await tx.repositories.ensure(name);
+      const repo = await ensureRepository(tx, name);
       const linked = existing ? (await tx.blobs.linkedOf(repo.id, [blob.digest])).has(blob.digest) : false;
       await this.core.policies.beforeWrite(
         { kind: 'upload.complete', repository: name, digest: blob.digest, size: blob.size, newToRepository: !linked },

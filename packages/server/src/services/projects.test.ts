@@ -29,9 +29,9 @@ describe('ProjectService.delete', () => {
       transaction: (work: (tx: Store) => Promise<unknown>) => work(identity),
       projects: {
         getByName: () => Promise.resolve(project),
-        repositoryCount: () => Promise.resolve(0),
         delete: () => Promise.reject(new ConflictError('project 7 is not empty')),
       },
+      repositories: { count: () => Promise.resolve(0) },
     } as unknown as Store;
     await expect(
       new ProjectService(identity, new UnitOfWork(identity, systemClock)).delete(admin, {

@@ -73,7 +73,11 @@ export class ProjectService {
       page: query.page,
       pageSize: query.pageSize,
     });
-    return { items: await Promise.all(items.map((p) => this.view(ctx, p, query.withDetail))), total };
+    const counts = await this.identity.repositories.countByProject(items.map((p) => p.id));
+    return {
+      items: await Promise.all(items.map((p) => this.view(ctx, p, query.withDetail, counts.get(p.id) ?? 0))),
+      total,
+    };
   }
 
   /** HEAD /projects?project_name=: succeeds when the project exists and the caller may read it. */
@@ -134,7 +138,7 @@ export class ProjectService {
   /** Deletes an empty project with its members, robots and metadata; PreconditionFailedError while it is not. */
   async delete(ctx: SecurityContext, at: ProjectLocator): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'project', 'delete');
-    if ((await this.identity.projects.repositoryCount(project.id)) > 0) throw new PreconditionFailedError(NOT_EMPTY);
+    if ((await this.identity.repositories.count([project.id])) > 0) throw new PreconditionFailedError(NOT_EMPTY);
     try {
       await this.work.run(async ({ tx, emit }) => {
         if (await tx.projects.delete(project.id)) {
@@ -150,22 +154,30 @@ export class ProjectService {
 
   async deletable(ctx: SecurityContext, at: ProjectLocator): Promise<{ deletable: boolean; message?: string }> {
     const project = await accessProject(this.identity, ctx, at, 'project', 'delete');
-    const empty = (await this.identity.projects.repositoryCount(project.id)) === 0;
+    const empty = (await this.identity.repositories.count([project.id])) === 0;
     return empty ? { deletable: true } : { deletable: false, message: NOT_EMPTY };
   }
 
   /** Repository count, and member counts per role when the caller may list members (as Harbor). */
   async summary(ctx: SecurityContext, at: ProjectLocator): Promise<ProjectSummaryView> {
     const project = await accessProject(this.identity, ctx, at, 'project', 'read');
-    const repoCount = await this.identity.projects.repositoryCount(project.id);
+    const repoCount = await this.identity.repositories.count([project.id]);
     if (!can(subjectOf(ctx), projectRef(project), 'member', 'list')) return { repoCount };
     return { repoCount, members: await this.identity.members.countByRole(project.id) };
   }
 
-  /** The project with what the API adds: repository count, owner name (with details) and the caller's roles. */
-  async view(ctx: SecurityContext, project: ProjectRecord, detailed: boolean): Promise<ProjectView> {
+  /**
+   * The project with what the API adds: repository count (counted unless given), owner name (with details) and the
+   * caller's roles.
+   */
+  async view(
+    ctx: SecurityContext,
+    project: ProjectRecord,
+    detailed: boolean,
+    repositories?: number,
+  ): Promise<ProjectView> {
     const [repoCount, owner] = await Promise.all([
-      this.identity.projects.repositoryCount(project.id),
+      repositories ?? this.identity.repositories.count([project.id]),
       detailed && project.ownerId !== null ? this.identity.users.get(project.ownerId) : undefined,
     ]);
     const held = ctx.kind === 'user' ? (ctx.subject.projectRoles.get(project.id) ?? []) : [];

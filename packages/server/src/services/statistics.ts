@@ -1,4 +1,5 @@
 import { UnauthenticatedError } from '../domain/errors.js';
+import type { ProjectFilter } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type { SecurityContext } from './authenticator.js';
 import { projectScopeOf } from './project-visibility.js';
@@ -26,14 +27,15 @@ export class StatisticsService {
     if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');
     const projects = this.store.projects;
     const scope = await projectScopeOf(this.store, ctx);
+    const repositoriesIn = async (filter: ProjectFilter) => this.store.repositories.count(await projects.ids(filter));
     const [publicProjects, publicRepositories] = await Promise.all([
       projects.count({ public: true }),
-      projects.repositoryTotal({ public: true }),
+      repositoriesIn({ public: true }),
     ]);
     if (scope.all) {
       const [totalProjects, totalRepositories, totalStorageBytes] = await Promise.all([
         projects.count({}),
-        projects.repositoryTotal({}),
+        this.store.repositories.count(),
         this.store.blobs.totalSize(),
       ]);
       return {
@@ -47,10 +49,7 @@ export class StatisticsService {
       };
     }
     const own = { public: false, ids: scope.projectIds };
-    const [privateProjects, privateRepositories] = await Promise.all([
-      projects.count(own),
-      projects.repositoryTotal(own),
-    ]);
+    const [privateProjects, privateRepositories] = await Promise.all([projects.count(own), repositoriesIn(own)]);
     return {
       publicProjects,
       publicRepositories,

@@ -4,6 +4,7 @@ import type { ProjectRole } from '../../src/domain/rbac/roles.js';
 import type { ProjectRecord, RobotAccess } from '../../src/ports/identity-store.js';
 import { ADMIN, basic, type Credentials } from '../helpers/api-client.js';
 import { createProjectWithMembers, createRobotDirect, createUserDirect } from '../helpers/principals.js';
+import { ensureRepository } from '../../src/registry-core/repository-records.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
 
 /**
@@ -209,7 +210,7 @@ beforeAll(async () => {
   const { wharf } = registry;
   const priv = await createProjectWithMembers(wharf, 'az-private', { public: false });
   const pub = await createProjectWithMembers(wharf, 'az-public', { public: true });
-  for (const name of ['az-private/app', 'az-public/app']) await wharf.store.repositories.ensure(name);
+  for (const name of ['az-private/app', 'az-public/app']) await ensureRepository(wharf.store, name);
   const pull = [{ resource: 'repository', action: 'pull' }];
   setup = {
     projects: { private: priv.project, public: pub.project },

@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, api, basic, expectHarborError, type Credentials } from '../helpers/api-client.js';
 import { createProjectWithMembers, createRobotDirect, createUserDirect } from '../helpers/principals.js';
+import { ensureRepository } from '../../src/registry-core/repository-records.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
 
 const registry = useTestRegistry();
@@ -295,8 +296,8 @@ describe('GET /projects', () => {
 describe('GET /projects/{project_name_or_id}', () => {
   it('finds a project by id or name, by name only with X-Is-Resource-Name, and counts its repositories', async () => {
     const made = await registry.wharf.store.projects.create({ name: '4242', public: true });
-    await registry.wharf.store.repositories.ensure('4242/app');
-    await registry.wharf.store.repositories.ensure('4242/tools/cli');
+    await ensureRepository(registry.wharf.store, '4242/app');
+    await ensureRepository(registry.wharf.store, '4242/tools/cli');
     const byId = await api(registry.app, 'GET', `/projects/${made.id}`);
     expect(byId.json()).toMatchObject({ project_id: made.id, name: '4242', repo_count: 2, owner_name: '' });
     const byName = await registry.app.inject({
@@ -344,7 +345,7 @@ describe('PUT /projects/{project_name_or_id}', () => {
 describe('DELETE /projects/{project_name_or_id} and _deletable', () => {
   it('refuses with 412 while the project holds repositories', async () => {
     const { project, members } = await createProjectWithMembers(registry.wharf, 'full', { public: false });
-    await registry.wharf.store.repositories.ensure('full/app');
+    await ensureRepository(registry.wharf.store, 'full/app');
     const deletable = await api(registry.app, 'GET', '/projects/full/_deletable', members.projectAdmin);
     expect(deletable.json()).toEqual({
       deletable: false,
@@ -380,7 +381,7 @@ describe('DELETE /projects/{project_name_or_id} and _deletable', () => {
 describe('GET /projects/{project_name_or_id}/summary', () => {
   it('counts repositories, and members per role for callers who may list members', async () => {
     const { project, members } = await createProjectWithMembers(registry.wharf, 'summed', { public: true });
-    await registry.wharf.store.repositories.ensure('summed/a');
+    await ensureRepository(registry.wharf.store, 'summed/a');
     const full = await api(registry.app, 'GET', `/projects/${project.id}/summary`, members.guest);
     expect(full.json()).toEqual({
       repo_count: 1,

@@ -8,6 +8,7 @@ import {
   createUserDirect,
   type ProjectWithMembers,
 } from '../helpers/principals.js';
+import { ensureRepository } from '../../src/registry-core/repository-records.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
 
 const registry = useTestRegistry();
@@ -38,9 +39,9 @@ function setUp(): Promise<World> {
     await wharf.store.members.add({ projectId: mine.id, entityType: 'u', entityId: memberId, roleId: 3 });
     const outsider = await createUserDirect(wharf, 'sx-outsider');
     for (const name of ['library/app', 'sx-open/app', 'sx-open/web', 'sx-secret/app', 'sx-secret/db', 'sx-mine/app']) {
-      await wharf.store.repositories.ensure(name);
+      await ensureRepository(wharf.store, name);
     }
-    const openApp = await wharf.store.repositories.ensure('sx-open/app');
+    const openApp = await ensureRepository(wharf.store, 'sx-open/app');
     for (const seed of ['one', 'two']) {
       const digest = `sha256:${createHash('sha256').update(seed).digest('hex')}`;
       await wharf.store.manifests.put(

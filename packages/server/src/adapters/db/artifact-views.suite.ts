@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessoryQuery, ManifestRecord, NewManifest } from '../../ports/metadata-store.js';
 import type { Store } from '../../ports/store.js';
-import { digestOf } from './metadata-store-fixture.suite.js';
+import { digestOf, repositoryIn } from './metadata-store-fixture.suite.js';
 import type { FreshStores } from './metadata-store-fixture.suite.js';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -38,7 +38,7 @@ async function put(
  * (`v1`, `latest`), an untagged image, a chart, and a referrer of the image.
  */
 async function populate(store: Store, name: string) {
-  const repository = await store.repositories.ensure(name);
+  const repository = await repositoryIn(store, name);
   const id = repository.id;
   const amd = await put(store, id, `${name}/amd`);
   const arm = await put(store, id, `${name}/arm`);
@@ -252,13 +252,13 @@ export function describeArtifactViews(fresh: FreshStores): void {
       });
       expect(view?.updatedAt.getTime()).toBeGreaterThanOrEqual(r.referrer.createdAt.getTime());
       expect(await store.repositories.view('p/none')).toBeUndefined();
-      const empty = await store.repositories.ensure('p/empty');
+      const empty = await repositoryIn(store, 'p/empty');
       expect(await store.repositories.view('p/empty')).toMatchObject({ artifactCount: 0, updatedAt: empty.createdAt });
     });
 
     it('setDescription changes the description and the update time', async () => {
       const { store } = await fresh();
-      const repository = await store.repositories.ensure('p/app');
+      const repository = await repositoryIn(store, 'p/app');
       await pause();
       expect(await store.repositories.setDescription(repository.id, 'About this')).toBe(true);
       const view = await store.repositories.view('p/app');
@@ -270,7 +270,7 @@ export function describeArtifactViews(fresh: FreshStores): void {
     it('query filters repositories by project and name, sorts and pages them', async () => {
       const { store, identity } = await fresh();
       for (const name of ['a/one', 'a/two', 'b/three', 'c/four']) {
-        await store.repositories.ensure(name);
+        await repositoryIn(store, name);
         await pause();
       }
       const a = (await identity.projects.getByName('a'))!.id;
@@ -308,7 +308,7 @@ export function describeArtifactViews(fresh: FreshStores): void {
       expect(await store.blobs.getInRepository('p/app', digestOf('layer'))).toBeUndefined();
       expect(await store.blobs.get(digestOf('layer'))).toEqual({ digest: digestOf('layer'), size: 3 });
       expect(await store.repositories.delete(r.repository.id)).toBe(false);
-      const again = await store.repositories.ensure('p/app');
+      const again = await repositoryIn(store, 'p/app');
       expect((await store.manifests.query(again.id, page)).total).toBe(0);
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestOf } from './metadata-store-fixture.suite.js';
+import { digestOf, repositoryIn } from './metadata-store-fixture.suite.js';
 import type { FreshStore } from './metadata-store-fixture.suite.js';
 
 export function describeBlobRecords(fresh: FreshStore): void {
@@ -31,8 +31,8 @@ export function describeBlobRecords(fresh: FreshStore): void {
 
     it('getInRepository returns the blob only while it is linked to that repository', async () => {
       const store = await fresh();
-      const one = await store.repositories.ensure('one');
-      const two = await store.repositories.ensure('two');
+      const one = await repositoryIn(store, 'one');
+      const two = await repositoryIn(store, 'two');
       await store.blobs.put({ digest: digestOf('a'), size: 1 });
       expect(await store.blobs.getInRepository(one.name, digestOf('a'))).toBeUndefined();
       await store.blobs.link(one.id, digestOf('a'));
@@ -45,7 +45,7 @@ export function describeBlobRecords(fresh: FreshStore): void {
 
     it('link is idempotent, also under concurrent callers; unlink reports whether it was linked', async () => {
       const store = await fresh();
-      const repository = await store.repositories.ensure('r');
+      const repository = await repositoryIn(store, 'r');
       await store.blobs.put({ digest: digestOf('a'), size: 1 });
       await store.blobs.link(repository.id, digestOf('a'));
       await Promise.all(Array.from({ length: 10 }, () => store.blobs.link(repository.id, digestOf('a'))));
@@ -57,15 +57,15 @@ export function describeBlobRecords(fresh: FreshStore): void {
 
     it('link refuses a digest without a blob record', async () => {
       const store = await fresh();
-      const repository = await store.repositories.ensure('r');
+      const repository = await repositoryIn(store, 'r');
       await expect(store.blobs.link(repository.id, digestOf('missing'))).rejects.toThrow();
       expect(await store.blobs.linkedOf(repository.id, [digestOf('missing')])).toEqual(new Set());
     });
 
     it('linkedOf returns exactly the linked subset, per repository, for any number of digests', async () => {
       const store = await fresh();
-      const one = await store.repositories.ensure('one');
-      const two = await store.repositories.ensure('two');
+      const one = await repositoryIn(store, 'one');
+      const two = await repositoryIn(store, 'two');
       const digests = Array.from({ length: 1200 }, (_, i) => digestOf(`blob-${i}`));
       const linked = digests.filter((_, i) => i % 3 === 0);
       for (const digest of linked) await store.blobs.put({ digest, size: 1 });

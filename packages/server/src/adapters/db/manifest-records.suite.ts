@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewManifest } from '../../ports/metadata-store.js';
 import type { Store } from '../../ports/store.js';
-import { digestOf } from './metadata-store-fixture.suite.js';
+import { digestOf, repositoryIn } from './metadata-store-fixture.suite.js';
 import type { FreshStore } from './metadata-store-fixture.suite.js';
 
 const IMAGE = 'application/vnd.oci.image.manifest.v1+json';
@@ -13,7 +13,7 @@ function manifest(repositoryId: number, seed: string, extra: Partial<NewManifest
 }
 
 async function repositoryId(store: Store, name = 'r'): Promise<number> {
-  return (await store.repositories.ensure(name)).id;
+  return (await repositoryIn(store, name)).id;
 }
 
 export function describeManifestRecords(fresh: FreshStore): void {

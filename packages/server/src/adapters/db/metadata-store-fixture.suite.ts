@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../../ports/store.js';
+import { projectNameOf } from '../../lib/reference.js';
+import type { RepositoryRecord } from '../../ports/metadata-store.js';
+import type { Store, StoreRecords } from '../../ports/store.js';
 
 /** What a backend's test runner hands the shared metadata store suite. */
 export interface MetadataStoreFixture {
@@ -19,4 +21,22 @@ export type FreshStores = () => Promise<{ store: Store; identity: Store }>;
 /** A digest-shaped string derived from `seed`. */
 export function digestOf(seed: string): string {
   return `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+}
+
+/**
+ * The repository `name`, created when absent in the project its first segment names, which is created too (private)
+ * when absent, as the management API would: the suites exercise the records, not the core's project rule.
+ */
+export async function repositoryIn(records: StoreRecords, name: string): Promise<RepositoryRecord> {
+  const projectName = projectNameOf(name);
+  let project = await records.projects.getByName(projectName);
+  if (!project) {
+    // A concurrent caller may create it first.
+    project = await records.projects.create({ name: projectName, public: false }).catch(async (error: unknown) => {
+      const winner = await records.projects.getByName(projectName);
+      if (!winner) throw error;
+      return winner;
+    });
+  }
+  return records.repositories.ensure(name, project.id);
 }

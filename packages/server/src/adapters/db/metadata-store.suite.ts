@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectNameOf } from '../../lib/reference.js';
 import type { Store } from '../../ports/store.js';
-import type { RepositoryRecords } from '../../ports/metadata-store.js';
 import { describeArtifactViews } from './artifact-views.suite.js';
 import { describeBlobRecords } from './blob-records.suite.js';
 import { describeManifestRecords } from './manifest-records.suite.js';
 import { describeRepositoryProjects } from './repository-projects.suite.js';
-import { digestOf } from './metadata-store-fixture.suite.js';
+import { digestOf, repositoryIn } from './metadata-store-fixture.suite.js';
 import type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 import { describeOutboxRecords } from './outbox-records.suite.js';
@@ -19,16 +17,11 @@ import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 export function describeMetadataStore(label: string, make: () => Promise<MetadataStoreFixture>): void {
   describe(label, () => {
     const open: MetadataStoreFixture[] = [];
-    /**
-     * A store whose repositories.ensure first creates the project the name needs (as the management API would;
-     * not inside transactions, where SQLite's single connection would deadlock: those cases use `library/`),
-     * so that these cases exercise repositories, blobs, manifests and tags; repository-projects.suite.ts tests
-     * the project rule itself on an unwrapped store.
-     */
+    /** Cases create repositories with repositoryIn, which creates the project a name needs first. */
     async function unmigrated(): Promise<Store> {
       const fixture = await make();
       open.push(fixture);
-      return withProjects(fixture.store, fixture.identity);
+      return fixture.store;
     }
     async function fresh(): Promise<Store> {
       const store = await unmigrated();
@@ -41,10 +34,6 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
       await fixture.store.migrate();
       return { store: fixture.store, identity: fixture.identity };
     }
-    async function freshProvisioned() {
-      const { store, identity } = await freshWithIdentity();
-      return { store: withProjects(store, identity), identity };
-    }
     afterEach(async () => {
       for (const fixture of open.splice(0)) await fixture.dispose();
     });
@@ -54,7 +43,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
         const store = await unmigrated();
         const applied = await store.migrate();
         expect(applied).toContain('0001-initial-schema');
-        await store.repositories.ensure('kept');
+        await repositoryIn(store, 'kept');
         expect(await store.migrate()).toEqual([]);
         expect(await store.repositories.list({ limit: 10 })).toEqual(['kept']);
       });
@@ -69,22 +58,22 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
       it('ensure creates the repository once and returns it again', async () => {
         const store = await fresh();
         const before = Date.now();
-        const created = await store.repositories.ensure('library/alpine');
+        const created = await repositoryIn(store, 'library/alpine');
         expect(created.name).toBe('library/alpine');
         expect(Number.isInteger(created.id)).toBe(true);
         expect(created.createdAt).toBeInstanceOf(Date);
         expect(created.createdAt.getTime()).toBeGreaterThanOrEqual(before);
         expect(created.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
-        const again = await store.repositories.ensure('library/alpine');
+        const again = await repositoryIn(store, 'library/alpine');
         expect(again).toEqual(created);
         expect(await store.repositories.get('library/alpine')).toEqual(created);
-        const other = await store.repositories.ensure('library/busybox');
+        const other = await repositoryIn(store, 'library/busybox');
         expect(other.id).not.toBe(created.id);
       });
 
       it('ensure is safe when 20 concurrent callers race for the same name', async () => {
         const store = await fresh();
-        const results = await Promise.all(Array.from({ length: 20 }, () => store.repositories.ensure('raced')));
+        const results = await Promise.all(Array.from({ length: 20 }, () => repositoryIn(store, 'raced')));
         const ids = new Set(results.map((record) => record.id));
         expect(ids.size).toBe(1);
         expect(await store.repositories.list({ limit: 100 })).toEqual(['raced']);
@@ -92,13 +81,13 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
 
       it('list orders names byte-wise', async () => {
         const store = await fresh();
-        for (const name of ['a0', 'z', 'a/b', 'B', 'é', 'a', 'a-b']) await store.repositories.ensure(name);
+        for (const name of ['a0', 'z', 'a/b', 'B', 'é', 'a', 'a-b']) await repositoryIn(store, name);
         expect(await store.repositories.list({ limit: 100 })).toEqual(['B', 'a', 'a-b', 'a/b', 'a0', 'z', 'é']);
       });
 
       it('list paginates with last and limit', async () => {
         const store = await fresh();
-        for (const name of ['e', 'c', 'a', 'd', 'b']) await store.repositories.ensure(name);
+        for (const name of ['e', 'c', 'a', 'd', 'b']) await repositoryIn(store, name);
         expect(await store.repositories.list({ limit: 2 })).toEqual(['a', 'b']);
         expect(await store.repositories.list({ last: 'b', limit: 2 })).toEqual(['c', 'd']);
         expect(await store.repositories.list({ last: 'd', limit: 2 })).toEqual(['e']);
@@ -113,13 +102,13 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);
     describeOutboxRecords(fresh);
-    describeArtifactViews(freshProvisioned);
+    describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {
       it('commits all work and returns its result', async () => {
         const store = await fresh();
         const result = await store.transaction(async (tx) => {
-          const repository = await tx.repositories.ensure('library/committed');
+          const repository = await repositoryIn(tx, 'library/committed');
           await tx.blobs.put({ digest: digestOf('layer'), size: 3 });
           await tx.blobs.link(repository.id, digestOf('layer'));
           expect(await tx.repositories.get('library/committed')).toEqual(repository);
@@ -135,11 +124,11 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
 
       it('rolls everything back when work throws, and rethrows', async () => {
         const store = await fresh();
-        const existing = await store.repositories.ensure('existing');
+        const existing = await repositoryIn(store, 'existing');
         const failure = new Error('boom');
         await expect(
           store.transaction(async (tx) => {
-            const repository = await tx.repositories.ensure('library/rolled-back');
+            const repository = await repositoryIn(tx, 'library/rolled-back');
             await tx.blobs.put({ digest: digestOf('config'), size: 10 });
             await tx.blobs.link(existing.id, digestOf('config'));
             const manifest = await tx.manifests.put(
@@ -160,36 +149,10 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
         expect(await store.blobs.get(digestOf('config'))).toBeUndefined();
         expect(await store.blobs.linkedOf(existing.id, [digestOf('config')])).toEqual(new Set());
         expect(await store.uploads.get('u1')).toBeUndefined();
-        const reopened = await store.repositories.ensure('library/rolled-back');
+        const reopened = await repositoryIn(store, 'library/rolled-back');
         expect(await store.manifests.get(reopened.id, digestOf('m'))).toBeUndefined();
         expect(await store.tags.list(reopened.id, { limit: 10 })).toEqual([]);
       });
     });
-  });
-}
-
-function withProjects(store: Store, identity: Store): Store {
-  const provisioned = (repositories: RepositoryRecords): RepositoryRecords =>
-    new Proxy(repositories, {
-      get(target, prop) {
-        if (prop === 'ensure') {
-          return async (name: string) => {
-            const project = projectNameOf(name);
-            if (!(await identity.projects.getByName(project))) {
-              await identity.projects.create({ name: project, public: false }).catch(() => undefined);
-            }
-            return target.ensure(name);
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'repositories') return provisioned(target.repositories);
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
   });
 }

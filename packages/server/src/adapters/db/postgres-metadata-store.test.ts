@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
 import { openStore } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
+import { repositoryIn } from './metadata-store-fixture.suite.js';
 import { openPostgres } from './postgres.js';
 import { createTestDatabase, perTestDatabases, unmigratedPostgres } from './postgres-test-database.js';
 
@@ -49,7 +50,7 @@ describe('PostgreSQL specifics', () => {
     ]);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
-    await later.repositories.ensure('library/after');
+    await repositoryIn(later, 'library/after');
     expect(await open(url).repositories.list({ limit: 10 })).toEqual(['library/after']);
   });
 

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import type { Kysely, Selectable, SelectQueryBuilder, SqlBool } from 'kysely';
 import { NotFoundError } from '../../domain/errors.js';
-import { projectNameOf } from '../../lib/reference.js';
 import type {
   Page,
   PagedResult,
-  RepositoryMatch,
+  RepositoryHit,
   RepositoryQuery,
   RepositoryRecord,
   RepositoryRecords,
@@ -14,6 +13,8 @@ import type {
   RepositoryView,
 } from '../../ports/metadata-store.js';
 import type { Database, RepositoriesTable } from './database.js';
+import { batches } from './batches.js';
+import { isForeignKeyViolation } from './identity/constraint-errors.js';
 import { containsIgnoringCase, countOf, pageBounds } from './identity/query-helpers.js';
 import { LISTED_ARTIFACT, orderItems, valueMatches } from './view-sql.js';
 
@@ -72,35 +73,29 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
   }
 
   /**
-   * Creates the repository when absent, in the project named by its first path segment; NotFoundError when that
-   * project does not exist (projects are created through the management API). The insert ignores a concurrent
-   * winner and reads its committed row.
+   * Creates the repository when absent, in the given project. The insert ignores a concurrent winner and reads its
+   * committed row; a project deleted meanwhile makes the foreign key refuse it (NotFoundError).
    */
-  async ensure(name: string): Promise<RepositoryRecord> {
+  async ensure(name: string, projectId: number): Promise<RepositoryRecord> {
     const existing = await this.get(name);
     if (existing) return existing;
-    const projectId = await this.projectId(projectNameOf(name));
-    const inserted = await this.db
-      .insertInto('repositories')
-      .values({ name, created_at: Date.now(), project_id: projectId })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    let inserted: Selectable<RepositoriesTable> | undefined;
+    try {
+      inserted = await this.db
+        .insertInto('repositories')
+        .values({ name, created_at: Date.now(), project_id: projectId })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new NotFoundError('project', String(projectId));
+      throw error;
+    }
     if (inserted) return toRecord(inserted);
     // Lost the race: the conflicting row is committed and visible now.
     const winner = await this.get(name);
     if (!winner) throw new Error(`repository ${name} vanished while being ensured`);
     return winner;
-  }
-
-  private async projectId(projectName: string): Promise<number> {
-    const project = await this.db
-      .selectFrom('projects')
-      .select('id')
-      .where('name', '=', projectName)
-      .executeTakeFirst();
-    if (!project) throw new NotFoundError('project', projectName, `project ${projectName} does not exist`);
-    return project.id;
   }
 
   async list(page: Page, projectIds?: readonly number[]): Promise<string[]> {
@@ -112,46 +107,74 @@ export class KyselyRepositoryRecords implements RepositoryRecords {
     return rows.map((row) => row.name);
   }
 
-  async search(query: RepositorySearch): Promise<RepositoryMatch[]> {
-    let found = this.db
-      .selectFrom('repositories')
-      .innerJoin('projects', 'projects.id', 'repositories.project_id')
-      .select((eb) => [
-        'repositories.id',
-        'repositories.name',
-        'repositories.description',
-        'repositories.pull_count',
-        'projects.id as project_id',
-        'projects.name as project_name',
-        'projects.public as project_public',
-        eb
-          .selectFrom('manifests')
-          .select((m) => m.fn.countAll<number | string>().as('n'))
-          .whereRef('manifests.repository_id', '=', 'repositories.id')
-          .as('artifact_count'),
-      ]);
-    if (query.name !== '') found = found.where((eb) => containsIgnoringCase(eb.ref('repositories.name'), query.name));
-    const { visibleIn } = query;
-    if (visibleIn) {
-      found = found.where((eb) =>
-        eb.or([
-          eb('projects.public', '=', 1),
-          ...(visibleIn.projectIds.length > 0 ? [eb('projects.id', 'in', visibleIn.projectIds)] : []),
-        ]),
-      );
+  async search(query: RepositorySearch): Promise<RepositoryHit[]> {
+    const { projectIds } = query;
+    const limit = Math.max(0, query.limit);
+    if (projectIds === undefined) return this.searchIn(query.name, undefined, limit);
+    const parts = batches(projectIds);
+    if (parts.length <= 1) return this.searchIn(query.name, parts[0] ?? [], limit);
+    // Each batch is ordered and limited; merged in code-point order, which is the byte order of UTF-8 names.
+    const found = (await Promise.all(parts.map((ids) => this.searchIn(query.name, ids, limit)))).flat();
+    return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, limit);
+  }
+
+  private async searchIn(name: string, projectIds: readonly number[] | undefined, limit: number) {
+    let found = this.db.selectFrom('repositories').select((eb) => [
+      'repositories.id',
+      'repositories.name',
+      'repositories.project_id',
+      'repositories.description',
+      'repositories.pull_count',
+      eb
+        .selectFrom('manifests')
+        .select((m) => m.fn.countAll<number | string>().as('n'))
+        .whereRef('manifests.repository_id', '=', 'repositories.id')
+        .as('artifact_count'),
+    ]);
+    if (name !== '') found = found.where((eb) => containsIgnoringCase(eb.ref('repositories.name'), name));
+    if (projectIds !== undefined) {
+      if (projectIds.length === 0) return [];
+      found = found.where('repositories.project_id', 'in', projectIds);
     }
-    const rows = await found.orderBy('repositories.name').limit(Math.max(0, query.limit)).execute();
+    const rows = await found.orderBy('repositories.name').limit(limit).execute();
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
-      projectId: row.project_id,
-      projectName: row.project_name,
-      projectPublic: row.project_public === 1,
+      projectId: row.project_id ?? 0,
       description: row.description,
       artifactCount: Number(row.artifact_count ?? 0),
       pullCount: Number(row.pull_count),
     }));
   }
+
+  async count(projectIds?: readonly number[]): Promise<number> {
+    if (projectIds === undefined) {
+      return countOf(
+        await this.db
+          .selectFrom('repositories')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirst(),
+      );
+    }
+    let total = 0;
+    for (const counted of (await this.countByProject(projectIds)).values()) total += counted;
+    return total;
+  }
+
+  async countByProject(projectIds: readonly number[]): Promise<ReadonlyMap<number, number>> {
+    const counts = new Map<number, number>();
+    for (const ids of batches([...new Set(projectIds)])) {
+      const rows = await this.db
+        .selectFrom('repositories')
+        .select((eb) => ['project_id', eb.fn.countAll<number | string>().as('n')])
+        .where('project_id', 'in', ids)
+        .groupBy('project_id')
+        .execute();
+      for (const row of rows) if (row.project_id !== null) counts.set(row.project_id, Number(row.n));
+    }
+    return counts;
+  }
+
   async view(name: string): Promise<RepositoryView | undefined> {
     const row = await this.db
       .selectFrom(this.withViewColumns(this.db.selectFrom('repositories as r').where('r.name', '=', name)).as('v'))

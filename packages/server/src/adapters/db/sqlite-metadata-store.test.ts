@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeArtifactActivityMigration } from './artifact-activity-migration.suite.js';
 import { openStore, storeOver } from './index.js';
 import { describeMetadataStore } from './metadata-store.suite.js';
+import { repositoryIn } from './metadata-store-fixture.suite.js';
 import { openSqlite } from './sqlite.js';
 
 describeMetadataStore('The store on SQLite', async () => {
@@ -76,7 +77,7 @@ describe('openSqlite', () => {
       '0007-leases',
       '0008-outbox',
     ]);
-    await first.repositories.ensure('library');
+    await repositoryIn(first, 'library');
     await first.close();
     const second = storeOver(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
     cleanup.push(() => second.close());
@@ -97,7 +98,7 @@ describe('openSqlite', () => {
       '0007-leases',
       '0008-outbox',
     ]);
-    const repository = await store.repositories.ensure('library/in-memory');
+    const repository = await repositoryIn(store, 'library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../ports/store.js';
-import { digestOf } from './metadata-store-fixture.suite.js';
+import { digestOf, repositoryIn } from './metadata-store-fixture.suite.js';
 import type { FreshStore } from './metadata-store-fixture.suite.js';
 
 async function withManifests(store: Store, repositoryName: string, seeds: readonly string[]) {
-  const repository = await store.repositories.ensure(repositoryName);
+  const repository = await repositoryIn(store, repositoryName);
   const manifests = [];
   for (const seed of seeds) {
     const digest = digestOf(`${repositoryName}/${seed}`);

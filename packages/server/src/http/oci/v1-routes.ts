@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenVerificationError } from '../../auth/token/token-signer.js';
-import type { RepositoryMatch } from '../../ports/metadata-store.js';
+import type { RepositoryMatch } from '../../services/search.js';
 import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
 import { credentialsOf } from '../credentials.js';
 import { HarborError, sendHarborError } from '../error-handler.js';

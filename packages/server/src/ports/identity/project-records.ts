@@ -64,12 +64,13 @@ export interface ProjectRecords {
   list(query: ProjectQuery): Promise<PagedResult<ProjectRecord>>;
   /** Undefined when the project does not exist. */
   update(id: number, update: ProjectUpdate): Promise<ProjectRecord | undefined>;
-  /** Deletes the project with its members, robots and metadata; false when absent; ConflictError unless empty. */
+  /**
+   * Deletes the project with its members, robots and metadata; false when absent; ConflictError while a repository
+   * still belongs to it (the foreign key refuses; callers check emptiness first for a friendly answer).
+   */
   delete(id: number): Promise<boolean>;
-  /** Repositories whose project_id is this project. */
-  repositoryCount(id: number): Promise<number>;
   /** How many projects match `filter`. */
   count(filter: ProjectFilter): Promise<number>;
-  /** How many repositories belong to the projects that match `filter`. */
-  repositoryTotal(filter: ProjectFilter): Promise<number>;
+  /** The ids of the projects that match `filter`, ascending. */
+  ids(filter: ProjectFilter): Promise<number[]>;
 }

@@ -91,17 +91,17 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         expect(rows).toEqual(
           [...names].sort().map((name) => ({ name, project_id: idOf.get(name.split('/')[0] ?? '') })),
         );
-        expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(3);
+        expect(await store.repositories.count([teamA?.id ?? 0])).toBe(3);
         // A repository created afterwards joins its project.
-        await repositories.ensure('team-a/later');
-        expect(await store.projects.repositoryCount(teamA?.id ?? 0)).toBe(4);
+        await repositories.ensure('team-a/later', teamA?.id ?? 0);
+        expect(await store.repositories.count([teamA?.id ?? 0])).toBe(4);
       });
 
       it('migrates down to the initial schema and up again', async () => {
         const { db, dialect } = await unmigrated();
         await migrateToLatest(db, dialect);
-        await storeOver(db, dialect).projects.create({ name: 'team', public: false });
-        await new KyselyRepositoryRecords(db).ensure('team/app');
+        const created = await storeOver(db, dialect).projects.create({ name: 'team', public: false });
+        await new KyselyRepositoryRecords(db).ensure('team/app', created.id);
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
@@ -136,7 +136,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0008-outbox',
         ]);
         const team = await storeOver(db, dialect).projects.getByName('team');
-        expect(await storeOver(db, dialect).projects.repositoryCount(team?.id ?? 0)).toBe(1);
+        expect(await storeOver(db, dialect).repositories.count([team?.id ?? 0])).toBe(1);
       });
 
       it("0006 binds the robots' permission blocks to the projects they name (0 for none), and unbinds going down", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../domain/errors.js';
 import { KyselyRepositoryRecords } from '../repository-records.js';
-import type { ProjectQuery } from '../../../ports/identity-store.js';
+import type { ProjectFilter, ProjectQuery } from '../../../ports/identity-store.js';
 import type { FreshIdentity } from './identity-store-fixture.suite.js';
 
 export function describeProjectRecords(fresh: FreshIdentity): void {
@@ -90,26 +90,33 @@ export function describeProjectRecords(fresh: FreshIdentity): void {
       expect(byCreation.slice(1)).toEqual(['a', 'b', 'c']);
     });
 
-    it('counts projects and the repositories of the projects matching a filter', async () => {
+    it('counts projects and lists the ids of the projects matching a filter', async () => {
       const { store, db } = await fresh();
       const alice = await store.users.create({ username: 'alice' });
       const mine = await store.projects.create({ name: 'mine', public: false });
       await store.projects.create({ name: 'theirs', public: false });
       await store.members.add({ projectId: mine.id, entityType: 'u', entityId: alice.id, roleId: 3 });
+      const theirs = await store.projects.getByName('theirs');
+      const library = await store.projects.getByName('library');
       const repositories = new KyselyRepositoryRecords(db);
       for (const name of ['library/a', 'library/b', 'mine/x', 'theirs/y', 'theirs/z', 'theirs/w/v']) {
-        await repositories.ensure(name);
+        const owner = name.startsWith('library/') ? library : name.startsWith('mine/') ? mine : theirs;
+        await repositories.ensure(name, owner?.id ?? 0);
       }
       expect(await store.projects.count({})).toBe(3);
       expect(await store.projects.count({ public: false })).toBe(2);
       expect(await store.projects.count({ visibleTo: { userId: alice.id } })).toBe(2);
       expect(await store.projects.count({ names: [] })).toBe(0);
-      expect(await store.projects.repositoryTotal({})).toBe(6);
-      expect(await store.projects.repositoryTotal({ public: true })).toBe(2);
-      expect(await store.projects.repositoryTotal({ public: false })).toBe(4);
-      expect(await store.projects.repositoryTotal({ public: false, visibleTo: { userId: alice.id } })).toBe(1);
-      expect(await store.projects.repositoryTotal({ visibleTo: { projectIds: [mine.id] } })).toBe(3);
-      expect(await store.projects.repositoryTotal({ ids: [] })).toBe(0);
+      const repositoriesIn = async (filter: ProjectFilter) => repositories.count(await store.projects.ids(filter));
+      expect(await store.projects.ids({ public: false })).toEqual([mine.id, theirs?.id]);
+      expect(await store.projects.ids({ visibleTo: { userId: alice.id } })).toEqual([library?.id, mine.id]);
+      expect(await repositories.count()).toBe(6);
+      expect(await repositoriesIn({})).toBe(6);
+      expect(await repositoriesIn({ public: true })).toBe(2);
+      expect(await repositoriesIn({ public: false })).toBe(4);
+      expect(await repositoriesIn({ public: false, visibleTo: { userId: alice.id } })).toBe(1);
+      expect(await repositoriesIn({ visibleTo: { projectIds: [mine.id] } })).toBe(3);
+      expect(await repositoriesIn({ ids: [] })).toBe(0);
     });
 
     it('updates the public flag and merges metadata, a null value removing its key', async () => {
@@ -128,15 +135,15 @@ export function describeProjectRecords(fresh: FreshIdentity): void {
       expect(await store.projects.update(project.id + 1000, { public: false })).toBeUndefined();
     });
 
-    it('deletes only an empty project, counting repositories by project id', async () => {
+    it('deletes only an empty project, refused by the repositories that reference it', async () => {
       const { store, db } = await fresh();
       const project = await store.projects.create({ name: 'team', public: false });
-      expect(await store.projects.repositoryCount(project.id)).toBe(0);
-      const repository = await new KyselyRepositoryRecords(db).ensure('team/app');
-      expect(await store.projects.repositoryCount(project.id)).toBe(1);
-      await expect(store.projects.delete(project.id)).rejects.toThrow(
-        new ConflictError('project team is not empty: it holds 1 repositories'),
-      );
+      const repositories = new KyselyRepositoryRecords(db);
+      expect(await repositories.count([project.id])).toBe(0);
+      const repository = await repositories.ensure('team/app', project.id);
+      expect(await repositories.count([project.id])).toBe(1);
+      await expect(store.projects.delete(project.id)).rejects.toThrow(new ConflictError('project team is not empty'));
+      expect(await store.projects.get(project.id)).toMatchObject({ name: 'team' });
       await db.deleteFrom('repositories').where('id', '=', repository.id).execute();
       expect(await store.projects.delete(project.id)).toBe(true);
       expect(await store.projects.get(project.id)).toBeUndefined();

@@ -141,14 +141,9 @@ export class KyselyProjectRecords implements ProjectRecords {
     );
   }
 
-  async repositoryTotal(filter: ProjectFilter): Promise<number> {
-    let repositories = this.db.selectFrom('repositories');
-    if (Object.keys(filter).length > 0) {
-      repositories = repositories.where('project_id', 'in', (eb) =>
-        eb.selectFrom('projects').select('projects.id').where(projectFilter(filter)),
-      );
-    }
-    return countOf(await repositories.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
+  async ids(filter: ProjectFilter): Promise<number[]> {
+    const rows = await this.db.selectFrom('projects').select('id').where(projectFilter(filter)).orderBy('id').execute();
+    return rows.map((row) => row.id);
   }
 
   async update(id: number, update: ProjectUpdate): Promise<ProjectRecord | undefined> {
@@ -179,32 +174,17 @@ export class KyselyProjectRecords implements ProjectRecords {
   }
 
   async delete(id: number): Promise<boolean> {
+    const project = await this.db.selectFrom('projects').select('name').where('id', '=', id).executeTakeFirst();
+    if (!project) return false;
     try {
-      return await inTransaction(this.db, async (tx) => {
-        const project = await tx.selectFrom('projects').select('name').where('id', '=', id).executeTakeFirst();
-        if (!project) return false;
-        const repositories = await new KyselyProjectRecords(tx).repositoryCount(id);
-        if (repositories > 0) {
-          throw new ConflictError(`project ${project.name} is not empty: it holds ${repositories} repositories`);
-        }
-        // Members, project robots and metadata go with it (on delete cascade).
-        await tx.deleteFrom('projects').where('id', '=', id).execute();
-        return true;
-      });
+      const deleted = await this.db.deleteFrom('projects').where('id', '=', id).executeTakeFirst();
+      // Members, project robots and metadata go with it (on delete cascade).
+      return deleted.numDeletedRows > 0n;
     } catch (error) {
-      // A repository created in the project meanwhile: the foreign key refuses the delete.
-      if (isForeignKeyViolation(error)) throw new ConflictError(`project ${id} is not empty`);
+      // A repository still belongs to it: the foreign key refuses the delete.
+      if (isForeignKeyViolation(error)) throw new ConflictError(`project ${project.name} is not empty`);
       throw error;
     }
-  }
-
-  async repositoryCount(id: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('repositories')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('project_id', '=', id)
-      .executeTakeFirst();
-    return countOf(row);
   }
 
   private async metadataOf(projectIds: readonly number[]): Promise<Map<number, Record<string, string>>> {

@@ -1,11 +1,19 @@
 import { Migrator } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, MigrationProvider } from 'kysely';
 import type { Database, SqlDialect } from '../database.js';
 import { InCodeMigrationProvider } from './in-code-migration-provider.js';
 
-/** Applies every pending migration (safe when several nodes start at once); returns the names applied. */
-export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+/**
+ * Applies every pending migration (safe when several nodes start at once); returns the names applied. A migration
+ * that sorts before one already applied is applied too (`allowUnorderedMigrations`): migrations written on parallel
+ * branches are independent of each other, and a development database that ran a later one first must still start.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  provider: MigrationProvider = new InCodeMigrationProvider(dialect),
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? '(setup)';
