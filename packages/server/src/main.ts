@@ -14,6 +14,8 @@ import { outboxPurgeJob } from './jobs/outbox-purge.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { JobContext, PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
+import { GarbageCollector } from './gc/collector.js';
+import { systemOperator } from './domain/events.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import type { Leases } from './ports/lease.js';
@@ -66,6 +68,8 @@ export interface Wharf {
   readonly clock: Clock;
   /** Pull counts and times (a subscriber of `artifact.pulled`); tests flush it. */
   readonly pulls: PullRecorder;
+  /** Online garbage collection (gc/); the job engine runs it, tests call it. */
+  readonly gc: GarbageCollector;
   /** Hands committed domain events to the subscribers; tests drain it. */
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** Starts listening (and background jobs); resolves with the bound address. */
@@ -344,6 +348,7 @@ export async function createWharf(
       jobContext,
     ),
   ];
+  const gc = new GarbageCollector({ store, storage, registry, clock, actor: { by: systemOperator('gc') } });
   return {
     app,
     registry,
@@ -351,6 +356,7 @@ export async function createWharf(
     log,
     clock,
     pulls,
+    gc,
     events: { bus, relay },
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).

@@ -83,13 +83,29 @@ export interface RepositoryRecords {
 export interface BlobRecord {
   readonly digest: string;
   readonly size: number;
+  /** Present (true) while garbage collection deletes the blob: writers must not rely on it. */
+  readonly deleting?: true;
 }
 
 export interface BlobRecords {
   get(digest: string): Promise<BlobRecord | undefined>;
-  /** Records a blob whose content is durably in storage; a second put of the same digest is a no-op. */
-  put(blob: BlobRecord): Promise<void>;
-  /** The blob, only if linked to the named repository (one query: this is on every blob HEAD and GET). */
+  /**
+   * Records a blob whose content is durably in storage, or touches it when recorded (see touch). False when the
+   * recorded blob is being deleted by garbage collection: the writer must not rely on it (retry later).
+   */
+  put(blob: BlobRecord, at: number): Promise<boolean>;
+  /**
+   * Marks the recorded, live blobs among `digests` as used at `at` (their time window starts again) and takes their
+   * row locks until the transaction ends, so that garbage collection cannot mark them meanwhile; returns those
+   * touched. A digest not recorded, or being deleted, is absent from the result. Writers touch every blob they
+   * make a new record rely on (a manifest's content and references, a mounted or re-uploaded blob, a tagged
+   * manifest), inside their transaction, before checking that what they rely on still exists.
+   */
+  touch(digests: readonly string[], at: number): Promise<Set<string>>;
+  /**
+   * The blob, only if linked to the named repository and not being deleted by garbage collection (one query: this
+   * is on every blob HEAD and GET).
+   */
   getInRepository(repositoryName: string, digest: string): Promise<BlobRecord | undefined>;
   /** Links an existing blob record to a repository (idempotent). */
   link(repositoryId: number, digest: string): Promise<void>;

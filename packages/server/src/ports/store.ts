@@ -1,3 +1,4 @@
+import type { GarbageRecords } from './garbage.js';
 import type { IdentityRepositories } from './identity-store.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
@@ -11,6 +12,8 @@ import type { OutboxRecords } from './outbox.js';
 export interface StoreRecords extends MetadataRepositories, IdentityRepositories {
   /** Domain events recorded with the change they describe (ports/outbox.ts). */
   readonly outbox: OutboxRecords;
+  /** What garbage collection reads and marks (ports/garbage.ts). */
+  readonly garbage: GarbageRecords;
 }
 
 /**

@@ -44,6 +44,28 @@ export class ArtifactOperations {
     });
   }
 
+  /**
+   * Garbage collection's delete of an untagged artifact, in one unit of work: first the blob rows of the artifact,
+   * its children and its accessories are locked (a push that would tag or reference one of them waits), then it is
+   * checked again that the artifact is still there, untagged and in no index, and it is deleted deeply (with its
+   * accessories and the children nothing else holds). False when a push got there first.
+   */
+  async deleteUntagged(repository: RepositoryRecord, digest: string, actor: Actor = {}): Promise<boolean> {
+    return this.core.work.run(async ({ tx, emit }) => {
+      const found = await tx.manifests.get(repository.id, digest);
+      if (!found) return false;
+      const children = (await tx.manifests.references(found.id)).filter((r) => r.kind === 'manifest');
+      const accessories = await tx.manifests.referrersOf(repository.id, [digest]);
+      await tx.garbage.lockBlobs([digest, ...children.map((c) => c.digest), ...accessories.map((a) => a.digest)]);
+      const record = await tx.manifests.get(repository.id, digest);
+      if (!record) return false;
+      if ((await tx.tags.ofManifests([record.id])).length > 0) return false;
+      if ((await tx.manifests.parents(repository.id, digest)).length > 0) return false;
+      await this.deleteDeeply(tx, emit, repository, record, { force: true, seen: new Set() }, actor);
+      return true;
+    });
+  }
+
   /** Deletes the repository with its manifests, tags and blob links (blob content stays for garbage collection). */
   async deleteRepository(repository: RepositoryRecord, actor: Actor = {}): Promise<boolean> {
     return this.core.work.run(async ({ tx, emit }) => {

@@ -97,15 +97,18 @@ export class BlobService {
     if (!blob) return undefined;
     // As in distribution, a source whose content has vanished cannot be mounted; the caller falls back to an upload.
     await this.requireContent(blob.digest);
-    await this.core.work.run(async ({ tx }) => {
+    const mounted = await this.core.work.run(async ({ tx }) => {
+      // A source blob that garbage collection is deleting cannot be relied on: the caller falls back to an upload.
+      if (!(await tx.blobs.touch([blob.digest], this.core.clock.now())).has(blob.digest)) return false;
       const target = await ensureRepository(tx, name);
       await this.core.policies.beforeWrite(
         { kind: 'blob.mount', repository: name, digest: blob.digest, size: blob.size },
         { tx, by: actor.by },
       );
       await tx.blobs.link(target.id, blob.digest);
+      return true;
     });
-    return blob;
+    return mounted ? blob : undefined;
   }
 }
 

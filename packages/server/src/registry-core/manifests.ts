@@ -10,6 +10,7 @@ import type { ContentCache } from './content-cache.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath } from './paths.js';
 import { parseReference, requireDigest, requireName } from './references.js';
+import { blobBeingCollected } from './collection-guard.js';
 import { ensureRepository } from './repository-records.js';
 
 export interface StoredManifest {
@@ -115,11 +116,13 @@ export class ManifestService {
     }
     const parsed = parseManifest(body, contentType);
     const repo = await this.store.repositories.get(name);
-    await this.requireReferences(repo, parsed);
+    await this.requireReferences(this.store, repo, parsed);
     // Content first, then the record: a record never points at content that is not durably stored. Content that is
     // recorded but was lost from storage is written again.
     const path = blobDataPath(requireDigest(digest));
-    if (!(await this.store.blobs.get(digest)) || !(await exists(this.storage, path))) {
+    const known = await this.store.blobs.get(digest);
+    if (known?.deleting) throw blobBeingCollected(digest);
+    if (!known || !(await exists(this.storage, path))) {
       await this.storage.putContent(path, body);
     }
     this.cache.set(digest, body);
@@ -140,8 +143,19 @@ export class ManifestService {
         references: references.map((r) => r.digest),
       } as const;
       await this.core.policies.beforeWrite(write, { tx, by: actor.by });
-      await tx.blobs.put({ digest, size: body.length });
+      // Records (or touches) the manifest's content and touches what it references: their row locks keep garbage
+      // collection off them until commit, and what it deleted before is found missing by the check that follows.
+      const now = this.core.clock.now();
+      if (!(await tx.blobs.put({ digest, size: body.length }, now))) throw blobBeingCollected(digest);
+      const live =
+        references.length > 0
+          ? await tx.blobs.touch(
+              references.map((r) => r.digest),
+              now,
+            )
+          : new Set<string>();
       const target = repo ?? (await ensureRepository(tx, name));
+      if (references.length > 0) await this.requireReferences(tx, target, parsed, live);
       const record = await tx.manifests.put(
         {
           repositoryId: target.id,
@@ -226,6 +240,11 @@ export class ManifestService {
       { kind: 'tag.create', repository: repository.name, tag, digest: record.digest },
       { tx, by: actor.by },
     );
+    // The manifest's row lock keeps garbage collection from deleting it untagged meanwhile; it may have done so before.
+    await tx.garbage.lockBlobs([record.digest]);
+    if (!(await tx.manifests.get(repository.id, record.digest))) {
+      throw new NotFoundError('manifest', record.digest, `manifest ${record.digest} not found in ${repository.name}`);
+    }
     if (!(await tx.tags.create(repository.id, tag, record.id))) return false;
     emit({ type: 'tag.created', repository: repository.name, tag, digest: record.digest }, actor.by);
     return true;
@@ -273,15 +292,25 @@ export class ManifestService {
     return true;
   }
 
-  private async requireReferences(repo: RepositoryRecord | undefined, parsed: ParsedManifest): Promise<void> {
+  /**
+   * Refuses a manifest whose blobs are not linked to the repository or whose children are not in it; inside the
+   * transaction also those that garbage collection is deleting (absent from `live`, what the transaction touched).
+   */
+  private async requireReferences(
+    records: StoreRecords,
+    repo: RepositoryRecord | undefined,
+    parsed: ParsedManifest,
+    live?: ReadonlySet<string>,
+  ): Promise<void> {
     const blobDigests = parsed.blobs.map((d) => d.digest);
     const childDigests = parsed.manifests.map((d) => d.digest);
-    const linked = repo && blobDigests.length ? await this.store.blobs.linkedOf(repo.id, blobDigests) : new Set();
+    const linked = repo && blobDigests.length ? await records.blobs.linkedOf(repo.id, blobDigests) : new Set();
     const children =
-      repo && childDigests.length ? await this.store.manifests.existingOf(repo.id, childDigests) : new Set();
+      repo && childDigests.length ? await records.manifests.existingOf(repo.id, childDigests) : new Set();
+    const usable = (d: string, found: ReadonlySet<unknown>) => found.has(d) && (live === undefined || live.has(d));
     const missing = [
-      ...blobDigests.filter((d) => !linked.has(d)).map((digest) => ({ digest, kind: 'blob' })),
-      ...childDigests.filter((d) => !children.has(d)).map((digest) => ({ digest, kind: 'manifest' })),
+      ...blobDigests.filter((d) => !usable(d, linked)).map((digest) => ({ digest, kind: 'blob' })),
+      ...childDigests.filter((d) => !usable(d, children)).map((digest) => ({ digest, kind: 'manifest' })),
     ];
     if (missing.length > 0) {
       const first = missing[0]!;

@@ -21,8 +21,12 @@ import type { Digest } from '../lib/digest.js';
 export const BLOBS_ROOT = 'blobs';
 export const UPLOADS_ROOT = 'uploads';
 
+export function blobDir(digest: Digest): string {
+  return `${BLOBS_ROOT}/${digest.algorithm}/${digest.hex.slice(0, 2)}/${digest.hex}`;
+}
+
 export function blobDataPath(digest: Digest): string {
-  return `${BLOBS_ROOT}/${digest.algorithm}/${digest.hex.slice(0, 2)}/${digest.hex}/data`;
+  return `${blobDir(digest)}/data`;
 }
 
 export function uploadDir(id: string): string {

@@ -10,6 +10,7 @@ import { holdLease, type AfterWork, type Outcome } from './lease-holding.js';
 import type { Actor, CoreDependencies } from './core.js';
 import { blobDataPath, UPLOAD_ID, uploadDataPath, uploadDir, UPLOADS_ROOT } from './paths.js';
 import { requireDigest, requireName } from './references.js';
+import { blobBeingCollected } from './collection-guard.js';
 import { ensureRepository } from './repository-records.js';
 
 export interface UploadStatus {
@@ -349,6 +350,8 @@ export class UploadService {
   ) {
     const size = received.size;
     const existing = await this.store.blobs.get(digest.value);
+    // Content garbage collection is deleting is neither relied on nor written over; the session stays for a retry.
+    if (existing?.deleting) throw blobBeingCollected(digest.value);
     const stored = existing !== undefined && (await this.isStored(blobDataPath(digest)));
     if (!stored) {
       if (!opts.durable) {
@@ -360,7 +363,7 @@ export class UploadService {
       // The move also removes the session's directory, now empty.
       await this.storage.move(uploadDataPath(id), blobDataPath(digest));
     }
-    const blob: BlobRecord = existing ?? { digest: digest.value, size };
+    const blob: BlobRecord = { digest: digest.value, size: existing?.size ?? size };
     await this.core.work.run(async ({ tx }) => {
       const repo = await ensureRepository(tx, name);
       const linked = existing ? (await tx.blobs.linkedOf(repo.id, [blob.digest])).has(blob.digest) : false;
@@ -368,7 +371,8 @@ export class UploadService {
         { kind: 'upload.complete', repository: name, digest: blob.digest, size: blob.size, newToRepository: !linked },
         { tx, by: actor.by },
       );
-      if (!existing) await tx.blobs.put(blob);
+      // Records the blob, or touches the recorded one (its row lock keeps garbage collection off it until commit).
+      if (!(await tx.blobs.put(blob, this.core.clock.now()))) throw blobBeingCollected(blob.digest);
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
     });

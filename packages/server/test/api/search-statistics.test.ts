@@ -49,8 +49,8 @@ function setUp(): Promise<World> {
         [],
       );
     }
-    await wharf.store.blobs.put({ digest: `sha256:${'a'.repeat(64)}`, size: 1000 });
-    await wharf.store.blobs.put({ digest: `sha256:${'b'.repeat(64)}`, size: 234 });
+    await wharf.store.blobs.put({ digest: `sha256:${'a'.repeat(64)}`, size: 1000 }, Date.now());
+    await wharf.store.blobs.put({ digest: `sha256:${'b'.repeat(64)}`, size: 234 }, Date.now());
     const pull = [{ resource: 'repository', action: 'pull' }];
     const mineRobot = await createRobotDirect(wharf, 'sx-bot', pull, mine);
     const everywhereRobot = await createRobotDirect(wharf, 'sx-everywhere', pull);

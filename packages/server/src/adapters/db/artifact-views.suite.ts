@@ -299,7 +299,7 @@ export function describeArtifactViews(fresh: FreshStores): void {
     it('delete removes the repository with its manifests, tags and blob links, but not blob records', async () => {
       const { store } = await fresh();
       const r = await populate(store, 'p/app');
-      await store.blobs.put({ digest: digestOf('layer'), size: 3 });
+      await store.blobs.put({ digest: digestOf('layer'), size: 3 }, Date.now());
       await store.blobs.link(r.repository.id, digestOf('layer'));
       expect(await store.repositories.delete(r.repository.id)).toBe(true);
       expect(await store.repositories.get('p/app')).toBeUndefined();

@@ -7,23 +7,23 @@ export function describeBlobRecords(fresh: FreshStore): void {
     it('put records a blob that get returns; unknown digests are undefined', async () => {
       const store = await fresh();
       expect(await store.blobs.get(digestOf('a'))).toBeUndefined();
-      await store.blobs.put({ digest: digestOf('a'), size: 42 });
+      await store.blobs.put({ digest: digestOf('a'), size: 42 }, Date.now());
       expect(await store.blobs.get(digestOf('a'))).toEqual({ digest: digestOf('a'), size: 42 });
       expect(await store.blobs.get(digestOf('b'))).toBeUndefined();
     });
 
     it('a second put of the same digest is a no-op', async () => {
       const store = await fresh();
-      await store.blobs.put({ digest: digestOf('a'), size: 42 });
-      await store.blobs.put({ digest: digestOf('a'), size: 43 });
-      await Promise.all([1, 2, 3].map((size) => store.blobs.put({ digest: digestOf('a'), size })));
+      await store.blobs.put({ digest: digestOf('a'), size: 42 }, Date.now());
+      await store.blobs.put({ digest: digestOf('a'), size: 43 }, Date.now());
+      await Promise.all([1, 2, 3].map((size) => store.blobs.put({ digest: digestOf('a'), size }, Date.now())));
       expect(await store.blobs.get(digestOf('a'))).toEqual({ digest: digestOf('a'), size: 42 });
     });
 
     it('sizes beyond 2^32 round-trip as numbers', async () => {
       const store = await fresh();
       const size = 2 ** 40 + 7;
-      await store.blobs.put({ digest: digestOf('huge'), size });
+      await store.blobs.put({ digest: digestOf('huge'), size }, Date.now());
       const blob = await store.blobs.get(digestOf('huge'));
       expect(typeof blob?.size).toBe('number');
       expect(blob?.size).toBe(size);
@@ -33,7 +33,7 @@ export function describeBlobRecords(fresh: FreshStore): void {
       const store = await fresh();
       const one = await repositoryIn(store, 'one');
       const two = await repositoryIn(store, 'two');
-      await store.blobs.put({ digest: digestOf('a'), size: 1 });
+      await store.blobs.put({ digest: digestOf('a'), size: 1 }, Date.now());
       expect(await store.blobs.getInRepository(one.name, digestOf('a'))).toBeUndefined();
       await store.blobs.link(one.id, digestOf('a'));
       expect(await store.blobs.getInRepository(one.name, digestOf('a'))).toEqual({ digest: digestOf('a'), size: 1 });
@@ -46,7 +46,7 @@ export function describeBlobRecords(fresh: FreshStore): void {
     it('link is idempotent, also under concurrent callers; unlink reports whether it was linked', async () => {
       const store = await fresh();
       const repository = await repositoryIn(store, 'r');
-      await store.blobs.put({ digest: digestOf('a'), size: 1 });
+      await store.blobs.put({ digest: digestOf('a'), size: 1 }, Date.now());
       await store.blobs.link(repository.id, digestOf('a'));
       await Promise.all(Array.from({ length: 10 }, () => store.blobs.link(repository.id, digestOf('a'))));
       expect(await store.blobs.linkedOf(repository.id, [digestOf('a')])).toEqual(new Set([digestOf('a')]));
@@ -68,7 +68,7 @@ export function describeBlobRecords(fresh: FreshStore): void {
       const two = await repositoryIn(store, 'two');
       const digests = Array.from({ length: 1200 }, (_, i) => digestOf(`blob-${i}`));
       const linked = digests.filter((_, i) => i % 3 === 0);
-      for (const digest of linked) await store.blobs.put({ digest, size: 1 });
+      for (const digest of linked) await store.blobs.put({ digest, size: 1 }, Date.now());
       await store.transaction(async (tx) => {
         for (const digest of linked) await tx.blobs.link(one.id, digest);
       });
@@ -82,9 +82,9 @@ export function describeBlobRecords(fresh: FreshStore): void {
     it('totalSize sums every blob once, zero when there are none', async () => {
       const store = await fresh();
       expect(await store.blobs.totalSize()).toBe(0);
-      await store.blobs.put({ digest: digestOf('a'), size: 2 ** 40 });
-      await store.blobs.put({ digest: digestOf('b'), size: 5 });
-      await store.blobs.put({ digest: digestOf('a'), size: 99 });
+      await store.blobs.put({ digest: digestOf('a'), size: 2 ** 40 }, Date.now());
+      await store.blobs.put({ digest: digestOf('b'), size: 5 }, Date.now());
+      await store.blobs.put({ digest: digestOf('a'), size: 99 }, Date.now());
       expect(await store.blobs.totalSize()).toBe(2 ** 40 + 5);
     });
   });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { BlobRecord, BlobRecords } from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
@@ -8,15 +9,42 @@ export class KyselyBlobRecords implements BlobRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(digest: string): Promise<BlobRecord | undefined> {
-    return this.db.selectFrom('blobs').select(['digest', 'size']).where('digest', '=', digest).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('blobs')
+      .select(['digest', 'size', 'status'])
+      .where('digest', '=', digest)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return row.status === 'deleting'
+      ? { digest: row.digest, size: row.size, deleting: true }
+      : { digest: row.digest, size: row.size };
   }
 
-  async put(blob: BlobRecord): Promise<void> {
-    await this.db
+  async put(blob: BlobRecord, now: number): Promise<boolean> {
+    const row = await this.db
       .insertInto('blobs')
-      .values({ digest: blob.digest, size: blob.size, created_at: Date.now() })
-      .onConflict((oc) => oc.column('digest').doNothing())
-      .execute();
+      .values({ digest: blob.digest, size: blob.size, created_at: now, updated_at: now })
+      .onConflict((oc) =>
+        oc.column('digest').doUpdateSet({ updated_at: now }).where('blobs.status', '=', sql.lit('none')),
+      )
+      .returning('digest')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async touch(digests: readonly string[], now: number): Promise<Set<string>> {
+    const touched = new Set<string>();
+    for (const batch of batches([...new Set(digests)].sort())) {
+      const rows = await this.db
+        .updateTable('blobs')
+        .set({ updated_at: now })
+        .where('digest', 'in', batch)
+        .where('status', '=', 'none')
+        .returning('digest')
+        .execute();
+      for (const row of rows) touched.add(row.digest);
+    }
+    return touched;
   }
 
   async getInRepository(repositoryName: string, digest: string): Promise<BlobRecord | undefined> {
@@ -27,7 +55,8 @@ export class KyselyBlobRecords implements BlobRecords {
         .innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
         .select(['blobs.digest', 'blobs.size'])
         .where('repositories.name', '=', name)
-        .where('repository_blobs.digest', '=', blobDigest),
+        .where('repository_blobs.digest', '=', blobDigest)
+        .where('blobs.status', '=', sql.lit('none')),
     );
     return this.linked(this.db, repositoryName, digest);
   }

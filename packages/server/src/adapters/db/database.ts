@@ -49,7 +49,14 @@ export interface BlobsTable {
   digest: string;
   size: number;
   created_at: number;
+  // Migration 0013-blob-gc.
+  /** `none`, or `deleting` while garbage collection removes the content. */
+  status: Generated<BlobStatus>;
+  /** When the blob was last written or referenced by a push (the garbage collector's time window). */
+  updated_at: Generated<number>;
 }
+
+export type BlobStatus = 'none' | 'deleting';
 
 export interface RepositoryBlobsTable {
   repository_id: number;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Store, StoreRecords } from '../../ports/store.js';
 import { KyselyBlobRecords } from './blob-records.js';
 import type { Database, SqlDialect } from './database.js';
+import { KyselyGarbageRecords } from './garbage-records.js';
 import { KyselyAuthEventRecords } from './identity/auth-event-records.js';
 import { KyselyLoginFailureRecords } from './identity/login-failure-records.js';
 import { KyselyMemberRecords } from './identity/member-records.js';
@@ -35,6 +36,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly loginFailures: KyselyLoginFailureRecords;
   readonly sessions: KyselySessionRecords;
   readonly outbox: KyselyOutboxRecords;
+  readonly garbage: KyselyGarbageRecords;
 
   constructor(db: Kysely<Database>) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -52,6 +54,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.loginFailures = new KyselyLoginFailureRecords(db);
     this.sessions = new KyselySessionRecords(db);
     this.outbox = new KyselyOutboxRecords(db);
+    this.garbage = new KyselyGarbageRecords(db);
   }
 }
 

@@ -109,7 +109,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
         const store = await fresh();
         const result = await store.transaction(async (tx) => {
           const repository = await repositoryIn(tx, 'library/committed');
-          await tx.blobs.put({ digest: digestOf('layer'), size: 3 });
+          await tx.blobs.put({ digest: digestOf('layer'), size: 3 }, Date.now());
           await tx.blobs.link(repository.id, digestOf('layer'));
           expect(await tx.repositories.get('library/committed')).toEqual(repository);
           return repository.id;
@@ -129,7 +129,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
         await expect(
           store.transaction(async (tx) => {
             const repository = await repositoryIn(tx, 'library/rolled-back');
-            await tx.blobs.put({ digest: digestOf('config'), size: 10 });
+            await tx.blobs.put({ digest: digestOf('config'), size: 10 }, Date.now());
             await tx.blobs.link(existing.id, digestOf('config'));
             const manifest = await tx.manifests.put(
               { repositoryId: repository.id, digest: digestOf('m'), mediaType: 'application/json', size: 5 },

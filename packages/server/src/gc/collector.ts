@@ -1,0 +1,165 @@
+import type { BlobStore } from '../ports/blob-store.js';
+import { PathNotFoundError } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { BlobRecord } from '../ports/metadata-store.js';
+import type { Store } from '../ports/store.js';
+import type { Actor } from '../registry-core/core.js';
+import { blobDir } from '../registry-core/paths.js';
+import { requireDigest } from '../registry-core/references.js';
+import type { Registry } from '../registry-core/registry.js';
+
+/** Harbor's GC job parameters, in Wharf's units. */
+export interface GcOptions {
+  /** Delete untagged artifacts first (Harbor's `delete_untagged`). */
+  readonly deleteUntagged: boolean;
+  /** Only count what would go. */
+  readonly dryRun: boolean;
+  /** Parallel content deletions, 1 to 5 (Harbor's `workers`). */
+  readonly workers: number;
+  /** Content written or referenced more recently than this is kept (Harbor's `time_window`, in hours there). */
+  readonly timeWindowMs: number;
+}
+
+export interface GcResult {
+  /** Untagged artifacts deleted (or that would be, in a dry run), accessories and children included. */
+  readonly artifactsDeleted: number;
+  readonly blobsDeleted: number;
+  readonly bytesFreed: number;
+  /** Blobs a previous run had marked and not finished, finished by this one (included in the counts above). */
+  readonly leftoversFinished: number;
+  readonly dryRun: boolean;
+}
+
+/** Where a run writes its log lines and learns that it must stop. */
+export interface GcRun {
+  readonly signal: AbortSignal;
+  log(line: string): void;
+}
+
+export interface CollectorDependencies {
+  readonly store: Store;
+  readonly storage: BlobStore;
+  readonly registry: Registry;
+  readonly clock: Clock;
+  /** Who deletes untagged artifacts: the job's system context. */
+  readonly actor: Actor;
+}
+
+const PAGE = 500;
+
+/**
+ * Online garbage collection over the database's references (docs/architecture.md, "Garbage collection"): pushes
+ * and pulls go on while it runs. 1. Blobs left `deleting` by a run that died are finished. 2. With
+ * `deleteUntagged`, untagged artifacts older than the time window go through the core (its policies and events).
+ * 3. Unreferenced blobs older than the window are marked `deleting` in a compare-and-set that re-checks their
+ * references under the rows' locks; their content is deleted from storage (`workers` at once), then their records.
+ * A push that touched a blob before the mark keeps it; one that comes after finds it `deleting` and is told to retry.
+ */
+export class GarbageCollector {
+  constructor(private readonly deps: CollectorDependencies) {}
+
+  async run(opts: GcOptions, run: GcRun): Promise<GcResult> {
+    const { clock } = this.deps;
+    const workers = Math.min(5, Math.max(1, Math.trunc(opts.workers)));
+    const before = clock.now() - Math.max(0, opts.timeWindowMs);
+    run.log(
+      `garbage collection: ${opts.dryRun ? 'dry run, ' : ''}time window ${opts.timeWindowMs / 3_600_000} h, ` +
+        `${workers} workers, ${opts.deleteUntagged ? '' : 'not '}deleting untagged artifacts`,
+    );
+    let blobsDeleted = 0;
+    let bytesFreed = 0;
+    let leftoversFinished = 0;
+    if (!opts.dryRun) {
+      for (let after: string | undefined; ;) {
+        run.signal.throwIfAborted();
+        const leftovers = await this.deps.store.garbage.deletingBlobs(after, PAGE);
+        if (leftovers.length === 0) break;
+        after = leftovers.at(-1)?.digest;
+        const removed = await this.sweep(leftovers, workers, run);
+        leftoversFinished += removed.length;
+        blobsDeleted += removed.length;
+        bytesFreed += sizeOf(removed);
+      }
+      if (leftoversFinished > 0) run.log(`finished ${leftoversFinished} blobs an earlier run had marked`);
+    }
+    const artifactsDeleted = opts.deleteUntagged ? await this.untagged(before, opts.dryRun, run) : 0;
+    for (let after: string | undefined; ;) {
+      run.signal.throwIfAborted();
+      const candidates = await this.deps.store.garbage.unreferencedBlobs(before, after, PAGE);
+      if (candidates.length === 0) break;
+      after = candidates.at(-1)?.digest;
+      if (opts.dryRun) {
+        blobsDeleted += candidates.length;
+        bytesFreed += sizeOf(candidates);
+        continue;
+      }
+      const marked = await this.deps.store.transaction((tx) =>
+        tx.garbage.markDeleting(
+          candidates.map((c) => c.digest),
+          before,
+        ),
+      );
+      const removed = await this.sweep(marked, workers, run);
+      blobsDeleted += removed.length;
+      bytesFreed += sizeOf(removed);
+    }
+    const verb = opts.dryRun ? 'would delete' : 'deleted';
+    run.log(`${verb} ${artifactsDeleted} untagged artifacts and ${blobsDeleted} blobs, ${bytesFreed} bytes`);
+    return { artifactsDeleted, blobsDeleted, bytesFreed, leftoversFinished, dryRun: opts.dryRun };
+  }
+
+  /** Deletes untagged artifacts (older than the window) through the core; counts them in a dry run. */
+  private async untagged(before: number, dryRun: boolean, run: GcRun): Promise<number> {
+    const { store, registry, actor } = this.deps;
+    let deleted = 0;
+    for (let afterId = 0; ;) {
+      run.signal.throwIfAborted();
+      const page = await store.garbage.untaggedManifests(before, afterId, PAGE);
+      if (page.length === 0) break;
+      afterId = page.at(-1)?.id ?? afterId;
+      for (const manifest of page) {
+        if (dryRun) {
+          deleted += 1;
+          continue;
+        }
+        const repository = await store.repositories.get(manifest.repository);
+        if (repository && (await registry.artifacts.deleteUntagged(repository, manifest.digest, actor))) {
+          deleted += 1;
+          run.log(`deleted untagged artifact ${manifest.repository}@${manifest.digest}`);
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the content of blobs marked `deleting` (`workers` at a time; content already gone counts as deleted),
+   * then their records; returns the blobs removed. A deletion that fails leaves its blob marked for the next run.
+   */
+  private async sweep(marked: readonly BlobRecord[], workers: number, run: GcRun): Promise<BlobRecord[]> {
+    const { storage, store } = this.deps;
+    const gone: BlobRecord[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < marked.length) {
+        const blob = marked[next++]!;
+        if (run.signal.aborted) return;
+        try {
+          await storage.delete(blobDir(requireDigest(blob.digest)));
+          gone.push(blob);
+        } catch (err) {
+          if (err instanceof PathNotFoundError) gone.push(blob);
+          else run.log(`could not delete ${blob.digest}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(workers, marked.length) }, worker));
+    if (gone.length === 0) return [];
+    await store.transaction((tx) => tx.garbage.removeDeleting(gone.map((b) => b.digest)));
+    return gone;
+  }
+}
+
+function sizeOf(blobs: readonly BlobRecord[]): number {
+  return blobs.reduce((sum, blob) => sum + blob.size, 0);
+}
