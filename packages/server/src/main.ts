@@ -273,7 +273,7 @@ export async function createWharf(
     },
     {
       manifestMaxBytes: config.limits.manifestBytes,
-      uploads: { leases, node },
+      uploads: { leases, node, waitMs: Math.round(config.uploads.sessionLockWait * 1000) },
       blobRedirect: config.storage.redirect,
     },
   );

@@ -76,6 +76,8 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0012-upload-fence',
+      '0013-blob-gc',
     ]);
     await repositoryIn(first, 'library');
     await first.close();
@@ -97,6 +99,8 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0012-upload-fence',
+      '0013-blob-gc',
     ]);
     const repository = await repositoryIn(store, 'library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

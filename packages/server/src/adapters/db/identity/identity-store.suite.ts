@@ -46,6 +46,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0012-upload-fence',
+          '0013-blob-gc',
         ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
@@ -73,6 +75,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0012-upload-fence',
+          '0013-blob-gc',
         ]);
         const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
@@ -106,6 +110,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0013-blob-gc',
+          '0012-upload-fence',
           '0008-outbox',
           '0007-leases',
           '0006-robot-project-binding',
@@ -134,6 +140,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0012-upload-fence',
+          '0013-blob-gc',
         ]);
         const team = await storeOver(db, dialect).projects.getByName('team');
         expect(await storeOver(db, dialect).repositories.count([team?.id ?? 0])).toBe(1);
@@ -157,6 +165,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0012-upload-fence',
+          '0013-blob-gc',
         ]);
         const robot = await storeOver(db, dialect).robots.getByName('robot$ops');
         expect(robot?.permissions).toEqual([
