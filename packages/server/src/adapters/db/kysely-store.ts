@@ -36,7 +36,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly sessions: KyselySessionRecords;
   readonly outbox: KyselyOutboxRecords;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
     this.blobs = new KyselyBlobRecords(db);
     this.manifests = new KyselyManifestRecords(db);
@@ -51,7 +51,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.authEvents = new KyselyAuthEventRecords(db);
     this.loginFailures = new KyselyLoginFailureRecords(db);
     this.sessions = new KyselySessionRecords(db);
-    this.outbox = new KyselyOutboxRecords(db);
+    this.outbox = new KyselyOutboxRecords(db, dialect);
   }
 }
 
@@ -65,11 +65,11 @@ export class KyselyStore extends KyselyStoreRecords implements Store {
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
   ) {
-    super(db);
+    super(db, dialect);
   }
 
   async transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx)));
+    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect)));
   }
 
   async migrate(): Promise<string[]> {
