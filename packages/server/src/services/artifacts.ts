@@ -4,6 +4,7 @@ import { InvalidError, NotFoundError } from '../domain/errors.js';
 import type { ChartDependency } from '../domain/helm-chart.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
 import type { ProjectRecord } from '../ports/identity-store.js';
+import type { LabelRecord } from '../ports/label-records.js';
 import type { Store } from '../ports/store.js';
 import type {
   AccessoryQuery,
@@ -37,11 +38,15 @@ export interface ArtifactView {
   readonly tags?: readonly TagRecord[];
   /** With `withAccessory`. */
   readonly accessories?: readonly AccessoryView[];
+  /** With `withLabel`. */
+  readonly labels?: readonly LabelRecord[];
 }
 
 export interface ArtifactViewOptions {
   readonly withTag: boolean;
   readonly withAccessory: boolean;
+  /** Harbor shows an artifact's labels only with `with_label=true`. */
+  readonly withLabel?: boolean;
 }
 
 /** An addition's content: JSON (build history, dependencies) or text (values.yaml, README.md). */
@@ -196,6 +201,7 @@ export class ArtifactService {
   ): Promise<ArtifactView[]> {
     const ids = records.map((r) => r.id);
     const tags = opts.withTag ? await this.store.tags.ofManifests(ids) : [];
+    const labels = opts.withLabel === true ? await this.store.labels.ofManifests(ids) : [];
     const accessories = opts.withAccessory
       ? await this.store.manifests.referrersOf(
           repository.id,
@@ -215,6 +221,9 @@ export class ArtifactService {
         details: await this.reader.details(record),
         ...(opts.withTag ? { tags: tags.filter((t) => t.manifestId === record.id) } : {}),
         ...(opts.withAccessory ? { accessories: accessoryViews } : {}),
+        ...(opts.withLabel === true
+          ? { labels: labels.filter((l) => l.manifestId === record.id).map((l) => l.label) }
+          : {}),
       });
     }
     return views;

@@ -11,6 +11,7 @@ import type {
 } from '../../ports/metadata-store.js';
 import type { ArtifactTagService } from '../../services/artifact-tags.js';
 import type { AccessoryView, ArtifactService, ArtifactView, ArtifactViewOptions } from '../../services/artifacts.js';
+import { toLabel } from './label-routes.js';
 import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort, valueMatchOf, type QueryValue } from './query.js';
@@ -95,7 +96,7 @@ export function toArtifact(view: ArtifactView, withLabel: boolean) {
       ...(r.urls ? { urls: r.urls } : {}),
     })),
     ...(view.tags ? { tags: view.tags.map(toTag) } : {}),
-    ...(withLabel ? { labels: [] } : {}),
+    ...(withLabel ? { labels: (view.labels ?? []).map(toLabel) } : {}),
     ...(view.accessories ? { accessories: view.accessories.map(toAccessory) } : {}),
   };
 }

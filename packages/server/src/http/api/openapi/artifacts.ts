@@ -258,8 +258,8 @@ export const ARTIFACTS_AREA: ApiArea = {
         tags: { type: 'array', description: 'With `with_tag` (the default).', items: schemaRef('Tag') },
         labels: {
           type: 'array',
-          description: 'With `with_label`; always empty (labels are not supported yet).',
-          items: { type: 'object' },
+          description: 'With `with_label`: the labels attached to the artifact.',
+          items: schemaRef('Label'),
         },
         accessories: {
           type: 'array',
