@@ -59,7 +59,7 @@ export interface LabelRecords {
   attach(labelId: number, manifestId: number, at: Date): Promise<boolean>;
   /** False when the label was not attached. */
   detach(labelId: number, manifestId: number): Promise<boolean>;
-  /** The labels of these manifests, in label id order (artifact views). */
+  /** The labels of these manifests, in label id then manifest id order (artifact views). */
   ofManifests(manifestIds: readonly number[]): Promise<LabelAttachment[]>;
   /** The label ids of each of these manifests (retention's label selectors); manifests without labels are absent. */
   idsOfManifests(manifestIds: readonly number[]): Promise<Map<number, number[]>>;

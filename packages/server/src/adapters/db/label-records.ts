@@ -134,6 +134,7 @@ export class KyselyLabelRecords implements LabelRecords {
       .select('label_references.manifest_id')
       .where('label_references.manifest_id', 'in', [...manifestIds])
       .orderBy('labels.id')
+      .orderBy('label_references.manifest_id')
       .execute();
     return rows.map((row) => ({ manifestId: row.manifest_id, label: toLabel(row) }));
   }
