@@ -108,8 +108,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
-          '0008-outbox',
           '0011-immutable-labels',
+          '0008-outbox',
           '0007-leases',
           '0006-robot-project-binding',
           '0005-artifact-list-index',
