@@ -1600,7 +1600,7 @@ export interface components {
              * @description When the artifact was last pulled; `0001-01-01T00:00:00.000Z` when never.
              */
             pull_time: string;
-            /** @description Always false (no immutability rules yet). */
+            /** @description With `with_immutable_status`: whether an enabled immutable tag rule protects the tag; false otherwise. */
             immutable: boolean;
         };
         NewTag: {
@@ -3352,7 +3352,7 @@ export interface operations {
                 with_sbom_overview?: boolean;
                 /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
                 with_signature?: boolean;
-                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                /** @description Compute each tag’s `immutable` from the project’s immutable tag rules (`true`/`1` or `false`/`0`). */
                 with_immutable_status?: boolean;
             };
             header?: never;
@@ -3400,7 +3400,7 @@ export interface operations {
                 with_sbom_overview?: boolean;
                 /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
                 with_signature?: boolean;
-                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                /** @description Compute each tag’s `immutable` from the project’s immutable tag rules (`true`/`1` or `false`/`0`). */
                 with_immutable_status?: boolean;
             };
             header?: never;
@@ -3557,6 +3557,8 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 page_size?: components["parameters"]["PageSize"];
+                /** @description Compute each tag’s `immutable` from the project’s immutable tag rules (`true`/`1` or `false`/`0`). */
+                with_immutable_status?: boolean;
             };
             header?: never;
             path: {

@@ -133,7 +133,7 @@ const ROWS: readonly Row[] = [
         body: { id, ...ruleBody(fresh('changed')) },
       };
     },
-    unchanged: async (p, target) => {
+    unchanged: async (_p, target) => {
       const id = Number(/(\d+)$/.exec(target.path)?.[1]);
       const pattern = (target.body as ReturnType<typeof ruleBody>).tag_selectors[0]!.pattern;
       expect((await reg.wharf.store.immutableRules.get(id))?.tagSelectors[0]?.pattern).not.toBe(pattern);

@@ -203,6 +203,30 @@ describe('immutable tags on the management API', () => {
   });
 });
 
+describe('immutable status of tags', () => {
+  it('artifacts and tag lists show immutable with with_immutable_status=true only', async () => {
+    const p = await project();
+    await pushImage(reg.app, `${p}/app`, 'v1');
+    const added = await api(reg.app, 'POST', `/projects/${p}/repositories/app/artifacts/v1/tags`, ADMIN, {
+      name: 'dev',
+    });
+    expect(added.statusCode).toBe(201);
+    await rule(p, 'v*');
+    const base = `/projects/${p}/repositories/app/artifacts`;
+    type Tags = { tags: { name: string; immutable: boolean }[] };
+    const statusOf = (tags: { name: string; immutable: boolean }[]) =>
+      Object.fromEntries(tags.map((t) => [t.name, t.immutable]));
+    const withStatus = await api(reg.app, 'GET', `${base}/v1?with_immutable_status=true`, ADMIN);
+    expect(statusOf(withStatus.json<Tags>().tags)).toEqual({ v1: true, dev: false });
+    const listed = await api(reg.app, 'GET', `${base}?with_immutable_status=true`, ADMIN);
+    expect(statusOf(listed.json<Tags[]>()[0]!.tags)).toEqual({ v1: true, dev: false });
+    const without = await api(reg.app, 'GET', `${base}/v1`, ADMIN);
+    expect(statusOf(without.json<Tags>().tags)).toEqual({ v1: false, dev: false });
+    const tags = await api(reg.app, 'GET', `${base}/v1/tags?with_immutable_status=true`, ADMIN);
+    expect(statusOf(tags.json<{ name: string; immutable: boolean }[]>())).toEqual({ v1: true, dev: false });
+  });
+});
+
 describe('the immutable tag rules API', () => {
   it('creates, lists in Harbor’s shape, updates and deletes rules, recording their events', async () => {
     const p = await project();
