@@ -44,7 +44,7 @@ async function repositoryTags(tx: StoreRecords, repository: string): Promise<str
   const record = await tx.repositories.get(repository);
   if (!record) return [];
   const names: string[] = [];
-  for (let last: string | undefined; ; ) {
+  for (let last: string | undefined; ;) {
     const page = await tx.tags.list(record.id, { limit: TAG_PAGE, ...(last !== undefined && { last }) });
     names.push(...page);
     if (page.length < TAG_PAGE) return names;

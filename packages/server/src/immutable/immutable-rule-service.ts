@@ -64,7 +64,10 @@ export class ImmutableRuleService {
    */
   async update(ctx: SecurityContext, at: ProjectLocator, ruleId: number, body: Body): Promise<void> {
     if (body.id !== undefined && body.id !== ruleId) {
-      throw new InvalidError('field', "the immutable_rule_id doesn't match the id in the payload body of ImmutableRule");
+      throw new InvalidError(
+        'field',
+        "the immutable_rule_id doesn't match the id in the payload body of ImmutableRule",
+      );
     }
     const project = await accessProject(this.store, ctx, at, 'immutable-tag', 'update');
     const current = await this.ruleIn(project, ruleId);

@@ -185,7 +185,13 @@ export class ArtifactLabelService {
         throw new ConflictError(`label ${id} is already added to the artifact ${record.id}`);
       }
       emit(
-        { type: 'artifact.labeled', repository: repository.name, digest: record.digest, labelId: id, label: label.name },
+        {
+          type: 'artifact.labeled',
+          repository: repository.name,
+          digest: record.digest,
+          labelId: id,
+          label: label.name,
+        },
         operatorOf(ctx),
       );
     });
