@@ -56,8 +56,8 @@ async function repositoryTags(tx: StoreRecords, repository: string): Promise<str
  * The immutability link of the policy chain (Harbor's immutable middlewares and the artifact controller's check):
  * moving a tag that an enabled rule of its project selects to another manifest, deleting it, deleting an artifact
  * that carries it and deleting a repository that holds it are refused. Creating a tag and pushing the digest a tag
- * already points at never reach this link (the core asks `tag.create`, or nothing). The rules are read inside the
- * write's transaction, one query, only at these points: pulls and pushes of new content cost nothing.
+ * already points at never reach this link (the core asks `tag.create`, or nothing). The project and its rules are read
+ * inside the write's transaction (two queries) only at these points: pulls and pushes of new content cost nothing.
  */
 export function immutableTagPolicy(fallback: StoreRecords): RegistryPolicy {
   return {
@@ -66,7 +66,9 @@ export function immutableTagPolicy(fallback: StoreRecords): RegistryPolicy {
       const tags = tagsAt(write);
       if (tags === undefined) return;
       const tx = ctx.tx ?? fallback;
-      const rules = await tx.immutableRules.ofProjectNamed(projectNameOf(write.repository));
+      const project = await tx.projects.getByName(projectNameOf(write.repository));
+      if (!project) return;
+      const rules = await tx.immutableRules.ofProject(project.id);
       if (!mayProtect(rules, write.repository)) return;
       const names = tags === 'repository' ? await repositoryTags(tx, write.repository) : tags;
       for (const tag of names) {

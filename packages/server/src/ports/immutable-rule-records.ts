@@ -7,11 +7,6 @@ import type { ImmutableRule, ImmutableRuleSpec } from '../domain/immutable-rules
 export interface ImmutableRuleRecords {
   /** The project's rules in id order. */
   ofProject(projectId: number): Promise<ImmutableRule[]>;
-  /**
-   * The rules of the project named `projectName`, in id order: what the policy link reads, inside the write's
-   * transaction, with one query.
-   */
-  ofProjectNamed(projectName: string): Promise<ImmutableRule[]>;
   get(id: number): Promise<ImmutableRule | undefined>;
   count(projectId: number): Promise<number>;
   create(projectId: number, spec: ImmutableRuleSpec, at: Date): Promise<ImmutableRule>;

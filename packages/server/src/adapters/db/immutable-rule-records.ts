@@ -48,17 +48,6 @@ export class KyselyImmutableRuleRecords implements ImmutableRuleRecords {
     return rows.map(toRule);
   }
 
-  async ofProjectNamed(projectName: string): Promise<ImmutableRule[]> {
-    const rows = await this.db
-      .selectFrom('immutable_rules')
-      .innerJoin('projects', 'projects.id', 'immutable_rules.project_id')
-      .selectAll('immutable_rules')
-      .where('projects.name', '=', projectName)
-      .orderBy('immutable_rules.id')
-      .execute();
-    return rows.map(toRule);
-  }
-
   async get(id: number): Promise<ImmutableRule | undefined> {
     const row = await this.db.selectFrom('immutable_rules').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRule(row);
