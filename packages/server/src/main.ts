@@ -22,6 +22,9 @@ import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
+import { immutableTagPolicy } from './immutable/immutable-policy.js';
+import { ImmutableRuleService } from './immutable/immutable-rule-service.js';
+import { ArtifactLabelService, LabelService } from './labels/label-service.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
@@ -265,7 +268,7 @@ export async function createWharf(
       work,
       bus,
       clock,
-      policies: new PolicyChain([readOnlyPolicy(readOnly), ...(deps.policies ?? [])]),
+      policies: new PolicyChain([readOnlyPolicy(readOnly), immutableTagPolicy(store), ...(deps.policies ?? [])]),
     },
     {
       manifestMaxBytes: config.limits.manifestBytes,
@@ -283,6 +286,7 @@ export async function createWharf(
   });
   registerSubscribers(bus, { pulls, authEvents });
   const artifacts = new ArtifactService(store, registry);
+  const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
@@ -315,6 +319,9 @@ export async function createWharf(
       repositories: new RepositoryService(store, registry),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
+      immutableRules: new ImmutableRuleService(store, work, now),
+      labels: new LabelService(store, work, now),
+      artifactLabels: new ArtifactLabelService(store, artifacts, work, now),
     },
     portal: { dir: config.portal.dir! },
     connections: {

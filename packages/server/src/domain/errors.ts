@@ -13,7 +13,9 @@ export type Entity =
   | 'member'
   | 'robot'
   | 'user'
-  | 'session';
+  | 'session'
+  | 'immutable-rule'
+  | 'label';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

@@ -31,6 +31,8 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   robot: 'NAME_UNKNOWN',
   user: 'NAME_UNKNOWN',
   session: 'NAME_UNKNOWN',
+  'immutable-rule': 'NAME_UNKNOWN',
+  label: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -58,6 +60,9 @@ function fromDomain(err: DomainError): RegistryError {
       return new RegistryError('DENIED', err.message);
     case 'conflict':
       return new RegistryError('DENIED', err.message, undefined, 409);
+    case 'precondition-failed':
+      // Harbor answers 412 (an immutable tag, for one); OCI has no such code, so DENIED with Harbor's status.
+      return new RegistryError('DENIED', err.message, undefined, 412);
     default:
       return new RegistryError('UNKNOWN');
   }

@@ -1,4 +1,6 @@
 import type { IdentityRepositories } from './identity-store.js';
+import type { ImmutableRuleRecords } from './immutable-rule-records.js';
+import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
 
@@ -11,6 +13,10 @@ import type { OutboxRecords } from './outbox.js';
 export interface StoreRecords extends MetadataRepositories, IdentityRepositories {
   /** Domain events recorded with the change they describe (ports/outbox.ts). */
   readonly outbox: OutboxRecords;
+  /** Immutable tag rules of projects (ports/immutable-rule-records.ts). */
+  readonly immutableRules: ImmutableRuleRecords;
+  /** Labels and their attachment to artifacts (ports/label-records.ts). */
+  readonly labels: LabelRecords;
 }
 
 /**

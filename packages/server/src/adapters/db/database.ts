@@ -30,6 +30,10 @@ export interface Database {
   leases: LeasesTable;
   // Domain events (migration 0008-outbox).
   outbox_events: OutboxEventsTable;
+  // Immutable tag rules and labels (migration 0011-immutable-labels).
+  immutable_rules: ImmutableRulesTable;
+  labels: LabelsTable;
+  label_references: LabelReferencesTable;
 }
 
 export interface RepositoriesTable {
@@ -223,4 +227,35 @@ export interface OutboxEventsTable {
   delivered_at: number | null;
   failed_at: number | null;
   last_error: string | null;
+}
+
+export interface ImmutableRulesTable {
+  id: Generated<number>;
+  project_id: number;
+  priority: number;
+  disabled: Flag;
+  /** JSON array of Harbor's selectors (domain/selectors.ts). */
+  tag_selectors: string;
+  /** JSON array: Harbor's `scope_selectors.repository`. */
+  repository_selectors: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabelsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  color: string;
+  scope: 'g' | 'p';
+  /** Set for scope `p`, null for `g`. */
+  project_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabelReferencesTable {
+  label_id: number;
+  manifest_id: number;
+  created_at: number;
 }

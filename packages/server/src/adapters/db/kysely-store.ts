@@ -10,6 +10,8 @@ import { KyselyRobotRecords } from './identity/robot-records.js';
 import { KyselySessionRecords } from './identity/session-records.js';
 import { KyselySettingRecords } from './identity/setting-records.js';
 import { KyselyUserRecords } from './identity/user-records.js';
+import { KyselyImmutableRuleRecords } from './immutable-rule-records.js';
+import { KyselyLabelRecords } from './label-records.js';
 import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
@@ -35,6 +37,8 @@ class KyselyStoreRecords implements StoreRecords {
   readonly loginFailures: KyselyLoginFailureRecords;
   readonly sessions: KyselySessionRecords;
   readonly outbox: KyselyOutboxRecords;
+  readonly immutableRules: KyselyImmutableRuleRecords;
+  readonly labels: KyselyLabelRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -52,6 +56,8 @@ class KyselyStoreRecords implements StoreRecords {
     this.loginFailures = new KyselyLoginFailureRecords(db);
     this.sessions = new KyselySessionRecords(db);
     this.outbox = new KyselyOutboxRecords(db, dialect);
+    this.immutableRules = new KyselyImmutableRuleRecords(db);
+    this.labels = new KyselyLabelRecords(db);
   }
 }
 

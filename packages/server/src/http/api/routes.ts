@@ -20,6 +20,10 @@ import { registerArtifactRoutes, type ArtifactRoutesOptions } from './artifact-r
 import { registerRepositoryRoutes } from './repository-routes.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
+import { registerImmutableRoutes } from './immutable-routes.js';
+import { registerLabelRoutes } from './label-routes.js';
+import type { ImmutableRuleService } from '../../immutable/immutable-rule-service.js';
+import type { ArtifactLabelService, LabelService } from '../../labels/label-service.js';
 
 export const API_PREFIX = '/api/v2.0';
 
@@ -33,6 +37,9 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly readOnly: ReadOnlyGuard;
   readonly projectServices: ProjectServices;
   readonly repositories: RepositoryService;
+  readonly immutableRules: ImmutableRuleService;
+  readonly labels: LabelService;
+  readonly artifactLabels: ArtifactLabelService;
 }
 
 /**
@@ -64,6 +71,8 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerSearchRoutes(api, search, statistics);
       registerRepositoryRoutes(api, opts.repositories);
       registerArtifactRoutes(api, opts);
+      registerImmutableRoutes(api, opts.immutableRules);
+      registerLabelRoutes(api, opts.labels, opts.artifactLabels);
       registerOpenApiRoutes(api, opts);
       done();
     },
