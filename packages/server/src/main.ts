@@ -303,6 +303,7 @@ export async function createWharf(
     trustedProxies: config.http.trustedProxies,
     api: {
       version: WHARF_VERSION,
+      now: () => clock.now(),
       settings: store.settings,
       health: () => checkHealth(healthProbes(store, storage)),
       authentication,
