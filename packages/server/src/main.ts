@@ -272,7 +272,7 @@ export async function createWharf(
     },
     {
       manifestMaxBytes: config.limits.manifestBytes,
-      uploads: { leases, node },
+      uploads: { leases, node, waitMs: Math.round(config.uploads.sessionLockWait * 1000) },
       blobRedirect: config.storage.redirect,
     },
   );
@@ -307,6 +307,7 @@ export async function createWharf(
     trustedProxies: config.http.trustedProxies,
     api: {
       version: WHARF_VERSION,
+      now: () => clock.now(),
       settings: store.settings,
       health: () => checkHealth(healthProbes(store, storage)),
       authentication,

@@ -99,6 +99,11 @@ export const configSchema = z
         purgeAfter: duration.default(86400),
         /** How often the purge runs. */
         purgeInterval: duration.default(3600),
+        /**
+         * How long a request on an upload session waits for another node's request on the same session before
+         * it is refused with 503 UNAVAILABLE and Retry-After (clients retry).
+         */
+        sessionLockWait: duration.default(5),
       })
       .strict()
       .prefault({}),

@@ -87,3 +87,18 @@ export class PermissionDeniedError extends DomainError {
 export class PreconditionFailedError extends DomainError {
   readonly kind = 'precondition-failed';
 }
+
+/**
+ * The request cannot be served now but may succeed when repeated: another node is working on the same upload
+ * session, or took it over from this one. `retryAfterSeconds` says when trying again makes sense.
+ */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,5 +1,12 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import { ContentMissingError, DomainError, InvalidError, NotFoundError, type InvalidReason } from '../domain/errors.js';
+import {
+  ContentMissingError,
+  DomainError,
+  InvalidError,
+  NotFoundError,
+  UnavailableError,
+  type InvalidReason,
+} from '../domain/errors.js';
 import { OCI_ERRORS, RegistryError, type OciErrorCode } from './oci/errcode.js';
 
 /**
@@ -63,6 +70,8 @@ function fromDomain(err: DomainError): RegistryError {
     case 'precondition-failed':
       // Harbor answers 412 (an immutable tag, for one); OCI has no such code, so DENIED with Harbor's status.
       return new RegistryError('DENIED', err.message, undefined, 412);
+    case 'unavailable':
+      return new RegistryError('UNAVAILABLE', err.message);
     default:
       return new RegistryError('UNKNOWN');
   }
@@ -74,13 +83,18 @@ function fromDomain(err: DomainError): RegistryError {
  */
 export function sendOciError(reply: FastifyReply, err: unknown, log: FastifyBaseLogger): FastifyReply {
   const wire = toRegistryError(err);
-  if (wire.status >= 500) log.error({ err }, 'request failed');
+  // A retryable refusal (an upload session busy on another node) is expected: no stack, its message kept.
+  const retryable = err instanceof UnavailableError;
+  if (retryable) {
+    log.warn({ reason: err.message }, 'request refused for now, retryable');
+    void reply.header('Retry-After', String(err.retryAfterSeconds));
+  } else if (wire.status >= 500) log.error({ err }, 'request failed');
   if (err instanceof ContentMissingError) {
     logContentMissing(log, err);
     // Found missing while answering (the file vanished after the checks): drop what described the content.
     for (const header of CONTENT_HEADERS) reply.removeHeader(header);
   }
-  const message = wire.status >= 500 ? OCI_ERRORS[wire.code].message : wire.message;
+  const message = wire.status >= 500 && !retryable ? OCI_ERRORS[wire.code].message : wire.message;
   const body = {
     errors: [{ code: wire.code, message, ...(wire.detail === undefined ? {} : { detail: wire.detail }) }],
   };

@@ -51,11 +51,13 @@ function describeRounds(label: string, nodes: TwoNodes): void {
       const rounds: string[] = [];
       let finish!: () => void;
       const gate = new Promise<void>((resolve) => (finish = resolve));
-      const a = countingJob(one, clock, 'node-a', rounds, () => gate);
+      let inRound!: () => void;
+      const started = new Promise<void>((resolve) => (inRound = resolve));
+      const a = countingJob(one, clock, 'node-a', rounds, () => (inRound(), gate));
       const b = countingJob(two, clock, 'node-b', rounds);
       const first = a.runOnce();
       const again = a.runOnce();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await started;
       // Within the round's time-to-live the other node keeps out.
       clock.advanceSeconds(INTERVAL_SECONDS / 2);
       expect(await b.runOnce()).toBe(false);
@@ -70,6 +72,8 @@ function describeRounds(label: string, nodes: TwoNodes): void {
       const [one, two] = await nodes(clock);
       const rounds: string[] = [];
       let aborted: unknown;
+      let inRound!: () => void;
+      const started = new Promise<void>((resolve) => (inRound = resolve));
       let finish!: () => void;
       const gate = new Promise<void>((resolve) => (finish = resolve));
       const a = new PeriodicJob(
@@ -77,6 +81,7 @@ function describeRounds(label: string, nodes: TwoNodes): void {
         INTERVAL_SECONDS,
         async (signal) => {
           rounds.push('node-a');
+          inRound();
           await gate;
           aborted = signal.aborted;
         },
@@ -84,7 +89,7 @@ function describeRounds(label: string, nodes: TwoNodes): void {
       );
       const b = countingJob(two, clock, 'node-b', rounds);
       const stuck = a.runOnce();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await started;
       clock.advanceSeconds(INTERVAL_SECONDS);
       expect(await b.runOnce()).toBe(true);
       finish();

@@ -190,13 +190,23 @@ export interface UploadRecord {
    * session; absent for sessions saved before writer states were kept (migration 0007).
    */
   readonly writerState?: string | undefined;
+  /**
+   * The fencing token of the lease under which the session was last saved (migration 0012); absent before any
+   * fenced save.
+   */
+  readonly fence?: number | undefined;
 }
 
 export interface UploadRecords {
   create(upload: UploadRecord): Promise<void>;
   get(id: string): Promise<UploadRecord | undefined>;
-  /** Marks the session active at `at`, saving the writer's state when given. */
-  touch(id: string, at: Date, writerState?: string): Promise<void>;
+  /**
+   * Marks the session active at `at`, saving the writer's state when given. With `fence` (the fencing token of
+   * the writer's lease on the session) the save is conditional: refused when the session was saved under a
+   * greater token (a newer holder of the lease wrote since), else the session records `fence`. False when
+   * nothing was saved: refused, or no such session.
+   */
+  touch(id: string, at: Date, writerState?: string, fence?: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /** Sessions not touched since `before`. */
   staleSince(before: Date, limit: number): Promise<UploadRecord[]>;

@@ -8,6 +8,7 @@ import { openDatabase, type OpenDatabase } from '../adapters/db/index.js';
 import { createTestDatabase } from '../adapters/db/postgres-test-database.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import { ManualClock } from '../ports/clock.js';
+import { UnavailableError } from '../domain/errors.js';
 import { LeaseLostError } from '../ports/lease.js';
 import { UploadService } from './uploads.js';
 import { EventBus } from '../events/event-bus.js';
@@ -20,9 +21,11 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function* chunks(...parts: Array<string | Promise<void>>): AsyncIterable<Uint8Array> {
+/** A request body: strings are sent, promises awaited, functions called when the body gets that far. */
+async function* chunks(...parts: Array<string | Promise<void> | (() => void)>): AsyncIterable<Uint8Array> {
   for (const part of parts) {
     if (typeof part === 'string') yield Buffer.from(part);
+    else if (typeof part === 'function') part();
     else await part;
   }
 }
@@ -38,7 +41,7 @@ type Open = () => Promise<{ first: OpenDatabase; second: OpenDatabase }>;
 
 function describeNodes(label: string, open: Open): void {
   describe(label, () => {
-    async function nodes(ttlMs = 60_000) {
+    async function nodes(ttlMs = 60_000, waitMs?: number) {
       const { first, second } = await open();
       const root = await mkdtemp(join(tmpdir(), 'wharf-upload-leases-'));
       cleanup.push(() => rm(root, { recursive: true, force: true }));
@@ -52,19 +55,20 @@ function describeNodes(label: string, open: Open): void {
         bus: new EventBus(() => undefined),
         policies: new PolicyChain(),
       });
-      const a = new UploadService(core(first.store), { leases: first.leases(clock), node: 'a', ttlMs });
-      const b = new UploadService(core(second.store), { leases: second.leases(clock), node: 'b', ttlMs });
+      const a = new UploadService(core(first.store), { leases: first.leases(clock), node: 'a', ttlMs, waitMs });
+      const b = new UploadService(core(second.store), { leases: second.leases(clock), node: 'b', ttlMs, waitMs });
       const repository = 'library/leased';
       await first.store.projects.create({ name: 'library', public: true }).catch(() => undefined);
-      return { a, b, clock, repository, root };
+      return { a, b, clock, repository, root, store: first.store };
     }
 
     it('serialises PATCHes of one session on two nodes: the second waits, then sees the first’s bytes', async () => {
       const { a, b, repository } = await nodes();
       const { id } = await a.start(repository);
       const held = gate();
-      const first = a.append(repository, id, chunks('first-', held.opened, 'chunk'));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reading = gate();
+      const first = a.append(repository, id, chunks('first-', reading.open, held.opened, 'chunk'));
+      await reading.opened;
       let secondDone = false;
       const second = b.append(repository, id, chunks('second'), { start: 0 }).finally(() => (secondDone = true));
       const secondFailure = second.catch((err: unknown) => err);
@@ -82,8 +86,11 @@ function describeNodes(label: string, open: Open): void {
       const { a, b, clock, repository } = await nodes(300);
       const { id } = await a.start(repository);
       const held = gate();
-      const first = a.append(repository, id, chunks('stale-', held.opened, 'more')).catch((err: unknown) => err);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reading = gate();
+      const first = a
+        .append(repository, id, chunks('stale-', reading.open, held.opened, 'more'))
+        .catch((err: unknown) => err);
+      await reading.opened;
       // Node a stalls past its lease (its renewal is not due yet in real time); node b takes the session over.
       clock.advance(300);
       // (Node a's first bytes are still in its batch, not yet written.)
@@ -91,9 +98,58 @@ function describeNodes(label: string, open: Open): void {
       // Node a's next renewal (every 100 ms of real time) finds the lease gone, and its request stops.
       await new Promise((resolve) => setTimeout(resolve, 250));
       held.open();
-      expect(await first).toBeInstanceOf(LeaseLostError);
+      // The loss answers a retryable error (503 UNAVAILABLE with Retry-After on /v2), not a 500.
+      const failure = await first;
+      expect(failure).toBeInstanceOf(UnavailableError);
+      expect((failure as Error).cause).toBeInstanceOf(LeaseLostError);
       expect(await b.status(repository, id)).toEqual({ id, size: 5 });
       expect(await b.append(repository, id, chunks('!'), { start: 5 })).toEqual({ id, size: 6 });
+    });
+
+    it('refuses a request that waits in vain for another node’s lease with a retryable error, after the wait', async () => {
+      const { a, b, repository } = await nodes(60_000, 40);
+      const { id } = await a.start(repository);
+      const held = gate();
+      const reading = gate();
+      // Node a reads its body (so holds the session's lease) until the test lets it finish.
+      const first = a.append(repository, id, chunks('held-', reading.open, held.opened, 'open'));
+      await reading.opened;
+      const started = performance.now();
+      const refused = await b.append(repository, id, chunks('second'), { start: 0 }).catch((err: unknown) => err);
+      // Bounded: the configured 40 ms, not the lease's time-to-live.
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(refused).toBeInstanceOf(UnavailableError);
+      expect(refused).toMatchObject({ kind: 'unavailable', retryAfterSeconds: 1 });
+      expect((refused as Error).message).toContain(`upload ${id} is busy`);
+      held.open();
+      expect(await first).toEqual({ id, size: 9 });
+      // Nothing of the refused request was kept; retrying after the holder finished succeeds.
+      expect(await b.append(repository, id, chunks('+b'), { start: 9 })).toEqual({ id, size: 11 });
+    });
+
+    it('refuses the save of a stale holder: a node paused past its lease cannot overwrite the newer holder’s state', async () => {
+      // A long time-to-live: node a's renewal (every 20 s of real time) never runs, so only the fence stops it.
+      const { a, b, clock, repository, store } = await nodes(60_000);
+      const { id } = await a.start(repository);
+      const paused = gate();
+      const reading = gate();
+      const stale = a
+        .append(repository, id, chunks(reading.open, paused.opened, 'stale-bytes'))
+        .catch((err: unknown) => err);
+      await reading.opened;
+      // Node a pauses past its lease; node b takes the session over and saves under a greater token.
+      clock.advance(60_000);
+      expect(await b.append(repository, id, chunks('fresh'), { start: 0 })).toEqual({ id, size: 5 });
+      const saved = await store.uploads.get(id);
+      expect(saved?.fence).toBeGreaterThan(0);
+      // Node a resumes, writes its chunk and tries to save the session's state with its older token.
+      paused.open();
+      const failure = await stale;
+      expect(failure).toBeInstanceOf(UnavailableError);
+      expect((failure as Error).message).toContain('taken over');
+      // The newer holder's state stands: size, writer state and token unchanged.
+      expect(await store.uploads.get(id)).toEqual(saved);
+      expect(await b.status(repository, id)).toEqual({ id, size: 5 });
     });
 
     it('continues on another node from the saved writer state, dropping bytes a crash left past it', async () => {

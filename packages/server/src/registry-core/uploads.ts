@@ -1,9 +1,9 @@
 import { randomUUID, type Hash } from 'node:crypto';
-import { InvalidError, NotFoundError } from '../domain/errors.js';
+import { InvalidError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import { newHash, type Digest, type DigestAlgorithm } from '../lib/digest.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { PathNotFoundError, type BlobStore, type BlobWriter, type WriterState } from '../ports/blob-store.js';
-import { LeaseUnavailableError, type Leases } from '../ports/lease.js';
+import { LeaseLostError, LeaseUnavailableError, type Leases } from '../ports/lease.js';
 import type { BlobRecord, UploadRecord } from '../ports/metadata-store.js';
 import { pipeHashed } from './chunk-writer.js';
 import { holdLease, type AfterWork, type Outcome } from './lease-holding.js';
@@ -32,11 +32,23 @@ export interface UploadCoordination {
   readonly node: string;
   /** Time-to-live of a session's lease, renewed while a request works on it (default 60 s). */
   readonly ttlMs?: number;
-  /** How long a request waits for another node's request on the same session (default 120 s). */
+  /**
+   * How long a request waits (real time) for another node's request on the same session before it is refused
+   * with a retryable UnavailableError (default 5 s, `uploads.sessionLockWait`).
+   */
   readonly waitMs?: number;
 }
 
 const DEFAULT_LEASE_TTL_MS = 60_000;
+export const DEFAULT_SESSION_LOCK_WAIT_MS = 5_000;
+
+/** What work on a session sees of its lease: the loss signal, the held check and the fencing token. */
+interface SessionHold {
+  readonly signal: AbortSignal | undefined;
+  readonly assertHeld: () => Promise<void>;
+  /** The lease's fencing token, which every save of the session carries; undefined without coordination. */
+  readonly fence: number | undefined;
+}
 
 /**
  * Blob upload sessions: started, appended to in order, completed against a digest, or cancelled.
@@ -47,7 +59,10 @@ const DEFAULT_LEASE_TTL_MS = 60_000;
  * Requests on one session are serialised: by an in-process mutex first (cheap: concurrent requests of one
  * node queue there), then, with `coordination`, by the session's lease (`upload:<id>`), so that requests
  * on different nodes cannot interleave either. A request whose lease is lost (not renewed in time) stops
- * writing and fails before it publishes anything.
+ * writing and fails before it publishes anything. Every save of the session carries the lease's fencing token
+ * and is refused once a newer holder saved, so a node that lost the lease (paused past its time-to-live while
+ * another took over) cannot overwrite the newer state. A request that waits in vain for the lease, or loses
+ * it, fails with UnavailableError (retryable: 503 with Retry-After on /v2).
  */
 export class UploadService {
   private readonly hashes = new Map<string, { hash: Hash; size: number }>();
@@ -97,7 +112,7 @@ export class UploadService {
     position?: ChunkPosition,
     actor: Actor = {},
   ): Promise<UploadStatus> {
-    return this.exclusive(id, ok('release'), async (signal) => {
+    return this.exclusive(id, ok('release'), async ({ signal, fence }) => {
       const received = await this.received(await this.session(name, id));
       await this.core.policies.beforeWrite({ kind: 'upload.chunk', repository: name, uploadId: id }, actor);
       const size = received.size;
@@ -106,8 +121,8 @@ export class UploadService {
           expected: size,
         });
       }
-      const state = await this.write(id, received, body, { durable: false, signal });
-      await this.store.uploads.touch(id, this.now(), JSON.stringify(state));
+      const state = await this.write(id, received, body, { durable: false, signal, fence });
+      await this.save(id, state, fence);
       return { id, size: state.size };
     });
   }
@@ -121,7 +136,7 @@ export class UploadService {
     position?: ChunkPosition,
     actor: Actor = {},
   ) {
-    return this.exclusive(id, ok('forget'), async (signal, assertHeld): Promise<BlobRecord> => {
+    return this.exclusive(id, ok('forget'), async ({ signal, assertHeld, fence }): Promise<BlobRecord> => {
       let received = await this.received(await this.session(name, id));
       const digest = requireDigest(digestText);
       // Refused before the last chunk is read (read-only mode); the chain sees the blob again at publication.
@@ -133,7 +148,7 @@ export class UploadService {
         );
       }
       // With a last chunk, its write ends with the fsync publishing needs; without one, publish does it.
-      if (body) received = await this.write(id, received, body, { durable: true, signal });
+      if (body) received = await this.write(id, received, body, { durable: true, signal, fence });
       const size = received.size;
       const actual = await this.finalHash(id, size, digest.algorithm);
       if (actual !== digest.hex) {
@@ -143,9 +158,11 @@ export class UploadService {
           `upload content has digest ${digest.algorithm}:${actual}, not ${digest.value}`,
         );
       }
-      // Publishing cannot be undone: make sure no other node has taken the session over meanwhile.
+      // Publishing cannot be undone: make sure no other node has taken the session over meanwhile (the lease is
+      // still ours, and no newer holder saved the session).
       await assertHeld();
-      return this.publish(name, id, digest, received, { durable: body !== undefined }, actor);
+      if (fence !== undefined) await this.save(id, received, fence);
+      return this.publish(name, id, digest, received, { durable: body !== undefined, fence }, actor);
     });
   }
 
@@ -226,30 +243,55 @@ export class UploadService {
   /**
    * Runs `work` on session `id` alone: under the in-process mutex, then (with coordination) under the
    * session's lease, which `after` releases, forgets (the session ended) or, for 'check', forgets only when
-   * the session record is gone. Failures always check.
+   * the session record is gone. Failures always check. With `wait`, a lease another node keeps past the wait,
+   * or one lost during the work, fails the request with a retryable UnavailableError; without, the lease's own
+   * errors pass (the purge skips busy sessions).
    */
   private exclusive<T>(
     id: string,
     after: (outcome: Outcome<T>) => AfterWork | 'check',
-    work: (signal: AbortSignal | undefined, assertHeld: () => Promise<void>) => Promise<T>,
+    work: (hold: SessionHold) => Promise<T>,
     opts: { wait: boolean } = { wait: true },
   ): Promise<T> {
-    return this.locks.run(id, () => {
+    return this.locks.run(id, async () => {
       const coordination = this.coordination;
-      if (!coordination) return work(undefined, () => Promise.resolve());
+      if (!coordination) return work({ signal: undefined, assertHeld: () => Promise.resolve(), fence: undefined });
       const ttlMs = coordination.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-      return holdLease(
-        coordination.leases,
-        `upload:${id}`,
-        { holder: coordination.node, ttlMs, waitMs: opts.wait ? (coordination.waitMs ?? 2 * ttlMs) : 0 },
-        (held) => work(held.signal, () => held.assertHeld()),
-        async (outcome) => {
-          const next = outcome.ok ? after(outcome) : 'check';
-          if (next !== 'check') return next;
-          return UPLOAD_ID.test(id) && (await this.store.uploads.get(id)) ? 'release' : 'forget';
-        },
-      );
+      const waitMs = opts.wait ? (coordination.waitMs ?? DEFAULT_SESSION_LOCK_WAIT_MS) : 0;
+      try {
+        return await holdLease(
+          coordination.leases,
+          `upload:${id}`,
+          { holder: coordination.node, ttlMs, waitMs },
+          (held) => work({ signal: held.signal, assertHeld: () => held.assertHeld(), fence: held.lease.token }),
+          async (outcome) => {
+            const next = outcome.ok ? after(outcome) : 'check';
+            if (next !== 'check') return next;
+            return UPLOAD_ID.test(id) && (await this.store.uploads.get(id)) ? 'release' : 'forget';
+          },
+        );
+      } catch (err) {
+        if (!opts.wait) throw err;
+        if (err instanceof LeaseUnavailableError) {
+          throw new UnavailableError(
+            `upload ${id} is busy: another request on it is still running (waited ${err.waitedMs} ms); try again`,
+            retryAfterSeconds(waitMs),
+            { cause: err },
+          );
+        }
+        if (err instanceof LeaseLostError) throw takenOver(id, err);
+        throw err;
+      }
     });
+  }
+
+  /**
+   * Saves the session's writer state, fenced by the lease's token when there is one: a newer holder's save
+   * refuses it (UnavailableError). Without coordination a save never fails (a vanished session is not an error).
+   */
+  private async save(id: string, state: WriterState, fence: number | undefined): Promise<void> {
+    const saved = await this.store.uploads.touch(id, this.now(), JSON.stringify(state), fence);
+    if (!saved && fence !== undefined) throw takenOver(id);
   }
 
   private async session(name: string, id: string): Promise<UploadRecord> {
@@ -289,7 +331,7 @@ export class UploadService {
     id: string,
     received: WriterState,
     body: Body,
-    opts: { durable: boolean; signal?: AbortSignal | undefined },
+    opts: { durable: boolean; signal?: AbortSignal | undefined; fence: number | undefined },
   ): Promise<WriterState> {
     const state = await this.hashState(id, received.size);
     const writer = await this.openWriter(id, received);
@@ -304,8 +346,11 @@ export class UploadService {
       await writer.close().catch(() => undefined);
       // The prefix that reached storage stays received (a client that broke off resumes after it), unless the
       // session's lease was lost: then another node owns the session's state.
+      // (A save the fence refuses means the same.)
       if (!opts.signal?.aborted) {
-        await this.store.uploads.touch(id, this.now(), JSON.stringify(writer.state())).catch(() => undefined);
+        await this.store.uploads
+          .touch(id, this.now(), JSON.stringify(writer.state()), opts.fence)
+          .catch(() => undefined);
       }
       throw err;
     }
@@ -344,7 +389,7 @@ export class UploadService {
     id: string,
     digest: Digest,
     received: WriterState,
-    opts: { durable: boolean },
+    opts: { durable: boolean; fence?: number | undefined },
     actor: Actor,
   ) {
     const size = received.size;
@@ -368,6 +413,10 @@ export class UploadService {
         { kind: 'upload.complete', repository: name, digest: blob.digest, size: blob.size, newToRepository: !linked },
         { tx, by: actor.by },
       );
+      // The session ends in the transaction that publishes, unless a newer holder of its lease saved it since.
+      if (opts.fence !== undefined && !(await tx.uploads.touch(id, this.now(), undefined, opts.fence))) {
+        throw takenOver(id);
+      }
       if (!existing) await tx.blobs.put(blob);
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
@@ -399,6 +448,20 @@ export class UploadService {
       if (!(err instanceof PathNotFoundError)) throw err;
     }
   }
+}
+
+/** Seconds a client should wait before repeating a request refused after waiting `waitMs` for the session. */
+function retryAfterSeconds(waitMs: number): number {
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+/** This node lost the session's lease (paused past its time-to-live) and another node took the session over. */
+function takenOver(id: string, cause?: unknown): UnavailableError {
+  return new UnavailableError(
+    `upload ${id} was taken over by another request while this one stalled; try again`,
+    1,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** An `after` for exclusive(): `onSuccess` when the work succeeded (failures always check the record). */

@@ -60,6 +60,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
         '0007-leases',
         '0008-outbox',
         '0011-immutable-labels',
+        '0012-upload-fence',
       ]);
       const manifests = new KyselyManifestRecords(db);
       const mediaTypeOf = async (seed: string) =>
@@ -97,6 +98,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
       expect(sessionsDown.error).toBeUndefined();
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
+        ['0012-upload-fence', 'Success'],
         ['0011-immutable-labels', 'Success'],
         ['0008-outbox', 'Success'],
         ['0007-leases', 'Success'],

@@ -105,6 +105,8 @@ export interface UploadsTable {
   updated_at: number;
   /** JSON of the blob writer's state (migration 0007-leases); null on older sessions. */
   writer_state: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The fencing token of the session's last writer (migration 0012-upload-fence); 0 before any fenced save. */
+  fence: ColumnType<number, number | undefined, number>;
 }
 
 /** Booleans are integers 0/1 on both dialects. */

@@ -48,6 +48,7 @@ describe('PostgreSQL specifics', () => {
       '0007-leases',
       '0008-outbox',
       '0011-immutable-labels',
+      '0012-upload-fence',
     ]);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);

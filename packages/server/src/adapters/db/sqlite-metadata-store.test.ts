@@ -77,6 +77,7 @@ describe('openSqlite', () => {
       '0007-leases',
       '0008-outbox',
       '0011-immutable-labels',
+      '0012-upload-fence',
     ]);
     await repositoryIn(first, 'library');
     await first.close();
@@ -99,6 +100,7 @@ describe('openSqlite', () => {
       '0007-leases',
       '0008-outbox',
       '0011-immutable-labels',
+      '0012-upload-fence',
     ]);
     const repository = await repositoryIn(store, 'library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

@@ -125,6 +125,30 @@ export function describeTagAndUploadRecords(fresh: FreshStore): void {
       expect((await store.uploads.staleSince(new Date(at.getTime() + 5000), 10))[0]?.writerState).toBe(state(42));
     });
 
+    it('a save fenced by a lease token is refused once a greater token saved, and records its token', async () => {
+      const store = await fresh();
+      const state = (size: number) => JSON.stringify({ driver: 'filesystem', path: 'uploads/u1/data', size });
+      await store.uploads.create({ id: 'u1', repository: 'r', startedAt, updatedAt: startedAt, writerState: state(0) });
+      expect((await store.uploads.get('u1'))?.fence).toBeUndefined();
+      const at = (seconds: number) => new Date(startedAt.getTime() + seconds * 1000);
+      // The first holder (token 3) saves; a newer holder (token 5) takes over and saves.
+      expect(await store.uploads.touch('u1', at(1), state(10), 3)).toBe(true);
+      expect(await store.uploads.get('u1')).toMatchObject({ writerState: state(10), fence: 3, updatedAt: at(1) });
+      expect(await store.uploads.touch('u1', at(2), state(15), 5)).toBe(true);
+      // The stale holder's save changes nothing: state, time and token stay the newer holder's.
+      expect(await store.uploads.touch('u1', at(3), state(99), 3)).toBe(false);
+      expect(await store.uploads.get('u1')).toMatchObject({ writerState: state(15), fence: 5, updatedAt: at(2) });
+      // The current holder saves again under its own token; a later holder under a greater one.
+      expect(await store.uploads.touch('u1', at(4), state(20), 5)).toBe(true);
+      expect(await store.uploads.touch('u1', at(5), state(25), 2 ** 52)).toBe(true);
+      expect(await store.uploads.get('u1')).toMatchObject({ writerState: state(25), fence: 2 ** 52 });
+      // An unfenced save (no coordination) is never refused and keeps the token; an unknown session saves nothing.
+      expect(await store.uploads.touch('u1', at(6))).toBe(true);
+      expect((await store.uploads.get('u1'))?.fence).toBe(2 ** 52);
+      expect(await store.uploads.touch('unknown', at(6), state(1), 1)).toBe(false);
+      expect(await store.uploads.touch('unknown', at(6))).toBe(false);
+    });
+
     it('delete reports whether the session existed', async () => {
       const store = await fresh();
       await store.uploads.create({ id: 'u1', repository: 'r', startedAt, updatedAt: startedAt });

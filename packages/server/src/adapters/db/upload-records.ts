@@ -9,6 +9,7 @@ function toRecord(row: Selectable<UploadsTable>): UploadRecord {
     startedAt: new Date(row.started_at),
     updatedAt: new Date(row.updated_at),
     ...(row.writer_state === null ? {} : { writerState: row.writer_state }),
+    ...(Number(row.fence) > 0 ? { fence: Number(row.fence) } : {}),
   };
 }
 
@@ -33,12 +34,19 @@ export class KyselyUploadRecords implements UploadRecords {
     return row && toRecord(row);
   }
 
-  async touch(id: string, at: Date, writerState?: string): Promise<void> {
-    await this.db
+  async touch(id: string, at: Date, writerState?: string, fence?: number): Promise<boolean> {
+    // One conditional statement: a writer holding an older lease token matches no row.
+    let update = this.db
       .updateTable('uploads')
-      .set({ updated_at: at.getTime(), ...(writerState === undefined ? {} : { writer_state: writerState }) })
-      .where('id', '=', id)
-      .execute();
+      .set({
+        updated_at: at.getTime(),
+        ...(writerState === undefined ? {} : { writer_state: writerState }),
+        ...(fence === undefined ? {} : { fence }),
+      })
+      .where('id', '=', id);
+    if (fence !== undefined) update = update.where('fence', '<=', fence);
+    const result = await update.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async delete(id: string): Promise<boolean> {

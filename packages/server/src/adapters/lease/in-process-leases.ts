@@ -13,12 +13,18 @@ interface Entry {
 /**
  * Leases of one process (SQLite deployments, where only one process serves): a map by name, expiry read
  * from the clock. Costs a map lookup; a waiting acquire is woken as soon as the holder releases.
- * A released lease keeps its entry (and so its fencing counter) unless released with `forget`.
+ * A released lease keeps its entry unless released with `forget`.
+ *
+ * Fencing tokens come from one counter for the whole process that starts at the clock's time in microseconds
+ * and never falls behind it (each token is the greater of the last plus one and the time now): a token stays
+ * greater than every earlier one of the same name even after `forget` or a restart of the process, as long as
+ * acquisitions do not outrun a million a second. Writes fenced in the database (upload sessions) rely on it.
  */
 export class InProcessLeases implements Leases {
   readonly kind = 'in-process';
   private readonly entries = new Map<string, Entry>();
   private readonly waiters = new Map<string, { promise: Promise<void>; wake: () => void }>();
+  private lastToken = 0;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -30,7 +36,8 @@ export class InProcessLeases implements Leases {
     if (entry?.holder !== undefined && entry.holder !== opts.holder && entry.expiresAt > now) {
       return undefined;
     }
-    const next: Entry = { holder: opts.holder, expiresAt: now + opts.ttlMs, token: (entry?.token ?? 0) + 1 };
+    this.lastToken = Math.max(this.lastToken + 1, now * 1000);
+    const next: Entry = { holder: opts.holder, expiresAt: now + opts.ttlMs, token: this.lastToken };
     this.entries.set(name, next);
     return new InProcessLease(this, name, opts.holder, next.token, next.expiresAt, opts.ttlMs);
   }

@@ -192,6 +192,24 @@ function describeLeasesOn(label: string, make: (clock: ManualClock) => Promise<L
       });
     });
 
+    describe('fencing', () => {
+      it('a stale holder’s token stays below every later acquisition’s, so a fenced write can refuse it', async () => {
+        const a = await acquireFor('a');
+        clock.advance(TTL);
+        const b = await acquireFor('b');
+        expect(b!.token).toBeGreaterThan(a!.token);
+        expect(await b!.release()).toBe(true);
+        const c = await acquireFor('c');
+        expect(c!.token).toBeGreaterThan(b!.token);
+        // The stale holder cannot renew its way back; acquiring anew gives it a token above every earlier one.
+        expect(await a!.renew()).toBe(false);
+        clock.advance(TTL);
+        const again = await acquireFor('a');
+        expect(again!.token).toBeGreaterThan(c!.token);
+        for (const lease of [a, b, c, again]) expect(Number.isSafeInteger(lease!.token)).toBe(true);
+      });
+    });
+
     describe('waiting', () => {
       it('waits for the holder to release', async () => {
         const a = await acquireFor('a');

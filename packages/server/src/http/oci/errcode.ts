@@ -28,6 +28,7 @@ export const OCI_ERRORS = {
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   UNKNOWN: { status: 500, message: 'unknown error' },
+  UNAVAILABLE: { status: 503, message: 'service unavailable' },
 } as const satisfies Record<string, OciErrorDescriptor>;
 
 export type OciErrorCode = keyof typeof OCI_ERRORS;

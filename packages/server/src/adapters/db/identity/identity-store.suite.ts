@@ -47,6 +47,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0011-immutable-labels',
+          '0012-upload-fence',
         ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
@@ -75,6 +76,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0011-immutable-labels',
+          '0012-upload-fence',
         ]);
         const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
@@ -108,6 +110,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0012-upload-fence',
           '0011-immutable-labels',
           '0008-outbox',
           '0007-leases',
@@ -138,6 +141,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0011-immutable-labels',
+          '0012-upload-fence',
         ]);
         const team = await storeOver(db, dialect).projects.getByName('team');
         expect(await storeOver(db, dialect).repositories.count([team?.id ?? 0])).toBe(1);
@@ -162,6 +166,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0011-immutable-labels',
+          '0012-upload-fence',
         ]);
         const robot = await storeOver(db, dialect).robots.getByName('robot$ops');
         expect(robot?.permissions).toEqual([
