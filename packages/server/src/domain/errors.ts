@@ -13,7 +13,8 @@ export type Entity =
   | 'member'
   | 'robot'
   | 'user'
-  | 'session';
+  | 'session'
+  | 'job';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

@@ -31,6 +31,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   robot: 'NAME_UNKNOWN',
   user: 'NAME_UNKNOWN',
   session: 'NAME_UNKNOWN',
+  job: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -110,6 +111,7 @@ export const HARBOR_ERRORS = {
   PRECONDITION: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE_ENTITY: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 } as const;

@@ -11,6 +11,8 @@ import { registerPermissionRoutes } from './permission-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate, type ApiAuthentication } from './security.js';
 import type { ProjectServices } from '../../services/project-services.js';
+import type { JobServiceMonitor } from '../../jobs/monitor.js';
+import { registerJobServiceRoutes } from './jobservice-routes.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
@@ -33,6 +35,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly readOnly: ReadOnlyGuard;
   readonly projectServices: ProjectServices;
   readonly repositories: RepositoryService;
+  readonly jobservice: JobServiceMonitor;
 }
 
 /**
@@ -64,6 +67,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerSearchRoutes(api, search, statistics);
       registerRepositoryRoutes(api, opts.repositories);
       registerArtifactRoutes(api, opts);
+      registerJobServiceRoutes(api, opts.jobservice);
       registerOpenApiRoutes(api, opts);
       done();
     },
