@@ -427,7 +427,7 @@ export class JobEngine {
         if (claimed) this.rotation = (this.rotation + i + 1) % names.length;
       }
       if (!claimed) return;
-      this.startTask(claimed);
+      await this.startTask(claimed);
     }
   }
 
@@ -437,12 +437,15 @@ export class JobEngine {
     entry.controller.abort(new Error(`task ${entry.task.id}: ${reason}`));
   }
 
-  private startTask(task: TaskRecord): void {
+  /** Starts running a claimed task; resolves once its run function was called. */
+  private startTask(task: TaskRecord): Promise<void> {
     const { records, clock, log, node } = this.opts;
     const type = this.typeNamed(task.vendorType);
     const entry: Running = { task, type, controller: new AbortController(), startedAt: clock.now() };
     this.running.set(task.id, entry);
     const logger = new BufferedTaskLog(records, task.id, clock, this.opts.logMaxBytes, log);
+    let launched!: () => void;
+    const launching = new Promise<void>((resolve) => (launched = resolve));
     entry.done = (async () => {
       const execution = await records.getExecution(task.executionId);
       const signal = entry.controller.signal;
@@ -453,7 +456,7 @@ export class JobEngine {
       let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
       try {
         logger.info(`run ${task.runCount} of task ${task.id} (${type.name}) on ${node}`);
-        const work = Promise.resolve().then(() =>
+        const work = (async () =>
           type.run({
             params: task.params,
             execution: execution!,
@@ -463,10 +466,10 @@ export class JobEngine {
             signal,
             clock,
             security: systemContext(type.name),
-          }),
-        );
+          }))();
         // A job that ignores its signal is left behind: the task ends as the abort says.
         work.catch(() => undefined);
+        launched();
         outcome = { ok: true, value: await Promise.race([work, aborted]) };
       } catch (error) {
         outcome = { ok: false, error };
@@ -475,8 +478,10 @@ export class JobEngine {
         log.warn({ err, task: task.id }, 'recording the end of a task failed; its claim will expire'),
       );
       this.running.delete(task.id);
+      launched();
       if (!this.closed) this.wake();
     })();
+    return launching;
   }
 
   private async settle(

@@ -417,6 +417,12 @@ export class KyselyJobRecords implements JobRecords {
 
   /** Derives the execution's status from its tasks' (Harbor's rule), with its end time once final. */
   private async refreshExecution(tx: Db, executionId: number, now: number): Promise<void> {
+    // Lock the execution first (PostgreSQL): two tasks ending at once would otherwise each count the other as
+    // still running. Every transaction takes it last, after its task rows, so the order cannot deadlock; the count
+    // that follows is a new snapshot (read committed) that sees what the lock waited for.
+    if (this.dialect === 'postgres') {
+      await tx.selectFrom('job_executions').select('id').where('id', '=', executionId).forUpdate().execute();
+    }
     const rows = await tx
       .selectFrom('job_tasks')
       .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
