@@ -85,10 +85,10 @@ describe('the job engine', () => {
     let security: SecurityContext | undefined;
     jobs.register<{ n: number }>({
       name: 'GARBAGE_COLLECTION',
-      run: async (ctx) => {
+      run: (ctx) => {
         security = ctx.security;
         ctx.log.info(`collecting ${ctx.params.n}`);
-        return { deleted: ctx.params.n };
+        return Promise.resolve({ deleted: ctx.params.n });
       },
     });
     const execution = await jobs.enqueue({ vendorType: 'GARBAGE_COLLECTION', params: { n: 3 } });

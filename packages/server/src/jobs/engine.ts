@@ -160,7 +160,7 @@ export class JobEngine {
     if (this.types.has(type.name) || type.name === SCHEDULER_QUEUE || type.name === 'all') {
       throw new Error(`job type ${type.name} is registered already or reserved`);
     }
-    this.types.set(type.name, type as JobType);
+    this.types.set(type.name, type);
   }
 
   /** The registered job types' names. */
@@ -323,7 +323,7 @@ export class JobEngine {
 
   /** Resolves when no task runs on this node (tests). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done ?? Promise.resolve()));
   }
 
   /** Stops the rounds, aborts and releases the tasks this node runs (another node may take them at once). */
@@ -510,7 +510,8 @@ export class JobEngine {
       case 'stop':
         logger.info('stopped');
         return finish('Stopped');
-      default:
+      case 'timeout':
+      case undefined:
         break;
     }
     if (outcome.ok && entry.reason === undefined) {

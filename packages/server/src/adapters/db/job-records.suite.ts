@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobRecords } from '../../ports/jobs.js';
-import { boundLog, executionStatusOf, LOG_TRUNCATED_MARKER } from './job-records.js';
+import { boundLog, executionStatusOf, LOG_TRUNCATED_MARKER } from './job-rows.js';
 
 export interface JobRecordsFixture {
   readonly records: JobRecords;
