@@ -75,6 +75,7 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0009-jobs',
     ]);
     await first.repositories.ensure('library');
     await first.close();
@@ -96,6 +97,7 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0009-jobs',
     ]);
     const repository = await store.repositories.ensure('library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);
