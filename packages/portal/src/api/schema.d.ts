@@ -829,6 +829,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobservice/pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Worker pools
+         * @description One pool per Wharf process whose engine sent a heartbeat within three claim lifetimes.
+         */
+        get: operations["getWorkerPools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/pools/{pool_id}/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A pool's workers
+         * @description Each worker of the pool (`all`: of every pool) with the task it runs, if any.
+         */
+        get: operations["getWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job queues
+         * @description One queue per job type, and `SCHEDULER` (the schedules), with pending tasks and pause flag.
+         */
+        get: operations["listJobQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/queues/{job_type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Stop, pause or resume a queue
+         * @description `stop` stops the pending tasks of the type; `pause` keeps them from being claimed (for `SCHEDULER`: schedules from firing); `resume` undoes it. `all` acts on every queue.
+         */
+        put: operations["actionPendingJobs"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/jobs/{job_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's log
+         * @description The task's log as text: its newest bytes up to `jobs.logMaxBytes`.
+         */
+        get: operations["actionGetJobLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Schedules
+         * @description Every schedule of the job engine, system ones (vendor id -1) included.
+         */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{job_type}/paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the scheduler is paused
+         * @description Only `all` is accepted, as in Harbor.
+         */
+        get: operations["getSchedulePaused"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -842,7 +982,7 @@ export interface components {
              * @description Machine-readable error code.
              * @enum {string}
              */
-            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR";
+            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR";
             /** @description What went wrong, for people. */
             message: string;
         };
@@ -1754,6 +1894,87 @@ export interface components {
              */
             update_time: string;
         };
+        WorkerPool: {
+            /** @description The process id. */
+            pid: number;
+            /** @description The pool's id (the process's node id). */
+            worker_pool_id: string;
+            /**
+             * Format: date-time
+             * @description When the pool started.
+             */
+            start_at: string;
+            /**
+             * Format: date-time
+             * @description Its last heartbeat.
+             */
+            heartbeat_at: string;
+            /** @description Its workers (`jobs.workers`). */
+            concurrency: number;
+            /** @description The host name. */
+            host: string;
+        };
+        Worker: {
+            /** @description The worker's id. */
+            id: string;
+            /** @description Its pool. */
+            pool_id: string;
+            /** @description The job type it runs; empty when idle. */
+            job_name: string;
+            /** @description The task it runs; empty when idle. */
+            job_id: string;
+            /**
+             * Format: date-time
+             * @description When the task started; absent when idle.
+             */
+            start_at?: string;
+            /** @description Always empty. */
+            check_in: string;
+            /**
+             * Format: date-time
+             * @description The task's last claim renewal; absent when idle.
+             */
+            checkin_at?: string;
+        };
+        JobQueue: {
+            /** @description The job type, or `SCHEDULER`. */
+            job_type: string;
+            /** @description Pending tasks. */
+            count: number;
+            /** @description Seconds the oldest pending task has waited. */
+            latency: number;
+            /** @description Whether the queue is paused. */
+            paused: boolean;
+        };
+        ActionRequest: {
+            /**
+             * @description The action.
+             * @enum {string}
+             */
+            action: "stop" | "pause" | "resume";
+        };
+        ScheduleTask: {
+            /**
+             * Format: int64
+             * @description The schedule's id.
+             */
+            id: number;
+            /** @description The job type it fires. */
+            vendor_type: string;
+            /** @description The object it is for; -1 for system schedules. */
+            vendor_id: number;
+            /** @description Six fields, seconds first (UTC), or `@every <n>s`. */
+            cron: string;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             */
+            update_time: string;
+        };
+        SchedulerStatus: {
+            /** @description Whether the scheduler is paused. */
+            paused: boolean;
+        };
     };
     responses: {
         /** @description The request is malformed or a field is invalid. */
@@ -1808,6 +2029,16 @@ export interface components {
         };
         /** @description A precondition of the operation does not hold. */
         PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description The request is well-formed but its content is not acceptable. */
+        UnprocessableEntity: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -4042,6 +4273,202 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getWorkerPools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pools. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerPool"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pool's id, or `all`. */
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Worker"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listJobQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queues. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobQueue"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    actionPendingJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job type, or `all`. */
+                job_type: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    actionGetJobLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of schedules. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleTask"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSchedulePaused: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Must be `all`. */
+                job_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalServerError"];
         };
     };

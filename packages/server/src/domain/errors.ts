@@ -15,7 +15,8 @@ export type Entity =
   | 'user'
   | 'session'
   | 'immutable-rule'
-  | 'label';
+  | 'label'
+  | 'job';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

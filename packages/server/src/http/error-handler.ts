@@ -40,6 +40,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   session: 'NAME_UNKNOWN',
   'immutable-rule': 'NAME_UNKNOWN',
   label: 'NAME_UNKNOWN',
+  job: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -129,6 +130,7 @@ export const HARBOR_ERRORS = {
   PRECONDITION: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE_ENTITY: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 } as const;

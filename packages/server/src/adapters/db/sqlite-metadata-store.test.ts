@@ -76,6 +76,7 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0009-jobs',
       '0011-immutable-labels',
       '0012-upload-fence',
     ]);
@@ -99,6 +100,7 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0009-jobs',
       '0011-immutable-labels',
       '0012-upload-fence',
     ]);

@@ -11,6 +11,8 @@ import { registerPermissionRoutes } from './permission-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate, type ApiAuthentication } from './security.js';
 import type { ProjectServices } from '../../services/project-services.js';
+import type { JobServiceMonitor } from '../../jobs/monitor.js';
+import { registerJobServiceRoutes } from './jobservice-routes.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
@@ -40,6 +42,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly immutableRules: ImmutableRuleService;
   readonly labels: LabelService;
   readonly artifactLabels: ArtifactLabelService;
+  readonly jobservice: JobServiceMonitor;
 }
 
 /**
@@ -73,6 +76,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerArtifactRoutes(api, opts);
       registerImmutableRoutes(api, opts.immutableRules);
       registerLabelRoutes(api, opts.labels, opts.artifactLabels);
+      registerJobServiceRoutes(api, opts.jobservice);
       registerOpenApiRoutes(api, opts);
       done();
     },

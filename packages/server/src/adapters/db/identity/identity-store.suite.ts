@@ -46,6 +46,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
           '0011-immutable-labels',
           '0012-upload-fence',
         ]);
@@ -75,6 +76,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
           '0011-immutable-labels',
           '0012-upload-fence',
         ]);
@@ -112,6 +114,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         expect(down.results?.map((r) => r.migrationName)).toEqual([
           '0012-upload-fence',
           '0011-immutable-labels',
+          '0009-jobs',
           '0008-outbox',
           '0007-leases',
           '0006-robot-project-binding',
@@ -140,6 +143,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
           '0011-immutable-labels',
           '0012-upload-fence',
         ]);
@@ -165,6 +169,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
           '0011-immutable-labels',
           '0012-upload-fence',
         ]);

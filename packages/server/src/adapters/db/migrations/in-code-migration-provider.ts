@@ -9,6 +9,7 @@ import { robotProjectBinding } from './0006-robot-project-binding.js';
 import { leasesSchema } from './0007-leases.js';
 import { outboxSchema } from './0008-outbox.js';
 import { immutableLabelsSchema } from './0011-immutable-labels.js';
+import { jobsSchema } from './0009-jobs.js';
 import { uploadFenceSchema } from './0012-upload-fence.js';
 import type { DialectMigration } from './dialect-migration.js';
 
@@ -22,6 +23,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0006-robot-project-binding': robotProjectBinding,
   '0007-leases': leasesSchema,
   '0008-outbox': outboxSchema,
+  '0009-jobs': jobsSchema,
   '0011-immutable-labels': immutableLabelsSchema,
   '0012-upload-fence': uploadFenceSchema,
 };

@@ -1,3 +1,4 @@
+import { JOBSERVICE_AREA, SCHEDULES_AREA } from './jobservice.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
@@ -34,6 +35,8 @@ const AREAS: readonly ApiArea[] = [
   ARTIFACTS_AREA,
   IMMUTABLE_AREA,
   LABELS_AREA,
+  JOBSERVICE_AREA,
+  SCHEDULES_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
