@@ -10,9 +10,11 @@ import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
+import { JobEngine } from './jobs/engine.js';
+import { JobServiceMonitor } from './jobs/monitor.js';
 import { outboxPurgeJob } from './jobs/outbox-purge.js';
+import { scheduleSystemJobs } from './jobs/system-jobs.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
-import type { JobContext, PeriodicJob } from './jobs/periodic.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { GarbageCollector } from './gc/collector.js';
 import { systemOperator } from './domain/events.js';
@@ -24,6 +26,9 @@ import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
+import { immutableTagPolicy } from './immutable/immutable-policy.js';
+import { ImmutableRuleService } from './immutable/immutable-rule-service.js';
+import { ArtifactLabelService, LabelService } from './labels/label-service.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
@@ -72,6 +77,8 @@ export interface Wharf {
   readonly gc: GarbageCollector;
   /** Hands committed domain events to the subscribers; tests drain it. */
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
+  /** The job engine (GC, retention, purges… register their job types here). */
+  readonly jobs: JobEngine;
   /** Starts listening (and background jobs); resolves with the bound address. */
   listen(): Promise<string>;
   /** Re-reads the TLS certificate and key (on SIGHUP); false when TLS is not configured. */
@@ -253,6 +260,18 @@ export async function createWharf(
     .replace(/[^!-~]/g, '_')
     .slice(0, 100)}:${process.pid}:${randomUUID()}`;
   const leases = leasesFor(config, database, clock);
+  // The one job engine: its records are rows of this database; every node claims tasks with a compare-and-set.
+  const jobs = new JobEngine({
+    records: database.jobs(),
+    clock,
+    log: log.child({ component: 'jobs' }),
+    node,
+    host: hostname(),
+    workers: config.jobs.workers,
+    claimTtlMs: config.jobs.claimTtl * 1000,
+    pollIntervalMs: config.jobs.pollInterval * 1000,
+    logMaxBytes: config.jobs.logMaxBytes,
+  });
   const bus = new EventBus((err, subscriber, event) =>
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
@@ -269,7 +288,7 @@ export async function createWharf(
       work,
       bus,
       clock,
-      policies: new PolicyChain([readOnlyPolicy(readOnly), ...(deps.policies ?? [])]),
+      policies: new PolicyChain([readOnlyPolicy(readOnly), immutableTagPolicy(store), ...(deps.policies ?? [])]),
     },
     {
       manifestMaxBytes: config.limits.manifestBytes,
@@ -287,6 +306,7 @@ export async function createWharf(
   });
   registerSubscribers(bus, { pulls, authEvents });
   const artifacts = new ArtifactService(store, registry);
+  const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
@@ -307,6 +327,7 @@ export async function createWharf(
     trustedProxies: config.http.trustedProxies,
     api: {
       version: WHARF_VERSION,
+      now: () => clock.now(),
       settings: store.settings,
       health: () => checkHealth(healthProbes(store, storage)),
       authentication,
@@ -319,6 +340,10 @@ export async function createWharf(
       repositories: new RepositoryService(store, registry),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
+      immutableRules: new ImmutableRuleService(store, work, now),
+      labels: new LabelService(store, work, now),
+      artifactLabels: new ArtifactLabelService(store, artifacts, work, now),
+      jobservice: new JobServiceMonitor(jobs),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -328,26 +353,20 @@ export async function createWharf(
       maxConnections: config.http.maxConnections,
     },
   });
-  const jobContext: JobContext = { log, leases, clock, node };
-  const jobs: PeriodicJob[] = [
-    uploadPurgeJob(
-      registry.uploads,
-      { purgeAfterSeconds: config.uploads.purgeAfter, intervalSeconds: config.uploads.purgeInterval },
-      jobContext,
-    ),
-    authPurgeJob(
-      authentication.sessions,
-      authentication.guard,
-      authEvents,
-      { intervalSeconds: config.sessions.purgeInterval },
-      jobContext,
-    ),
-    outboxPurgeJob(
-      store,
-      { retentionSeconds: config.events.retention, intervalSeconds: config.events.purgeInterval },
-      jobContext,
-    ),
-  ];
+  await scheduleSystemJobs(jobs, [
+    {
+      type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),
+      intervalSeconds: config.uploads.purgeInterval,
+    },
+    {
+      type: authPurgeJob(authentication.sessions, authentication.guard, authEvents),
+      intervalSeconds: config.sessions.purgeInterval,
+    },
+    {
+      type: outboxPurgeJob(store, { retentionSeconds: config.events.retention }),
+      intervalSeconds: config.events.purgeInterval,
+    },
+  ]);
   const gc = new GarbageCollector({ store, storage, registry, clock, actor: { by: systemOperator('gc') } });
   return {
     app,
@@ -358,6 +377,7 @@ export async function createWharf(
     pulls,
     gc,
     events: { bus, relay },
+    jobs,
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);
@@ -369,7 +389,7 @@ export async function createWharf(
           resolve();
         });
       });
-      for (const job of jobs) job.start();
+      jobs.start();
       relay.start();
       return addressOf(app, tls !== undefined);
     },
@@ -383,7 +403,7 @@ export async function createWharf(
     },
     async close() {
       await app.close();
-      await Promise.all(jobs.map((job) => job.stop()));
+      await jobs.close();
       await relay.stop();
       await authEvents.flush(5000);
       await pulls.close();

@@ -710,6 +710,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_name_or_id}/immutabletagrules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project’s immutable tag rules */
+        get: operations["ListImmuRules"];
+        put?: never;
+        /**
+         * Add an immutable tag rule
+         * @description At most 15 rules per project; the same selectors twice are 409.
+         */
+        post: operations["CreateImmuRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change, enable or disable an immutable tag rule
+         * @description The body’s `id`, when given, must be the path’s. As in Harbor, a body that changes `disabled` only enables or disables the rule.
+         */
+        put: operations["UpdateImmuRule"];
+        post?: never;
+        /** Delete an immutable tag rule */
+        delete: operations["DeleteImmuRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List labels of a scope
+         * @description Global labels are listed for anyone; a project’s for those who may list its labels.
+         */
+        get: operations["ListLabels"];
+        put?: never;
+        /** Create a label */
+        post: operations["CreateLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/labels/{label_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A label */
+        get: operations["GetLabelByID"];
+        /** Change a label’s name, description and color */
+        put: operations["UpdateLabel"];
+        post?: never;
+        /** Delete a label, detaching it from every artifact */
+        delete: operations["DeleteLabel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a label to an artifact
+         * @description A project label only to artifacts of its project.
+         */
+        post: operations["addLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/labels/{label_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Detach a label from an artifact */
+        delete: operations["removeLabel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Worker pools
+         * @description One pool per Wharf process whose engine sent a heartbeat within three claim lifetimes.
+         */
+        get: operations["getWorkerPools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/pools/{pool_id}/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A pool's workers
+         * @description Each worker of the pool (`all`: of every pool) with the task it runs, if any.
+         */
+        get: operations["getWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job queues
+         * @description One queue per job type, and `SCHEDULER` (the schedules), with pending tasks and pause flag.
+         */
+        get: operations["listJobQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/queues/{job_type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Stop, pause or resume a queue
+         * @description `stop` stops the pending tasks of the type; `pause` keeps them from being claimed (for `SCHEDULER`: schedules from firing); `resume` undoes it. `all` acts on every queue.
+         */
+        put: operations["actionPendingJobs"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobservice/jobs/{job_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's log
+         * @description The task's log as text: its newest bytes up to `jobs.logMaxBytes`.
+         */
+        get: operations["actionGetJobLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Schedules
+         * @description Every schedule of the job engine, system ones (vendor id -1) included.
+         */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{job_type}/paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the scheduler is paused
+         * @description Only `all` is accepted, as in Harbor.
+         */
+        get: operations["getSchedulePaused"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -723,7 +982,7 @@ export interface components {
              * @description Machine-readable error code.
              * @enum {string}
              */
-            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR";
+            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR";
             /** @description What went wrong, for people. */
             message: string;
         };
@@ -1422,8 +1681,8 @@ export interface components {
             references: components["schemas"]["Reference"][];
             /** @description With `with_tag` (the default). */
             tags?: components["schemas"]["Tag"][];
-            /** @description With `with_label`; always empty (labels are not supported yet). */
-            labels?: Record<string, never>[];
+            /** @description With `with_label`: the labels attached to the artifact. */
+            labels?: components["schemas"]["Label"][];
             /** @description With `with_accessory`: artifacts whose subject is this one (signatures, SBOMs, ...). */
             accessories?: components["schemas"]["Accessory"][];
         };
@@ -1481,7 +1740,7 @@ export interface components {
              * @description When the artifact was last pulled; `0001-01-01T00:00:00.000Z` when never.
              */
             pull_time: string;
-            /** @description Always false (no immutability rules yet). */
+            /** @description With `with_immutable_status`: whether an enabled immutable tag rule protects the tag; false otherwise. */
             immutable: boolean;
         };
         NewTag: {
@@ -1551,6 +1810,171 @@ export interface components {
              */
             creation_time: string;
         };
+        ImmutableRule: {
+            /**
+             * Format: int64
+             * @description The rule’s id (ignored on create).
+             */
+            id: number;
+            /** @description Kept as given; every enabled rule applies. */
+            priority: number;
+            /** @description A disabled rule protects nothing. */
+            disabled: boolean;
+            /** @enum {string} */
+            action: "immutable";
+            /** @enum {string} */
+            template: "immutable_template";
+            params?: {
+                [key: string]: Record<string, never>;
+            };
+            /** @description The first selects the tags (`matches` or `excludes`). */
+            tag_selectors: components["schemas"]["ImmutableSelector"][];
+            scope_selectors: {
+                /** @description The first selects the repositories (`repoMatches` or `repoExcludes`), by name without the project. */
+                repository: components["schemas"]["ImmutableSelector"][];
+            };
+        };
+        ImmutableSelector: {
+            /** @enum {string} */
+            kind: "doublestar";
+            /** @enum {string} */
+            decoration: "matches" | "excludes" | "repoMatches" | "repoExcludes";
+            /** @description A doublestar pattern: `*`, `**` (across `/`), `?`, `[a-z]`, `{a,b}` alternatives. */
+            pattern: string;
+            extras?: string;
+        };
+        LabelRequest: {
+            name: string;
+            description?: string;
+            color?: string;
+            /**
+             * @description On create; `g` when absent.
+             * @enum {string}
+             */
+            scope?: "g" | "p";
+            /**
+             * Format: int64
+             * @description On create, for scope `p`.
+             */
+            project_id?: number;
+        };
+        LabelId: {
+            /**
+             * Format: int64
+             * @description The label’s id.
+             */
+            id: number;
+        };
+        Label: {
+            /**
+             * Format: int64
+             * @description The label’s id.
+             */
+            id: number;
+            /** @description Unique among global labels, or in its project. */
+            name: string;
+            description: string;
+            /** @description As the portal shows it, e.g. `#0065AB`. */
+            color: string;
+            /** @enum {string} */
+            scope: "g" | "p";
+            /**
+             * Format: int64
+             * @description The project of a `p` label; 0 for a global one.
+             */
+            project_id: number;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            update_time: string;
+        };
+        WorkerPool: {
+            /** @description The process id. */
+            pid: number;
+            /** @description The pool's id (the process's node id). */
+            worker_pool_id: string;
+            /**
+             * Format: date-time
+             * @description When the pool started.
+             */
+            start_at: string;
+            /**
+             * Format: date-time
+             * @description Its last heartbeat.
+             */
+            heartbeat_at: string;
+            /** @description Its workers (`jobs.workers`). */
+            concurrency: number;
+            /** @description The host name. */
+            host: string;
+        };
+        Worker: {
+            /** @description The worker's id. */
+            id: string;
+            /** @description Its pool. */
+            pool_id: string;
+            /** @description The job type it runs; empty when idle. */
+            job_name: string;
+            /** @description The task it runs; empty when idle. */
+            job_id: string;
+            /**
+             * Format: date-time
+             * @description When the task started; absent when idle.
+             */
+            start_at?: string;
+            /** @description Always empty. */
+            check_in: string;
+            /**
+             * Format: date-time
+             * @description The task's last claim renewal; absent when idle.
+             */
+            checkin_at?: string;
+        };
+        JobQueue: {
+            /** @description The job type, or `SCHEDULER`. */
+            job_type: string;
+            /** @description Pending tasks. */
+            count: number;
+            /** @description Seconds the oldest pending task has waited. */
+            latency: number;
+            /** @description Whether the queue is paused. */
+            paused: boolean;
+        };
+        ActionRequest: {
+            /**
+             * @description The action.
+             * @enum {string}
+             */
+            action: "stop" | "pause" | "resume";
+        };
+        ScheduleTask: {
+            /**
+             * Format: int64
+             * @description The schedule's id.
+             */
+            id: number;
+            /** @description The job type it fires. */
+            vendor_type: string;
+            /** @description The object it is for; -1 for system schedules. */
+            vendor_id: number;
+            /** @description Six fields, seconds first (UTC), or `@every <n>s`. */
+            cron: string;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             */
+            update_time: string;
+        };
+        SchedulerStatus: {
+            /** @description Whether the scheduler is paused. */
+            paused: boolean;
+        };
     };
     responses: {
         /** @description The request is malformed or a field is invalid. */
@@ -1605,6 +2029,16 @@ export interface components {
         };
         /** @description A precondition of the operation does not hold. */
         PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Errors"];
+            };
+        };
+        /** @description The request is well-formed but its content is not acceptable. */
+        UnprocessableEntity: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -3149,7 +3583,7 @@ export interface operations {
                 with_sbom_overview?: boolean;
                 /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
                 with_signature?: boolean;
-                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                /** @description Compute each tag’s `immutable` from the project’s immutable tag rules (`true`/`1` or `false`/`0`). */
                 with_immutable_status?: boolean;
             };
             header?: never;
@@ -3197,7 +3631,7 @@ export interface operations {
                 with_sbom_overview?: boolean;
                 /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
                 with_signature?: boolean;
-                /** @description Accepted for compatibility; ignored (`true`/`1` or `false`/`0`). */
+                /** @description Compute each tag’s `immutable` from the project’s immutable tag rules (`true`/`1` or `false`/`0`). */
                 with_immutable_status?: boolean;
             };
             header?: never;
@@ -3354,6 +3788,8 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 page_size?: components["parameters"]["PageSize"];
+                /** @description Compute each tag’s `immutable` from the project’s immutable tag rules (`true`/`1` or `false`/`0`). */
+                with_immutable_status?: boolean;
             };
             header?: never;
             path: {
@@ -3454,6 +3890,585 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    ListImmuRules: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+            };
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of rules, in id order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImmutableRule"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    CreateImmuRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        /** @description The rule. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImmutableRule"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    UpdateImmuRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The rule’s id. */
+                immutable_rule_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The rule. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImmutableRule"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    DeleteImmuRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The rule’s id. */
+                immutable_rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    ListLabels: {
+        parameters: {
+            query: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Part of the name. */
+                name?: string;
+                /** @description `g` global, `p` a project’s (with `project_id`). */
+                scope: "g" | "p";
+                /** @description The project, for scope `p`. */
+                project_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of labels. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    CreateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The label. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelRequest"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    GetLabelByID: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The label’s id. */
+                label_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The label. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    UpdateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The label’s id. */
+                label_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The label; scope and project stay. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    DeleteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The label’s id. */
+                label_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    addLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        /** @description The label, by `id`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelId"];
+            };
+        };
+        responses: {
+            /** @description Attached. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    removeLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The artifact: one of its tags, or its digest (`sha256:...`). */
+                reference: string;
+                /** @description The label’s id. */
+                label_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Detached. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getWorkerPools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pools. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerPool"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pool's id, or `all`. */
+                pool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Worker"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listJobQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queues. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobQueue"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    actionPendingJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job type, or `all`. */
+                job_type: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    actionGetJobLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of schedules. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleTask"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getSchedulePaused: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Must be `all`. */
+                job_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalServerError"];
         };
     };

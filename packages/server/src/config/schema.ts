@@ -116,6 +116,35 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    jobs: z
+      .object({
+        /** Tasks this process runs at once (each node has its own workers). */
+        workers: z.number().int().min(1).max(256).default(4),
+        /** How long a task's claim lasts without renewal: a dead node's tasks are taken over after it. */
+        claimTtl: duration.default(60),
+        /** How often the engine claims work, renews its claims, notices stops and fires schedules. */
+        pollInterval: duration.default(1),
+        /** Bytes of each task's log kept (the newest). */
+        logMaxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(65536),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((jobs, ctx) => {
+        if (jobs.claimTtl < 3)
+          ctx.addIssue({ code: 'custom', path: ['claimTtl'], message: 'jobs.claimTtl must be at least 3s' });
+        if (jobs.pollInterval <= 0 || jobs.pollInterval * 3 > jobs.claimTtl) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pollInterval'],
+            message: 'jobs.pollInterval must be positive and at most a third of jobs.claimTtl',
+          });
+        }
+      }),
     sessions: z
       .object({
         /** A portal session unused for this long ends; every use moves its end (sliding). */

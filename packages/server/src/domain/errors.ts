@@ -13,7 +13,10 @@ export type Entity =
   | 'member'
   | 'robot'
   | 'user'
-  | 'session';
+  | 'session'
+  | 'immutable-rule'
+  | 'label'
+  | 'job';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

@@ -100,6 +100,29 @@ export interface ConfigurationUpdated {
   readonly keys: readonly string[];
 }
 
+/** An immutable tag rule of a project was created, changed (also enabled or disabled) or deleted. */
+export interface ImmutableRuleEvent {
+  readonly type: 'immutable_rule.created' | 'immutable_rule.updated' | 'immutable_rule.deleted';
+  readonly projectId: number;
+  readonly ruleId: number;
+}
+
+/** A label was created, changed or deleted (deleting detaches it from every artifact). */
+export interface LabelEvent {
+  readonly type: 'label.created' | 'label.updated' | 'label.deleted';
+  readonly labelId: number;
+  readonly label: string;
+  readonly scope: 'g' | 'p';
+  readonly projectId?: number | undefined;
+}
+
+/** A label was attached to or detached from an artifact. */
+export interface ArtifactLabelEvent extends ArtifactRef {
+  readonly type: 'artifact.labeled' | 'artifact.unlabeled';
+  readonly labelId: number;
+  readonly label: string;
+}
+
 /** An authentication decision. Transient: recorded by its subscriber, not through the outbox. */
 export interface AuthDecision {
   readonly type: 'auth.login_succeeded' | 'auth.login_failed' | 'auth.throttled' | 'auth.logout';
@@ -124,6 +147,9 @@ export type DomainEventBody =
   | RobotEvent
   | UserEvent
   | ConfigurationUpdated
+  | ImmutableRuleEvent
+  | LabelEvent
+  | ArtifactLabelEvent
   | AuthDecision;
 
 export type DomainEventType = DomainEventBody['type'];

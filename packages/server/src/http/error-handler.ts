@@ -38,6 +38,9 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   robot: 'NAME_UNKNOWN',
   user: 'NAME_UNKNOWN',
   session: 'NAME_UNKNOWN',
+  'immutable-rule': 'NAME_UNKNOWN',
+  label: 'NAME_UNKNOWN',
+  job: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -65,6 +68,9 @@ function fromDomain(err: DomainError): RegistryError {
       return new RegistryError('DENIED', err.message);
     case 'conflict':
       return new RegistryError('DENIED', err.message, undefined, 409);
+    case 'precondition-failed':
+      // Harbor answers 412 (an immutable tag, for one); OCI has no such code, so DENIED with Harbor's status.
+      return new RegistryError('DENIED', err.message, undefined, 412);
     case 'unavailable':
       return new RegistryError('UNAVAILABLE', err.message);
     default:
@@ -124,6 +130,7 @@ export const HARBOR_ERRORS = {
   PRECONDITION: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE_ENTITY: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 } as const;

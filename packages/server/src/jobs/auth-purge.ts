@@ -1,27 +1,20 @@
 import type { AuthEventRecorder } from '../services/auth-events.js';
 import type { LoginGuard } from '../services/login-guard.js';
 import type { SessionService } from '../services/sessions.js';
-import { PeriodicJob, type JobContext } from './periodic.js';
+import type { JobType } from './engine.js';
 
 /**
  * Removes expired sessions, failed-login counters that neither count nor lock any more, and authentication events
- * past their retention, every `intervalSeconds`.
+ * past their retention.
  */
-export function authPurgeJob(
-  sessions: SessionService,
-  guard: LoginGuard,
-  events: AuthEventRecorder,
-  opts: { intervalSeconds: number },
-  ctx: JobContext,
-): PeriodicJob {
-  return new PeriodicJob(
-    'auth-purge',
-    opts.intervalSeconds,
-    async () => ({
+export function authPurgeJob(sessions: SessionService, guard: LoginGuard, events: AuthEventRecorder): JobType {
+  return {
+    name: 'AUTH_PURGE',
+    concurrency: 1,
+    run: async () => ({
       sessions: await sessions.purgeExpired(),
       loginFailures: await guard.purgeStale(),
       authEvents: await events.purgeExpired(),
     }),
-    ctx,
-  );
+  };
 }

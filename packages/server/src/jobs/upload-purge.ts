@@ -1,18 +1,13 @@
 import type { UploadService } from '../registry-core/uploads.js';
-import { PeriodicJob, type JobContext } from './periodic.js';
+import type { JobType } from './engine.js';
 
-/** Purges upload sessions untouched for `purgeAfterSeconds`, every `intervalSeconds`. */
-export function uploadPurgeJob(
-  uploads: UploadService,
-  opts: { purgeAfterSeconds: number; intervalSeconds: number },
-  ctx: JobContext,
-): PeriodicJob {
-  return new PeriodicJob(
-    'upload-purge',
-    opts.intervalSeconds,
-    async (signal) => ({
-      purged: await uploads.purgeStale(new Date(ctx.clock.now() - opts.purgeAfterSeconds * 1000), signal),
+/** Purges upload sessions untouched for `purgeAfterSeconds` (and orphaned upload directories). */
+export function uploadPurgeJob(uploads: UploadService, opts: { purgeAfterSeconds: number }): JobType {
+  return {
+    name: 'UPLOAD_PURGE',
+    concurrency: 1,
+    run: async ({ clock, signal }) => ({
+      purged: await uploads.purgeStale(new Date(clock.now() - opts.purgeAfterSeconds * 1000), signal),
     }),
-    ctx,
-  );
+  };
 }

@@ -1,5 +1,7 @@
 import type { GarbageRecords } from './garbage.js';
 import type { IdentityRepositories } from './identity-store.js';
+import type { ImmutableRuleRecords } from './immutable-rule-records.js';
+import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
 
@@ -14,6 +16,10 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly outbox: OutboxRecords;
   /** What garbage collection reads and marks (ports/garbage.ts). */
   readonly garbage: GarbageRecords;
+  /** Immutable tag rules of projects (ports/immutable-rule-records.ts). */
+  readonly immutableRules: ImmutableRuleRecords;
+  /** Labels and their attachment to artifacts (ports/label-records.ts). */
+  readonly labels: LabelRecords;
 }
 
 /**

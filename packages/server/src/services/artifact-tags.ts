@@ -24,9 +24,19 @@ export class ArtifactTagService {
     repositoryName: string,
     reference: string,
     query: TagQuery,
-  ): Promise<PagedResult<TagRecord>> {
-    const { record } = await this.artifacts.locate(ctx, projectName, repositoryName, reference, 'tag', 'list');
-    return this.store.tags.query(record.id, query);
+    withImmutableStatus = false,
+  ): Promise<PagedResult<TagRecord> & { readonly immutableTags?: ReadonlySet<string> }> {
+    const { project, repository, record } = await this.artifacts.locate(
+      ctx,
+      projectName,
+      repositoryName,
+      reference,
+      'tag',
+      'list',
+    );
+    const page = await this.store.tags.query(record.id, query);
+    if (!withImmutableStatus) return page;
+    return { ...page, immutableTags: await this.artifacts.immutableTagsOf(project, repository, page.items) };
   }
 
   /** Tags the artifact; like Harbor, refuses (409) a name the repository already uses rather than moving it. */

@@ -1,9 +1,11 @@
 import { accessoryTypeOf } from '../domain/accessory-type.js';
 import { additionsOf, isAddition, type Addition, type BuildHistoryEntry } from '../domain/artifact-additions.js';
 import { InvalidError, NotFoundError } from '../domain/errors.js';
+import { isImmutable } from '../domain/immutable-rules.js';
 import type { ChartDependency } from '../domain/helm-chart.js';
 import type { Action, ProjectResource } from '../domain/rbac/resources.js';
 import type { ProjectRecord } from '../ports/identity-store.js';
+import type { LabelRecord } from '../ports/label-records.js';
 import type { Store } from '../ports/store.js';
 import type {
   AccessoryQuery,
@@ -37,11 +39,19 @@ export interface ArtifactView {
   readonly tags?: readonly TagRecord[];
   /** With `withAccessory`. */
   readonly accessories?: readonly AccessoryView[];
+  /** With `withLabel`. */
+  readonly labels?: readonly LabelRecord[];
+  /** With `withImmutableStatus`: the names of its tags that an enabled immutable tag rule protects. */
+  readonly immutableTags?: ReadonlySet<string>;
 }
 
 export interface ArtifactViewOptions {
   readonly withTag: boolean;
   readonly withAccessory: boolean;
+  /** Harbor shows an artifact's labels only with `with_label=true`. */
+  readonly withLabel?: boolean;
+  /** Harbor computes its tags' `immutable` only with `with_immutable_status=true`. */
+  readonly withImmutableStatus?: boolean;
 }
 
 /** An addition's content: JSON (build history, dependencies) or text (values.yaml, README.md). */
@@ -173,6 +183,17 @@ export class ArtifactService {
     await this.registry.artifacts.deleteDeep(repository, record.digest, { by: operatorOf(ctx) });
   }
 
+  /** Which of `tags` (of `repository`) an enabled immutable tag rule of the project protects: one query. */
+  async immutableTagsOf(
+    project: ProjectRecord,
+    repository: RepositoryRecord,
+    tags: readonly TagRecord[],
+  ): Promise<Set<string>> {
+    if (tags.length === 0) return new Set();
+    const rules = await this.store.immutableRules.ofProject(project.id);
+    return new Set(tags.filter((t) => isImmutable(rules, repository.name, t.name)).map((t) => t.name));
+  }
+
   /** Resolves `{reference}` (a tag or a digest) after checking the caller may do `action` on `resource`. */
   async locate(
     ctx: SecurityContext,
@@ -196,6 +217,11 @@ export class ArtifactService {
   ): Promise<ArtifactView[]> {
     const ids = records.map((r) => r.id);
     const tags = opts.withTag ? await this.store.tags.ofManifests(ids) : [];
+    const labels = opts.withLabel === true ? await this.store.labels.ofManifests(ids) : [];
+    const immutable =
+      opts.withTag && opts.withImmutableStatus === true
+        ? await this.immutableTagsOf(project, repository, tags)
+        : undefined;
     const accessories = opts.withAccessory
       ? await this.store.manifests.referrersOf(
           repository.id,
@@ -215,6 +241,10 @@ export class ArtifactService {
         details: await this.reader.details(record),
         ...(opts.withTag ? { tags: tags.filter((t) => t.manifestId === record.id) } : {}),
         ...(opts.withAccessory ? { accessories: accessoryViews } : {}),
+        ...(opts.withLabel === true
+          ? { labels: labels.filter((l) => l.manifestId === record.id).map((l) => l.label) }
+          : {}),
+        ...(immutable && { immutableTags: immutable }),
       });
     }
     return views;

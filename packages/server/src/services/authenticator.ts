@@ -145,10 +145,14 @@ export class Authenticator {
     return user && this.contextOf(user);
   }
 
-  /** A robot's context; it still cannot do anything while disabled or expired (the evaluator checks). */
+  /**
+   * A robot's context, stamped with the clock's time; it still cannot do anything while disabled or expired at
+   * that time (the evaluator checks).
+   */
   robotContextOf(robot: RobotRecord): SecurityContext {
     const subject: RobotSubject = {
       kind: 'robot',
+      authenticatedAt: new Date(this.clock.now()),
       id: robot.id,
       name: robot.name,
       level: robot.level,

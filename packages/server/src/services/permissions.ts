@@ -24,10 +24,10 @@ export class PermissionService {
   async current(ctx: SecurityContext, scope: string | undefined, relative: boolean): Promise<Permission[]> {
     if (ctx.kind === 'anonymous') throw new UnauthenticatedError('authentication required');
     const subject = subjectOf(ctx);
-    const now = new Date();
+    // A robot's expiry is judged at its authentication, on the clock port (the subject carries the time).
     const path = (scope ?? '/system').replace(/\/+$/, '');
     if (path === '/system') {
-      return allowed(SYSTEM_POLICIES, (p) => can(subject, undefined, p.resource, p.action, now)).map((p) => ({
+      return allowed(SYSTEM_POLICIES, (p) => can(subject, undefined, p.resource, p.action)).map((p) => ({
         resource: relative ? p.resource : `/system/${p.resource}`,
         action: p.action,
       }));
@@ -37,7 +37,7 @@ export class PermissionService {
     const project = await this.identity.projects.get(Number(match[1]));
     if (!project) return [];
     const ref: ProjectRef = projectRef(project);
-    return allowed(PROJECT_POLICIES, (p) => can(subject, ref, p.resource, p.action, now)).map((p) => ({
+    return allowed(PROJECT_POLICIES, (p) => can(subject, ref, p.resource, p.action)).map((p) => ({
       resource: projectResourcePath(path, p.resource, relative),
       action: p.action,
     }));

@@ -60,7 +60,8 @@ export class RobotService {
   constructor(
     private readonly identity: Store,
     private readonly work: UnitOfWork,
-    private readonly now: () => Date = () => new Date(),
+    /** The clock port's time (main.ts passes it): robot expiry and creation times. */
+    private readonly now: () => Date,
   ) {}
 
   async list(ctx: SecurityContext, query: RobotListQuery): Promise<PagedResult<RobotRecord>> {

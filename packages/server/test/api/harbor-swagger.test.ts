@@ -135,6 +135,27 @@ describe('the Harbor swagger checker', () => {
     expect(swagger().findRouteOperation('PATCH', '/api/v2.0/users/:user_id')).toBeUndefined();
   });
 
+  it('finds Harbor’s immutable tag rule and label operations behind Wharf’s routes', () => {
+    const artifactLabels = '/api/v2.0/projects/:project_name/repositories/:repository_name/artifacts/:reference/labels';
+    const rules = '/api/v2.0/projects/:project_name_or_id/immutabletagrules';
+    const operations = [
+      ['GET', rules, 'ListImmuRules'],
+      ['POST', rules, 'CreateImmuRule'],
+      ['PUT', `${rules}/:immutable_rule_id`, 'UpdateImmuRule'],
+      ['DELETE', `${rules}/:immutable_rule_id`, 'DeleteImmuRule'],
+      ['GET', '/api/v2.0/labels', 'ListLabels'],
+      ['POST', '/api/v2.0/labels', 'CreateLabel'],
+      ['GET', '/api/v2.0/labels/:label_id', 'GetLabelByID'],
+      ['PUT', '/api/v2.0/labels/:label_id', 'UpdateLabel'],
+      ['DELETE', '/api/v2.0/labels/:label_id', 'DeleteLabel'],
+      ['POST', artifactLabels, 'addLabel'],
+      ['DELETE', `${artifactLabels}/:label_id`, 'removeLabel'],
+    ] as const;
+    for (const [method, route, operationId] of operations) {
+      expect(swagger().findRouteOperation(method, route)?.operationId, `${method} ${route}`).toBe(operationId);
+    }
+  });
+
   it('is strict about types and date-times, and allows fields the swagger does not name', () => {
     expect(swagger().check(json('GET', '/users/3', 200, USER)).violations).toEqual([]);
     expect(swagger().check(json('GET', '/users/3', 200, { ...USER, extra: [1] })).covered).toBe(true);

@@ -18,7 +18,6 @@ import { createProjectWithMembers, createRobotDirect, createUserDirect, PASSWORD
 import { freePort } from '../helpers/registry-process.js';
 import { login, postLogin, sessionApi, setCookies } from '../helpers/session-client.js';
 import { startTestRegistry, useTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
-import { InProcessLeases } from '../../src/adapters/lease/in-process-leases.js';
 
 const run = promisify(execFile);
 
@@ -423,18 +422,21 @@ describe('authentication event retention (sessions.authEventRetention)', () => {
     const authenticator = new Authenticator(identity);
     const sessions = new SessionService(identity, authenticator, { idleSeconds: 1800, now: () => clock.now() });
     const guard = new LoginGuard(identity, authenticator, events, undefined, clock);
-    const job = authPurgeJob(
-      sessions,
-      guard,
-      events,
-      { intervalSeconds: 0 },
-      {
-        log,
-        clock,
-        leases: new InProcessLeases(clock),
-        node: 'test',
+    // The engine's AUTH_PURGE job type, run through the instance's job engine.
+    const purge = authPurgeJob(sessions, guard, events);
+    expect(registry.wharf.jobs.jobTypes).toContain(purge.name);
+    const job = {
+      async runOnce() {
+        const execution = await registry.wharf.jobs.enqueue({ vendorType: purge.name });
+        // Scheduled runs of the type (due as the clock moved) may go first: one at a time (concurrency 1).
+        for (let round = 0; round < 5; round++) {
+          await registry.wharf.jobs.tick();
+          await registry.wharf.jobs.idle();
+          if ((await registry.wharf.jobs.executions.get(execution.id))?.status !== 'Pending') break;
+        }
+        expect((await registry.wharf.jobs.executions.get(execution.id))?.status).toBe('Success');
       },
-    );
+    };
     const count = async (principal: string) =>
       (await identity.authEvents.list({ principal, page: 1, pageSize: 10 })).total;
 

@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/ports/clock.js';
 import { ADMIN, api, basic, createUser, expectHarborError } from '../helpers/api-client.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
 
@@ -75,6 +76,19 @@ describe('GET /api/v2.0/systeminfo', () => {
       'primary_auth_mode',
       'self_registration',
     ]);
+  });
+
+  it('tells the current time from the clock port', async () => {
+    const clock = new ManualClock(Date.parse('2031-05-06T07:08:09.010Z'));
+    const other = await startTestRegistry({}, { clock });
+    try {
+      const info = async () => (await api(other.app, 'GET', '/systeminfo')).json<{ current_time: string }>();
+      expect((await info()).current_time).toBe('2031-05-06T07:08:09.010Z');
+      clock.advanceSeconds(60);
+      expect((await info()).current_time).toBe('2031-05-06T07:09:09.010Z');
+    } finally {
+      await other.close();
+    }
   });
 
   it('shows authenticated users the URLs and policies too', async () => {

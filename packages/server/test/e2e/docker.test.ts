@@ -2,7 +2,8 @@
 // process, through the token flow: login as a user and as a robot, push of an image imported from a tar of files
 // and of a multi-layer image loaded from a docker archive, pull back by tag and by digest, `docker manifest inspect
 // --insecure`, logout; a private image refused to anonymous pulls; a push into a project that does not exist; a
-// login while the account is locked. What docker prints is asserted, and so is what Wharf then holds.
+// login while the account is locked; `docker search` (Wharf's /v1/search) anonymous and as a member. What docker
+// prints is asserted, and so is what Wharf then holds.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +19,8 @@ import {
   ROLE,
   storedImage,
 } from '../helpers/e2e-wharf.js';
-import { getBlob, headBlob } from '../helpers/oci-client.js';
-import { buildMultiLayerImage, requireTools, run } from '../helpers/oci-images.js';
+import { getBlob, headBlob, pushBlobMonolithic, pushManifest } from '../helpers/oci-client.js';
+import { buildMultiLayerImage, OCI_MANIFEST, requireTools, run } from '../helpers/oci-images.js';
 import { startWharf, type RunningRegistry } from '../helpers/registry-process.js';
 
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -260,5 +261,45 @@ describe('docker against Wharf', () => {
     expect(Number(token.headers.get('retry-after'))).toBeGreaterThan(200);
     // Other accounts are not locked.
     expect(await login(config, DEV)).toContain('Login Succeeded');
+  });
+
+  it('docker search finds a public repository anonymously, and a private one only when logged in as a member', async () => {
+    // One small image in a public project (library) and one in a private one, pushed over the OCI API.
+    for (const repo of ['library/searchable-public', 'private/searchable-private']) {
+      const configBlob = await pushBlobMonolithic(
+        reg().url,
+        repo,
+        Buffer.from(`{"architecture":"amd64","os":"linux"}`),
+      );
+      const layer = await pushBlobMonolithic(reg().url, repo, Buffer.from(`layer of ${repo}`));
+      const manifest = {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configBlob.digest,
+          size: configBlob.size,
+        },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
+      };
+      await pushManifest(reg().url, repo, 'v1', JSON.stringify(manifest), OCI_MANIFEST);
+    }
+    const names = async (config: string) =>
+      (await docker(config, 'search', '--no-trunc', '--format', '{{.Name}}', `${reg().host}/searchable`))
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .sort();
+
+    const config = await clientConfig();
+    expect(await names(config)).toEqual(['library/searchable-public']);
+    await login(config, DEV);
+    expect(await names(config)).toEqual(['library/searchable-public', 'private/searchable-private']);
+    // The table docker prints by default names the repository too.
+    const table = await docker(config, 'search', `${reg().host}/searchable-private`);
+    expect(table).toMatch(/^NAME\s+DESCRIPTION\s+STARS\s+OFFICIAL\s+AUTOMATED/);
+    expect(table).toContain('private/searchable-private');
+    await docker(config, 'logout', reg().host);
+    expect(await names(config)).toEqual(['library/searchable-public']);
   });
 });

@@ -262,14 +262,19 @@ describe('purging races', () => {
     const cutoff = new Date(Date.now() + 30);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => (reading = resolve));
     const chunks = (async function* () {
       yield randomBlob(10);
+      // The PATCH holds the session and has consumed its first chunk.
+      reading();
       await gate;
+      // Still running while the purge lists the session and queues for it (a real concurrent condition).
       await new Promise((resolve) => setTimeout(resolve, 60));
       yield randomBlob(10);
     })();
     const patch = reg.wharf.registry.uploads.append('up/purgerace', id, chunks);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await read;
     // Past the cut-off, the session (last touched when it started) is stale; the purge lists it and then
     // waits for the PATCH, which refreshes the session when it ends.
     const purge = reg.wharf.registry.uploads.purgeStale(cutoff);

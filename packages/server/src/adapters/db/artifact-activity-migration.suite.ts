@@ -59,6 +59,8 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
         '0006-robot-project-binding',
         '0007-leases',
         '0008-outbox',
+        '0009-jobs',
+        '0011-immutable-labels',
         '0012-upload-fence',
         '0013-blob-gc',
       ]);
@@ -100,6 +102,8 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
         ['0013-blob-gc', 'Success'],
         ['0012-upload-fence', 'Success'],
+        ['0011-immutable-labels', 'Success'],
+        ['0009-jobs', 'Success'],
         ['0008-outbox', 'Success'],
         ['0007-leases', 'Success'],
         ['0006-robot-project-binding', 'Success'],

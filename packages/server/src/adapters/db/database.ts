@@ -30,6 +30,16 @@ export interface Database {
   leases: LeasesTable;
   // Domain events (migration 0008-outbox).
   outbox_events: OutboxEventsTable;
+  // Immutable tag rules and labels (migration 0011-immutable-labels).
+  immutable_rules: ImmutableRulesTable;
+  labels: LabelsTable;
+  label_references: LabelReferencesTable;
+  // The job engine (migration 0009-jobs).
+  job_executions: JobExecutionsTable;
+  job_tasks: JobTasksTable;
+  job_schedules: JobSchedulesTable;
+  job_queues: JobQueuesTable;
+  job_pools: JobPoolsTable;
 }
 
 export interface RepositoriesTable {
@@ -232,4 +242,107 @@ export interface OutboxEventsTable {
   delivered_at: number | null;
   failed_at: number | null;
   last_error: string | null;
+}
+
+export interface ImmutableRulesTable {
+  id: Generated<number>;
+  project_id: number;
+  priority: number;
+  disabled: Flag;
+  /** JSON array of Harbor's selectors (domain/selectors.ts). */
+  tag_selectors: string;
+  /** JSON array: Harbor's `scope_selectors.repository`. */
+  repository_selectors: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabelsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  color: string;
+  scope: 'g' | 'p';
+  /** Set for scope `p`, null for `g`. */
+  project_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabelReferencesTable {
+  label_id: number;
+  manifest_id: number;
+  created_at: number;
+}
+
+export interface JobExecutionsTable {
+  id: Generated<number>;
+  vendor_type: string;
+  /** The object the execution is for (a policy id); -1 for system jobs, as Harbor. */
+  vendor_id: number;
+  /** Pending, Running, Stopped, Error or Success: derived from the tasks'. */
+  status: string;
+  status_message: string | null;
+  /** MANUAL, SCHEDULE or EVENT. */
+  trigger: string;
+  /** JSON object. */
+  extra_attrs: string;
+  start_time: number;
+  end_time: number | null;
+  update_time: number;
+}
+
+export interface JobTasksTable {
+  id: Generated<number>;
+  execution_id: number;
+  /** The execution's, repeated for the claim's index. */
+  vendor_type: string;
+  status: string;
+  status_message: string | null;
+  /** JSON. */
+  params: string;
+  /** Runs started (claims), takeovers included. */
+  run_count: ColumnType<number, number | undefined, number>;
+  /** Not claimed before this time (a retry's backoff). */
+  available_at: number;
+  /** The node running it, while Running. */
+  holder: string | null;
+  /** The claim's expiry: a Running task past it is taken over (or marked Stopped if a stop was asked). */
+  claim_until: number | null;
+  stop_requested: ColumnType<Flag, Flag | undefined, Flag>;
+  creation_time: number;
+  start_time: number | null;
+  end_time: number | null;
+  update_time: number;
+  /** The task's log, its newest bytes up to a bound. */
+  log: ColumnType<string, string | undefined, string>;
+}
+
+export interface JobSchedulesTable {
+  id: Generated<number>;
+  vendor_type: string;
+  vendor_id: number;
+  /** Six fields, seconds first (Harbor's form), or `@every <n>s`. */
+  cron: string;
+  /** JSON. */
+  params: string;
+  next_run: number;
+  creation_time: number;
+  update_time: number;
+}
+
+export interface JobQueuesTable {
+  job_type: string;
+  paused: ColumnType<Flag, Flag | undefined, Flag>;
+  update_time: number;
+}
+
+export interface JobPoolsTable {
+  /** The node id. */
+  id: string;
+  pid: number;
+  host: string;
+  concurrency: number;
+  start_at: number;
+  heartbeat_at: number;
 }

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../ports/clock.js';
+import type { JobRecords } from '../../ports/jobs.js';
 import type { Leases } from '../../ports/lease.js';
 import type { Store } from '../../ports/store.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyStore } from './kysely-store.js';
+import { KyselyJobRecords } from './job-records.js';
 import { KyselyLeases } from './lease-records.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
@@ -33,12 +35,18 @@ export interface OpenDatabase {
   readonly store: Store;
   /** Leases as rows of this database (migration 0007-leases), expiring on `clock`; borrows the connection. */
   leases(clock?: Clock): Leases;
+  /** The job engine's records (migration 0009-jobs); borrows the connection. */
+  jobs(): JobRecords;
 }
 
 /** Opens one database (one pool, or one SQLite connection); call store.migrate() before use. */
 export function openDatabase(opts: DatabaseOptions): OpenDatabase {
   const { db, dialect } = connect(opts);
-  return { store: new KyselyStore(db, dialect), leases: (clock) => new KyselyLeases(db, clock) };
+  return {
+    store: new KyselyStore(db, dialect),
+    leases: (clock) => new KyselyLeases(db, clock),
+    jobs: () => new KyselyJobRecords(db, dialect),
+  };
 }
 
 /** Opens the store over one database; call migrate() before use. */

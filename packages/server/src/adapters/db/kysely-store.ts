@@ -11,6 +11,8 @@ import { KyselyRobotRecords } from './identity/robot-records.js';
 import { KyselySessionRecords } from './identity/session-records.js';
 import { KyselySettingRecords } from './identity/setting-records.js';
 import { KyselyUserRecords } from './identity/user-records.js';
+import { KyselyImmutableRuleRecords } from './immutable-rule-records.js';
+import { KyselyLabelRecords } from './label-records.js';
 import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
@@ -37,8 +39,10 @@ class KyselyStoreRecords implements StoreRecords {
   readonly sessions: KyselySessionRecords;
   readonly outbox: KyselyOutboxRecords;
   readonly garbage: KyselyGarbageRecords;
+  readonly immutableRules: KyselyImmutableRuleRecords;
+  readonly labels: KyselyLabelRecords;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
     this.blobs = new KyselyBlobRecords(db);
     this.manifests = new KyselyManifestRecords(db);
@@ -53,8 +57,10 @@ class KyselyStoreRecords implements StoreRecords {
     this.authEvents = new KyselyAuthEventRecords(db);
     this.loginFailures = new KyselyLoginFailureRecords(db);
     this.sessions = new KyselySessionRecords(db);
-    this.outbox = new KyselyOutboxRecords(db);
+    this.outbox = new KyselyOutboxRecords(db, dialect);
     this.garbage = new KyselyGarbageRecords(db);
+    this.immutableRules = new KyselyImmutableRuleRecords(db);
+    this.labels = new KyselyLabelRecords(db);
   }
 }
 
@@ -68,11 +74,11 @@ export class KyselyStore extends KyselyStoreRecords implements Store {
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
   ) {
-    super(db);
+    super(db, dialect);
   }
 
   async transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx)));
+    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect)));
   }
 
   async migrate(): Promise<string[]> {

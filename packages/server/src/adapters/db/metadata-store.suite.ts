@@ -8,6 +8,7 @@ import { digestOf, repositoryIn } from './metadata-store-fixture.suite.js';
 import type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 import { describeOutboxRecords } from './outbox-records.suite.js';
+import { describeImmutableAndLabelRecords } from './immutable-label-records.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 
 /**
@@ -102,6 +103,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeManifestRecords(fresh);
     describeTagAndUploadRecords(fresh);
     describeOutboxRecords(fresh);
+    describeImmutableAndLabelRecords(fresh);
     describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {

@@ -2,13 +2,16 @@ import type { Kysely } from 'kysely';
 import type { DomainEvent } from '../../domain/events.js';
 import type { OutboxEntry, OutboxRecords } from '../../ports/outbox.js';
 import { batches } from './batches.js';
-import type { Database } from './database.js';
+import type { Database, SqlDialect } from './database.js';
 
 /** Errors kept with a failed delivery are cut to this many characters. */
 const MAX_ERROR_CHARS = 2000;
 
 export class KyselyOutboxRecords implements OutboxRecords {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   async append(events: readonly DomainEvent[]): Promise<void> {
     for (const batch of batches(events)) {
@@ -28,12 +31,14 @@ export class KyselyOutboxRecords implements OutboxRecords {
 
   async claim(holder: string, now: Date, until: Date, limit: number): Promise<OutboxEntry[]> {
     const at = now.getTime();
-    // One statement: a concurrent relay's UPDATE re-checks the claim condition on rows this one changed.
+    // One statement: a concurrent relay's UPDATE re-checks the claim condition on rows this one changed. On
+    // PostgreSQL the candidates skip rows another relay is claiming right now, so concurrent relays share the
+    // pending events instead of racing for the same first ones (SQLite runs one statement at a time).
     const rows = await this.db
       .updateTable('outbox_events')
       .set({ claimed_by: holder, claimed_until: until.getTime() })
-      .where('id', 'in', (eb) =>
-        eb
+      .where('id', 'in', (eb) => {
+        const candidates = eb
           .selectFrom('outbox_events')
           .select('id')
           .where('delivered_at', 'is', null)
@@ -41,8 +46,9 @@ export class KyselyOutboxRecords implements OutboxRecords {
           .where('available_at', '<=', at)
           .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', at)]))
           .orderBy('id')
-          .limit(limit),
-      )
+          .limit(limit);
+        return this.dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates;
+      })
       .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', at)]))
       .where('delivered_at', 'is', null)
       .returning(['id', 'payload', 'attempts'])

@@ -76,6 +76,8 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0009-jobs',
+      '0011-immutable-labels',
       '0012-upload-fence',
       '0013-blob-gc',
     ]);
@@ -99,6 +101,8 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0009-jobs',
+      '0011-immutable-labels',
       '0012-upload-fence',
       '0013-blob-gc',
     ]);

@@ -64,6 +64,12 @@ export interface RobotSubject {
   /** `null` never expires. */
   readonly expiresAt: Date | null;
   readonly permissions: readonly RobotPermission[];
+  /**
+   * When the robot was authenticated, on the clock port (services/authenticator.ts stamps it): the instant at
+   * which its expiry is judged for the request, unless a decision passes its own `now`. The evaluator never reads
+   * the real time.
+   */
+  readonly authenticatedAt: Date;
 }
 
 /**
@@ -89,14 +95,15 @@ export type ScopedResource = ProjectResource | SystemResource;
 
 /**
  * Whether `subject` may perform `action` on `resource` inside `project`, or at system scope when `project` is
- * undefined. A resource that does not exist at the requested scope is never allowed.
+ * undefined. A resource that does not exist at the requested scope is never allowed. A robot's expiry is judged at
+ * `now` (default: when it was authenticated, on the clock port).
  */
 export function can(
   subject: Subject,
   project: ProjectRef | undefined,
   resource: ScopedResource,
   action: Action,
-  now: Date = new Date(),
+  now?: Date,
 ): boolean {
   if (project !== undefined && !isProjectResource(resource)) return false;
   if (project === undefined && !isSystemResource(resource)) return false;
@@ -118,13 +125,13 @@ export function permittedActions(
   project: ProjectRef | undefined,
   resource: ScopedResource,
   requested: readonly Action[],
-  now: Date = new Date(),
+  now?: Date,
 ): Action[] {
   return requested.filter((action) => can(subject, project, resource, action, now));
 }
 
-/** Whether a robot may authenticate at all: enabled and not past its expiry. */
-export function isRobotActive(robot: RobotSubject, now: Date = new Date()): boolean {
+/** Whether a robot may authenticate at all: enabled and not past its expiry at `now` (default: its authentication). */
+export function isRobotActive(robot: RobotSubject, now: Date = robot.authenticatedAt): boolean {
   return !robot.disabled && (robot.expiresAt === null || robot.expiresAt.getTime() > now.getTime());
 }
 
@@ -150,7 +157,7 @@ function robotCan(
   project: ProjectRef | undefined,
   resource: ScopedResource,
   action: Action,
-  now: Date,
+  now: Date | undefined,
 ): boolean {
   if (!isRobotActive(robot, now)) return false;
   const entries = robot.permissions

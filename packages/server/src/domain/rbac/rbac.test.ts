@@ -267,6 +267,7 @@ describe('robot accounts', () => {
     disabled: false,
     expiresAt: null,
     permissions: [{ kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'push' }] }],
+    authenticatedAt: now,
     ...overrides,
   });
 
@@ -287,6 +288,17 @@ describe('robot accounts', () => {
     expect(can(expired, priv, 'repository', 'push', now)).toBe(false);
     expect(can(expired, pub, 'repository', 'pull', now)).toBe(false);
     expect(can(robot({ expiresAt: new Date(now.getTime() + 1000) }), priv, 'repository', 'push', now)).toBe(true);
+  });
+  it('judges expiry at the robot’s authentication time (the clock port’s) unless a decision gives its own', () => {
+    const expiresAt = new Date(now.getTime() + 1000);
+    const before = robot({ expiresAt, authenticatedAt: new Date(now.getTime() + 999) });
+    const after = robot({ expiresAt, authenticatedAt: new Date(now.getTime() + 1000) });
+    expect(isRobotActive(before)).toBe(true);
+    expect(can(before, priv, 'repository', 'push')).toBe(true);
+    expect(isRobotActive(after)).toBe(false);
+    expect(can(after, priv, 'repository', 'push')).toBe(false);
+    expect(permittedActions(after, pub, 'repository', ['pull'])).toEqual([]);
+    expect(can(after, priv, 'repository', 'push', now)).toBe(true);
   });
   it('honours wildcards and deny effects', () => {
     const wide = robot({

@@ -11,6 +11,7 @@ import type {
 } from '../../ports/metadata-store.js';
 import type { ArtifactTagService } from '../../services/artifact-tags.js';
 import type { AccessoryView, ArtifactService, ArtifactView, ArtifactViewOptions } from '../../services/artifacts.js';
+import { toLabel } from './label-routes.js';
 import { jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { booleanParam, expectKeys, parseQuery, parseSort, valueMatchOf, type QueryValue } from './query.js';
@@ -26,7 +27,7 @@ function timeOf(date: Date | undefined): string {
   return date ? date.toISOString() : NEVER;
 }
 
-export function toTag(tag: TagRecord) {
+export function toTag(tag: TagRecord, immutable = false) {
   return {
     id: tag.id,
     repository_id: tag.repositoryId,
@@ -34,7 +35,7 @@ export function toTag(tag: TagRecord) {
     name: tag.name,
     push_time: tag.updatedAt.toISOString(),
     pull_time: timeOf(tag.pulledAt),
-    immutable: false,
+    immutable,
   };
 }
 
@@ -94,8 +95,8 @@ export function toArtifact(view: ArtifactView, withLabel: boolean) {
       ...(r.annotations ? { annotations: r.annotations } : {}),
       ...(r.urls ? { urls: r.urls } : {}),
     })),
-    ...(view.tags ? { tags: view.tags.map(toTag) } : {}),
-    ...(withLabel ? { labels: [] } : {}),
+    ...(view.tags ? { tags: view.tags.map((t) => toTag(t, view.immutableTags?.has(t.name) ?? false)) } : {}),
+    ...(withLabel ? { labels: (view.labels ?? []).map(toLabel) } : {}),
     ...(view.accessories ? { accessories: view.accessories.map(toAccessory) } : {}),
   };
 }
@@ -175,15 +176,16 @@ function accessoryQueryOf(query: Query): AccessoryQuery {
   };
 }
 
-/** with_tag (default true), with_accessory, with_label; the scan, SBOM, signature and immutability flags are accepted. */
+/** with_tag (default true), with_accessory, with_label, with_immutable_status; the scan, SBOM and signature flags are accepted. */
 function viewOptionsOf(query: Query): ArtifactViewOptions & { withLabel: boolean } {
-  for (const flag of ['with_scan_overview', 'with_sbom_overview', 'with_signature', 'with_immutable_status']) {
+  for (const flag of ['with_scan_overview', 'with_sbom_overview', 'with_signature']) {
     booleanParam(flag, query[flag], false);
   }
   return {
     withTag: booleanParam('with_tag', query.with_tag, true),
     withLabel: booleanParam('with_label', query.with_label, false),
     withAccessory: booleanParam('with_accessory', query.with_accessory, false),
+    withImmutableStatus: booleanParam('with_immutable_status', query.with_immutable_status, false),
   };
 }
 
@@ -251,9 +253,10 @@ export function registerArtifactRoutes(api: FastifyInstance, { artifacts, artifa
   api.get(`${base}/:reference/tags`, async (req, reply) => {
     const query = tagQueryOf(req.query as Query);
     const { project, repository, reference } = pathOf(req);
-    const { items, total } = await artifactTags.list(securityOf(req), project, repository, reference, query);
-    setPagingHeaders(req, reply, query, total);
-    return items.map(toTag);
+    const withImmutable = booleanParam('with_immutable_status', (req.query as Query).with_immutable_status, false);
+    const page = await artifactTags.list(securityOf(req), project, repository, reference, query, withImmutable);
+    setPagingHeaders(req, reply, query, page.total);
+    return page.items.map((t) => toTag(t, page.immutableTags?.has(t.name) ?? false));
   });
 
   api.post(`${base}/:reference/tags`, async (req, reply) => {

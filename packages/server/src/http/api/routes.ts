@@ -11,6 +11,8 @@ import { registerPermissionRoutes } from './permission-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate, type ApiAuthentication } from './security.js';
 import type { ProjectServices } from '../../services/project-services.js';
+import type { JobServiceMonitor } from '../../jobs/monitor.js';
+import { registerJobServiceRoutes } from './jobservice-routes.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
@@ -20,6 +22,10 @@ import { registerArtifactRoutes, type ArtifactRoutesOptions } from './artifact-r
 import { registerRepositoryRoutes } from './repository-routes.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
 import { registerUserRoutes } from './user-routes.js';
+import { registerImmutableRoutes } from './immutable-routes.js';
+import { registerLabelRoutes } from './label-routes.js';
+import type { ImmutableRuleService } from '../../immutable/immutable-rule-service.js';
+import type { ArtifactLabelService, LabelService } from '../../labels/label-service.js';
 
 export const API_PREFIX = '/api/v2.0';
 
@@ -33,6 +39,10 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly readOnly: ReadOnlyGuard;
   readonly projectServices: ProjectServices;
   readonly repositories: RepositoryService;
+  readonly immutableRules: ImmutableRuleService;
+  readonly labels: LabelService;
+  readonly artifactLabels: ArtifactLabelService;
+  readonly jobservice: JobServiceMonitor;
 }
 
 /**
@@ -64,6 +74,9 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerSearchRoutes(api, search, statistics);
       registerRepositoryRoutes(api, opts.repositories);
       registerArtifactRoutes(api, opts);
+      registerImmutableRoutes(api, opts.immutableRules);
+      registerLabelRoutes(api, opts.labels, opts.artifactLabels);
+      registerJobServiceRoutes(api, opts.jobservice);
       registerOpenApiRoutes(api, opts);
       done();
     },

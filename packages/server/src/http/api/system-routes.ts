@@ -6,6 +6,8 @@ import { securityOf } from './security.js';
 export interface SystemRoutesOptions {
   readonly version: string;
   readonly settings: SettingRecords;
+  /** The clock port's time (ms): `current_time` of /systeminfo. */
+  readonly now: () => number;
   readonly health: () => Promise<HealthReport>;
   /** Public base URL; derived from the request when unset. */
   readonly baseUrl?: string | undefined;
@@ -29,7 +31,7 @@ export function registerSystemRoutes(api: FastifyInstance, opts: SystemRoutesOpt
       primary_auth_mode: false,
       self_registration: settings.selfRegistration,
       harbor_version: opts.version,
-      current_time: new Date().toISOString(),
+      current_time: new Date(opts.now()).toISOString(),
     };
     if (securityOf(req).kind === 'anonymous') return general;
     const externalUrl = externalUrlOf(req, opts.baseUrl);

@@ -46,6 +46,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
+          '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
         ]);
@@ -75,6 +77,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
+          '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
         ]);
@@ -112,6 +116,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         expect(down.results?.map((r) => r.migrationName)).toEqual([
           '0013-blob-gc',
           '0012-upload-fence',
+          '0011-immutable-labels',
+          '0009-jobs',
           '0008-outbox',
           '0007-leases',
           '0006-robot-project-binding',
@@ -140,6 +146,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
+          '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
         ]);
@@ -165,6 +173,8 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0009-jobs',
+          '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
         ]);

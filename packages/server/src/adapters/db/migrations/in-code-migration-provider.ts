@@ -8,6 +8,8 @@ import { artifactListIndex } from './0005-artifact-list-index.js';
 import { robotProjectBinding } from './0006-robot-project-binding.js';
 import { leasesSchema } from './0007-leases.js';
 import { outboxSchema } from './0008-outbox.js';
+import { immutableLabelsSchema } from './0011-immutable-labels.js';
+import { jobsSchema } from './0009-jobs.js';
 import { uploadFenceSchema } from './0012-upload-fence.js';
 import { blobGcSchema } from './0013-blob-gc.js';
 import type { DialectMigration } from './dialect-migration.js';
@@ -22,6 +24,8 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0006-robot-project-binding': robotProjectBinding,
   '0007-leases': leasesSchema,
   '0008-outbox': outboxSchema,
+  '0009-jobs': jobsSchema,
+  '0011-immutable-labels': immutableLabelsSchema,
   '0012-upload-fence': uploadFenceSchema,
   '0013-blob-gc': blobGcSchema,
 };

@@ -46,7 +46,7 @@ const VIEW_FLAGS: readonly ParameterObject[] = [
   flag('with_scan_overview', 'Accepted for compatibility; ignored', false),
   flag('with_sbom_overview', 'Accepted for compatibility; ignored', false),
   flag('with_signature', 'Accepted for compatibility; ignored', false),
-  flag('with_immutable_status', 'Accepted for compatibility; ignored', false),
+  flag('with_immutable_status', 'Compute each tag’s `immutable` from the project’s immutable tag rules', false),
 ];
 
 const ARTIFACT = ['artifact'];
@@ -160,7 +160,13 @@ export const ARTIFACTS_AREA: ApiArea = {
         summary: 'List an artifact’s tags',
         description: '`q` key: `name`. `sort` keys: `id`, `name`, `push_time`, `pull_time`.',
         tags: ARTIFACT,
-        parameters: [...ONE, parameterRef('Query'), parameterRef('Sort'), ...PAGING],
+        parameters: [
+          ...ONE,
+          parameterRef('Query'),
+          parameterRef('Sort'),
+          ...PAGING,
+          flag('with_immutable_status', 'Compute each tag’s `immutable` from the project’s immutable tag rules', false),
+        ],
         responses: { '200': pagedResponse('One page of tags.', schemaRef('Tag')), ...errors(400, 403, 404) },
       },
       post: {
@@ -258,8 +264,8 @@ export const ARTIFACTS_AREA: ApiArea = {
         tags: { type: 'array', description: 'With `with_tag` (the default).', items: schemaRef('Tag') },
         labels: {
           type: 'array',
-          description: 'With `with_label`; always empty (labels are not supported yet).',
-          items: { type: 'object' },
+          description: 'With `with_label`: the labels attached to the artifact.',
+          items: schemaRef('Label'),
         },
         accessories: {
           type: 'array',
@@ -301,7 +307,11 @@ export const ARTIFACTS_AREA: ApiArea = {
         name: { type: 'string' },
         push_time: dateTime('When it was last pushed (created or moved).'),
         pull_time: pullTime('the artifact'),
-        immutable: { type: 'boolean', description: 'Always false (no immutability rules yet).' },
+        immutable: {
+          type: 'boolean',
+          description:
+            'With `with_immutable_status`: whether an enabled immutable tag rule protects the tag; false otherwise.',
+        },
       },
     },
     NewTag: {

@@ -93,6 +93,7 @@ const ERROR_RESPONSES = {
   404: 'NotFound',
   409: 'Conflict',
   412: 'PreconditionFailed',
+  422: 'UnprocessableEntity',
   500: 'InternalServerError',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
@@ -224,6 +225,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: 'The resource does not exist (or the caller may not know it does).',
   409: 'The resource conflicts with an existing one.',
   412: 'A precondition of the operation does not hold.',
+  422: 'The request is well-formed but its content is not acceptable.',
   500: 'Unexpected server error.',
 };
 

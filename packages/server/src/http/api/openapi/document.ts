@@ -1,6 +1,9 @@
+import { JOBSERVICE_AREA, SCHEDULES_AREA } from './jobservice.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
+import { IMMUTABLE_AREA } from './immutable.js';
+import { LABELS_AREA } from './labels.js';
 import { MEMBERS_AREA } from './members.js';
 import { PERMISSIONS_AREA } from './permissions.js';
 import { PROJECT_METADATA_AREA } from './project-metadata.js';
@@ -30,6 +33,10 @@ const AREAS: readonly ApiArea[] = [
   CONFIGURATIONS_AREA,
   REPOSITORIES_AREA,
   ARTIFACTS_AREA,
+  IMMUTABLE_AREA,
+  LABELS_AREA,
+  JOBSERVICE_AREA,
+  SCHEDULES_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
