@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BlobStore } from '../ports/blob-store.js';
 import { PathNotFoundError } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
@@ -71,7 +72,7 @@ export class GarbageCollector {
     let leftoversFinished = 0;
     if (!opts.dryRun) {
       for (let after: string | undefined; ;) {
-        run.signal.throwIfAborted();
+        await this.pause(run);
         const leftovers = await this.deps.store.garbage.deletingBlobs(after, PAGE);
         if (leftovers.length === 0) break;
         after = leftovers.at(-1)?.digest;
@@ -84,7 +85,7 @@ export class GarbageCollector {
     }
     const artifactsDeleted = opts.deleteUntagged ? await this.untagged(before, opts.dryRun, run) : 0;
     for (let after: string | undefined; ;) {
-      run.signal.throwIfAborted();
+      await this.pause(run);
       const candidates = await this.deps.store.garbage.unreferencedBlobs(before, after, PAGE);
       if (candidates.length === 0) break;
       after = candidates.at(-1)?.digest;
@@ -108,12 +109,21 @@ export class GarbageCollector {
     return { artifactsDeleted, blobsDeleted, bytesFreed, leftoversFinished, dryRun: opts.dryRun };
   }
 
+  /**
+   * Between pages: stops when asked, and lets requests run (on SQLite every query completes synchronously, so a
+   * run that never waited for I/O would hold the event loop for all its pages).
+   */
+  private async pause(run: GcRun): Promise<void> {
+    await nextTurn();
+    run.signal.throwIfAborted();
+  }
+
   /** Deletes untagged artifacts (older than the window) through the core; counts them in a dry run. */
   private async untagged(before: number, dryRun: boolean, run: GcRun): Promise<number> {
     const { store, registry, actor } = this.deps;
     let deleted = 0;
     for (let afterId = 0; ;) {
-      run.signal.throwIfAborted();
+      await this.pause(run);
       const page = await store.garbage.untaggedManifests(before, afterId, PAGE);
       if (page.length === 0) break;
       afterId = page.at(-1)?.id ?? afterId;

@@ -9,7 +9,7 @@ import { TEST_DATABASE, useOciTestRegistry } from '../helpers/test-registry.js';
 const reg = useOciTestRegistry();
 
 const PUSHERS = 4;
-const IMAGES_PER_PUSHER = 12;
+const IMAGES_PER_PUSHER = 16;
 const REPOSITORIES = ['race/a', 'race/b', 'race/c'];
 /** Layers every pusher draws from, so that images overlap and blobs are shared across repositories. */
 const BASE_LAYERS = Array.from({ length: 6 }, (_, i) => randomBytes(1024 + i * 97));
@@ -90,8 +90,18 @@ describe(`garbage collection racing pushes and deletes (${TEST_DATABASE})`, () =
     const { app, wharf } = reg;
     let pushing = true;
     const gcRounds: number[] = [];
+    // With a window of 0 a blob uploaded but not yet in a manifest is garbage, so a collector that never paused would
+    // starve every push (each would have to start over forever). Rounds run back to back while pushes are in flight,
+    // but each waits until some push has completed since the previous one.
+    let progressed: () => void = () => undefined;
+    let progress = new Promise<void>((resolve) => (progressed = resolve));
+    const pushedOne = () => {
+      progressed();
+      progress = new Promise<void>((resolve) => (progressed = resolve));
+    };
     const collector = (async () => {
       for (let round = 0; pushing || round < 3; round++) {
+        if (pushing) await progress;
         const result = await wharf.gc.run(
           { deleteUntagged: round % 2 === 1, dryRun: false, workers: 1 + (round % 5), timeWindowMs: 0 },
           { signal: new AbortController().signal, log: () => undefined },
@@ -105,6 +115,7 @@ describe(`garbage collection racing pushes and deletes (${TEST_DATABASE})`, () =
         const repo = REPOSITORIES[(p + i) % REPOSITORIES.length]!;
         // Tags are reused, so pushes also move tags off images that then become garbage.
         await pushImage(app, repo, `t${Math.floor(pick() * 8)}`, pick);
+        pushedOne();
         if (pick() < 0.3) await deleteSomething(app, pick);
       }
     });
@@ -112,6 +123,7 @@ describe(`garbage collection racing pushes and deletes (${TEST_DATABASE})`, () =
       await Promise.all(pushers);
     } finally {
       pushing = false;
+      progressed();
       await collector;
     }
     expect(gcRounds.length).toBeGreaterThanOrEqual(3);
