@@ -6,8 +6,8 @@ import { RegistryError } from '../errcode.js';
 /** GET and HEAD /v2/<name>/blobs/<digest>, with single byte ranges. */
 export async function getBlob(ctx: OciContext, name: string, digest: string, head: boolean) {
   const { reply, registry } = ctx;
-  // Content lost from storage is 404 for both methods. HEAD, and a GET that a backend's URL serves, ask storage; a GET
-  // that streams learns it by opening the content, which it does before setting any header.
+  // Content lost from storage is 404 for both methods. HEAD, and a GET that a backend's URL may serve, ask storage; a
+  // GET that streams learns it by opening the content, which it does before setting any header.
   const streams = !head && !registry.blobs.redirects;
   const blob = streams ? await registry.blobs.find(name, digest) : await registry.blobs.stat(name, digest);
   // A backend with its own URLs (an object store) serves the bytes, ranges included; HEAD is answered here.
@@ -17,9 +17,10 @@ export async function getBlob(ctx: OciContext, name: string, digest: string, hea
   }
   const range = parseRangeHeader(ctx.req.headers.range, blob.size);
   let content: Readable | undefined;
-  if (streams) {
-    if (range === 'unsatisfiable') await registry.blobs.assertContent(blob);
-    else content = await registry.blobs.open(blob, range);
+  if (range !== 'unsatisfiable') {
+    if (!head) content = await registry.blobs.open(blob, range);
+  } else if (streams) {
+    await registry.blobs.assertContent(blob); // lost content is 404 before a range is judged, as with the stat
   }
   void reply
     .header('Docker-Content-Digest', blob.digest)
