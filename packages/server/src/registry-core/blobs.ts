@@ -38,17 +38,36 @@ export class BlobService {
     return this.storage.redirectUrl(blobDataPath(requireDigest(blob.digest)), { expiresInSeconds: REDIRECT_SECONDS });
   }
 
+  /** Whether downloads are redirected to the backend's URLs (`redirectUrl` may answer one). */
+  get redirects(): boolean {
+    return this.opts.redirect === true && this.storage.redirectUrl !== undefined;
+  }
+
   /**
    * The blob as `name` links it, once storage confirms it holds the content (ContentMissingError otherwise), so a
    * HEAD answers what the GET that follows will.
    */
   async stat(name: string, digestText: string): Promise<BlobRecord> {
+    const blob = await this.find(name, digestText);
+    await this.assertContent(blob);
+    return blob;
+  }
+
+  /**
+   * The blob as `name` links it, without asking storage: for a download that opens the content next, since `open`
+   * finds content lost from storage as `stat` would (ContentMissingError), with one file operation fewer.
+   */
+  async find(name: string, digestText: string): Promise<BlobRecord> {
     requireName(name);
     const digest = requireDigest(digestText);
     const blob = await this.store.blobs.getInRepository(name, digest.value);
     if (!blob) throw new NotFoundError('blob', digest.value);
-    await this.requireContent(blob.digest);
     return blob;
+  }
+
+  /** Throws ContentMissingError unless storage holds the blob's content. */
+  async assertContent(blob: BlobRecord): Promise<void> {
+    await this.requireContent(blob.digest);
   }
 
   /** Opens the blob's content, or the given inclusive byte range of it. */

@@ -67,7 +67,9 @@ export class ManifestService {
     if (policies.checksPulls) {
       await policies.beforePull({ repository: name, digest: record.digest, mediaType: record.mediaType, tag }, actor);
     }
-    const content = await this.content(record.digest);
+    const content = this.cache.get(record.digest) ?? (await this.content(record.digest));
+    // Built only for a listener (the pull recorder is one in every deployment).
+    if (!bus.hasSubscribers('artifact.pulled')) return content;
     bus.publish({
       type: 'artifact.pulled',
       repository: name,
@@ -79,6 +81,11 @@ export class ManifestService {
       by: actor.by,
     });
     return content;
+  }
+
+  /** The manifest's bytes if the content cache holds them: no storage read, no promise (HEAD asks this first). */
+  cachedContent(digest: string): Buffer | undefined {
+    return this.cache.get(digest);
   }
 
   /** The manifest's bytes, from the cache or storage (ContentMissingError when storage has lost them). */
