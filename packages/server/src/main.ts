@@ -22,6 +22,8 @@ import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
 import { healthProbePath } from './registry-core/paths.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
+import { quotaPolicy } from './services/quotas/quota-policy.js';
+import { QuotaService } from './services/quotas/quotas.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
@@ -199,7 +201,7 @@ function authenticationOf(
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
-  /** Links appended to the registry's policy chain after read-only mode (features add theirs; tests too). */
+  /** Links appended to the registry's policy chain after read-only mode and quota (features add theirs; tests too). */
   readonly policies?: readonly RegistryPolicy[];
   /** Told the administrator's password when the first start generated it (`wharf serve` shows it in a banner). */
   readonly onAdminPasswordGenerated?: (generated: GeneratedAdminPassword) => void;
@@ -265,7 +267,11 @@ export async function createWharf(
       work,
       bus,
       clock,
-      policies: new PolicyChain([readOnlyPolicy(readOnly), ...(deps.policies ?? [])]),
+      policies: new PolicyChain([
+        readOnlyPolicy(readOnly),
+        quotaPolicy({ warningPercent: config.quota.warningPercent }),
+        ...(deps.policies ?? []),
+      ]),
     },
     {
       manifestMaxBytes: config.limits.manifestBytes,
@@ -315,6 +321,7 @@ export async function createWharf(
       repositories: new RepositoryService(store, registry),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
+      quotas: new QuotaService(store),
     },
     portal: { dir: config.portal.dir! },
     connections: {

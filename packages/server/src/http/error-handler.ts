@@ -1,5 +1,12 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import { ContentMissingError, DomainError, InvalidError, NotFoundError, type InvalidReason } from '../domain/errors.js';
+import {
+  ContentMissingError,
+  DomainError,
+  InvalidError,
+  NotFoundError,
+  QuotaExceededError,
+  type InvalidReason,
+} from '../domain/errors.js';
 import { OCI_ERRORS, RegistryError, type OciErrorCode } from './oci/errcode.js';
 
 /**
@@ -31,6 +38,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   robot: 'NAME_UNKNOWN',
   user: 'NAME_UNKNOWN',
   session: 'NAME_UNKNOWN',
+  quota: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -136,6 +144,8 @@ const DOMAIN_HARBOR_CODES: Readonly<Record<string, HarborErrorCode>> = {
 
 function toHarborError(err: unknown): HarborError {
   if (err instanceof HarborError) return err;
+  // Harbor's quota refusal is its DeniedError: 403 with the code DENIED on the API too.
+  if (err instanceof QuotaExceededError) return new HarborError('DENIED', err.message);
   if (err instanceof DomainError) {
     const code = DOMAIN_HARBOR_CODES[err.kind];
     if (code) return new HarborError(code, err.message);

@@ -1,6 +1,7 @@
 import type { IdentityRepositories } from './identity-store.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
+import type { QuotaRecords } from './quota-records.js';
 
 /**
  * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
@@ -11,6 +12,8 @@ import type { OutboxRecords } from './outbox.js';
 export interface StoreRecords extends MetadataRepositories, IdentityRepositories {
   /** Domain events recorded with the change they describe (ports/outbox.ts). */
   readonly outbox: OutboxRecords;
+  /** Project storage quotas (ports/quota-records.ts). */
+  readonly quotas: QuotaRecords;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface Database {
   leases: LeasesTable;
   // Domain events (migration 0008-outbox).
   outbox_events: OutboxEventsTable;
+  // Project storage quotas (migration 0010-quotas).
+  project_quotas: ProjectQuotasTable;
 }
 
 export interface RepositoriesTable {
@@ -223,4 +225,15 @@ export interface OutboxEventsTable {
   delivered_at: number | null;
   failed_at: number | null;
   last_error: string | null;
+}
+
+export interface ProjectQuotasTable {
+  id: Generated<number>;
+  project_id: number;
+  /** Bytes; -1 is unlimited. */
+  hard: number;
+  /** Bytes: the distinct digests the project's repositories link or hold as manifests. */
+  used: number;
+  created_at: number;
+  updated_at: number;
 }

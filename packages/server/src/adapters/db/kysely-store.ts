@@ -14,6 +14,7 @@ import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
+import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
@@ -35,6 +36,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly loginFailures: KyselyLoginFailureRecords;
   readonly sessions: KyselySessionRecords;
   readonly outbox: KyselyOutboxRecords;
+  readonly quotas: KyselyQuotaRecords;
 
   constructor(db: Kysely<Database>) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -52,6 +54,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.loginFailures = new KyselyLoginFailureRecords(db);
     this.sessions = new KyselySessionRecords(db);
     this.outbox = new KyselyOutboxRecords(db);
+    this.quotas = new KyselyQuotaRecords(db);
   }
 }
 

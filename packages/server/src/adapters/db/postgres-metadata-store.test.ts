@@ -47,6 +47,7 @@ describe('PostgreSQL specifics', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0010-quotas',
     ]);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);

@@ -76,6 +76,7 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0010-quotas',
     ]);
     await repositoryIn(first, 'library');
     await first.close();
@@ -97,6 +98,7 @@ describe('openSqlite', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0010-quotas',
     ]);
     const repository = await repositoryIn(store, 'library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);

@@ -46,6 +46,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0010-quotas',
         ]);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
@@ -73,6 +74,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0010-quotas',
         ]);
         const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
@@ -106,6 +108,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
         expect(down.results?.map((r) => r.migrationName)).toEqual([
+          '0010-quotas',
           '0008-outbox',
           '0007-leases',
           '0006-robot-project-binding',
@@ -134,6 +137,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0010-quotas',
         ]);
         const team = await storeOver(db, dialect).projects.getByName('team');
         expect(await storeOver(db, dialect).repositories.count([team?.id ?? 0])).toBe(1);
@@ -157,6 +161,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0006-robot-project-binding',
           '0007-leases',
           '0008-outbox',
+          '0010-quotas',
         ]);
         const robot = await storeOver(db, dialect).robots.getByName('robot$ops');
         expect(robot?.permissions).toEqual([

@@ -28,6 +28,7 @@ describe('identity schema on PostgreSQL', () => {
       '0006-robot-project-binding',
       '0007-leases',
       '0008-outbox',
+      '0010-quotas',
     ]);
   });
 

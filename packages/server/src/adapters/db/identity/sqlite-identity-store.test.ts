@@ -35,6 +35,7 @@ describe('identity schema on SQLite', () => {
         '0006-robot-project-binding',
         '0007-leases',
         '0008-outbox',
+        '0010-quotas',
       ]);
       await storeOver(first, 'sqlite').users.create({ username: 'kept' });
       await first.destroy();

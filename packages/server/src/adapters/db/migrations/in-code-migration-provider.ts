@@ -8,6 +8,7 @@ import { artifactListIndex } from './0005-artifact-list-index.js';
 import { robotProjectBinding } from './0006-robot-project-binding.js';
 import { leasesSchema } from './0007-leases.js';
 import { outboxSchema } from './0008-outbox.js';
+import { quotasSchema } from './0010-quotas.js';
 import type { DialectMigration } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -20,6 +21,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0006-robot-project-binding': robotProjectBinding,
   '0007-leases': leasesSchema,
   '0008-outbox': outboxSchema,
+  '0010-quotas': quotasSchema,
 };
 
 /** Supplies the compiled-in migrations (no directory scan, so it works from dist/), bound to a dialect. */
