@@ -59,6 +59,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
         '0006-robot-project-binding',
         '0007-leases',
         '0008-outbox',
+        '0010-quotas',
       ]);
       const manifests = new KyselyManifestRecords(db);
       const mediaTypeOf = async (seed: string) =>
@@ -96,6 +97,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       const sessionsDown = await migrator.migrateTo('0003-artifact-activity');
       expect(sessionsDown.error).toBeUndefined();
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
+        ['0010-quotas', 'Success'],
         ['0008-outbox', 'Success'],
         ['0007-leases', 'Success'],
         ['0006-robot-project-binding', 'Success'],
