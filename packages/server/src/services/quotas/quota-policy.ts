@@ -1,5 +1,4 @@
 import { QuotaExceededError } from '../../domain/errors.js';
-import type { Operator } from '../../domain/events.js';
 import { projectNameOf } from '../../lib/reference.js';
 import type { UsageChange } from '../../ports/quota-records.js';
 import type { StoreRecords } from '../../ports/store.js';
@@ -95,7 +94,7 @@ async function reserve(
         hard: result.hard,
         warningPercent: options.warningPercent,
       },
-      ctx.by satisfies Operator | undefined,
+      ctx.by,
     );
   }
 }
