@@ -1,17 +1,23 @@
 import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../ports/store.js';
+import type { Store, StoreRecords } from '../../ports/store.js';
 import type { FreshIdentity, IdentityStoreFixture } from './identity/identity-store-fixture.suite.js';
 import { storeOver } from './index.js';
 import { digestOf } from './metadata-store-fixture.suite.js';
 import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
 import { migrateToLatest } from './migrations/migrate.js';
 
+/** The repository, created in the project its first segment names. */
+async function repositoryOf(tx: StoreRecords, repository: string) {
+  const project = await tx.projects.getByName(repository.split('/')[0]!);
+  return tx.repositories.ensure(repository, project!.id);
+}
+
 /** Links a blob of `size` bytes into `repository` (created in its project when absent). */
 async function link(store: Store, repository: string, seed: string, size: number): Promise<string> {
   const digest = digestOf(seed);
   await store.transaction(async (tx) => {
-    const repo = await tx.repositories.ensure(repository);
+    const repo = await repositoryOf(tx, repository);
     await tx.blobs.put({ digest, size });
     await tx.blobs.link(repo.id, digest);
   });
@@ -22,7 +28,7 @@ async function link(store: Store, repository: string, seed: string, size: number
 async function manifest(store: Store, repository: string, seed: string, size: number, blobs: string[]) {
   const digest = digestOf(seed);
   await store.transaction(async (tx) => {
-    const repo = await tx.repositories.ensure(repository);
+    const repo = await repositoryOf(tx, repository);
     await tx.blobs.put({ digest, size });
     await tx.manifests.put(
       { repositoryId: repo.id, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size },
