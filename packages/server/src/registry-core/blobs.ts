@@ -116,11 +116,11 @@ export class BlobService {
     if (!blob) return undefined;
     // As in distribution, a source whose content has vanished cannot be mounted; the caller falls back to an upload.
     await this.requireContent(blob.digest);
-    await this.core.work.run(async ({ tx }) => {
+    await this.core.work.run(async ({ tx, emit }) => {
       const target = await ensureRepository(tx, name);
       await this.core.policies.beforeWrite(
         { kind: 'blob.mount', repository: name, digest: blob.digest, size: blob.size },
-        { tx, by: actor.by },
+        { tx, emit, by: actor.by },
       );
       await tx.blobs.link(target.id, blob.digest);
     });

@@ -146,7 +146,7 @@ export class ManifestService {
         subject: parsed.subject?.digest,
         references: references.map((r) => r.digest),
       } as const;
-      await this.core.policies.beforeWrite(write, { tx, by: actor.by });
+      await this.core.policies.beforeWrite(write, { tx, emit, by: actor.by });
       await tx.blobs.put({ digest, size: body.length });
       const target = repo ?? (await ensureRepository(tx, name));
       const record = await tx.manifests.put(

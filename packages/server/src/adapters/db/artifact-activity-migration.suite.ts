@@ -60,6 +60,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
         '0007-leases',
         '0008-outbox',
         '0009-jobs',
+        '0010-quotas',
         '0011-immutable-labels',
         '0012-upload-fence',
       ]);
@@ -101,6 +102,7 @@ export function describeArtifactActivityMigration(label: string, make: () => Pro
       expect(sessionsDown.results?.map((r) => [r.migrationName, r.status])).toEqual([
         ['0012-upload-fence', 'Success'],
         ['0011-immutable-labels', 'Success'],
+        ['0010-quotas', 'Success'],
         ['0009-jobs', 'Success'],
         ['0008-outbox', 'Success'],
         ['0007-leases', 'Success'],

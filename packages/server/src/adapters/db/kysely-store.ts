@@ -16,6 +16,7 @@ import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
+import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
@@ -39,6 +40,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly outbox: KyselyOutboxRecords;
   readonly immutableRules: KyselyImmutableRuleRecords;
   readonly labels: KyselyLabelRecords;
+  readonly quotas: KyselyQuotaRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -58,6 +60,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.outbox = new KyselyOutboxRecords(db, dialect);
     this.immutableRules = new KyselyImmutableRuleRecords(db);
     this.labels = new KyselyLabelRecords(db);
+    this.quotas = new KyselyQuotaRecords(db);
   }
 }
 

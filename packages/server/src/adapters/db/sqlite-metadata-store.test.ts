@@ -77,6 +77,7 @@ describe('openSqlite', () => {
       '0007-leases',
       '0008-outbox',
       '0009-jobs',
+      '0010-quotas',
       '0011-immutable-labels',
       '0012-upload-fence',
     ]);
@@ -101,6 +102,7 @@ describe('openSqlite', () => {
       '0007-leases',
       '0008-outbox',
       '0009-jobs',
+      '0010-quotas',
       '0011-immutable-labels',
       '0012-upload-fence',
     ]);
