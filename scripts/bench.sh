@@ -7,6 +7,8 @@
 #      BENCH_SKIP_BUILD=1 (use the existing packages/server/dist), BENCH_WRK_THREADS=N (default 1),
 #      BENCH_ARTIFACTS=N (artifacts in one repository, default 10000), BENCH_API_ROUNDS=N,
 #      BENCH_FLOOD_PULLS=N, BENCH_FLOOD_CONCURRENCY=N (login-flood: timed pulls, flooding clients),
+#      BENCH_PULL_REPEATS=N (sequential pulls of the 1-client pull phase),
+#      BENCH_AB=label=tree,label=tree (A/B mode: built Wharf trees, interleaved; BENCH_AB_ROUNDS, BENCH_AB_CPU_PROF=1),
 #      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush (comma-separated subset).
 set -euo pipefail
 cd "$(dirname "$0")/.."

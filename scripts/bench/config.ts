@@ -77,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
     blobBytes: intEnv(env, 'BENCH_BLOB_MIB', quick ? 32 : 256) * MiB,
     chunkBytes: 8 * MiB,
     pullConcurrency: 16,
-    pullRepeats: quick ? 2 : 8,
+    pullRepeats: intEnv(env, 'BENCH_PULL_REPEATS', quick ? 2 : 8),
     smallImages: intEnv(env, 'BENCH_SMALL_IMAGES', quick ? 100 : 500),
     smallConcurrency: 16,
     smallRepos: 50,

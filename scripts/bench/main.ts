@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAbBuilds, runAb } from './ab.js';
 import { loadConfig, MiB, type BenchConfig } from './config.js';
 import { comparisonRows, renderComparison, renderResources, resourceRows, type ScenarioResult } from './report.js';
 import { RegistryClient } from './registry-client.js';
@@ -112,6 +113,18 @@ async function main(): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   const workDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
   log(`${cfg.quick ? 'QUICK run' : 'full run'}; data under ${workDir}, server logs under ${logDir}`);
+  const ab = process.env['BENCH_AB'];
+  if (ab !== undefined && ab !== '') {
+    try {
+      return await runAb(cfg, SCENARIOS, parseAbBuilds(ab, process.cwd()), {
+        bench: benchDir,
+        work: workDir,
+        log: logDir,
+      });
+    } finally {
+      if (!cfg.keepData) rmSync(workDir, { recursive: true, force: true });
+    }
+  }
 
   const servers = await startServers(cfg, workDir, logDir);
   const stopAll = async (): Promise<void> => {

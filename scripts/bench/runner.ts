@@ -42,7 +42,7 @@ export async function runScenario(
         const value = await fn();
         const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
         const usage = stop();
-        result.phases.push({ phase, seconds, usage });
+        result.phases.push({ phase, startedAtUs: Number(t0 / 1000n), seconds, usage });
         log(
           `${prefix}: ${phase}: ${seconds.toFixed(2)} s, server CPU ${usage.cpuSeconds.toFixed(2)} s, peak RSS ${usage.peakRssMiB.toFixed(0)} MiB`,
         );

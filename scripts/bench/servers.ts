@@ -156,23 +156,37 @@ function randomAdminPassword(): string {
   }
 }
 
-export async function startWharf(repoRoot: string, workDir: string, logDir: string): Promise<RunningServer> {
+/** For running several Wharf builds side by side (the A/B mode): a name for data and log, and node's options. */
+export interface WharfLaunchOptions {
+  /** Names the data directory, the log file and the label (default `wharf`). */
+  readonly name?: string;
+  /** Options for node before the entry point, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function startWharf(
+  repoRoot: string,
+  workDir: string,
+  logDir: string,
+  opts: WharfLaunchOptions = {},
+): Promise<RunningServer> {
   const entry = join(repoRoot, 'packages/server/dist/cli/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist (run npm run build)`);
+  const name = opts.name ?? 'wharf';
   const port = await freePort();
-  const dataDir = join(workDir, 'wharf-data');
+  const dataDir = join(workDir, `${name}-data`);
   mkdirSync(dataDir, { recursive: true });
-  const logFile = join(logDir, 'wharf.log');
+  const logFile = join(logDir, `${name}.log`);
   // A fresh data directory per run, so `admin` is created at first start with this run's password.
   const credentials: BasicCredentials = { username: 'admin', password: randomAdminPassword() };
   return launch(
     'wharf',
-    'wharf',
+    name,
     port,
     dataDir,
     logFile,
     (out) =>
-      spawn(process.execPath, [entry, 'serve'], {
+      spawn(process.execPath, [...(opts.nodeArgs ?? []), entry, 'serve'], {
         cwd: repoRoot,
         stdio: ['ignore', out, out],
         env: {

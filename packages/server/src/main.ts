@@ -29,6 +29,8 @@ import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-cor
 import { immutableTagPolicy } from './immutable/immutable-policy.js';
 import { ImmutableRuleService } from './immutable/immutable-rule-service.js';
 import { ArtifactLabelService, LabelService } from './labels/label-service.js';
+import { quotaPolicy } from './services/quotas/quota-policy.js';
+import { QuotaService } from './services/quotas/quotas.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
@@ -210,7 +212,7 @@ function authenticationOf(
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
-  /** Links appended to the registry's policy chain after read-only mode (features add theirs; tests too). */
+  /** Links appended to the registry's policy chain after read-only mode and quota (features add theirs; tests too). */
   readonly policies?: readonly RegistryPolicy[];
   /** Told the administrator's password when the first start generated it (`wharf serve` shows it in a banner). */
   readonly onAdminPasswordGenerated?: (generated: GeneratedAdminPassword) => void;
@@ -288,7 +290,12 @@ export async function createWharf(
       work,
       bus,
       clock,
-      policies: new PolicyChain([readOnlyPolicy(readOnly), immutableTagPolicy(store), ...(deps.policies ?? [])]),
+      policies: new PolicyChain([
+        readOnlyPolicy(readOnly),
+        immutableTagPolicy(store),
+        quotaPolicy({ warningPercent: config.quota.warningPercent }),
+        ...(deps.policies ?? []),
+      ]),
     },
     {
       manifestMaxBytes: config.limits.manifestBytes,
@@ -344,6 +351,7 @@ export async function createWharf(
       labels: new LabelService(store, work, now),
       artifactLabels: new ArtifactLabelService(store, artifacts, work, now),
       jobservice: new JobServiceMonitor(jobs),
+      quotas: new QuotaService(store),
     },
     portal: { dir: config.portal.dir! },
     connections: {

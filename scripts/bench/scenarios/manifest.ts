@@ -6,7 +6,7 @@ import { repositoryScope } from '../auth.js';
 import { runLoad, type LoadResult } from '../loadgen.js';
 import { MANIFEST_ACCEPT, makeSmallImage } from '../oci.js';
 import { runWrk } from '../wrk.js';
-import type { Scenario, ScenarioContext } from './types.js';
+import type { Measured, Scenario, ScenarioContext } from './types.js';
 
 const REPO = 'library/bench/manifest';
 const TAG = 'latest';
@@ -19,6 +19,11 @@ function check(ctx: ScenarioContext, what: string, r: Pick<LoadResult, 'non2xx' 
   if (r.requests === 0) throw new Error(`${what}: no request completed`);
 }
 
+/** The server's CPU microseconds per request of a measured load phase. */
+function cpuPerRequestUs(m: Measured<Pick<LoadResult, 'requests'>>): number {
+  return (m.usage.cpuSeconds * 1e6) / m.value.requests;
+}
+
 export const manifestReads: Scenario = {
   id: 'manifest',
   title: 'Manifest GET / HEAD by tag',
@@ -28,6 +33,11 @@ export const manifestReads: Scenario = {
     { key: 'headRps', label: 'manifest HEAD, c=32 (node loadgen)', unit: 'req/s', better: 'higher', targetRatio: 5 },
     { key: 'headP99', label: 'manifest HEAD p99 latency (node loadgen)', unit: 'ms', better: 'lower' },
     { key: 'getRpsNode', label: 'manifest GET, c=32 (node loadgen, calibration)', unit: 'req/s', better: 'higher' },
+    // Server CPU (utime+stime of its process tree during the phase) per request answered: far less sensitive to other
+    // work on the machine than the throughput, which is what an A/B of two builds should compare.
+    { key: 'getCpuUs', label: 'server CPU per manifest GET (wrk)', unit: 'µs/req', better: 'lower' },
+    { key: 'headCpuUs', label: 'server CPU per manifest HEAD (node loadgen)', unit: 'µs/req', better: 'lower' },
+    { key: 'getNodeCpuUs', label: 'server CPU per manifest GET (node loadgen)', unit: 'µs/req', better: 'lower' },
   ],
   async run(ctx) {
     const { cfg } = ctx;
@@ -68,6 +78,9 @@ export const manifestReads: Scenario = {
       headRps: head.value.requestsPerSec,
       headP99: head.value.p99Ms,
       getRpsNode: getNode.value.requestsPerSec,
+      getCpuUs: cpuPerRequestUs(get),
+      headCpuUs: cpuPerRequestUs(head),
+      getNodeCpuUs: cpuPerRequestUs(getNode),
     };
   },
 };

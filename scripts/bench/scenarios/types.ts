@@ -28,6 +28,8 @@ export interface Measured<T> {
 
 export interface PhaseRecord {
   readonly phase: string;
+  /** When the phase started, on the monotonic clock in microseconds (the timebase of node's CPU profiles). */
+  readonly startedAtUs: number;
   readonly seconds: number;
   readonly usage: ResourceUsage;
 }

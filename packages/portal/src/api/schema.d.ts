@@ -520,6 +520,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the quotas
+         * @description `reference` (only `project` exists) and `reference_id` (the project id) filter; `sort` keys: `hard.storage`, `used.storage`, `creation_time`, `id`, each with a leading `-` for descending order.
+         */
+        get: operations["listQuotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A quota */
+        get: operations["getQuota"];
+        /**
+         * Change a quota’s hard limit
+         * @description `{"hard":{"storage":N}}` with N -1 (unlimited) or a positive number of bytes. A limit below the current usage is accepted: the project then refuses every push that adds bytes.
+         */
+        put: operations["updateQuota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/repositories": {
         parameters: {
             query?: never;
@@ -1205,7 +1246,7 @@ export interface components {
             cve_allowlist?: components["schemas"]["CVEAllowlistReq"];
             /**
              * Format: int64
-             * @description Bytes, -1 for no limit. Validated, but not enforced yet.
+             * @description The hard limit of the project’s storage quota in bytes: -1 for no limit, otherwise positive. Only system administrators choose it; other creators get the setting `storage_per_project`.
              */
             storage_limit?: number | null;
             /**
@@ -1251,9 +1292,10 @@ export interface components {
             /** @description Why the project cannot be deleted (only then). */
             message?: string;
         };
-        /** @description The member counts are present only for callers who may list the members. */
+        /** @description The member counts are present only for callers who may list the members, the quota for those who may read it (every member). */
         ProjectSummary: {
             repo_count: number;
+            quota?: components["schemas"]["ProjectSummaryQuota"];
             project_admin_count?: number;
             maintainer_count?: number;
             developer_count?: number;
@@ -1562,6 +1604,15 @@ export interface components {
                 /** @description Whether `PUT /configurations` may change the value. */
                 editable: boolean;
             };
+            storage_per_project: {
+                /**
+                 * Format: int64
+                 * @description The hard storage limit in bytes of new projects’ quotas; -1 for no limit.
+                 */
+                value: number;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
         };
         /** @description The settings to change; `null` leaves a setting as it is. No other keys are accepted. */
         Configurations: {
@@ -1579,6 +1630,53 @@ export interface components {
              * @enum {string|null}
              */
             robot_name_prefix?: "robot$" | null;
+            /**
+             * Format: int64
+             * @description -1 (no limit) or a positive number of bytes; applies to projects created afterwards.
+             */
+            storage_per_project?: number | null;
+        };
+        /** @description Amounts per resource; Wharf has one resource, `storage`, in bytes. */
+        ResourceList: {
+            [key: string]: number;
+        };
+        /** @description The project the quota belongs to. */
+        QuotaRefObject: {
+            /**
+             * Format: int64
+             * @description The project id.
+             */
+            id: number;
+            name: string;
+            /** @description The owner’s username, when the project has a live owner. */
+            owner_name?: string;
+        };
+        Quota: {
+            /**
+             * Format: int64
+             * @description The quota id.
+             */
+            id: number;
+            ref: components["schemas"]["QuotaRefObject"];
+            hard: components["schemas"]["ResourceList"];
+            used: components["schemas"]["ResourceList"];
+            /**
+             * Format: date-time
+             * @description When the quota was created (with its project).
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When the hard limit or the recounted usage last changed.
+             */
+            update_time: string;
+        };
+        QuotaUpdateReq: {
+            hard: components["schemas"]["ResourceList"];
+        };
+        ProjectSummaryQuota: {
+            hard: components["schemas"]["ResourceList"];
+            used: components["schemas"]["ResourceList"];
         };
         Repository: {
             /**
@@ -3388,6 +3486,105 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listQuotas: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The reference type: `project`. */
+                reference?: string;
+                /** @description The id of the referenced project. */
+                reference_id?: string;
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of quotas. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quota"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The quota’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quota. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quota"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The quota’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The new hard limits. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaUpdateReq"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
         };
     };

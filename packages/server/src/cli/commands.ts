@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/inde
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
 import { WHARF_VERSION, createLogger, createWharf, openConfiguredStore } from '../main.js';
 import type { GeneratedAdminPassword } from '../services/admin-bootstrap.js';
+import { recountQuotas } from '../services/quotas/quotas.js';
 import { adminPasswordBanner } from './banner.js';
 
 export interface Command {
@@ -97,6 +98,30 @@ finish); SIGHUP reloads the TLS certificate and key.\n\n${CONFIG_HELP}`,
     run({ config: file }) {
       process.stdout.write(stringify(maskSecrets(load(file))));
       return Promise.resolve(0);
+    },
+  },
+  quota: {
+    summary: "quota maintenance: `quota recount` repairs every project's storage usage",
+    usage: 'wharf quota recount [--config FILE]',
+    help: `Recomputes every project's storage usage from the references (each digest a project's repositories link
+or hold as a manifest, counted once per project) and stores the corrected values. Prints one line per project
+it changed. Safe while the server runs: a value changed meanwhile by a push is left for the next recount.
+Migrates the database first.\n\n${CONFIG_HELP}`,
+    async run({ config: file, positional }) {
+      if (positional[0] !== 'recount' || positional.length > 1) {
+        console.error('usage: wharf quota recount [--config FILE]');
+        return 2;
+      }
+      const store = openConfiguredStore(load(file));
+      try {
+        await store.migrate();
+        const repairs = await recountQuotas(store);
+        for (const r of repairs) console.log(`${r.projectName}: used ${r.before} -> ${r.after} bytes`);
+        console.log(`recounted: ${repairs.length} project${repairs.length === 1 ? '' : 's'} corrected`);
+      } finally {
+        await store.close();
+      }
+      return 0;
     },
   },
   openapi: {

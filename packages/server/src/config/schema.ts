@@ -107,6 +107,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    quota: z
+      .object({
+        /**
+         * The share of a project's storage limit (percent) at which `quota.warning` is recorded, once each time usage
+         * crosses it upwards (Harbor has a fixed QUOTA_WARNING level; Wharf makes it configurable).
+         */
+        warningPercent: z.number().int().min(1).max(100).default(85),
+      })
+      .strict()
+      .prefault({}),
     events: z
       .object({
         /** Delivered (or failed) domain events are kept in the outbox this long, then purged. */
@@ -236,6 +246,14 @@ export const configSchema = z
           .optional(),
         readOnly: z.boolean().optional(),
         authMode: z.enum(['db_auth']).optional(),
+        /** Harbor's `storage_per_project`: the hard storage limit in bytes of new projects' quotas; -1 unlimited. */
+        storagePerProject: z
+          .number()
+          .int()
+          .min(-1)
+          .max(Number.MAX_SAFE_INTEGER)
+          .refine((v) => v !== 0, 'must be -1 (no limit) or a positive number of bytes')
+          .optional(),
       })
       .strict()
       .prefault({}),

@@ -1,3 +1,5 @@
+import type { DomainEventBody, Operator } from './events.js';
+
 /**
  * Errors the registry core and services throw. They carry no HTTP knowledge: the HTTP edge
  * (http/error-handler.ts) maps them to wire codes.
@@ -16,10 +18,16 @@ export type Entity =
   | 'session'
   | 'immutable-rule'
   | 'label'
-  | 'job';
+  | 'job'
+  | 'quota';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;
+  /**
+   * Events to record although the refused change rolls back (a push refused for quota records `quota.exceeded`):
+   * the unit of work appends them to the outbox in a transaction of their own after the rollback.
+   */
+  recordAfterRollback?: readonly { readonly event: DomainEventBody; readonly by?: Operator | undefined }[];
 }
 
 export class NotFoundError extends DomainError {
@@ -82,6 +90,40 @@ export class UnauthenticatedError extends DomainError {
 
 export class PermissionDeniedError extends DomainError {
   readonly kind = 'permission-denied';
+}
+
+/** Harbor's display of a byte count (pkg/quota/types/format.go): `512 B`, `1.5 MiB`. */
+export function formatBytes(value: number): string {
+  if (value < 1024) return `${value} B`;
+  let div = 1024;
+  let exp = 0;
+  for (let n = Math.floor(value / 1024); n >= 1024; n = Math.floor(n / 1024)) {
+    div *= 1024;
+    exp++;
+  }
+  return `${(value / div).toFixed(1)} ${'KMGTPE'[exp]}iB`;
+}
+
+/**
+ * A write refused because it would take the project's storage past its quota. Harbor answers it as a DeniedError
+ * (403 `DENIED` on /v2) with the message of its ResourceOverflow error.
+ */
+export class QuotaExceededError extends PermissionDeniedError {
+  constructor(
+    readonly projectId: number,
+    /** Bytes the project used before the write. */
+    readonly used: number,
+    /** Bytes the write would add. */
+    readonly requested: number,
+    /** The hard limit in bytes. */
+    readonly hard: number,
+  ) {
+    super(
+      `Quota exceeded when processing the request of adding ${formatBytes(requested)} of storage resource, which ` +
+        `when updated to current usage of ${formatBytes(used)} will exceed the configured upper limit of ` +
+        `${formatBytes(hard)}.`,
+    );
+  }
 }
 
 /** The target is not in a state that allows the request (deleting a project that still holds repositories). */

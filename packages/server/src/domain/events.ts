@@ -123,6 +123,37 @@ export interface ArtifactLabelEvent extends ArtifactRef {
   readonly label: string;
 }
 
+/**
+ * A project's storage usage crossed its warning level (`quota.warningPercent` of the hard limit) upwards; recorded
+ * once per crossing, in the transaction that crossed it. Harbor's QUOTA_WARNING webhook.
+ */
+export interface QuotaWarning {
+  readonly type: 'quota.warning';
+  readonly projectId: number;
+  readonly project: string;
+  /** The repository whose push crossed it. */
+  readonly repository: string;
+  readonly used: number;
+  readonly hard: number;
+  readonly warningPercent: number;
+}
+
+/**
+ * A push refused because it would pass the project's quota (Harbor's QUOTA_EXCEED webhook). The refused change rolls
+ * back; this event is recorded on its own right after.
+ */
+export interface QuotaExceeded {
+  readonly type: 'quota.exceeded';
+  readonly projectId: number;
+  readonly project: string;
+  readonly repository: string;
+  /** The digest whose bytes were refused. */
+  readonly digest: string;
+  readonly used: number;
+  readonly requested: number;
+  readonly hard: number;
+}
+
 /** An authentication decision. Transient: recorded by its subscriber, not through the outbox. */
 export interface AuthDecision {
   readonly type: 'auth.login_succeeded' | 'auth.login_failed' | 'auth.throttled' | 'auth.logout';
@@ -150,6 +181,8 @@ export type DomainEventBody =
   | ImmutableRuleEvent
   | LabelEvent
   | ArtifactLabelEvent
+  | QuotaWarning
+  | QuotaExceeded
   | AuthDecision;
 
 export type DomainEventType = DomainEventBody['type'];

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import type { DomainEvent, DomainEventBody, Operator } from '../domain/events.js';
 import { TRANSIENT_EVENT_TYPES } from '../domain/events.js';
 import type { Clock } from '../ports/clock.js';
@@ -41,12 +42,28 @@ export class UnitOfWork {
       if (TRANSIENT_EVENT_TYPES.has(event.type)) throw new Error(`${event.type} events are transient, not recorded`);
       events.push({ ...event, at: this.clock.now(), ...(by && { by }) });
     };
-    const result = await this.store.transaction(async (tx) => {
-      const value = await body({ tx, emit });
-      if (events.length > 0) await tx.outbox.append(events);
-      return value;
-    });
+    let result: T;
+    try {
+      result = await this.store.transaction(async (tx) => {
+        const value = await body({ tx, emit });
+        if (events.length > 0) await tx.outbox.append(events);
+        return value;
+      });
+    } catch (err) {
+      if (err instanceof DomainError && err.recordAfterRollback?.length)
+        await this.recordRefusal(err.recordAfterRollback);
+      throw err;
+    }
     if (events.length > 0) this.listener?.committed();
     return result;
+  }
+
+  /** Records a refused change's events (DomainError.recordAfterRollback) in a transaction of their own. */
+  private async recordRefusal(refusal: NonNullable<DomainError['recordAfterRollback']>): Promise<void> {
+    const at = this.clock.now();
+    await this.store.transaction((tx) =>
+      tx.outbox.append(refusal.map(({ event, by }) => ({ ...event, at, ...(by && { by }) }))),
+    );
+    this.listener?.committed();
   }
 }

@@ -165,9 +165,20 @@ export class GarbageCollector {
     };
     await Promise.all(Array.from({ length: Math.min(workers, marked.length) }, worker));
     if (gone.length === 0) return [];
-    await store.transaction((tx) => tx.garbage.removeDeleting(gone.map((b) => b.digest)));
+    const digests = gone.map((b) => b.digest);
+    await store.transaction(async (tx) => {
+      // The projects that linked them stop counting them (quotas), then the records go.
+      for (const batch of chunks(digests)) await tx.quotas.releaseCollected(batch);
+      await tx.garbage.removeDeleting(digests);
+    });
     return gone;
   }
+}
+
+function chunks(digests: readonly string[], size = 500): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < digests.length; i += size) out.push(digests.slice(i, i + size));
+  return out;
 }
 
 function sizeOf(blobs: readonly BlobRecord[]): number {

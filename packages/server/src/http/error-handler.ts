@@ -5,6 +5,7 @@ import {
   InvalidError,
   NotFoundError,
   UnavailableError,
+  QuotaExceededError,
   type InvalidReason,
 } from '../domain/errors.js';
 import { OCI_ERRORS, RegistryError, type OciErrorCode } from './oci/errcode.js';
@@ -41,6 +42,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   'immutable-rule': 'NAME_UNKNOWN',
   label: 'NAME_UNKNOWN',
   job: 'NAME_UNKNOWN',
+  quota: 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -157,6 +159,8 @@ const DOMAIN_HARBOR_CODES: Readonly<Record<string, HarborErrorCode>> = {
 
 function toHarborError(err: unknown): HarborError {
   if (err instanceof HarborError) return err;
+  // Harbor's quota refusal is its DeniedError: 403 with the code DENIED on the API too.
+  if (err instanceof QuotaExceededError) return new HarborError('DENIED', err.message);
   if (err instanceof DomainError) {
     const code = DOMAIN_HARBOR_CODES[err.kind];
     if (code) return new HarborError(code, err.message);

@@ -23,4 +23,19 @@ describe('SharedCache', () => {
     await cache.get('z', () => Promise.resolve('z'));
     expect(await cache.get('x', () => Promise.resolve('reloaded'))).toBe('reloaded');
   });
+
+  it("gives each entry's end of trust: its load's start plus the TTL, the same while it is cached", async () => {
+    let now = 5;
+    let loads = 0;
+    const cache = new SharedCache<number>(1000, () => now);
+    const load = () => Promise.resolve(++loads);
+    const first = cache.entry('a', load);
+    expect(first.until).toBe(1005);
+    now = 1004;
+    expect(cache.entry('a', load)).toBe(first);
+    now = 1005;
+    const second = cache.entry('a', load);
+    expect(second.until).toBe(2005);
+    expect(await second.value).toBe(2);
+  });
 });

@@ -4,6 +4,7 @@ import type { ImmutableRuleRecords } from './immutable-rule-records.js';
 import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
+import type { QuotaRecords } from './quota-records.js';
 
 /**
  * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
@@ -20,6 +21,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly immutableRules: ImmutableRuleRecords;
   /** Labels and their attachment to artifacts (ports/label-records.ts). */
   readonly labels: LabelRecords;
+  /** Project storage quotas (ports/quota-records.ts). */
+  readonly quotas: QuotaRecords;
 }
 
 /**

@@ -38,17 +38,36 @@ export class BlobService {
     return this.storage.redirectUrl(blobDataPath(requireDigest(blob.digest)), { expiresInSeconds: REDIRECT_SECONDS });
   }
 
+  /** Whether downloads are redirected to the backend's URLs (`redirectUrl` may answer one). */
+  get redirects(): boolean {
+    return this.opts.redirect === true && this.storage.redirectUrl !== undefined;
+  }
+
   /**
    * The blob as `name` links it, once storage confirms it holds the content (ContentMissingError otherwise), so a
    * HEAD answers what the GET that follows will.
    */
   async stat(name: string, digestText: string): Promise<BlobRecord> {
+    const blob = await this.find(name, digestText);
+    await this.assertContent(blob);
+    return blob;
+  }
+
+  /**
+   * The blob as `name` links it, without asking storage: for a download that opens the content next, since `open`
+   * finds content lost from storage as `stat` would (ContentMissingError), with one file operation fewer.
+   */
+  async find(name: string, digestText: string): Promise<BlobRecord> {
     requireName(name);
     const digest = requireDigest(digestText);
     const blob = await this.store.blobs.getInRepository(name, digest.value);
     if (!blob) throw new NotFoundError('blob', digest.value);
-    await this.requireContent(blob.digest);
     return blob;
+  }
+
+  /** Throws ContentMissingError unless storage holds the blob's content. */
+  async assertContent(blob: BlobRecord): Promise<void> {
+    await this.requireContent(blob.digest);
   }
 
   /** Opens the blob's content, or the given inclusive byte range of it. */
@@ -97,13 +116,13 @@ export class BlobService {
     if (!blob) return undefined;
     // As in distribution, a source whose content has vanished cannot be mounted; the caller falls back to an upload.
     await this.requireContent(blob.digest);
-    const mounted = await this.core.work.run(async ({ tx }) => {
+    const mounted = await this.core.work.run(async ({ tx, emit }) => {
       // A source blob that garbage collection is deleting cannot be relied on: the caller falls back to an upload.
       if (!(await tx.blobs.touch([blob.digest], this.core.clock.now())).has(blob.digest)) return false;
       const target = await ensureRepository(tx, name);
       await this.core.policies.beforeWrite(
         { kind: 'blob.mount', repository: name, digest: blob.digest, size: blob.size },
-        { tx, by: actor.by },
+        { tx, emit, by: actor.by },
       );
       await tx.blobs.link(target.id, blob.digest);
       return true;

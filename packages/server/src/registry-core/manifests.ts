@@ -68,7 +68,9 @@ export class ManifestService {
     if (policies.checksPulls) {
       await policies.beforePull({ repository: name, digest: record.digest, mediaType: record.mediaType, tag }, actor);
     }
-    const content = await this.content(record.digest);
+    const content = this.cache.get(record.digest) ?? (await this.content(record.digest));
+    // Built only for a listener (the pull recorder is one in every deployment).
+    if (!bus.hasSubscribers('artifact.pulled')) return content;
     bus.publish({
       type: 'artifact.pulled',
       repository: name,
@@ -80,6 +82,11 @@ export class ManifestService {
       by: actor.by,
     });
     return content;
+  }
+
+  /** The manifest's bytes if the content cache holds them: no storage read, no promise (HEAD asks this first). */
+  cachedContent(digest: string): Buffer | undefined {
+    return this.cache.get(digest);
   }
 
   /** The manifest's bytes, from the cache or storage (ContentMissingError when storage has lost them). */
@@ -142,7 +149,7 @@ export class ManifestService {
         subject: parsed.subject?.digest,
         references: references.map((r) => r.digest),
       } as const;
-      await this.core.policies.beforeWrite(write, { tx, by: actor.by });
+      await this.core.policies.beforeWrite(write, { tx, emit, by: actor.by });
       // Records (or touches) the manifest's content and touches what it references: their row locks keep garbage
       // collection off them until commit, and what it deleted before is found missing by the check that follows.
       const now = this.core.clock.now();

@@ -1,4 +1,5 @@
 import type { Operator } from '../domain/events.js';
+import type { Emit } from '../events/unit-of-work.js';
 import type { StoreRecords } from '../ports/store.js';
 
 /**
@@ -61,6 +62,11 @@ export interface PolicyContext {
   readonly by?: Operator | undefined;
   /** The open transaction of the change, when the point is inside one (every point but upload start and chunks). */
   readonly tx?: StoreRecords | undefined;
+  /**
+   * Records an event in the change's unit of work (committed with it), at the points that add content: upload
+   * completion, blob mount and manifest put (a quota warning).
+   */
+  readonly emit?: Emit | undefined;
 }
 
 /**

@@ -409,12 +409,12 @@ export class UploadService {
       await this.storage.move(uploadDataPath(id), blobDataPath(digest));
     }
     const blob: BlobRecord = { digest: digest.value, size: existing?.size ?? size };
-    await this.core.work.run(async ({ tx }) => {
+    await this.core.work.run(async ({ tx, emit }) => {
       const repo = await ensureRepository(tx, name);
       const linked = existing ? (await tx.blobs.linkedOf(repo.id, [blob.digest])).has(blob.digest) : false;
       await this.core.policies.beforeWrite(
         { kind: 'upload.complete', repository: name, digest: blob.digest, size: blob.size, newToRepository: !linked },
-        { tx, by: actor.by },
+        { tx, emit, by: actor.by },
       );
       // The session ends in the transaction that publishes, unless a newer holder of its lease saved it since.
       if (opts.fence !== undefined && !(await tx.uploads.touch(id, this.now(), undefined, opts.fence))) {

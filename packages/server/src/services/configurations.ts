@@ -6,6 +6,7 @@ import type { UnitOfWork } from '../events/unit-of-work.js';
 import { operatorOf, ROBOT_PREFIX, type SecurityContext } from './authenticator.js';
 import { authorize } from './project-access.js';
 import type { ReadOnlyGuard } from './read-only.js';
+import { storageLimitProblem } from './quotas/quotas.js';
 
 /** One item of Harbor's ConfigurationsResponse. */
 export interface ConfigurationItem {
@@ -70,6 +71,14 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   },
   read_only: { read: (s) => s.readOnly, write: (v, change) => (change.readOnly = boolean('read_only', v)) },
   robot_name_prefix: { read: () => ROBOT_PREFIX },
+  storage_per_project: {
+    read: (s) => s.storagePerProject,
+    write: (v, change) => {
+      if (storageLimitProblem(v))
+        throw invalid('storage_per_project must be -1 (no limit) or a positive number of bytes');
+      change.storagePerProject = v as number;
+    },
+  },
 };
 
 /**

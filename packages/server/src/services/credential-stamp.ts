@@ -24,13 +24,9 @@ export function tokenPrincipalOf(ctx: SecurityContext): TokenPrincipal | undefin
   return undefined;
 }
 
-/** Whether `ctx` is still the account `principal` names, with the same credential. */
-export function isSamePrincipal(ctx: SecurityContext, principal: TokenPrincipal): boolean {
-  const current = tokenPrincipalOf(ctx);
+/** Whether an account's current principal (from `tokenPrincipalOf`) is `issued`: same kind, id and credential. */
+export function isSamePrincipal(current: TokenPrincipal | undefined, issued: TokenPrincipal): boolean {
   return (
-    current !== undefined &&
-    current.kind === principal.kind &&
-    current.id === principal.id &&
-    current.stamp === principal.stamp
+    current !== undefined && current.kind === issued.kind && current.id === issued.id && current.stamp === issued.stamp
   );
 }

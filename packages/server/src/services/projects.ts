@@ -14,6 +14,7 @@ import type { UnitOfWork } from '../events/unit-of-work.js';
 import { operatorOf, subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 import { requestedMetadata, type ProjectRequest } from './project-request.js';
+import { storageLimitProblem } from './quotas/quotas.js';
 import { accessProject, projectScopeOf, scopeFilter, type ProjectLocator } from './project-visibility.js';
 
 /** A project as the API shows it to one caller. */
@@ -38,6 +39,8 @@ export interface ProjectListQuery extends PageQuery {
 
 export interface ProjectSummaryView {
   readonly repoCount: number;
+  /** The project's storage quota in bytes (hard -1: unlimited); undefined when the caller may not read it. */
+  readonly quota?: { readonly hard: number; readonly used: number } | undefined;
   /** Members per role; undefined when the caller may not list members. */
   readonly members?: ReadonlyMap<ProjectRoleId, number>;
 }
@@ -97,9 +100,14 @@ export class ProjectService {
     const problem = projectNameProblem(name);
     if (problem) throw new InvalidError('field', problem);
     if (request.proxyCache) throw new InvalidError('field', 'proxy cache projects (registry_id) are not supported');
-    if (request.storageLimit !== undefined && request.storageLimit < -1) {
-      throw new InvalidError('field', 'storage_limit must be an integer, -1 for no limit');
+    if (request.storageLimit !== undefined && storageLimitProblem(request.storageLimit)) {
+      throw new InvalidError(
+        'field',
+        'storage_limit must be -1 (no limit) or a positive number of bytes: invalid value for resource storage',
+      );
     }
+    // As Harbor: only system administrators choose the limit; everyone else's projects get `storage_per_project`.
+    const storageLimit = can(subjectOf(ctx), undefined, 'quota', 'update') ? request.storageLimit : undefined;
     const requested = requestedMetadata(request);
     const ownerId = ctx.kind === 'user' ? ctx.user.id : null;
     return this.work.run(async ({ tx, emit }) => {
@@ -108,6 +116,7 @@ export class ProjectService {
         public: requested.public ?? false,
         ownerId,
         metadata: requested.metadata,
+        storageLimit,
       });
       if (ownerId !== null) {
         await tx.members.add({
@@ -162,8 +171,13 @@ export class ProjectService {
   async summary(ctx: SecurityContext, at: ProjectLocator): Promise<ProjectSummaryView> {
     const project = await accessProject(this.identity, ctx, at, 'project', 'read');
     const repoCount = await this.identity.repositories.count([project.id]);
-    if (!can(subjectOf(ctx), projectRef(project), 'member', 'list')) return { repoCount };
-    return { repoCount, members: await this.identity.members.countByRole(project.id) };
+    const subject = subjectOf(ctx);
+    const quotaRecord = can(subject, projectRef(project), 'quota', 'read')
+      ? await this.identity.quotas.ofProject(project.id)
+      : undefined;
+    const quota = quotaRecord && { hard: quotaRecord.hard, used: quotaRecord.used };
+    if (!can(subject, projectRef(project), 'member', 'list')) return { repoCount, quota };
+    return { repoCount, quota, members: await this.identity.members.countByRole(project.id) };
   }
 
   /**

@@ -9,6 +9,7 @@ const defaults: SystemSettings = {
   tokenExpiration: 30,
   readOnly: false,
   authMode: 'db_auth',
+  storagePerProject: -1,
 };
 
 /** Settings whose `get` is counted and can be held back until released. */

@@ -29,6 +29,7 @@ describe('GET and PUT /configurations', () => {
       token_expiration: { value: 30, editable: true },
       read_only: { value: false, editable: true },
       robot_name_prefix: { value: 'robot$', editable: false },
+      storage_per_project: { value: -1, editable: true },
     });
     expect(expectHarborError(await put({ auth_mode: 'ldap_auth' }), 400, 'BAD_REQUEST')).toContain('db_auth');
     await createUser(registry.app, 'someone');
@@ -141,6 +142,7 @@ describe('settings from the configuration file', () => {
         tokenExpiration: 45,
         readOnly: false,
         authMode: 'db_auth',
+        storagePerProject: -1,
       });
       expect((await api(first.app, 'PUT', '/configurations', ADMIN, { token_expiration: 90 })).statusCode).toBe(200);
     } finally {

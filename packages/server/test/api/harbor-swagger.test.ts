@@ -66,11 +66,15 @@ describe('responses of the implemented operations', () => {
       await api(reg.app, 'PUT', `/users/${id}/sysadmin`, ADMIN, { sysadmin_flag: true }),
       await api(reg.app, 'DELETE', `/users/${id}`, ADMIN),
       await api(reg.app, 'GET', `/users/${id}`, ADMIN),
+      await api(reg.app, 'GET', '/quotas?reference=project&sort=-used.storage', ADMIN),
+      await api(reg.app, 'GET', '/quotas/1', ADMIN),
+      await api(reg.app, 'PUT', '/quotas/1', ADMIN, { hard: { storage: -1 } }),
+      await api(reg.app, 'GET', '/projects/library/summary', ADMIN),
       await api(reg.app, 'GET', '/nowhere'),
       await api(reg.app, 'GET', '/users', { username: 'admin', password: 'wrong' }),
     ];
     expect(calls.map((res) => res.statusCode)).toEqual([
-      200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404, 404, 401,
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404, 200, 200, 200, 200, 404, 401,
     ]);
   });
 

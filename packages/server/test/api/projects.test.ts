@@ -383,16 +383,21 @@ describe('GET /projects/{project_name_or_id}/summary', () => {
     const { project, members } = await createProjectWithMembers(registry.wharf, 'summed', { public: true });
     await ensureRepository(registry.wharf.store, 'summed/a');
     const full = await api(registry.app, 'GET', `/projects/${project.id}/summary`, members.guest);
+    const quota = { hard: { storage: -1 }, used: { storage: expect.any(Number) as number } };
     expect(full.json()).toEqual({
       repo_count: 1,
+      quota,
       project_admin_count: 1,
       maintainer_count: 1,
       developer_count: 1,
       guest_count: 1,
       limited_guest_count: 1,
     });
+    // Every member may read the quota (Harbor's project roles all hold quota:read); only those who may list the
+    // members see their counts.
     expect((await api(registry.app, 'GET', '/projects/summed/summary', members.limitedGuest)).json()).toEqual({
       repo_count: 1,
+      quota,
     });
     expect((await api(registry.app, 'GET', '/projects/summed/summary')).json()).toEqual({ repo_count: 1 });
   });

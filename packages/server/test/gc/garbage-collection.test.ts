@@ -66,8 +66,13 @@ describe('online garbage collection', () => {
     expect(dry).toMatchObject({ dryRun: true, blobsDeleted: 3, bytesFreed: freed });
     expect(await storedDigests()).toContain(own.digest);
 
+    const project = await reg.wharf.store.projects.getByName('gc1');
+    const usedBefore = (await reg.wharf.store.quotas.ofProject(project!.id))!.used;
     const result = await collect();
     expect(result).toMatchObject({ blobsDeleted: 3, bytesFreed: freed, artifactsDeleted: 0, leftoversFinished: 0 });
+    // The project's quota stops counting what was collected: its usage is what a recount finds.
+    expect(await reg.wharf.store.quotas.recount()).toEqual([]);
+    expect((await reg.wharf.store.quotas.ofProject(project!.id))!.used).toBeLessThan(usedBefore);
     const stored = await storedDigests();
     for (const gone of [own.digest, doomed.config.digest, doomedDigest]) expect(stored).not.toContain(gone);
     expect(await blobStatus('gc1/app', own.digest)).toBe(404);

@@ -92,10 +92,13 @@ describe(`garbage collection racing pushes and deletes (${TEST_DATABASE})`, () =
     const gcRounds: number[] = [];
     // With a window of 0 a blob uploaded but not yet in a manifest is garbage, so a collector that never paused would
     // starve every push (each would have to start over forever). Rounds run back to back while pushes are in flight,
-    // but each waits until some push has completed since the previous one.
+    // but each waits until as many pushes as there are pushers have completed since the previous one.
     let progressed: () => void = () => undefined;
     let progress = new Promise<void>((resolve) => (progressed = resolve));
+    let since = 0;
     const pushedOne = () => {
+      if (++since < PUSHERS) return;
+      since = 0;
       progressed();
       progress = new Promise<void>((resolve) => (progressed = resolve));
     };

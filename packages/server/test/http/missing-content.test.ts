@@ -55,6 +55,12 @@ describe('a blob recorded in the database whose file is gone', () => {
     const url = `/v2/lost/blob/blobs/${digest}`;
     expectOciError(await reg.app.inject({ method: 'GET', url }), 404, 'BLOB_UNKNOWN');
     expectOciError(await reg.app.inject({ method: 'GET', url, headers: { range: 'bytes=0-9' } }), 404, 'BLOB_UNKNOWN');
+    // Lost content is found before the range is judged: 404, not 416.
+    expectOciError(await reg.app.inject({ method: 'GET', url, headers: { range: 'bytes=500-' } }), 404, 'BLOB_UNKNOWN');
+    // A GET learns of the loss when it opens the content, before any of the blob's headers is set.
+    const get = await reg.app.inject({ method: 'GET', url });
+    expect(get.headers['docker-content-digest']).toBeUndefined();
+    expect(get.headers['content-length']).toBe(String(get.rawPayload.length));
     const head = await reg.app.inject({ method: 'HEAD', url });
     expect(head.statusCode).toBe(404);
     expect(head.headers['docker-content-digest']).toBeUndefined();

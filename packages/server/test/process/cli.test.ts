@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { openConfiguredStore } from '../../src/main.js';
 import { WHARF_MAIN } from '../helpers/registry-process.js';
 
 const run = promisify(execFile);
@@ -93,5 +95,22 @@ describe('wharf CLI', () => {
     expect(first.stdout).toMatch(/^applied: /);
     const second = await wharf(['migrate'], env);
     expect(second.stdout.trim()).toBe('database is up to date');
+  });
+
+  it('quota recount repairs the stored usage and reports what it changed', async () => {
+    const env = { WHARF_DATA_DIR: path.join(dir, 'recount') };
+    expect((await wharf(['migrate'], env)).code).toBe(0);
+    const store = openConfiguredStore(loadConfig({ env }));
+    try {
+      // Tamper: count a digest the project `library` does not hold.
+      await store.transaction((tx) => tx.quotas.reserve('library', `sha256:${'1'.repeat(64)}`, 4096));
+    } finally {
+      await store.close();
+    }
+    const repaired = await wharf(['quota', 'recount'], env);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toBe('library: used 4096 -> 0 bytes\nrecounted: 1 project corrected\n');
+    expect((await wharf(['quota', 'recount'], env)).stdout).toBe('recounted: 0 projects corrected\n');
+    expect((await wharf(['quota'], env)).code).toBe(2);
   });
 });

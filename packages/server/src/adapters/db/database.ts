@@ -40,6 +40,8 @@ export interface Database {
   job_schedules: JobSchedulesTable;
   job_queues: JobQueuesTable;
   job_pools: JobPoolsTable;
+  // Project storage quotas (migration 0010-quotas).
+  project_quotas: ProjectQuotasTable;
 }
 
 export interface RepositoriesTable {
@@ -345,4 +347,14 @@ export interface JobPoolsTable {
   concurrency: number;
   start_at: number;
   heartbeat_at: number;
+}
+export interface ProjectQuotasTable {
+  id: Generated<number>;
+  project_id: number;
+  /** Bytes; -1 is unlimited. */
+  hard: number;
+  /** Bytes: the distinct digests the project's repositories link or hold as manifests. */
+  used: number;
+  created_at: number;
+  updated_at: number;
 }

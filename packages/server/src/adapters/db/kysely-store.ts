@@ -17,6 +17,7 @@ import { KyselyManifestRecords } from './manifest-records.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
+import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
@@ -41,6 +42,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly garbage: KyselyGarbageRecords;
   readonly immutableRules: KyselyImmutableRuleRecords;
   readonly labels: KyselyLabelRecords;
+  readonly quotas: KyselyQuotaRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -61,6 +63,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.garbage = new KyselyGarbageRecords(db);
     this.immutableRules = new KyselyImmutableRuleRecords(db);
     this.labels = new KyselyLabelRecords(db);
+    this.quotas = new KyselyQuotaRecords(db);
   }
 }
 

@@ -48,6 +48,7 @@ describe('PostgreSQL specifics', () => {
       '0007-leases',
       '0008-outbox',
       '0009-jobs',
+      '0010-quotas',
       '0011-immutable-labels',
       '0012-upload-fence',
       '0013-blob-gc',

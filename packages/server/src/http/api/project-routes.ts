@@ -32,10 +32,11 @@ export function toProject({ project, repoCount, detailed, ownerName, roles }: Pr
   };
 }
 
-function toSummary({ repoCount, members }: ProjectSummaryView) {
+function toSummary({ repoCount, members, quota }: ProjectSummaryView) {
   const count = (id: ProjectRoleId) => members?.get(id) ?? 0;
   return {
     repo_count: repoCount,
+    ...(quota && { quota: { hard: { storage: quota.hard }, used: { storage: quota.used } } }),
     ...(members && {
       project_admin_count: count(PROJECT_ROLE_IDS.projectAdmin),
       maintainer_count: count(PROJECT_ROLE_IDS.maintainer),

@@ -8,6 +8,8 @@ import type { UserService } from '../../services/users.js';
 import { HarborError, sendHarborError } from '../error-handler.js';
 import { registerConfigurationRoutes } from './configuration-routes.js';
 import { registerPermissionRoutes } from './permission-routes.js';
+import { registerQuotaRoutes } from './quota-routes.js';
+import type { QuotaService } from '../../services/quotas/quotas.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate, type ApiAuthentication } from './security.js';
 import type { ProjectServices } from '../../services/project-services.js';
@@ -43,6 +45,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly labels: LabelService;
   readonly artifactLabels: ArtifactLabelService;
   readonly jobservice: JobServiceMonitor;
+  readonly quotas: QuotaService;
 }
 
 /**
@@ -68,6 +71,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerPermissionRoutes(api, opts.permissions);
       registerRobotRoutes(api, opts.robots);
       registerConfigurationRoutes(api, opts.configurations);
+      registerQuotaRoutes(api, opts.quotas);
       const { projects, metadata, members, search, statistics } = opts.projectServices;
       registerProjectRoutes(api, projects, metadata);
       registerMemberRoutes(api, members);

@@ -49,6 +49,7 @@ export function parseOciPath(rest: string): OciRoute {
 }
 
 function decodePart(raw: string, part: Part): string {
+  if (!raw.includes('%')) return raw; // nothing to decode (the usual case)
   try {
     return decodeURIComponent(raw);
   } catch {

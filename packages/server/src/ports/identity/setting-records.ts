@@ -10,6 +10,8 @@ export interface SystemSettings {
   readonly readOnly: boolean;
   /** auth_mode: only `db_auth` for now; frozen once users other than admin exist (the service enforces it). */
   readonly authMode: 'db_auth';
+  /** storage_per_project: the hard storage limit in bytes of the quota of new projects; -1 is unlimited. */
+  readonly storagePerProject: number;
 }
 
 /** System settings; the schema migration seeds the defaults, the server seeds configured values at first start. */

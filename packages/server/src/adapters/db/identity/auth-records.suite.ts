@@ -25,6 +25,7 @@ export function describeAuthRecords(fresh: FreshIdentity): void {
         tokenExpiration: 90,
         readOnly: true,
         authMode: 'db_auth',
+        storagePerProject: -1,
       });
       await store.settings.set({ projectCreationRestriction: 'adminonly', readOnly: false });
       expect(await store.settings.get()).toMatchObject({

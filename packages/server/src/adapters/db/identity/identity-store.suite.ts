@@ -10,6 +10,7 @@ import { describeMemberRecords } from './member-records.suite.js';
 import { describeProjectRecords } from './project-records.suite.js';
 import { describeRobotRecords } from './robot-records.suite.js';
 import { describeSessionRecords } from './session-records.suite.js';
+import { describeQuotaRecords } from '../quota-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
 export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
 
@@ -47,6 +48,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0009-jobs',
+          '0010-quotas',
           '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
@@ -78,6 +80,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0009-jobs',
+          '0010-quotas',
           '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
@@ -117,6 +120,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0013-blob-gc',
           '0012-upload-fence',
           '0011-immutable-labels',
+          '0010-quotas',
           '0009-jobs',
           '0008-outbox',
           '0007-leases',
@@ -147,6 +151,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0009-jobs',
+          '0010-quotas',
           '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
@@ -159,7 +164,10 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const { db, dialect } = await unmigrated();
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         expect((await migrator.migrateTo('0005-artifact-list-index')).error).toBeUndefined();
-        const team = await storeOver(db, dialect).projects.create({ name: 'team', public: false });
+        // A plain insert: the store's projects.create also writes the project's quota row (migration 0010).
+        await sql`insert into projects (name, owner_id, public, created_at, updated_at)
+                  values ('team', null, 0, 1, 1)`.execute(db);
+        const team = (await db.selectFrom('projects').select('id').where('name', '=', 'team').executeTakeFirst())!;
         const blocks = [
           { kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] },
           { kind: 'project', namespace: 'gone', access: [{ resource: 'repository', action: 'pull' }] },
@@ -174,6 +182,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           '0007-leases',
           '0008-outbox',
           '0009-jobs',
+          '0010-quotas',
           '0011-immutable-labels',
           '0012-upload-fence',
           '0013-blob-gc',
@@ -200,6 +209,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           tokenExpiration: 30,
           readOnly: false,
           authMode: 'db_auth',
+          storagePerProject: -1,
         });
         expect((await store.users.list({ page: 1, pageSize: 10 })).total).toBe(0);
       });
@@ -211,6 +221,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describeRobotRecords(fresh);
     describeAuthRecords(fresh);
     describeSessionRecords(fresh);
+    describeQuotaRecords(fresh, unmigrated);
 
     describe('transaction', () => {
       it('commits the work of several aggregates and returns its result', async () => {

@@ -10,6 +10,7 @@ export const defaultSystemSettings: SystemSettings = {
   tokenExpiration: 30,
   readOnly: false,
   authMode: 'db_auth',
+  storagePerProject: -1,
 };
 
 /** Each setting's stored name (Harbor's) and a reader of its JSON value that refuses values of another type. */
@@ -27,6 +28,10 @@ const columns: {
   },
   readOnly: { name: 'read_only', read: (v) => (typeof v === 'boolean' ? v : undefined) },
   authMode: { name: 'auth_mode', read: (v) => (v === 'db_auth' ? v : undefined) },
+  storagePerProject: {
+    name: 'storage_per_project',
+    read: (v) => (typeof v === 'number' && Number.isSafeInteger(v) && (v === -1 || v > 0) ? v : undefined),
+  },
 };
 
 function parse(json: string): unknown {
@@ -54,6 +59,7 @@ export class KyselySettingRecords implements SettingRecords {
       tokenExpiration: readSetting('tokenExpiration', stored),
       readOnly: readSetting('readOnly', stored),
       authMode: readSetting('authMode', stored),
+      storagePerProject: readSetting('storagePerProject', stored),
     };
   }
 

@@ -36,6 +36,7 @@ describe('identity schema on SQLite', () => {
         '0007-leases',
         '0008-outbox',
         '0009-jobs',
+        '0010-quotas',
         '0011-immutable-labels',
         '0012-upload-fence',
         '0013-blob-gc',

@@ -10,6 +10,7 @@ import { leasesSchema } from './0007-leases.js';
 import { outboxSchema } from './0008-outbox.js';
 import { immutableLabelsSchema } from './0011-immutable-labels.js';
 import { jobsSchema } from './0009-jobs.js';
+import { quotasSchema } from './0010-quotas.js';
 import { uploadFenceSchema } from './0012-upload-fence.js';
 import { blobGcSchema } from './0013-blob-gc.js';
 import type { DialectMigration } from './dialect-migration.js';
@@ -25,6 +26,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0007-leases': leasesSchema,
   '0008-outbox': outboxSchema,
   '0009-jobs': jobsSchema,
+  '0010-quotas': quotasSchema,
   '0011-immutable-labels': immutableLabelsSchema,
   '0012-upload-fence': uploadFenceSchema,
   '0013-blob-gc': blobGcSchema,

@@ -52,6 +52,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
         'token_expiration',
         'read_only',
         'robot_name_prefix',
+        'storage_per_project',
       ],
       properties: {
         auth_mode: item({ type: 'string', enum: ['db_auth'], description: 'How users authenticate.' }),
@@ -70,6 +71,12 @@ export const CONFIGURATIONS_AREA: ApiArea = {
         }),
         read_only: item({ type: 'boolean', description: 'Whether every write is refused.' }),
         robot_name_prefix: item({ type: 'string', enum: ['robot$'], description: 'What robot names start with.' }),
+        storage_per_project: item({
+          type: 'integer',
+          format: 'int64',
+          minimum: -1,
+          description: 'The hard storage limit in bytes of new projects’ quotas; -1 for no limit.',
+        }),
       },
     },
     Configurations: {
@@ -84,6 +91,13 @@ export const CONFIGURATIONS_AREA: ApiArea = {
         token_expiration: { type: 'integer', minimum: 1, maximum: 2147483647, nullable: true },
         read_only: { type: 'boolean', nullable: true },
         robot_name_prefix: { type: 'string', enum: ['robot$'], nullable: true, description: 'Cannot change.' },
+        storage_per_project: {
+          type: 'integer',
+          format: 'int64',
+          minimum: -1,
+          nullable: true,
+          description: '-1 (no limit) or a positive number of bytes; applies to projects created afterwards.',
+        },
       },
     },
   },

@@ -8,6 +8,7 @@ import { MEMBERS_AREA } from './members.js';
 import { PERMISSIONS_AREA } from './permissions.js';
 import { PROJECT_METADATA_AREA } from './project-metadata.js';
 import { PROJECTS_AREA } from './projects.js';
+import { QUOTAS_AREA } from './quotas.js';
 import { ROBOTS_AREA } from './robots.js';
 import { SEARCH_AREA } from './search.js';
 import { STATISTICS_AREA } from './statistics.js';
@@ -31,6 +32,7 @@ const AREAS: readonly ApiArea[] = [
   SEARCH_AREA,
   STATISTICS_AREA,
   CONFIGURATIONS_AREA,
+  QUOTAS_AREA,
   REPOSITORIES_AREA,
   ARTIFACTS_AREA,
   IMMUTABLE_AREA,

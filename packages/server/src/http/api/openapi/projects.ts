@@ -251,7 +251,9 @@ export const PROJECTS_AREA: ApiArea = {
           format: 'int64',
           minimum: -1,
           nullable: true,
-          description: 'Bytes, -1 for no limit. Validated, but not enforced yet.',
+          description:
+            'The hard limit of the project’s storage quota in bytes: -1 for no limit, otherwise positive. Only ' +
+            'system administrators choose it; other creators get the setting `storage_per_project`.',
         },
         registry_id: {
           type: 'integer',
@@ -309,9 +311,12 @@ export const PROJECTS_AREA: ApiArea = {
     ProjectSummary: {
       type: 'object',
       required: ['repo_count'],
-      description: 'The member counts are present only for callers who may list the members.',
+      description:
+        'The member counts are present only for callers who may list the members, the quota for those who may ' +
+        'read it (every member).',
       properties: {
         repo_count: { type: 'integer', minimum: 0 },
+        quota: schemaRef('ProjectSummaryQuota'),
         project_admin_count: { type: 'integer', minimum: 0 },
         maintainer_count: { type: 'integer', minimum: 0 },
         developer_count: { type: 'integer', minimum: 0 },

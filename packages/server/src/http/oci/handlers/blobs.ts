@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { parseRangeHeader } from '../../../lib/range-header.js';
 import { actorOf, type OciContext } from '../context.js';
 import { RegistryError } from '../errcode.js';
@@ -5,11 +6,21 @@ import { RegistryError } from '../errcode.js';
 /** GET and HEAD /v2/<name>/blobs/<digest>, with single byte ranges. */
 export async function getBlob(ctx: OciContext, name: string, digest: string, head: boolean) {
   const { reply, registry } = ctx;
-  const blob = await registry.blobs.stat(name, digest);
+  // Content lost from storage is 404 for both methods. HEAD, and a GET that a backend's URL may serve, ask storage; a
+  // GET that streams learns it by opening the content, which it does before setting any header.
+  const streams = !head && !registry.blobs.redirects;
+  const blob = streams ? await registry.blobs.find(name, digest) : await registry.blobs.stat(name, digest);
   // A backend with its own URLs (an object store) serves the bytes, ranges included; HEAD is answered here.
   const redirect = head ? undefined : await registry.blobs.redirectUrl(blob);
   if (redirect) {
     return reply.code(307).header('Location', redirect).header('Docker-Content-Digest', blob.digest).send();
+  }
+  const range = parseRangeHeader(ctx.req.headers.range, blob.size);
+  let content: Readable | undefined;
+  if (range !== 'unsatisfiable') {
+    if (!head) content = await registry.blobs.open(blob, range);
+  } else if (streams) {
+    await registry.blobs.assertContent(blob); // lost content is 404 before a range is judged, as with the stat
   }
   void reply
     .header('Docker-Content-Digest', blob.digest)
@@ -17,7 +28,6 @@ export async function getBlob(ctx: OciContext, name: string, digest: string, hea
     .header('Accept-Ranges', 'bytes')
     .header('Cache-Control', 'max-age=31536000')
     .type('application/octet-stream');
-  const range = parseRangeHeader(ctx.req.headers.range, blob.size);
   if (range === 'unsatisfiable') {
     void reply.header('Content-Range', `bytes */${blob.size}`);
     throw new RegistryError('RANGE_INVALID', `range ${ctx.req.headers.range} cannot be satisfied`, undefined, 416);
@@ -27,8 +37,7 @@ export async function getBlob(ctx: OciContext, name: string, digest: string, hea
   }
   const length = range ? range.end - range.start + 1 : blob.size;
   void reply.header('Content-Length', length);
-  if (head) return reply.send();
-  return reply.send(await registry.blobs.open(blob, range));
+  return content === undefined ? reply.send() : reply.send(content);
 }
 
 /** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from the repository. */

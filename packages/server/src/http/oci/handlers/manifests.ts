@@ -16,7 +16,7 @@ export async function getManifest(ctx: OciContext, name: string, reference: stri
   // Read before answering, HEAD too: content lost from storage is MANIFEST_UNKNOWN for both (and then cached for the
   // GET that usually follows a HEAD). A GET is a pull: the core asks the pull policies and records it.
   const content = head
-    ? await registry.manifests.content(record.digest)
+    ? (registry.manifests.cachedContent(record.digest) ?? (await registry.manifests.content(record.digest)))
     : await registry.manifests.pull(name, record, reference, actorOf(ctx));
   void reply
     .type(record.mediaType)
