@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DomainEvent } from '../../domain/events.js';
 import type { OutboxEntry, OutboxRecords } from '../../ports/outbox.js';
 import { batches } from './batches.js';
@@ -32,27 +32,46 @@ export class KyselyOutboxRecords implements OutboxRecords {
   async claim(holder: string, now: Date, until: Date, limit: number): Promise<OutboxEntry[]> {
     const at = now.getTime();
     // One statement: a concurrent relay's UPDATE re-checks the claim condition on rows this one changed. On
-    // PostgreSQL the candidates skip rows another relay is claiming right now, so concurrent relays share the
-    // pending events instead of racing for the same first ones (SQLite runs one statement at a time).
-    const rows = await this.db
-      .updateTable('outbox_events')
-      .set({ claimed_by: holder, claimed_until: until.getTime() })
-      .where('id', 'in', (eb) => {
-        const candidates = eb
-          .selectFrom('outbox_events')
-          .select('id')
-          .where('delivered_at', 'is', null)
-          .where('failed_at', 'is', null)
-          .where('available_at', '<=', at)
-          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', at)]))
-          .orderBy('id')
-          .limit(limit);
-        return this.dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates;
-      })
-      .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', at)]))
-      .where('delivered_at', 'is', null)
-      .returning(['id', 'payload', 'attempts'])
-      .execute();
+    // PostgreSQL the candidates are locked first and rows another relay is claiming right now are skipped, so
+    // concurrent relays share the pending events instead of racing for the same first ones; the candidates are a
+    // CTE, which PostgreSQL evaluates once (a LIMIT subquery under IN may be run again and claim more than `limit`).
+    // SQLite runs one statement at a time.
+    const claimable = (eb: ExpressionBuilder<Database, 'outbox_events'>) =>
+      eb.and([
+        eb('delivered_at', 'is', null),
+        eb('failed_at', 'is', null),
+        eb('available_at', '<=', at),
+        eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]),
+      ]);
+    const claim = { claimed_by: holder, claimed_until: until.getTime() };
+    const rows =
+      this.dialect === 'postgres'
+        ? await this.db
+            .with('candidates', (db) =>
+              db
+                .selectFrom('outbox_events')
+                .select('id')
+                .where(claimable)
+                .orderBy('id')
+                .limit(limit)
+                .forUpdate()
+                .skipLocked(),
+            )
+            .updateTable('outbox_events')
+            .set(claim)
+            .from('candidates')
+            .whereRef('outbox_events.id', '=', 'candidates.id')
+            .returning(['outbox_events.id', 'outbox_events.payload', 'outbox_events.attempts'])
+            .execute()
+        : await this.db
+            .updateTable('outbox_events')
+            .set(claim)
+            .where('id', 'in', (eb) =>
+              eb.selectFrom('outbox_events').select('id').where(claimable).orderBy('id').limit(limit),
+            )
+            .where(claimable)
+            .returning(['id', 'payload', 'attempts'])
+            .execute();
     return rows
       .map((row) => ({ id: Number(row.id), event: JSON.parse(row.payload) as DomainEvent, attempts: row.attempts }))
       .sort((a, b) => a.id - b.id);
