@@ -170,7 +170,10 @@ export function describeQuotaRecords(fresh: FreshIdentity, unmigrated: () => Pro
         ['x', 100],
         ['y', 50],
       ] as const) {
-        await db.insertInto('blobs').values({ digest: digestOf(seed), size, created_at: 0 }).execute();
+        await db
+          .insertInto('blobs')
+          .values({ digest: digestOf(seed), size, created_at: 0 })
+          .execute();
         await db
           .insertInto('repository_blobs')
           .values({ repository_id: repo.id, digest: digestOf(seed), created_at: 0 })
