@@ -59,6 +59,11 @@ export interface UsageRepair {
  * and each re-reads `used`).
  */
 export interface QuotaRecords {
+  /**
+   * The project's quota, created with the project in its transaction (ProjectService.create) with nothing used:
+   * the requested limit or the system's `storage_per_project`. A project without one is unlimited.
+   */
+  create(projectId: number, hard: number): Promise<void>;
   get(id: number): Promise<QuotaRecord | undefined>;
   ofProject(projectId: number): Promise<QuotaRecord | undefined>;
   list(query: QuotaQuery): Promise<PagedResult<QuotaRecord>>;

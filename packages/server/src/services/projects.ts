@@ -116,8 +116,9 @@ export class ProjectService {
         public: requested.public ?? false,
         ownerId,
         metadata: requested.metadata,
-        storageLimit,
       });
+      // Its quota: the requested limit or the system's default (migration 0010-quotas gave older projects theirs).
+      await tx.quotas.create(project.id, storageLimit ?? (await tx.settings.get()).storagePerProject);
       if (ownerId !== null) {
         await tx.members.add({
           projectId: project.id,

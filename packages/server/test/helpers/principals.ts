@@ -35,6 +35,7 @@ export async function createProjectWithMembers(
   opts: { public: boolean },
 ): Promise<ProjectWithMembers> {
   const project = await wharf.store.projects.create({ name, public: opts.public });
+  await wharf.store.quotas.create(project.id, -1); // as the management API creates every project's quota
   const members = {} as Record<ProjectRole, Credentials>;
   for (const role of PROJECT_ROLES) {
     const credentials = await createUserDirect(wharf, `${name}-${role.toLowerCase()}`);

@@ -168,7 +168,13 @@ function actingAsAdmin(app: FastifyInstance, wharf: Wharf): FastifyInstance {
     const project = projectNameOf(name);
     if (provisioned.has(project)) return;
     if (!(await wharf.store.projects.getByName(project))) {
-      await wharf.store.projects.create({ name: project, public: false }).catch(() => undefined);
+      // As the management API would: the project with its (unlimited) quota.
+      await wharf.store
+        .transaction(async (tx) => {
+          const created = await tx.projects.create({ name: project, public: false });
+          await tx.quotas.create(created.id, -1);
+        })
+        .catch(() => undefined);
     }
     provisioned.add(project);
   };

@@ -1,3 +1,4 @@
+import { MIGRATION_NAMES } from './migrations/in-code-migration-provider.js';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -38,21 +39,7 @@ describe('PostgreSQL specifics', () => {
   it('concurrent migrate() calls apply the schema once; a later store applies nothing', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([open(url).migrate(), open(url).migrate(), open(url).migrate()]);
-    expect(results.flat()).toEqual([
-      '0001-initial-schema',
-      '0002-identity',
-      '0003-artifact-activity',
-      '0004-sessions',
-      '0005-artifact-list-index',
-      '0006-robot-project-binding',
-      '0007-leases',
-      '0008-outbox',
-      '0009-jobs',
-      '0010-quotas',
-      '0011-immutable-labels',
-      '0012-upload-fence',
-      '0013-blob-gc',
-    ]);
+    expect(results.flat()).toEqual(MIGRATION_NAMES);
     const later = open(url);
     expect(await later.migrate()).toEqual([]);
     await repositoryIn(later, 'library/after');

@@ -46,11 +46,12 @@ async function used(store: Store, project: string): Promise<number | undefined> 
 /** The quota records (ports/quota-records.ts), on every backend. */
 export function describeQuotaRecords(fresh: FreshIdentity, unmigrated: () => Promise<IdentityStoreFixture>): void {
   describe('quotas', () => {
-    it('are created with each project (the given limit or storage_per_project) and removed with it', async () => {
+    it('are created for a project with its limit and removed with it', async () => {
       const { store } = await fresh();
-      const a = await store.projects.create({ name: 'qa', public: false, storageLimit: 1000 });
-      await store.settings.set({ storagePerProject: 5000 });
+      const a = await store.projects.create({ name: 'qa', public: false });
+      await store.quotas.create(a.id, 1000);
       const b = await store.projects.create({ name: 'qb', public: false });
+      await store.quotas.create(b.id, 5000);
       expect(await store.quotas.ofProject(a.id)).toMatchObject({ projectName: 'qa', hard: 1000, used: 0 });
       expect(await store.quotas.ofProject(b.id)).toMatchObject({ projectName: 'qb', hard: 5000, used: 0 });
       const quotaOfB = (await store.quotas.ofProject(b.id))!.id;
@@ -61,8 +62,8 @@ export function describeQuotaRecords(fresh: FreshIdentity, unmigrated: () => Pro
 
     it('reserve counts a digest once per project, within the limit, and reports refusals', async () => {
       const { store } = await fresh();
-      await store.projects.create({ name: 'p', public: false, storageLimit: 1000 });
-      await store.projects.create({ name: 'other', public: false, storageLimit: -1 });
+      await store.quotas.create((await store.projects.create({ name: 'p', public: false })).id, 1000);
+      await store.quotas.create((await store.projects.create({ name: 'other', public: false })).id, -1);
       const d = digestOf('layer');
       expect(await store.transaction((tx) => tx.quotas.reserve('p', d, 600))).toMatchObject({ delta: 600, used: 600 });
       await link(store, 'p/one', 'layer', 600);
@@ -90,7 +91,7 @@ export function describeQuotaRecords(fresh: FreshIdentity, unmigrated: () => Pro
 
     it('releases what a delete makes the project stop holding, and the recount agrees', async () => {
       const { store } = await fresh();
-      await store.projects.create({ name: 'r', public: false });
+      await store.quotas.create((await store.projects.create({ name: 'r', public: false })).id, -1);
       const shared = await link(store, 'r/a', 'shared', 100);
       await link(store, 'r/b', 'shared', 100);
       const own = await link(store, 'r/a', 'own', 10);
@@ -135,7 +136,9 @@ export function describeQuotaRecords(fresh: FreshIdentity, unmigrated: () => Pro
         ['l2', 10],
         ['l3', 20],
       ] as const) {
-        ids.push((await store.projects.create({ name, public: false, storageLimit: hard })).id);
+        const { id } = await store.projects.create({ name, public: false });
+        await store.quotas.create(id, hard);
+        ids.push(id);
       }
       const desc = await store.quotas.list({ page: 1, pageSize: 2, sort: [{ by: 'hard', direction: 'desc' }] });
       expect(desc.total).toBe(4); // and library
@@ -160,19 +163,22 @@ export function describeQuotaRecords(fresh: FreshIdentity, unmigrated: () => Pro
         .insertInto('projects')
         .values({ name: 'old', owner_id: null, public: 0, created_at: 0, updated_at: 0 })
         .execute();
-      // A link through the store (its blob records need no quota), and one through a plain insert.
-      await link(before, 'old/a', 'x', 100);
-      await db
-        .insertInto('blobs')
-        .values({ digest: digestOf('y'), size: 50, created_at: 0 })
-        .execute();
-      const repo = await db.selectFrom('repositories').select('id').where('name', '=', 'old/a').executeTakeFirst();
-      expect(repo).toBeDefined();
-      await db
-        .insertInto('repository_blobs')
-        .values({ repository_id: repo!.id, digest: digestOf('y'), created_at: 0 })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      // Plain inserts: the store's current records write columns of later migrations (blobs.updated_at, 0013).
+      const oldProject = await before.projects.getByName('old');
+      const repo = await before.repositories.ensure('old/a', oldProject!.id);
+      for (const [seed, size] of [
+        ['x', 100],
+        ['y', 50],
+      ] as const) {
+        await db
+          .insertInto('blobs')
+          .values({ digest: digestOf(seed), size, created_at: 0 })
+          .execute();
+        await db
+          .insertInto('repository_blobs')
+          .values({ repository_id: repo.id, digest: digestOf(seed), created_at: 0 })
+          .execute();
+      }
       await migrateToLatest(db, dialect);
       const store = storeOver(db, dialect);
       const old = await store.projects.getByName('old');

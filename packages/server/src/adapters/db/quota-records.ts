@@ -76,6 +76,14 @@ export class KyselyQuotaRecords implements QuotaRecords {
       ]);
   }
 
+  async create(projectId: number, hard: number): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .insertInto('project_quotas')
+      .values({ project_id: projectId, hard, used: 0, created_at: now, updated_at: now })
+      .execute();
+  }
+
   async get(id: number): Promise<QuotaRecord | undefined> {
     const row = await this.base().where('q.id', '=', id).executeTakeFirst();
     return row && toRecord(row);

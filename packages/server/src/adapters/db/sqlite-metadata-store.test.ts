@@ -1,3 +1,4 @@
+import { MIGRATION_NAMES } from './migrations/in-code-migration-provider.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,21 +68,7 @@ describe('openSqlite', () => {
   it('reopening a migrated file applies no migration and keeps the data', async () => {
     const path = join(await tempDir(), 'wharf.db');
     const first = openStore({ driver: 'sqlite', path, synchronous: 'normal' });
-    expect(await first.migrate()).toEqual([
-      '0001-initial-schema',
-      '0002-identity',
-      '0003-artifact-activity',
-      '0004-sessions',
-      '0005-artifact-list-index',
-      '0006-robot-project-binding',
-      '0007-leases',
-      '0008-outbox',
-      '0009-jobs',
-      '0010-quotas',
-      '0011-immutable-labels',
-      '0012-upload-fence',
-      '0013-blob-gc',
-    ]);
+    expect(await first.migrate()).toEqual(MIGRATION_NAMES);
     await repositoryIn(first, 'library');
     await first.close();
     const second = storeOver(openSqlite({ path, synchronous: 'normal' }), 'sqlite');
@@ -93,21 +80,7 @@ describe('openSqlite', () => {
   it("supports ':memory:'", async () => {
     const store = openStore({ driver: 'sqlite', path: ':memory:', synchronous: 'normal' });
     cleanup.push(() => store.close());
-    expect(await store.migrate()).toEqual([
-      '0001-initial-schema',
-      '0002-identity',
-      '0003-artifact-activity',
-      '0004-sessions',
-      '0005-artifact-list-index',
-      '0006-robot-project-binding',
-      '0007-leases',
-      '0008-outbox',
-      '0009-jobs',
-      '0010-quotas',
-      '0011-immutable-labels',
-      '0012-upload-fence',
-      '0013-blob-gc',
-    ]);
+    expect(await store.migrate()).toEqual(MIGRATION_NAMES);
     const repository = await repositoryIn(store, 'library/in-memory');
     expect(await store.repositories.get('library/in-memory')).toEqual(repository);
   });

@@ -16,11 +16,6 @@ export interface NewProject {
   readonly ownerId?: number | null;
   readonly public: boolean;
   readonly metadata?: Readonly<Record<string, string>>;
-  /**
-   * The hard storage limit of the quota created with the project, in bytes (-1: unlimited); when omitted, the
-   * setting `storage_per_project`.
-   */
-  readonly storageLimit?: number | undefined;
 }
 
 export interface ProjectUpdate {

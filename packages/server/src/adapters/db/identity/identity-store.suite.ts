@@ -1,7 +1,7 @@
 import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KyselyRepositoryRecords } from '../repository-records.js';
-import { InCodeMigrationProvider } from '../migrations/in-code-migration-provider.js';
+import { InCodeMigrationProvider, MIGRATION_NAMES, migrationsFrom } from '../migrations/in-code-migration-provider.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 import { describeAuthRecords } from './auth-records.suite.js';
 import type { FreshIdentityStore, IdentityStoreFixture } from './identity-store-fixture.suite.js';
@@ -38,21 +38,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describe('migration', () => {
       it('applies the initial, identity and sessions schemas to an empty database, and nothing once migrated', async () => {
         const { db, dialect } = await unmigrated();
-        expect(await migrateToLatest(db, dialect)).toEqual([
-          '0001-initial-schema',
-          '0002-identity',
-          '0003-artifact-activity',
-          '0004-sessions',
-          '0005-artifact-list-index',
-          '0006-robot-project-binding',
-          '0007-leases',
-          '0008-outbox',
-          '0009-jobs',
-          '0010-quotas',
-          '0011-immutable-labels',
-          '0012-upload-fence',
-          '0013-blob-gc',
-        ]);
+        expect(await migrateToLatest(db, dialect)).toEqual(MIGRATION_NAMES);
         expect(await migrateToLatest(db, dialect)).toEqual([]);
       });
 
@@ -71,20 +57,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         }
         const repositories = new KyselyRepositoryRecords(db);
 
-        expect(await migrateToLatest(db, dialect)).toEqual([
-          '0002-identity',
-          '0003-artifact-activity',
-          '0004-sessions',
-          '0005-artifact-list-index',
-          '0006-robot-project-binding',
-          '0007-leases',
-          '0008-outbox',
-          '0009-jobs',
-          '0010-quotas',
-          '0011-immutable-labels',
-          '0012-upload-fence',
-          '0013-blob-gc',
-        ]);
+        expect(await migrateToLatest(db, dialect)).toEqual(migrationsFrom('0002-identity'));
         const store = storeOver(db, dialect);
         const { items, total } = await store.projects.list({ page: 1, pageSize: 10 });
         expect(total).toBe(4);
@@ -116,20 +89,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
         const down = await migrator.migrateTo('0001-initial-schema');
         expect(down.error).toBeUndefined();
-        expect(down.results?.map((r) => r.migrationName)).toEqual([
-          '0013-blob-gc',
-          '0012-upload-fence',
-          '0011-immutable-labels',
-          '0010-quotas',
-          '0009-jobs',
-          '0008-outbox',
-          '0007-leases',
-          '0006-robot-project-binding',
-          '0005-artifact-list-index',
-          '0004-sessions',
-          '0003-artifact-activity',
-          '0002-identity',
-        ]);
+        expect(down.results?.map((r) => r.migrationName)).toEqual(migrationsFrom('0002-identity').reverse());
         const tables = await db.introspection.getTables();
         expect(tables.map((t) => t.name).sort()).toEqual([
           'blobs',
@@ -142,20 +102,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         ]);
         const columns = tables.find((t) => t.name === 'repositories')?.columns.map((c) => c.name);
         expect(columns?.sort()).toEqual(['created_at', 'id', 'name']);
-        expect(await migrateToLatest(db, dialect)).toEqual([
-          '0002-identity',
-          '0003-artifact-activity',
-          '0004-sessions',
-          '0005-artifact-list-index',
-          '0006-robot-project-binding',
-          '0007-leases',
-          '0008-outbox',
-          '0009-jobs',
-          '0010-quotas',
-          '0011-immutable-labels',
-          '0012-upload-fence',
-          '0013-blob-gc',
-        ]);
+        expect(await migrateToLatest(db, dialect)).toEqual(migrationsFrom('0002-identity'));
         const team = await storeOver(db, dialect).projects.getByName('team');
         expect(await storeOver(db, dialect).repositories.count([team?.id ?? 0])).toBe(1);
       });
@@ -177,16 +124,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
         await sql`insert into robots (name, description, level, project_id, permissions, secret_hash, disabled,
                   created_at, updated_at) values ('robot$ops', '', 'system', null, ${JSON.stringify(blocks)}, 'h', 0,
                   1, 1)`.execute(db);
-        expect(await migrateToLatest(db, dialect)).toEqual([
-          '0006-robot-project-binding',
-          '0007-leases',
-          '0008-outbox',
-          '0009-jobs',
-          '0010-quotas',
-          '0011-immutable-labels',
-          '0012-upload-fence',
-          '0013-blob-gc',
-        ]);
+        expect(await migrateToLatest(db, dialect)).toEqual(migrationsFrom('0006-robot-project-binding'));
         const robot = await storeOver(db, dialect).robots.getByName('robot$ops');
         expect(robot?.permissions).toEqual([
           { ...blocks[0], projectId: team.id },

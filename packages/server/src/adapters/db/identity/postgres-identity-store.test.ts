@@ -1,3 +1,4 @@
+import { MIGRATION_NAMES } from '../migrations/in-code-migration-provider.js';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../postgres.js';
@@ -19,21 +20,7 @@ describe('identity schema on PostgreSQL', () => {
   it('concurrent migrations from several nodes apply each migration once', async () => {
     const url = await testDatabaseUrl();
     const results = await Promise.all([1, 2, 3].map(() => migrateToLatest(open(url), 'postgres')));
-    expect(results.flat().sort()).toEqual([
-      '0001-initial-schema',
-      '0002-identity',
-      '0003-artifact-activity',
-      '0004-sessions',
-      '0005-artifact-list-index',
-      '0006-robot-project-binding',
-      '0007-leases',
-      '0008-outbox',
-      '0009-jobs',
-      '0010-quotas',
-      '0011-immutable-labels',
-      '0012-upload-fence',
-      '0013-blob-gc',
-    ]);
+    expect(results.flat().sort()).toEqual(MIGRATION_NAMES);
   });
 
   it('creates the name columns with the C collation', async () => {

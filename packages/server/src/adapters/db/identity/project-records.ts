@@ -10,7 +10,6 @@ import type {
   ProjectUpdate,
 } from '../../../ports/identity-store.js';
 import { batches } from '../batches.js';
-import { KyselySettingRecords } from './setting-records.js';
 import type { Database, ProjectsTable } from '../database.js';
 import { isForeignKeyViolation, uniqueViolationColumns } from './constraint-errors.js';
 import { containsIgnoringCase, countOf, inTransaction, pageBounds, toFlag } from './query-helpers.js';
@@ -91,13 +90,6 @@ export class KyselyProjectRecords implements ProjectRecords {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        // Every project has its quota (migration 0010-quotas gave existing projects theirs); it goes with the
-        // project (foreign key, on delete cascade).
-        const hard = project.storageLimit ?? (await new KyselySettingRecords(tx).get()).storagePerProject;
-        await tx
-          .insertInto('project_quotas')
-          .values({ project_id: row.id, hard, used: 0, created_at: now, updated_at: now })
-          .execute();
         const metadata = { ...project.metadata };
         const entries = Object.entries(metadata);
         if (entries.length > 0) {

@@ -1,3 +1,4 @@
+import { MIGRATION_NAMES } from '../migrations/in-code-migration-provider.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,21 +27,7 @@ describe('identity schema on SQLite', () => {
     try {
       const path = join(dir, 'wharf.db');
       const first = openSqlite({ path, synchronous: 'normal' });
-      expect(await migrateToLatest(first, 'sqlite')).toEqual([
-        '0001-initial-schema',
-        '0002-identity',
-        '0003-artifact-activity',
-        '0004-sessions',
-        '0005-artifact-list-index',
-        '0006-robot-project-binding',
-        '0007-leases',
-        '0008-outbox',
-        '0009-jobs',
-        '0010-quotas',
-        '0011-immutable-labels',
-        '0012-upload-fence',
-        '0013-blob-gc',
-      ]);
+      expect(await migrateToLatest(first, 'sqlite')).toEqual(MIGRATION_NAMES);
       await storeOver(first, 'sqlite').users.create({ username: 'kept' });
       await first.destroy();
       const second = openSqlite({ path, synchronous: 'normal' });

@@ -32,6 +32,16 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0013-blob-gc': blobGcSchema,
 };
 
+/** The migrations' names in application order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
+/** The names from `first` on, in application order (tests of partial migrations). */
+export function migrationsFrom(first: string): string[] {
+  const at = MIGRATION_NAMES.indexOf(first);
+  if (at < 0) throw new Error(`no migration ${first}`);
+  return MIGRATION_NAMES.slice(at);
+}
+
 /** Supplies the compiled-in migrations (no directory scan, so it works from dist/), bound to a dialect. */
 export class InCodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
