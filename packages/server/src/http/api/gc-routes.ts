@@ -15,14 +15,17 @@ function gcId(req: { params: unknown }): number {
   return /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
 }
 
-/** Harbor's GCHistory of an execution: its trigger as the kind and schedule type, its extra attributes as JSON. */
+/**
+ * Harbor's GCHistory of an execution: its trigger as the kind, its extra attributes (parameters and result) as
+ * JSON. Harbor puts the trigger in `schedule.type` too, outside its swagger's enum; Wharf names the enum's value.
+ */
 function history(execution: ExecutionRecord) {
   return {
     id: execution.id,
     job_name: execution.vendorType,
     job_kind: execution.trigger,
     job_parameters: JSON.stringify(execution.extraAttrs),
-    schedule: { type: execution.trigger },
+    schedule: { type: execution.trigger === 'MANUAL' ? 'Manual' : 'Schedule' },
     job_status: execution.status,
     deleted: false,
     creation_time: time(execution.startTime),
