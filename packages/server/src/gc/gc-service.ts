@@ -38,6 +38,11 @@ export class GcService {
     private readonly opts: { readonly defaultTimeWindowSeconds: number },
   ) {}
 
+  /** Authorises a schedule change before its body is read, so callers without the permission learn nothing of it. */
+  mayChangeSchedule(ctx: SecurityContext, action: 'create' | 'update'): void {
+    authorize(ctx, undefined, 'garbage-collection', action);
+  }
+
   history(ctx: SecurityContext, page: number, pageSize: number): Promise<Page<ExecutionRecord>> {
     authorize(ctx, undefined, 'garbage-collection', 'list');
     return this.engine.executions.list({ vendorType: GC_JOB, page, pageSize });

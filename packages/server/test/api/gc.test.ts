@@ -251,6 +251,9 @@ describe('who may use /system/gc', () => {
       ['PUT', '/system/gc/schedule', none, 200],
       ['POST', '/system/gc/schedule', manual, 201],
     ];
+    // Callers without the permission learn nothing about a bad body.
+    expect((await api(reg.app, 'POST', '/system/gc/schedule', undefined, { schedule: 1 })).statusCode).toBe(401);
+    expect((await api(reg.app, 'PUT', '/system/gc/schedule', user, { schedule: 1 })).statusCode).toBe(403);
     for (const [method, path, body, ok] of rows) {
       const label = `${method} ${path}`;
       expect((await api(reg.app, method, path, undefined, body)).statusCode, `${label} anonymous`).toBe(401);

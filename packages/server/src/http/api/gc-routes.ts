@@ -79,8 +79,8 @@ export function registerGcRoutes(api: FastifyInstance, gc: GcService): void {
 
   api.post('/system/gc/schedule', async (req, reply) => {
     const ctx = securityOf(req);
-    const body = jsonBody(req);
-    const execution = await gc.setSchedule(ctx, 'create', scheduleBody(body));
+    gc.mayChangeSchedule(ctx, 'create');
+    const execution = await gc.setSchedule(ctx, 'create', scheduleBody(jsonBody(req)));
     // Harbor answers a run's location as /system/gc/{id}.
     const path = (req.url.split('?', 1)[0] ?? '').replace(/\/schedule\/?$/, '');
     if (execution) void reply.header('Location', `${path}/${execution.id}`);
@@ -88,7 +88,9 @@ export function registerGcRoutes(api: FastifyInstance, gc: GcService): void {
   });
 
   api.put('/system/gc/schedule', async (req, reply) => {
-    await gc.setSchedule(securityOf(req), 'update', scheduleBody(jsonBody(req)));
+    const ctx = securityOf(req);
+    gc.mayChangeSchedule(ctx, 'update');
+    await gc.setSchedule(ctx, 'update', scheduleBody(jsonBody(req)));
     return reply.code(200).send();
   });
 
