@@ -17,6 +17,8 @@ import { scheduleSystemJobs } from './jobs/system-jobs.js';
 import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { GarbageCollector } from './gc/collector.js';
+import { gcJob } from './gc/gc-job.js';
+import { GcService } from './gc/gc-service.js';
 import { systemOperator } from './domain/events.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
@@ -303,6 +305,7 @@ export async function createWharf(
       blobRedirect: config.storage.redirect,
     },
   );
+  const gc = new GarbageCollector({ store, storage, registry, clock, actor: { by: systemOperator('gc') } });
   const pulls = new PullRecorder(store, {
     now: () => clock.now(),
     onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch'),
@@ -351,6 +354,7 @@ export async function createWharf(
       labels: new LabelService(store, work, now),
       artifactLabels: new ArtifactLabelService(store, artifacts, work, now),
       jobservice: new JobServiceMonitor(jobs),
+      gc: new GcService(jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }),
       quotas: new QuotaService(store),
     },
     portal: { dir: config.portal.dir! },
@@ -361,6 +365,8 @@ export async function createWharf(
       maxConnections: config.http.maxConnections,
     },
   });
+  // Garbage collection: a job type the administrator runs or schedules through /system/gc (no system schedule).
+  jobs.register(gcJob(gc, jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }));
   await scheduleSystemJobs(jobs, [
     {
       type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),
@@ -375,7 +381,6 @@ export async function createWharf(
       intervalSeconds: config.events.purgeInterval,
     },
   ]);
-  const gc = new GarbageCollector({ store, storage, registry, clock, actor: { by: systemOperator('gc') } });
   return {
     app,
     registry,

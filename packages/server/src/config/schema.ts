@@ -107,6 +107,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    gc: z
+      .object({
+        /**
+         * Garbage collection keeps content written or referenced more recently than this (Harbor's `time_window`),
+         * and orphaned files in storage younger than it; a GC request's `time_window` (hours) overrides it.
+         */
+        timeWindow: duration.default(7200),
+      })
+      .strict()
+      .prefault({}),
     quota: z
       .object({
         /**

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { BlobRecord } from '../ports/metadata-store.js';
 import type { Store } from '../ports/store.js';
 import type { Actor } from '../registry-core/core.js';
-import { blobDir } from '../registry-core/paths.js';
+import { BLOBS_ROOT, blobDir } from '../registry-core/paths.js';
 import { requireDigest } from '../registry-core/references.js';
 import type { Registry } from '../registry-core/registry.js';
 
@@ -28,6 +28,8 @@ export interface GcResult {
   readonly bytesFreed: number;
   /** Blobs a previous run had marked and not finished, finished by this one (included in the counts above). */
   readonly leftoversFinished: number;
+  /** Content files in storage without a blob record, deleted (included in the counts above). */
+  readonly orphansDeleted: number;
   readonly dryRun: boolean;
 }
 
@@ -104,9 +106,19 @@ export class GarbageCollector {
       blobsDeleted += removed.length;
       bytesFreed += sizeOf(removed);
     }
+    const orphans = await this.orphans(before, opts.dryRun, workers, run);
+    blobsDeleted += orphans.count;
+    bytesFreed += orphans.bytes;
     const verb = opts.dryRun ? 'would delete' : 'deleted';
     run.log(`${verb} ${artifactsDeleted} untagged artifacts and ${blobsDeleted} blobs, ${bytesFreed} bytes`);
-    return { artifactsDeleted, blobsDeleted, bytesFreed, leftoversFinished, dryRun: opts.dryRun };
+    return {
+      artifactsDeleted,
+      blobsDeleted,
+      bytesFreed,
+      leftoversFinished,
+      orphansDeleted: orphans.count,
+      dryRun: opts.dryRun,
+    };
   }
 
   /**
@@ -116,6 +128,57 @@ export class GarbageCollector {
   private async pause(run: GcRun): Promise<void> {
     await nextTurn();
     run.signal.throwIfAborted();
+  }
+
+  /**
+   * Content in storage under `blobs/` without a blob record (an upload moved into place whose transaction failed,
+   * a push a quota refused, a crash), last modified at or before `before`: each is first recorded `deleting` (an
+   * insert that does nothing when a record exists, which is then left alone), so a push about to record it is told
+   * to retry, then swept like any marked blob. Pages of `PAGE` files; a dry run only counts.
+   */
+  private async orphans(
+    before: number,
+    dryRun: boolean,
+    workers: number,
+    run: GcRun,
+  ): Promise<{ count: number; bytes: number }> {
+    const { store, storage, clock } = this.deps;
+    let count = 0;
+    let bytes = 0;
+    let page: BlobRecord[] = [];
+    const flush = async () => {
+      const candidates = page;
+      page = [];
+      if (candidates.length === 0) return;
+      await this.pause(run);
+      const known = await store.garbage.recorded(candidates.map((c) => c.digest));
+      const orphaned = candidates.filter((c) => !known.has(c.digest));
+      if (orphaned.length === 0) return;
+      if (dryRun) {
+        count += orphaned.length;
+        bytes += sizeOf(orphaned);
+        return;
+      }
+      const claimed: BlobRecord[] = [];
+      for (const orphan of orphaned) {
+        const now = clock.now();
+        if (await store.transaction((tx) => tx.garbage.claimOrphan(orphan.digest, orphan.size, now))) {
+          claimed.push(orphan);
+        }
+      }
+      const removed = await this.sweep(claimed, workers, run);
+      for (const blob of removed) run.log(`deleted orphaned content ${blob.digest} (${blob.size} bytes)`);
+      count += removed.length;
+      bytes += sizeOf(removed);
+    };
+    for await (const file of storage.walk(BLOBS_ROOT)) {
+      const digest = digestOfDataPath(file.path);
+      if (!digest || file.isDir || file.modTime.getTime() > before) continue;
+      page.push({ digest, size: file.size });
+      if (page.length >= PAGE) await flush();
+    }
+    await flush();
+    return { count, bytes };
   }
 
   /** Deletes untagged artifacts (older than the window) through the core; counts them in a dry run. */
@@ -173,6 +236,16 @@ export class GarbageCollector {
     });
     return gone;
   }
+}
+
+/** `blobs/<algorithm>/<xx>/<hex>/data` → `<algorithm>:<hex>`; undefined for anything else. */
+function digestOfDataPath(path: string): string | undefined {
+  const parts = path.split('/');
+  const at = parts.lastIndexOf(BLOBS_ROOT);
+  if (at < 0 || parts.length !== at + 5 || parts[at + 4] !== 'data') return undefined;
+  const [algorithm, prefix, hex] = [parts[at + 1]!, parts[at + 2]!, parts[at + 3]!];
+  if (!/^[a-z0-9]+$/.test(algorithm) || !/^[a-f0-9]{32,128}$/.test(hex) || !hex.startsWith(prefix)) return undefined;
+  return `${algorithm}:${hex}`;
 }
 
 function chunks(digests: readonly string[], size = 500): string[][] {

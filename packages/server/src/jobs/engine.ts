@@ -198,6 +198,9 @@ export class JobEngine {
 
   readonly executions = {
     get: (id: number): Promise<ExecutionRecord | undefined> => this.opts.records.getExecution(id),
+    /** Merges a job's result into its execution's extra attributes (Harbor keeps GC's there). */
+    annotate: (id: number, attrs: JsonObject): Promise<boolean> =>
+      this.opts.records.mergeExtraAttrs(id, attrs, this.opts.clock.now()),
     list: (
       filter: { vendorType?: string; vendorId?: number; page?: number; pageSize?: number } = {},
     ): Promise<Page<ExecutionRecord>> =>

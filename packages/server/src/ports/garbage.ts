@@ -32,6 +32,14 @@ export interface GarbageRecords {
    * touching them, so pushes that would reference them wait; deletes then re-check what they rely on.
    */
   lockBlobs(digests: readonly string[]): Promise<void>;
+  /** Those of `digests` that have a blob record (in any status). */
+  recorded(digests: readonly string[]): Promise<Set<string>>;
+  /**
+   * Inside a transaction: records content found in storage without a record (an orphan) as a blob `deleting`
+   * (insert, doing nothing on conflict), so a push about to record the same digest finds it `deleting` and retries.
+   * True when the record was inserted; false when one exists (it is left alone: the blob is live or being deleted).
+   */
+  claimOrphan(digest: string, size: number, now: number): Promise<boolean>;
   /** Untagged manifests created at or before `before`, in id order after `afterId`, at most `limit`. */
   untaggedManifests(before: number, afterId: number, limit: number): Promise<Array<UntaggedManifest & { id: number }>>;
 }

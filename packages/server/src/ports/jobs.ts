@@ -98,6 +98,8 @@ export interface Page<T> {
 export interface JobRecords {
   createExecution(input: NewExecution, now: number): Promise<ExecutionRecord>;
   getExecution(id: number): Promise<ExecutionRecord | undefined>;
+  /** Merges `attrs` into the execution's extra attributes (a job's result); false when the execution is unknown. */
+  mergeExtraAttrs(id: number, attrs: JsonObject, now: number): Promise<boolean>;
   /** Newest first. */
   listExecutions(filter: {
     readonly vendorType?: string;

@@ -134,7 +134,10 @@ export interface ManifestRecord {
   readonly pulledAt?: Date | undefined;
 }
 
-export type NewManifest = Omit<ManifestRecord, 'id' | 'createdAt' | 'pulledAt'>;
+export type NewManifest = Omit<ManifestRecord, 'id' | 'createdAt' | 'pulledAt'> & {
+  /** Its creation time in ms, read from the clock port by the caller (GC's time window compares it). */
+  readonly at?: number;
+};
 
 export interface ManifestReference {
   readonly digest: string;

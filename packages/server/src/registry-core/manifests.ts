@@ -173,6 +173,7 @@ export class ManifestService {
           subject: parsed.subject?.digest,
           annotations: parsed.annotations,
           artifactMediaType: artifactMediaTypeOf(parsed.mediaType, parsed.config?.mediaType, parsed.annotations),
+          at: now,
         },
         dedupe(references),
       );

@@ -78,6 +78,28 @@ describe('responses of the implemented operations', () => {
     ]);
   });
 
+  it('of garbage collection conform too (history, one run, its log, stop, the schedule)', async () => {
+    const run = await api(reg.app, 'POST', '/system/gc/schedule', ADMIN, {
+      schedule: { type: 'Manual' },
+      parameters: { delete_untagged: false, dry_run: true, workers: 1, time_window: 0 },
+    });
+    const id = Number((run.headers.location as string).split('/').at(-1));
+    await reg.wharf.jobs.tick();
+    await reg.wharf.jobs.idle();
+    const calls = [
+      run,
+      await api(reg.app, 'GET', '/system/gc', ADMIN),
+      await api(reg.app, 'GET', `/system/gc/${id}`, ADMIN),
+      await api(reg.app, 'GET', `/system/gc/${id}/log`, ADMIN),
+      await api(reg.app, 'PUT', `/system/gc/${id}`, ADMIN),
+      await api(reg.app, 'PUT', '/system/gc/schedule', ADMIN, { schedule: { type: 'Weekly' } }),
+      await api(reg.app, 'GET', '/system/gc/schedule', ADMIN),
+      await api(reg.app, 'POST', '/system/gc/schedule', ADMIN, { schedule: { type: 'None' } }),
+      await api(reg.app, 'GET', '/system/gc/0', ADMIN),
+    ];
+    expect(calls.map((res) => res.statusCode)).toEqual([201, 200, 200, 200, 200, 200, 200, 201, 404]);
+  });
+
   it('fail the request when a body does not match, naming the operation, the status and the problem', async () => {
     const app = Fastify();
     checkApiResponses(app);
@@ -154,6 +176,21 @@ describe('the Harbor swagger checker', () => {
       ['DELETE', '/api/v2.0/labels/:label_id', 'DeleteLabel'],
       ['POST', artifactLabels, 'addLabel'],
       ['DELETE', `${artifactLabels}/:label_id`, 'removeLabel'],
+    ] as const;
+    for (const [method, route, operationId] of operations) {
+      expect(swagger().findRouteOperation(method, route)?.operationId, `${method} ${route}`).toBe(operationId);
+    }
+  });
+
+  it('finds Harbor’s garbage collection operations behind Wharf’s routes', () => {
+    const operations = [
+      ['GET', '/api/v2.0/system/gc', 'getGCHistory'],
+      ['GET', '/api/v2.0/system/gc/:gc_id', 'getGC'],
+      ['PUT', '/api/v2.0/system/gc/:gc_id', 'stopGC'],
+      ['GET', '/api/v2.0/system/gc/:gc_id/log', 'getGCLog'],
+      ['GET', '/api/v2.0/system/gc/schedule', 'getGCSchedule'],
+      ['POST', '/api/v2.0/system/gc/schedule', 'createGCSchedule'],
+      ['PUT', '/api/v2.0/system/gc/schedule', 'updateGCSchedule'],
     ] as const;
     for (const [method, route, operationId] of operations) {
       expect(swagger().findRouteOperation(method, route)?.operationId, `${method} ${route}`).toBe(operationId);

@@ -13,7 +13,7 @@ describe('the job service monitor and schedules (/jobservice, /schedules)', () =
   let gateOpen!: () => void;
   const gate = new Promise<void>((resolve) => (gateOpen = resolve));
   const busy: JobType = {
-    name: 'GARBAGE_COLLECTION',
+    name: 'TEST_SWEEP',
     run: async ({ log }) => {
       log.info('sweeping');
       await gate;
@@ -44,8 +44,8 @@ describe('the job service monitor and schedules (/jobservice, /schedules)', () =
   it('shows pools, workers, queues, schedules and task logs to administrators, and acts on queues', async () => {
     const jobs = registry.wharf.jobs;
     jobs.register(busy);
-    await jobs.schedules.upsert({ vendorType: 'GARBAGE_COLLECTION', cron: '0 0 3 * * *' });
-    const execution = await jobs.enqueue({ vendorType: 'GARBAGE_COLLECTION' });
+    await jobs.schedules.upsert({ vendorType: 'TEST_SWEEP', cron: '0 0 3 * * *' });
+    const execution = await jobs.enqueue({ vendorType: 'TEST_SWEEP' });
     await jobs.tick();
     const [task] = await jobs.tasks.list(execution.id);
     expect(task?.status).toBe('Running');
@@ -65,7 +65,7 @@ describe('the job service monitor and schedules (/jobservice, /schedules)', () =
     expect(workers.json()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          job_name: 'GARBAGE_COLLECTION',
+          job_name: 'TEST_SWEEP',
           job_id: String(task!.id),
           pool_id: pool!.worker_pool_id,
         }),
@@ -78,7 +78,7 @@ describe('the job service monitor and schedules (/jobservice, /schedules)', () =
     expect(schedules.statusCode, schedules.body).toBe(200);
     expect(schedules.json()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ vendor_type: 'GARBAGE_COLLECTION', vendor_id: -1, cron: '0 0 3 * * *' }),
+        expect.objectContaining({ vendor_type: 'TEST_SWEEP', vendor_id: -1, cron: '0 0 3 * * *' }),
         expect.objectContaining({ vendor_type: 'UPLOAD_PURGE', cron: '@every 3600s' }),
       ]),
     );
@@ -92,36 +92,32 @@ describe('the job service monitor and schedules (/jobservice, /schedules)', () =
     expectHarborError(await api(registry.app, 'GET', '/jobservice/jobs/not-a-job/log', ADMIN), 404, 'NOT_FOUND');
 
     // Pause: a new execution waits; the queue shows it; resume lets it run.
-    const paused = await api(registry.app, 'PUT', '/jobservice/queues/GARBAGE_COLLECTION', ADMIN, { action: 'pause' });
+    const paused = await api(registry.app, 'PUT', '/jobservice/queues/TEST_SWEEP', ADMIN, { action: 'pause' });
     expect(paused.statusCode, paused.body).toBe(200);
-    const waiting = await jobs.enqueue({ vendorType: 'GARBAGE_COLLECTION' });
+    const waiting = await jobs.enqueue({ vendorType: 'TEST_SWEEP' });
     clock.advanceSeconds(5);
     const queues = await api(registry.app, 'GET', '/jobservice/queues', ADMIN);
     expect(queues.statusCode, queues.body).toBe(200);
     expect(queues.json()).toEqual(
       expect.arrayContaining([
-        { job_type: 'GARBAGE_COLLECTION', count: 1, latency: 5, paused: true },
+        { job_type: 'TEST_SWEEP', count: 1, latency: 5, paused: true },
         { job_type: 'SCHEDULER', count: 0, latency: 0, paused: false },
       ]),
     );
     expect((await api(registry.app, 'GET', '/schedules/all/paused', ADMIN)).json()).toEqual({ paused: false });
     expect((await api(registry.app, 'PUT', '/jobservice/queues/all', ADMIN, { action: 'pause' })).statusCode).toBe(200);
     expect((await api(registry.app, 'GET', '/schedules/all/paused', ADMIN)).json()).toEqual({ paused: true });
-    expectHarborError(
-      await api(registry.app, 'GET', '/schedules/GARBAGE_COLLECTION/paused', ADMIN),
-      400,
-      'BAD_REQUEST',
-    );
+    expectHarborError(await api(registry.app, 'GET', '/schedules/TEST_SWEEP/paused', ADMIN), 400, 'BAD_REQUEST');
     expect((await api(registry.app, 'PUT', '/jobservice/queues/all', ADMIN, { action: 'resume' })).statusCode).toBe(
       200,
     );
     // Stop: the pending execution ends Stopped.
     expect(
-      (await api(registry.app, 'PUT', '/jobservice/queues/GARBAGE_COLLECTION', ADMIN, { action: 'stop' })).statusCode,
+      (await api(registry.app, 'PUT', '/jobservice/queues/TEST_SWEEP', ADMIN, { action: 'stop' })).statusCode,
     ).toBe(200);
     expect((await jobs.executions.get(waiting.id))?.status).toBe('Stopped');
     expectHarborError(
-      await api(registry.app, 'PUT', '/jobservice/queues/GARBAGE_COLLECTION', ADMIN, { action: 'explode' }),
+      await api(registry.app, 'PUT', '/jobservice/queues/TEST_SWEEP', ADMIN, { action: 'explode' }),
       422,
       'UNPROCESSABLE_ENTITY',
     );

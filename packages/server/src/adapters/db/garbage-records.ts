@@ -117,6 +117,25 @@ export class KyselyGarbageRecords implements GarbageRecords {
     }
   }
 
+  async recorded(digests: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const batch of batches([...new Set(digests)])) {
+      const rows = await this.db.selectFrom('blobs').select('digest').where('digest', 'in', batch).execute();
+      for (const row of rows) found.add(row.digest);
+    }
+    return found;
+  }
+
+  async claimOrphan(digest: string, size: number, now: number): Promise<boolean> {
+    const row = await this.db
+      .insertInto('blobs')
+      .values({ digest, size, created_at: now, updated_at: now, status: 'deleting' })
+      .onConflict((oc) => oc.column('digest').doNothing())
+      .returning('digest')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async untaggedManifests(
     before: number,
     afterId: number,

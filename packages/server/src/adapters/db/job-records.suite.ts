@@ -57,6 +57,24 @@ export function describeJobRecords(label: string, open: () => Promise<JobRecords
       expect((await records.listExecutions({ vendorType: 'GC', vendorId: 7, page: 1, pageSize: 10 })).total).toBe(1);
     });
 
+    it("merges a job's result into its execution's extra attributes, concurrent merges keeping each other's keys", async () => {
+      const { records } = await setup();
+      const execution = await records.createExecution(
+        { vendorType: 'GC', vendorId: -1, trigger: 'MANUAL', extraAttrs: { dry_run: false, workers: 2 }, tasks: [{}] },
+        T0,
+      );
+      const merged = await Promise.all([
+        records.mergeExtraAttrs(execution.id, { freed_space: 10, workers: 3 }, T0 + 5),
+        records.mergeExtraAttrs(execution.id, { purged_blobs: 2 }, T0 + 5),
+      ]);
+      expect(merged).toEqual([true, true]);
+      expect(await records.getExecution(execution.id)).toMatchObject({
+        extraAttrs: { dry_run: false, workers: 3, freed_space: 10, purged_blobs: 2 },
+        updateTime: T0 + 5,
+      });
+      expect(await records.mergeExtraAttrs(execution.id + 1000, { x: 1 }, T0)).toBe(false);
+    });
+
     it('claims a task once, derives the execution status, and finishes under the claim only', async () => {
       const { records, other } = await setup();
       const execution = await records.createExecution(

@@ -1,7 +1,8 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import type {
   ExecutionRecord,
   FinalStatus,
+  JsonObject,
   JobRecords,
   JobStatus,
   NewExecution,
@@ -12,8 +13,10 @@ import type {
   TaskRecord,
 } from '../../ports/jobs.js';
 import type { Database, SqlDialect } from './database.js';
+import { mergeExecutionAttrs } from './job-execution-attrs.js';
 import {
   boundLog,
+  claimable,
   executionOf,
   executionStatusOf,
   isFinal,
@@ -24,14 +27,6 @@ import {
   taskOf,
   type Db,
 } from './job-rows.js';
-
-/** A task a claim may take: pending and available, or running under an expired claim and not asked to stop. */
-function claimable(eb: ExpressionBuilder<Database, 'job_tasks'>, now: number): Expression<SqlBool> {
-  return eb.or([
-    eb.and([eb('status', '=', 'Pending'), eb('available_at', '<=', now)]),
-    eb.and([eb('status', '=', 'Running'), eb('claim_until', '<=', now), eb('stop_requested', '=', 0)]),
-  ]);
-}
 
 export class KyselyJobRecords implements JobRecords {
   constructor(
@@ -84,6 +79,10 @@ export class KyselyJobRecords implements JobRecords {
   async getExecution(id: number): Promise<ExecutionRecord | undefined> {
     const row = await this.db.selectFrom('job_executions').selectAll().where('id', '=', id).executeTakeFirst();
     return row && executionOf(row);
+  }
+
+  mergeExtraAttrs(id: number, attrs: JsonObject, now: number): Promise<boolean> {
+    return mergeExecutionAttrs(this.db, this.dialect, id, attrs, now);
   }
 
   async listExecutions(filter: {

@@ -1,5 +1,5 @@
 /** Rows of the job tables (migration 0009-jobs) and the rules the job records apply to them. */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
 import type {
   ExecutionRecord,
   JobStatus,
@@ -125,4 +125,12 @@ export function poolOf(row: Selectable<JobPoolsTable>): PoolRecord {
     startAt: Number(row.start_at),
     heartbeatAt: Number(row.heartbeat_at),
   };
+}
+
+/** A task a claim may take: pending and available, or running under an expired claim and not asked to stop. */
+export function claimable(eb: ExpressionBuilder<Database, 'job_tasks'>, now: number): Expression<SqlBool> {
+  return eb.or([
+    eb.and([eb('status', '=', 'Pending'), eb('available_at', '<=', now)]),
+    eb.and([eb('status', '=', 'Running'), eb('claim_until', '<=', now), eb('stop_requested', '=', 0)]),
+  ]);
 }

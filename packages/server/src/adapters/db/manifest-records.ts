@@ -305,7 +305,7 @@ export class KyselyManifestRecords implements ManifestRecords {
         subject: manifest.subject ?? null,
         annotations: manifest.annotations === undefined ? null : JSON.stringify(manifest.annotations),
         artifact_media_type: manifest.artifactMediaType ?? null,
-        created_at: Date.now(),
+        created_at: manifest.at ?? Date.now(),
       })
       .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing())
       .returningAll()

@@ -15,6 +15,8 @@ import { authenticate, type ApiAuthentication } from './security.js';
 import type { ProjectServices } from '../../services/project-services.js';
 import type { JobServiceMonitor } from '../../jobs/monitor.js';
 import { registerJobServiceRoutes } from './jobservice-routes.js';
+import type { GcService } from '../../gc/gc-service.js';
+import { registerGcRoutes } from './gc-routes.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
@@ -45,6 +47,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly labels: LabelService;
   readonly artifactLabels: ArtifactLabelService;
   readonly jobservice: JobServiceMonitor;
+  readonly gc: GcService;
   readonly quotas: QuotaService;
 }
 
@@ -81,6 +84,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerImmutableRoutes(api, opts.immutableRules);
       registerLabelRoutes(api, opts.labels, opts.artifactLabels);
       registerJobServiceRoutes(api, opts.jobservice);
+      registerGcRoutes(api, opts.gc);
       registerOpenApiRoutes(api, opts);
       done();
     },

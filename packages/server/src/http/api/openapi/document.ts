@@ -1,4 +1,5 @@
 import { JOBSERVICE_AREA, SCHEDULES_AREA } from './jobservice.js';
+import { GC_AREA } from './gc.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
@@ -39,6 +40,7 @@ const AREAS: readonly ApiArea[] = [
   LABELS_AREA,
   JOBSERVICE_AREA,
   SCHEDULES_AREA,
+  GC_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
