@@ -1010,6 +1010,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/system/gc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GC runs
+         * @description The GC executions, newest first.
+         */
+        get: operations["getGCHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/gc/{gc_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A GC run
+         * @description Its status, trigger and `job_parameters` (the parameters and, once done, the result as JSON).
+         */
+        get: operations["getGC"];
+        /**
+         * Stop a GC run
+         * @description A pending run ends Stopped at once; a running one at its next page (it ends Stopped).
+         */
+        put: operations["stopGC"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/gc/{gc_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A GC run's log
+         * @description What it deleted and how many bytes it freed (or would, in a dry run).
+         */
+        get: operations["getGCLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/gc/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GC's schedule
+         * @description The schedule (its type, cron, next run and parameters); an empty object when there is none.
+         */
+        get: operations["getGCSchedule"];
+        /**
+         * Change GC's schedule
+         * @description As the POST (a `Manual` type runs now), answering 200.
+         */
+        put: operations["updateGCSchedule"];
+        /**
+         * Run GC now, or schedule it
+         * @description `Manual` starts a run now (`Location`: the run; 409 while one is pending or running); `Hourly`, `Daily`, `Weekly` (their cron unless one is given), `Custom` (a six-field cron, seconds first, UTC) set the schedule; `None` removes it. `parameters`: `delete_untagged`, `dry_run`, `workers` (1-5), `time_window` (hours; default `gc.timeWindow`).
+         */
+        post: operations["createGCSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2072,6 +2164,52 @@ export interface components {
         SchedulerStatus: {
             /** @description Whether the scheduler is paused. */
             paused: boolean;
+        };
+        GCHistory: {
+            /**
+             * Format: int64
+             * @description The run (or schedule) id.
+             */
+            id?: number;
+            /** @description `GARBAGE_COLLECTION` (empty for the schedule). */
+            job_name?: string;
+            /** @description The trigger (`MANUAL`, `SCHEDULE`), or the schedule type. */
+            job_kind?: string;
+            /** @description JSON: `delete_untagged`, `dry_run`, `workers`, `time_window`, and once done `purged_artifacts`, `purged_blobs`, `freed_space` (bytes). */
+            job_parameters?: string;
+            schedule?: components["schemas"]["ScheduleObj"];
+            /** @description Pending, Running, Stopped, Error or Success. */
+            job_status?: string;
+            /** @description Always false. */
+            deleted?: boolean;
+            /**
+             * Format: date-time
+             * @description When it started (was created).
+             */
+            creation_time?: string;
+            /**
+             * Format: date-time
+             * @description Its last change.
+             */
+            update_time?: string;
+        };
+        Schedule: {
+            schedule?: components["schemas"]["ScheduleObj"];
+            /** @description The job parameters. */
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        ScheduleObj: {
+            /** @description Hourly, Daily, Weekly, Custom, Manual, None or Schedule; a run shows its trigger here. */
+            type?: string;
+            /** @description Six fields, seconds first, UTC. */
+            cron?: string;
+            /**
+             * Format: date-time
+             * @description The next run.
+             */
+            next_scheduled_time?: string;
         };
     };
     responses: {
@@ -4666,6 +4804,202 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getGCHistory: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GCHistory"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getGC: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The GC run's id (its execution). */
+                gc_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GCHistory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    stopGC: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The GC run's id (its execution). */
+                gc_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stop requested. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getGCLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The GC run's id (its execution). */
+                gc_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getGCSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GCHistory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateGCSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule and the parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createGCSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule and the parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            /** @description Run started or schedule set. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalServerError"];
         };
     };
