@@ -4,7 +4,7 @@ export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
 export type ScenarioId =
-  'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'artifacts' | 'login-flood' | 'bigpush';
+  'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'artifacts' | 'login-flood' | 'bigpush' | 'gc';
 
 export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'mono',
@@ -16,6 +16,7 @@ export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'artifacts',
   'login-flood',
   'bigpush',
+  'gc',
 ];
 
 export interface BenchConfig {
@@ -44,6 +45,8 @@ export interface BenchConfig {
   readonly floodConcurrency: number;
   readonly bigBlobBytes: number;
   readonly bigPushOnReference: boolean;
+  /** Blobs loaded into each registry by the gc scenario, half of them then unreferenced. */
+  readonly gcBlobs: number;
   readonly onlyReference: boolean;
   readonly wharfAsReference: boolean;
   readonly keepData: boolean;
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
     floodConcurrency: intEnv(env, 'BENCH_FLOOD_CONCURRENCY', 300),
     bigBlobBytes: intEnv(env, 'BENCH_BIG_BLOB_MIB', quick ? 128 : 1024) * MiB,
     bigPushOnReference: env['BENCH_BIGPUSH_REFERENCE'] !== '0',
+    gcBlobs: intEnv(env, 'BENCH_GC_BLOBS', quick ? 2000 : 100_000),
     onlyReference: env['BENCH_ONLY_REFERENCE'] === '1',
     wharfAsReference: env['BENCH_WHARF_AS_REFERENCE'] === '1',
     keepData: env['BENCH_KEEP'] === '1',

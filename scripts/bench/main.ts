@@ -10,6 +10,7 @@ import { comparisonRows, renderComparison, renderResources, resourceRows, type S
 import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
 import { artifacts } from './scenarios/artifacts.js';
+import { garbageCollection } from './scenarios/gc.js';
 import { listings } from './scenarios/listing.js';
 import { loginFlood } from './scenarios/login-flood.js';
 import { manifestReads } from './scenarios/manifest.js';
@@ -29,6 +30,7 @@ const SCENARIOS: readonly Scenario[] = [
   artifacts,
   loginFlood,
   bigPush,
+  garbageCollection,
 ];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -102,6 +104,7 @@ function describeConfig(cfg: BenchConfig): Record<string, unknown> {
     floodPulls: cfg.floodPulls,
     floodConcurrency: cfg.floodConcurrency,
     bigBlobMiB: cfg.bigBlobBytes / MiB,
+    gcBlobs: cfg.gcBlobs,
     scenarios: [...cfg.scenarios],
   };
 }

@@ -150,6 +150,15 @@ export class RegistryClient {
     await this.putManifest(repo, tag, image.manifest);
   }
 
+  /** DELETE /v2/<repo>/manifests/<digest>: the manifest and its tags (202). */
+  async deleteManifest(repo: string, digest: string): Promise<void> {
+    const res = await this.send(`repository:${repo}:delete`, {
+      method: 'DELETE',
+      url: `/v2/${repo}/manifests/${digest}`,
+    });
+    expectStatus(`DELETE /v2/${repo}/manifests/${digest.slice(0, 19)}`, res, 202);
+  }
+
   async getManifest(repo: string, reference: string, method: 'GET' | 'HEAD'): Promise<HttpResponse> {
     const res = await this.send(pullScope(repo), {
       method,

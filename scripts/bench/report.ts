@@ -51,6 +51,7 @@ function orientedRatio(spec: MetricSpec, ref: number | null, wharf: number | nul
 
 function targetText(spec: MetricSpec): string {
   if (spec.wharfMax !== undefined) return `Wharf < ${spec.wharfMax} ${spec.unit}`;
+  if (spec.wharfMin !== undefined) return `Wharf >= ${spec.wharfMin} ${spec.unit}`;
   if (spec.targetRatio !== undefined) return `${spec.strict === true ? '>' : '>='} ${spec.targetRatio}x`;
   return '';
 }
@@ -61,9 +62,10 @@ function metValue(
   wharf: number | null,
   ratio: number | null,
 ): ComparisonRow['met'] {
-  if (spec.wharfMax === undefined && spec.targetRatio === undefined) return '';
+  if (spec.wharfMax === undefined && spec.wharfMin === undefined && spec.targetRatio === undefined) return '';
   if (wharfFailed) return 'ERR';
   if (spec.wharfMax !== undefined) return wharf !== null && wharf < spec.wharfMax ? 'yes' : wharf === null ? '' : 'NO';
+  if (spec.wharfMin !== undefined) return wharf !== null && wharf >= spec.wharfMin ? 'yes' : wharf === null ? '' : 'NO';
   if (ratio === null || spec.targetRatio === undefined) return '';
   const ok = spec.strict === true ? ratio > spec.targetRatio : ratio >= spec.targetRatio;
   return ok ? 'yes' : 'NO';

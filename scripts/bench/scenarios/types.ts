@@ -18,6 +18,8 @@ export interface MetricSpec {
   readonly strict?: boolean;
   /** Absolute upper bound for Wharf's value. */
   readonly wharfMax?: number;
+  /** Absolute lower bound for Wharf's value (a ratio Wharf measures on its own, e.g. pushes during GC / without). */
+  readonly wharfMin?: number;
 }
 
 export interface Measured<T> {

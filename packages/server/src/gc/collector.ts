@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BlobStore } from '../ports/blob-store.js';
 import { PathNotFoundError } from '../ports/blob-store.js';
@@ -31,6 +32,12 @@ export interface GcResult {
   /** Content files in storage without a blob record, deleted (included in the counts above). */
   readonly orphansDeleted: number;
   readonly dryRun: boolean;
+  /**
+   * Wall time (for reports and benchmarks, never for decisions) spent finding unreferenced blobs and marking them
+   * `deleting` (the mark), and deleting their content and records (the sweep, leftovers included), in ms.
+   */
+  readonly markMs: number;
+  readonly sweepMs: number;
 }
 
 /** Where a run writes its log lines and learns that it must stop. */
@@ -72,13 +79,14 @@ export class GarbageCollector {
     let blobsDeleted = 0;
     let bytesFreed = 0;
     let leftoversFinished = 0;
+    const ms: Timings = { mark: 0, content: 0, records: 0 };
     if (!opts.dryRun) {
       for (let after: string | undefined; ;) {
         await this.pause(run);
-        const leftovers = await this.deps.store.garbage.deletingBlobs(after, PAGE);
+        const leftovers = await timed(ms, 'records', () => this.deps.store.garbage.deletingBlobs(after, PAGE));
         if (leftovers.length === 0) break;
         after = leftovers.at(-1)?.digest;
-        const removed = await this.sweep(leftovers, workers, run);
+        const removed = await this.sweep(leftovers, workers, run, ms);
         leftoversFinished += removed.length;
         blobsDeleted += removed.length;
         bytesFreed += sizeOf(removed);
@@ -88,7 +96,7 @@ export class GarbageCollector {
     const artifactsDeleted = opts.deleteUntagged ? await this.untagged(before, opts.dryRun, run) : 0;
     for (let after: string | undefined; ;) {
       await this.pause(run);
-      const candidates = await this.deps.store.garbage.unreferencedBlobs(before, after, PAGE);
+      const candidates = await timed(ms, 'mark', () => this.deps.store.garbage.unreferencedBlobs(before, after, PAGE));
       if (candidates.length === 0) break;
       after = candidates.at(-1)?.digest;
       if (opts.dryRun) {
@@ -96,21 +104,27 @@ export class GarbageCollector {
         bytesFreed += sizeOf(candidates);
         continue;
       }
-      const marked = await this.deps.store.transaction((tx) =>
-        tx.garbage.markDeleting(
-          candidates.map((c) => c.digest),
-          before,
+      const marked = await timed(ms, 'mark', () =>
+        this.deps.store.transaction((tx) =>
+          tx.garbage.markDeleting(
+            candidates.map((c) => c.digest),
+            before,
+          ),
         ),
       );
-      const removed = await this.sweep(marked, workers, run);
+      const removed = await this.sweep(marked, workers, run, ms);
       blobsDeleted += removed.length;
       bytesFreed += sizeOf(removed);
     }
-    const orphans = await this.orphans(before, opts.dryRun, workers, run);
+    const orphans = await this.orphans(before, opts.dryRun, workers, run, ms);
     blobsDeleted += orphans.count;
     bytesFreed += orphans.bytes;
     const verb = opts.dryRun ? 'would delete' : 'deleted';
-    run.log(`${verb} ${artifactsDeleted} untagged artifacts and ${blobsDeleted} blobs, ${bytesFreed} bytes`);
+    run.log(
+      `${verb} ${artifactsDeleted} untagged artifacts and ${blobsDeleted} blobs, ${bytesFreed} bytes; mark ` +
+        `${Math.round(ms.mark)} ms, sweep ${Math.round(ms.content + ms.records)} ms (content ` +
+        `${Math.round(ms.content)} ms, records ${Math.round(ms.records)} ms)`,
+    );
     return {
       artifactsDeleted,
       blobsDeleted,
@@ -118,6 +132,8 @@ export class GarbageCollector {
       leftoversFinished,
       orphansDeleted: orphans.count,
       dryRun: opts.dryRun,
+      markMs: Math.round(ms.mark),
+      sweepMs: Math.round(ms.content + ms.records),
     };
   }
 
@@ -141,6 +157,7 @@ export class GarbageCollector {
     dryRun: boolean,
     workers: number,
     run: GcRun,
+    ms: Timings,
   ): Promise<{ count: number; bytes: number }> {
     const { store, storage, clock } = this.deps;
     let count = 0;
@@ -166,7 +183,7 @@ export class GarbageCollector {
           claimed.push(orphan);
         }
       }
-      const removed = await this.sweep(claimed, workers, run);
+      const removed = await this.sweep(claimed, workers, run, ms);
       for (const blob of removed) run.log(`deleted orphaned content ${blob.digest} (${blob.size} bytes)`);
       count += removed.length;
       bytes += sizeOf(removed);
@@ -209,8 +226,9 @@ export class GarbageCollector {
    * Deletes the content of blobs marked `deleting` (`workers` at a time; content already gone counts as deleted),
    * then their records; returns the blobs removed. A deletion that fails leaves its blob marked for the next run.
    */
-  private async sweep(marked: readonly BlobRecord[], workers: number, run: GcRun): Promise<BlobRecord[]> {
+  private async sweep(marked: readonly BlobRecord[], workers: number, run: GcRun, ms: Timings): Promise<BlobRecord[]> {
     const { storage, store } = this.deps;
+    const t0 = performance.now();
     const gone: BlobRecord[] = [];
     let next = 0;
     const worker = async () => {
@@ -227,13 +245,16 @@ export class GarbageCollector {
       }
     };
     await Promise.all(Array.from({ length: Math.min(workers, marked.length) }, worker));
+    ms.content += performance.now() - t0;
     if (gone.length === 0) return [];
     const digests = gone.map((b) => b.digest);
-    await store.transaction(async (tx) => {
-      // The projects that linked them stop counting them (quotas), then the records go.
-      for (const batch of chunks(digests)) await tx.quotas.releaseCollected(batch);
-      await tx.garbage.removeDeleting(digests);
-    });
+    await timed(ms, 'records', () =>
+      store.transaction(async (tx) => {
+        // The projects that linked them stop counting them (quotas), then the records go.
+        for (const batch of chunks(digests)) await tx.quotas.releaseCollected(batch);
+        await tx.garbage.removeDeleting(digests);
+      }),
+    );
     return gone;
   }
 }
@@ -246,6 +267,22 @@ function digestOfDataPath(path: string): string | undefined {
   const [algorithm, prefix, hex] = [parts[at + 1]!, parts[at + 2]!, parts[at + 3]!];
   if (!/^[a-z0-9]+$/.test(algorithm) || !/^[a-f0-9]{32,128}$/.test(hex) || !hex.startsWith(prefix)) return undefined;
   return `${algorithm}:${hex}`;
+}
+
+/** Wall time per part of a run, in ms (reported, never used for decisions). */
+interface Timings {
+  mark: number;
+  content: number;
+  records: number;
+}
+
+async function timed<T>(ms: Timings, part: keyof Timings, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    ms[part] += performance.now() - t0;
+  }
 }
 
 function chunks(digests: readonly string[], size = 500): string[][] {

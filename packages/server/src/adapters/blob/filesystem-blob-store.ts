@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -155,7 +155,7 @@ export class FilesystemBlobStore implements BlobStore {
 
   async delete(path: string): Promise<void> {
     try {
-      await rm(this.file(path), { recursive: true });
+      await removeTree(this.file(path));
     } catch (err) {
       throw this.translate(err, path);
     }
@@ -216,6 +216,38 @@ export class FilesystemBlobStore implements BlobStore {
         if (!isMissing(err)) return; // ENOTEMPTY, EEXIST: still in use
       }
     }
+  }
+}
+
+/**
+ * Removes a file or a directory tree. For a blob's directory (one `data` file) that is readdir, unlink, rmdir: half
+ * the system calls of `rm(…, { recursive: true })`, which stats first and tries rmdir before reading the directory
+ * (garbage collection deletes many of them). Entries another caller removed meanwhile are fine; an entry added
+ * meanwhile is removed on a second pass.
+ */
+async function removeTree(target: string, attempt = 1): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(target, { withFileTypes: true });
+  } catch (err) {
+    if (errorCode(err) === 'ENOTDIR') return unlink(target);
+    throw err;
+  }
+  await Promise.all(
+    entries.map(async (entry) => {
+      const child = join(target, entry.name);
+      try {
+        await (entry.isDirectory() ? removeTree(child) : unlink(child));
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+    }),
+  );
+  try {
+    await rmdir(target);
+  } catch (err) {
+    if (errorCode(err) === 'ENOTEMPTY' && attempt < PARENT_ATTEMPTS) return removeTree(target, attempt + 1);
+    throw err;
   }
 }
 
