@@ -251,7 +251,7 @@ export class GarbageCollector {
     await timed(ms, 'records', () =>
       store.transaction(async (tx) => {
         // The projects that linked them stop counting them (quotas), then the records go.
-        for (const batch of chunks(digests)) await tx.quotas.releaseCollected(batch);
+        await tx.quotas.releaseCollected(digests);
         await tx.garbage.removeDeleting(digests);
       }),
     );
@@ -283,12 +283,6 @@ async function timed<T>(ms: Timings, part: keyof Timings, fn: () => Promise<T>):
   } finally {
     ms[part] += performance.now() - t0;
   }
-}
-
-function chunks(digests: readonly string[], size = 500): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < digests.length; i += size) out.push(digests.slice(i, i + size));
-  return out;
 }
 
 function sizeOf(blobs: readonly BlobRecord[]): number {

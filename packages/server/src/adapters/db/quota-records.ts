@@ -9,6 +9,7 @@ import type {
   UsageRepair,
 } from '../../ports/quota-records.js';
 import type { Database } from './database.js';
+import { batches } from './batches.js';
 import { pageBounds } from './identity/query-helpers.js';
 
 /**
@@ -153,7 +154,12 @@ export class KyselyQuotaRecords implements QuotaRecords {
   }
 
   async releaseCollected(digests: readonly string[]): Promise<number> {
-    if (digests.length === 0) return 0;
+    let changed = 0;
+    for (const batch of batches([...new Set(digests)])) changed += await this.releaseCollectedBatch(batch);
+    return changed;
+  }
+
+  private async releaseCollectedBatch(digests: readonly string[]): Promise<number> {
     const doomed = sql.join(digests.map((d) => sql`${d}`));
     const linkedIn = (project: RawBuilder<unknown>) => sql`exists (select 1 from repository_blobs rb
         join repositories r on r.id = rb.repository_id where rb.digest = b.digest and r.project_id = ${project})`;
