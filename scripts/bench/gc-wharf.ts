@@ -13,6 +13,7 @@ interface GcResult {
   readonly bytesFreed: number;
   readonly markMs?: number;
   readonly sweepMs?: number;
+  readonly orphanScanMs?: number;
 }
 interface WharfLike {
   readonly gc: {

@@ -10,7 +10,7 @@ import { comparisonRows, renderComparison, renderResources, resourceRows, type S
 import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
 import { artifacts } from './scenarios/artifacts.js';
-import { garbageCollection } from './scenarios/gc.js';
+import { garbageCollection, gcSummary } from './scenarios/gc.js';
 import { listings } from './scenarios/listing.js';
 import { loginFlood } from './scenarios/login-flood.js';
 import { manifestReads } from './scenarios/manifest.js';
@@ -207,6 +207,8 @@ async function main(): Promise<number> {
   lines.push(
     `well above 0 means other work competed for the ${cpus().length} cores and that phase's numbers are noisy.`,
   );
+  const gc = results.find((r) => r.id === garbageCollection.id);
+  if (gc !== undefined) lines.push('', ...gcSummary(gc, cfg.gcBlobs));
   const problems: string[] = [];
   for (const r of results) {
     for (const [role, sr] of Object.entries(r.byServer)) {

@@ -19,6 +19,7 @@ import { runPool } from '../pool.js';
 import { RegistryClient } from '../registry-client.js';
 import { freePort, startReference } from '../servers.js';
 import type { GcChildMessage, GcRequest } from '../gc-wharf.js';
+import type { ScenarioResult } from '../report.js';
 import type { ScenarioContext, Scenario } from './types.js';
 
 const BLOBS_PER_IMAGE = 10;
@@ -243,7 +244,8 @@ async function runWharf(ctx: ScenarioContext, images: readonly SmallImage[], wor
     const { result } = gc;
     ctx.log(
       `wharf gc (time window 0, 5 workers): ${(gc.ms / 1000).toFixed(2)} s (mark ${result.markMs} ms, sweep ` +
-        `${result.sweepMs} ms); ${result.blobsDeleted} blobs, ${result.bytesFreed} bytes`,
+        `${result.sweepMs} ms, orphan scan ${result.orphanScanMs ?? '?'} ms); ${result.blobsDeleted} blobs, ` +
+        `${result.bytesFreed} bytes`,
     );
     if (result.blobsDeleted !== load.garbageBlobs)
       ctx.note(`wharf deleted ${result.blobsDeleted} blobs, ${load.garbageBlobs} were unreferenced`);
@@ -272,6 +274,7 @@ async function runWharf(ctx: ScenarioContext, images: readonly SmallImage[], wor
       gcSeconds: gc.ms / 1000,
       markSeconds: (result.markMs ?? 0) / 1000,
       sweepSeconds: (result.sweepMs ?? 0) / 1000,
+      orphanScanSeconds: (result.orphanScanMs ?? 0) / 1000,
       blobsDeleted: result.blobsDeleted,
       bytesFreed: result.bytesFreed,
       pushesNoGc: without.rate,
@@ -293,6 +296,7 @@ export const garbageCollection: Scenario = {
     { key: 'gcSeconds', label: 'GC of N/2 unreferenced blobs', unit: 's', better: 'lower', targetRatio: 10 },
     { key: 'markSeconds', label: 'GC mark (find + mark)', unit: 's', better: 'lower' },
     { key: 'sweepSeconds', label: 'GC sweep (content + records)', unit: 's', better: 'lower' },
+    { key: 'orphanScanSeconds', label: 'GC orphan scan', unit: 's', better: 'lower' },
     { key: 'blobsDeleted', label: 'blobs deleted by GC', unit: 'blobs', better: 'higher' },
     { key: 'bytesFreed', label: 'bytes freed by GC', unit: 'bytes', better: 'higher' },
     { key: 'pushesNoGc', label: 'pushes without GC, 4 pushers', unit: 'images/s', better: 'higher' },
@@ -312,3 +316,33 @@ export const garbageCollection: Scenario = {
       : runWharf(ctx, images, workDir, logDir);
   },
 };
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined ? 'n/a' : value.toFixed(digits);
+}
+
+/**
+ * The scenario's figures in a few plain lines for the end of the run: both GC times and their ratio against the
+ * 10x target, Wharf's mark/sweep split, bytes freed, and the push rates without and during GC against 0.8.
+ */
+export function gcSummary(result: ScenarioResult, blobs: number): string[] {
+  const ref = result.byServer.reference?.metrics ?? {};
+  const wharf = result.byServer.wharf?.metrics ?? {};
+  const ratio =
+    ref['gcSeconds'] !== undefined && wharf['gcSeconds'] !== undefined && wharf['gcSeconds'] > 0
+      ? ref['gcSeconds'] / wharf['gcSeconds']
+      : undefined;
+  const ms = (key: string) => (wharf[key] === undefined ? 'n/a' : `${Math.round(wharf[key] * 1000)} ms`);
+  const pushRatio = wharf['pushRatio'];
+  return [
+    `Garbage collection, ${blobs} blobs loaded, half of them unreferenced:`,
+    `  distribution garbage-collect (offline): ${fixed(ref['gcSeconds'], 2)} s, ${ref['blobsDeleted'] ?? 'n/a'} blobs, ` +
+      `${ref['bytesFreed'] ?? 'n/a'} bytes freed`,
+    `  Wharf GC (online): ${fixed(wharf['gcSeconds'], 2)} s total = mark ${ms('markSeconds')} + sweep ` +
+      `${ms('sweepSeconds')} + orphan scan ${ms('orphanScanSeconds')}; ${wharf['blobsDeleted'] ?? 'n/a'} blobs, ` +
+      `${wharf['bytesFreed'] ?? 'n/a'} bytes freed`,
+    `  ratio distribution / Wharf: ${fixed(ratio, 2)}x (target >= 10x: ${ratio === undefined ? 'n/a' : ratio >= 10 ? 'met' : 'NOT met'})`,
+    `  pushes/s (4 pushers): ${fixed(wharf['pushesNoGc'], 1)} without GC, ${fixed(wharf['pushesDuringGc'], 1)} during GC; ` +
+      `ratio ${fixed(pushRatio, 2)} (target >= 0.8: ${pushRatio === undefined ? 'n/a' : pushRatio >= 0.8 ? 'met' : 'NOT met'})`,
+  ];
+}

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { BlobStore } from '../ports/blob-store.js';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import type { BlobStore, FileInfo, ObjectDeleteFailure } from '../ports/blob-store.js';
 import { PathNotFoundError } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { BlobRecord } from '../ports/metadata-store.js';
 import type { Store } from '../ports/store.js';
 import type { Actor } from '../registry-core/core.js';
-import { BLOBS_ROOT, blobDir } from '../registry-core/paths.js';
+import { BLOBS_ROOT, blobDataPath } from '../registry-core/paths.js';
 import { requireDigest } from '../registry-core/references.js';
 import type { Registry } from '../registry-core/registry.js';
 
@@ -38,6 +38,8 @@ export interface GcResult {
    */
   readonly markMs: number;
   readonly sweepMs: number;
+  /** Wall time of the scan for orphaned content (listing `blobs/` and looking the digests up), in ms. */
+  readonly orphanScanMs: number;
 }
 
 /** Where a run writes its log lines and learns that it must stop. */
@@ -56,6 +58,10 @@ export interface CollectorDependencies {
 }
 
 const PAGE = 500;
+/** Blobs marked per transaction of the mark, and so per page of the sweep's content deletions. */
+const MARK_PAGE = 2_000;
+/** Blobs whose records go per transaction. */
+const RECORDS_SLICE = 500;
 
 /**
  * Online garbage collection over the database's references (docs/architecture.md, "Garbage collection"): pushes
@@ -79,10 +85,10 @@ export class GarbageCollector {
     let blobsDeleted = 0;
     let bytesFreed = 0;
     let leftoversFinished = 0;
-    const ms: Timings = { mark: 0, content: 0, records: 0 };
+    const ms: Timings = { mark: 0, content: 0, records: 0, orphans: 0, pacer: new Pacer() };
     if (!opts.dryRun) {
       for (let after: string | undefined; ;) {
-        await this.pause(run);
+        await this.pause(run, ms);
         const leftovers = await timed(ms, 'records', () => this.deps.store.garbage.deletingBlobs(after, PAGE));
         if (leftovers.length === 0) break;
         after = leftovers.at(-1)?.digest;
@@ -94,28 +100,9 @@ export class GarbageCollector {
       if (leftoversFinished > 0) run.log(`finished ${leftoversFinished} blobs an earlier run had marked`);
     }
     const artifactsDeleted = opts.deleteUntagged ? await this.untagged(before, opts.dryRun, run) : 0;
-    for (let after: string | undefined; ;) {
-      await this.pause(run);
-      const candidates = await timed(ms, 'mark', () => this.deps.store.garbage.unreferencedBlobs(before, after, PAGE));
-      if (candidates.length === 0) break;
-      after = candidates.at(-1)?.digest;
-      if (opts.dryRun) {
-        blobsDeleted += candidates.length;
-        bytesFreed += sizeOf(candidates);
-        continue;
-      }
-      const marked = await timed(ms, 'mark', () =>
-        this.deps.store.transaction((tx) =>
-          tx.garbage.markDeleting(
-            candidates.map((c) => c.digest),
-            before,
-          ),
-        ),
-      );
-      const removed = await this.sweep(marked, workers, run, ms);
-      blobsDeleted += removed.length;
-      bytesFreed += sizeOf(removed);
-    }
+    const swept = opts.dryRun ? await this.count(before, run, ms) : await this.markAndSweep(before, workers, run, ms);
+    blobsDeleted += swept.count;
+    bytesFreed += swept.bytes;
     const orphans = await this.orphans(before, opts.dryRun, workers, run, ms);
     blobsDeleted += orphans.count;
     bytesFreed += orphans.bytes;
@@ -123,7 +110,7 @@ export class GarbageCollector {
     run.log(
       `${verb} ${artifactsDeleted} untagged artifacts and ${blobsDeleted} blobs, ${bytesFreed} bytes; mark ` +
         `${Math.round(ms.mark)} ms, sweep ${Math.round(ms.content + ms.records)} ms (content ` +
-        `${Math.round(ms.content)} ms, records ${Math.round(ms.records)} ms)`,
+        `${Math.round(ms.content)} ms, records ${Math.round(ms.records)} ms), orphan scan ${Math.round(ms.orphans)} ms`,
     );
     return {
       artifactsDeleted,
@@ -134,15 +121,77 @@ export class GarbageCollector {
       dryRun: opts.dryRun,
       markMs: Math.round(ms.mark),
       sweepMs: Math.round(ms.content + ms.records),
+      orphanScanMs: Math.round(ms.orphans),
     };
+  }
+
+  /** A dry run's mark: counts the unreferenced blobs older than the window, changing nothing. */
+  private async count(before: number, run: GcRun, ms: Timings): Promise<{ count: number; bytes: number }> {
+    let count = 0;
+    let bytes = 0;
+    for (let after: string | undefined; ;) {
+      await this.pause(run, ms);
+      const page = await timed(ms, 'mark', () => this.deps.store.garbage.unreferencedBlobs(before, after, PAGE));
+      if (page.length === 0) break;
+      after = page.at(-1)?.digest;
+      count += page.length;
+      bytes += sizeOf(page);
+    }
+    return { count, bytes };
+  }
+
+  /**
+   * The mark and the sweep, pipelined by page of `MARK_PAGE`: a page is marked (one transaction), then its content
+   * deletion starts and runs in the background (the thread pool) while the previous page's records go and the next
+   * page is marked. A page's records go only once its content is gone (a push that then records the digest again
+   * stores the content again).
+   */
+  private async markAndSweep(
+    before: number,
+    workers: number,
+    run: GcRun,
+    ms: Timings,
+  ): Promise<{ count: number; bytes: number }> {
+    const { store } = this.deps;
+    let count = 0;
+    let bytes = 0;
+    let inFlight: Promise<BlobRecord[]> | undefined;
+    try {
+      for (let after: string | undefined; ;) {
+        await this.pause(run, ms);
+        const page = await timed(ms, 'mark', () =>
+          store.transaction((tx) => tx.garbage.markUnreferenced(before, after, MARK_PAGE)),
+        );
+        const done = inFlight ? await timed(ms, 'content', () => inFlight!) : [];
+        inFlight =
+          page.marked.length > 0 ? this.deleteContent(page.marked, ms.pacer.concurrency(workers), run) : undefined;
+        if (done.length > 0) {
+          await this.removeRecords(done, ms);
+          count += done.length;
+          bytes += sizeOf(done);
+        }
+        if (page.last === undefined) break;
+        after = page.last;
+      }
+    } finally {
+      // A stopped run still waits for the deletions it started (their blobs stay marked for the next run).
+      const last = inFlight ? await timed(ms, 'content', () => inFlight!) : [];
+      inFlight = undefined;
+      if (last.length > 0 && !run.signal.aborted) {
+        await this.removeRecords(last, ms);
+        count += last.length;
+        bytes += sizeOf(last);
+      }
+    }
+    return { count, bytes };
   }
 
   /**
    * Between pages: stops when asked, and lets requests run (on SQLite every query completes synchronously, so a
    * run that never waited for I/O would hold the event loop for all its pages).
    */
-  private async pause(run: GcRun): Promise<void> {
-    await nextTurn();
+  private async pause(run: GcRun, ms?: Timings): Promise<void> {
+    await (ms ? ms.pacer.pause(ms.mark + ms.records + ms.orphans) : nextTurn());
     run.signal.throwIfAborted();
   }
 
@@ -150,7 +199,9 @@ export class GarbageCollector {
    * Content in storage under `blobs/` without a blob record (an upload moved into place whose transaction failed,
    * a push a quota refused, a crash), last modified at or before `before`: each is first recorded `deleting` (an
    * insert that does nothing when a record exists, which is then left alone), so a push about to record it is told
-   * to retry, then swept like any marked blob. Pages of `PAGE` files; a dry run only counts.
+   * to retry, then swept like any marked blob. The scan lists the blob directories (`blobs/<algorithm>/<xx>/`, one
+   * listing per prefix) and looks their digests up in pages of `PAGE`; only a digest without a record costs a
+   * `stat` of its data (its size and age). A dry run only counts.
    */
   private async orphans(
     before: number,
@@ -162,14 +213,19 @@ export class GarbageCollector {
     const { store, storage, clock } = this.deps;
     let count = 0;
     let bytes = 0;
-    let page: BlobRecord[] = [];
+    let page: string[] = [];
     const flush = async () => {
-      const candidates = page;
+      const digests = page;
       page = [];
-      if (candidates.length === 0) return;
-      await this.pause(run);
-      const known = await store.garbage.recorded(candidates.map((c) => c.digest));
-      const orphaned = candidates.filter((c) => !known.has(c.digest));
+      if (digests.length === 0) return;
+      await this.pause(run, ms);
+      const known = await store.garbage.recorded(digests);
+      const orphaned: BlobRecord[] = [];
+      for (const digest of digests) {
+        if (known.has(digest)) continue;
+        const file = await statOrUndefined(storage, blobDataPath(requireDigest(digest)));
+        if (file && !file.isDir && file.modTime.getTime() <= before) orphaned.push({ digest, size: file.size });
+      }
       if (orphaned.length === 0) return;
       if (dryRun) {
         count += orphaned.length;
@@ -188,13 +244,21 @@ export class GarbageCollector {
       count += removed.length;
       bytes += sizeOf(removed);
     };
-    for await (const file of storage.walk(BLOBS_ROOT)) {
-      const digest = digestOfDataPath(file.path);
-      if (!digest || file.isDir || file.modTime.getTime() > before) continue;
-      page.push({ digest, size: file.size });
-      if (page.length >= PAGE) await flush();
+    const t0 = performance.now();
+    const swept = ms.content + ms.records;
+    for (const algorithmDir of await listOrEmpty(storage, BLOBS_ROOT)) {
+      for (const prefixDir of await listOrEmpty(storage, algorithmDir)) {
+        for (const blobDir of await listOrEmpty(storage, prefixDir)) {
+          const digest = digestOfBlobDir(blobDir);
+          if (digest === undefined) continue;
+          page.push(digest);
+          if (page.length >= PAGE) await flush();
+        }
+      }
     }
     await flush();
+    // The scan's own time: the sweep of what it found is counted in the sweep.
+    ms.orphans += performance.now() - t0 - (ms.content + ms.records - swept);
     return { count, bytes };
   }
 
@@ -222,51 +286,81 @@ export class GarbageCollector {
     return deleted;
   }
 
-  /**
-   * Deletes the content of blobs marked `deleting` (`workers` at a time; content already gone counts as deleted),
-   * then their records; returns the blobs removed. A deletion that fails leaves its blob marked for the next run.
-   */
+  /** Deletes the content of blobs marked `deleting`, then their records; returns the blobs removed. */
   private async sweep(marked: readonly BlobRecord[], workers: number, run: GcRun, ms: Timings): Promise<BlobRecord[]> {
-    const { storage, store } = this.deps;
-    const t0 = performance.now();
-    const gone: BlobRecord[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < marked.length) {
-        const blob = marked[next++]!;
-        if (run.signal.aborted) return;
-        try {
-          await storage.delete(blobDir(requireDigest(blob.digest)));
-          gone.push(blob);
-        } catch (err) {
-          if (err instanceof PathNotFoundError) gone.push(blob);
-          else run.log(`could not delete ${blob.digest}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(workers, marked.length) }, worker));
-    ms.content += performance.now() - t0;
-    if (gone.length === 0) return [];
-    const digests = gone.map((b) => b.digest);
-    await timed(ms, 'records', () =>
-      store.transaction(async (tx) => {
-        // The projects that linked them stop counting them (quotas), then the records go.
-        await tx.quotas.releaseCollected(digests);
-        await tx.garbage.removeDeleting(digests);
-      }),
-    );
+    const gone = await timed(ms, 'content', () => this.deleteContent(marked, ms.pacer.concurrency(workers), run));
+    if (gone.length > 0) await this.removeRecords(gone, ms);
     return gone;
+  }
+
+  /**
+   * Deletes the content of blobs marked `deleting` (`workers` at a time; content already gone counts as deleted);
+   * returns the blobs whose content is gone. Never rejects: a deletion that fails leaves its blob marked for the
+   * next run.
+   */
+  private async deleteContent(marked: readonly BlobRecord[], workers: number, run: GcRun): Promise<BlobRecord[]> {
+    if (run.signal.aborted || marked.length === 0) return [];
+    const paths = marked.map((blob) => blobDataPath(requireDigest(blob.digest)));
+    let failures: ObjectDeleteFailure[];
+    try {
+      failures = await this.deps.storage.deleteObjects(paths, workers);
+    } catch (err) {
+      run.log(`could not delete ${marked.length} blobs: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
+    if (failures.length === 0) return [...marked];
+    const failed = new Set(failures.map((f) => f.path));
+    for (const { path, error } of failures) {
+      run.log(`could not delete ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return marked.filter((_, i) => !failed.has(paths[i]!));
+  }
+
+  /**
+   * The records of blobs whose content is gone, in transactions of `RECORDS_SLICE` with a turn of the event loop
+   * between them (on SQLite a transaction holds the one connection): the projects that linked them stop counting
+   * them (quotas), then the records and repository links go.
+   */
+  private async removeRecords(gone: readonly BlobRecord[], ms: Timings): Promise<void> {
+    const { store } = this.deps;
+    for (let i = 0; i < gone.length; i += RECORDS_SLICE) {
+      if (i > 0) await ms.pacer.pause(ms.mark + ms.records + ms.orphans);
+      const digests = gone.slice(i, i + RECORDS_SLICE).map((b) => b.digest);
+      await timed(ms, 'records', () =>
+        store.transaction(async (tx) => {
+          await tx.quotas.releaseCollected(digests);
+          await tx.garbage.removeDeleting(digests);
+        }),
+      );
+    }
   }
 }
 
-/** `blobs/<algorithm>/<xx>/<hex>/data` → `<algorithm>:<hex>`; undefined for anything else. */
-function digestOfDataPath(path: string): string | undefined {
+/** `blobs/<algorithm>/<xx>/<hex>` → `<algorithm>:<hex>`; undefined for anything else. */
+function digestOfBlobDir(path: string): string | undefined {
   const parts = path.split('/');
-  const at = parts.lastIndexOf(BLOBS_ROOT);
-  if (at < 0 || parts.length !== at + 5 || parts[at + 4] !== 'data') return undefined;
-  const [algorithm, prefix, hex] = [parts[at + 1]!, parts[at + 2]!, parts[at + 3]!];
+  if (parts.length !== 4 || parts[0] !== BLOBS_ROOT) return undefined;
+  const [algorithm, prefix, hex] = [parts[1]!, parts[2]!, parts[3]!];
   if (!/^[a-z0-9]+$/.test(algorithm) || !/^[a-f0-9]{32,128}$/.test(hex) || !hex.startsWith(prefix)) return undefined;
   return `${algorithm}:${hex}`;
+}
+
+async function listOrEmpty(storage: BlobStore, path: string): Promise<string[]> {
+  try {
+    return await storage.list(path);
+  } catch (err) {
+    if (err instanceof PathNotFoundError) return []; // none, or deleted meanwhile
+    throw err;
+  }
+}
+
+async function statOrUndefined(storage: BlobStore, path: string): Promise<FileInfo | undefined> {
+  try {
+    return await storage.stat(path);
+  } catch (err) {
+    if (err instanceof PathNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 /** Wall time per part of a run, in ms (reported, never used for decisions). */
@@ -274,9 +368,53 @@ interface Timings {
   mark: number;
   content: number;
   records: number;
+  orphans: number;
+  readonly pacer: Pacer;
 }
 
-async function timed<T>(ms: Timings, part: keyof Timings, fn: () => Promise<T>): Promise<T> {
+/** The collector's largest share of the event loop while requests are being served. */
+const SHARE_UNDER_LOAD = 0.2;
+/** Requests count as being served when they kept the event loop busy more than this share of the time. */
+const LOAD_THRESHOLD = 0.1;
+/** The longest wait between two pieces of work. */
+const MAX_WAIT_MS = 250;
+
+/**
+ * Keeps garbage collection from taking the event loop from requests. On SQLite every statement completes
+ * synchronously, so the collector's transactions hold the event loop (and the one connection) while they run.
+ * Between pieces of work, `pause` looks at how busy the event loop was with anything else since the last pause
+ * (its utilization less the collector's own statement time): when requests were being served, it waits long enough
+ * for the collector's own work to stay within `SHARE_UNDER_LOAD` of the time, and the content deletions run one at
+ * a time (`concurrency`); otherwise it yields one turn and goes on at full speed.
+ */
+class Pacer {
+  private elu = performance.eventLoopUtilization();
+  private since = performance.now();
+  private ownAtLast = 0;
+  private loaded = false;
+
+  /** Content deletions to run at once: `workers`, or 1 while requests are being served. */
+  concurrency(workers: number): number {
+    return this.loaded ? 1 : workers;
+  }
+
+  /** `ownTotal`: the run's statement time so far (ms). */
+  async pause(ownTotal: number): Promise<void> {
+    const now = performance.now();
+    const busy = performance.eventLoopUtilization(this.elu).active;
+    const own = Math.max(0, ownTotal - this.ownAtLast);
+    const window = now - this.since;
+    const others = Math.max(0, busy - own);
+    this.loaded = window > 0 && others > LOAD_THRESHOLD * Math.max(1, window - own);
+    if (this.loaded) await sleep(Math.min(MAX_WAIT_MS, (own * (1 - SHARE_UNDER_LOAD)) / SHARE_UNDER_LOAD));
+    else await nextTurn();
+    this.elu = performance.eventLoopUtilization();
+    this.since = performance.now();
+    this.ownAtLast = ownTotal;
+  }
+}
+
+async function timed<T>(ms: Timings, part: Exclude<keyof Timings, 'pacer'>, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   try {
     return await fn();

@@ -40,6 +40,13 @@ export interface BlobStore {
   move(from: string, to: string): Promise<void>;
   /** Removes an object or a whole directory tree. Throws PathNotFoundError. */
   delete(path: string): Promise<void>;
+  /**
+   * Bulk removal of objects (garbage collection): removes each of `paths` (objects, not trees), up to `concurrency`
+   * at once, and the parent directories they leave empty (a backend with directories checks each parent once per
+   * call, not once per object). An object already gone counts as removed. Returns the paths that could not be
+   * removed, with their errors; the others are gone when it returns.
+   */
+  deleteObjects(paths: readonly string[], concurrency: number): Promise<ObjectDeleteFailure[]>;
   /** Every object (not directory) below `path`, depth first, in path order. Missing path: nothing. */
   walk(path: string): AsyncIterable<FileInfo>;
   /**
@@ -48,6 +55,12 @@ export interface BlobStore {
    * then streams the content itself.
    */
   redirectUrl?(path: string, opts: { expiresInSeconds: number }): Promise<string | undefined>;
+}
+
+/** An object `deleteObjects` could not remove. */
+export interface ObjectDeleteFailure {
+  readonly path: string;
+  readonly error: unknown;
 }
 
 /**

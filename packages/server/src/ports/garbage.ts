@@ -23,6 +23,17 @@ export interface GarbageRecords {
    * unreferenced, re-checked after their rows are locked; returns the blobs marked.
    */
   markDeleting(digests: readonly string[], before: number): Promise<BlobRecord[]>;
+  /**
+   * Inside a transaction, one page of the set-based mark: finds the unreferenced live blobs last touched at or
+   * before `before`, in digest order after `after`, at most `limit`, and marks them `deleting` with the same
+   * compare-and-set and re-check as `markDeleting`. Returns the blobs marked and the page's last candidate (where the
+   * next page starts; undefined when there was no candidate left).
+   */
+  markUnreferenced(
+    before: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ marked: BlobRecord[]; last: string | undefined }>;
   /** Blobs left `deleting` (marked by this run, or by a run that died), in digest order after `after`. */
   deletingBlobs(after: string | undefined, limit: number): Promise<BlobRecord[]>;
   /** Removes the records (and repository links) of those of `digests` still `deleting`; returns how many. */

@@ -17,11 +17,20 @@ function gatedStorage(root: string): BlobStore {
   const inner = createBlobStore({ driver: 'filesystem', rootDirectory: root });
   return new Proxy(inner, {
     get(target, prop, receiver) {
+      const held = async () => {
+        deletionsStarted++;
+        if (gate) await gate;
+      };
       if (prop === 'delete') {
         return async (path: string) => {
-          deletionsStarted++;
-          if (gate) await gate;
+          await held();
           return target.delete(path);
+        };
+      }
+      if (prop === 'deleteObjects') {
+        return async (paths: readonly string[], concurrency: number) => {
+          await held();
+          return target.deleteObjects(paths, concurrency);
         };
       }
       const value: unknown = Reflect.get(target, prop, receiver);

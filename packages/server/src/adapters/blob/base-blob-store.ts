@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { InvalidOffsetError, InvalidPathError, STORAGE_PATH, WriterStateError } from '../../ports/blob-store.js';
-import type { BlobStore, BlobWriter, FileInfo, WriterState } from '../../ports/blob-store.js';
+import type { BlobStore, BlobWriter, FileInfo, ObjectDeleteFailure, WriterState } from '../../ports/blob-store.js';
 
 /**
  * Wraps any adapter with the checks every driver shares, so adapters only move bytes: each path must
@@ -79,6 +79,11 @@ export class BaseBlobStore implements BlobStore {
   async delete(path: string): Promise<void> {
     this.checkPath(path);
     await this.driver.delete(path);
+  }
+
+  async deleteObjects(paths: readonly string[], concurrency: number): Promise<ObjectDeleteFailure[]> {
+    for (const path of paths) this.checkPath(path);
+    return await this.driver.deleteObjects(paths, Math.max(1, Math.trunc(concurrency)));
   }
 
   async *walk(path: string): AsyncIterable<FileInfo> {

@@ -121,6 +121,35 @@ export function describeTree(ctx: SuiteContext): void {
     });
   });
 
+  describe('deleteObjects', () => {
+    it('removes every object listed, counts one already gone as removed, and keeps the rest', async () => {
+      await put('b/x1/data', 'b/x2/data', 'b/x3/data', 'b/y1/data', 'keep');
+      const failed = await ctx.store.deleteObjects(
+        [ctx.path('b/x1/data'), ctx.path('b/x2/data'), ctx.path('b/absent/data'), ctx.path('b/y1/data')],
+        2,
+      );
+      expect(failed).toEqual([]);
+      for (const gone of ['b/x1/data', 'b/x2/data', 'b/y1/data']) {
+        expect(await failureOf(ctx.store.getContent(ctx.path(gone)))).toBeInstanceOf(PathNotFoundError);
+      }
+      expect(await ctx.store.getContent(ctx.path('b/x3/data'))).toEqual(text('b/x3/data'));
+      expect(await ctx.store.list(ctx.path('b'))).toEqual([ctx.path('b/x3')]);
+    });
+
+    it('removes the directories it leaves empty, and only those', async () => {
+      await put('keep', 'p/q/one/data', 'p/q/two/data', 'r/s/three/data', 'r/s/three/other');
+      expect(
+        await ctx.store.deleteObjects(
+          [ctx.path('p/q/one/data'), ctx.path('p/q/two/data'), ctx.path('r/s/three/data')],
+          5,
+        ),
+      ).toEqual([]);
+      expect(await failureOf(ctx.store.stat(ctx.path('p')))).toBeInstanceOf(PathNotFoundError);
+      expect(await ctx.store.list(ctx.prefix)).toEqual([ctx.path('keep'), ctx.path('r')]);
+      expect(await ctx.store.getContent(ctx.path('r/s/three/other'))).toEqual(text('r/s/three/other'));
+    });
+  });
+
   describe('walk', () => {
     it('yields every object below the path, depth first in path order, directories omitted', async () => {
       await put('w/b', 'w/a-b', 'w/a/z', 'w/a/y/2', 'w/a/y/1', 'w/c/d/e/f', 'outside');

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { InvalidOffsetError, PathNotFoundError, StorageDriverError, WriterStateError } from '../../ports/blob-store.js';
-import type { BlobStore, BlobWriter, FileInfo, WriterState } from '../../ports/blob-store.js';
+import type { BlobStore, BlobWriter, FileInfo, ObjectDeleteFailure, WriterState } from '../../ports/blob-store.js';
 import { bufferReadable } from './buffer-readable.js';
 import { MemoryBlobWriter, nextTurn } from './memory-blob-writer.js';
 import { MemoryObject } from './memory-object.js';
@@ -105,6 +105,13 @@ export class MemoryBlobStore implements BlobStore {
     const below = this.below(path);
     if (!this.objects.delete(path) && below.length === 0) throw new PathNotFoundError(this.name, path);
     for (const [child] of below) this.objects.delete(child);
+  }
+
+  /** One turn of the event loop; objects already gone count as removed. */
+  async deleteObjects(paths: readonly string[]): Promise<ObjectDeleteFailure[]> {
+    await nextTurn();
+    for (const path of paths) this.objects.delete(path);
+    return [];
   }
 
   async *walk(path: string): AsyncIterable<FileInfo> {

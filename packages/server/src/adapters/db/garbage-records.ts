@@ -4,6 +4,9 @@ import type { BlobRecord } from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
 import type { Database } from './database.js';
 
+/** Digests per marking UPDATE: far below SQLite's and PostgreSQL's bind limits, fewer statements per page. */
+const MARK_BATCH = 2_000;
+
 /** No manifest of any repository is this blob or references it. */
 function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>): Expression<SqlBool> {
   return eb.and([
@@ -41,6 +44,43 @@ export class KyselyGarbageRecords implements GarbageRecords {
   }
 
   /**
+   * Inside a transaction, the next page of the mark: the unreferenced live blobs untouched since `before` after
+   * `after` in digest order, at most `limit`, read and marked in the same transaction. The UPDATE takes the digests
+   * as a sorted list (so its row locks are taken in digest order, as a push takes them, on PostgreSQL) and checks
+   * `unreferenced` again on the rows it locks; then the second statement of `markDeleting` puts back those a push
+   * referenced meanwhile. `last` is the page's last candidate (where the next page starts), undefined when there
+   * was none.
+   */
+  async markUnreferenced(
+    before: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ marked: BlobRecord[]; last: string | undefined }> {
+    let page = this.db
+      .selectFrom('blobs')
+      .select('digest')
+      .where('status', '=', 'none')
+      .where('updated_at', '<=', before)
+      .where(unreferenced);
+    if (after !== undefined) page = page.where('digest', '>', after);
+    const digests = (await page.orderBy('digest').limit(limit).execute()).map((row) => row.digest);
+    const marked: BlobRecord[] = [];
+    for (const batch of batches(digests, MARK_BATCH)) {
+      const rows = await this.db
+        .updateTable('blobs')
+        .set({ status: 'deleting' })
+        .where('digest', 'in', batch)
+        .where('status', '=', 'none')
+        .where('updated_at', '<=', before)
+        .where(unreferenced)
+        .returning(['digest', 'size'])
+        .execute();
+      if (rows.length > 0) marked.push(...(await this.putBackReferenced(rows)));
+    }
+    return { marked, last: digests.at(-1) };
+  }
+
+  /**
    * Two statements: the first marks the candidates (an UPDATE, which waits for and then holds their row locks); the
    * second, which on PostgreSQL reads a fresh snapshot (READ COMMITTED), finds those a push referenced meanwhile and
    * puts them back. A push touches the row before it commits its references, so it either committed before the
@@ -49,37 +89,49 @@ export class KyselyGarbageRecords implements GarbageRecords {
    */
   async markDeleting(digests: readonly string[], before: number): Promise<BlobRecord[]> {
     const marked: BlobRecord[] = [];
-    for (const batch of batches([...new Set(digests)].sort())) {
-      const rows = await this.db
-        .updateTable('blobs')
-        .set({ status: 'deleting' })
-        .where('digest', 'in', batch)
-        .where('status', '=', 'none')
-        .where('updated_at', '<=', before)
-        .returning(['digest', 'size'])
-        .execute();
-      if (rows.length === 0) continue;
-      const referenced = await this.db
-        .selectFrom('blobs')
-        .select('digest')
-        .where(
-          'digest',
-          'in',
-          rows.map((row) => row.digest),
-        )
-        .where((eb) => eb.not(unreferenced(eb)))
-        .execute();
-      const kept = new Set(referenced.map((row) => row.digest));
-      if (kept.size > 0) {
-        await this.db
-          .updateTable('blobs')
-          .set({ status: 'none' })
-          .where('digest', 'in', [...kept])
-          .execute();
-      }
-      marked.push(...rows.filter((row) => !kept.has(row.digest)).map(toBlob));
-    }
+    for (const batch of batches([...new Set(digests)].sort())) marked.push(...(await this.markBatch(batch, before)));
     return marked;
+  }
+
+  /** Marks those of `digests` (sorted) still live and untouched since `before`, then the re-check. */
+  private async markBatch(digests: readonly string[], before: number): Promise<BlobRecord[]> {
+    const rows = await this.db
+      .updateTable('blobs')
+      .set({ status: 'deleting' })
+      .where('digest', 'in', digests)
+      .where('status', '=', 'none')
+      .where('updated_at', '<=', before)
+      .returning(['digest', 'size'])
+      .execute();
+    return rows.length === 0 ? [] : this.putBackReferenced(rows);
+  }
+
+  /**
+   * The second statement of a mark: on PostgreSQL a fresh snapshot (READ COMMITTED) finds the just-marked blobs a
+   * push referenced meanwhile and puts them back; returns the others.
+   */
+  private async putBackReferenced(
+    rows: ReadonlyArray<{ digest: string; size: number | string }>,
+  ): Promise<BlobRecord[]> {
+    const referenced = await this.db
+      .selectFrom('blobs')
+      .select('digest')
+      .where(
+        'digest',
+        'in',
+        rows.map((row) => row.digest),
+      )
+      .where((eb) => eb.not(unreferenced(eb)))
+      .execute();
+    const kept = new Set(referenced.map((row) => row.digest));
+    if (kept.size > 0) {
+      await this.db
+        .updateTable('blobs')
+        .set({ status: 'none' })
+        .where('digest', 'in', [...kept])
+        .execute();
+    }
+    return rows.filter((row) => !kept.has(row.digest)).map(toBlob);
   }
 
   async deletingBlobs(after: string | undefined, limit: number): Promise<BlobRecord[]> {

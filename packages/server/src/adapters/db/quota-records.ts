@@ -159,16 +159,22 @@ export class KyselyQuotaRecords implements QuotaRecords {
     return changed;
   }
 
+  /**
+   * One statement: what each project frees (the sizes of the `deleting` blobs it links, each blob once per project)
+   * is summed once, in a grouped subquery, and subtracted from that project's usage (never below 0).
+   */
   private async releaseCollectedBatch(digests: readonly string[]): Promise<number> {
     const doomed = sql.join(digests.map((d) => sql`${d}`));
-    const linkedIn = (project: RawBuilder<unknown>) => sql`exists (select 1 from repository_blobs rb
-        join repositories r on r.id = rb.repository_id where rb.digest = b.digest and r.project_id = ${project})`;
-    const freed = sql`coalesce((select sum(b.size) from blobs b where b.digest in (${doomed})
-        and b.status = 'deleting' and ${linkedIn(sql.ref('project_quotas.project_id'))}), 0)`;
     const result = await sql`update project_quotas
-      set used = case when used - ${freed} < 0 then 0 else used - ${freed} end
-      where project_id in (select r.project_id from repository_blobs rb join repositories r on r.id = rb.repository_id
-                           where rb.digest in (${doomed}))`.execute(this.db);
+      set used = case when used < f.freed then 0 else used - f.freed end
+      from (select d.project_id, sum(d.size) as freed
+              from (select distinct r.project_id, b.digest, b.size
+                      from blobs b
+                      join repository_blobs rb on rb.digest = b.digest
+                      join repositories r on r.id = rb.repository_id
+                     where b.digest in (${doomed}) and b.status = 'deleting') d
+             group by d.project_id) f
+      where f.project_id = project_quotas.project_id`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
 

@@ -10,6 +10,11 @@ export interface SqliteOptions {
   readonly synchronous: 'normal' | 'full';
 }
 
+/** SQLite's page cache per connection, in KiB (memory only used as pages are read). */
+const CACHE_KIB = 64 * 1024;
+/** WAL pages after which a commit checkpoints. */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 function isInMemory(path: string): boolean {
   return path === '' || path === ':memory:' || path.startsWith('file::memory:');
 }
@@ -30,6 +35,12 @@ export function openSqlite(options: SqliteOptions): Kysely<Database> {
     sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // A page cache of 64 MiB (the default is 2 MiB) and a checkpoint every 10,000 WAL pages (about 40 MiB; the
+    // default is 1,000): writes that touch many pages (garbage collection's marks and deletions, large pushes)
+    // otherwise checkpoint, and so fsync, at nearly every commit. Measured on a 100,000-blob database: GC's
+    // statements took 8.4 s with the defaults, 3.4 s with these (docs/benchmark.md).
+    sqlite.pragma(`cache_size = -${CACHE_KIB}`);
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   } catch (error) {
     sqlite.close();
     throw error;
