@@ -9,6 +9,7 @@ import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
+import { RequestGauge } from './lib/request-gauge.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { JobEngine } from './jobs/engine.js';
 import { JobServiceMonitor } from './jobs/monitor.js';
@@ -305,7 +306,15 @@ export async function createWharf(
       blobRedirect: config.storage.redirect,
     },
   );
-  const gc = new GarbageCollector({ store, storage, registry, clock, actor: { by: systemOperator('gc') } });
+  const load = new RequestGauge();
+  const gc = new GarbageCollector({
+    store,
+    storage,
+    registry,
+    clock,
+    actor: { by: systemOperator('gc') },
+    requests: load,
+  });
   const pulls = new PullRecorder(store, {
     now: () => clock.now(),
     onError: (err) => log.warn({ err }, 'recording manifest pulls failed; retrying with the next batch'),
@@ -321,6 +330,7 @@ export async function createWharf(
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   const app = buildHttpServer({
+    load,
     registry,
     logger: log,
     accessLog: config.http.accessLog,

@@ -55,6 +55,14 @@ export interface CollectorDependencies {
   readonly clock: Clock;
   /** Who deletes untagged artifacts: the job's system context. */
   readonly actor: Actor;
+  /** The requests being served (the HTTP layer counts them): the collector yields to them. None: never paced. */
+  readonly requests?: RequestLoad | undefined;
+}
+
+/** What the collector reads of the request gauge (`lib/request-gauge.ts`). */
+export interface RequestLoad {
+  readonly inFlight: number;
+  readonly started: number;
 }
 
 const PAGE = 500;
@@ -85,7 +93,7 @@ export class GarbageCollector {
     let blobsDeleted = 0;
     let bytesFreed = 0;
     let leftoversFinished = 0;
-    const ms: Timings = { mark: 0, content: 0, records: 0, orphans: 0, pacer: new Pacer() };
+    const ms: Timings = { mark: 0, content: 0, records: 0, orphans: 0, pacer: new Pacer(this.deps.requests) };
     if (!opts.dryRun) {
       for (let after: string | undefined; ;) {
         await this.pause(run, ms);
@@ -160,7 +168,7 @@ export class GarbageCollector {
       for (let after: string | undefined; ;) {
         await this.pause(run, ms);
         const page = await timed(ms, 'mark', () =>
-          store.transaction((tx) => tx.garbage.markUnreferenced(before, after, MARK_PAGE)),
+          store.transaction((tx) => tx.garbage.markUnreferenced(before, after, ms.pacer.size(MARK_PAGE))),
         );
         const done = inFlight ? await timed(ms, 'content', () => inFlight!) : [];
         inFlight =
@@ -323,9 +331,10 @@ export class GarbageCollector {
    */
   private async removeRecords(gone: readonly BlobRecord[], ms: Timings): Promise<void> {
     const { store } = this.deps;
-    for (let i = 0; i < gone.length; i += RECORDS_SLICE) {
+    for (let i = 0, slice = RECORDS_SLICE; i < gone.length; i += slice) {
       if (i > 0) await ms.pacer.pause(ms.mark + ms.records + ms.orphans);
-      const digests = gone.slice(i, i + RECORDS_SLICE).map((b) => b.digest);
+      slice = ms.pacer.size(RECORDS_SLICE);
+      const digests = gone.slice(i, i + slice).map((b) => b.digest);
       await timed(ms, 'records', () =>
         store.transaction(async (tx) => {
           await tx.quotas.releaseCollected(digests);
@@ -372,26 +381,32 @@ interface Timings {
   readonly pacer: Pacer;
 }
 
-/** The collector's largest share of the event loop while requests are being served. */
+/** The collector's largest share of the time while requests are being served. */
 const SHARE_UNDER_LOAD = 0.2;
-/** Requests count as being served when they kept the event loop busy more than this share of the time. */
-const LOAD_THRESHOLD = 0.1;
 /** The longest wait between two pieces of work. */
 const MAX_WAIT_MS = 250;
 
 /**
  * Keeps garbage collection from taking the event loop from requests. On SQLite every statement completes
  * synchronously, so the collector's transactions hold the event loop (and the one connection) while they run.
- * Between pieces of work, `pause` looks at how busy the event loop was with anything else since the last pause
- * (its utilization less the collector's own statement time): when requests were being served, it waits long enough
- * for the collector's own work to stay within `SHARE_UNDER_LOAD` of the time, and the content deletions run one at
- * a time (`concurrency`); otherwise it yields one turn and goes on at full speed.
+ * Between pieces of work, `pause` asks the request gauge whether requests were served since the last pause: if so
+ * it waits long enough for the collector's own statements to stay within `SHARE_UNDER_LOAD` of the time, its
+ * transactions take a quarter of the rows (`size`) and the content deletions run one at a time (`concurrency`); otherwise (or without a gauge) it yields one turn and goes on
+ * at full speed.
  */
 class Pacer {
-  private elu = performance.eventLoopUtilization();
-  private since = performance.now();
+  private startedAtLast: number;
   private ownAtLast = 0;
   private loaded = false;
+
+  constructor(private readonly requests: RequestLoad | undefined) {
+    this.startedAtLast = requests?.started ?? 0;
+  }
+
+  /** Rows per transaction: `rows`, or a quarter of it (at least 100) while requests are being served. */
+  size(rows: number): number {
+    return this.loaded ? Math.max(100, Math.floor(rows / 4)) : rows;
+  }
 
   /** Content deletions to run at once: `workers`, or 1 while requests are being served. */
   concurrency(workers: number): number {
@@ -400,16 +415,12 @@ class Pacer {
 
   /** `ownTotal`: the run's statement time so far (ms). */
   async pause(ownTotal: number): Promise<void> {
-    const now = performance.now();
-    const busy = performance.eventLoopUtilization(this.elu).active;
     const own = Math.max(0, ownTotal - this.ownAtLast);
-    const window = now - this.since;
-    const others = Math.max(0, busy - own);
-    this.loaded = window > 0 && others > LOAD_THRESHOLD * Math.max(1, window - own);
+    const started = this.requests?.started ?? 0;
+    this.loaded = (this.requests?.inFlight ?? 0) > 0 || started !== this.startedAtLast;
     if (this.loaded) await sleep(Math.min(MAX_WAIT_MS, (own * (1 - SHARE_UNDER_LOAD)) / SHARE_UNDER_LOAD));
     else await nextTurn();
-    this.elu = performance.eventLoopUtilization();
-    this.since = performance.now();
+    this.startedAtLast = this.requests?.started ?? 0;
     this.ownAtLast = ownTotal;
   }
 }

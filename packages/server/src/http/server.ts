@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestGauge } from '../lib/request-gauge.js';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry-core/registry.js';
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   readonly portal: Omit<PortalRoutesOptions, 'basePath'>;
   /** Timeouts and the connection limit that keep slow or idle clients from holding connections. */
   readonly connections: ConnectionLimits;
+  /** Counts the requests being served (garbage collection yields to them). */
+  readonly load?: RequestGauge | undefined;
 }
 
 /** How long clients may take, in seconds, and how many connections may be open at once. */
@@ -100,6 +103,27 @@ function limitConnections(app: FastifyInstance, limits: ConnectionLimits, log: L
   });
 }
 
+/** Every request counts in `gauge` from its first hook until it is answered or aborted (once). */
+function countRequests(app: FastifyInstance, gauge: RequestGauge): void {
+  const open = new WeakSet<object>();
+  const end = (req: { raw: object }) => {
+    if (open.delete(req.raw)) gauge.end();
+  };
+  app.addHook('onRequest', (req, _reply, done) => {
+    open.add(req.raw);
+    gauge.begin();
+    done();
+  });
+  app.addHook('onResponse', (req, _reply, done) => {
+    end(req);
+    done();
+  });
+  app.addHook('onRequestAbort', (req, done) => {
+    end(req);
+    done();
+  });
+}
+
 /** Builds the Fastify application: request ids, one access-log line per request, /v2, /api/v2.0, /c and the portal. */
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const limits = serverOptions(opts.connections);
@@ -122,6 +146,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     ...(opts.trustedProxies ? { trustProxy: opts.trustedProxies } : {}),
   }) as unknown as FastifyInstance;
   limitConnections(app, opts.connections, opts.logger);
+  if (opts.load) countRequests(app, opts.load);
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('X-Request-Id', req.id);
     done();
