@@ -18,10 +18,10 @@ export function gcHistory(query: ListQuery): Promise<Page<GCHistory>> {
   return apiPage<GCHistory>('/system/gc', { page: query.page, pageSize: query.pageSize });
 }
 
-/** The schedule; undefined when there is none (the server answers an empty object). */
-export async function gcSchedule(): Promise<GCHistory | undefined> {
+/** The schedule; null when there is none (the server answers an empty object). */
+export async function gcSchedule(): Promise<GCHistory | null> {
   const schedule = await apiJson<GCHistory>('/system/gc/schedule');
-  return schedule?.schedule ? schedule : undefined;
+  return schedule?.schedule ? schedule : null;
 }
 
 /** Starts a run now with `parameters` (409 while one is pending or running). */
