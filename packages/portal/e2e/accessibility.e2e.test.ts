@@ -147,6 +147,8 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       ['new-robot', `/projects/${PROJECT}/robots`, 'New robot account'],
       ['new-user', '/admin/users', 'New user'],
       ['how-to-push', `/projects/${PROJECT}/repositories`, 'How to push'],
+      ['new-label', '/admin/labels', 'New label'],
+      ['immutability-rule', `/projects/${PROJECT}/immutability`, 'Add rule'],
     ];
     for (const [name, url, button] of dialogs) {
       await visit(url);
@@ -155,6 +157,38 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       await settle(page);
       expect(await accessibilityViolations(page), name).toEqual([]);
     }
+  });
+
+  it("passes them with a row's dialogs open: a quota's limit, an artifact's labels", async () => {
+    const dialogs: [string, string, string, RegExp][] = [
+      ['edit-quota', '/admin/quotas', PROJECT, /Edit/],
+      ['artifact-labels', `/repositories/${REPOSITORY}`, 'v1', /Labels$/],
+    ];
+    for (const [name, url, row, button] of dialogs) {
+      await visit(url);
+      await page.locator('tr.ant-table-row', { hasText: row }).getByRole('button', { name: button }).click();
+      await page.getByRole('dialog').waitFor();
+      await settle(page);
+      expect(await accessibilityViolations(page), name).toEqual([]);
+    }
+  });
+
+  it('passes them on the garbage collection page with a finished run, and in its log', async () => {
+    const started = await fetch(`${session.wharf.url}/api/v2.0/system/gc/schedule`, {
+      method: 'POST',
+      headers: { ...ADMIN_AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ schedule: { type: 'Manual' }, parameters: { dry_run: true } }),
+    });
+    expect(started.status).toBe(201);
+    await visit('/admin/gc');
+    const run = page.locator('tr.ant-table-row', { hasText: 'Succeeded' });
+    await run.waitFor();
+    await expectAccessible('gc-with-run');
+    await run.getByRole('button', { name: 'Log' }).click();
+    await page.getByTestId('gc-log').waitFor();
+    await expectAccessible('gc-log');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
   });
 
   it('passes them in Chinese, with the document language set to match', async () => {

@@ -47,7 +47,13 @@ function gcApi(history: object[], extra: Parameters<typeof fakeAdminApi>[0] = {}
   });
 }
 
-const rowOf = (id: number) => screen.getByRole('button', { name: `Log of run ${id}` }).closest('tr') as HTMLElement;
+/** The history's row of run `id` (its first cell). */
+const rowOf = (id: number) =>
+  screen.getAllByRole('row').find((row) => row.querySelector('td')?.textContent === String(id)) as HTMLElement;
+const runRow = async (id: number) => {
+  await waitFor(() => expect(rowOf(id)).toBeDefined());
+  return rowOf(id);
+};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -60,17 +66,16 @@ describe('the garbage collection tab', () => {
     });
     renderPage(adminPage, { route: '/admin/gc', path: ADMIN_PATH });
     expect(await screen.findByRole('tab', { name: 'Garbage collection', selected: true })).toBeInTheDocument();
-    await screen.findByRole('button', { name: 'Log of run 4' });
-    const done = rowOf(4);
+    const done = await runRow(4);
     expect(within(done).getByText('Manual')).toBeInTheDocument();
     expect(within(done).getByText('Yes')).toBeInTheDocument();
     expect(within(done).getByText('Succeeded')).toBeInTheDocument();
     expect(within(done).getByText('3.00 MiB (7 blobs)')).toBeInTheDocument();
-    expect(within(done).queryByRole('button', { name: 'Stop run 4' })).not.toBeInTheDocument();
+    expect(within(done).queryByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
     const running = rowOf(5);
     expect(within(running).getByText('Schedule')).toBeInTheDocument();
     expect(within(running).getByText('Running')).toBeInTheDocument();
-    expect(within(running).getByRole('button', { name: 'Stop run 5' })).toBeInTheDocument();
+    expect(within(running).getByRole('button', { name: 'Stop' })).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent('A run is in progress');
     expect(Object.fromEntries(received.find((r) => r.url.pathname === HISTORY)?.url.searchParams ?? [])).toEqual({
       page: '1',
@@ -78,7 +83,7 @@ describe('the garbage collection tab', () => {
     });
 
     const user = userEvent.setup();
-    await user.click(within(done).getByRole('button', { name: 'Log of run 4' }));
+    await user.click(within(done).getByRole('button', { name: 'Log' }));
     const dialog = await screen.findByRole('dialog', { name: 'Log of run 4' });
     expect(await within(dialog).findByTestId('gc-log')).toHaveTextContent('deleted blob sha256:aa freed 3 MiB');
     await user.click(within(dialog).getAllByRole('button', { name: 'Close' }).at(-1) as HTMLElement);
@@ -89,7 +94,7 @@ describe('the garbage collection tab', () => {
     const received = gcApi([RUNNING], { 'PUT /api/v2.0/system/gc/5': { status: 200 } });
     renderPage(adminPage, { route: '/admin/gc', path: ADMIN_PATH });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Stop run 5' }));
+    await user.click(within(await runRow(5)).getByRole('button', { name: 'Stop' }));
     await user.click(await screen.findByRole('button', { name: 'Yes' }));
     expect(await screen.findByText('Stop requested')).toBeInTheDocument();
     expect(countOf(received, 'PUT', '/api/v2.0/system/gc/5')).toBe(1);
@@ -99,7 +104,7 @@ describe('the garbage collection tab', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const received = gcApi([RUNNING]);
     renderPage(adminPage, { route: '/admin/gc', path: ADMIN_PATH });
-    await screen.findByRole('button', { name: 'Stop run 5' });
+    await runRow(5);
     expect(countOf(received, 'GET', HISTORY)).toBe(1);
     await act(() => vi.advanceTimersByTimeAsync(GC_REFRESH_MS + 100));
     await waitFor(() => expect(countOf(received, 'GET', HISTORY)).toBe(2));
@@ -109,7 +114,7 @@ describe('the garbage collection tab', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const received = gcApi([DONE]);
     renderPage(adminPage, { route: '/admin/gc', path: ADMIN_PATH });
-    await screen.findByRole('button', { name: 'Log of run 4' });
+    await runRow(4);
     await act(() => vi.advanceTimersByTimeAsync(GC_REFRESH_MS * 3));
     expect(countOf(received, 'GET', HISTORY)).toBe(1);
     expect(screen.queryByRole('status')).not.toBeInTheDocument();

@@ -11,7 +11,6 @@ import {
   Space,
   Spin,
   Table,
-  Tag,
   Typography,
   type TableColumnsType,
 } from 'antd';
@@ -30,6 +29,7 @@ import {
 import type { GCHistory } from '../../api/models';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { StatusTag, type Tone } from '../../components/StatusTag';
 import { TimeText } from '../../components/TimeText';
 import { useFeedback } from '../../hooks/use-feedback';
 import { useListQuery } from '../../hooks/use-list-query';
@@ -57,7 +57,7 @@ function scheduleTypeOf(value: string | undefined): ScheduleType {
   return (SCHEDULE_TYPES as readonly (string | undefined)[]).includes(value) ? (value as ScheduleType) : 'None';
 }
 
-const STATUS_COLOURS: Record<string, string> = {
+const STATUS_TONES: Record<string, Tone> = {
   Success: 'success',
   Error: 'error',
   Running: 'processing',
@@ -139,7 +139,9 @@ export function GcTab() {
       key: 'status',
       title: t('gc.status'),
       render: (_, r) => (
-        <Tag color={STATUS_COLOURS[r.job_status ?? ''] ?? 'default'}>{t(`gc.statuses.${statusKey(r.job_status)}`)}</Tag>
+        <StatusTag tone={STATUS_TONES[r.job_status ?? ''] ?? 'default'}>
+          {t(`gc.statuses.${statusKey(r.job_status)}`)}
+        </StatusTag>
       ),
     },
     { key: 'start', title: t('gc.start'), render: (_, r) => <TimeText value={r.creation_time} /> },
@@ -163,7 +165,7 @@ export function GcTab() {
       title: t('common.actions'),
       render: (_, r) => (
         <Space>
-          <Button size="small" onClick={() => setLogOf(r)} aria-label={t('gc.logOf', { id: r.id })}>
+          <Button size="small" onClick={() => setLogOf(r)}>
             {t('gc.log')}
           </Button>
           {isActive(r) ? (
@@ -172,7 +174,6 @@ export function GcTab() {
               danger
               question={t('gc.stopConfirm', { id: r.id })}
               onConfirm={() => stop.mutate(r.id ?? 0)}
-              aria-label={t('gc.stopOf', { id: r.id })}
             >
               {t('gc.stop')}
             </ConfirmButton>

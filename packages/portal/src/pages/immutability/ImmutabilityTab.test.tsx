@@ -95,7 +95,9 @@ describe('the immutability tab', () => {
     expect(await screen.findByText('Rule disabled')).toBeInTheDocument();
     expect(lastJson(received, 'PUT', `${RULES_PATH}/1`)).toMatchObject({ id: 1, disabled: true });
 
-    await user.click(screen.getByRole('button', { name: 'Edit rule 1' }));
+    await user.click(
+      within(screen.getByText('matching v*').closest('tr') as HTMLElement).getByRole('button', { name: /Edit/ }),
+    );
     const dialog = await screen.findByRole('dialog', { name: 'Edit rule' });
     const tag = within(dialog).getByLabelText('Tag pattern');
     expect(tag).toHaveValue('v*');
@@ -108,7 +110,9 @@ describe('the immutability tab', () => {
       tag_selectors: [{ decoration: 'matches', pattern: 'release-*' }],
     });
 
-    await user.click(screen.getByRole('button', { name: 'Delete rule 2' }));
+    await user.click(
+      within(screen.getByText('excluding latest').closest('tr') as HTMLElement).getByRole('button', { name: /Delete/ }),
+    );
     await user.click(await screen.findByRole('button', { name: 'Yes' }));
     expect(await screen.findByText('Rule deleted')).toBeInTheDocument();
     expect(countOf(received, 'DELETE', `${RULES_PATH}/2`)).toBe(1);

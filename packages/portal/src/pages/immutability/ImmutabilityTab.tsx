@@ -73,21 +73,15 @@ export function ImmutabilityTab({ project }: { project: string }) {
     {
       key: 'actions',
       title: t('common.actions'),
-      render: (_, r, index) => (
+      render: (_, r) => (
         <Space>
-          <Button
-            size="small"
-            icon={<EditOutlined />}
-            onClick={() => setEditing(r)}
-            aria-label={t('immutability.editOf', { number: index + 1 })}
-          >
+          <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(r)}>
             {t('common.edit')}
           </Button>
           <ConfirmButton
             size="small"
             danger
             icon={<DeleteOutlined />}
-            aria-label={t('immutability.deleteOf', { number: index + 1 })}
             question={t('immutability.deleteConfirm')}
             onConfirm={() => remove.mutate(r.id)}
           >

@@ -1,10 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Flex, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Button, Card, Flex, Space, Table, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { actOnQueue, listJobQueues, listSchedules, listWorkerPools, type QueueAction } from '../../api/jobservice';
 import type { JobQueue, ScheduleTask, WorkerPool } from '../../api/models';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { StatusTag } from '../../components/StatusTag';
 import { TimeText } from '../../components/TimeText';
 import { useFeedback } from '../../hooks/use-feedback';
 import { useListQuery } from '../../hooks/use-list-query';
@@ -47,7 +48,11 @@ export function JobsTab() {
       key: 'paused',
       title: t('jobs.state'),
       render: (_, q) =>
-        q.paused ? <Tag color="warning">{t('jobs.paused')}</Tag> : <Tag color="success">{t('jobs.active')}</Tag>,
+        q.paused ? (
+          <StatusTag tone="warning">{t('jobs.paused')}</StatusTag>
+        ) : (
+          <StatusTag tone="success">{t('jobs.active')}</StatusTag>
+        ),
     },
     {
       key: 'actions',
@@ -55,19 +60,11 @@ export function JobsTab() {
       render: (_, q) => (
         <Space>
           {q.paused ? (
-            <Button
-              size="small"
-              aria-label={t('jobs.resumeOf', { type: q.job_type })}
-              onClick={() => act.mutate({ type: q.job_type, action: 'resume' })}
-            >
+            <Button size="small" onClick={() => act.mutate({ type: q.job_type, action: 'resume' })}>
               {t('jobs.resume')}
             </Button>
           ) : (
-            <Button
-              size="small"
-              aria-label={t('jobs.pauseOf', { type: q.job_type })}
-              onClick={() => act.mutate({ type: q.job_type, action: 'pause' })}
-            >
+            <Button size="small" onClick={() => act.mutate({ type: q.job_type, action: 'pause' })}>
               {t('jobs.pause')}
             </Button>
           )}
@@ -75,7 +72,6 @@ export function JobsTab() {
             size="small"
             danger
             disabled={q.count === 0}
-            aria-label={t('jobs.stopOf', { type: q.job_type })}
             question={t('jobs.stopConfirm', { type: q.job_type })}
             onConfirm={() => act.mutate({ type: q.job_type, action: 'stop' })}
           >

@@ -91,7 +91,9 @@ describe('the global labels tab', () => {
       scope: 'g',
     });
 
-    await user.click(screen.getByRole('button', { name: 'Edit label beta' }));
+    await user.click(
+      within(screen.getByText('beta').closest('tr') as HTMLElement).getByRole('button', { name: /Edit/ }),
+    );
     dialog = await screen.findByRole('dialog', { name: 'Edit label beta' });
     const name = within(dialog).getByLabelText('Label name');
     expect(name).toHaveValue('beta');
@@ -104,7 +106,9 @@ describe('the global labels tab', () => {
       description: '',
     });
 
-    await user.click(screen.getByRole('button', { name: 'Delete label prod' }));
+    await user.click(
+      within(screen.getByText('prod').closest('tr') as HTMLElement).getByRole('button', { name: /Delete/ }),
+    );
     await user.click(await screen.findByRole('button', { name: 'Yes' }));
     expect(await screen.findByText('Label deleted')).toBeInTheDocument();
     expect(countOf(received, 'DELETE', '/api/v2.0/labels/1')).toBe(1);
@@ -157,7 +161,8 @@ describe('the labels tab of a project', () => {
     const view = renderPage(<ProjectPage />, { route: '/projects/library/labels', path });
     expect(await screen.findByText('team')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /New label/ })).not.toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Edit label team' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Edit/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Delete/ })).not.toBeInTheDocument();
     view.unmount();
 
     fakeApi({

@@ -63,19 +63,13 @@ export function LabelsPanel({ scope, canEdit }: { scope: LabelScope; canEdit: bo
             title: t('common.actions'),
             render: (_: unknown, l: Label) => (
               <Space>
-                <Button
-                  size="small"
-                  icon={<EditOutlined />}
-                  onClick={() => setEditing(l)}
-                  aria-label={t('labels.editOf', { name: l.name })}
-                >
+                <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(l)}>
                   {t('common.edit')}
                 </Button>
                 <ConfirmButton
                   size="small"
                   danger
                   icon={<DeleteOutlined />}
-                  aria-label={t('labels.deleteOf', { name: l.name })}
                   question={t('labels.deleteConfirm', { name: l.name })}
                   onConfirm={() => remove.mutate(l.id)}
                 >

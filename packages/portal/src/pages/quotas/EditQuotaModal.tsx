@@ -37,7 +37,8 @@ export function EditQuotaModal({
       onClose();
     },
   });
-  const unlimited = Form.useWatch('unlimited', form);
+  // Until the form has its values, the field's initial value.
+  const unlimited = (Form.useWatch('unlimited', form) as boolean | undefined) ?? initial.unlimited;
   return (
     <FormModal<Values>
       name="quota"
@@ -55,23 +56,24 @@ export function EditQuotaModal({
       <Form.Item name="unlimited" valuePropName="checked" initialValue={initial.unlimited}>
         <Checkbox>{t('quotas.unlimitedOption')}</Checkbox>
       </Form.Item>
-      <Space align="start">
-        <Form.Item
-          name="amount"
-          label={t('quotas.limit')}
-          initialValue={initial.amount}
-          rules={[{ required: !unlimited, message: t('quotas.limitRequired') }]}
-        >
-          <InputNumber min={0.01} max={1024 ** 2} disabled={unlimited} style={{ width: 160 }} />
-        </Form.Item>
-        <Form.Item name="unit" label={t('quotas.unit')} initialValue={initial.unit}>
-          <Select
-            disabled={unlimited}
-            style={{ width: 100 }}
-            options={(Object.keys(QUOTA_UNITS) as QuotaUnit[]).map((unit) => ({ value: unit, label: unit }))}
-          />
-        </Form.Item>
-      </Space>
+      {unlimited ? null : (
+        <Space align="start">
+          <Form.Item
+            name="amount"
+            label={t('quotas.limit')}
+            initialValue={initial.amount}
+            rules={[{ required: true, message: t('quotas.limitRequired') }]}
+          >
+            <InputNumber min={0.01} max={1024 ** 2} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="unit" label={t('quotas.unit')} initialValue={initial.unit}>
+            <Select
+              style={{ width: 100 }}
+              options={(Object.keys(QUOTA_UNITS) as QuotaUnit[]).map((unit) => ({ value: unit, label: unit }))}
+            />
+          </Form.Item>
+        </Space>
+      )}
     </FormModal>
   );
 }

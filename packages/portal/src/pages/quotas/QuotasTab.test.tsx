@@ -93,7 +93,8 @@ describe('the project quotas tab', () => {
     });
     renderPage(adminPage, { route: '/admin/quotas', path: ADMIN_PATH });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Edit quota of team-a' }));
+    await screen.findByRole('link', { name: 'team-a' });
+    await user.click(within(rowOf('team-a')).getByRole('button', { name: /Edit/ }));
     let dialog = await screen.findByRole('dialog', { name: 'Storage quota of team-a' });
     const amount = within(dialog).getByLabelText(/^Limit/);
     expect(amount).toHaveValue('10');
@@ -104,10 +105,10 @@ describe('the project quotas tab', () => {
     expect(lastJson(received, 'PUT', '/api/v2.0/quotas/2')).toEqual({ hard: { storage: 20 * GiB } });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
 
-    await user.click(screen.getByRole('button', { name: 'Edit quota of team-a' }));
+    await user.click(within(rowOf('team-a')).getByRole('button', { name: /Edit/ }));
     dialog = await screen.findByRole('dialog', { name: 'Storage quota of team-a' });
     await user.click(within(dialog).getByRole('checkbox', { name: 'No limit' }));
-    expect(within(dialog).getByLabelText(/^Limit/)).toBeDisabled();
+    expect(within(dialog).queryByLabelText(/^Limit/)).not.toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'OK' }));
     await waitFor(() => expect(lastJson(received, 'PUT', '/api/v2.0/quotas/2')).toEqual({ hard: { storage: -1 } }));
   });
@@ -122,7 +123,8 @@ describe('the project quotas tab', () => {
     });
     renderPage(adminPage, { route: '/admin/quotas', path: ADMIN_PATH });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Edit quota of library' }));
+    await screen.findByRole('link', { name: 'library' });
+    await user.click(within(rowOf('library')).getByRole('button', { name: /Edit/ }));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByRole('checkbox', { name: 'No limit' })).toBeChecked();
     await user.click(within(dialog).getByRole('checkbox', { name: 'No limit' }));

@@ -56,12 +56,7 @@ export function QuotasTab() {
       key: 'actions',
       title: t('common.actions'),
       render: (_, q) => (
-        <Button
-          size="small"
-          icon={<EditOutlined />}
-          onClick={() => setEditing(q)}
-          aria-label={t('quotas.editOf', { name: q.ref.name })}
-        >
+        <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(q)}>
           {t('common.edit')}
         </Button>
       ),

@@ -50,7 +50,7 @@ describe("an artifact's labels", () => {
     expect(list?.url.searchParams.get('with_label')).toBe('true');
 
     const user = userEvent.setup();
-    await user.click(within(row).getByRole('button', { name: 'Labels of artifact sha256:0123456789ab' }));
+    await user.click(within(row).getByRole('button', { name: /Labels$/ }));
     const dialog = await screen.findByRole('dialog', { name: 'Labels of sha256:0123456789ab' });
     const project = received.find((r) => r.url.searchParams.get('scope') === 'p');
     await waitFor(() => expect(project?.url.searchParams.get('project_id')).toBe('7'));

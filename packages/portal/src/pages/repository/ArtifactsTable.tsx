@@ -119,12 +119,7 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
           <Button size="small" icon={<TagOutlined />} onClick={() => setTagging(refOf(a))}>
             {t('artifacts.addTag')}
           </Button>
-          <Button
-            size="small"
-            icon={<TagsOutlined />}
-            onClick={() => setLabelling(a)}
-            aria-label={t('labels.manageOf', { digest: shortDigest(a.digest) })}
-          >
+          <Button size="small" icon={<TagsOutlined />} onClick={() => setLabelling(a)}>
             {t('labels.manage')}
           </Button>
           <ConfirmButton
