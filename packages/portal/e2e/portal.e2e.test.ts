@@ -232,8 +232,9 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     const log = page.getByTestId('gc-log');
     await expect.poll(() => log.innerText(), POLL).toContain('dry run: would free');
     await screenshot(page, 'gc-log-en');
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    const dialog = page.getByRole('dialog', { name: /^Log of run/ });
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
   });
 
   it("sets the project's quota, then shows its usage against it", async () => {
@@ -342,6 +343,6 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto(`/repositories/${REPOSITORY}`);
-    await expectFullyChinese(page, 'repository-1920');
+    await expectFullyChinese(page, 'repository-1920', [LABEL]);
   });
 });
