@@ -235,6 +235,25 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     const dialog = page.getByRole('dialog', { name: /^Log of run/ });
     await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
+
+    // The schedule: a custom cron, then none.
+    const schedule = async () =>
+      (await (await fetch(`${wharf.url}/api/v2.0/system/gc/schedule`, { headers: ADMIN_AUTH })).json()) as {
+        schedule?: { type: string; cron: string };
+      };
+    // The select's shown value covers its input: click the select itself.
+    const runs = page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: 'Runs' }) });
+    await runs.click();
+    await page.locator('.ant-select-item-option', { hasText: 'Custom (cron)' }).click();
+    await page.getByLabel('Cron expression').fill('0 30 2 * * 0');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Current schedule: 0 30 2 * * 0').waitFor();
+    expect((await schedule()).schedule).toMatchObject({ type: 'Custom', cron: '0 30 2 * * 0' });
+    await runs.click();
+    await page.locator('.ant-select-item-option', { hasText: 'Never' }).click();
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('No schedule').waitFor();
+    expect((await schedule()).schedule).toBeUndefined();
   });
 
   it("sets the project's quota, then shows its usage against it", async () => {
