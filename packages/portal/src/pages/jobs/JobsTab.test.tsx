@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_PATH, adminPage, fakeAdminApi, lastJson } from '../../test/admin-page';
+import { changeLanguage } from '../../i18n/i18n';
 import { renderPage } from '../../test/render';
 
 const QUEUES = [
@@ -89,5 +90,31 @@ describe('the job service tab', () => {
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Pause all' }));
     expect(await screen.findByText('You are not allowed to do this: not allowed')).toBeInTheDocument();
+  });
+});
+
+describe('the storage governance tabs of the administration', () => {
+  it.each([
+    ['gc', 'Garbage collection', '垃圾回收'],
+    ['quotas', 'Project quotas', '项目定额'],
+    ['labels', 'Labels', '标签管理'],
+    ['jobs', 'Job service', '任务服务'],
+  ])('/admin/%s is named in the page title, in English and in Chinese', async (tab, english, chinese) => {
+    jobsApi({
+      'GET /api/v2.0/system/gc/schedule': { json: {} },
+      'GET /api/v2.0/system/gc': { json: [] },
+      'GET /api/v2.0/quotas': { json: [] },
+      'GET /api/v2.0/labels': { json: [] },
+    });
+    renderPage(adminPage, { route: `/admin/${tab}`, path: ADMIN_PATH });
+    expect(await screen.findByRole('tab', { name: english, selected: true })).toBeInTheDocument();
+    expect(document.title).toBe(`${english} – Administration – Wharf`);
+    await changeLanguage('zh-CN');
+    try {
+      await waitFor(() => expect(document.title).toBe(`${chinese} – 系统管理 – Wharf`));
+      expect(screen.getByRole('tab', { name: chinese, selected: true })).toBeInTheDocument();
+    } finally {
+      await changeLanguage('en');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeApi } from '../../test/fake-api';
 import { renderPage } from '../../test/render';
@@ -50,13 +50,14 @@ describe('the storage of a project', () => {
     expect(await screen.findByText('9.00 MiB of 10.0 MiB · near the limit')).toBeInTheDocument();
     view.unmount();
 
-    fakeApi({
+    const received = fakeApi({
       'GET /api/v2.0/projects/library': { json: { project_id: 7, name: 'library', metadata: { public: 'true' } } },
       'GET /api/v2.0/projects/library/repositories': { json: [] },
       'GET /api/v2.0/projects/library/summary': { json: { repo_count: 0 } },
     });
     renderPage(<ProjectPage />, { route: '/projects/library', path: '/projects/:project/:tab?' });
     expect(await screen.findByRole('tab', { name: 'Repositories', selected: true })).toBeInTheDocument();
+    await waitFor(() => expect(received.some((r) => r.url.pathname.endsWith('/library/summary'))).toBe(true));
     expect(screen.queryByTestId('quota-usage')).not.toBeInTheDocument();
   });
 });
