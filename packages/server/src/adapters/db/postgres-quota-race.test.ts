@@ -57,4 +57,42 @@ describe('quota reservations on PostgreSQL', () => {
     expect((await store.quotas.ofProject(project.id))?.used).toBe(1000);
     expect(await store.quotas.recount()).toEqual([]);
   });
+
+  it('a delete of the last other holder, racing a push that links the digest, releases nothing', async () => {
+    const url = await databases.url();
+    const store = openStore({ driver: 'postgres', url, poolSize: 4 });
+    databases.defer(() => store.close());
+    await store.migrate();
+    const project = await store.projects.create({ name: 'race', public: false });
+    await store.quotas.create(project.id, -1);
+    const digest = digestOf('shared layer');
+    await store.transaction(async (tx) => {
+      expect(await tx.quotas.reserve('race', digest, 1000)).toMatchObject({ delta: 1000 });
+      const one = await tx.repositories.ensure('race/one', project.id);
+      await tx.blobs.put({ digest, size: 1000 }, Date.now());
+      await tx.blobs.link(one.id, digest);
+    });
+
+    let letPushCommit!: () => void;
+    const pushMayCommit = new Promise<void>((resolve) => (letPushCommit = resolve));
+    const push = store.transaction(async (tx) => {
+      const change = await tx.quotas.reserve('race', digest, 1000);
+      const two = await tx.repositories.ensure('race/two', project.id);
+      await tx.blobs.link(two.id, digest);
+      await pushMayCommit;
+      return change;
+    });
+    // race/one unlinks the blob while the push into race/two has not committed yet, and queues behind it.
+    const unlink = store.transaction(async (tx) => {
+      const change = await tx.quotas.releaseBlob('race/one', digest);
+      await tx.blobs.unlink((await tx.repositories.get('race/one'))!.id, digest);
+      return change;
+    });
+    await untilSomeoneWaitsForALock(url);
+    letPushCommit();
+    expect(await push).toMatchObject({ delta: 0, used: 1000 });
+    expect(await unlink).toMatchObject({ delta: 0, used: 1000 });
+    expect((await store.quotas.ofProject(project.id))?.used).toBe(1000);
+    expect(await store.quotas.recount()).toEqual([]);
+  });
 });

@@ -189,6 +189,9 @@ export class KyselyQuotaRecords implements QuotaRecords {
 
   /** One statement: lowers the repository's project's usage by `freed` (never below 0) and reports the change. */
   private async subtract(repo: RawBuilder<unknown>, freed: RawBuilder<unknown>): Promise<UsageChange | undefined> {
+    // Locked first, as in reserve: a release queued behind a push then sees the link that push committed.
+    await sql`update project_quotas set used = used
+      where project_id = (select project_id from repositories where id = ${repo})`.execute(this.db);
     const result = await sql<ChangeRow>`update project_quotas
       set used = case when used - ${freed} < 0 then 0 else used - ${freed} end
       where project_id = (select project_id from repositories where id = ${repo})
