@@ -12,7 +12,7 @@ import { blobDataPath } from './paths.js';
 import { parseReference, requireDigest, requireName } from './references.js';
 import { blobBeingCollected } from './collection-guard.js';
 import { ensureRepository } from './repository-records.js';
-import { recordHistory } from './tag-history.js';
+import { recordHistory } from './history-recording.js';
 
 export interface StoredManifest {
   readonly record: ManifestRecord;
