@@ -28,3 +28,4 @@ export type Accessory = Schemas['Accessory'];
 export type Artifact = Schemas['Artifact'];
 export type ConfigurationsResponse = Schemas['ConfigurationsResponse'];
 export type Configurations = Schemas['Configurations'];
+export type TagHistoryEntry = Schemas['TagHistoryEntry'];

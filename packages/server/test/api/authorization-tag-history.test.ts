@@ -128,7 +128,11 @@ async function credentialsOf(caller: Caller, visibility: Visibility, needs: Robo
       return robot(visibility, [needs]);
     case 'robot-without':
       return robot(visibility, [{ resource: 'artifact', action: 'read' }]);
-    default:
+    case 'projectAdmin':
+    case 'maintainer':
+    case 'developer':
+    case 'guest':
+    case 'limitedGuest':
       return projects[visibility].members[caller];
   }
 }
