@@ -1133,7 +1133,7 @@ export interface paths {
         put?: never;
         /**
          * Restore a tag history entry
-         * @description Needs push access to the repository (developers and up, robots granted push). An artifact deleted is pushed again from its stored content (the children of an index first; quota and events as for a push), then the tag points at it again (moving the tag if it now names another artifact, which is recorded in the history too). An immutable tag rule or the quota may refuse it (412, 403); content no longer stored is 412; an expired or unknown entry 404; content being deleted by garbage collection 503 (try again).
+         * @description Needs push access to the repository (developers and up, robots granted push). An artifact deleted is pushed again from its stored content (the children of an index first; quota and events as for a push), then the tag points at it again (moving the tag if it now names another artifact, which is recorded in the history too). An immutable tag rule or the quota may refuse it (412, 403); content no longer stored is 412; an expired or unknown entry 404; content being deleted by garbage collection at that moment 409 (try again).
          */
         post: operations["restoreTagHistory"];
         delete?: never;

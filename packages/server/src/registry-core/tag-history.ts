@@ -4,6 +4,7 @@ import {
   InvalidError,
   NotFoundError,
   PreconditionFailedError,
+  UnavailableError,
 } from '../domain/errors.js';
 import { parseManifest } from '../domain/manifest.js';
 import type { RepositoryRecord } from '../ports/metadata-store.js';
@@ -89,6 +90,13 @@ export class TagHistoryOperations {
     try {
       await this.manifests.put(repository.name, digest, content, mediaType, actor);
     } catch (err) {
+      // Content garbage collection is deleting right now: the API has no 503, and this one passes (Harbor's CONFLICT).
+      if (err instanceof UnavailableError) {
+        throw new ConflictError(
+          `tag history entry ${entry.id} cannot be restored now: garbage collection is deleting its content; ` +
+            `try again in ${err.retryAfterSeconds} seconds`,
+        );
+      }
       if (err instanceof InvalidError && err.reason === 'manifest-blob-unknown') {
         const missing = (err.detail as { missing?: { digest: string; kind: string }[] } | undefined)?.missing?.[0];
         throw gone(entry, missing ? `${missing.kind} ${missing.digest}` : `content of ${digest}`);

@@ -13,10 +13,20 @@ const clock = new ManualClock(Date.parse('2026-05-04T10:00:00Z'));
 let statGated: string | undefined;
 let statGate: Promise<void> | undefined;
 let statEntered: (() => void) | undefined;
+/** While set, content deletions (GC's sweep) wait for it. */
+let deleteGate: Promise<void> | undefined;
+let deletionsStarted = 0;
 function gatedStorage(root: string): BlobStore {
   const inner = createBlobStore({ driver: 'filesystem', rootDirectory: root });
   return new Proxy(inner, {
     get(target, prop, receiver) {
+      if (prop === 'delete') {
+        return async (path: string) => {
+          deletionsStarted++;
+          if (deleteGate) await deleteGate;
+          return target.delete(path);
+        };
+      }
       if (prop === 'stat') {
         return async (path: string) => {
           if (statGated !== undefined && statGate && path.includes(statGated)) {
@@ -61,6 +71,22 @@ async function history(r: TestRegistry, repo: string, query = ''): Promise<Entry
 
 function restore(r: TestRegistry, repo: string, id: number) {
   return api(r.app, 'POST', `${historyPath(repo)}/${id}/restore`, ADMIN);
+}
+
+/** Asks for a GC run (window 0, deleting untagged artifacts) and drives rounds until it deletes content. */
+async function startGc(r: TestRegistry): Promise<void> {
+  const res = await api(r.app, 'POST', '/system/gc/schedule', ADMIN, {
+    schedule: { type: 'Manual' },
+    parameters: { delete_untagged: true, dry_run: false, workers: 1, time_window: 0 },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  for (let round = 0; round < 50 && deletionsStarted === 0; round++) {
+    await r.wharf.jobs.tick();
+    for (let turn = 0; turn < 20 && deletionsStarted === 0; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  expect(deletionsStarted).toBeGreaterThan(0);
 }
 
 async function runGc(r: TestRegistry, parameters: Record<string, unknown> = {}): Promise<string> {
@@ -229,6 +255,52 @@ describe('tag history and restore', () => {
     expect(message).toContain('immutable');
     const current = await reg.app.inject({ method: 'HEAD', url: '/v2/thimm/app/manifests/rel' });
     expect(current.headers['docker-content-digest']).toBe(newer.digest);
+  });
+
+  it('a restore meeting GC in the middle of its sweep is told to try again (409), and leaves no tag behind', async () => {
+    const image = await pushImage(reg.app, 'thsweep/app', 'v1');
+    await api(reg.app, 'DELETE', `/projects/thsweep/repositories/app/artifacts/${image.digest}`, ADMIN);
+    const [entry] = await history(reg, 'thsweep/app');
+    let releaseRestore!: () => void;
+    statGate = new Promise<void>((resolve) => (releaseRestore = resolve));
+    const entered = new Promise<void>((resolve) => (statEntered = resolve));
+    statGated = image.digest.split(':')[1];
+    const restoring = restore(reg, 'thsweep/app', entry!.id);
+    await entered;
+    // The entry expires; GC marks what it held and starts deleting the content, held there.
+    clock.advance(7 * DAY + 1);
+    let releaseGc!: () => void;
+    deleteGate = new Promise<void>((resolve) => (releaseGc = resolve));
+    deletionsStarted = 0;
+    await startGc(reg);
+    statGate = undefined;
+    statGated = undefined;
+    releaseRestore();
+    const res = await restoring;
+    expect(expectHarborError(res, 409, 'CONFLICT')).toContain('garbage collection is deleting');
+    deleteGate = undefined;
+    releaseGc();
+    await reg.wharf.jobs.idle();
+    expect((await reg.app.inject({ method: 'GET', url: '/v2/thsweep/app/manifests/v1' })).statusCode).toBe(404);
+    expect((await blobOf(reg, 'thsweep/app', image.manifest.layers[0]!.digest)).statusCode).toBe(404);
+  });
+
+  it('charges the quota again: a project without room refuses the restore (403), nothing is half restored', async () => {
+    const image = await pushImage(reg.app, 'thquota/app', 'v1');
+    await api(reg.app, 'DELETE', `/projects/thquota/repositories/app/artifacts/${image.digest}`, ADMIN);
+    const [entry] = await history(reg, 'thquota/app');
+    const project = await reg.wharf.store.projects.getByName('thquota');
+    const quotas = await api(reg.app, 'GET', `/quotas?reference=project&reference_id=${project!.id}`, ADMIN);
+    const [quota] = quotas.json<{ id: number; used: { storage: number } }[]>();
+    // The layers still count (they stay linked); the manifest's own bytes were released and do not fit again.
+    const limit = await api(reg.app, 'PUT', `/quotas/${quota!.id}`, ADMIN, { hard: { storage: quota!.used.storage } });
+    expect(limit.statusCode, limit.body).toBe(200);
+    const message = expectHarborError(await restore(reg, 'thquota/app', entry!.id), 403, 'DENIED');
+    expect(message).toContain('Quota exceeded');
+    expect((await reg.app.inject({ method: 'GET', url: '/v2/thquota/app/manifests/v1' })).statusCode).toBe(404);
+    await api(reg.app, 'PUT', `/quotas/${quota!.id}`, ADMIN, { hard: { storage: -1 } });
+    expect((await restore(reg, 'thquota/app', entry!.id)).statusCode).toBe(200);
+    await expectPullable(reg, 'thquota/app', 'v1', image);
   });
 
   it('a restore racing GC never yields a tag with missing blobs: it fails clearly', async () => {
