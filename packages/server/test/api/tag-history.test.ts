@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBlobStore } from '../../src/adapters/blob/index.js';
+import type { DomainEvent } from '../../src/domain/events.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
@@ -194,7 +195,18 @@ describe('tag history and restore', () => {
       expect((await blobOf(reg, 'th/deleted', blob.digest)).statusCode).toBe(200);
     }
 
+    await reg.wharf.events.relay.drain();
+    const events: DomainEvent[] = [];
+    reg.wharf.events.bus.subscribe(`restore-${Math.random()}`, ['artifact.pushed', 'tag.created'], (event) => {
+      if (event.repository === 'th/deleted') events.push(event);
+    });
     expect((await restore(reg, 'th/deleted', entry!.id)).statusCode).toBe(200);
+    await reg.wharf.events.relay.drain();
+    // Pushed again through the core's manifest path, then tagged: the events a push records, by the restorer.
+    expect(events.map((e) => [e.type, e.by?.name])).toEqual([
+      ['artifact.pushed', 'admin'],
+      ['tag.created', 'admin'],
+    ]);
     await expectPullable(reg, 'th/deleted', 'v1', image);
     const pushed = await api(reg.app, 'GET', `/projects/th/repositories/deleted/artifacts/v1`, ADMIN);
     expect(pushed.statusCode).toBe(200);
