@@ -243,6 +243,14 @@ describe('tag history and restore', () => {
     await runGc(reg);
     const entry = (await history(reg, 'th/multi', '?q=tag%3Dmulti'))[0]!;
     expect(entry).toMatchObject({ kind: 'artifact.deleted', digest, media_type: OCI_INDEX });
+    // The entry holds the index, its children and everything they reference.
+    const held = await reg.wharf.store.tagHistory.holds(entry.id);
+    for (const image of [a, b]) {
+      for (const d of [image.digest, image.manifest.config.digest, ...image.manifest.layers.map((l) => l.digest)]) {
+        expect(held).toContain(d);
+      }
+    }
+    expect(held).toContain(digest);
     expect((await restore(reg, 'th/multi', entry.id)).statusCode).toBe(200);
     const pulled = await reg.app.inject({ method: 'GET', url: '/v2/th/multi/manifests/multi' });
     expect(pulled.statusCode).toBe(200);
