@@ -35,6 +35,13 @@ beforeAll(async () => {
     });
   expect((await api('/projects', { project_name: PROJECT, metadata: { public: 'false' } })).status).toBe(201);
   digest = await pushTinyImage(session.wharf.url, REPOSITORY, 'v1');
+  // A tag pushed and deleted: the repository page lists it in its tag history, with a Restore button.
+  await pushTinyImage(session.wharf.url, REPOSITORY, 'old');
+  const deleted = await fetch(`${session.wharf.url}/v2/${REPOSITORY}/manifests/old`, {
+    method: 'DELETE',
+    headers: ADMIN_AUTH,
+  });
+  expect(deleted.status).toBe(202);
 }, STEP_TIMEOUT);
 
 afterAll(async () => {
@@ -139,6 +146,24 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       await settle(page);
       expect(await accessibilityViolations(page), tab).toEqual([]);
     }
+  });
+
+  it('passes them on the tag history with a restore being confirmed, and the restore brings the tag back', async () => {
+    await visit(`/repositories/${REPOSITORY}`);
+    const history = page.getByRole('region', { name: 'Tag history' });
+    await history.getByText('Tag deleted').waitFor();
+    await history.getByRole('button', { name: 'Restore old' }).click();
+    const confirm = page.getByText('Point tag old at');
+    await confirm.waitFor();
+    await settle(page);
+    expect(await accessibilityViolations(page), 'tag-history-restore').toEqual([]);
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.getByText('Tag old restored').waitFor();
+    const tag = await fetch(`${session.wharf.url}/v2/${REPOSITORY}/manifests/old`, {
+      method: 'HEAD',
+      headers: ADMIN_AUTH,
+    });
+    expect(tag.status).toBe(200);
   });
 
   it('passes them with its dialogs open', async () => {

@@ -40,3 +40,4 @@ export type LabelRequest = Schemas['LabelRequest'];
 export type JobQueue = Schemas['JobQueue'];
 export type WorkerPool = Schemas['WorkerPool'];
 export type ScheduleTask = Schemas['ScheduleTask'];
+export type TagHistoryEntry = Schemas['TagHistoryEntry'];
