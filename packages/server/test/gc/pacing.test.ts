@@ -30,7 +30,8 @@ function recordingStorage(root: string): BlobStore {
   return storage;
 }
 
-const reg = useOciTestRegistry({}, { clock, storage: recordingStorage });
+// Tag history (tags.restoreWindow) would keep deleted artifacts' blobs: these tests are of GC alone (tag-history.test.ts).
+const reg = useOciTestRegistry({ WHARF_TAGS_RESTOREWINDOW: '0' }, { clock, storage: recordingStorage });
 
 async function garbage(repo: string): Promise<void> {
   for (const tag of ['a', 'b']) {

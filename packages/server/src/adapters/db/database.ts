@@ -42,6 +42,9 @@ export interface Database {
   job_pools: JobPoolsTable;
   // Project storage quotas (migration 0010-quotas).
   project_quotas: ProjectQuotasTable;
+  // Tag history and restore (migration 0015-tag-history).
+  tag_history: TagHistoryTable;
+  tag_history_blobs: TagHistoryBlobsTable;
 }
 
 export interface RepositoriesTable {
@@ -357,4 +360,24 @@ export interface ProjectQuotasTable {
   used: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface TagHistoryTable {
+  id: Generated<number>;
+  repository_id: number;
+  /** Null for an untagged artifact deleted. */
+  tag: string | null;
+  digest: string;
+  media_type: string;
+  kind: 'tag.deleted' | 'tag.moved' | 'artifact.deleted';
+  operator: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface TagHistoryBlobsTable {
+  history_id: number;
+  digest: string;
+  /** The entry's, repeated: garbage collection's predicate reads (digest, expires_at) alone. */
+  expires_at: number;
 }

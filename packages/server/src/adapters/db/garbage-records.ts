@@ -7,8 +7,12 @@ import type { Database } from './database.js';
 /** Digests per marking UPDATE: far below SQLite's and PostgreSQL's bind limits, fewer statements per page. */
 const MARK_BATCH = 2_000;
 
-/** No manifest of any repository is this blob or references it. */
-function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>): Expression<SqlBool> {
+/**
+ * No manifest of any repository is this blob or references it, and no tag history entry expiring after `before` (the
+ * time window's start) holds it for restore: a hold counts like a reference until its entry expires, and its expiry
+ * like a touch, so the window applies after it too.
+ */
+function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>, before: number): Expression<SqlBool> {
   return eb.and([
     eb.not(
       eb.exists(
@@ -26,6 +30,15 @@ function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>): Expression<SqlB
           .whereRef('manifest_references.digest', '=', 'blobs.digest'),
       ),
     ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('tag_history_blobs')
+          .select(sql`1`.as('one'))
+          .whereRef('tag_history_blobs.digest', '=', 'blobs.digest')
+          .where('tag_history_blobs.expires_at', '>', before),
+      ),
+    ),
   ]);
 }
 
@@ -38,7 +51,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
       .select(['digest', 'size'])
       .where('status', '=', 'none')
       .where('updated_at', '<=', before)
-      .where(unreferenced);
+      .where((eb) => unreferenced(eb, before));
     if (after !== undefined) query = query.where('digest', '>', after);
     return (await query.orderBy('digest').limit(limit).execute()).map(toBlob);
   }
@@ -61,7 +74,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
       .select('digest')
       .where('status', '=', 'none')
       .where('updated_at', '<=', before)
-      .where(unreferenced);
+      .where((eb) => unreferenced(eb, before));
     if (after !== undefined) page = page.where('digest', '>', after);
     const digests = (await page.orderBy('digest').limit(limit).execute()).map((row) => row.digest);
     const marked: BlobRecord[] = [];
@@ -72,10 +85,10 @@ export class KyselyGarbageRecords implements GarbageRecords {
         .where('digest', 'in', batch)
         .where('status', '=', 'none')
         .where('updated_at', '<=', before)
-        .where(unreferenced)
+        .where((eb) => unreferenced(eb, before))
         .returning(['digest', 'size'])
         .execute();
-      if (rows.length > 0) marked.push(...(await this.putBackReferenced(rows)));
+      if (rows.length > 0) marked.push(...(await this.putBackReferenced(rows, before)));
     }
     return { marked, last: digests.at(-1) };
   }
@@ -103,7 +116,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
       .where('updated_at', '<=', before)
       .returning(['digest', 'size'])
       .execute();
-    return rows.length === 0 ? [] : this.putBackReferenced(rows);
+    return rows.length === 0 ? [] : this.putBackReferenced(rows, before);
   }
 
   /**
@@ -112,6 +125,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
    */
   private async putBackReferenced(
     rows: ReadonlyArray<{ digest: string; size: number | string }>,
+    before: number,
   ): Promise<BlobRecord[]> {
     const referenced = await this.db
       .selectFrom('blobs')
@@ -121,7 +135,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
         'in',
         rows.map((row) => row.digest),
       )
-      .where((eb) => eb.not(unreferenced(eb)))
+      .where((eb) => eb.not(unreferenced(eb, before)))
       .execute();
     const kept = new Set(referenced.map((row) => row.digest));
     if (kept.size > 0) {
