@@ -5,6 +5,7 @@ import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
 import type { QuotaRecords } from './quota-records.js';
+import type { RetentionRecords } from './retention-records.js';
 
 /**
  * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
@@ -23,6 +24,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly labels: LabelRecords;
   /** Project storage quotas (ports/quota-records.ts). */
   readonly quotas: QuotaRecords;
+  /** Tag retention policies and their tasks' counts (ports/retention-records.ts). */
+  readonly retention: RetentionRecords;
 }
 
 /**

@@ -10,6 +10,7 @@ export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 import { describeOutboxRecords } from './outbox-records.suite.js';
 import { describeImmutableAndLabelRecords } from './immutable-label-records.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
+import { describeRetentionRecords } from './retention-records.suite.js';
 
 /**
  * The contract every Store implementation passes. `make` returns a store on a fresh, empty,
@@ -104,6 +105,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeTagAndUploadRecords(fresh);
     describeOutboxRecords(fresh);
     describeImmutableAndLabelRecords(fresh);
+    describeRetentionRecords(fresh);
     describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {

@@ -13,6 +13,7 @@ import { jobsSchema } from './0009-jobs.js';
 import { quotasSchema } from './0010-quotas.js';
 import { uploadFenceSchema } from './0012-upload-fence.js';
 import { blobGcSchema } from './0013-blob-gc.js';
+import { retentionSchema } from './0014-retention.js';
 import type { DialectMigration } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -30,6 +31,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0011-immutable-labels': immutableLabelsSchema,
   '0012-upload-fence': uploadFenceSchema,
   '0013-blob-gc': blobGcSchema,
+  '0014-retention': retentionSchema,
 };
 
 /** The migrations' names in application order. */
