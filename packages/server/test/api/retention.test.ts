@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/ports/clock.js';
-import { RETENTION_JOB, RETENTION_TRIGGER_JOB } from '../../src/retention/retention-service.js';
+import type { Registry } from '../../src/registry-core/registry.js';
+import { retentionJob } from '../../src/retention/retention-job.js';
+import {
+  RETENTION_JOB,
+  RETENTION_TRIGGER_JOB,
+  type RetentionTaskParams,
+} from '../../src/retention/retention-service.js';
+import { systemContext } from '../../src/services/authenticator.js';
+import type { JobRunContext } from '../../src/jobs/engine.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/inject-client.js';
 import { useOciTestRegistry } from '../helpers/test-registry.js';
@@ -327,6 +335,51 @@ describe('retention policies through /retentions', () => {
     expect((await tasks(id, e)).map((t) => t.status)).toEqual(['Stopped', 'Stopped']);
     expect(await manifestStatus('rstop/a', 'x')).toBe(200);
     expect(await manifestStatus('rstop/b', 'y')).toBe(200);
+  });
+
+  it('a stopped run deletes nothing more: the job checks its signal before each deletion', async () => {
+    const digests = await pushTags('rabort/app', ['a1', 'a2', 'a3']);
+    const id = await createPolicy('rabort', [rule('latestPushedK', 0)]);
+    const policy = (await reg.wharf.store.retention.get(id))!;
+    const controller = new AbortController();
+    const real = reg.wharf.registry;
+    // The first deletion goes through, then the run is stopped (as the engine aborts a stopped task's signal).
+    const registry = {
+      artifacts: {
+        deleteDeep: async (...args: Parameters<Registry['artifacts']['deleteDeep']>) => {
+          await real.artifacts.deleteDeep(...args);
+          controller.abort(new Error('stopped'));
+        },
+      },
+    } as unknown as Registry;
+    const lines: string[] = [];
+    const log = {
+      info: (l: string) => lines.push(l),
+      warn: (l: string) => lines.push(l),
+      error: (l: string) => lines.push(l),
+    };
+    const params: RetentionTaskParams = {
+      policy_id: id,
+      project_id: policy.projectId,
+      repository: 'rabort/app',
+      dry_run: false,
+      rules: policy.rules,
+    };
+    const job = retentionJob(reg.wharf.store, registry);
+    await expect(
+      job.run({
+        params,
+        log,
+        signal: controller.signal,
+        clock,
+        security: systemContext(RETENTION_JOB),
+      } as unknown as JobRunContext<RetentionTaskParams>),
+    ).rejects.toThrow('stopped');
+    const left = await Promise.all(['a1', 'a2', 'a3'].map((t) => manifestStatus('rabort/app', t)));
+    expect(left.filter((s) => s === 404)).toHaveLength(1);
+    expect(left.filter((s) => s === 200)).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('deleted '))).toHaveLength(1);
+    expect(Object.keys(digests)).toHaveLength(3);
   });
 
   it('schedules runs by the trigger’s cron; the schedule follows updates and goes with the policy', async () => {
