@@ -1452,6 +1452,8 @@ export interface components {
              * @enum {string}
              */
             severity?: "none" | "low" | "medium" | "high" | "critical";
+            /** @description The id of the project’s tag retention policy (`/retentions/{id}`), when it has one. */
+            retention_id?: string;
         };
         /** @description With details only: the project’s CVE allowlist (always empty: allowlists are not kept yet). */
         CVEAllowlist: {

@@ -11,30 +11,40 @@ import { MembersTab } from './MembersTab';
 import { RepositoriesTab } from './RepositoriesTab';
 import { PublicTag } from '../../components/PublicTag';
 import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useSession } from '../../app/session';
+import { RetentionTab } from '../retention/RetentionTab';
 
-const TABS = ['repositories', 'members', 'robots', 'configuration'] as const;
+const TABS = ['repositories', 'members', 'robots', 'retention', 'configuration'] as const;
 type ProjectTab = (typeof TABS)[number];
 
 function isTab(value: string | undefined): value is ProjectTab {
   return (TABS as readonly (string | undefined)[]).includes(value);
 }
 
-/** One project: its repositories, members, robot accounts and configuration, one tab each. */
+/** Harbor's roles that hold `tag-retention`: project admin (1), developer (2), maintainer (4). */
+const RETENTION_ROLES: readonly number[] = [1, 2, 4];
+
+/** One project: its repositories, members, robot accounts, tag retention and configuration, one tab each. */
 export function ProjectPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const params = useParams();
   const name = params.project ?? '';
   const tab: ProjectTab = isTab(params.tab) ? params.tab : 'repositories';
-  useDocumentTitle(`${name} – ${t(`project.tabs.${tab}`)}`);
+  const tabLabel = (key: ProjectTab) => (key === 'retention' ? t('retention.tab') : t(`project.tabs.${key}`));
+  useDocumentTitle(`${name} – ${tabLabel(tab)}`);
   const project = useQuery({ queryKey: ['project', name], queryFn: () => getProject(name) });
+  const { isAdmin } = useSession();
   if (project.isPending) return <Spin />;
   if (project.isError) return <ErrorAlert error={project.error} />;
   const p = project.data;
+  const mayRetain = isAdmin || RETENTION_ROLES.includes(p.current_user_role_id ?? 0);
+  const tabs = TABS.filter((key) => key !== 'retention' || mayRetain);
   const content: Record<ProjectTab, ReactNode> = {
     repositories: <RepositoriesTab project={name} />,
     members: <MembersTab project={name} />,
     robots: <ProjectRobotsTab project={p} />,
+    retention: <RetentionTab project={p} />,
     configuration: <ConfigurationTab project={p} />,
   };
   return (
@@ -47,7 +57,7 @@ export function ProjectPage() {
         activeKey={tab}
         destroyOnHidden
         onChange={(key) => void navigate(`/projects/${encodeURIComponent(name)}/${key}`)}
-        items={TABS.map((key) => ({ key, label: t(`project.tabs.${key}`), children: content[key] }))}
+        items={tabs.map((key) => ({ key, label: tabLabel(key), children: content[key] }))}
       />
     </>
   );
