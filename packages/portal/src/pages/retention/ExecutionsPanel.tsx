@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Input, Modal, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Badge, Button, Input, Modal, Table, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -14,17 +14,23 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { TimeText } from '../../components/TimeText';
 import { useFeedback } from '../../hooks/use-feedback';
 
-const STATUS_COLOURS: Readonly<Record<string, string>> = {
-  Success: 'green',
-  Error: 'red',
-  Stopped: 'orange',
-  Running: 'blue',
+/** A dot of the status's colour beside its name in the text colour (coloured text would miss AA contrast). */
+const STATUS_BADGES: Readonly<Record<string, 'success' | 'error' | 'warning' | 'processing' | 'default'>> = {
+  Success: 'success',
+  Error: 'error',
+  Stopped: 'warning',
+  Running: 'processing',
   Pending: 'default',
 };
 
 function StatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <Tag color={STATUS_COLOURS[status]}>{t(`retention.statuses.${status}`, { defaultValue: status })}</Tag>;
+  return (
+    <Badge
+      status={STATUS_BADGES[status] ?? 'default'}
+      text={t(`retention.statuses.${status}`, { defaultValue: status })}
+    />
+  );
 }
 
 const live = (status: string) => status === 'Pending' || status === 'Running';
@@ -60,6 +66,7 @@ function TasksTable({ policyId, execution }: { policyId: number; execution: Rete
       render: (_, x) => (
         <Button
           size="small"
+          autoInsertSpace={false}
           onClick={() => setLogOf(x)}
           aria-label={t('retention.executions.logOf', { repository: x.repository })}
         >
@@ -147,6 +154,7 @@ export function ExecutionsPanel({ policyId, canRun }: { policyId: number; canRun
         canRun && live(e.status) ? (
           <Button
             size="small"
+            autoInsertSpace={false}
             danger
             onClick={() => stop.mutate(e.id)}
             aria-label={t('retention.executions.stopOne', { id: e.id })}

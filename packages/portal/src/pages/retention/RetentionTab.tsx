@@ -167,6 +167,8 @@ export function RetentionTab({ project }: { project: Project }) {
                 <Button
                   key="toggle"
                   size="small"
+                  // Ant Design spaces out a two-character Chinese label, which then no longer matches its name.
+                  autoInsertSpace={false}
                   onClick={() =>
                     withRules(
                       rules.map((r, i) => (i === index ? { ...r, disabled: !r.disabled } : r)),

@@ -96,7 +96,9 @@ export function RuleModal(props: RuleModalProps) {
           </Form.Item>
         </Space.Compact>
       </Form.Item>
-      <Form.Item name="template" label={t('retention.fields.template')} rules={[{ required: true }]}>
+      {/* Always set (a default is given): no required rule, whose aria-required Ant Design puts on the Select's
+          wrapper, where it is not allowed. */}
+      <Form.Item name="template" label={t('retention.fields.template')}>
         <Select
           options={RETENTION_TEMPLATES.map((x) => ({
             value: x.template,
