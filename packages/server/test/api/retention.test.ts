@@ -419,6 +419,19 @@ describe('retention policies through /retentions', () => {
     expect(await reg.wharf.jobs.schedules.get(RETENTION_TRIGGER_JOB, id)).toBeUndefined();
   });
 
+  it('a policy goes with its project, and its schedule is removed when it next fires', async () => {
+    const id = await createPolicy('rgone', [rule('always')], '0 0 * * * *');
+    expect((await api(reg.app, 'DELETE', '/projects/rgone', ADMIN)).statusCode).toBe(200);
+    expect(await reg.wharf.store.retention.get(id)).toBeUndefined();
+    expect(await reg.wharf.jobs.schedules.get(RETENTION_TRIGGER_JOB, id)).toBeDefined();
+    clock.advance(61 * MINUTE);
+    await reg.wharf.jobs.tick();
+    await reg.wharf.jobs.idle();
+    expect(await reg.wharf.jobs.schedules.get(RETENTION_TRIGGER_JOB, id)).toBeUndefined();
+    const { total } = await reg.wharf.jobs.executions.list({ vendorType: RETENTION_JOB, vendorId: id });
+    expect(total).toBe(0);
+  });
+
   it('answers 404 for executions and tasks of another policy', async () => {
     await pushTags('rmine/app', ['m']);
     await pushTags('rtheirs/app', ['t']);
