@@ -57,6 +57,13 @@ beforeAll(async () => {
   expect(policy.status).toBe(201);
   const policyPath = (policy.headers.get('location') ?? '').replace('/api/v2.0', '');
   expect((await api(`${policyPath}/executions`, { dry_run: true })).status).toBe(201);
+  // A tag pushed and deleted: the repository page lists it in its tag history, with a Restore button.
+  await pushTinyImage(session.wharf.url, REPOSITORY, 'old');
+  const deleted = await fetch(`${session.wharf.url}/v2/${REPOSITORY}/manifests/old`, {
+    method: 'DELETE',
+    headers: ADMIN_AUTH,
+  });
+  expect(deleted.status).toBe(202);
 }, STEP_TIMEOUT);
 
 afterAll(async () => {
@@ -163,6 +170,24 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
     }
   });
 
+  it('passes them on the tag history with a restore being confirmed, and the restore brings the tag back', async () => {
+    await visit(`/repositories/${REPOSITORY}`);
+    const history = page.getByRole('region', { name: 'Tag history' });
+    await history.getByText('Tag deleted').waitFor();
+    await history.getByRole('button', { name: 'Restore old' }).click();
+    const confirm = page.getByText('Point tag old at');
+    await confirm.waitFor();
+    await settle(page);
+    expect(await accessibilityViolations(page), 'tag-history-restore').toEqual([]);
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.getByText('Tag old restored').waitFor();
+    const tag = await fetch(`${session.wharf.url}/v2/${REPOSITORY}/manifests/old`, {
+      method: 'HEAD',
+      headers: ADMIN_AUTH,
+    });
+    expect(tag.status).toBe(200);
+  });
+
   it('passes them with its dialogs open', async () => {
     const dialogs: [string, string, string][] = [
       ['add-member', `/projects/${PROJECT}/members`, 'Add member'],
@@ -170,6 +195,8 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       ['new-user', '/admin/users', 'New user'],
       ['how-to-push', `/projects/${PROJECT}/repositories`, 'How to push'],
       ['retention-rule', `/projects/${PROJECT}/retention`, 'Add rule'],
+      ['new-label', '/admin/labels', 'New label'],
+      ['immutability-rule', `/projects/${PROJECT}/immutability`, 'Add rule'],
     ];
     for (const [name, url, button] of dialogs) {
       await visit(url);
@@ -178,6 +205,38 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       await settle(page);
       expect(await accessibilityViolations(page), name).toEqual([]);
     }
+  });
+
+  it("passes them with a row's dialogs open: a quota's limit, an artifact's labels", async () => {
+    const dialogs: [string, string, string, RegExp][] = [
+      ['edit-quota', '/admin/quotas', PROJECT, /Edit/],
+      ['artifact-labels', `/repositories/${REPOSITORY}`, 'v1', /Labels$/],
+    ];
+    for (const [name, url, row, button] of dialogs) {
+      await visit(url);
+      await page.locator('tr.ant-table-row', { hasText: row }).getByRole('button', { name: button }).click();
+      await page.getByRole('dialog').waitFor();
+      await settle(page);
+      expect(await accessibilityViolations(page), name).toEqual([]);
+    }
+  });
+
+  it('passes them on the garbage collection page with a finished run, and in its log', async () => {
+    const started = await fetch(`${session.wharf.url}/api/v2.0/system/gc/schedule`, {
+      method: 'POST',
+      headers: { ...ADMIN_AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ schedule: { type: 'Manual' }, parameters: { dry_run: true } }),
+    });
+    expect(started.status).toBe(201);
+    await visit('/admin/gc');
+    const run = page.locator('tr.ant-table-row', { hasText: 'Succeeded' });
+    await run.waitFor();
+    await expectAccessible('gc-with-run');
+    await run.getByRole('button', { name: 'Log' }).click();
+    await page.getByTestId('gc-log').waitFor();
+    await expectAccessible('gc-log');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
   });
 
   it('passes them in Chinese, with the document language set to match', async () => {

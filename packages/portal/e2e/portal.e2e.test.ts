@@ -27,6 +27,7 @@ import { untranslatedWords } from './untranslated.js';
 const PROJECT = 'e2e-portal';
 const MEMBER = 'e2e-dev';
 const TAG = 'v1';
+const LABEL = 'release';
 const REPOSITORY = `${PROJECT}/hello`;
 const STEP_TIMEOUT = 120_000;
 
@@ -57,6 +58,20 @@ async function expectFullyChinese(p: Page, name: string, data: readonly string[]
     untranslatedWords(text, [PROJECT, MEMBER, TAG, 'system admin', 'admin', 'library', 'hello', 'e2e', ...data]),
     name,
   ).toEqual([]);
+}
+
+/** The job types, hosts, pool ids and crons the job service's page shows. */
+async function jobServiceData(): Promise<string[]> {
+  const get = async <T>(path: string) =>
+    (await (await fetch(`${wharf.url}/api/v2.0${path}`, { headers: ADMIN_AUTH })).json()) as T;
+  const queues = await get<{ job_type: string }[]>('/jobservice/queues');
+  const pools = await get<{ host: string; worker_pool_id: string }[]>('/jobservice/pools');
+  const schedules = await get<{ vendor_type: string; cron: string }[]>('/schedules?page_size=100');
+  return [
+    ...queues.map((q) => q.job_type),
+    ...pools.flatMap((p) => [p.host, p.worker_pool_id]),
+    ...schedules.flatMap((s) => [s.vendor_type, s.cron]),
+  ];
 }
 
 describe('the portal served by Wharf', { timeout: STEP_TIMEOUT }, () => {
@@ -226,6 +241,125 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await logDialog.waitFor({ state: 'hidden' });
   });
 
+  it('runs a garbage collection dry run, follows it to its end and reads its log', async () => {
+    expect(signedIn).toBe(true);
+    await page.goto('/admin/gc');
+    await page.getByRole('checkbox', { name: 'Delete untagged artifacts' }).waitFor();
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    // The history refreshes itself while the run goes on, until it ends.
+    const run = page.locator('tr.ant-table-row', { hasText: 'Succeeded' });
+    await run.waitFor();
+    expect(await run.innerText()).toContain('Yes');
+    await run.getByRole('button', { name: 'Log' }).click();
+    const log = page.getByTestId('gc-log');
+    await expect.poll(() => log.innerText(), POLL).toContain('dry run: would free');
+    await screenshot(page, 'gc-log-en');
+    const dialog = page.getByRole('dialog', { name: /^Log of run/ });
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The schedule: a custom cron, then none.
+    const schedule = async () =>
+      (await (await fetch(`${wharf.url}/api/v2.0/system/gc/schedule`, { headers: ADMIN_AUTH })).json()) as {
+        schedule?: { type: string; cron: string };
+      };
+    // The select's shown value covers its input: click the select itself.
+    const runs = page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: 'Runs' }) });
+    await runs.click();
+    await page.locator('.ant-select-item-option', { hasText: 'Custom (cron)' }).click();
+    await page.getByLabel('Cron expression').fill('0 30 2 * * 0');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Current schedule: 0 30 2 * * 0').waitFor();
+    expect((await schedule()).schedule).toMatchObject({ type: 'Custom', cron: '0 30 2 * * 0' });
+    await runs.click();
+    await page.locator('.ant-select-item-option', { hasText: 'Never' }).click();
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('No schedule').waitFor();
+    expect((await schedule()).schedule).toBeUndefined();
+  });
+
+  it("sets the project's quota, then shows its usage against it", async () => {
+    expect(pushedDigest).not.toBe('');
+    await page.goto('/admin/quotas');
+    await page.locator('tr.ant-table-row', { hasText: PROJECT }).getByRole('button', { name: /Edit/ }).click();
+    const dialog = page.getByRole('dialog', { name: `Storage quota of ${PROJECT}` });
+    await dialog.getByRole('checkbox', { name: 'No limit' }).uncheck();
+    await dialog.getByLabel(/^Limit/).fill('1');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const quota = (await (
+      await fetch(`${wharf.url}/api/v2.0/quotas?reference=project`, { headers: ADMIN_AUTH })
+    ).json()) as {
+      ref: { name: string };
+      hard: { storage: number };
+    }[];
+    expect(quota.find((q) => q.ref.name === PROJECT)?.hard.storage).toBe(1024 ** 3);
+    await page.goto('/projects');
+    const row = page.locator('tr.ant-table-row', { hasText: PROJECT });
+    await row.getByRole('progressbar', { name: `Storage used by ${PROJECT}` }).waitFor();
+    expect(await row.innerText()).toMatch(/ of 1\.00 GiB/);
+    await page.goto(`/projects/${PROJECT}`);
+    await page.getByRole('progressbar', { name: `Storage used by ${PROJECT}` }).waitFor();
+    await screenshot(page, 'project-quota-en');
+  });
+
+  it('creates a global label and attaches it to the pushed artifact', async () => {
+    expect(pushedDigest).not.toBe('');
+    await page.goto('/admin/labels');
+    await page.getByRole('button', { name: 'New label' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New label' });
+    await dialog.getByLabel('Label name').fill(LABEL);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.locator('tr.ant-table-row', { hasText: LABEL }).waitFor();
+    await page.goto(`/repositories/${REPOSITORY}`);
+    const row = page.locator('tr.ant-table-row', { hasText: TAG });
+    await row.getByRole('button', { name: /Labels$/ }).click();
+    const labels = page.getByRole('dialog', { name: /^Labels of/ });
+    await labels.getByRole('combobox').click();
+    await page.locator('.ant-select-item-option', { hasText: LABEL }).click();
+    await page.keyboard.press('Escape');
+    await labels.getByRole('button', { name: 'OK' }).click();
+    await labels.waitFor({ state: 'hidden' });
+    await row.getByText(LABEL, { exact: true }).waitFor();
+    await screenshot(page, 'artifact-labels-en');
+  });
+
+  it('protects the pushed tag with an immutability rule', async () => {
+    expect(pushedDigest).not.toBe('');
+    await page.goto(`/projects/${PROJECT}/immutability`);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add rule' });
+    await dialog.getByLabel('Tag pattern').fill('v*');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('tr.ant-table-row', { hasText: 'matching v*' }).waitFor();
+    const [repo = ''] = REPOSITORY.split('/').slice(1);
+    const tagUrl = `${wharf.url}/api/v2.0/projects/${PROJECT}/repositories/${repo}/artifacts/${TAG}/tags/${TAG}`;
+    expect((await fetch(tagUrl, { method: 'DELETE', headers: ADMIN_AUTH })).status).toBe(412);
+    // Disabled, the rule protects nothing... but it stays listed.
+    await page.getByRole('switch', { name: 'Rule 1 is enabled' }).click();
+    await expect.poll(() => page.getByRole('switch', { name: 'Rule 1 is enabled' }).isChecked(), POLL).toBe(false);
+  });
+
+  it("shows the job service's queues, worker pools and schedules", async () => {
+    expect(signedIn).toBe(true);
+    await page.goto('/admin/jobs');
+    await page.locator('tr.ant-table-row', { hasText: 'GARBAGE_COLLECTION' }).first().waitFor();
+    const gc = page.locator('tr.ant-table-row', { hasText: 'GARBAGE_COLLECTION' }).first();
+    await gc.getByRole('button', { name: 'Pause' }).click();
+    await gc.getByRole('button', { name: 'Resume' }).click();
+    await gc.getByRole('button', { name: 'Pause' }).waitFor();
+    const pools = (await (await fetch(`${wharf.url}/api/v2.0/jobservice/pools`, { headers: ADMIN_AUTH })).json()) as {
+      host: string;
+    }[];
+    expect(pools.length).toBeGreaterThan(0);
+    await page
+      .getByText(pools[0]?.host ?? '-', { exact: true })
+      .first()
+      .waitFor();
+    await screenshot(page, 'jobs-en');
+  });
+
   it('switches to Chinese from the user menu: no English is left on the pages visited', async () => {
     expect(pushedDigest).not.toBe('');
     await page.getByTestId('user-menu').click();
@@ -233,9 +367,11 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.getByText('简体中文').click();
     const robotName = `robot$${PROJECT}+ci`;
     const pages = portalPages({ project: PROJECT, repository: REPOSITORY, digest: pushedDigest });
+    // The job service's pages show job types, hosts, pool ids and crons: data, in any language.
+    const data = [robotName, 'ci', 'Dev', LABEL, ...(await jobServiceData())];
     for (const [name, url] of pages) {
       await page.goto(url);
-      await expectFullyChinese(page, name, [robotName, 'ci', 'Dev']);
+      await expectFullyChinese(page, name, data);
     }
     await page.goto(`/artifacts/${REPOSITORY}@${pushedDigest}`);
     await page.getByRole('tab', { name: '镜像层' }).click();
@@ -248,6 +384,6 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto(`/repositories/${REPOSITORY}`);
-    await expectFullyChinese(page, 'repository-1920');
+    await expectFullyChinese(page, 'repository-1920', [LABEL]);
   });
 });

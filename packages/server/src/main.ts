@@ -19,6 +19,8 @@ import type { BlobStore } from './ports/blob-store.js';
 import { GarbageCollector } from './gc/collector.js';
 import { gcJob } from './gc/gc-job.js';
 import { GcService } from './gc/gc-service.js';
+import { tagHistoryPurgeJob } from './tag-history/tag-history-purge.js';
+import { TagHistoryService } from './tag-history/tag-history-service.js';
 import { systemOperator } from './domain/events.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
@@ -305,6 +307,7 @@ export async function createWharf(
       manifestMaxBytes: config.limits.manifestBytes,
       uploads: { leases, node, waitMs: Math.round(config.uploads.sessionLockWait * 1000) },
       blobRedirect: config.storage.redirect,
+      restoreWindowMs: config.tags.restoreWindow * 1000,
     },
   );
   const gc = new GarbageCollector({ store, storage, registry, clock, actor: { by: systemOperator('gc') } });
@@ -360,6 +363,7 @@ export async function createWharf(
       gc: new GcService(jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }),
       quotas: new QuotaService(store),
       retention,
+      tagHistory: new TagHistoryService(store, registry, clock),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -386,6 +390,10 @@ export async function createWharf(
     {
       type: outboxPurgeJob(store, { retentionSeconds: config.events.retention }),
       intervalSeconds: config.events.purgeInterval,
+    },
+    {
+      type: tagHistoryPurgeJob(store, { restoreWindowSeconds: config.tags.restoreWindow }),
+      intervalSeconds: config.tags.purgeInterval,
     },
   ]);
   return {

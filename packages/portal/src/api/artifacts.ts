@@ -16,7 +16,7 @@ function artifactPath(ref: ArtifactRef): string {
 
 export function listArtifacts(project: string, repository: string, query: ListQuery): Promise<Page<Artifact>> {
   return apiPage<Artifact>(`${repositoryPath(project, repository)}/artifacts`, query, {
-    query: { with_tag: true, with_label: false, with_scan_overview: false, with_accessory: false },
+    query: { with_tag: true, with_label: true, with_scan_overview: false, with_accessory: false },
   });
 }
 

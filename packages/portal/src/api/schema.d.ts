@@ -1236,6 +1236,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_name}/repositories/{repository_name}/taghistory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a repository’s tag history
+         * @description Unexpired entries, newest first. `q` key: `tag` (exact). Needs pull access to the repository (anyone in a public project).
+         */
+        get: operations["listTagHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/repositories/{repository_name}/taghistory/{history_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a tag history entry
+         * @description Needs push access to the repository (developers and up, robots granted push). An artifact deleted is pushed again from its stored content (the children of an index first; quota and events as for a push), then the tag points at it again (moving the tag if it now names another artifact, which is recorded in the history too). An immutable tag rule or the quota may refuse it (412, 403); content no longer stored is 412; an expired or unknown entry 404; content being deleted by garbage collection at that moment 409 (try again).
+         */
+        post: operations["restoreTagHistory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2484,6 +2524,38 @@ export interface components {
              * @description The next run.
              */
             next_scheduled_time?: string;
+        };
+        TagHistoryEntry: {
+            /**
+             * Format: int64
+             * @description The entry’s id.
+             */
+            id: number;
+            /** @description The full repository name, project first. */
+            repository_name: string;
+            /** @description The tag; null for an untagged artifact deleted. */
+            tag: string | null;
+            /** @description The manifest the tag named, or the artifact deleted. */
+            digest: string;
+            /** @description The manifest’s media type. */
+            media_type: string;
+            /**
+             * @description What happened: the tag was deleted, pushed over with another manifest, or its artifact deleted.
+             * @enum {string}
+             */
+            kind: "tag.deleted" | "tag.moved" | "artifact.deleted";
+            /** @description Who did it, if known. */
+            operator: string | null;
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            op_time: string;
+            /**
+             * Format: date-time
+             * @description Until when it can be restored.
+             */
+            expire_time: string;
         };
     };
     responses: {
@@ -5593,6 +5665,81 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTagHistory: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagHistoryEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    restoreTagHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The name of the project holding the repository. */
+                project_name: string;
+                /** @description The repository’s name without the project part. A `/` inside it is sent URL-encoded twice (`a%252Fb`), as Harbor’s clients do; encoding it once (`a%2Fb`) works too. */
+                repository_name: string;
+                /** @description The entry’s id. */
+                history_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored; the entry. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagHistoryEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             500: components["responses"]["InternalServerError"];
         };
     };

@@ -117,6 +117,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    tags: z
+      .object({
+        /**
+         * How long a deleted or moved tag, or a deleted artifact, can be restored from the repository's tag history
+         * (garbage collection keeps its content until then); 0 turns tag history off (nothing is recorded).
+         */
+        restoreWindow: duration.default(7 * 86400),
+        /** How often expired tag history entries are purged (0 disables the purge). */
+        purgeInterval: duration.default(3600),
+      })
+      .strict()
+      .prefault({}),
     quota: z
       .object({
         /**

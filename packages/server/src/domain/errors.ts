@@ -19,7 +19,8 @@ export type Entity =
   | 'immutable-rule'
   | 'label'
   | 'job'
-  | 'quota';
+  | 'quota'
+  | 'tag-history';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

@@ -116,6 +116,14 @@ export class GarbageCollector {
       blobsDeleted += removed.length;
       bytesFreed += sizeOf(removed);
     }
+    // Tag history (tags.restoreWindow) holds the content of deleted and moved tags and deleted artifacts.
+    const holds = await this.deps.store.tagHistory.restoreHolds(before);
+    if (holds.blobs > 0) {
+      run.log(
+        `${opts.dryRun ? 'would keep' : 'kept'} ${holds.blobs} blobs, ${holds.bytes} bytes, for tag restore ` +
+          `(until ${new Date(holds.until ?? before).toISOString()} at the latest)`,
+      );
+    }
     const orphans = await this.orphans(before, opts.dryRun, workers, run, ms);
     blobsDeleted += orphans.count;
     bytesFreed += orphans.bytes;

@@ -43,6 +43,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   label: 'NAME_UNKNOWN',
   job: 'NAME_UNKNOWN',
   quota: 'NAME_UNKNOWN',
+  'tag-history': 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {

@@ -9,7 +9,8 @@ export interface UntaggedManifest {
 
 /**
  * What online garbage collection reads and changes (gc/). A blob is referenced while any manifest of any repository
- * is that blob (a manifest's content) or references it (a layer, a config, an index's child). The mark is a
+ * is that blob (a manifest's content) or references it (a layer, a config, an index's child), and while a tag history
+ * entry expiring after the time window's start holds it (ports/tag-history-records.ts). The mark is a
  * compare-and-set on the blob's status, checked again inside the marking transaction after the rows are locked,
  * so a push that touched a blob (BlobRecords.touch) either wins, and the blob is kept, or finds it `deleting`.
  */

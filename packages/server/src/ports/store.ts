@@ -6,6 +6,7 @@ import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
 import type { QuotaRecords } from './quota-records.js';
 import type { RetentionRecords } from './retention-records.js';
+import type { TagHistoryRecords } from './tag-history-records.js';
 
 /**
  * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
@@ -26,6 +27,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly quotas: QuotaRecords;
   /** Tag retention policies and their tasks' counts (ports/retention-records.ts). */
   readonly retention: RetentionRecords;
+  /** Tag history and what it holds for restore (ports/tag-history-records.ts). */
+  readonly tagHistory: TagHistoryRecords;
 }
 
 /**

@@ -17,6 +17,11 @@ export interface CoreDependencies {
   /** Consulted before every change and every pull. */
   readonly policies: PolicyChain;
   readonly clock: Clock;
+  /**
+   * How long a deleted or moved tag, or a deleted artifact, can be restored (`tags.restoreWindow`, ms); 0 or absent:
+   * no tag history is recorded.
+   */
+  readonly restoreWindowMs?: number;
 }
 
 /** Who asks the core for a change; the operator of the events it records. Omitted: nobody in particular. */

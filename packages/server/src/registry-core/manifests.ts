@@ -12,6 +12,7 @@ import { blobDataPath } from './paths.js';
 import { parseReference, requireDigest, requireName } from './references.js';
 import { blobBeingCollected } from './collection-guard.js';
 import { ensureRepository } from './repository-records.js';
+import { recordHistory } from './history-recording.js';
 
 export interface StoredManifest {
   readonly record: ManifestRecord;
@@ -231,6 +232,15 @@ export class ManifestService {
       { kind, repository, tag, digest: record.digest, previous },
       { tx, by: actor.by },
     );
+    if (current) {
+      const moved = await tx.manifests.get(repositoryId, current.digest);
+      await recordHistory(
+        this.core,
+        tx,
+        [{ repositoryId, tag, digest: current.digest, mediaType: moved?.mediaType ?? '', kind: 'tag.moved' }],
+        actor,
+      );
+    }
     await tx.tags.put(repositoryId, tag, record.id);
     emit({ type: current ? 'tag.moved' : 'tag.created', repository, tag, digest: record.digest, previous }, actor.by);
   }
@@ -272,6 +282,21 @@ export class ManifestService {
       { kind: 'tag.delete', repository: repository.name, tag, digest: current.digest },
       { tx, by: actor.by },
     );
+    const deleted = await tx.manifests.get(repository.id, current.digest);
+    await recordHistory(
+      this.core,
+      tx,
+      [
+        {
+          repositoryId: repository.id,
+          tag,
+          digest: current.digest,
+          mediaType: deleted?.mediaType ?? '',
+          kind: 'tag.deleted',
+        },
+      ],
+      actor,
+    );
     if (!(await tx.tags.delete(repository.id, tag))) return false;
     emit({ type: 'tag.deleted', repository: repository.name, tag, digest: current.digest }, actor.by);
     return true;
@@ -291,6 +316,20 @@ export class ManifestService {
     await this.core.policies.beforeWrite(
       { kind: 'artifact.delete', repository: repository.name, digest, tags },
       { tx, by: actor.by },
+    );
+    // One entry per tag it had (restoring one brings the artifact back with that tag), one without a tag else.
+    const lost: (string | undefined)[] = tags.length > 0 ? tags : [undefined];
+    await recordHistory(
+      this.core,
+      tx,
+      lost.map((tag) => ({
+        repositoryId: repository.id,
+        tag,
+        digest,
+        mediaType: record.mediaType,
+        kind: 'artifact.deleted' as const,
+      })),
+      actor,
     );
     if (!(await tx.manifests.delete(repository.id, digest))) return false;
     emit(

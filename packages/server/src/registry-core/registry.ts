@@ -10,6 +10,7 @@ import type { CoreDependencies } from './core.js';
 import { ListingService } from './listings.js';
 import { ManifestService } from './manifests.js';
 import { PolicyChain } from './policies.js';
+import { TagHistoryOperations } from './tag-history.js';
 import { UploadService, type UploadCoordination } from './uploads.js';
 
 export interface RegistryOptions {
@@ -20,6 +21,8 @@ export interface RegistryOptions {
   readonly uploads?: UploadCoordination;
   /** Blob downloads redirect to the storage backend's URLs where it offers them (`storage.redirect`). */
   readonly blobRedirect?: boolean;
+  /** How long deleted or moved tags and deleted artifacts can be restored, in ms (`tags.restoreWindow`); 0: off. */
+  readonly restoreWindowMs?: number;
 }
 
 /** The core's services; each may be replaced by a wrapper (a proxy cache, replication) at composition. */
@@ -29,6 +32,7 @@ export interface RegistryServices {
   readonly manifests: ManifestService;
   readonly listings: ListingService;
   readonly artifacts: ArtifactOperations;
+  readonly history: TagHistoryOperations;
 }
 
 export interface RegistryDependencies {
@@ -54,6 +58,7 @@ export class Registry implements RegistryServices {
   readonly manifests: ManifestService;
   readonly listings: ListingService;
   readonly artifacts: ArtifactOperations;
+  readonly history: TagHistoryOperations;
   readonly policies: PolicyChain;
 
   constructor(deps: RegistryDependencies, opts: RegistryOptions) {
@@ -64,6 +69,7 @@ export class Registry implements RegistryServices {
       bus: deps.bus,
       clock: deps.clock,
       policies: deps.policies ?? new PolicyChain(),
+      restoreWindowMs: opts.restoreWindowMs ?? 0,
     };
     this.policies = core.policies;
     const manifests = new ManifestService(
@@ -77,6 +83,7 @@ export class Registry implements RegistryServices {
       manifests,
       listings: new ListingService(deps.store),
       artifacts: new ArtifactOperations(core, manifests),
+      history: new TagHistoryOperations(core, manifests),
     };
     const services = deps.wrap ? deps.wrap(defaults, core) : defaults;
     this.blobs = services.blobs;
@@ -84,5 +91,6 @@ export class Registry implements RegistryServices {
     this.manifests = services.manifests;
     this.listings = services.listings;
     this.artifacts = services.artifacts;
+    this.history = services.history;
   }
 }

@@ -30,7 +30,8 @@ function gatedStorage(root: string): BlobStore {
   });
 }
 
-const reg = useOciTestRegistry({}, { clock, storage: gatedStorage });
+// Tag history (tags.restoreWindow) would keep deleted artifacts' blobs: these tests are of GC alone (tag-history.test.ts).
+const reg = useOciTestRegistry({ WHARF_TAGS_RESTOREWINDOW: '0' }, { clock, storage: gatedStorage });
 
 interface GcHistory {
   id: number;

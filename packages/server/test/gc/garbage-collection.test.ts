@@ -19,7 +19,8 @@ import { useOciTestRegistry } from '../helpers/test-registry.js';
 
 const HOUR = 3_600_000;
 const clock = new ManualClock(Date.now());
-const reg = useOciTestRegistry({}, { clock });
+// Tag history (tags.restoreWindow) would keep deleted artifacts' blobs: these tests are of GC alone (tag-history.test.ts).
+const reg = useOciTestRegistry({ WHARF_TAGS_RESTOREWINDOW: '0' }, { clock });
 
 const NOW: GcOptions = { deleteUntagged: false, dryRun: false, workers: 3, timeWindowMs: 0 };
 

@@ -33,10 +33,21 @@ export function harborSwaggerPresent(file = HARBOR_SWAGGER_FILE): boolean {
 }
 
 /** Wharf's own routes under /api/v2.0 that Harbor does not have. Keep this list short. */
-export const WHARF_EXTENSIONS: readonly string[] = ['GET /api/v2.0/openapi.json'];
+export const WHARF_EXTENSIONS: readonly string[] = [
+  'GET /api/v2.0/openapi.json',
+  // Tag history and restore (tag-history/).
+  'GET /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory',
+  'POST /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory/{history_id}/restore',
+];
+
+/** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */
+const EXTENSION_PATTERNS: readonly RegExp[] = WHARF_EXTENSIONS.map(
+  (route) => new RegExp(`^${route.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+);
 
 export function isWharfExtension(method: string, path: string): boolean {
-  return WHARF_EXTENSIONS.includes(`${method.toUpperCase()} ${path.replace(/\/+$/, '')}`);
+  const route = `${method.toUpperCase()} ${path.replace(/\/+$/, '')}`;
+  return EXTENSION_PATTERNS.some((pattern) => pattern.test(route));
 }
 
 type Json = Record<string, unknown>;

@@ -4,20 +4,39 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { useSession } from '../../app/session';
 import { NotFoundPage } from '../NotFoundPage';
+import { GcTab } from '../gc/GcTab';
+import { JobsTab } from '../jobs/JobsTab';
+import { LabelsPanel } from '../labels/LabelsPanel';
+import { QuotasTab } from '../quotas/QuotasTab';
 import { RobotsPanel } from '../robots/RobotsPanel';
 import { HowToPush } from './HowToPush';
 import { SettingsTab } from './SettingsTab';
 import { UsersTab } from './UsersTab';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['users', 'robots', 'settings', 'push'] as const;
+const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'push'] as const;
 type AdminTab = (typeof TABS)[number];
+
+/** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
+const TAB_LABELS = {
+  users: 'admin.tabs.users',
+  robots: 'admin.tabs.robots',
+  settings: 'admin.tabs.settings',
+  gc: 'gc.tab',
+  quotas: 'quotas.tab',
+  labels: 'labels.tab',
+  jobs: 'jobs.tab',
+  push: 'admin.tabs.push',
+} as const satisfies Record<AdminTab, string>;
 
 function isTab(value: string | undefined): value is AdminTab {
   return (TABS as readonly (string | undefined)[]).includes(value);
 }
 
-/** System administration: users, system robot accounts, settings, and how to push to this registry. */
+/**
+ * System administration: users, system robot accounts, settings, garbage collection, project quotas, global labels,
+ * the job queues, and how to push to this registry.
+ */
 export function AdminPage() {
   const { isAdmin } = useSession();
   const param = useParams().tab;
@@ -30,11 +49,15 @@ export function AdminPage() {
 function AdminTabs({ tab }: { tab: AdminTab }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  useDocumentTitle(`${t(`admin.tabs.${tab}`)} – ${t('admin.title')}`);
+  useDocumentTitle(`${t(TAB_LABELS[tab])} – ${t('admin.title')}`);
   const content: Record<AdminTab, ReactNode> = {
     users: <UsersTab />,
     robots: <RobotsPanel scope={{ level: 'system' }} />,
     settings: <SettingsTab />,
+    gc: <GcTab />,
+    quotas: <QuotasTab />,
+    labels: <LabelsPanel scope={{ scope: 'g' }} canEdit />,
+    jobs: <JobsTab />,
     push: <HowToPush />,
   };
   return (
@@ -44,7 +67,7 @@ function AdminTabs({ tab }: { tab: AdminTab }) {
         activeKey={tab}
         destroyOnHidden
         onChange={(key) => void navigate(`/admin/${key}`)}
-        items={TABS.map((key) => ({ key, label: t(`admin.tabs.${key}`), children: content[key] }))}
+        items={TABS.map((key) => ({ key, label: t(TAB_LABELS[key]), children: content[key] }))}
       />
     </>
   );

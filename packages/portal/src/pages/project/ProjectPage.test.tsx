@@ -41,7 +41,8 @@ describe('the project page', () => {
       '/repositories/library/alpine',
     );
     // The project is addressed by name, even if it looked like a number.
-    expect(received[0]?.headers.get('X-Is-Resource-Name')).toBe('true');
+    const get = received.find((r) => r.url.pathname === '/api/v2.0/projects/library');
+    expect(get?.headers.get('X-Is-Resource-Name')).toBe('true');
 
     const user = userEvent.setup();
     await user.click(screen.getByRole('tab', { name: 'Members' }));

@@ -3,48 +3,87 @@ import { Breadcrumb, Spin, Tabs, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { roleNameOf, type RoleName } from '../../api/members';
+import type { Project } from '../../api/models';
 import { getProject } from '../../api/projects';
+import { useSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ImmutabilityTab } from '../immutability/ImmutabilityTab';
+import { LabelsPanel } from '../labels/LabelsPanel';
+import { ProjectQuota } from '../quotas/ProjectQuota';
+import { RetentionTab } from '../retention/RetentionTab';
 import { ProjectRobotsTab } from '../robots/ProjectRobotsTab';
 import { ConfigurationTab } from './ConfigurationTab';
 import { MembersTab } from './MembersTab';
 import { RepositoriesTab } from './RepositoriesTab';
 import { PublicTag } from '../../components/PublicTag';
 import { useDocumentTitle } from '../../hooks/use-document-title';
-import { useSession } from '../../app/session';
-import { RetentionTab } from '../retention/RetentionTab';
 
-const TABS = ['repositories', 'members', 'robots', 'retention', 'configuration'] as const;
+const TABS = ['repositories', 'members', 'labels', 'immutability', 'retention', 'robots', 'configuration'] as const;
 type ProjectTab = (typeof TABS)[number];
+
+/** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
+const TAB_LABELS = {
+  repositories: 'project.tabs.repositories',
+  members: 'project.tabs.members',
+  labels: 'labels.projectTab',
+  immutability: 'immutability.tab',
+  retention: 'retention.tab',
+  robots: 'project.tabs.robots',
+  configuration: 'project.tabs.configuration',
+} as const satisfies Record<ProjectTab, string>;
+
+/** Roles that manage a project's labels and immutable tag rules (as the API allows). */
+const MANAGERS: readonly (RoleName | undefined)[] = ['projectAdmin', 'maintainer'];
+/** Roles that may list a project's labels. */
+const LABEL_READERS: readonly (RoleName | undefined)[] = [...MANAGERS, 'developer', 'guest'];
+/** Roles that hold Harbor's `tag-retention` (manage and run the retention policy). */
+const RETENTION_ROLES: readonly (RoleName | undefined)[] = [...MANAGERS, 'developer'];
+
+/** The tabs the caller may open: immutability only for those who manage the project, labels for its readers. */
+function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
+  const role = roleNameOf(project.current_user_role_id);
+  const publicProject = project.metadata?.public === 'true';
+  return TABS.filter((tab) => {
+    if (tab === 'immutability') return isAdmin || MANAGERS.includes(role);
+    if (tab === 'labels') return isAdmin || publicProject || LABEL_READERS.includes(role);
+    if (tab === 'retention') return isAdmin || RETENTION_ROLES.includes(role);
+    return true;
+  });
+}
+
+export function canManageProject(project: Project, isAdmin: boolean): boolean {
+  return isAdmin || MANAGERS.includes(roleNameOf(project.current_user_role_id));
+}
 
 function isTab(value: string | undefined): value is ProjectTab {
   return (TABS as readonly (string | undefined)[]).includes(value);
 }
 
-/** Harbor's roles that hold `tag-retention`: project admin (1), developer (2), maintainer (4). */
-const RETENTION_ROLES: readonly number[] = [1, 2, 4];
-
-/** One project: its repositories, members, robot accounts, tag retention and configuration, one tab each. */
+/**
+ * One project: its storage against its quota, then its repositories, members, labels, immutable tag rules, tag
+ * retention, robot accounts and configuration, one tab each.
+ */
 export function ProjectPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const params = useParams();
   const name = params.project ?? '';
-  const tab: ProjectTab = isTab(params.tab) ? params.tab : 'repositories';
-  const tabLabel = (key: ProjectTab) => (key === 'retention' ? t('retention.tab') : t(`project.tabs.${key}`));
-  useDocumentTitle(`${name} – ${tabLabel(tab)}`);
-  const project = useQuery({ queryKey: ['project', name], queryFn: () => getProject(name) });
   const { isAdmin } = useSession();
+  const project = useQuery({ queryKey: ['project', name], queryFn: () => getProject(name) });
+  const tabs = project.data ? tabsFor(project.data, isAdmin) : TABS;
+  const tab: ProjectTab = isTab(params.tab) && tabs.includes(params.tab) ? params.tab : 'repositories';
+  useDocumentTitle(`${name} – ${t(TAB_LABELS[tab])}`);
   if (project.isPending) return <Spin />;
   if (project.isError) return <ErrorAlert error={project.error} />;
   const p = project.data;
-  const mayRetain = isAdmin || RETENTION_ROLES.includes(p.current_user_role_id ?? 0);
-  const tabs = TABS.filter((key) => key !== 'retention' || mayRetain);
   const content: Record<ProjectTab, ReactNode> = {
     repositories: <RepositoriesTab project={name} />,
     members: <MembersTab project={name} />,
-    robots: <ProjectRobotsTab project={p} />,
+    labels: <LabelsPanel scope={{ scope: 'p', projectId: p.project_id }} canEdit={canManageProject(p, isAdmin)} />,
+    immutability: <ImmutabilityTab project={name} />,
     retention: <RetentionTab project={p} />,
+    robots: <ProjectRobotsTab project={p} />,
     configuration: <ConfigurationTab project={p} />,
   };
   return (
@@ -53,11 +92,12 @@ export function ProjectPage() {
       <Typography.Title level={2}>
         {name} {p.metadata?.public === 'true' ? <PublicTag /> : <Tag>{t('projects.private')}</Tag>}
       </Typography.Title>
+      <ProjectQuota project={name} hideUnknown />
       <Tabs
         activeKey={tab}
         destroyOnHidden
         onChange={(key) => void navigate(`/projects/${encodeURIComponent(name)}/${key}`)}
-        items={tabs.map((key) => ({ key, label: tabLabel(key), children: content[key] }))}
+        items={tabs.map((key) => ({ key, label: t(TAB_LABELS[key]), children: content[key] }))}
       />
     </>
   );

@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { SearchBox } from '../../components/SearchBox';
 import { TimeText } from '../../components/TimeText';
 import { useListQuery } from '../../hooks/use-list-query';
+import { ProjectQuota } from '../quotas/ProjectQuota';
 import { CreateProjectModal } from './CreateProjectModal';
 import { PublicTag } from '../../components/PublicTag';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -50,6 +51,7 @@ export function ProjectsPage() {
       },
     },
     { key: 'repo_count', title: t('projects.repositories'), dataIndex: 'repo_count', align: 'right' },
+    { key: 'storage', title: t('quotas.usage'), render: (_, p) => <ProjectQuota project={p.name ?? ''} /> },
     {
       key: 'creation_time',
       title: t('common.created'),

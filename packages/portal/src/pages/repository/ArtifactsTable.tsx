@@ -1,4 +1,4 @@
-import { DeleteOutlined, TagOutlined } from '@ant-design/icons';
+import { DeleteOutlined, TagOutlined, TagsOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { ArtifactTypeIcon } from '../../components/ArtifactTypeIcon';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LabelTag } from '../../components/LabelTag';
 import { SearchBox } from '../../components/SearchBox';
 import { TimeText } from '../../components/TimeText';
 import { useFeedback } from '../../hooks/use-feedback';
@@ -23,6 +24,7 @@ import { shortDigest } from '../../lib/digest';
 import { platformsOf } from '../../lib/platforms';
 import { pullCommand } from '../../lib/pull-command';
 import { AddTagModal } from './AddTagModal';
+import { ArtifactLabelsModal } from './ArtifactLabelsModal';
 import { ArtifactTags } from './ArtifactTags';
 
 /**
@@ -36,6 +38,7 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
   const host = useRegistryHost();
   const list = useListQuery({ defaultSort: '-push_time' });
   const [tagging, setTagging] = useState<ArtifactRef>();
+  const [labelling, setLabelling] = useState<Artifact>();
   const query = list.query(fuzzy('tags', list.search));
   const artifacts = useQuery({
     queryKey: ['artifacts', repository, query],
@@ -80,6 +83,11 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
       title: t('artifacts.tags'),
       render: (_, a) => <ArtifactTags artifact={a} artifactRef={refOf(a)} host={host} onChanged={refresh} />,
     },
+    {
+      key: 'labels',
+      title: t('labels.column'),
+      render: (_, a) => (a.labels ?? []).map((l) => <LabelTag key={l.id} name={l.name} color={l.color} />),
+    },
     { key: 'size', title: t('artifacts.size'), align: 'right', render: (_, a) => formatBytes(a.size) },
     {
       key: 'platforms',
@@ -111,6 +119,9 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
           <Button size="small" icon={<TagOutlined />} onClick={() => setTagging(refOf(a))}>
             {t('artifacts.addTag')}
           </Button>
+          <Button size="small" icon={<TagsOutlined />} onClick={() => setLabelling(a)}>
+            {t('labels.manage')}
+          </Button>
           <ConfirmButton
             size="small"
             danger
@@ -140,6 +151,13 @@ export function ArtifactsTable({ project, repository }: { project: string; repos
         {...list.tableProps<Artifact>(artifacts.data?.total)}
       />
       <AddTagModal artifact={tagging} onClose={() => setTagging(undefined)} onAdded={refresh} />
+      <ArtifactLabelsModal
+        key={labelling?.digest ?? 'none'}
+        artifact={labelling}
+        artifactRef={labelling ? refOf(labelling) : undefined}
+        onClose={() => setLabelling(undefined)}
+        onSaved={refresh}
+      />
     </>
   );
 }

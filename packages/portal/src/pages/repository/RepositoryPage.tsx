@@ -10,9 +10,10 @@ import { useFeedback } from '../../hooks/use-feedback';
 import { projectOf } from '../../lib/artifact-route';
 import { ArtifactsTable } from './ArtifactsTable';
 import { RepositoryDescription } from './RepositoryDescription';
+import { TagHistory } from './TagHistory';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-/** One repository: its description and its artifacts. */
+/** One repository: its description, its artifacts and its tag history. */
 export function RepositoryPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -55,6 +56,7 @@ export function RepositoryPage() {
       <ErrorAlert error={repository.error} />
       {repository.data ? <RepositoryDescription project={project} repository={repository.data} /> : null}
       <ArtifactsTable project={project} repository={name} />
+      <TagHistory project={project} repository={name} projectId={repository.data?.project_id} />
     </>
   );
 }

@@ -45,6 +45,9 @@ export interface Database {
   // Tag retention (migration 0014-retention).
   retention_policies: RetentionPoliciesTable;
   retention_task_results: RetentionTaskResultsTable;
+  // Tag history and restore (migration 0015-tag-history).
+  tag_history: TagHistoryTable;
+  tag_history_blobs: TagHistoryBlobsTable;
 }
 
 export interface RepositoriesTable {
@@ -375,4 +378,24 @@ export interface RetentionTaskResultsTable {
   task_id: number;
   total: number;
   retained: number;
+}
+
+export interface TagHistoryTable {
+  id: Generated<number>;
+  repository_id: number;
+  /** Null for an untagged artifact deleted. */
+  tag: string | null;
+  digest: string;
+  media_type: string;
+  kind: 'tag.deleted' | 'tag.moved' | 'artifact.deleted';
+  operator: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface TagHistoryBlobsTable {
+  history_id: number;
+  digest: string;
+  /** The entry's, repeated: garbage collection's predicate reads (digest, expires_at) alone. */
+  expires_at: number;
 }

@@ -4,8 +4,12 @@ import type { BlobRecord } from '../../ports/metadata-store.js';
 import { batches } from './batches.js';
 import type { Database } from './database.js';
 
-/** No manifest of any repository is this blob or references it. */
-function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>): Expression<SqlBool> {
+/**
+ * No manifest of any repository is this blob or references it, and no tag history entry expiring after `before` (the
+ * time window's start) holds it for restore: a hold counts like a reference until its entry expires, and its expiry
+ * like a touch, so the window applies after it too.
+ */
+function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>, before: number): Expression<SqlBool> {
   return eb.and([
     eb.not(
       eb.exists(
@@ -23,6 +27,15 @@ function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>): Expression<SqlB
           .whereRef('manifest_references.digest', '=', 'blobs.digest'),
       ),
     ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('tag_history_blobs')
+          .select(sql`1`.as('one'))
+          .whereRef('tag_history_blobs.digest', '=', 'blobs.digest')
+          .where('tag_history_blobs.expires_at', '>', before),
+      ),
+    ),
   ]);
 }
 
@@ -35,7 +48,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
       .select(['digest', 'size'])
       .where('status', '=', 'none')
       .where('updated_at', '<=', before)
-      .where(unreferenced);
+      .where((eb) => unreferenced(eb, before));
     if (after !== undefined) query = query.where('digest', '>', after);
     return (await query.orderBy('digest').limit(limit).execute()).map(toBlob);
   }
@@ -67,7 +80,7 @@ export class KyselyGarbageRecords implements GarbageRecords {
           'in',
           rows.map((row) => row.digest),
         )
-        .where((eb) => eb.not(unreferenced(eb)))
+        .where((eb) => eb.not(unreferenced(eb, before)))
         .execute();
       const kept = new Set(referenced.map((row) => row.digest));
       if (kept.size > 0) {

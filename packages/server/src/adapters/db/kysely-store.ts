@@ -20,6 +20,7 @@ import { KyselyPullRecords } from './pull-records.js';
 import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
 import { KyselyRetentionRecords } from './retention-records.js';
+import { KyselyTagHistoryRecords } from './tag-history-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
 
@@ -45,6 +46,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly labels: KyselyLabelRecords;
   readonly quotas: KyselyQuotaRecords;
   readonly retention: KyselyRetentionRecords;
+  readonly tagHistory: KyselyTagHistoryRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -67,6 +69,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.labels = new KyselyLabelRecords(db);
     this.quotas = new KyselyQuotaRecords(db);
     this.retention = new KyselyRetentionRecords(db);
+    this.tagHistory = new KyselyTagHistoryRecords(db);
   }
 }
 

@@ -11,6 +11,7 @@ import { describeOutboxRecords } from './outbox-records.suite.js';
 import { describeImmutableAndLabelRecords } from './immutable-label-records.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 import { describeRetentionRecords } from './retention-records.suite.js';
+import { describeTagHistoryRecords } from './tag-history-records.suite.js';
 
 /**
  * The contract every Store implementation passes. `make` returns a store on a fresh, empty,
@@ -106,6 +107,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeOutboxRecords(fresh);
     describeImmutableAndLabelRecords(fresh);
     describeRetentionRecords(fresh);
+    describeTagHistoryRecords(fresh);
     describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {

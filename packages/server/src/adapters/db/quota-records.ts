@@ -120,6 +120,12 @@ export class KyselyQuotaRecords implements QuotaRecords {
   }
 
   async reserve(project: string, digest: string, size: number): Promise<UsageChange | UsageRefusal | undefined> {
+    // The project's quota row is locked first, by a statement of its own: on PostgreSQL (READ COMMITTED) a writer
+    // queued behind another one of the project then reads, in the next statement's fresh snapshot, the links and
+    // manifests the other one committed, so two racing first pushes of one digest count it once. (An UPDATE that
+    // waited re-reads only the row it changes, not what its sub-selects see.) On SQLite writers are serial anyway.
+    await sql`update project_quotas set used = used
+      where project_id = (select id from projects where name = ${project})`.execute(this.db);
     const added = sql`(case when ${holds(QUOTA_ROW, sql`${digest}`)} then 0 else cast(${size} as bigint) end)`;
     const result = await sql<ChangeRow>`update project_quotas
       set used = used + ${added}
@@ -183,6 +189,9 @@ export class KyselyQuotaRecords implements QuotaRecords {
 
   /** One statement: lowers the repository's project's usage by `freed` (never below 0) and reports the change. */
   private async subtract(repo: RawBuilder<unknown>, freed: RawBuilder<unknown>): Promise<UsageChange | undefined> {
+    // Locked first, as in reserve: a release queued behind a push then sees the link that push committed.
+    await sql`update project_quotas set used = used
+      where project_id = (select project_id from repositories where id = ${repo})`.execute(this.db);
     const result = await sql<ChangeRow>`update project_quotas
       set used = case when used - ${freed} < 0 then 0 else used - ${freed} end
       where project_id = (select project_id from repositories where id = ${repo})

@@ -30,6 +30,8 @@ import { registerImmutableRoutes } from './immutable-routes.js';
 import { registerLabelRoutes } from './label-routes.js';
 import { registerRetentionRoutes } from './retention-routes.js';
 import type { RetentionService } from '../../retention/retention-service.js';
+import { registerTagHistoryRoutes } from './tag-history-routes.js';
+import type { TagHistoryService } from '../../tag-history/tag-history-service.js';
 import type { ImmutableRuleService } from '../../immutable/immutable-rule-service.js';
 import type { ArtifactLabelService, LabelService } from '../../labels/label-service.js';
 
@@ -52,6 +54,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly gc: GcService;
   readonly quotas: QuotaService;
   readonly retention: RetentionService;
+  readonly tagHistory: TagHistoryService;
 }
 
 /**
@@ -89,6 +92,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerJobServiceRoutes(api, opts.jobservice);
       registerGcRoutes(api, opts.gc);
       registerRetentionRoutes(api, opts.retention);
+      registerTagHistoryRoutes(api, opts.tagHistory);
       registerOpenApiRoutes(api, opts);
       done();
     },
