@@ -35,6 +35,28 @@ beforeAll(async () => {
     });
   expect((await api('/projects', { project_name: PROJECT, metadata: { public: 'false' } })).status).toBe(201);
   digest = await pushTinyImage(session.wharf.url, REPOSITORY, 'v1');
+  // A retention policy with a dry run, so that its tab shows rules and a run.
+  const project = (await (
+    await fetch(`${session.wharf.url}/api/v2.0/projects/${PROJECT}`, { headers: ADMIN_AUTH })
+  ).json()) as { project_id: number };
+  const policy = await api('/retentions', {
+    algorithm: 'or',
+    rules: [
+      {
+        disabled: false,
+        action: 'retain',
+        template: 'latestPushedK',
+        params: { latestPushedK: 5 },
+        tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '**', extras: '{"untagged":true}' }],
+        scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+      },
+    ],
+    trigger: { kind: 'Schedule', settings: { cron: '' } },
+    scope: { level: 'project', ref: project.project_id },
+  });
+  expect(policy.status).toBe(201);
+  const policyPath = (policy.headers.get('location') ?? '').replace('/api/v2.0', '');
+  expect((await api(`${policyPath}/executions`, { dry_run: true })).status).toBe(201);
   // A tag pushed and deleted: the repository page lists it in its tag history, with a Restore button.
   await pushTinyImage(session.wharf.url, REPOSITORY, 'old');
   const deleted = await fetch(`${session.wharf.url}/v2/${REPOSITORY}/manifests/old`, {
@@ -172,6 +194,7 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       ['new-robot', `/projects/${PROJECT}/robots`, 'New robot account'],
       ['new-user', '/admin/users', 'New user'],
       ['how-to-push', `/projects/${PROJECT}/repositories`, 'How to push'],
+      ['retention-rule', `/projects/${PROJECT}/retention`, 'Add rule'],
       ['new-label', '/admin/labels', 'New label'],
       ['immutability-rule', `/projects/${PROJECT}/immutability`, 'Add rule'],
     ];

@@ -99,6 +99,7 @@ export function portalPages(at: { project: string; repository: string; digest: s
     ['repositories', `/projects/${project}/repositories`],
     ['members', `/projects/${project}/members`],
     ['robots', `/projects/${project}/robots`],
+    ['retention', `/projects/${project}/retention`],
     ['configuration', `/projects/${project}/configuration`],
     ['labels', `/projects/${project}/labels`],
     ['immutability', `/projects/${project}/immutability`],

@@ -219,6 +219,28 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.locator('tr.ant-table-row', { hasText: `robot$${PROJECT}+ci` }).waitFor();
   });
 
+  it('adds a tag retention rule, runs it dry and shows the run with its repository and log', async () => {
+    expect(pushedDigest).not.toBe('');
+    await page.goto(`/projects/${PROJECT}/retention`);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add rule' });
+    await dialog.getByLabel('Number of artifacts').fill('3');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Retain the 3 most recently pushed artifacts').waitFor();
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const run = page.locator('tr.ant-table-row', { hasText: 'Manual' });
+    await run.getByText('Success').waitFor({ timeout: 30_000 });
+    await run.getByRole('button', { name: /expand/i }).click();
+    await page.getByRole('cell', { name: '1 of 1', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Log of hello' }).click();
+    const log = page.getByRole('dialog', { name: 'Log of hello' }).getByRole('textbox');
+    await expect.poll(() => log.inputValue(), POLL).toContain('RETAIN (rule 1)');
+    await screenshot(page, 'retention-en');
+    const logDialog = page.getByRole('dialog', { name: 'Log of hello' });
+    await logDialog.getByRole('button', { name: 'Close' }).click();
+    await logDialog.waitFor({ state: 'hidden' });
+  });
+
   it('runs a garbage collection dry run, follows it to its end and reads its log', async () => {
     expect(signedIn).toBe(true);
     await page.goto('/admin/gc');

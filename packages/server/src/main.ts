@@ -34,6 +34,8 @@ import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-cor
 import { immutableTagPolicy } from './immutable/immutable-policy.js';
 import { ImmutableRuleService } from './immutable/immutable-rule-service.js';
 import { ArtifactLabelService, LabelService } from './labels/label-service.js';
+import { retentionJob, retentionTriggerJob } from './retention/retention-job.js';
+import { RetentionService } from './retention/retention-service.js';
 import { quotaPolicy } from './services/quotas/quota-policy.js';
 import { QuotaService } from './services/quotas/quotas.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
@@ -332,6 +334,7 @@ export async function createWharf(
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
+  const retention = new RetentionService(store, jobs, now);
   const app = buildHttpServer({
     load,
     registry,
@@ -369,6 +372,7 @@ export async function createWharf(
       jobservice: new JobServiceMonitor(jobs),
       gc: new GcService(jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }),
       quotas: new QuotaService(store),
+      retention,
       tagHistory: new TagHistoryService(store, registry, clock),
     },
     portal: { dir: config.portal.dir! },
@@ -381,6 +385,9 @@ export async function createWharf(
   });
   // Garbage collection: a job type the administrator runs or schedules through /system/gc (no system schedule).
   jobs.register(gcJob(gc, jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }));
+  // Tag retention: one task per repository of a run; a policy's schedule fires the trigger, which launches a run.
+  jobs.register(retentionJob(store, registry));
+  jobs.register(retentionTriggerJob(store, jobs, retention));
   await scheduleSystemJobs(jobs, [
     {
       type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),

@@ -870,6 +870,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/retentions/metadatas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The templates and selectors a policy may use */
+        get: operations["getRentenitionMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a project’s retention policy
+         * @description The scope names the project (`{"level":"project","ref":<id>}`); a project has at most one policy (400 when it has one). At most 15 rules (400); the same rule twice is 409.
+         */
+        post: operations["createRetention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retentions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A retention policy */
+        get: operations["getRetention"];
+        /**
+         * Replace a retention policy’s rules and trigger
+         * @description The schedule follows the trigger’s cron: set, changed or removed.
+         */
+        put: operations["updateRetention"];
+        post?: never;
+        /** Delete a retention policy (and its schedule) */
+        delete: operations["deleteRetention"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retentions/{id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A retention policy’s runs, newest first */
+        get: operations["listRetentionExecutions"];
+        put?: never;
+        /**
+         * Run a retention policy now
+         * @description With `dry_run` true the run evaluates and logs what it would delete, and deletes nothing.
+         */
+        post: operations["triggerRetentionExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retentions/{id}/executions/{eid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Stop a run */
+        patch: operations["operateRetentionExecution"];
+        trace?: never;
+    };
+    "/retentions/{id}/executions/{eid}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run’s tasks, one per repository */
+        get: operations["listRetentionTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retentions/{id}/executions/{eid}/tasks/{tid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task’s log
+         * @description A table of the repository’s artifacts with what was retained or deleted, then each deletion.
+         */
+        get: operations["getRetentionTaskLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobservice/pools": {
         parameters: {
             query?: never;
@@ -1358,6 +1492,8 @@ export interface components {
              * @enum {string}
              */
             severity?: "none" | "low" | "medium" | "high" | "critical";
+            /** @description The id of the project’s tag retention policy (`/retentions/{id}`), when it has one. */
+            retention_id?: string;
         };
         /** @description With details only: the project’s CVE allowlist (always empty: allowlists are not kept yet). */
         CVEAllowlist: {
@@ -2123,6 +2259,144 @@ export interface components {
              * @description When it last changed.
              */
             update_time: string;
+        };
+        RetentionMetadata: {
+            templates: components["schemas"]["RetentionRuleMetadata"][];
+            scope_selectors: components["schemas"]["RetentionSelectorMetadata"][];
+            tag_selectors: components["schemas"]["RetentionSelectorMetadata"][];
+        };
+        RetentionRuleMetadata: {
+            rule_template: string;
+            display_text: string;
+            action: string;
+            params: components["schemas"]["RetentionRuleParamMetadata"][];
+        };
+        RetentionRuleParamMetadata: {
+            type: string;
+            unit: string;
+            required: boolean;
+        };
+        RetentionSelectorMetadata: {
+            display_text: string;
+            kind: string;
+            decorations: string[];
+        };
+        RetentionPolicy: {
+            /**
+             * Format: int64
+             * @description The policy’s id (ignored on create and update).
+             */
+            id: number;
+            /** @enum {string} */
+            algorithm: "or";
+            /** @description At most 15. */
+            rules: components["schemas"]["RetentionRule"][];
+            trigger: components["schemas"]["RetentionRuleTrigger"];
+            scope: components["schemas"]["RetentionPolicyScope"];
+        };
+        RetentionRuleTrigger: {
+            /** @enum {string} */
+            kind: "Schedule";
+            settings: {
+                /** @description Six fields, seconds first (UTC); empty: manual only. */
+                cron?: string;
+            };
+            references?: Record<string, never>;
+        };
+        RetentionPolicyScope: {
+            /** @enum {string} */
+            level: "project";
+            /** @description The project’s id. */
+            ref: number;
+        };
+        RetentionRule: {
+            /** @description Its position, from 1. */
+            id: number;
+            priority: number;
+            disabled: boolean;
+            /** @enum {string} */
+            action: "retain";
+            /** @enum {string} */
+            template: "latestPushedK" | "latestPulledN" | "nDaysSinceLastPush" | "nDaysSinceLastPull" | "always";
+            /** @description The template’s parameter under its own name, e.g. `{"latestPushedK": 10}`. */
+            params: {
+                [key: string]: unknown;
+            };
+            tag_selectors: components["schemas"]["RetentionSelector"][];
+            scope_selectors: {
+                repository: components["schemas"]["RetentionSelector"][];
+            };
+        };
+        RetentionSelector: {
+            /** @enum {string} */
+            kind: "doublestar" | "label";
+            /** @enum {string} */
+            decoration: "matches" | "excludes" | "repoMatches" | "repoExcludes" | "withLabels" | "withoutLabels";
+            /** @description A doublestar pattern, or label names separated by commas. */
+            pattern: string;
+            /** @description JSON: `{"untagged":true}` also selects untagged artifacts. */
+            extras?: string;
+        };
+        RetentionExecution: {
+            /**
+             * Format: int64
+             * @description The run’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The policy’s id.
+             */
+            policy_id: number;
+            /**
+             * Format: date-time
+             * @description When it started.
+             */
+            start_time: string;
+            /**
+             * Format: date-time
+             * @description When it ended; absent while it runs.
+             */
+            end_time?: string;
+            /** @enum {string} */
+            status: "Pending" | "Running" | "Stopped" | "Error" | "Success";
+            /** @enum {string} */
+            trigger: "MANUAL" | "SCHEDULE" | "EVENT";
+            dry_run: boolean;
+        };
+        RetentionExecutionTask: {
+            /**
+             * Format: int64
+             * @description The task’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The run’s id.
+             */
+            execution_id: number;
+            /** @description The repository, without its project. */
+            repository: string;
+            job_id: string;
+            /** @enum {string} */
+            status: "Pending" | "Running" | "Stopped" | "Error" | "Success";
+            status_code: number;
+            /** Format: int64 */
+            status_revision?: number;
+            /**
+             * Format: date-time
+             * @description When it started.
+             */
+            start_time?: string;
+            /**
+             * Format: date-time
+             * @description When it ended.
+             */
+            end_time?: string;
+            /** @description Artifacts considered. */
+            total: number;
+            /** @description Artifacts kept (retained, or protected by an immutable tag). */
+            retained: number;
         };
         WorkerPool: {
             /** @description The process id. */
@@ -4675,6 +4949,325 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRentenitionMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionMetadata"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The policy. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicy"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The policy. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicy"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRetentionExecutions: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionExecution"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    triggerRetentionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description Whether it is a dry run. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    dry_run?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Started. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    operateRetentionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+                /** @description The execution’s id. */
+                eid: number;
+            };
+            cookie?: never;
+        };
+        /** @description The action: only `stop`. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    action?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stopping. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRetentionTasks: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+                /** @description The execution’s id. */
+                eid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tasks. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionExecutionTask"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRetentionTaskLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The retention policy’s id. */
+                id: number;
+                /** @description The execution’s id. */
+                eid: number;
+                /** @description The task’s id. */
+                tid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

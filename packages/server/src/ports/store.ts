@@ -5,6 +5,7 @@ import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
 import type { QuotaRecords } from './quota-records.js';
+import type { RetentionRecords } from './retention-records.js';
 import type { TagHistoryRecords } from './tag-history-records.js';
 
 /**
@@ -24,6 +25,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly labels: LabelRecords;
   /** Project storage quotas (ports/quota-records.ts). */
   readonly quotas: QuotaRecords;
+  /** Tag retention policies and their tasks' counts (ports/retention-records.ts). */
+  readonly retention: RetentionRecords;
   /** Tag history and what it holds for restore (ports/tag-history-records.ts). */
   readonly tagHistory: TagHistoryRecords;
 }

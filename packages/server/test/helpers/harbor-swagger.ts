@@ -60,6 +60,24 @@ export const HARBOR_SWAGGER_CORRECTIONS: Readonly<Record<string, Json>> = {
   // Declared as a map of objects, but Harbor sends any JSON values: an image's `architecture`, `os`, `created` and
   // `author` are strings, its `config` an object; another typed artifact's values are its config's, as they are.
   ExtraAttrs: { type: 'object' },
+  // Declared with params as a map of objects, but Harbor sends each template's parameter as a number
+  // (`{"latestPushedK": 10}`), as its portal sends it and its evaluators read it.
+  RetentionRule: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      priority: { type: 'integer' },
+      disabled: { type: 'boolean' },
+      action: { type: 'string' },
+      template: { type: 'string' },
+      params: { type: 'object' },
+      tag_selectors: { type: 'array', items: { $ref: '#/definitions/RetentionSelector' } },
+      scope_selectors: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { $ref: '#/definitions/RetentionSelector' } },
+      },
+    },
+  },
 };
 
 /**

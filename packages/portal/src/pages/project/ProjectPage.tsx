@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ImmutabilityTab } from '../immutability/ImmutabilityTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
 import { ProjectQuota } from '../quotas/ProjectQuota';
+import { RetentionTab } from '../retention/RetentionTab';
 import { ProjectRobotsTab } from '../robots/ProjectRobotsTab';
 import { ConfigurationTab } from './ConfigurationTab';
 import { MembersTab } from './MembersTab';
@@ -18,7 +19,7 @@ import { RepositoriesTab } from './RepositoriesTab';
 import { PublicTag } from '../../components/PublicTag';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['repositories', 'members', 'labels', 'immutability', 'robots', 'configuration'] as const;
+const TABS = ['repositories', 'members', 'labels', 'immutability', 'retention', 'robots', 'configuration'] as const;
 type ProjectTab = (typeof TABS)[number];
 
 /** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
@@ -27,6 +28,7 @@ const TAB_LABELS = {
   members: 'project.tabs.members',
   labels: 'labels.projectTab',
   immutability: 'immutability.tab',
+  retention: 'retention.tab',
   robots: 'project.tabs.robots',
   configuration: 'project.tabs.configuration',
 } as const satisfies Record<ProjectTab, string>;
@@ -35,6 +37,8 @@ const TAB_LABELS = {
 const MANAGERS: readonly (RoleName | undefined)[] = ['projectAdmin', 'maintainer'];
 /** Roles that may list a project's labels. */
 const LABEL_READERS: readonly (RoleName | undefined)[] = [...MANAGERS, 'developer', 'guest'];
+/** Roles that hold Harbor's `tag-retention` (manage and run the retention policy). */
+const RETENTION_ROLES: readonly (RoleName | undefined)[] = [...MANAGERS, 'developer'];
 
 /** The tabs the caller may open: immutability only for those who manage the project, labels for its readers. */
 function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
@@ -43,6 +47,7 @@ function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
   return TABS.filter((tab) => {
     if (tab === 'immutability') return isAdmin || MANAGERS.includes(role);
     if (tab === 'labels') return isAdmin || publicProject || LABEL_READERS.includes(role);
+    if (tab === 'retention') return isAdmin || RETENTION_ROLES.includes(role);
     return true;
   });
 }
@@ -56,8 +61,8 @@ function isTab(value: string | undefined): value is ProjectTab {
 }
 
 /**
- * One project: its storage against its quota, then its repositories, members, labels, immutable tag rules, robot
- * accounts and configuration, one tab each.
+ * One project: its storage against its quota, then its repositories, members, labels, immutable tag rules, tag
+ * retention, robot accounts and configuration, one tab each.
  */
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -77,6 +82,7 @@ export function ProjectPage() {
     members: <MembersTab project={name} />,
     labels: <LabelsPanel scope={{ scope: 'p', projectId: p.project_id }} canEdit={canManageProject(p, isAdmin)} />,
     immutability: <ImmutabilityTab project={name} />,
+    retention: <RetentionTab project={p} />,
     robots: <ProjectRobotsTab project={p} />,
     configuration: <ConfigurationTab project={p} />,
   };

@@ -42,6 +42,9 @@ export interface Database {
   job_pools: JobPoolsTable;
   // Project storage quotas (migration 0010-quotas).
   project_quotas: ProjectQuotasTable;
+  // Tag retention (migration 0014-retention).
+  retention_policies: RetentionPoliciesTable;
+  retention_task_results: RetentionTaskResultsTable;
   // Tag history and restore (migration 0015-tag-history).
   tag_history: TagHistoryTable;
   tag_history_blobs: TagHistoryBlobsTable;
@@ -360,6 +363,21 @@ export interface ProjectQuotasTable {
   used: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface RetentionPoliciesTable {
+  id: Generated<number>;
+  project_id: number;
+  /** Harbor's algorithm, rules and trigger as JSON. */
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RetentionTaskResultsTable {
+  task_id: number;
+  total: number;
+  retained: number;
 }
 
 export interface TagHistoryTable {

@@ -19,6 +19,7 @@ import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
 import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
+import { KyselyRetentionRecords } from './retention-records.js';
 import { KyselyTagHistoryRecords } from './tag-history-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
@@ -44,6 +45,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly immutableRules: KyselyImmutableRuleRecords;
   readonly labels: KyselyLabelRecords;
   readonly quotas: KyselyQuotaRecords;
+  readonly retention: KyselyRetentionRecords;
   readonly tagHistory: KyselyTagHistoryRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
@@ -66,6 +68,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.immutableRules = new KyselyImmutableRuleRecords(db);
     this.labels = new KyselyLabelRecords(db);
     this.quotas = new KyselyQuotaRecords(db);
+    this.retention = new KyselyRetentionRecords(db);
     this.tagHistory = new KyselyTagHistoryRecords(db);
   }
 }

@@ -10,6 +10,7 @@ export type { MetadataStoreFixture } from './metadata-store-fixture.suite.js';
 import { describeOutboxRecords } from './outbox-records.suite.js';
 import { describeImmutableAndLabelRecords } from './immutable-label-records.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
+import { describeRetentionRecords } from './retention-records.suite.js';
 import { describeTagHistoryRecords } from './tag-history-records.suite.js';
 
 /**
@@ -105,6 +106,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeTagAndUploadRecords(fresh);
     describeOutboxRecords(fresh);
     describeImmutableAndLabelRecords(fresh);
+    describeRetentionRecords(fresh);
     describeTagHistoryRecords(fresh);
     describeArtifactViews(freshWithIdentity);
 

@@ -28,6 +28,8 @@ import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.
 import { registerUserRoutes } from './user-routes.js';
 import { registerImmutableRoutes } from './immutable-routes.js';
 import { registerLabelRoutes } from './label-routes.js';
+import { registerRetentionRoutes } from './retention-routes.js';
+import type { RetentionService } from '../../retention/retention-service.js';
 import { registerTagHistoryRoutes } from './tag-history-routes.js';
 import type { TagHistoryService } from '../../tag-history/tag-history-service.js';
 import type { ImmutableRuleService } from '../../immutable/immutable-rule-service.js';
@@ -51,6 +53,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly jobservice: JobServiceMonitor;
   readonly gc: GcService;
   readonly quotas: QuotaService;
+  readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
 }
 
@@ -88,6 +91,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerLabelRoutes(api, opts.labels, opts.artifactLabels);
       registerJobServiceRoutes(api, opts.jobservice);
       registerGcRoutes(api, opts.gc);
+      registerRetentionRoutes(api, opts.retention);
       registerTagHistoryRoutes(api, opts.tagHistory);
       registerOpenApiRoutes(api, opts);
       done();

@@ -13,6 +13,7 @@ import { jobsSchema } from './0009-jobs.js';
 import { quotasSchema } from './0010-quotas.js';
 import { uploadFenceSchema } from './0012-upload-fence.js';
 import { blobGcSchema } from './0013-blob-gc.js';
+import { retentionSchema } from './0014-retention.js';
 import { tagHistorySchema } from './0015-tag-history.js';
 import type { DialectMigration } from './dialect-migration.js';
 
@@ -31,6 +32,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0011-immutable-labels': immutableLabelsSchema,
   '0012-upload-fence': uploadFenceSchema,
   '0013-blob-gc': blobGcSchema,
+  '0014-retention': retentionSchema,
   '0015-tag-history': tagHistorySchema,
 };
 

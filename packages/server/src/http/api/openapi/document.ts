@@ -15,6 +15,7 @@ import { ROBOTS_AREA } from './robots.js';
 import { SEARCH_AREA } from './search.js';
 import { STATISTICS_AREA } from './statistics.js';
 import { REPOSITORIES_AREA } from './repositories.js';
+import { RETENTION_AREA } from './retention.js';
 import { SYSTEM_AREA } from './system.js';
 import { USERS_AREA } from './users.js';
 
@@ -39,6 +40,7 @@ const AREAS: readonly ApiArea[] = [
   ARTIFACTS_AREA,
   IMMUTABLE_AREA,
   LABELS_AREA,
+  RETENTION_AREA,
   JOBSERVICE_AREA,
   SCHEDULES_AREA,
   GC_AREA,

@@ -213,6 +213,10 @@ export const PROJECTS_AREA: ApiArea = {
           enum: ['none', 'low', 'medium', 'high', 'critical'],
           description: 'The lowest vulnerability severity that `prevent_vul` blocks.',
         },
+        retention_id: {
+          type: 'string',
+          description: 'The id of the project’s tag retention policy (`/retentions/{id}`), when it has one.',
+        },
       },
     },
     CVEAllowlist: {
