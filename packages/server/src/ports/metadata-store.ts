@@ -187,12 +187,12 @@ export interface TagRecord {
 
 export interface TagRecords {
   get(repositoryId: number, name: string): Promise<TagRecord | undefined>;
-  /** Points the tag at the manifest, creating or moving it. */
-  put(repositoryId: number, name: string, manifestId: number): Promise<void>;
+  /** Points the tag at the manifest, creating or moving it; `at` (ms, the clock port's; default now) is its push time. */
+  put(repositoryId: number, name: string, manifestId: number, at?: number): Promise<void>;
   delete(repositoryId: number, name: string): Promise<boolean>;
   list(repositoryId: number, page: Page): Promise<string[]>;
   /** Creates the tag; false, changing nothing, when the repository already has a tag of that name. */
-  create(repositoryId: number, name: string, manifestId: number): Promise<boolean>;
+  create(repositoryId: number, name: string, manifestId: number, at?: number): Promise<boolean>;
   /** The tags of one manifest. */
   query(manifestId: number, query: TagQuery): Promise<PagedResult<TagRecord>>;
   /** Every tag of these manifests, newest push first. */

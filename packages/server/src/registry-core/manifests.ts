@@ -241,7 +241,7 @@ export class ManifestService {
         actor,
       );
     }
-    await tx.tags.put(repositoryId, tag, record.id);
+    await tx.tags.put(repositoryId, tag, record.id, this.core.clock.now());
     emit({ type: current ? 'tag.moved' : 'tag.created', repository, tag, digest: record.digest, previous }, actor.by);
   }
 
@@ -263,7 +263,7 @@ export class ManifestService {
     if (!(await tx.manifests.get(repository.id, record.digest))) {
       throw new NotFoundError('manifest', record.digest, `manifest ${record.digest} not found in ${repository.name}`);
     }
-    if (!(await tx.tags.create(repository.id, tag, record.id))) return false;
+    if (!(await tx.tags.create(repository.id, tag, record.id, this.core.clock.now()))) return false;
     emit({ type: 'tag.created', repository: repository.name, tag, digest: record.digest }, actor.by);
     return true;
   }

@@ -43,6 +43,17 @@ export function describeTagAndUploadRecords(fresh: FreshStore): void {
       expect(await store.tags.list(repository.id, { limit: 10 })).toEqual(['latest']);
     });
 
+    it('put and create take the push time from the caller (the clock port)', async () => {
+      const store = await fresh();
+      const { repository, manifests } = await withManifests(store, 'r', ['m1', 'm2']);
+      const [m1, m2] = manifests;
+      await store.tags.put(repository.id, 'moved', m1?.id ?? -1, 1_000_000);
+      await store.tags.put(repository.id, 'moved', m2?.id ?? -1, 2_000_000);
+      expect((await store.tags.get(repository.id, 'moved'))?.updatedAt.getTime()).toBe(2_000_000);
+      expect(await store.tags.create(repository.id, 'made', m1?.id ?? -1, 3_000_000)).toBe(true);
+      expect((await store.tags.get(repository.id, 'made'))?.updatedAt.getTime()).toBe(3_000_000);
+    });
+
     it('list orders byte-wise, paginates and is scoped to the repository', async () => {
       const store = await fresh();
       const { repository, manifests } = await withManifests(store, 'r', ['m1']);

@@ -61,8 +61,8 @@ export class KyselyTagRecords implements TagRecords {
     return row && toRecord(row);
   }
 
-  async put(repositoryId: number, name: string, manifestId: number): Promise<void> {
-    const updatedAt = Date.now();
+  async put(repositoryId: number, name: string, manifestId: number, at?: number): Promise<void> {
+    const updatedAt = at ?? Date.now();
     await this.db
       .insertInto('tags')
       .values({ repository_id: repositoryId, name, manifest_id: manifestId, updated_at: updatedAt })
@@ -72,10 +72,10 @@ export class KyselyTagRecords implements TagRecords {
       .execute();
   }
 
-  async create(repositoryId: number, name: string, manifestId: number): Promise<boolean> {
+  async create(repositoryId: number, name: string, manifestId: number, at?: number): Promise<boolean> {
     const inserted = await this.db
       .insertInto('tags')
-      .values({ repository_id: repositoryId, name, manifest_id: manifestId, updated_at: Date.now() })
+      .values({ repository_id: repositoryId, name, manifest_id: manifestId, updated_at: at ?? Date.now() })
       .onConflict((oc) => oc.columns(['repository_id', 'name']).doNothing())
       .returning('id')
       .executeTakeFirst();
