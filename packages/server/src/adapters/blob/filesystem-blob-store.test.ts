@@ -91,4 +91,13 @@ describe('FilesystemBlobStore on disk', () => {
       /counts 5 bytes, the file holds 2/,
     );
   });
+
+  it('bulk deletion reports what the system refused, with its path, and removes the rest and their directories', async () => {
+    await store.putContent('blobs/ok/data', Buffer.from('gone'));
+    await store.putContent('blobs/refused/data/inner', Buffer.from('a directory where an object is expected'));
+    const failed = await store.deleteObjects(['blobs/ok/data', 'blobs/refused/data'], 2);
+    expect(failed.map((f) => f.path)).toEqual(['blobs/refused/data']);
+    expect(['EISDIR', 'EPERM']).toContain((failed[0]!.error as NodeJS.ErrnoException).code);
+    expect(await readdir(join(root, 'blobs'))).toEqual(['refused']);
+  });
 });

@@ -8,6 +8,7 @@ import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../lib/private-files.js';
 import { InvalidOffsetError, PathNotFoundError } from '../../ports/blob-store.js';
 import type { BlobStore, BlobWriter, FileInfo, ObjectDeleteFailure, WriterState } from '../../ports/blob-store.js';
 import { bufferReadable } from './buffer-readable.js';
+import { FileDeleter } from './file-deleter.js';
 import { FilesystemBlobWriter } from './filesystem-blob-writer.js';
 import { errorCode, isMissing } from './filesystem-errors.js';
 import { fsyncDirectory } from './fsync-directory.js';
@@ -32,6 +33,8 @@ const PARENT_ATTEMPTS = 3;
 export class FilesystemBlobStore implements BlobStore {
   readonly name = 'filesystem';
   private readonly root: string;
+  /** Garbage collection's bulk deletions, on two worker threads (this machine class has two cores). */
+  private readonly deleter = new FileDeleter(2);
 
   constructor(rootDirectory: string) {
     this.root = resolve(rootDirectory);
@@ -169,35 +172,28 @@ export class FilesystemBlobStore implements BlobStore {
    * directories removed are then pruned once each.
    */
   async deleteObjects(paths: readonly string[], concurrency: number): Promise<ObjectDeleteFailure[]> {
-    const failed: ObjectDeleteFailure[] = [];
-    /** Per grandparent directory, one directory removed below it (pruneParents starts at the parent). */
-    const emptied = new Map<string, string>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < paths.length) {
-        const path = paths[next++]!;
-        try {
-          await unlink(this.file(path));
-        } catch (err) {
-          if (!isMissing(err)) {
-            failed.push({ path, error: this.translate(err, path) });
-            continue;
-          }
-        }
+    // Each file and the directory it leaves empty go on worker threads; then, once per grandparent directory, the
+    // ancestors left empty (pruneParents starts at the parent) go here.
+    const { failures, emptied: emptiedAt } = await this.deleter.remove(
+      paths.map((path) => {
         const dir = parentPath(path);
-        if (dir === undefined) continue;
-        try {
-          await rmdir(this.file(dir));
-        } catch (err) {
-          if (!isMissing(err)) continue; // ENOTEMPTY, EEXIST: still in use
-        }
-        const grandparent = parentPath(dir);
-        if (grandparent !== undefined && !emptied.has(grandparent)) emptied.set(grandparent, dir);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+        return { file: this.file(path), dir: dir === undefined ? undefined : this.file(dir) };
+      }),
+      concurrency,
+    );
+    const failed: ObjectDeleteFailure[] = failures.map(({ index, code, message }) => {
+      const error = Object.assign(new Error(message), { code });
+      return { path: paths[index]!, error: this.translate(error, paths[index]!) };
+    });
+    /** Per grandparent directory, one directory removed below it. */
+    const emptied = new Map<string, string>();
+    for (const index of emptiedAt) {
+      const dir = parentPath(paths[index]!)!;
+      const grandparent = parentPath(dir);
+      if (grandparent !== undefined && !emptied.has(grandparent)) emptied.set(grandparent, dir);
+    }
     const prunes = [...emptied.values()];
-    next = 0;
+    let next = 0;
     const pruner = async (): Promise<void> => {
       while (next < prunes.length) await this.pruneParents(prunes[next++]!);
     };
