@@ -170,6 +170,9 @@ class GcWharf {
         WHARF_LOG_LEVEL: 'warn',
         WHARF_HTTP_ACCESSLOG: 'false',
         WHARF_ADMIN_PASSWORD: credentials.password,
+        // Distribution restores nothing: with the default restore window, the deleted manifests' blobs would be
+        // kept for tag restore (7 days) and there would be nothing to collect.
+        WHARF_TAGS_RESTOREWINDOW: '0',
       },
     });
     closeSync(out);
