@@ -1,32 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROLES, type ProjectRole } from '../../src/domain/rbac/roles.js';
 import type { RobotAccess } from '../../src/ports/identity-store.js';
-import { ADMIN, api, type Credentials } from '../helpers/api-client.js';
+import { ADMIN, api } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/artifact-content.js';
-import {
-  createProjectWithMembers,
-  createRobotDirect,
-  createUserDirect,
-  type ProjectWithMembers,
-} from '../helpers/principals.js';
+import { createRobotDirect } from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+import {
+  type Caller,
+  CALLERS,
+  expectedStatus,
+  MatrixPrincipals,
+  VISIBILITIES,
+} from '../helpers/authorization-matrix.js';
 
 /**
  * Who may call the repository, artifact and tag endpoints, in a private and in a public project: anonymous callers,
  * a user who is no member, a member of each role, a robot holding the permission the endpoint needs, a robot
  * holding only repository pull and push, and a system administrator. Refused writes must leave things as they were.
  */
-type Caller = 'anonymous' | 'outsider' | ProjectRole | 'robot-with' | 'robot-without' | 'sysadmin';
-type Visibility = 'private' | 'public';
-
-const CALLERS: readonly Caller[] = [
-  'anonymous',
-  'outsider',
-  ...PROJECT_ROLES,
-  'robot-with',
-  'robot-without',
-  'sysadmin',
-];
 
 interface Target {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -163,68 +154,23 @@ const PULL_PUSH: readonly RobotAccess[] = [
   { resource: 'repository', action: 'push' },
 ];
 
-const projects = {} as Record<Visibility, ProjectWithMembers>;
-let outsider: Credentials;
-const robots = new Map<string, Credentials>();
-
-/** A project robot holding exactly `access` (created once per project and permission). */
-async function robot(visibility: Visibility, access: readonly RobotAccess[]): Promise<Credentials> {
-  const key = `${visibility}:${access.map((a) => `${a.resource}.${a.action}`).join('+')}`;
-  let credentials = robots.get(key);
-  if (!credentials) {
-    credentials = await createRobotDirect(reg.wharf, `r${robots.size}`, access, projects[visibility].project);
-    robots.set(key, credentials);
-  }
-  return credentials;
-}
-
-async function credentialsOf(caller: Caller, visibility: Visibility, row: Row): Promise<Credentials | undefined> {
-  switch (caller) {
-    case 'anonymous':
-      return undefined;
-    case 'outsider':
-      return outsider;
-    case 'sysadmin':
-      return ADMIN;
-    case 'robot-with':
-      return robot(visibility, [row.needs]);
-    case 'robot-without':
-      return robot(visibility, PULL_PUSH);
-    case 'projectAdmin':
-    case 'maintainer':
-    case 'developer':
-    case 'guest':
-    case 'limitedGuest':
-      return projects[visibility].members[caller];
-  }
-}
-
-function expected(row: Row, caller: Caller, visibility: Visibility): number {
-  const allowed =
-    caller === 'sysadmin' ||
-    caller === 'robot-with' ||
-    ((PROJECT_ROLES as readonly string[]).includes(caller) && row.roles.includes(caller as ProjectRole)) ||
-    (visibility === 'public' && row.publicAllows);
-  if (allowed) return row.success;
-  return caller === 'anonymous' ? 401 : 403;
-}
+const principals = new MatrixPrincipals(() => reg.wharf, PULL_PUSH);
+const projects = principals.projects;
 
 beforeAll(async () => {
-  projects.private = await createProjectWithMembers(reg.wharf, 'mx-private', { public: false });
-  projects.public = await createProjectWithMembers(reg.wharf, 'mx-public', { public: true });
-  outsider = await createUserDirect(reg.wharf, 'mx-outsider');
+  await principals.setUp('mx');
   for (const project of ['mx-private', 'mx-public']) await pushImage(reg.app, `${project}/app`, 'v1');
 });
 
 describe('authorisation matrix of repositories, artifacts and tags', () => {
-  for (const visibility of ['private', 'public'] as const) {
+  for (const visibility of VISIBILITIES) {
     describe(`in a ${visibility} project`, () => {
       for (const row of ROWS) {
         for (const caller of CALLERS) {
-          const status = expected(row, caller, visibility);
+          const status = expectedStatus(row, caller, visibility);
           it(`${row.name} as ${caller} → ${status}`, async () => {
             const target = await row.target(projects[visibility].project.name);
-            const credentials = await credentialsOf(caller, visibility, row);
+            const credentials = await principals.credentialsOf(caller, visibility, row.needs);
             const res = await api(reg.app, target.method, target.path, credentials, target.body);
             expect(res.statusCode, res.body).toBe(status);
             if (status >= 400) {
@@ -257,7 +203,7 @@ describe('GET /repositories shows a private project only to those who may list i
   const listRow = ROWS[0]!;
   for (const caller of CALLERS) {
     it(`as ${caller}: ${sees[caller] ? 'listed' : 'hidden'}`, async () => {
-      const credentials = await credentialsOf(caller, 'private', listRow);
+      const credentials = await principals.credentialsOf(caller, 'private', listRow.needs);
       const res = await api(reg.app, 'GET', '/repositories?page_size=100', credentials);
       expect(res.statusCode, res.body).toBe(200);
       const names = res.json<{ name: string }[]>().map((r) => r.name);
@@ -271,7 +217,7 @@ describe('a project that does not exist looks like a private one', () => {
   for (const caller of CALLERS) {
     const status = caller === 'sysadmin' ? 404 : caller === 'anonymous' ? 401 : 403;
     it(`GET /projects/nowhere/repositories/app/artifacts as ${caller} → ${status}`, async () => {
-      const credentials = await credentialsOf(caller, 'private', ROWS[4]!);
+      const credentials = await principals.credentialsOf(caller, 'private', ROWS[4]!.needs);
       const res = await api(reg.app, 'GET', '/projects/nowhere/repositories/app/artifacts', credentials);
       expect(res.statusCode, res.body).toBe(status);
     });

@@ -1,16 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROLES, type ProjectRole } from '../../src/domain/rbac/roles.js';
+import { type ProjectRole } from '../../src/domain/rbac/roles.js';
 import type { ProjectRecord } from '../../src/ports/identity-store.js';
 import type { RobotAccess } from '../../src/ports/identity-store.js';
-import { ADMIN, api, type Credentials } from '../helpers/api-client.js';
+import { ADMIN, api } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/artifact-content.js';
-import {
-  createProjectWithMembers,
-  createRobotDirect,
-  createUserDirect,
-  type ProjectWithMembers,
-} from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+import {
+  type Caller,
+  CALLERS,
+  expectedStatus,
+  MatrixPrincipals,
+  VISIBILITIES,
+} from '../helpers/authorization-matrix.js';
 
 /**
  * Who may manage immutable tag rules, labels and the labels of artifacts, in a private and a public project:
@@ -19,17 +20,6 @@ import { useTestRegistry } from '../helpers/test-registry.js';
  * for project admins and maintainers, `label` managed by them and read by members, `artifact-label` down to
  * developers; global labels by system administrators).
  */
-type Caller = 'anonymous' | 'outsider' | ProjectRole | 'robot-with' | 'robot-without' | 'sysadmin';
-type Visibility = 'private' | 'public';
-
-const CALLERS: readonly Caller[] = [
-  'anonymous',
-  'outsider',
-  ...PROJECT_ROLES,
-  'robot-with',
-  'robot-without',
-  'sysadmin',
-];
 
 interface Target {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -236,72 +226,24 @@ const PULL_PUSH: readonly RobotAccess[] = [
   { resource: 'repository', action: 'push' },
 ];
 
-const projects = {} as Record<Visibility, ProjectWithMembers>;
-let outsider: Credentials;
-const robots = new Map<string, Credentials>();
-
-async function robot(visibility: Visibility, access: readonly RobotAccess[]): Promise<Credentials> {
-  const key = `${visibility}:${access.map((a) => `${a.resource}.${a.action}`).join('+')}`;
-  let credentials = robots.get(key);
-  if (!credentials) {
-    credentials = await createRobotDirect(reg.wharf, `r${robots.size}`, access, projects[visibility].project);
-    robots.set(key, credentials);
-  }
-  return credentials;
-}
-
-async function credentialsOf(
-  caller: Caller,
-  visibility: Visibility,
-  needs: RobotAccess,
-): Promise<Credentials | undefined> {
-  switch (caller) {
-    case 'anonymous':
-      return undefined;
-    case 'outsider':
-      return outsider;
-    case 'sysadmin':
-      return ADMIN;
-    case 'robot-with':
-      return robot(visibility, [needs]);
-    case 'robot-without':
-      return robot(visibility, PULL_PUSH);
-    case 'projectAdmin':
-    case 'maintainer':
-    case 'developer':
-    case 'guest':
-    case 'limitedGuest':
-      return projects[visibility].members[caller];
-  }
-}
-
-function expected(row: Row, caller: Caller, visibility: Visibility): number {
-  const allowed =
-    caller === 'sysadmin' ||
-    caller === 'robot-with' ||
-    ((PROJECT_ROLES as readonly string[]).includes(caller) && row.roles.includes(caller as ProjectRole)) ||
-    (visibility === 'public' && row.publicAllows);
-  if (allowed) return row.success;
-  return caller === 'anonymous' ? 401 : 403;
-}
+const principals = new MatrixPrincipals(() => reg.wharf, PULL_PUSH);
+const projects = principals.projects;
 
 beforeAll(async () => {
-  projects.private = await createProjectWithMembers(reg.wharf, 'il-private', { public: false });
-  projects.public = await createProjectWithMembers(reg.wharf, 'il-public', { public: true });
-  outsider = await createUserDirect(reg.wharf, 'il-outsider');
+  await principals.setUp('il');
   for (const project of ['il-private', 'il-public']) await pushImage(reg.app, `${project}/app`, 'v1');
 });
 
 describe('authorisation matrix of immutable tag rules and labels', () => {
-  for (const visibility of ['private', 'public'] as const) {
+  for (const visibility of VISIBILITIES) {
     describe(`in a ${visibility} project`, () => {
       for (const row of ROWS) {
         for (const caller of CALLERS) {
-          const status = expected(row, caller, visibility);
+          const status = expectedStatus(row, caller, visibility);
           it(`${row.name} as ${caller} → ${status}`, async () => {
             const project = projects[visibility].project;
             const target = await row.target(project);
-            const credentials = await credentialsOf(caller, visibility, row.needs);
+            const credentials = await principals.credentialsOf(caller, visibility, row.needs);
             const res = await api(reg.app, target.method, target.path, credentials, target.body);
             expect(res.statusCode, res.body).toBe(status);
             if (status >= 400) {
@@ -321,7 +263,7 @@ describe('global labels are managed by system administrators and listed for anyo
     caller === 'sysadmin' ? success : caller === 'anonymous' ? 401 : 403;
   for (const caller of CALLERS) {
     it(`POST /labels (scope g) as ${caller} → ${status(caller, 201)}`, async () => {
-      const credentials = await credentialsOf(caller, 'private', { resource: 'label', action: 'create' });
+      const credentials = await principals.credentialsOf(caller, 'private', { resource: 'label', action: 'create' });
       const name = fresh('global');
       const res = await api(reg.app, 'POST', '/labels', credentials, { name, scope: 'g' });
       expect(res.statusCode, res.body).toBe(status(caller, 201));
@@ -330,7 +272,7 @@ describe('global labels are managed by system administrators and listed for anyo
     });
 
     it(`GET /labels/{id} (global) as ${caller} → ${status(caller, 200)}; listing as ${caller} → 200`, async () => {
-      const credentials = await credentialsOf(caller, 'private', { resource: 'label', action: 'read' });
+      const credentials = await principals.credentialsOf(caller, 'private', { resource: 'label', action: 'read' });
       const id = await labelIn(undefined);
       expect((await api(reg.app, 'GET', `/labels/${id}`, credentials)).statusCode).toBe(status(caller, 200));
       const list = await api(reg.app, 'GET', '/labels?scope=g&page_size=100', credentials);

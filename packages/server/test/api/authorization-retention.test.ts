@@ -1,15 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROLES, type ProjectRole } from '../../src/domain/rbac/roles.js';
+import { type ProjectRole } from '../../src/domain/rbac/roles.js';
 import type { ProjectRecord, RobotAccess } from '../../src/ports/identity-store.js';
-import { ADMIN, api, type Credentials } from '../helpers/api-client.js';
+import { ADMIN, api } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/artifact-content.js';
-import {
-  createProjectWithMembers,
-  createRobotDirect,
-  createUserDirect,
-  type ProjectWithMembers,
-} from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+import { CALLERS, expectedStatus, MatrixPrincipals, VISIBILITIES } from '../helpers/authorization-matrix.js';
 
 /**
  * Who may manage and run tag retention policies, in a private and a public project: anonymous callers, a user who
@@ -18,17 +13,6 @@ import { useTestRegistry } from '../helpers/test-registry.js';
  * hold `tag-retention` (create, read, update, delete, list; running and stopping need `update`); guests and limited
  * guests do not, and a public project grants nothing of it to outsiders.
  */
-type Caller = 'anonymous' | 'outsider' | ProjectRole | 'robot-with' | 'robot-without' | 'sysadmin';
-type Visibility = 'private' | 'public';
-
-const CALLERS: readonly Caller[] = [
-  'anonymous',
-  'outsider',
-  ...PROJECT_ROLES,
-  'robot-with',
-  'robot-without',
-  'sysadmin',
-];
 const ALLOWED: readonly ProjectRole[] = ['projectAdmin', 'maintainer', 'developer'];
 
 interface Target {
@@ -188,60 +172,24 @@ const PULL_PUSH: readonly RobotAccess[] = [
   { resource: 'repository', action: 'push' },
 ];
 
-const projects = {} as Record<Visibility, ProjectWithMembers>;
-let outsider: Credentials;
-const robots = new Map<string, Credentials>();
-
-async function robot(visibility: Visibility, access: readonly RobotAccess[]): Promise<Credentials> {
-  const key = `${visibility}:${access.map((a) => `${a.resource}.${a.action}`).join('+')}`;
-  let credentials = robots.get(key);
-  if (!credentials) {
-    credentials = await createRobotDirect(reg.wharf, `rr${robots.size}`, access, projects[visibility].project);
-    robots.set(key, credentials);
-  }
-  return credentials;
-}
-
-async function credentialsOf(caller: Caller, visibility: Visibility, needs: RobotAccess) {
-  switch (caller) {
-    case 'anonymous':
-      return undefined;
-    case 'outsider':
-      return outsider;
-    case 'sysadmin':
-      return ADMIN;
-    case 'robot-with':
-      return robot(visibility, [needs]);
-    case 'robot-without':
-      return robot(visibility, PULL_PUSH);
-    case 'projectAdmin':
-    case 'maintainer':
-    case 'developer':
-    case 'guest':
-    case 'limitedGuest':
-      return projects[visibility].members[caller];
-  }
-}
-
-function expected(row: Row, caller: Caller): number {
-  const allowed = caller === 'sysadmin' || caller === 'robot-with' || (ALLOWED as readonly string[]).includes(caller);
-  if (allowed) return row.success;
-  return caller === 'anonymous' ? 401 : 403;
-}
+const principals = new MatrixPrincipals(() => reg.wharf, PULL_PUSH);
+const projects = principals.projects;
 
 beforeAll(async () => {
-  projects.private = await createProjectWithMembers(reg.wharf, 'rt-private', { public: false });
-  projects.public = await createProjectWithMembers(reg.wharf, 'rt-public', { public: true });
-  outsider = await createUserDirect(reg.wharf, 'rt-outsider');
+  await principals.setUp('rt');
   for (const project of ['rt-private', 'rt-public']) await pushImage(reg.app, `${project}/app`, 'v1');
 });
 
 describe('authorisation matrix of tag retention', () => {
-  for (const visibility of ['private', 'public'] as const) {
+  for (const visibility of VISIBILITIES) {
     describe(`in a ${visibility} project`, () => {
       for (const row of ROWS) {
         for (const caller of CALLERS) {
-          const status = expected(row, caller);
+          const status = expectedStatus(
+            { roles: ALLOWED, publicAllows: false, success: row.success },
+            caller,
+            visibility,
+          );
           it(`${row.name} as ${caller} → ${status}`, async () => {
             const project = projects[visibility].project;
             const target = await row.target(project);
@@ -250,7 +198,7 @@ describe('authorisation matrix of tag retention', () => {
               const { total } = await reg.wharf.jobs.executions.list({ vendorType: 'RETENTION', vendorId: policy });
               Object.assign(target, { executions: total });
             }
-            const credentials = await credentialsOf(caller, visibility, row.needs);
+            const credentials = await principals.credentialsOf(caller, visibility, row.needs);
             const res = await api(reg.app, target.method, target.path, credentials, target.body);
             expect(res.statusCode, res.body).toBe(status);
             if (status >= 400) {
@@ -267,7 +215,10 @@ describe('authorisation matrix of tag retention', () => {
   for (const caller of CALLERS) {
     const status = caller === 'anonymous' ? 401 : 200;
     it(`GET /retentions/metadatas as ${caller} → ${status}`, async () => {
-      const credentials = await credentialsOf(caller, 'private', { resource: 'tag-retention', action: 'read' });
+      const credentials = await principals.credentialsOf(caller, 'private', {
+        resource: 'tag-retention',
+        action: 'read',
+      });
       expect((await api(reg.app, 'GET', '/retentions/metadatas', credentials)).statusCode).toBe(status);
     });
   }

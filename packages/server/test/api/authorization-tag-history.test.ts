@@ -3,13 +3,8 @@ import { PROJECT_ROLES, type ProjectRole } from '../../src/domain/rbac/roles.js'
 import type { ProjectRecord, RobotAccess } from '../../src/ports/identity-store.js';
 import { ADMIN, api, type Credentials } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/artifact-content.js';
-import {
-  createProjectWithMembers,
-  createRobotDirect,
-  createUserDirect,
-  type ProjectWithMembers,
-} from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
+import { CALLERS, expectedStatus, MatrixPrincipals, VISIBILITIES } from '../helpers/authorization-matrix.js';
 
 /**
  * Who may list a repository's tag history (whoever may pull from it: every member, anyone in a public project,
@@ -17,17 +12,6 @@ import { useTestRegistry } from '../helpers/test-registry.js';
  * and a public project: anonymous callers, a user who is no member, a member of each role, a robot holding the
  * permission, a robot holding only `artifact:read`, and a system administrator.
  */
-type Caller = 'anonymous' | 'outsider' | ProjectRole | 'robot-with' | 'robot-without' | 'sysadmin';
-type Visibility = 'private' | 'public';
-
-const CALLERS: readonly Caller[] = [
-  'anonymous',
-  'outsider',
-  ...PROJECT_ROLES,
-  'robot-with',
-  'robot-without',
-  'sysadmin',
-];
 
 interface Row {
   readonly name: string;
@@ -102,67 +86,23 @@ const ROWS: readonly Row[] = [
   },
 ];
 
-const projects = {} as Record<Visibility, ProjectWithMembers>;
-let outsider: Credentials;
-const robots = new Map<string, Credentials>();
-
-async function robot(visibility: Visibility, access: readonly RobotAccess[]): Promise<Credentials> {
-  const key = `${visibility}:${access.map((a) => `${a.resource}.${a.action}`).join('+')}`;
-  let credentials = robots.get(key);
-  if (!credentials) {
-    credentials = await createRobotDirect(reg.wharf, `r${robots.size}`, access, projects[visibility].project);
-    robots.set(key, credentials);
-  }
-  return credentials;
-}
-
-async function credentialsOf(caller: Caller, visibility: Visibility, needs: RobotAccess) {
-  switch (caller) {
-    case 'anonymous':
-      return undefined;
-    case 'outsider':
-      return outsider;
-    case 'sysadmin':
-      return ADMIN;
-    case 'robot-with':
-      return robot(visibility, [needs]);
-    case 'robot-without':
-      return robot(visibility, [{ resource: 'artifact', action: 'read' }]);
-    case 'projectAdmin':
-    case 'maintainer':
-    case 'developer':
-    case 'guest':
-    case 'limitedGuest':
-      return projects[visibility].members[caller];
-  }
-}
-
-function expected(row: Row, caller: Caller, visibility: Visibility): number {
-  const allowed =
-    caller === 'sysadmin' ||
-    caller === 'robot-with' ||
-    ((PROJECT_ROLES as readonly string[]).includes(caller) && row.roles.includes(caller as ProjectRole)) ||
-    (visibility === 'public' && row.publicAllows);
-  if (allowed) return row.success;
-  return caller === 'anonymous' ? 401 : 403;
-}
+const principals = new MatrixPrincipals(() => reg.wharf, [{ resource: 'artifact', action: 'read' }]);
+const projects = principals.projects;
 
 beforeAll(async () => {
-  projects.private = await createProjectWithMembers(reg.wharf, 'th-private', { public: false });
-  projects.public = await createProjectWithMembers(reg.wharf, 'th-public', { public: true });
-  outsider = await createUserDirect(reg.wharf, 'th-outsider');
+  await principals.setUp('th');
   for (const project of ['th-private', 'th-public']) await pushImage(reg.app, `${project}/app`, 'v1');
 });
 
 describe('authorisation matrix of tag history', () => {
-  for (const visibility of ['private', 'public'] as const) {
+  for (const visibility of VISIBILITIES) {
     describe(`in a ${visibility} project`, () => {
       for (const row of ROWS) {
         for (const caller of CALLERS) {
-          const status = expected(row, caller, visibility);
+          const status = expectedStatus(row, caller, visibility);
           it(`${row.name} as ${caller} → ${status}`, async () => {
             const project = projects[visibility].project;
-            const credentials = await credentialsOf(caller, visibility, row.needs);
+            const credentials = await principals.credentialsOf(caller, visibility, row.needs);
             const res = await row.run(project, credentials);
             expect(res.status, res.body).toBe(status);
             if (status >= 400) {
