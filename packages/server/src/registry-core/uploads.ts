@@ -422,6 +422,9 @@ export class UploadService {
       }
       // Records the blob, or touches the recorded one (its row lock keeps garbage collection off it until commit).
       if (!(await tx.blobs.put(blob, this.core.clock.now()))) throw blobBeingCollected(blob.digest);
+      // Garbage collection may have marked and deleted this content (and its record) between the check above and
+      // the put, which then recorded it anew: under the row's lock now, the content must still be there.
+      if (!(await this.isStored(blobDataPath(digest)))) throw blobBeingCollected(blob.digest);
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
     });

@@ -152,7 +152,13 @@ export class FilesystemBlobStore implements BlobStore {
     } catch (err) {
       throw this.translate(err, from);
     }
-    await fsyncDirectory(dirname(target));
+    try {
+      await fsyncDirectory(dirname(target));
+    } catch (err) {
+      // A concurrent delete of the target (garbage collection of the same content) removed it and its directory
+      // already: nothing is left to make durable; callers that rely on the target check that it is there.
+      if (!isMissing(err)) throw err;
+    }
     await this.pruneParents(from);
   }
 
