@@ -53,6 +53,14 @@ describe('the quota levels and units', () => {
   });
 });
 
+/** Whether the element or one of its ancestors has `pointer-events: none` (user-event refuses to click it). */
+function blocksPointer(element: Element): boolean {
+  for (let at: Element | null = element; at; at = at.parentElement) {
+    if (getComputedStyle(at).pointerEvents === 'none') return true;
+  }
+  return false;
+}
+
 describe('the project quotas tab', () => {
   it('lists every quota with its usage bar, sorted by usage on the server', async () => {
     const received = fakeAdminApi({
@@ -81,7 +89,10 @@ describe('the project quotas tab', () => {
     });
 
     const user = userEvent.setup();
-    await user.click(screen.getByText('Limit'));
+    const limit = screen.getByText('Limit');
+    // The table's header takes clicks once any transition over it (pointer-events: none) has ended.
+    await waitFor(() => expect(blocksPointer(limit)).toBe(false));
+    await user.click(limit);
     await waitFor(() => expect(received.at(-1)?.url.searchParams.get('sort')).toBe('hard.storage'));
   });
 
