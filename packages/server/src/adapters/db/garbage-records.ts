@@ -7,12 +7,8 @@ import type { Database } from './database.js';
 /** Digests per marking UPDATE: far below SQLite's and PostgreSQL's bind limits, fewer statements per page. */
 const MARK_BATCH = 2_000;
 
-/**
- * No manifest of any repository is this blob or references it, and no tag history entry expiring after `before` (the
- * time window's start) holds it for restore: a hold counts like a reference until its entry expires, and its expiry
- * like a touch, so the window applies after it too.
- */
-function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>, before: number): Expression<SqlBool> {
+/** No manifest of any repository is this blob or references it. */
+export function inNoManifest(eb: ExpressionBuilder<Database, 'blobs'>): Expression<SqlBool> {
   return eb.and([
     eb.not(
       eb.exists(
@@ -30,6 +26,17 @@ function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>, before: number):
           .whereRef('manifest_references.digest', '=', 'blobs.digest'),
       ),
     ),
+  ]);
+}
+
+/**
+ * In no manifest (`inNoManifest`), and no tag history entry expiring after `before` (the time window's start) holds
+ * it for restore: a hold counts like a reference until its entry expires, and its expiry like a touch, so the window
+ * applies after it too.
+ */
+function unreferenced(eb: ExpressionBuilder<Database, 'blobs'>, before: number): Expression<SqlBool> {
+  return eb.and([
+    inNoManifest(eb),
     eb.not(
       eb.exists(
         eb

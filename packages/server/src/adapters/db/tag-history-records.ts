@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { PagedResult } from '../../ports/identity/paging.js';
 import type {
   NewTagHistoryEntry,
@@ -8,6 +8,7 @@ import type {
   TagHistoryRecords,
 } from '../../ports/tag-history-records.js';
 import { batches } from './batches.js';
+import { inNoManifest } from './garbage-records.js';
 import type { Database, TagHistoryTable } from './database.js';
 import { countOf, pageBounds } from './identity/query-helpers.js';
 
@@ -109,26 +110,8 @@ export class KyselyTagHistoryRecords implements TagHistoryRecords {
         (join) => join.onRef('held.digest', '=', 'blobs.digest'),
       )
       .where('blobs.status', '=', 'none')
-      .where((eb) =>
-        eb.and([
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('manifests')
-                .select(sql`1`.as('one'))
-                .whereRef('manifests.digest', '=', 'blobs.digest'),
-            ),
-          ),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('manifest_references')
-                .select(sql`1`.as('one'))
-                .whereRef('manifest_references.digest', '=', 'blobs.digest'),
-            ),
-          ),
-        ]),
-      )
+      // Held, and kept only because of it: in no manifest (GC's own predicate).
+      .where(inNoManifest)
       .select((eb) => [
         eb.fn.countAll<number>().as('n'),
         eb.fn.sum<number>('blobs.size').as('bytes'),
