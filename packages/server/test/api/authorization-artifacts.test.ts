@@ -10,6 +10,7 @@ import {
   CALLERS,
   expectedStatus,
   MatrixPrincipals,
+  PULL_PUSH,
   VISIBILITIES,
 } from '../helpers/authorization-matrix.js';
 
@@ -147,11 +148,6 @@ const ROWS: readonly Row[] = [
       };
     },
   },
-];
-
-const PULL_PUSH: readonly RobotAccess[] = [
-  { resource: 'repository', action: 'pull' },
-  { resource: 'repository', action: 'push' },
 ];
 
 const principals = new MatrixPrincipals(() => reg.wharf, PULL_PUSH);

@@ -10,6 +10,7 @@ import {
   CALLERS,
   expectedStatus,
   MatrixPrincipals,
+  PULL_PUSH,
   VISIBILITIES,
 } from '../helpers/authorization-matrix.js';
 
@@ -219,11 +220,6 @@ const ROWS: readonly Row[] = [
       expect(await labelIdsOfV1(p)).toContain(Number(/(\d+)$/.exec(target.path)?.[1]));
     },
   },
-];
-
-const PULL_PUSH: readonly RobotAccess[] = [
-  { resource: 'repository', action: 'pull' },
-  { resource: 'repository', action: 'push' },
 ];
 
 const principals = new MatrixPrincipals(() => reg.wharf, PULL_PUSH);

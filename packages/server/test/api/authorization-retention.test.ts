@@ -4,7 +4,7 @@ import type { ProjectRecord, RobotAccess } from '../../src/ports/identity-store.
 import { ADMIN, api } from '../helpers/api-client.js';
 import { pushImage } from '../helpers/artifact-content.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
-import { CALLERS, expectedStatus, MatrixPrincipals, VISIBILITIES } from '../helpers/authorization-matrix.js';
+import { CALLERS, expectedStatus, MatrixPrincipals, PULL_PUSH, VISIBILITIES } from '../helpers/authorization-matrix.js';
 
 /**
  * Who may manage and run tag retention policies, in a private and a public project: anonymous callers, a user who
@@ -165,11 +165,6 @@ const ROWS: readonly Row[] = [
       return { method: 'GET', path: `/retentions/${policy}/executions/${execution}/tasks/${task}` };
     },
   },
-];
-
-const PULL_PUSH: readonly RobotAccess[] = [
-  { resource: 'repository', action: 'pull' },
-  { resource: 'repository', action: 'push' },
 ];
 
 const principals = new MatrixPrincipals(() => reg.wharf, PULL_PUSH);

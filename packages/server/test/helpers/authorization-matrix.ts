@@ -24,6 +24,12 @@ export const CALLERS: readonly Caller[] = [
   'robot-without',
   'sysadmin',
 ];
+/** What a robot that may push and pull holds: the usual robot without an endpoint's permission. */
+export const PULL_PUSH: readonly RobotAccess[] = [
+  { resource: 'repository', action: 'pull' },
+  { resource: 'repository', action: 'push' },
+];
+
 export const VISIBILITIES: readonly Visibility[] = ['private', 'public'];
 
 /** Who an endpoint lets in: these roles, and everyone in a public project when `publicAllows`. */
