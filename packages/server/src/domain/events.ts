@@ -154,6 +154,108 @@ export interface QuotaExceeded {
   readonly hard: number;
 }
 
+/** A repository's own fields (its description) changed. */
+export interface RepositoryUpdated {
+  readonly type: 'repository.updated';
+  readonly repository: string;
+}
+
+/**
+ * A blob's upload completed into a repository (distribution's blob push notification). Recorded in the transaction
+ * that links the blob to the repository.
+ */
+export interface BlobPushed {
+  readonly type: 'blob.pushed';
+  readonly repository: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** A blob was mounted into a repository from another one (`from`); distribution's mount notification. */
+export interface BlobMounted {
+  readonly type: 'blob.mounted';
+  readonly repository: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly from: string;
+}
+
+/** A blob's link was removed from a repository (DELETE on /v2/…/blobs/…). */
+export interface BlobDeleted {
+  readonly type: 'blob.deleted';
+  readonly repository: string;
+  readonly digest: string;
+}
+
+/** A blob was served by GET. Transient like `artifact.pulled`: published only while somebody subscribes to it. */
+export interface BlobPulled {
+  readonly type: 'blob.pulled';
+  readonly repository: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** A project's quota limit was set (`hard` in bytes, -1 unlimited). */
+export interface QuotaUpdated {
+  readonly type: 'quota.updated';
+  readonly quotaId: number;
+  readonly projectId: number;
+  readonly project: string;
+  readonly hard: number;
+}
+
+/** A project's tag retention policy was created, changed or deleted. */
+export interface RetentionPolicyEvent {
+  readonly type: 'retention.created' | 'retention.updated' | 'retention.deleted';
+  readonly policyId: number;
+  readonly projectId: number;
+}
+
+/** A webhook policy of a project was created, changed (also enabled or disabled) or deleted. */
+export interface WebhookPolicyEvent {
+  readonly type: 'webhook_policy.created' | 'webhook_policy.updated' | 'webhook_policy.deleted';
+  readonly policyId: number;
+  readonly projectId: number;
+  readonly name: string;
+}
+
+/**
+ * A schedule of the job engine was created, changed or removed (GC, audit log purge, retention, scan all, …):
+ * `cron` is Harbor's six-field expression, null when the schedule was removed.
+ */
+export interface ScheduleUpdated {
+  readonly type: 'schedule.updated';
+  /** The job engine's vendor type, Harbor's names: GARBAGE_COLLECTION, PURGE_AUDIT_LOG, RETENTION, … */
+  readonly vendorType: string;
+  readonly vendorId?: number | undefined;
+  readonly cron: string | null;
+}
+
+/** An execution of the job engine was started (by an operator for MANUAL, by the engine for SCHEDULE and EVENT). */
+export interface ExecutionStarted {
+  readonly type: 'execution.started';
+  readonly executionId: number;
+  readonly vendorType: string;
+  readonly vendorId?: number | undefined;
+  readonly trigger: 'MANUAL' | 'SCHEDULE' | 'EVENT';
+}
+
+/**
+ * An execution of the job engine reached a final status; recorded in the transaction that stores that status.
+ * Subscribers turn it into Harbor's TAG_RETENTION, REPLICATION and SCANNING_* webhooks, audit records and metrics.
+ */
+export interface ExecutionFinished {
+  readonly type: 'execution.finished';
+  readonly executionId: number;
+  readonly vendorType: string;
+  readonly vendorId?: number | undefined;
+  readonly trigger: 'MANUAL' | 'SCHEDULE' | 'EVENT';
+  readonly status: 'Success' | 'Error' | 'Stopped';
+  /** Milliseconds since the epoch. */
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
 /** An authentication decision. Transient: recorded by its subscriber, not through the outbox. */
 export interface AuthDecision {
   readonly type: 'auth.login_succeeded' | 'auth.login_failed' | 'auth.throttled' | 'auth.logout';
@@ -183,6 +285,17 @@ export type DomainEventBody =
   | ArtifactLabelEvent
   | QuotaWarning
   | QuotaExceeded
+  | RepositoryUpdated
+  | BlobPushed
+  | BlobMounted
+  | BlobDeleted
+  | BlobPulled
+  | QuotaUpdated
+  | RetentionPolicyEvent
+  | WebhookPolicyEvent
+  | ScheduleUpdated
+  | ExecutionStarted
+  | ExecutionFinished
   | AuthDecision;
 
 export type DomainEventType = DomainEventBody['type'];
@@ -200,6 +313,7 @@ export type EventOfType<T extends DomainEventType> = DomainEvent<Extract<DomainE
 /** Events that are never stored in the outbox: delivered in-process, best effort, to keep hot paths free of writes. */
 export const TRANSIENT_EVENT_TYPES: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'artifact.pulled',
+  'blob.pulled',
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.throttled',
