@@ -7,12 +7,26 @@
  * Events are plain JSON-serialisable objects: they are stored, replayed after a crash and sent to other systems.
  */
 
+/** Where a request-driven change came from: the audit log's client address, distribution's notification `request`. */
+export interface RequestOrigin {
+  /** The client's address (behind trusted proxies, the forwarded one). */
+  readonly clientIp: string;
+  /** The request's id, as in the server log. */
+  readonly requestId?: string | undefined;
+  readonly userAgent?: string | undefined;
+  /** The Host the request named. */
+  readonly host?: string | undefined;
+  readonly method?: string | undefined;
+}
+
 /** Who made a change: a user, a robot account, an anonymous caller (public pulls) or Wharf itself (jobs). */
 export interface Operator {
   readonly kind: 'user' | 'robot' | 'anonymous' | 'system';
   /** The username, the robot's full name, `anonymous`, or the system job's name. */
   readonly name: string;
   readonly id?: number | undefined;
+  /** The request that asked for the change; absent for work no request drives (jobs). */
+  readonly origin?: RequestOrigin | undefined;
 }
 
 /** The operator of work that no request drives (background jobs, purges, replication). */

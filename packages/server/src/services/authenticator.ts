@@ -7,7 +7,7 @@ import {
   type SystemSubject,
   type UserSubject,
 } from '../domain/rbac/evaluator.js';
-import { systemOperator, type Operator } from '../domain/events.js';
+import { systemOperator, type Operator, type RequestOrigin } from '../domain/events.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
 import { hashPassword, PasswordVerifier } from '../lib/password-hash.js';
 import { systemClock, type Clock } from '../ports/clock.js';
@@ -15,11 +15,20 @@ import type { RobotRecord, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 
 /** Who a request acts as: a user with their record, a robot account with its record, or nobody. */
-export type SecurityContext =
+export type SecurityContext = (
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'user'; readonly subject: UserSubject; readonly user: UserRecord }
   | { readonly kind: 'robot'; readonly subject: RobotSubject; readonly robot: RobotRecord }
-  | { readonly kind: 'system'; readonly subject: SystemSubject };
+  | { readonly kind: 'system'; readonly subject: SystemSubject }
+) & {
+  /** The request this context acts in (set per request by the HTTP layer; absent for jobs and shared contexts). */
+  readonly origin?: RequestOrigin | undefined;
+};
+
+/** `ctx` acting in the request `origin` (a copy: contexts are shared between a session's requests). */
+export function inRequest(ctx: SecurityContext, origin: RequestOrigin): SecurityContext {
+  return { ...ctx, origin };
+}
 
 export const ANONYMOUS: SecurityContext = { kind: 'anonymous' };
 
@@ -39,11 +48,11 @@ export function subjectOf(ctx: SecurityContext): Subject {
 export function operatorOf(ctx: SecurityContext): Operator {
   switch (ctx.kind) {
     case 'anonymous':
-      return { kind: 'anonymous', name: 'anonymous' };
+      return { kind: 'anonymous', name: 'anonymous', ...(ctx.origin && { origin: ctx.origin }) };
     case 'user':
-      return { kind: 'user', name: ctx.user.username, id: ctx.user.id };
+      return { kind: 'user', name: ctx.user.username, id: ctx.user.id, ...(ctx.origin && { origin: ctx.origin }) };
     case 'robot':
-      return { kind: 'robot', name: ctx.subject.name, id: ctx.robot.id };
+      return { kind: 'robot', name: ctx.subject.name, id: ctx.robot.id, ...(ctx.origin && { origin: ctx.origin }) };
     case 'system':
       return systemOperator(ctx.subject.job);
   }

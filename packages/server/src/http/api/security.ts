@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import type { AuthDecisionSink } from '../../services/auth-events.js';
-import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import { ANONYMOUS, inRequest, type SecurityContext } from '../../services/authenticator.js';
 import { isValidCsrfToken } from '../../services/csrf.js';
 import { credentialsOf, isWriteMethod, sentCsrfToken, type RequestCredentials } from '../credentials.js';
 import type { LoginGuard } from '../../services/login-guard.js';
 import type { SessionService } from '../../services/sessions.js';
 import { HarborError } from '../error-handler.js';
+import { originOf } from '../request-origin.js';
 import {
   clearSessionCookies,
   issueCsrfToken,
@@ -17,9 +18,16 @@ import {
 
 const contexts = new WeakMap<FastifyRequest, SecurityContext>();
 
-/** The security context the authentication hook attached to `req` (anonymous when it did not run). */
+/**
+ * The security context the authentication hook attached to `req` (anonymous when it did not run), acting in the
+ * request (its origin is recorded with the events of the changes it makes).
+ */
 export function securityOf(req: FastifyRequest): SecurityContext {
-  return contexts.get(req) ?? ANONYMOUS;
+  const ctx = contexts.get(req);
+  if (ctx) return ctx;
+  const anonymous = inRequest(ANONYMOUS, originOf(req));
+  contexts.set(req, anonymous);
+  return anonymous;
 }
 
 /** What the management API authenticates with: Basic credentials through the login guard, or a session cookie. */
@@ -45,7 +53,7 @@ export interface ApiAuthentication {
 export async function authenticate(req: FastifyRequest, reply: FastifyReply, auth: ApiAuthentication): Promise<void> {
   const credentials = credentialsOf(req);
   if (credentials.kind !== 'none') {
-    contexts.set(req, await withBasic(req, reply, credentials, auth));
+    contexts.set(req, inRequest(await withBasic(req, reply, credentials, auth), originOf(req)));
     return;
   }
   const sessionId = sessionIdOf(req);
@@ -58,7 +66,7 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply, aut
   if (isWriteMethod(req.method) && !isValidCsrfToken(sessionId, sentCsrfToken(req))) {
     throw new HarborError('FORBIDDEN', 'CSRF token invalid');
   }
-  contexts.set(req, session.ctx);
+  contexts.set(req, inRequest(session.ctx, originOf(req)));
   const maxAge = auth.sessions.secondsUntil(session.expiresAt);
   if (session.refreshed) setSessionCookies(req, reply, auth.cookies, sessionId, maxAge);
   else if (!isWriteMethod(req.method)) issueCsrfToken(req, reply, auth.cookies, sessionId, maxAge);

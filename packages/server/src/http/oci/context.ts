@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operator } from '../../domain/events.js';
 import type { Actor } from '../../registry-core/core.js';
 import type { Registry } from '../../registry-core/registry.js';
+import { originOf } from '../request-origin.js';
 
 /** Who is calling and what the handlers must still restrict. */
 export interface OciCaller {
@@ -27,10 +28,11 @@ export interface OciContext {
 /** The caller as the operator of the changes it asks the core for (recorded in their events). */
 export function actorOf(ctx: OciContext): Actor {
   const { account } = ctx.caller;
+  const origin = originOf(ctx.req);
   const by: Operator =
     account === ''
-      ? { kind: 'anonymous', name: 'anonymous' }
-      : { kind: account.startsWith('robot$') ? 'robot' : 'user', name: account };
+      ? { kind: 'anonymous', name: 'anonymous', origin }
+      : { kind: account.startsWith('robot$') ? 'robot' : 'user', name: account, origin };
   return { by };
 }
 
