@@ -7,6 +7,7 @@ import type { OutboxRecords } from './outbox.js';
 import type { QuotaRecords } from './quota-records.js';
 import type { RetentionRecords } from './retention-records.js';
 import type { TagHistoryRecords } from './tag-history-records.js';
+import type { WebhookRecords } from './webhook-records.js';
 
 /**
  * Every aggregate's records, bound to one connection or to one open transaction. The record files stay one per
@@ -29,6 +30,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly retention: RetentionRecords;
   /** Tag history and what it holds for restore (ports/tag-history-records.ts). */
   readonly tagHistory: TagHistoryRecords;
+  /** Webhook policies of projects and their last triggers (ports/webhook-records.ts). */
+  readonly webhooks: WebhookRecords;
 }
 
 /**

@@ -48,6 +48,9 @@ export interface Database {
   // Tag history and restore (migration 0015-tag-history).
   tag_history: TagHistoryTable;
   tag_history_blobs: TagHistoryBlobsTable;
+  // Webhooks (migration 0017-webhooks).
+  webhook_policies: WebhookPoliciesTable;
+  webhook_last_triggers: WebhookLastTriggersTable;
 }
 
 export interface RepositoriesTable {
@@ -398,4 +401,25 @@ export interface TagHistoryBlobsTable {
   digest: string;
   /** The entry's, repeated: garbage collection's predicate reads (digest, expires_at) alone. */
   expires_at: number;
+}
+
+export interface WebhookPoliciesTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  enabled: Flag;
+  /** Harbor's event type names, as a JSON array. */
+  event_types: string;
+  /** The targets as a JSON array of Harbor's WebhookTargetObject. */
+  targets: string;
+  creator: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookLastTriggersTable {
+  policy_id: number;
+  event_type: string;
+  triggered_at: number;
 }

@@ -23,6 +23,7 @@ import { KyselyRetentionRecords } from './retention-records.js';
 import { KyselyTagHistoryRecords } from './tag-history-records.js';
 import { KyselyTagRecords } from './tag-records.js';
 import { KyselyUploadRecords } from './upload-records.js';
+import { KyselyWebhookRecords } from './webhook-records.js';
 
 /** The record objects of one aggregate each, all bound to the same Kysely instance or transaction. */
 class KyselyStoreRecords implements StoreRecords {
@@ -47,6 +48,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly quotas: KyselyQuotaRecords;
   readonly retention: KyselyRetentionRecords;
   readonly tagHistory: KyselyTagHistoryRecords;
+  readonly webhooks: KyselyWebhookRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -70,6 +72,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.quotas = new KyselyQuotaRecords(db);
     this.retention = new KyselyRetentionRecords(db);
     this.tagHistory = new KyselyTagHistoryRecords(db);
+    this.webhooks = new KyselyWebhookRecords(db);
   }
 }
 

@@ -12,6 +12,7 @@ import { describeImmutableAndLabelRecords } from './immutable-label-records.suit
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 import { describeRetentionRecords } from './retention-records.suite.js';
 import { describeTagHistoryRecords } from './tag-history-records.suite.js';
+import { describeWebhookRecords } from './webhook-records.suite.js';
 
 /**
  * The contract every Store implementation passes. `make` returns a store on a fresh, empty,
@@ -108,6 +109,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeImmutableAndLabelRecords(fresh);
     describeRetentionRecords(fresh);
     describeTagHistoryRecords(fresh);
+    describeWebhookRecords(fresh);
     describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {
