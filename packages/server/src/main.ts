@@ -44,6 +44,10 @@ import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { UnitOfWork } from './events/unit-of-work.js';
 import { registerSubscribers } from './subscribers.js';
+import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
+import { webhookJob } from './webhooks/webhook-job.js';
+import { WebhookNotifier } from './webhooks/webhook-notifier.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
@@ -227,6 +231,8 @@ export interface WharfDependencies {
   readonly passwordVerifier?: PasswordVerifier;
   /** Opens the blob store on the configured root instead of the filesystem adapter (tests: a backend with URLs). */
   readonly storage?: (rootDirectory: string) => BlobStore;
+  /** Resolves webhook targets' host names for the SSRF guard (default: the system resolver; tests pin names). */
+  readonly webhookResolver?: Resolver;
 }
 
 export async function createWharf(
@@ -328,7 +334,13 @@ export async function createWharf(
     retentionSeconds: config.sessions.authEventRetention,
     now: () => clock.now(),
   });
-  registerSubscribers(bus, { pulls, authEvents });
+  const webhookGuard = new TargetGuard(config.webhooks.allowedTargets, deps.webhookResolver);
+  const publicHost = config.http.baseUrl ? new URL(config.http.baseUrl).host : undefined;
+  const webhooks = new WebhookNotifier(store, jobs, clock, {
+    host: publicHost,
+    onError: (err, message) => log.warn({ err }, message),
+  });
+  registerSubscribers(bus, { pulls, authEvents, webhooks });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
@@ -374,6 +386,10 @@ export async function createWharf(
       quotas: new QuotaService(store),
       retention,
       tagHistory: new TagHistoryService(store, registry, clock),
+      webhooks: new WebhookService(store, work, jobs, webhookGuard, clock, {
+        timeoutMs: config.webhooks.timeout * 1000,
+        host: publicHost,
+      }),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -388,6 +404,15 @@ export async function createWharf(
   // Tag retention: one task per repository of a run; a policy's schedule fires the trigger, which launches a run.
   jobs.register(retentionJob(store, registry));
   jobs.register(retentionTriggerJob(store, jobs, retention));
+  // Webhook deliveries: one execution per policy and event, one task per target, through the SSRF guard.
+  jobs.register(
+    webhookJob(store, webhookGuard, {
+      timeoutMs: config.webhooks.timeout * 1000,
+      maxRetries: config.webhooks.maxRetries,
+      retryDelayMs: config.webhooks.retryDelay * 1000,
+    }),
+  );
+  await webhooks.refreshPullProjects();
   await scheduleSystemJobs(jobs, [
     {
       type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),

@@ -1,6 +1,7 @@
 import type { EventBus } from './events/event-bus.js';
 import type { PullRecorder } from './registry-core/pull-recorder.js';
 import type { AuthEventRecorder } from './services/auth-events.js';
+import type { WebhookNotifier } from './webhooks/webhook-notifier.js';
 
 /** Everything that reacts to domain events. */
 export interface Subscribers {
@@ -8,6 +9,8 @@ export interface Subscribers {
   readonly pulls: PullRecorder;
   /** Authentication decisions as auth events (`auth.*`). */
   readonly authEvents: AuthEventRecorder;
+  /** Harbor's webhooks: policies' deliveries launched as jobs (artifact, tag, repository, quota, execution events). */
+  readonly webhooks: WebhookNotifier;
 }
 
 /**
@@ -17,4 +20,5 @@ export interface Subscribers {
 export function registerSubscribers(bus: EventBus, subscribers: Subscribers): void {
   subscribers.pulls.subscribeTo(bus);
   subscribers.authEvents.subscribeTo(bus);
+  subscribers.webhooks.subscribeTo(bus);
 }

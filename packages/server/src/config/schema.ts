@@ -148,6 +148,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    webhooks: z
+      .object({
+        /**
+         * Addresses and CIDR ranges exempt from the SSRF guard of webhook deliveries (comma-separated), e.g.
+         * `10.0.5.7,192.168.10.0/24`: by default loopback, link-local, private, CGNAT and other non-public addresses are
+         * refused.
+         */
+        allowedTargets: z
+          .string()
+          .default('')
+          .transform((value) =>
+            value
+              .split(',')
+              .map((entry) => entry.trim())
+              .filter((entry) => entry !== ''),
+          ),
+        /** A delivery that has not answered within this long fails (and is retried). */
+        timeout: positiveDuration('webhooks.timeout').default(10),
+        /** Failed deliveries are retried this many times (Harbor: 3). */
+        maxRetries: z.number().int().min(0).max(20).default(3),
+        /** The first retry's delay; each further retry waits twice as long, at most ten minutes. */
+        retryDelay: positiveDuration('webhooks.retryDelay').default(10),
+      })
+      .strict()
+      .prefault({}),
     jobs: z
       .object({
         /** Tasks this process runs at once (each node has its own workers). */

@@ -38,6 +38,8 @@ export const WHARF_EXTENSIONS: readonly string[] = [
   // Tag history and restore (tag-history/).
   'GET /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory',
   'POST /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory/{history_id}/restore',
+  // Test-firing a webhook policy (webhooks/); Harbor 2.15 has no test endpoint.
+  'POST /api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/test',
 ];
 
 /** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */

@@ -29,6 +29,8 @@ import { registerUserRoutes } from './user-routes.js';
 import { registerImmutableRoutes } from './immutable-routes.js';
 import { registerLabelRoutes } from './label-routes.js';
 import { registerRetentionRoutes } from './retention-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
+import type { WebhookService } from '../../webhooks/webhook-service.js';
 import type { RetentionService } from '../../retention/retention-service.js';
 import { registerTagHistoryRoutes } from './tag-history-routes.js';
 import type { TagHistoryService } from '../../tag-history/tag-history-service.js';
@@ -55,6 +57,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly quotas: QuotaService;
   readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
+  readonly webhooks: WebhookService;
 }
 
 /**
@@ -93,6 +96,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerGcRoutes(api, opts.gc);
       registerRetentionRoutes(api, opts.retention);
       registerTagHistoryRoutes(api, opts.tagHistory);
+      registerWebhookRoutes(api, opts.webhooks);
       registerOpenApiRoutes(api, opts);
       done();
     },

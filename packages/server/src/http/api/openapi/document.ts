@@ -18,6 +18,7 @@ import { REPOSITORIES_AREA } from './repositories.js';
 import { RETENTION_AREA } from './retention.js';
 import { SYSTEM_AREA } from './system.js';
 import { USERS_AREA } from './users.js';
+import { WEBHOOKS_AREA } from './webhooks.js';
 
 /**
  * Wharf's OpenAPI 3.0 description of its management API, assembled from one module per area. To describe a new
@@ -45,6 +46,7 @@ const AREAS: readonly ApiArea[] = [
   SCHEDULES_AREA,
   GC_AREA,
   TAG_HISTORY_AREA,
+  WEBHOOKS_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
