@@ -1276,6 +1276,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_name_or_id}/webhook/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project’s webhook policies */
+        get: operations["ListWebhookPoliciesOfProject"];
+        put?: never;
+        /**
+         * Create a webhook policy
+         * @description A name (unique in the project: 409 otherwise), at least one event type and one target. A target whose address is plainly internal as written (an internal IP literal, `localhost`, a cloud metadata name) is 400 unless `webhooks.allowedTargets` allows it.
+         */
+        post: operations["CreateWebhookPolicyOfProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook policy */
+        get: operations["GetWebhookPolicyOfProject"];
+        /** Replace a webhook policy (also to enable or disable it) */
+        put: operations["UpdateWebhookPolicyOfProject"];
+        post?: never;
+        /** Delete a webhook policy */
+        delete: operations["DeleteWebhookPolicyOfProject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to each target now (a Wharf extension)
+         * @description Harbor 2.15 has no test endpoint. Wharf sends a sample event of the policy’s first event type to every target at once, through the SSRF guard, and answers each outcome. Nothing is recorded.
+         */
+        post: operations["TestWebhookPolicyOfProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A policy’s deliveries: one execution per event */
+        get: operations["ListExecutionsOfWebhookPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An execution’s tasks: one per target */
+        get: operations["ListTasksOfWebhookExecution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}/tasks/{task_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A delivery task’s log: the request, each hop, the response or the refusal */
+        get: operations["GetLogsOfWebhookTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/lasttrigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each policy’s event types with when it last sent one */
+        get: operations["LastTrigger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name_or_id}/webhook/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types, notify types and payload formats */
+        get: operations["GetSupportedEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2556,6 +2701,163 @@ export interface components {
              * @description Until when it can be restored.
              */
             expire_time: string;
+        };
+        WebhookTargetObject: {
+            /**
+             * @description Default `http`.
+             * @enum {string}
+             */
+            type?: "http" | "slack";
+            /** @description An http or https URL. */
+            address: string;
+            /** @description Sent as `Authorization` to HTTP targets; never logged. */
+            auth_header?: string;
+            /** @description Do not verify the target’s TLS certificate. */
+            skip_cert_verify?: boolean;
+            /**
+             * @description `Default` (Harbor’s JSON) or `CloudEvents` (HTTP only).
+             * @enum {string}
+             */
+            payload_format?: "Default" | "CloudEvents" | "";
+        };
+        WebhookPolicy: {
+            /**
+             * Format: int64
+             * @description The policy’s id (ignored in requests).
+             */
+            id?: number;
+            name: string;
+            description?: string;
+            /** @description The project’s id (ignored in requests). */
+            project_id?: number;
+            targets: components["schemas"]["WebhookTargetObject"][];
+            event_types: ("PUSH_ARTIFACT" | "PULL_ARTIFACT" | "DELETE_ARTIFACT" | "DELETE_REPOSITORY" | "CREATE_TAG" | "DELETE_TAG" | "QUOTA_EXCEED" | "QUOTA_WARNING" | "TAG_RETENTION" | "REPLICATION" | "SCANNING_COMPLETED" | "SCANNING_FAILED" | "SCANNING_STOPPED")[];
+            /** @description Who created it. */
+            creator?: string;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            creation_time?: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            update_time?: string;
+            /** @description Default true. */
+            enabled?: boolean;
+        };
+        WebhookLastTrigger: {
+            policy_name: string;
+            /** @enum {string} */
+            event_type: "PUSH_ARTIFACT" | "PULL_ARTIFACT" | "DELETE_ARTIFACT" | "DELETE_REPOSITORY" | "CREATE_TAG" | "DELETE_TAG" | "QUOTA_EXCEED" | "QUOTA_WARNING" | "TAG_RETENTION" | "REPLICATION" | "SCANNING_COMPLETED" | "SCANNING_FAILED" | "SCANNING_STOPPED";
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the policy was created.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When the policy last sent this event type; absent when never.
+             */
+            last_trigger_time?: string;
+        };
+        WebhookExecution: {
+            /**
+             * Format: int64
+             * @description The execution’s id.
+             */
+            id: number;
+            /** @enum {string} */
+            vendor_type: "WEBHOOK";
+            /**
+             * Format: int64
+             * @description The policy’s id.
+             */
+            vendor_id: number;
+            /** @enum {string} */
+            status: "Pending" | "Running" | "Stopped" | "Error" | "Success";
+            status_message?: string;
+            /** @description Task counts by status (`task_count`, `success_task_count`, `error_task_count`, …). */
+            metrics: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            trigger: "EVENT" | "MANUAL";
+            /** @description `event_type`: the event delivered. */
+            extra_attrs?: {
+                /** @enum {string} */
+                event_type?: "PUSH_ARTIFACT" | "PULL_ARTIFACT" | "DELETE_ARTIFACT" | "DELETE_REPOSITORY" | "CREATE_TAG" | "DELETE_TAG" | "QUOTA_EXCEED" | "QUOTA_WARNING" | "TAG_RETENTION" | "REPLICATION" | "SCANNING_COMPLETED" | "SCANNING_FAILED" | "SCANNING_STOPPED";
+            };
+            /**
+             * Format: date-time
+             * @description When it started.
+             */
+            start_time: string;
+            /**
+             * Format: date-time
+             * @description When it ended; absent while it runs.
+             */
+            end_time?: string;
+        };
+        WebhookTask: {
+            /**
+             * Format: int64
+             * @description The task’s id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The execution’s id.
+             */
+            execution_id: number;
+            /** @enum {string} */
+            status: "Pending" | "Running" | "Stopped" | "Error" | "Success";
+            /** @description Why the last run failed. */
+            status_message?: string;
+            /** @description Runs so far (retries included). */
+            run_count: number;
+            extra_attrs?: Record<string, never>;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            update_time?: string;
+            /**
+             * Format: date-time
+             * @description When its last run started.
+             */
+            start_time?: string;
+            /**
+             * Format: date-time
+             * @description When it ended.
+             */
+            end_time?: string;
+        };
+        WebhookTestOutcome: {
+            address: string;
+            /** @enum {string} */
+            type: "http" | "slack";
+            /** @description Whether the target answered 2xx. */
+            success: boolean;
+            /** @description The final response’s status; absent when none came. */
+            http_status?: number;
+            /** @description The outcome, or the refusal or network error. */
+            message: string;
+        };
+        SupportedWebhookEventTypes: {
+            event_type: ("PUSH_ARTIFACT" | "PULL_ARTIFACT" | "DELETE_ARTIFACT" | "DELETE_REPOSITORY" | "CREATE_TAG" | "DELETE_TAG" | "QUOTA_EXCEED" | "QUOTA_WARNING" | "TAG_RETENTION" | "REPLICATION" | "SCANNING_COMPLETED" | "SCANNING_FAILED" | "SCANNING_STOPPED")[];
+            notify_type: string[];
+            payload_formats: {
+                notify_type?: string;
+                formats?: string[];
+            }[];
         };
     };
     responses: {
@@ -5740,6 +6042,416 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    ListWebhookPoliciesOfProject: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+            };
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of policies, in id order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPolicy"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    CreateWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        /** @description The policy. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPolicy"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    GetWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    UpdateWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The policy. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPolicy"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    DeleteWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    TestWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each target’s outcome. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestOutcome"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    ListExecutionsOfWebhookPolicy: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+            };
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of executions, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookExecution"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    ListTasksOfWebhookExecution: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+            };
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+                /** @description The execution’s id. */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tasks. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTask"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    GetLogsOfWebhookTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+                /** @description The policy’s id. */
+                webhook_policy_id: number;
+                /** @description The execution’s id. */
+                execution_id: number;
+                /** @description The task’s id. */
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    LastTrigger: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per policy and event type. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookLastTrigger"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    GetSupportedEventTypes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description When true, a project path parameter is always a name, even when it looks like a number. */
+                "X-Is-Resource-Name"?: components["parameters"]["IsResourceName"];
+            };
+            path: {
+                /** @description The project’s name, or its id (a number). Send `X-Is-Resource-Name: true` for a name made only of digits. */
+                project_name_or_id: components["parameters"]["ProjectNameOrId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What policies may use. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportedWebhookEventTypes"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
         };
     };
