@@ -13,13 +13,23 @@ import { LabelsPanel } from '../labels/LabelsPanel';
 import { ProjectQuota } from '../quotas/ProjectQuota';
 import { RetentionTab } from '../retention/RetentionTab';
 import { ProjectRobotsTab } from '../robots/ProjectRobotsTab';
+import { WebhooksTab } from '../webhooks/WebhooksTab';
 import { ConfigurationTab } from './ConfigurationTab';
 import { MembersTab } from './MembersTab';
 import { RepositoriesTab } from './RepositoriesTab';
 import { PublicTag } from '../../components/PublicTag';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['repositories', 'members', 'labels', 'immutability', 'retention', 'robots', 'configuration'] as const;
+const TABS = [
+  'repositories',
+  'members',
+  'labels',
+  'immutability',
+  'retention',
+  'webhooks',
+  'robots',
+  'configuration',
+] as const;
 type ProjectTab = (typeof TABS)[number];
 
 /** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
@@ -29,6 +39,7 @@ const TAB_LABELS = {
   labels: 'labels.projectTab',
   immutability: 'immutability.tab',
   retention: 'retention.tab',
+  webhooks: 'webhooks.tab',
   robots: 'project.tabs.robots',
   configuration: 'project.tabs.configuration',
 } as const satisfies Record<ProjectTab, string>;
@@ -39,6 +50,8 @@ const MANAGERS: readonly (RoleName | undefined)[] = ['projectAdmin', 'maintainer
 const LABEL_READERS: readonly (RoleName | undefined)[] = [...MANAGERS, 'developer', 'guest'];
 /** Roles that hold Harbor's `tag-retention` (manage and run the retention policy). */
 const RETENTION_ROLES: readonly (RoleName | undefined)[] = [...MANAGERS, 'developer'];
+/** Roles that see a project's webhooks (Harbor's `notification-policy` read); project admins manage them. */
+const WEBHOOK_READERS: readonly (RoleName | undefined)[] = MANAGERS;
 
 /** The tabs the caller may open: immutability only for those who manage the project, labels for its readers. */
 function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
@@ -48,6 +61,7 @@ function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
     if (tab === 'immutability') return isAdmin || MANAGERS.includes(role);
     if (tab === 'labels') return isAdmin || publicProject || LABEL_READERS.includes(role);
     if (tab === 'retention') return isAdmin || RETENTION_ROLES.includes(role);
+    if (tab === 'webhooks') return isAdmin || WEBHOOK_READERS.includes(role);
     return true;
   });
 }
@@ -62,7 +76,7 @@ function isTab(value: string | undefined): value is ProjectTab {
 
 /**
  * One project: its storage against its quota, then its repositories, members, labels, immutable tag rules, tag
- * retention, robot accounts and configuration, one tab each.
+ * retention, webhooks, robot accounts and configuration, one tab each.
  */
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -83,6 +97,7 @@ export function ProjectPage() {
     labels: <LabelsPanel scope={{ scope: 'p', projectId: p.project_id }} canEdit={canManageProject(p, isAdmin)} />,
     immutability: <ImmutabilityTab project={name} />,
     retention: <RetentionTab project={p} />,
+    webhooks: <WebhooksTab project={p} canEdit={isAdmin || roleNameOf(p.current_user_role_id) === 'projectAdmin'} />,
     robots: <ProjectRobotsTab project={p} />,
     configuration: <ConfigurationTab project={p} />,
   };
