@@ -92,6 +92,8 @@ export interface Wharf {
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** The job engine (GC, retention, purges… register their job types here). */
   readonly jobs: JobEngine;
+  /** The webhook subscriber; tests wait for its pull handling (`settled`). */
+  readonly webhooks: WebhookNotifier;
   /** Starts listening (and background jobs); resolves with the bound address. */
   listen(): Promise<string>;
   /** Re-reads the TLS certificate and key (on SIGHUP); false when TLS is not configured. */
@@ -441,6 +443,7 @@ export async function createWharf(
     gc,
     events: { bus, relay },
     jobs,
+    webhooks,
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);

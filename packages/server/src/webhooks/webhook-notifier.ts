@@ -99,6 +99,8 @@ export class WebhookNotifier {
   private pullProjects = new Set<string>();
   private pullProjectsAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
+  /** Pull handling in progress (transient events are not awaited by their publisher). */
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -174,7 +176,14 @@ export class WebhookNotifier {
       );
     }
     if (!this.pullProjects.has(projectNameOf(event.repository))) return;
-    return this.handle(event);
+    const handling = this.handle(event).finally(() => this.inflight.delete(handling));
+    this.inflight.add(handling);
+    return handling;
+  }
+
+  /** Resolves once the pulls handed over so far are handled (tests). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inflight, this.refreshing]);
   }
 
   private async handle(event: MappedEvent): Promise<void> {

@@ -98,6 +98,7 @@ async function createPolicy(project: string, body: PolicyBody): Promise<number> 
 
 /** Delivers what committed events launched: the relay hands them to the notifier, the engine runs the tasks. */
 async function deliver(): Promise<void> {
+  await reg.wharf.webhooks.settled();
   await reg.wharf.events.relay.drain();
   for (let i = 0; i < 3; i++) {
     await reg.wharf.jobs.tick();
