@@ -1283,7 +1283,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a project’s webhook policies */
+        /**
+         * List a project’s webhook policies
+         * @description `q` filters by name: `name=ci` (exact) or `name=~ci` (contains); sorting is by id.
+         */
         get: operations["ListWebhookPoliciesOfProject"];
         put?: never;
         /**

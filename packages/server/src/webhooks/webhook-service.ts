@@ -77,9 +77,17 @@ export class WebhookService {
     return SUPPORTED_WEBHOOK_EVENTS;
   }
 
-  async list(ctx: SecurityContext, at: ProjectLocator, page: PageQuery): Promise<PagedResult<WebhookPolicy>> {
+  /** The project's policies in id order, those named `name` (exact) or containing it (fuzzy) when given. */
+  async list(
+    ctx: SecurityContext,
+    at: ProjectLocator,
+    page: PageQuery,
+    name?: { readonly kind: 'exact' | 'fuzzy'; readonly value: string },
+  ): Promise<PagedResult<WebhookPolicy>> {
     const project = await accessProject(this.store, ctx, at, 'notification-policy', 'list');
-    const policies = await this.store.webhooks.ofProject(project.id);
+    const policies = (await this.store.webhooks.ofProject(project.id)).filter(
+      (p) => !name || (name.kind === 'exact' ? p.name === name.value : p.name.includes(name.value)),
+    );
     const start = (page.page - 1) * page.pageSize;
     return { items: policies.slice(start, start + page.pageSize), total: policies.length };
   }

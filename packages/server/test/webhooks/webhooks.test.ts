@@ -196,6 +196,15 @@ describe('webhook policies API', () => {
     expect(list.statusCode).toBe(200);
     expect(list.headers['x-total-count']).toBe('2');
     expect(list.json<{ id: number }[]>().map((p) => p.id)).toEqual([id]);
+    const named = await api(reg.app, 'GET', '/projects/wh-crud/webhook/policies?q=name%3D~seco', ADMIN);
+    expect(named.json<{ id: number }[]>().map((p) => p.id)).toEqual([second]);
+    const exact = await api(reg.app, 'GET', '/projects/wh-crud/webhook/policies?q=name%3Dci', ADMIN);
+    expect(exact.json<{ id: number }[]>().map((p) => p.id)).toEqual([id]);
+    expectHarborError(
+      await api(reg.app, 'GET', '/projects/wh-crud/webhook/policies?q=creator%3Dadmin', ADMIN),
+      400,
+      'BAD_REQUEST',
+    );
 
     const update = await api(reg.app, 'PUT', `/projects/wh-crud/webhook/policies/${id}`, ADMIN, {
       ...body,

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { WebhookPolicy } from '../../domain/webhook-policy.js';
 import type { ExecutionRecord, JobStatus, TaskRecord } from '../../ports/jobs.js';
 import type { LastTrigger, TestOutcome, WebhookService } from '../../webhooks/webhook-service.js';
+import { HarborError } from '../error-handler.js';
 import { pageOf, setPagingHeaders } from './paging.js';
+import { expectKeys, parseQuery } from './query.js';
 import { locatorOf } from './project-routes.js';
 import { idParam, jsonBody } from './request-parts.js';
 import { securityOf } from './security.js';
@@ -107,8 +109,15 @@ export function registerWebhookRoutes(api: FastifyInstance, webhooks: WebhookSer
   );
 
   api.get(`${base}/policies`, async (req, reply) => {
-    const page = pageOf(req.query as Readonly<Record<string, unknown>>);
-    const { items, total } = await webhooks.list(securityOf(req), locatorOf(req), page);
+    const query = req.query as Readonly<Record<string, unknown>>;
+    const page = pageOf(query);
+    const terms = parseQuery(typeof query.q === 'string' ? query.q : undefined);
+    expectKeys(terms, ['name']);
+    const name = terms.get('name');
+    if (name && name.kind !== 'exact' && name.kind !== 'fuzzy') {
+      throw new HarborError('BAD_REQUEST', 'q supports name=value and name=~value for webhook policies');
+    }
+    const { items, total } = await webhooks.list(securityOf(req), locatorOf(req), page, name);
     setPagingHeaders(req, reply, page, total);
     return items.map(toWebhookPolicy);
   });

@@ -49,6 +49,7 @@ export const WEBHOOKS_AREA: ApiArea = {
       get: {
         operationId: 'ListWebhookPoliciesOfProject',
         summary: 'List a project’s webhook policies',
+        description: '`q` filters by name: `name=ci` (exact) or `name=~ci` (contains); sorting is by id.',
         tags: WEBHOOK,
         parameters: [...PROJECT_AT, ...PAGING, parameterRef('Query'), parameterRef('Sort')],
         responses: {
