@@ -2711,14 +2711,14 @@ export interface components {
              * @enum {string}
              */
             type?: "http" | "slack";
-            /** @description An http or https URL. */
+            /** @description An http or https URL; as in Harbor, only its scheme, host and path are kept. */
             address: string;
             /** @description Sent as `Authorization` to HTTP targets; never logged. */
             auth_header?: string;
             /** @description Do not verify the target’s TLS certificate. */
             skip_cert_verify?: boolean;
             /**
-             * @description `Default` (Harbor’s JSON) or `CloudEvents` (HTTP only).
+             * @description HTTP targets: `Default` (Harbor’s JSON, when empty) or `CloudEvents`. Slack targets take none (400), as in Harbor, and are answered without it.
              * @enum {string}
              */
             payload_format?: "Default" | "CloudEvents" | "";

@@ -22,10 +22,10 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const NOTIFY_TYPES = ['http', 'slack'] as const;
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
 
-/** The payload formats each notify type accepts (Harbor: CloudEvents for HTTP only). */
+/** The payload formats each notify type accepts: HTTP only has a choice; Slack gets Harbor's Slack message. */
 export const PAYLOAD_FORMATS: Readonly<Record<NotifyType, readonly PayloadFormat[]>> = {
   http: ['Default', 'CloudEvents'],
-  slack: ['Default'],
+  slack: [],
 };
 export type PayloadFormat = 'Default' | 'CloudEvents';
 
@@ -99,13 +99,17 @@ function targetOf(value: unknown, index: number): WebhookTarget {
   }
   const skip = t.skip_cert_verify ?? false;
   if (typeof skip !== 'boolean') throw invalid(`targets[${index}].skip_cert_verify must be a boolean`);
-  const format = t.payload_format === undefined || t.payload_format === '' ? 'Default' : t.payload_format;
-  if (!PAYLOAD_FORMATS[type].includes(format as PayloadFormat)) {
-    throw invalid(`targets[${index}].payload_format must be one of ${PAYLOAD_FORMATS[type].join(', ')} for ${type}`);
+  const given = t.payload_format === undefined || t.payload_format === '' ? undefined : t.payload_format;
+  // As Harbor: Slack targets take no payload format; HTTP ones default to Harbor's JSON.
+  if (type === 'slack' && given !== undefined) throw invalid('set payload format is not allowed for slack');
+  const format = given ?? 'Default';
+  if (type === 'http' && !PAYLOAD_FORMATS.http.includes(format as PayloadFormat)) {
+    throw invalid(`unsupported payload format type: ${JSON.stringify(format)}`);
   }
   return {
     type,
-    address: address.trim(),
+    // As Harbor: the scheme, host and path only (no query, no fragment).
+    address: `${url.protocol}//${url.host}${url.pathname}`,
     authHeader,
     skipCertVerify: skip,
     payloadFormat: format as PayloadFormat,

@@ -27,7 +27,8 @@ type Action = 'read' | 'list' | 'create' | 'update' | 'delete';
 export const SUPPORTED_WEBHOOK_EVENTS = {
   event_type: [...WEBHOOK_EVENT_TYPES],
   notify_type: [...NOTIFY_TYPES],
-  payload_formats: NOTIFY_TYPES.map((type) => ({ notify_type: type, formats: [...PAYLOAD_FORMATS[type]] })),
+  // As Harbor: only HTTP targets have payload formats.
+  payload_formats: [{ notify_type: 'http', formats: [...PAYLOAD_FORMATS.http] }],
 };
 
 /** One row of Harbor's `…/webhook/lasttrigger`. */
@@ -56,7 +57,7 @@ export interface WebhookServiceOptions {
 
 /**
  * Harbor's project webhook policies (`/projects/{p}/webhook/…`), decided on the project's `notification-policy`
- * resource as Harbor's handler does: `list` the policies, executions and tasks; `read` a policy, a task's log, the
+ * resource as Harbor's handler does: `list` the policies; `read` a policy, its executions, tasks and their logs, the
  * last triggers and the supported event types; `create`, `update` (also to test-fire), `delete`. Project admins
  * (and system administrators) may do all of it; maintainers may read. A policy of another project is missing (404).
  * A target whose address is plainly internal as written (an internal IP literal, `localhost`, a metadata name) is
@@ -149,7 +150,7 @@ export class WebhookService {
     page: number,
     pageSize: number,
   ): Promise<Page<ExecutionRecord & { tasks: TaskRecord[] }>> {
-    await this.policyFor(ctx, at, id, 'list');
+    await this.policyFor(ctx, at, id, 'read');
     const { items, total } = await this.engine.executions.list({
       vendorType: WEBHOOK_JOB,
       vendorId: id,
@@ -170,7 +171,7 @@ export class WebhookService {
     page: number,
     pageSize: number,
   ): Promise<Page<TaskRecord>> {
-    await this.policyFor(ctx, at, id, 'list');
+    await this.policyFor(ctx, at, id, 'read');
     await this.execution(id, executionId);
     const all = await this.engine.tasks.list(executionId);
     return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length };

@@ -9,7 +9,7 @@ import { useTestRegistry } from '../helpers/test-registry.js';
  * Who may manage webhook policies and read their deliveries, in a private and a public project: anonymous callers,
  * a user who is no member, a member of each role, a robot holding the permission the endpoint needs, a robot holding
  * only repository pull and push, and a system administrator. Harbor's RBAC on `notification-policy`: project admins
- * hold all of it, maintainers `read` and `list`; others nothing, and a public project grants nothing to outsiders.
+ * hold all of it, maintainers `read` and `list` (executions, tasks and logs need `read`, as in Harbor's handler); others nothing, and a public project grants nothing to outsiders.
  */
 const WRITERS: readonly ProjectRole[] = ['projectAdmin'];
 const READERS: readonly ProjectRole[] = ['projectAdmin', 'maintainer'];
@@ -149,14 +149,14 @@ const ROWS: readonly Row[] = [
   },
   {
     name: 'GET /projects/{p}/webhook/policies/{id}/executions',
-    needs: { resource: 'notification-policy', action: 'list' },
+    needs: { resource: 'notification-policy', action: 'read' },
     roles: READERS,
     success: 200,
     target: async (p) => ({ method: 'GET', path: `${base(p)}/policies/${await policyOf(p)}/executions` }),
   },
   {
     name: 'GET /projects/{p}/webhook/policies/{id}/executions/{eid}/tasks',
-    needs: { resource: 'notification-policy', action: 'list' },
+    needs: { resource: 'notification-policy', action: 'read' },
     roles: READERS,
     success: 200,
     target: async (p) => {

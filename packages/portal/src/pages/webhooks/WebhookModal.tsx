@@ -58,7 +58,8 @@ export function policyOf(form: WebhookForm, previous?: WebhookPolicy): WebhookPo
         address: form.address.trim(),
         auth_header: form.type === 'http' ? form.authHeader : '',
         skip_cert_verify: form.skipCertVerify,
-        payload_format: form.type === 'http' ? form.payloadFormat : 'Default',
+        // As Harbor: Slack targets take no payload format.
+        ...(form.type === 'http' ? { payload_format: form.payloadFormat } : {}),
       },
       ...(previous?.targets.slice(1) ?? []),
     ],

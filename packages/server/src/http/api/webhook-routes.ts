@@ -25,7 +25,8 @@ export function toWebhookPolicy(policy: WebhookPolicy) {
       address: t.address,
       auth_header: t.authHeader,
       skip_cert_verify: t.skipCertVerify,
-      payload_format: t.payloadFormat,
+      // Harbor keeps no payload format for Slack targets.
+      ...(t.type === 'slack' ? {} : { payload_format: t.payloadFormat }),
     })),
     event_types: policy.eventTypes,
     creator: policy.creator,

@@ -180,13 +180,18 @@ export const WEBHOOKS_AREA: ApiArea = {
       required: ['address'],
       properties: {
         type: { type: 'string', enum: ['http', 'slack'], description: 'Default `http`.' },
-        address: { type: 'string', description: 'An http or https URL.' },
+        address: {
+          type: 'string',
+          description: 'An http or https URL; as in Harbor, only its scheme, host and path are kept.',
+        },
         auth_header: { type: 'string', description: 'Sent as `Authorization` to HTTP targets; never logged.' },
         skip_cert_verify: { type: 'boolean', description: 'Do not verify the target’s TLS certificate.' },
         payload_format: {
           type: 'string',
           enum: ['Default', 'CloudEvents', ''],
-          description: '`Default` (Harbor’s JSON) or `CloudEvents` (HTTP only).',
+          description:
+            'HTTP targets: `Default` (Harbor’s JSON, when empty) or `CloudEvents`. Slack targets take none (400), as in ' +
+            'Harbor, and are answered without it.',
         },
       },
     },
