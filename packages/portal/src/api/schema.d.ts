@@ -2747,7 +2747,7 @@ export interface components {
              * @description When it last changed.
              */
             update_time?: string;
-            /** @description Default true. */
+            /** @description As in Harbor, false when the body leaves it out. */
             enabled?: boolean;
         };
         WebhookLastTrigger: {

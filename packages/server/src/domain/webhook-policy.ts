@@ -124,7 +124,8 @@ export function webhookPolicyDataOf(body: Readonly<Record<string, unknown>>): We
   const name = stringField(body, 'name', MAX_NAME).trim();
   if (name === '') throw invalid('name is required');
   const description = stringField(body, 'description', MAX_DESCRIPTION, '');
-  const enabled = body.enabled ?? true;
+  // Harbor's handler copies the body into a policy whose `enabled` is false unless the body says true.
+  const enabled = body.enabled ?? false;
   if (typeof enabled !== 'boolean') throw invalid('enabled must be a boolean');
   const eventTypes = body.event_types;
   if (!Array.isArray(eventTypes) || eventTypes.length === 0) throw invalid('event_types needs at least one type');

@@ -85,6 +85,7 @@ describe('the SSRF guard of webhook deliveries', () => {
     const projectId = await project('ssrf-redirect');
     const res = await api(reg.app, 'POST', '/projects/ssrf-redirect/webhook/policies', ADMIN, {
       name: 'public-looking',
+      enabled: true,
       event_types: ['PUSH_ARTIFACT'],
       targets: [{ address: `http://hooks.example.com:${allowed.port}/start` }],
     });
@@ -130,6 +131,7 @@ describe('the SSRF guard of webhook deliveries', () => {
     const projectId = await project('ssrf-cidr');
     const res = await api(reg.app, 'POST', '/projects/ssrf-cidr/webhook/policies', ADMIN, {
       name: 'cidr',
+      enabled: true,
       event_types: ['PUSH_ARTIFACT'],
       targets: [{ address: `http://127.0.0.3:${other.port}/cidr` }],
     });

@@ -88,7 +88,7 @@ async function createProject(name: string, extra: Record<string, unknown> = {}):
 }
 
 async function createPolicy(project: string, body: PolicyBody): Promise<number> {
-  const res = await api(reg.app, 'POST', `/projects/${project}/webhook/policies`, ADMIN, body);
+  const res = await api(reg.app, 'POST', `/projects/${project}/webhook/policies`, ADMIN, { enabled: true, ...body });
   expect(res.statusCode, res.body).toBe(201);
   const location = res.headers.location as string;
   expect(location).toMatch(new RegExp(`^/api/v2\\.0/projects/${project}/webhook/policies/\\d+$`));
@@ -291,6 +291,11 @@ describe('webhook policies API', () => {
     // 127.0.0.1 is allowed in this registry's configuration.
     await createPolicy('wh-invalid', ok);
     expectHarborError(await api(reg.app, 'POST', '/projects/wh-invalid/webhook/policies', ADMIN, ok), 409, 'CONFLICT');
+    // As Harbor's handler: a body without `enabled` makes a disabled policy.
+    const bare = await api(reg.app, 'POST', '/projects/wh-invalid/webhook/policies', ADMIN, { ...ok, name: 'bare' });
+    expect(bare.statusCode, bare.body).toBe(201);
+    const bareId = Number((bare.headers.location as string).split('/').at(-1));
+    expect((await reg.wharf.store.webhooks.get(bareId))?.enabled).toBe(false);
   });
 
   it('answers the supported event types, notify types and payload formats', async () => {

@@ -208,7 +208,7 @@ export const WEBHOOKS_AREA: ApiArea = {
         creator: { type: 'string', description: 'Who created it.' },
         creation_time: dateTime('When it was created.'),
         update_time: dateTime('When it last changed.'),
-        enabled: { type: 'boolean', description: 'Default true.' },
+        enabled: { type: 'boolean', description: 'As in Harbor, false when the body leaves it out.' },
       },
     },
     WebhookLastTrigger: {
