@@ -365,6 +365,10 @@ export async function createWharf(
       onFailure: (endpoint, error) =>
         log.warn({ endpoint, error }, 'a registry notification was not delivered; retrying'),
     },
+    {
+      includeReferences: config.notifications.events.includereferences,
+      manifestContent: (digest) => registry.manifests.content(digest),
+    },
   );
   registerSubscribers(bus, { pulls, authEvents, notifications });
   const artifacts = new ArtifactService(store, registry);

@@ -207,6 +207,13 @@ export const configSchema = z
               seen.add(endpoint.name);
             });
           }),
+        events: z
+          .object({
+            /** Manifest push and pull events list the manifest's references (distribution's `includereferences`). */
+            includereferences: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
         /** Events an endpoint keeps waiting at most (in memory); past it the oldest are dropped and counted. */
         maxPending: z.number().int().min(1).default(10_000),
       })

@@ -26,6 +26,8 @@ export interface NotificationEvent {
     readonly fromRepository?: string;
     readonly url?: string;
     readonly tag?: string;
+    /** The manifest's references (`notifications.events.includereferences`). */
+    readonly references?: readonly NotificationDescriptor[];
   };
   readonly request?: {
     readonly id?: string;
@@ -36,6 +38,38 @@ export interface NotificationEvent {
   };
   readonly actor: { readonly name?: string };
   readonly source: { readonly addr: string; readonly instanceID: string };
+}
+
+/** A descriptor of a manifest's reference, as distribution lists it. */
+export interface NotificationDescriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+/**
+ * What a manifest references, as distribution's `References()` lists it: an index's manifests, an image's config and
+ * layers (an artifact manifest's blobs). Unparsable content references nothing.
+ */
+export function referencesIn(content: Buffer): NotificationDescriptor[] {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(content.toString('utf8'));
+  } catch {
+    return [];
+  }
+  if (typeof manifest !== 'object' || manifest === null) return [];
+  const m = manifest as Record<string, unknown>;
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+  const candidates: unknown[] = Array.isArray(m.manifests)
+    ? list(m.manifests)
+    : [m.config, ...list(m.layers), ...list(m.blobs)];
+  return candidates.flatMap((d) => {
+    if (typeof d !== 'object' || d === null) return [];
+    const { mediaType, digest, size } = d as Record<string, unknown>;
+    if (typeof digest !== 'string' || typeof size !== 'number') return [];
+    return [{ mediaType: typeof mediaType === 'string' ? mediaType : '', digest, size }];
+  });
 }
 
 /** Distribution's envelope: what one notification request carries. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { EndpointQueue, type NotificationEndpointOptions } from './endpoint-queue.js';
-import type { NotificationEvent } from './envelope.js';
+import { referencesIn, type NotificationEvent } from './envelope.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -115,6 +115,18 @@ describe('EndpointQueue', () => {
   it('shows the URL without credentials or query', () => {
     const queue = new EndpointQueue(options('https://user:pw@hooks.example.com/x?token=s#f'), { now: () => 1 });
     expect(queue.status().url).toBe('https://hooks.example.com/x');
+  });
+});
+
+describe('referencesIn', () => {
+  it('lists an index’s manifests, an image’s config and layers, and nothing for other content', () => {
+    const d = (n: number) => ({ mediaType: `type/${n}`, digest: `sha256:${n}`, size: n });
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+    expect(referencesIn(json({ manifests: [d(1), d(2)] }))).toEqual([d(1), d(2)]);
+    expect(referencesIn(json({ config: d(3), layers: [d(4)] }))).toEqual([d(3), d(4)]);
+    expect(referencesIn(json({ blobs: [d(5)] }))).toEqual([d(5)]);
+    expect(referencesIn(Buffer.from('not json'))).toEqual([]);
+    expect(referencesIn(json({ layers: [{ digest: 'x' }] }))).toEqual([]);
   });
 });
 

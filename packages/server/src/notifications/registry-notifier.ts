@@ -9,9 +9,18 @@ import {
   NOTIFIED_EVENT_TYPES,
   PULL_EVENT_TYPES,
   toNotification,
+  referencesIn,
   type EnvelopeSource,
+  type NotificationEvent,
   type NotifiedEvent,
 } from './envelope.js';
+
+export interface NotifierOptions {
+  /** Manifest push and pull events list the manifest's references (`notifications.events.includereferences`). */
+  readonly includeReferences?: boolean;
+  /** A manifest's content by digest (the registry core's content cache), for its references. */
+  readonly manifestContent?: (digest: string) => Promise<Buffer>;
+}
 
 /**
  * Distribution's registry notifications: every endpoint of `notifications.endpoints` receives distribution's
@@ -27,6 +36,7 @@ export class RegistryNotifier {
     endpoints: readonly NotificationEndpointOptions[],
     private readonly source: EnvelopeSource,
     deps: EndpointQueueDependencies,
+    private readonly opts: NotifierOptions = {},
   ) {
     this.endpoints = endpoints.map((options) => new EndpointQueue(options, deps));
   }
@@ -42,8 +52,25 @@ export class RegistryNotifier {
   }
 
   /** Queues the event's notification at every endpoint that wants it; never waits for a delivery. */
-  notify(event: NotifiedEvent): void {
+  notify(event: NotifiedEvent): void | Promise<void> {
     const notification = toNotification(event, this.source);
+    const { includeReferences, manifestContent } = this.opts;
+    if (
+      includeReferences &&
+      manifestContent &&
+      (event.type === 'artifact.pushed' || event.type === 'artifact.pulled')
+    ) {
+      // One content read (usually the core's cache) before queueing; without content, the event goes without them.
+      return manifestContent(event.digest).then(
+        (content) =>
+          this.enqueue({ ...notification, target: { ...notification.target, references: referencesIn(content) } }),
+        () => this.enqueue(notification),
+      );
+    }
+    this.enqueue(notification);
+  }
+
+  private enqueue(notification: NotificationEvent): void {
     for (const endpoint of this.endpoints) endpoint.enqueue(notification);
   }
 

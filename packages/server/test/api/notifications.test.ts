@@ -94,7 +94,10 @@ beforeAll(async () => {
     { name: 'hang', url: `${base}/hang`, timeout: '30s' },
   ];
   // Through the environment: a JSON array (YAML takes the same objects).
-  reg = await startTestRegistry({ WHARF_NOTIFICATIONS_ENDPOINTS: JSON.stringify(endpoints) });
+  reg = await startTestRegistry({
+    WHARF_NOTIFICATIONS_ENDPOINTS: JSON.stringify(endpoints),
+    WHARF_NOTIFICATIONS_EVENTS_INCLUDEREFERENCES: 'true',
+  });
   await createProjectWithMembers(reg.wharf, 'nt', { public: false });
 });
 
@@ -145,6 +148,12 @@ describe('registry notifications (distribution envelopes)', () => {
       request: { method: 'PUT', addr: '127.0.0.1' },
     });
     expect(manifest!.target.url).toMatch(new RegExp(`/v2/nt/app/manifests/${image.digest}$`));
+    // notifications.events.includereferences: the image's config and layers.
+    expect(manifest!.target.references).toEqual([
+      { mediaType: image.config.mediaType, digest: image.config.digest, size: image.config.size },
+      { mediaType: image.layers[0]!.mediaType, digest: image.layers[0]!.digest, size: image.layers[0]!.size },
+    ]);
+    expect(config!.target.references).toBeUndefined();
     expect(manifest!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(manifest!.timestamp).getTime()).toBeGreaterThan(0);
     expect(manifest!.source.instanceID).toMatch(/^[0-9a-f-]{36}$/);
@@ -189,6 +198,7 @@ describe('registry notifications (distribution envelopes)', () => {
           size: image.descriptor.size,
           repository: 'nt/pull',
           tag: 'v1',
+          references: [expect.objectContaining({ digest: image.config.digest }), expect.anything()],
         }) as unknown,
         request: expect.objectContaining({ method: 'GET' }) as unknown,
       }),
