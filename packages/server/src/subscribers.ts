@@ -1,4 +1,5 @@
 import type { EventBus } from './events/event-bus.js';
+import type { RegistryNotifier } from './notifications/registry-notifier.js';
 import type { PullRecorder } from './registry-core/pull-recorder.js';
 import type { AuthEventRecorder } from './services/auth-events.js';
 
@@ -8,6 +9,8 @@ export interface Subscribers {
   readonly pulls: PullRecorder;
   /** Authentication decisions as auth events (`auth.*`). */
   readonly authEvents: AuthEventRecorder;
+  /** Distribution's registry notifications to the configured endpoints (manifest, blob, tag, repository events). */
+  readonly notifications: RegistryNotifier;
 }
 
 /**
@@ -17,4 +20,5 @@ export interface Subscribers {
 export function registerSubscribers(bus: EventBus, subscribers: Subscribers): void {
   subscribers.pulls.subscribeTo(bus);
   subscribers.authEvents.subscribeTo(bus);
+  subscribers.notifications.subscribeTo(bus);
 }

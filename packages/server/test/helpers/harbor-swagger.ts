@@ -38,6 +38,7 @@ export const WHARF_EXTENSIONS: readonly string[] = [
   // Tag history and restore (tag-history/).
   'GET /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory',
   'POST /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory/{history_id}/restore',
+  'GET /api/v2.0/system/notifications',
 ];
 
 /** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */

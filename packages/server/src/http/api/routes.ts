@@ -17,6 +17,8 @@ import type { JobServiceMonitor } from '../../jobs/monitor.js';
 import { registerJobServiceRoutes } from './jobservice-routes.js';
 import type { GcService } from '../../gc/gc-service.js';
 import { registerGcRoutes } from './gc-routes.js';
+import { registerNotificationRoutes } from './notification-routes.js';
+import type { NotificationStatusService } from '../../notifications/notification-status.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
@@ -55,6 +57,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly quotas: QuotaService;
   readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
+  readonly notifications: NotificationStatusService;
 }
 
 /**
@@ -93,6 +96,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerGcRoutes(api, opts.gc);
       registerRetentionRoutes(api, opts.retention);
       registerTagHistoryRoutes(api, opts.tagHistory);
+      registerNotificationRoutes(api, opts.notifications);
       registerOpenApiRoutes(api, opts);
       done();
     },
