@@ -112,6 +112,7 @@ export function portalPages(at: { project: string; repository: string; digest: s
     ['quotas', '/admin/quotas'],
     ['global-labels', '/admin/labels'],
     ['jobs', '/admin/jobs'],
+    ['status', '/admin/status'],
     ['how-to-push', '/admin/push'],
     ['not-found', '/admin/whatever'],
   ];

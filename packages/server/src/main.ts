@@ -38,6 +38,9 @@ import { retentionJob, retentionTriggerJob } from './retention/retention-job.js'
 import { RetentionService } from './retention/retention-service.js';
 import { quotaPolicy } from './services/quotas/quota-policy.js';
 import { QuotaService } from './services/quotas/quotas.js';
+import type { NotificationEndpointOptions } from './notifications/endpoint-queue.js';
+import { NotificationStatusService } from './notifications/notification-status.js';
+import { RegistryNotifier } from './notifications/registry-notifier.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
@@ -57,7 +60,7 @@ import { RegistryAccess } from './services/registry-access.js';
 import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { TokenService } from './auth/token/token-service.js';
 import { ConfigurationService, seedConfiguredSettings } from './services/configurations.js';
-import { checkHealth } from './services/health.js';
+import { HealthMonitor, HealthProblem, type HealthProbe } from './services/health.js';
 import { PermissionService } from './services/permissions.js';
 import { ReadOnlyGuard } from './services/read-only.js';
 import { RobotService } from './services/robots.js';
@@ -86,6 +89,10 @@ export interface Wharf {
   readonly clock: Clock;
   /** Pull counts and times (a subscriber of `artifact.pulled`); tests flush it. */
   readonly pulls: PullRecorder;
+  /** Distribution's registry notifications (their queues' state for the status page; tests wait on it). */
+  readonly notifications: RegistryNotifier;
+  /** The components' health (/api/v2.0/health) and readiness (/readyz). */
+  readonly health: HealthMonitor;
   /** Online garbage collection (gc/); the job engine runs it, tests call it. */
   readonly gc: GarbageCollector;
   /** Hands committed domain events to the subscribers; tests drain it. */
@@ -176,7 +183,12 @@ async function ensureAdmin(
 }
 
 /** Health probes: a query on the database, and a write and read-back on the storage. */
-function healthProbes(store: Store, storage: BlobStore) {
+/**
+ * The components of the health report (Harbor's names where Harbor has them): the database (a query), storage (a
+ * write, read-back, stat and delete of a small file under the blob store's root) and the job engine (rounds running).
+ * Wharf has no Redis, so none is listed.
+ */
+function healthProbes(store: Store, storage: BlobStore, jobs: JobEngine, clock: Clock): Record<string, HealthProbe> {
   return {
     database: async () => {
       await store.settings.get();
@@ -187,10 +199,23 @@ function healthProbes(store: Store, storage: BlobStore) {
       const probe = Buffer.from(path);
       await storage.putContent(path, probe);
       try {
-        if (!(await storage.getContent(path)).equals(probe)) throw new Error('storage read back other bytes');
+        if (!(await storage.getContent(path)).equals(probe)) throw new HealthProblem('storage read back other bytes');
+        if ((await storage.stat(path)).size !== probe.length) throw new HealthProblem('storage reports another size');
       } finally {
         await storage.delete(path);
       }
+    },
+    jobservice: () => {
+      const engine = jobs.health();
+      if (engine.closed) throw new HealthProblem('the job engine is stopped');
+      // An instance that does not listen (tests, the CLI) runs no rounds: nothing to judge.
+      if (!engine.started) return Promise.resolve();
+      if (engine.lastRound && !engine.lastRound.ok) throw new HealthProblem('the last job engine round failed');
+      const since = engine.lastRound?.at ?? engine.startAt;
+      if (clock.now() - since > Math.max(3 * engine.pollIntervalMs, 10_000)) {
+        throw new HealthProblem('the job engine has not completed a round recently');
+      }
+      return Promise.resolve();
     },
   };
 }
@@ -342,14 +367,36 @@ export async function createWharf(
     host: publicHost,
     onError: (err, message) => log.warn({ err }, message),
   });
-  registerSubscribers(bus, { pulls, authEvents, webhooks });
+  const notifications = new RegistryNotifier(
+    notificationEndpoints(config),
+    {
+      addr: `${hostname()}:${splitAddr(config.http.addr).port}`,
+      instanceID: randomUUID(),
+      baseUrl: config.http.baseUrl,
+    },
+    {
+      now: () => clock.now(),
+      onFailure: (endpoint, error) =>
+        log.warn({ endpoint, error }, 'a registry notification was not delivered; retrying'),
+    },
+    {
+      includeReferences: config.notifications.events.includereferences,
+      manifestContent: (digest) => registry.manifests.content(digest),
+    },
+  );
+  registerSubscribers(bus, { pulls, authEvents, notifications, webhooks });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   const retention = new RetentionService(store, jobs, now);
+  const health = new HealthMonitor(healthProbes(store, storage, jobs, clock), {
+    now: () => clock.now(),
+    onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
+  });
   const app = buildHttpServer({
+    health,
     load,
     registry,
     logger: log,
@@ -369,7 +416,7 @@ export async function createWharf(
       version: WHARF_VERSION,
       now: () => clock.now(),
       settings: store.settings,
-      health: () => checkHealth(healthProbes(store, storage)),
+      health: () => health.report(),
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
@@ -392,6 +439,7 @@ export async function createWharf(
         timeoutMs: config.webhooks.timeout * 1000,
         host: publicHost,
       }),
+      notifications: new NotificationStatusService(notifications),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -433,14 +481,18 @@ export async function createWharf(
       intervalSeconds: config.tags.purgeInterval,
     },
   ]);
+  // Migrations ran and the administrator exists: /readyz may answer 200 (while the database answers).
+  health.markReady();
   return {
     app,
     registry,
+    health,
     store,
     log,
     clock,
     pulls,
     gc,
+    notifications,
     events: { bus, relay },
     jobs,
     webhooks,
@@ -468,14 +520,32 @@ export async function createWharf(
       return true;
     },
     async close() {
+      health.markStopping();
       await app.close();
       await jobs.close();
       await relay.stop();
+      await notifications.close();
       await authEvents.flush(5000);
       await pulls.close();
       await store.close();
     },
   };
+}
+
+/** `notifications.endpoints` in the notifier's terms (durations in milliseconds, both ignore lists merged). */
+function notificationEndpoints(config: Readonly<WharfConfig>): NotificationEndpointOptions[] {
+  return config.notifications.endpoints.map((endpoint) => ({
+    name: endpoint.name,
+    url: endpoint.url,
+    headers: endpoint.headers,
+    timeoutMs: Math.round(endpoint.timeout * 1000),
+    threshold: endpoint.threshold,
+    backoffMs: Math.round(endpoint.backoff * 1000),
+    ignoredMediaTypes: [...new Set([...endpoint.ignoredmediatypes, ...endpoint.ignore.mediatypes])],
+    ignoredActions: endpoint.ignore.actions,
+    disabled: endpoint.disabled,
+    maxPending: config.notifications.maxPending,
+  }));
 }
 
 /** The bound address as a URL, e.g. `http://0.0.0.0:5000` or `https://[::1]:5443`. */

@@ -1,4 +1,5 @@
 import type { EventBus } from './events/event-bus.js';
+import type { RegistryNotifier } from './notifications/registry-notifier.js';
 import type { PullRecorder } from './registry-core/pull-recorder.js';
 import type { AuthEventRecorder } from './services/auth-events.js';
 import type { WebhookNotifier } from './webhooks/webhook-notifier.js';
@@ -11,6 +12,8 @@ export interface Subscribers {
   readonly authEvents: AuthEventRecorder;
   /** Harbor's webhooks: policies' deliveries launched as jobs (artifact, tag, repository, quota, execution events). */
   readonly webhooks: WebhookNotifier;
+  /** Distribution's registry notifications to the configured endpoints (manifest, blob, tag, repository events). */
+  readonly notifications: RegistryNotifier;
 }
 
 /**
@@ -21,4 +24,5 @@ export function registerSubscribers(bus: EventBus, subscribers: Subscribers): vo
   subscribers.pulls.subscribeTo(bus);
   subscribers.authEvents.subscribeTo(bus);
   subscribers.webhooks.subscribeTo(bus);
+  subscribers.notifications.subscribeTo(bus);
 }

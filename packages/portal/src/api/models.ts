@@ -41,3 +41,7 @@ export type JobQueue = Schemas['JobQueue'];
 export type WorkerPool = Schemas['WorkerPool'];
 export type ScheduleTask = Schemas['ScheduleTask'];
 export type TagHistoryEntry = Schemas['TagHistoryEntry'];
+export type OverallHealthStatus = Schemas['OverallHealthStatus'];
+export type Statistic = Schemas['Statistic'];
+export type NotificationEndpoints = Schemas['NotificationEndpoints'];
+export type NotificationEndpointStatus = Schemas['NotificationEndpointStatus'];

@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * Health of the components
-         * @description Checks the database (a query) and the storage (a write and read-back) on every call.
+         * @description The database (a query), the storage (a write, read-back, stat and delete of a small file) and the job engine (its rounds run), each probed at most once a second (results are shared for a second). Always 200, as Harbor: the body tells. Errors are short generic messages (the endpoint is public). Wharf has no Redis, so none is listed.
          */
         get: operations["getHealth"];
         put?: never;
@@ -1424,6 +1424,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/system/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registry notification endpoints and their queues
+         * @description The configured endpoints in configuration order, with the events waiting, delivered and failed. Needs the system resource `configuration` with `read` (system administrators).
+         */
+        get: operations["getNotificationEndpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1454,7 +1474,7 @@ export interface components {
              * @description The component.
              * @enum {string}
              */
-            name: "database" | "storage";
+            name: "database" | "jobservice" | "storage";
             /** @enum {string} */
             status: "healthy" | "unhealthy";
             /** @description Why the component is unhealthy (only then). */
@@ -2861,6 +2881,47 @@ export interface components {
                 notify_type?: string;
                 formats?: string[];
             }[];
+        };
+        NotificationEndpoints: {
+            endpoints: components["schemas"]["NotificationEndpointStatus"][];
+        };
+        NotificationEndpointStatus: {
+            /** @description The endpoint’s name. */
+            name: string;
+            /** @description The URL without credentials, query or fragment. */
+            url: string;
+            /** @description Disabled endpoints receive nothing. */
+            disabled: boolean;
+            /** @description Events waiting (the one being sent included). */
+            pending: number;
+            /** @description Events queued since the process started. */
+            events: number;
+            /** @description Events the endpoint accepted (a 2xx or 3xx answer). */
+            successes: number;
+            /** @description Failed attempts (other answers, errors, time-outs). */
+            failures: number;
+            /** @description Of the failures, those without an HTTP answer. */
+            errors: number;
+            /** @description Events dropped because the queue was full. */
+            dropped: number;
+            /** @description Answers by HTTP status code. */
+            statuses: {
+                [key: string]: number;
+            };
+            /** @description Failures since the last success; at the threshold the endpoint backs off. */
+            consecutive_failures: number;
+            /** @description Why the last failed attempt failed. */
+            last_error?: string;
+            /**
+             * Format: date-time
+             * @description When an event was last delivered.
+             */
+            last_success_time?: string;
+            /**
+             * Format: date-time
+             * @description When an attempt last failed.
+             */
+            last_failure_time?: string;
         };
     };
     responses: {
@@ -6455,6 +6516,30 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getNotificationEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationEndpoints"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalServerError"];
         };
     };

@@ -15,6 +15,42 @@ function positiveDuration(key: string) {
   return duration.refine((seconds) => seconds > 0, { message: `${key} must be positive` });
 }
 
+/** Environment values of list keys are JSON text; YAML gives the list itself. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value; // reported by the schema as the wrong type
+  }
+}
+
+/** One endpoint of distribution's `notifications.endpoints`. */
+const notificationEndpoint = z
+  .object({
+    name: z.string().min(1),
+    url: z.url({ protocol: /^https?$/ }),
+    /** Static headers; each value a string or a list of strings (distribution: always a list). */
+    headers: z.record(z.string().min(1), z.union([z.string(), z.array(z.string())])).default({}),
+    /** How long one request may take. */
+    timeout: positiveDuration('notifications.endpoints.timeout').default(1),
+    /** Consecutive failures after which the endpoint backs off before each attempt. */
+    threshold: z.number().int().min(1).default(10),
+    /** How long to back off once `threshold` failures happened in a row. */
+    backoff: positiveDuration('notifications.endpoints.backoff').default(1),
+    /** Target media types not sent (distribution's older key; merged with `ignore.mediatypes`). */
+    ignoredmediatypes: z.array(z.string().min(1)).default([]),
+    ignore: z
+      .object({
+        mediatypes: z.array(z.string().min(1)).default([]),
+        actions: z.array(z.enum(['push', 'pull', 'delete', 'mount'])).default([]),
+      })
+      .strict()
+      .prefault({}),
+    disabled: z.boolean().default(false),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     data: z
@@ -170,6 +206,41 @@ export const configSchema = z
         maxRetries: z.number().int().min(0).max(20).default(3),
         /** The first retry's delay; each further retry waits twice as long, at most ten minutes. */
         retryDelay: positiveDuration('webhooks.retryDelay').default(10),
+      })
+      .strict()
+      .prefault({}),
+    notifications: z
+      .object({
+        /**
+         * Distribution's registry notifications: endpoints that receive its envelopes (push, pull, delete, mount of
+         * manifests and blobs). Distribution's fields; in the environment (`WHARF_NOTIFICATIONS_ENDPOINTS`) as a
+         * JSON array of the same objects.
+         */
+        endpoints: z
+          .preprocess(parseJsonText, z.array(notificationEndpoint))
+          .default([])
+          .superRefine((endpoints, ctx) => {
+            const seen = new Set<string>();
+            endpoints.forEach((endpoint, i) => {
+              if (seen.has(endpoint.name)) {
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [i, 'name'],
+                  message: `endpoint ${endpoint.name} is named twice`,
+                });
+              }
+              seen.add(endpoint.name);
+            });
+          }),
+        events: z
+          .object({
+            /** Manifest push and pull events list the manifest's references (distribution's `includereferences`). */
+            includereferences: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
+        /** Events an endpoint keeps waiting at most (in memory); past it the oldest are dropped and counted. */
+        maxPending: z.number().int().min(1).default(10_000),
       })
       .strict()
       .prefault({}),

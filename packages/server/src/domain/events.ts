@@ -64,6 +64,9 @@ export interface ArtifactPulled extends ArtifactRef {
   readonly manifestId: number;
   readonly repositoryId: number;
   readonly tag?: string | undefined;
+  /** The manifest's media type and size in bytes (distribution's pull notification carries them). */
+  readonly mediaType?: string | undefined;
+  readonly size?: number | undefined;
 }
 
 /** A tag was created or moved to another manifest (`previous` is the digest it pointed at). */

@@ -12,9 +12,12 @@ import { registerOciRoutes } from './oci/routes.js';
 import { registerDockerV1Routes } from './oci/v1-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerProbeRoutes, type ReadinessSource } from './probe-routes.js';
 import { basePathOf, registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
 
 export interface HttpServerOptions {
+  /** Readiness for /readyz (liveness needs nothing: /livez answers while the process serves). */
+  readonly health: ReadinessSource;
   readonly registry: Registry;
   readonly logger: Logger;
   readonly accessLog: boolean;
@@ -177,6 +180,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   });
   registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
+  registerProbeRoutes(app, opts.health);
   registerSessionRoutes(app, opts.api.authentication);
   // Wharf serves at the root of its listener; under a proxy's prefix (the path of http.baseUrl) the pages it sends
   // the browser name their URLs under that prefix.

@@ -145,6 +145,7 @@ export class JobEngine {
   private readonly running = new Map<number, Running>();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
+  private lastRound: { at: number; ok: boolean } | undefined;
   private queuesKnown = new Set<string>();
   private rotation = 0;
   private closed = false;
@@ -300,6 +301,26 @@ export class JobEngine {
     return workers;
   }
 
+  /**
+   * For the health report: whether the rounds run (started and not closed), and when the last round ended and
+   * whether it succeeded (its heartbeat, claim renewals and claims reached the database).
+   */
+  health(): {
+    started: boolean;
+    closed: boolean;
+    startAt: number;
+    pollIntervalMs: number;
+    lastRound?: { at: number; ok: boolean };
+  } {
+    return {
+      started: this.timer !== undefined,
+      closed: this.closed,
+      startAt: this.startAt,
+      pollIntervalMs: this.opts.pollIntervalMs,
+      lastRound: this.lastRound,
+    };
+  }
+
   /** Starts the rounds (every `pollIntervalMs`, real time). */
   start(): void {
     if (this.timer || this.closed) return;
@@ -375,7 +396,9 @@ export class JobEngine {
       await records.stopAbandoned(clock.now());
       await this.fireSchedules();
       await this.claimTasks();
+      this.lastRound = { at: clock.now(), ok: true };
     } catch (err) {
+      this.lastRound = { at: clock.now(), ok: false };
       log.warn({ err }, 'a job engine round failed; retrying at the next');
     }
   }

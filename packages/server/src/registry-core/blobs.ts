@@ -81,6 +81,28 @@ export class BlobService {
     }
   }
 
+  /** Whether a blob GET should report itself (`pulled`): only while somebody subscribes to `blob.pulled`. */
+  get reportsPulls(): boolean {
+    return this.core.bus.hasSubscribers('blob.pulled');
+  }
+
+  /**
+   * Publishes the transient `blob.pulled` event of a blob GET (not HEAD). Callers ask `reportsPulls` first, so a
+   * download costs nothing extra, not even the operator's construction, while nobody listens.
+   */
+  pulled(name: string, blob: BlobRecord, actor: Actor = {}): void {
+    const { bus, clock } = this.core;
+    if (!bus.hasSubscribers('blob.pulled')) return;
+    bus.publish({
+      type: 'blob.pulled',
+      repository: name,
+      digest: blob.digest,
+      size: blob.size,
+      at: clock.now(),
+      by: actor.by,
+    });
+  }
+
   /** Throws ContentMissingError unless storage holds the content of `digest`. */
   private async requireContent(digest: string): Promise<void> {
     const path = blobDataPath(requireDigest(digest));
@@ -95,14 +117,16 @@ export class BlobService {
   async delete(name: string, digestText: string, actor: Actor = {}): Promise<void> {
     requireName(name);
     const digest = requireDigest(digestText);
-    const unlinked = await this.core.work.run(async ({ tx }) => {
+    const unlinked = await this.core.work.run(async ({ tx, emit }) => {
       const repo = await tx.repositories.get(name);
       if (!repo) return false;
       await this.core.policies.beforeWrite(
         { kind: 'blob.delete', repository: name, digest: digest.value },
         { tx, by: actor.by },
       );
-      return tx.blobs.unlink(repo.id, digest.value);
+      const removed = await tx.blobs.unlink(repo.id, digest.value);
+      if (removed) emit({ type: 'blob.deleted', repository: name, digest: digest.value }, actor.by);
+      return removed;
     });
     if (!unlinked) throw new NotFoundError('blob', digest.value);
   }
@@ -125,6 +149,7 @@ export class BlobService {
         { tx, emit, by: actor.by },
       );
       await tx.blobs.link(target.id, blob.digest);
+      emit({ type: 'blob.mounted', repository: name, digest: blob.digest, size: blob.size, from }, actor.by);
       return true;
     });
     return mounted ? blob : undefined;

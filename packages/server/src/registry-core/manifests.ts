@@ -79,6 +79,8 @@ export class ManifestService {
       manifestId: record.id,
       repositoryId: record.repositoryId,
       tag,
+      mediaType: record.mediaType,
+      size: content.length,
       at: clock.now(),
       by: actor.by,
     });

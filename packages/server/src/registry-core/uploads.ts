@@ -427,6 +427,8 @@ export class UploadService {
       if (!(await this.isStored(blobDataPath(digest)))) throw blobBeingCollected(blob.digest);
       await tx.blobs.link(repo.id, blob.digest);
       await tx.uploads.delete(id);
+      // Distribution notifies every completed upload, also of a blob the repository held already.
+      emit({ type: 'blob.pushed', repository: name, digest: blob.digest, size: blob.size }, actor.by);
     });
     if (stored) await this.removeDir(id);
     return blob;

@@ -24,6 +24,11 @@ const MATRIX: readonly Row[] = [
   { method: 'GET', path: '/ping', expect: { anonymous: 200, user: 200, sysadmin: 200, 'wrong-password': 401 } },
   { method: 'GET', path: '/health', expect: { anonymous: 200, user: 200, sysadmin: 200, 'wrong-password': 401 } },
   { method: 'GET', path: '/systeminfo', expect: { anonymous: 200, user: 200, sysadmin: 200, 'wrong-password': 401 } },
+  {
+    method: 'GET',
+    path: '/system/notifications',
+    expect: { anonymous: 401, user: 403, sysadmin: 200, 'wrong-password': 401 },
+  },
   { method: 'GET', path: '/users', expect: { anonymous: 401, user: 403, sysadmin: 200, 'wrong-password': 401 } },
   {
     method: 'POST',

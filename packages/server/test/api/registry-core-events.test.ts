@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../src/domain/events.js';
+import type { DomainEvent, DomainEventType } from '../../src/domain/events.js';
 import { PermissionDeniedError } from '../../src/domain/errors.js';
 import type { RegistryPolicy, RegistryPull, RegistryWrite } from '../../src/registry-core/policies.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
-import { pullManifest, pushImage, pushIndex } from '../helpers/artifact-content.js';
+import { pullManifest, pushBlobAs, pushImage, pushIndex } from '../helpers/artifact-content.js';
+import { OCI_LAYER, randomBlob, sha256 } from '../helpers/inject-client.js';
 import { createProjectWithMembers } from '../helpers/principals.js';
 import { useTestRegistry } from '../helpers/test-registry.js';
 
@@ -32,14 +33,16 @@ const recorder: RegistryPolicy = {
 
 const reg = useTestRegistry({}, { policies: [recorder] });
 
-async function eventsOf(change: () => Promise<unknown>): Promise<DomainEvent[]> {
+const BLOB_EVENTS: readonly DomainEventType[] = ['blob.pushed', 'blob.mounted', 'blob.deleted'];
+
+async function eventsOf(change: () => Promise<unknown>, types?: readonly DomainEventType[]): Promise<DomainEvent[]> {
   // Events of earlier changes are delivered first (on PostgreSQL the relay may still be at them).
   await reg.wharf.events.relay.drain();
   const seen: DomainEvent[] = [];
   const name = `test-${Math.random()}`;
   reg.wharf.events.bus.subscribe(
     name,
-    [
+    types ?? [
       'artifact.pushed',
       'artifact.deleted',
       'tag.created',
@@ -281,5 +284,123 @@ describe('the management services record their events in the transaction of the 
       expectHarborError(res, 409, 'CONFLICT');
     });
     expect(events).toEqual([]);
+  });
+});
+
+const AUTH = { authorization: `Basic ${Buffer.from('admin:Harbor12345').toString('base64')}` };
+
+describe('blob events', () => {
+  it('monolithic and chunked uploads record blob.pushed, by the pushing user with the request origin', async () => {
+    await createProjectWithMembers(reg.wharf, 'evb', { public: false });
+    const mono = randomBlob(300);
+    const events = await eventsOf(async () => {
+      await pushBlobAs(reg.app, 'evb/one', mono, OCI_LAYER);
+      // The same blob again: distribution notifies every completed upload.
+      await pushBlobAs(reg.app, 'evb/one', mono, OCI_LAYER);
+    }, BLOB_EVENTS);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'blob.pushed', repository: 'evb/one', digest: sha256(mono), size: 300 }),
+      expect.objectContaining({ type: 'blob.pushed', repository: 'evb/one', digest: sha256(mono), size: 300 }),
+    ]);
+    expect(events[0]!.by).toMatchObject({ kind: 'user', name: 'admin', origin: { method: 'POST' } });
+
+    const chunked = randomBlob(2000);
+    const digest = sha256(chunked);
+    const pushed = await eventsOf(async () => {
+      const start = await reg.app.inject({ method: 'POST', url: '/v2/evb/one/blobs/uploads/', headers: AUTH });
+      expect(start.statusCode, start.body).toBe(202);
+      const location = start.headers.location!;
+      const patch = await reg.app.inject({
+        method: 'PATCH',
+        url: location,
+        payload: chunked.subarray(0, 1000),
+        headers: { ...AUTH, 'content-type': 'application/octet-stream', 'content-range': '0-999' },
+      });
+      expect(patch.statusCode, patch.body).toBe(202);
+      const sep = patch.headers.location!.includes('?') ? '&' : '?';
+      const put = await reg.app.inject({
+        method: 'PUT',
+        url: `${patch.headers.location!}${sep}digest=${digest}`,
+        payload: chunked.subarray(1000),
+        headers: { ...AUTH, 'content-type': 'application/octet-stream' },
+      });
+      expect(put.statusCode, put.body).toBe(201);
+    }, BLOB_EVENTS);
+    expect(pushed).toEqual([expect.objectContaining({ type: 'blob.pushed', digest, size: 2000 })]);
+    expect(pushed[0]!.by).toMatchObject({ name: 'admin', origin: { method: 'PUT' } });
+  });
+
+  it('an upload whose digest does not match records nothing', async () => {
+    const blob = randomBlob(10);
+    const events = await eventsOf(async () => {
+      const res = await reg.app.inject({
+        method: 'POST',
+        url: `/v2/evb/one/blobs/uploads/?digest=${sha256(Buffer.from('other'))}`,
+        payload: blob,
+        headers: { ...AUTH, 'content-type': 'application/octet-stream' },
+      });
+      expect(res.statusCode).toBe(400);
+    }, BLOB_EVENTS);
+    expect(events).toEqual([]);
+  });
+
+  it('a cross-repository mount records blob.mounted with its source; a blob DELETE records blob.deleted', async () => {
+    const blob = randomBlob(64);
+    const digest = sha256(blob);
+    await pushBlobAs(reg.app, 'evb/source', blob, OCI_LAYER);
+    const mounted = await eventsOf(async () => {
+      const res = await reg.app.inject({
+        method: 'POST',
+        url: `/v2/evb/target/blobs/uploads/?mount=${digest}&from=evb/source`,
+        headers: AUTH,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }, BLOB_EVENTS);
+    expect(mounted).toEqual([
+      expect.objectContaining({ type: 'blob.mounted', repository: 'evb/target', digest, size: 64, from: 'evb/source' }),
+    ]);
+    expect(mounted[0]!.by).toMatchObject({ name: 'admin' });
+
+    const deleted = await eventsOf(async () => {
+      const res = await reg.app.inject({ method: 'DELETE', url: `/v2/evb/target/blobs/${digest}`, headers: AUTH });
+      expect(res.statusCode, res.body).toBe(202);
+      // Deleting what is not linked any more is 404 and records nothing.
+      const again = await reg.app.inject({ method: 'DELETE', url: `/v2/evb/target/blobs/${digest}`, headers: AUTH });
+      expect(again.statusCode).toBe(404);
+    }, BLOB_EVENTS);
+    expect(deleted).toEqual([expect.objectContaining({ type: 'blob.deleted', repository: 'evb/target', digest })]);
+    expect(deleted[0]!.by).toMatchObject({ name: 'admin', origin: { method: 'DELETE' } });
+  });
+
+  it('blob.pulled is published for a GET (ranged too), not a HEAD, and only once somebody listens', async () => {
+    const blob = randomBlob(100);
+    const digest = sha256(blob);
+    await pushBlobAs(reg.app, 'evb/pull', blob, OCI_LAYER);
+    // Nobody listens yet: the GET does not even ask for the operator.
+    expect(reg.wharf.registry.blobs.reportsPulls).toBe(false);
+    expect(
+      (await reg.app.inject({ method: 'GET', url: `/v2/evb/pull/blobs/${digest}`, headers: AUTH })).statusCode,
+    ).toBe(200);
+    const seen: DomainEvent[] = [];
+    reg.wharf.events.bus.subscribe('test-blob-pulls', ['blob.pulled'], (event) => {
+      seen.push(event);
+    });
+    expect(reg.wharf.registry.blobs.reportsPulls).toBe(true);
+    const head = await reg.app.inject({ method: 'HEAD', url: `/v2/evb/pull/blobs/${digest}`, headers: AUTH });
+    expect(head.statusCode).toBe(200);
+    expect(seen).toEqual([]);
+    const get = await reg.app.inject({ method: 'GET', url: `/v2/evb/pull/blobs/${digest}`, headers: AUTH });
+    expect(get.statusCode).toBe(200);
+    const ranged = await reg.app.inject({
+      method: 'GET',
+      url: `/v2/evb/pull/blobs/${digest}`,
+      headers: { ...AUTH, range: 'bytes=0-9' },
+    });
+    expect(ranged.statusCode).toBe(206);
+    expect(seen).toEqual([
+      expect.objectContaining({ type: 'blob.pulled', repository: 'evb/pull', digest, size: 100 }),
+      expect.objectContaining({ type: 'blob.pulled', repository: 'evb/pull', digest, size: 100 }),
+    ]);
+    expect(seen[0]!.by).toMatchObject({ kind: 'user', name: 'admin', origin: { method: 'GET' } });
   });
 });

@@ -40,6 +40,7 @@ export const WHARF_EXTENSIONS: readonly string[] = [
   'POST /api/v2.0/projects/{project_name}/repositories/{repository_name}/taghistory/{history_id}/restore',
   // Test-firing a webhook policy (webhooks/); Harbor 2.15 has no test endpoint.
   'POST /api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/test',
+  'GET /api/v2.0/system/notifications',
 ];
 
 /** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */

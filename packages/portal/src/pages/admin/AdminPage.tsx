@@ -9,12 +9,13 @@ import { JobsTab } from '../jobs/JobsTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
 import { QuotasTab } from '../quotas/QuotasTab';
 import { RobotsPanel } from '../robots/RobotsPanel';
+import { StatusTab } from '../status/StatusTab';
 import { HowToPush } from './HowToPush';
 import { SettingsTab } from './SettingsTab';
 import { UsersTab } from './UsersTab';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'push'] as const;
+const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'status', 'push'] as const;
 type AdminTab = (typeof TABS)[number];
 
 /** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
@@ -26,6 +27,7 @@ const TAB_LABELS = {
   quotas: 'quotas.tab',
   labels: 'labels.tab',
   jobs: 'jobs.tab',
+  status: 'status.tab',
   push: 'admin.tabs.push',
 } as const satisfies Record<AdminTab, string>;
 
@@ -35,7 +37,7 @@ function isTab(value: string | undefined): value is AdminTab {
 
 /**
  * System administration: users, system robot accounts, settings, garbage collection, project quotas, global labels,
- * the job queues, and how to push to this registry.
+ * the job queues, the system status, and how to push to this registry.
  */
 export function AdminPage() {
   const { isAdmin } = useSession();
@@ -58,6 +60,7 @@ function AdminTabs({ tab }: { tab: AdminTab }) {
     quotas: <QuotasTab />,
     labels: <LabelsPanel scope={{ scope: 'g' }} canEdit />,
     jobs: <JobsTab />,
+    status: <StatusTab />,
     push: <HowToPush />,
   };
   return (

@@ -145,6 +145,21 @@ describe('the garbage collection tab', () => {
     });
   });
 
+  it("sends Harbor's time_window in hours only when one is entered", async () => {
+    const received = gcApi([], { 'POST /api/v2.0/system/gc/schedule': { status: 201 } });
+    renderPage(adminPage, { route: '/admin/gc', path: ADMIN_PATH });
+    const window = await screen.findByLabelText('Time window (hours)');
+    expect(window).toHaveValue('');
+    const user = userEvent.setup();
+    await user.type(window, '0');
+    await user.click(screen.getByRole('button', { name: 'Run now' }));
+    expect(await screen.findByText('Garbage collection started')).toBeInTheDocument();
+    expect(lastJson(received, 'POST', '/api/v2.0/system/gc/schedule')).toEqual({
+      schedule: { type: 'Manual' },
+      parameters: { delete_untagged: true, workers: 2, dry_run: false, time_window: 0 },
+    });
+  });
+
   it("says why a run could not start (one is running: the API's 409)", async () => {
     gcApi([], {
       'POST /api/v2.0/system/gc/schedule': {

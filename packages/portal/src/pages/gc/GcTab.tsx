@@ -46,6 +46,8 @@ export const CRON_PATTERN = /^\s*\S+(\s+\S+){5}\s*$/;
 interface Options {
   delete_untagged: boolean;
   workers: number;
+  /** Hours; empty: the server's configured window (gc.timeWindow, 2 hours by default). */
+  time_window?: number | null;
 }
 
 interface ScheduleForm {
@@ -87,7 +89,12 @@ export function GcTab() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['gc'] });
   const parameters = (): GcParameters => {
     const values = options.getFieldsValue();
-    return { delete_untagged: values.delete_untagged, workers: values.workers };
+    const window = values.time_window;
+    return {
+      delete_untagged: values.delete_untagged,
+      workers: values.workers,
+      ...(typeof window === 'number' && { time_window: window }),
+    };
   };
   const run = useMutation({
     mutationFn: (dryRun: boolean) => runGc({ ...parameters(), dry_run: dryRun }),
@@ -194,6 +201,7 @@ export function GcTab() {
           initialValues={{
             delete_untagged: currentParams.delete_untagged ?? false,
             workers: currentParams.workers ?? 1,
+            time_window: currentParams.time_window ?? null,
           }}
         >
           <Form.Item name="delete_untagged" valuePropName="checked">
@@ -201,6 +209,9 @@ export function GcTab() {
           </Form.Item>
           <Form.Item name="workers" label={t('gc.workers')} rules={[{ required: true }]}>
             <InputNumber min={1} max={5} precision={0} />
+          </Form.Item>
+          <Form.Item name="time_window" label={t('gc.timeWindow')} tooltip={t('gc.timeWindowHelp')}>
+            <InputNumber min={0} placeholder={t('gc.timeWindowDefault')} />
           </Form.Item>
         </Form>
         <Flex gap={8} style={{ marginTop: 16 }}>

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,33 @@ describe('FilesystemBlobStore on disk', () => {
     expect(await store.getContent('repo/obj')).toEqual(text('replaced'));
     await store.delete('repo');
     expect(await readdir(root)).toEqual([]);
+  });
+
+  it('creates objects while their shared parent is pruned again and again (uploads racing moves and GC)', async () => {
+    // `uploads/` empties and is pruned whenever no upload is in flight; with many uploads at once a writer's
+    // `mkdir -p` meets a parent removed between its steps (ENOENT or ENOTDIR from Node's recursive mkdir).
+    let pruning = true;
+    const pruner = (async () => {
+      while (pruning) await rmdir(join(root, 'uploads')).catch(() => undefined);
+    })();
+    let written = 0;
+    try {
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          for (let k = 0; k < 40; k++) {
+            const writer = await store.writer(`uploads/${i}-${k}/data`, { append: false });
+            await writer.write(text('x'));
+            await writer.close();
+            written++;
+            await store.delete(`uploads/${i}-${k}`);
+          }
+        }),
+      );
+    } finally {
+      pruning = false;
+      await pruner;
+    }
+    expect(written).toBe(2000);
   });
 
   it('lays objects out as regular files in directories, with no temp file left behind', async () => {

@@ -21,8 +21,11 @@ export const TEMP_PREFIX = '.tmp-';
  * concurrent download.
  */
 const READ_HIGH_WATER_MARK = 2 * 1024 * 1024;
-/** A parent directory can vanish under us when a concurrent delete prunes it: recreate and retry. */
-const PARENT_ATTEMPTS = 3;
+/**
+ * A parent directory can vanish under us when a concurrent delete or move prunes it: recreate and retry. Shared
+ * parents such as `uploads/` empty and refill many times a second under concurrent uploads.
+ */
+const PARENT_ATTEMPTS = 10;
 
 /**
  * Stores each object as a file below `rootDirectory`, directories mirroring the path. Paths are
@@ -239,14 +242,19 @@ export class FilesystemBlobStore implements BlobStore {
     return isMissing(err) ? new PathNotFoundError(this.name, path) : err;
   }
 
-  /** Creates the parent directories of `target` and runs `op`, again if a concurrent prune raced it. */
+  /**
+   * Creates the parent directories of `target` and runs `op`, again if a concurrent prune raced either: a directory
+   * removed between `mkdir -p` creating it and creating its child makes the `mkdir` itself fail (ENOENT, or ENOTDIR
+   * from Node's recursive mkdir), and one removed before `op` makes `op` fail with ENOENT.
+   */
   private async withParent<T>(target: string, op: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await mkdirPrivate(dirname(target));
       try {
+        await mkdirPrivate(dirname(target));
         return await op();
       } catch (err) {
-        if (errorCode(err) !== 'ENOENT' || attempt >= PARENT_ATTEMPTS) throw err;
+        const code = errorCode(err);
+        if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt >= PARENT_ATTEMPTS) throw err;
       }
     }
   }

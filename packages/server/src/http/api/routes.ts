@@ -17,6 +17,8 @@ import type { JobServiceMonitor } from '../../jobs/monitor.js';
 import { registerJobServiceRoutes } from './jobservice-routes.js';
 import type { GcService } from '../../gc/gc-service.js';
 import { registerGcRoutes } from './gc-routes.js';
+import { registerNotificationRoutes } from './notification-routes.js';
+import type { NotificationStatusService } from '../../notifications/notification-status.js';
 import { registerMemberRoutes } from './member-routes.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
@@ -58,6 +60,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
   readonly webhooks: WebhookService;
+  readonly notifications: NotificationStatusService;
 }
 
 /**
@@ -97,6 +100,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerRetentionRoutes(api, opts.retention);
       registerTagHistoryRoutes(api, opts.tagHistory);
       registerWebhookRoutes(api, opts.webhooks);
+      registerNotificationRoutes(api, opts.notifications);
       registerOpenApiRoutes(api, opts);
       done();
     },

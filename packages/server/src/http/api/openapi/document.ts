@@ -1,5 +1,6 @@
 import { JOBSERVICE_AREA, SCHEDULES_AREA } from './jobservice.js';
 import { GC_AREA } from './gc.js';
+import { NOTIFICATIONS_AREA } from './notifications.js';
 import { TAG_HISTORY_AREA } from './tag-history.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
@@ -47,6 +48,7 @@ const AREAS: readonly ApiArea[] = [
   GC_AREA,
   TAG_HISTORY_AREA,
   WEBHOOKS_AREA,
+  NOTIFICATIONS_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 

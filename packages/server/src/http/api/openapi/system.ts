@@ -24,7 +24,11 @@ export const SYSTEM_AREA: ApiArea = {
       get: {
         operationId: 'getHealth',
         summary: 'Health of the components',
-        description: 'Checks the database (a query) and the storage (a write and read-back) on every call.',
+        description:
+          'The database (a query), the storage (a write, read-back, stat and delete of a small file) and the job ' +
+          'engine (its rounds run), each probed at most once a second (results are shared for a second). Always ' +
+          '200, as Harbor: the body tells. Errors are short generic messages (the endpoint is public). Wharf has no ' +
+          'Redis, so none is listed.',
         tags: ['system'],
         security: [{}],
         responses: { '200': jsonResponse('The health report.', schemaRef('OverallHealthStatus')), ...errors() },
@@ -73,7 +77,7 @@ export const SYSTEM_AREA: ApiArea = {
       type: 'object',
       required: ['name', 'status'],
       properties: {
-        name: { type: 'string', enum: ['database', 'storage'], description: 'The component.' },
+        name: { type: 'string', enum: ['database', 'jobservice', 'storage'], description: 'The component.' },
         status: { type: 'string', enum: ['healthy', 'unhealthy'] },
         error: { type: 'string', description: 'Why the component is unhealthy (only then).' },
       },

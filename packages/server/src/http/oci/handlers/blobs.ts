@@ -13,6 +13,7 @@ export async function getBlob(ctx: OciContext, name: string, digest: string, hea
   // A backend with its own URLs (an object store) serves the bytes, ranges included; HEAD is answered here.
   const redirect = head ? undefined : await registry.blobs.redirectUrl(blob);
   if (redirect) {
+    if (registry.blobs.reportsPulls) registry.blobs.pulled(name, blob, actorOf(ctx));
     return reply.code(307).header('Location', redirect).header('Docker-Content-Digest', blob.digest).send();
   }
   const range = parseRangeHeader(ctx.req.headers.range, blob.size);
@@ -35,6 +36,8 @@ export async function getBlob(ctx: OciContext, name: string, digest: string, hea
   if (range) {
     void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`);
   }
+  // A GET that serves content is a pull (distribution notifies ranged GETs too); built only for a listener.
+  if (!head && registry.blobs.reportsPulls) registry.blobs.pulled(name, blob, actorOf(ctx));
   const length = range ? range.end - range.start + 1 : blob.size;
   void reply.header('Content-Length', length);
   return content === undefined ? reply.send() : reply.send(content);
