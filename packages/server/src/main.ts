@@ -44,6 +44,8 @@ import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { UnitOfWork } from './events/unit-of-work.js';
 import { registerSubscribers } from './subscribers.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditService } from './audit/audit-service.js';
 import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
@@ -84,6 +86,8 @@ export interface Wharf {
   readonly pulls: PullRecorder;
   /** Online garbage collection (gc/); the job engine runs it, tests call it. */
   readonly gc: GarbageCollector;
+  /** The audit log's subscriber (audit/), absent when `audit.enabled` is off; tests flush it. */
+  readonly audit: AuditLog | undefined;
   /** Hands committed domain events to the subscribers; tests drain it. */
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** The job engine (GC, retention, purges… register their job types here). */
@@ -328,13 +332,30 @@ export async function createWharf(
     retentionSeconds: config.sessions.authEventRetention,
     now: () => clock.now(),
   });
-  registerSubscribers(bus, { pulls, authEvents });
+  const auditLog = config.audit.enabled
+    ? new AuditLog(
+        { records: store.audit, projects: store.projects, settings: store.settings, clock },
+        {
+          batchSize: config.audit.batchSize,
+          flushMs: config.audit.flushInterval * 1000,
+          forward: {
+            protocol: config.audit.forward.protocol,
+            ca: config.audit.forward.ca === undefined ? undefined : readFileSync(config.audit.forward.ca, 'utf8'),
+            serverName: config.audit.forward.serverName,
+            insecureSkipVerify: config.audit.forward.insecureSkipVerify,
+          },
+          onError: (err, what) => log.warn({ err }, `audit log: ${what} failed`),
+        },
+      )
+    : undefined;
+  await auditLog?.reloadSettings();
+  registerSubscribers(bus, { pulls, authEvents, audit: auditLog });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
-  const retention = new RetentionService(store, jobs, now);
+  const retention = new RetentionService(store, jobs, now, work);
   const app = buildHttpServer({
     load,
     registry,
@@ -363,7 +384,7 @@ export async function createWharf(
       permissions: new PermissionService(store),
       readOnly,
       projectServices,
-      repositories: new RepositoryService(store, registry),
+      repositories: new RepositoryService(store, registry, work),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
       immutableRules: new ImmutableRuleService(store, work, now),
@@ -371,9 +392,10 @@ export async function createWharf(
       artifactLabels: new ArtifactLabelService(store, artifacts, work, now),
       jobservice: new JobServiceMonitor(jobs),
       gc: new GcService(jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }),
-      quotas: new QuotaService(store),
+      quotas: new QuotaService(store, work),
       retention,
       tagHistory: new TagHistoryService(store, registry, clock),
+      audit: new AuditService(store),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -414,6 +436,7 @@ export async function createWharf(
     clock,
     pulls,
     gc,
+    audit: auditLog,
     events: { bus, relay },
     jobs,
     async listen() {
@@ -445,6 +468,7 @@ export async function createWharf(
       await relay.stop();
       await authEvents.flush(5000);
       await pulls.close();
+      await auditLog?.close();
       await store.close();
     },
   };

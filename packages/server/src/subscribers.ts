@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit/audit-log.js';
 import type { EventBus } from './events/event-bus.js';
 import type { PullRecorder } from './registry-core/pull-recorder.js';
 import type { AuthEventRecorder } from './services/auth-events.js';
@@ -8,6 +9,8 @@ export interface Subscribers {
   readonly pulls: PullRecorder;
   /** Authentication decisions as auth events (`auth.*`). */
   readonly authEvents: AuthEventRecorder;
+  /** The audit log (audit/): every audited event as an audit record; absent when `audit.enabled` is off. */
+  readonly audit?: AuditLog | undefined;
 }
 
 /**
@@ -17,4 +20,5 @@ export interface Subscribers {
 export function registerSubscribers(bus: EventBus, subscribers: Subscribers): void {
   subscribers.pulls.subscribeTo(bus);
   subscribers.authEvents.subscribeTo(bus);
+  subscribers.audit?.subscribeTo(bus);
 }

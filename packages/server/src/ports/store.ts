@@ -1,3 +1,4 @@
+import type { AuditRecords } from './audit-records.js';
 import type { GarbageRecords } from './garbage.js';
 import type { IdentityRepositories } from './identity-store.js';
 import type { ImmutableRuleRecords } from './immutable-rule-records.js';
@@ -29,6 +30,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly retention: RetentionRecords;
   /** Tag history and what it holds for restore (ports/tag-history-records.ts). */
   readonly tagHistory: TagHistoryRecords;
+  /** The audit log (ports/audit-records.ts). */
+  readonly audit: AuditRecords;
 }
 
 /**

@@ -48,6 +48,8 @@ export interface Database {
   // Tag history and restore (migration 0015-tag-history).
   tag_history: TagHistoryTable;
   tag_history_blobs: TagHistoryBlobsTable;
+  // The audit log (migration 0016-audit-log).
+  audit_log: AuditLogTable;
 }
 
 export interface RepositoriesTable {
@@ -398,4 +400,21 @@ export interface TagHistoryBlobsTable {
   digest: string;
   /** The entry's, repeated: garbage collection's predicate reads (digest, expires_at) alone. */
   expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** The outbox event's id (`outbox:<id>`) for delivered events, null for transient ones. */
+  event_key: string | null;
+  op_time: number;
+  username: string;
+  operator_kind: string;
+  client_ip: string | null;
+  operation: string;
+  event_type: string;
+  op_desc: string;
+  resource: string;
+  resource_type: string;
+  op_result: number;
+  project_id: number | null;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store, StoreRecords } from '../../ports/store.js';
+import { KyselyAuditRecords } from './audit-records.js';
 import { KyselyBlobRecords } from './blob-records.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyGarbageRecords } from './garbage-records.js';
@@ -47,6 +48,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly quotas: KyselyQuotaRecords;
   readonly retention: KyselyRetentionRecords;
   readonly tagHistory: KyselyTagHistoryRecords;
+  readonly audit: KyselyAuditRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -70,6 +72,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.quotas = new KyselyQuotaRecords(db);
     this.retention = new KyselyRetentionRecords(db);
     this.tagHistory = new KyselyTagHistoryRecords(db);
+    this.audit = new KyselyAuditRecords(db);
   }
 }
 

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { AuditService } from '../../audit/audit-service.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import type { ConfigurationService } from '../../services/configurations.js';
 import type { PermissionService } from '../../services/permissions.js';
 import { READ_ONLY_MESSAGE, type ReadOnlyGuard } from '../../services/read-only.js';
@@ -55,6 +57,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly quotas: QuotaService;
   readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
+  readonly audit: AuditService;
 }
 
 /**
@@ -93,6 +96,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerGcRoutes(api, opts.gc);
       registerRetentionRoutes(api, opts.retention);
       registerTagHistoryRoutes(api, opts.tagHistory);
+      registerAuditRoutes(api, opts.audit);
       registerOpenApiRoutes(api, opts);
       done();
     },
