@@ -62,7 +62,7 @@ describe('changes record their events in their own transaction', () => {
         projectId: project.id,
         project: 'evq',
         hard: 1024,
-        by: expect.objectContaining({ kind: 'user', name: 'admin' }),
+        by: expect.objectContaining({ kind: 'user', name: 'admin' }) as unknown,
       }),
     ]);
     const refused = await eventsOf(async () => {
@@ -130,7 +130,7 @@ describe('changes record their events in their own transaction', () => {
       executionId,
       vendorType: 'GARBAGE_COLLECTION',
       trigger: 'MANUAL',
-      by: expect.objectContaining({ kind: 'user', name: 'admin' }),
+      by: expect.objectContaining({ kind: 'user', name: 'admin' }) as unknown,
     });
     const execution = (await reg.wharf.jobs.executions.get(executionId))!;
     expect(events[1]).toMatchObject({
