@@ -46,6 +46,8 @@ import { UnitOfWork } from './events/unit-of-work.js';
 import { registerSubscribers } from './subscribers.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuditService } from './audit/audit-service.js';
+import { AUDIT_EVENT_TYPES } from './audit/event-mapping.js';
+import { PurgeAuditService, purgeAuditJob } from './audit/purge-audit.js';
 import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
@@ -396,6 +398,7 @@ export async function createWharf(
       retention,
       tagHistory: new TagHistoryService(store, registry, clock),
       audit: new AuditService(store),
+      purgeAudit: new PurgeAuditService(jobs, AUDIT_EVENT_TYPES),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -410,6 +413,8 @@ export async function createWharf(
   // Tag retention: one task per repository of a run; a policy's schedule fires the trigger, which launches a run.
   jobs.register(retentionJob(store, registry));
   jobs.register(retentionTriggerJob(store, jobs, retention));
+  // Audit log purge: run or scheduled by the administrator through /system/purgeaudit (no system schedule).
+  jobs.register(purgeAuditJob(store.audit, jobs, AUDIT_EVENT_TYPES));
   await scheduleSystemJobs(jobs, [
     {
       type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),

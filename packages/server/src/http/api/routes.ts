@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditService } from '../../audit/audit-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
+import type { PurgeAuditService } from '../../audit/purge-audit.js';
+import { registerPurgeAuditRoutes } from './purge-audit-routes.js';
 import type { ConfigurationService } from '../../services/configurations.js';
 import type { PermissionService } from '../../services/permissions.js';
 import { READ_ONLY_MESSAGE, type ReadOnlyGuard } from '../../services/read-only.js';
@@ -58,6 +60,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
   readonly audit: AuditService;
+  readonly purgeAudit: PurgeAuditService;
 }
 
 /**
@@ -97,6 +100,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerRetentionRoutes(api, opts.retention);
       registerTagHistoryRoutes(api, opts.tagHistory);
       registerAuditRoutes(api, opts.audit);
+      registerPurgeAuditRoutes(api, opts.purgeAudit);
       registerOpenApiRoutes(api, opts);
       done();
     },

@@ -1,7 +1,10 @@
 import {
+  createdResponse,
   dateTime,
+  emptyResponse,
   errors,
   integerId,
+  jsonBody,
   jsonResponse,
   pagedResponse,
   PAGING,
@@ -115,4 +118,89 @@ export const AUDIT_AREA: ApiArea = {
       properties: { event_type: { type: 'string', description: 'e.g. create_artifact.' } },
     },
   },
+};
+
+const PURGE = ['purge'];
+const PURGE_ID = pathParameter('purge_id', 'The purge run’s id (its execution).', { type: 'integer', format: 'int64' });
+const PARAMETERS_HELP =
+  '`parameters`: `audit_retention_hour` (records older than this many hours; default 720), ' +
+  '`include_event_types` (comma-separated event types purged; default all), `dry_run` (count only).';
+
+/** Harbor's `purge` tag: audit log purges by age over the job engine (job type `PURGE_AUDIT_LOG`). */
+export const PURGE_AUDIT_AREA: ApiArea = {
+  tag: {
+    name: 'purge',
+    description:
+      'Audit log purges (job type `PURGE_AUDIT_LOG`): runs, their logs, stopping one, and the schedule. System ' +
+      'administrators, and system robot accounts granted `purge-audit`.',
+  },
+  paths: {
+    '/system/purgeaudit': {
+      get: {
+        operationId: 'getPurgeHistory',
+        summary: 'Purge runs',
+        description: 'The purge executions, newest first.',
+        tags: PURGE,
+        parameters: PAGING,
+        responses: { '200': pagedResponse('One page of runs.', schemaRef('GCHistory')), ...errors(400, 403) },
+      },
+    },
+    '/system/purgeaudit/{purge_id}': {
+      get: {
+        operationId: 'getPurgeJob',
+        summary: 'A purge run',
+        description: 'Its status, trigger and `job_parameters` (the parameters and, once done, `purged`).',
+        tags: PURGE,
+        parameters: [PURGE_ID],
+        responses: { '200': jsonResponse('The run.', schemaRef('GCHistory')), ...errors(403, 404) },
+      },
+      put: {
+        operationId: 'stopPurge',
+        summary: 'Stop a purge run',
+        description: 'A pending run ends Stopped at once; a running one is asked to stop.',
+        tags: PURGE,
+        parameters: [PURGE_ID],
+        responses: { '200': emptyResponse('Stop requested.'), ...errors(403, 404) },
+      },
+    },
+    '/system/purgeaudit/{purge_id}/log': {
+      get: {
+        operationId: 'getPurgeJobLog',
+        summary: 'A purge run’s log',
+        description: 'How many records it purged (or would, in a dry run), older than when, of which types.',
+        tags: PURGE,
+        parameters: [PURGE_ID],
+        responses: {
+          '200': { description: 'The log.', content: { 'text/plain': { schema: { type: 'string' } } } },
+          ...errors(403, 404),
+        },
+      },
+    },
+    '/system/purgeaudit/schedule': {
+      get: {
+        operationId: 'getPurgeSchedule',
+        summary: 'The purge schedule',
+        description: 'Its type, cron, next run and parameters; an empty object when there is none.',
+        tags: PURGE,
+        responses: { '200': jsonResponse('The schedule.', schemaRef('GCHistory')), ...errors(403) },
+      },
+      post: {
+        operationId: 'createPurgeSchedule',
+        summary: 'Purge now, or schedule purges',
+        description: `\`Manual\` purges now (\`Location\`: the run; 409 while one runs); \`Hourly\`, \`Daily\`, \`Weekly\`, \`Custom\` set the schedule; \`None\` removes it. ${PARAMETERS_HELP}`,
+        tags: PURGE,
+        requestBody: jsonBody('The schedule and the parameters.', schemaRef('Schedule')),
+        responses: { '201': createdResponse('Run started or schedule set.'), ...errors(400, 403, 409) },
+      },
+      put: {
+        operationId: 'updatePurgeSchedule',
+        summary: 'Change the purge schedule',
+        description: 'As the POST, answering 200.',
+        tags: PURGE,
+        requestBody: jsonBody('The schedule and the parameters.', schemaRef('Schedule')),
+        responses: { '200': emptyResponse('Done.'), ...errors(400, 403, 409) },
+      },
+    },
+  },
+  schemas: {},
 };

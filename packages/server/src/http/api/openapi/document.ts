@@ -2,7 +2,7 @@ import { JOBSERVICE_AREA, SCHEDULES_AREA } from './jobservice.js';
 import { GC_AREA } from './gc.js';
 import { TAG_HISTORY_AREA } from './tag-history.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
-import { AUDIT_AREA } from './audit.js';
+import { AUDIT_AREA, PURGE_AUDIT_AREA } from './audit.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
 import { IMMUTABLE_AREA } from './immutable.js';
@@ -47,6 +47,7 @@ const AREAS: readonly ApiArea[] = [
   GC_AREA,
   TAG_HISTORY_AREA,
   AUDIT_AREA,
+  PURGE_AUDIT_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
