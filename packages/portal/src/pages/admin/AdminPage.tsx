@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { useSession } from '../../app/session';
 import { NotFoundPage } from '../NotFoundPage';
+import { AuditLogPanel } from '../audit/AuditLogPanel';
 import { GcTab } from '../gc/GcTab';
 import { JobsTab } from '../jobs/JobsTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
@@ -14,7 +15,7 @@ import { SettingsTab } from './SettingsTab';
 import { UsersTab } from './UsersTab';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'push'] as const;
+const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'audit', 'push'] as const;
 type AdminTab = (typeof TABS)[number];
 
 /** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
@@ -26,6 +27,7 @@ const TAB_LABELS = {
   quotas: 'quotas.tab',
   labels: 'labels.tab',
   jobs: 'jobs.tab',
+  audit: 'audit.tab',
   push: 'admin.tabs.push',
 } as const satisfies Record<AdminTab, string>;
 
@@ -58,6 +60,7 @@ function AdminTabs({ tab }: { tab: AdminTab }) {
     quotas: <QuotasTab />,
     labels: <LabelsPanel scope={{ scope: 'g' }} canEdit />,
     jobs: <JobsTab />,
+    audit: <AuditLogPanel />,
     push: <HowToPush />,
   };
   return (

@@ -8,6 +8,7 @@ import type { Project } from '../../api/models';
 import { getProject } from '../../api/projects';
 import { useSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { AuditLogPanel } from '../audit/AuditLogPanel';
 import { ImmutabilityTab } from '../immutability/ImmutabilityTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
 import { ProjectQuota } from '../quotas/ProjectQuota';
@@ -19,7 +20,16 @@ import { RepositoriesTab } from './RepositoriesTab';
 import { PublicTag } from '../../components/PublicTag';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['repositories', 'members', 'labels', 'immutability', 'retention', 'robots', 'configuration'] as const;
+const TABS = [
+  'repositories',
+  'members',
+  'labels',
+  'immutability',
+  'retention',
+  'robots',
+  'logs',
+  'configuration',
+] as const;
 type ProjectTab = (typeof TABS)[number];
 
 /** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
@@ -30,6 +40,7 @@ const TAB_LABELS = {
   immutability: 'immutability.tab',
   retention: 'retention.tab',
   robots: 'project.tabs.robots',
+  logs: 'audit.projectTab',
   configuration: 'project.tabs.configuration',
 } as const satisfies Record<ProjectTab, string>;
 
@@ -48,6 +59,8 @@ function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
     if (tab === 'immutability') return isAdmin || MANAGERS.includes(role);
     if (tab === 'labels') return isAdmin || publicProject || LABEL_READERS.includes(role);
     if (tab === 'retention') return isAdmin || RETENTION_ROLES.includes(role);
+    // Harbor's `log` list: project administrators.
+    if (tab === 'logs') return isAdmin || role === 'projectAdmin';
     return true;
   });
 }
@@ -84,6 +97,7 @@ export function ProjectPage() {
     immutability: <ImmutabilityTab project={name} />,
     retention: <RetentionTab project={p} />,
     robots: <ProjectRobotsTab project={p} />,
+    logs: <AuditLogPanel project={name} />,
     configuration: <ConfigurationTab project={p} />,
   };
   return (
