@@ -1,5 +1,5 @@
-import { apiJson } from './http';
-import type { AuditLogExt } from './models';
+import { apiCall, apiJson } from './http';
+import type { AuditLogExt, GCHistory, Schedule } from './models';
 import { apiPage, type Page } from './paging';
 
 /** The filters of the audit log pages, as Harbor's `q` terms. */
@@ -44,4 +44,34 @@ export function auditLogs(
 export async function auditEventTypes(): Promise<string[]> {
   const types = await apiJson<{ event_type?: string }[]>('/auditlog-exts/events');
   return (types ?? []).flatMap((t) => (t.event_type ? [t.event_type] : []));
+}
+
+/** Harbor's purge parameters. */
+export interface PurgeParameters {
+  readonly audit_retention_hour: number;
+  readonly include_event_types?: string;
+  readonly dry_run?: boolean;
+}
+
+/** The purge runs, newest first. */
+export function purgeHistory(page: number, pageSize: number): Promise<Page<GCHistory>> {
+  return apiPage<GCHistory>('/system/purgeaudit', { page, pageSize });
+}
+
+/** The purge schedule; null when there is none. */
+export async function purgeSchedule(): Promise<GCHistory | null> {
+  const schedule = await apiJson<GCHistory>('/system/purgeaudit/schedule');
+  return schedule?.schedule ? schedule : null;
+}
+
+/** Purges now. */
+export function runPurge(parameters: PurgeParameters): Promise<void> {
+  const body: Schedule = { schedule: { type: 'Manual' }, parameters: { ...parameters } };
+  return apiCall('/system/purgeaudit/schedule', { method: 'POST', json: body });
+}
+
+/** Sets (`None` removes) the schedule. */
+export function setPurgeSchedule(type: string, parameters: PurgeParameters): Promise<void> {
+  const body: Schedule = { schedule: { type }, parameters: { ...parameters } };
+  return apiCall('/system/purgeaudit/schedule', { method: 'PUT', json: body });
 }

@@ -5,6 +5,7 @@ import { Navigate, useNavigate, useParams } from 'react-router';
 import { useSession } from '../../app/session';
 import { NotFoundPage } from '../NotFoundPage';
 import { AuditLogPanel } from '../audit/AuditLogPanel';
+import { AuditPurgeCard } from '../audit/AuditPurgeCard';
 import { GcTab } from '../gc/GcTab';
 import { JobsTab } from '../jobs/JobsTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
@@ -60,7 +61,12 @@ function AdminTabs({ tab }: { tab: AdminTab }) {
     quotas: <QuotasTab />,
     labels: <LabelsPanel scope={{ scope: 'g' }} canEdit />,
     jobs: <JobsTab />,
-    audit: <AuditLogPanel />,
+    audit: (
+      <>
+        <AuditLogPanel />
+        <AuditPurgeCard />
+      </>
+    ),
     push: <HowToPush />,
   };
   return (

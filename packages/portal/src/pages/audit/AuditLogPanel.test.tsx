@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { auditQuery } from '../../api/audit';
-import { ADMIN_PATH, adminPage, fakeAdminApi } from '../../test/admin-page';
+import { ADMIN_PATH, adminPage, fakeAdminApi, lastJson } from '../../test/admin-page';
 import { renderPage } from '../../test/render';
 
 const RECORDS = [
@@ -59,5 +59,41 @@ describe('the audit log tab', () => {
         to: '2026-01-02T12:30:00.000Z',
       }),
     ).toBe('username=~bob,event_type=pull_artifact,resource=~lib/,op_time=[2026-01-01 00:00:00~2026-01-02 12:30:00]');
+  });
+});
+
+describe('the audit log purge', () => {
+  it('shows the runs and purges now with the retention given', async () => {
+    const received = fakeAdminApi({
+      'GET /api/v2.0/auditlog-exts/events': { json: [] },
+      'GET /api/v2.0/auditlog-exts': { json: [], headers: { 'X-Total-Count': '0' } },
+      'GET /api/v2.0/system/purgeaudit/schedule': { json: {} },
+      'GET /api/v2.0/system/purgeaudit': {
+        json: [
+          {
+            id: 7,
+            job_name: 'PURGE_AUDIT_LOG',
+            job_kind: 'MANUAL',
+            job_status: 'Success',
+            job_parameters: JSON.stringify({ audit_retention_hour: 24, purged: 42 }),
+            creation_time: '2026-01-02T03:00:00Z',
+          },
+        ],
+        headers: { 'X-Total-Count': '1' },
+      },
+      'POST /api/v2.0/system/purgeaudit/schedule': { status: 201 },
+    });
+    renderPage(adminPage, { route: '/admin/audit', path: ADMIN_PATH });
+    expect(await screen.findByText('42')).toBeDefined();
+    const hours = screen.getByRole('spinbutton', { name: 'Keep records of the last (hours)' });
+    await userEvent.clear(hours);
+    await userEvent.type(hours, '48');
+    await userEvent.click(screen.getByRole('button', { name: 'Purge now' }));
+    await waitFor(() =>
+      expect(lastJson(received, 'POST', '/api/v2.0/system/purgeaudit/schedule')).toEqual({
+        schedule: { type: 'Manual' },
+        parameters: { audit_retention_hour: 48, dry_run: false },
+      }),
+    );
   });
 });
