@@ -10,7 +10,8 @@
 #      BENCH_PULL_REPEATS=N (sequential pulls of the 1-client pull phase),
 #      BENCH_AB=label=tree,label=tree (A/B mode: built Wharf trees, interleaved; BENCH_AB_ROUNDS, BENCH_AB_CPU_PROF=1),
 #      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush,gc (comma-separated subset);
-#      BENCH_GC_BLOBS=N (gc: blobs loaded, half then unreferenced; default 100000, quick 2000).
+#      BENCH_GC_BLOBS=N (gc: blobs loaded, half then unreferenced; default 100000, quick 2000),
+#      BENCH_AUDIT=off (Wharf without its audit log: WHARF_AUDIT_ENABLED=false).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -198,6 +198,8 @@ export async function startWharf(
           WHARF_ADMIN_PASSWORD: credentials.password,
           // The login-flood scenario names its clients' addresses in X-Forwarded-For (a flood from many).
           WHARF_HTTP_TRUSTEDPROXIES: '127.0.0.1',
+          // `BENCH_AUDIT=off` runs Wharf without its audit log (the pull figures with auditing on and off).
+          ...(process.env['BENCH_AUDIT'] === 'off' && { WHARF_AUDIT_ENABLED: 'false' }),
         },
       }),
     { credentials, readyStatuses: [200, 401] },

@@ -29,7 +29,6 @@ import type { Leases } from './ports/lease.js';
 import { formatLogLine } from './lib/log-format.js';
 import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
-import { healthProbePath } from './registry-core/paths.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
 import { immutableTagPolicy } from './immutable/immutable-policy.js';
 import { ImmutableRuleService } from './immutable/immutable-rule-service.js';
@@ -38,7 +37,7 @@ import { retentionJob, retentionTriggerJob } from './retention/retention-job.js'
 import { RetentionService } from './retention/retention-service.js';
 import { quotaPolicy } from './services/quotas/quota-policy.js';
 import { QuotaService } from './services/quotas/quotas.js';
-import type { NotificationEndpointOptions } from './notifications/endpoint-queue.js';
+import { notificationEndpoints } from './notifications/endpoint-options.js';
 import { NotificationStatusService } from './notifications/notification-status.js';
 import { RegistryNotifier } from './notifications/registry-notifier.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
@@ -51,6 +50,10 @@ import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
 import { webhookJob } from './webhooks/webhook-job.js';
 import { WebhookNotifier } from './webhooks/webhook-notifier.js';
 import { WebhookService } from './webhooks/webhook-service.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditService } from './audit/audit-service.js';
+import { AUDIT_EVENT_TYPES } from './audit/event-mapping.js';
+import { PurgeAuditService, purgeAuditJob } from './audit/purge-audit.js';
 import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
@@ -60,7 +63,8 @@ import { RegistryAccess } from './services/registry-access.js';
 import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { TokenService } from './auth/token/token-service.js';
 import { ConfigurationService, seedConfiguredSettings } from './services/configurations.js';
-import { HealthMonitor, HealthProblem, type HealthProbe } from './services/health.js';
+import { HealthMonitor } from './services/health.js';
+import { healthProbes } from './services/health-probes.js';
 import { PermissionService } from './services/permissions.js';
 import { ReadOnlyGuard } from './services/read-only.js';
 import { RobotService } from './services/robots.js';
@@ -95,6 +99,8 @@ export interface Wharf {
   readonly health: HealthMonitor;
   /** Online garbage collection (gc/); the job engine runs it, tests call it. */
   readonly gc: GarbageCollector;
+  /** The audit log's subscriber (audit/), absent when `audit.enabled` is off; tests flush it. */
+  readonly audit: AuditLog | undefined;
   /** Hands committed domain events to the subscribers; tests drain it. */
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** The job engine (GC, retention, purges… register their job types here). */
@@ -180,44 +186,6 @@ async function ensureAdmin(
     if (!(error instanceof AdminPasswordError)) throw error;
     throw new ConfigError('invalid configuration', [`admin.password: ${error.message}`]);
   }
-}
-
-/** Health probes: a query on the database, and a write and read-back on the storage. */
-/**
- * The components of the health report (Harbor's names where Harbor has them): the database (a query), storage (a
- * write, read-back, stat and delete of a small file under the blob store's root) and the job engine (rounds running).
- * Wharf has no Redis, so none is listed.
- */
-function healthProbes(store: Store, storage: BlobStore, jobs: JobEngine, clock: Clock): Record<string, HealthProbe> {
-  return {
-    database: async () => {
-      await store.settings.get();
-    },
-    storage: async () => {
-      // One file per probe, so that concurrent checks never read each other's bytes.
-      const path = healthProbePath(randomUUID());
-      const probe = Buffer.from(path);
-      await storage.putContent(path, probe);
-      try {
-        if (!(await storage.getContent(path)).equals(probe)) throw new HealthProblem('storage read back other bytes');
-        if ((await storage.stat(path)).size !== probe.length) throw new HealthProblem('storage reports another size');
-      } finally {
-        await storage.delete(path);
-      }
-    },
-    jobservice: () => {
-      const engine = jobs.health();
-      if (engine.closed) throw new HealthProblem('the job engine is stopped');
-      // An instance that does not listen (tests, the CLI) runs no rounds: nothing to judge.
-      if (!engine.started) return Promise.resolve();
-      if (engine.lastRound && !engine.lastRound.ok) throw new HealthProblem('the last job engine round failed');
-      const since = engine.lastRound?.at ?? engine.startAt;
-      if (clock.now() - since > Math.max(3 * engine.pollIntervalMs, 10_000)) {
-        throw new HealthProblem('the job engine has not completed a round recently');
-      }
-      return Promise.resolve();
-    },
-  };
 }
 
 /** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
@@ -368,7 +336,7 @@ export async function createWharf(
     onError: (err, message) => log.warn({ err }, message),
   });
   const notifications = new RegistryNotifier(
-    notificationEndpoints(config),
+    notificationEndpoints(config.notifications),
     {
       addr: `${hostname()}:${splitAddr(config.http.addr).port}`,
       instanceID: randomUUID(),
@@ -384,17 +352,37 @@ export async function createWharf(
       manifestContent: (digest) => registry.manifests.content(digest),
     },
   );
-  registerSubscribers(bus, { pulls, authEvents, notifications, webhooks });
+  const auditLog = config.audit.enabled
+    ? new AuditLog(
+        { records: store.audit, projects: store.projects, settings: store.settings, clock },
+        {
+          batchSize: config.audit.batchSize,
+          flushMs: config.audit.flushInterval * 1000,
+          forward: {
+            protocol: config.audit.forward.protocol,
+            ca: config.audit.forward.ca === undefined ? undefined : readFileSync(config.audit.forward.ca, 'utf8'),
+            serverName: config.audit.forward.serverName,
+            insecureSkipVerify: config.audit.forward.insecureSkipVerify,
+          },
+          onError: (err, what) => log.warn({ err }, `audit log: ${what} failed`),
+        },
+      )
+    : undefined;
+  await auditLog?.reloadSettings();
+  registerSubscribers(bus, { pulls, authEvents, notifications, webhooks, audit: auditLog });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
-  const retention = new RetentionService(store, jobs, now);
-  const health = new HealthMonitor(healthProbes(store, storage, jobs, clock), {
-    now: () => clock.now(),
-    onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
-  });
+  const health = new HealthMonitor(
+    healthProbes(store, storage, () => jobs.health(), clock),
+    {
+      now: () => clock.now(),
+      onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
+    },
+  );
+  const retention = new RetentionService(store, jobs, now, work);
   const app = buildHttpServer({
     health,
     load,
@@ -424,7 +412,7 @@ export async function createWharf(
       permissions: new PermissionService(store),
       readOnly,
       projectServices,
-      repositories: new RepositoryService(store, registry),
+      repositories: new RepositoryService(store, registry, work),
       artifacts,
       artifactTags: new ArtifactTagService(artifacts, store, registry),
       immutableRules: new ImmutableRuleService(store, work, now),
@@ -432,7 +420,7 @@ export async function createWharf(
       artifactLabels: new ArtifactLabelService(store, artifacts, work, now),
       jobservice: new JobServiceMonitor(jobs),
       gc: new GcService(jobs, { defaultTimeWindowSeconds: config.gc.timeWindow }),
-      quotas: new QuotaService(store),
+      quotas: new QuotaService(store, work),
       retention,
       tagHistory: new TagHistoryService(store, registry, clock),
       webhooks: new WebhookService(store, work, jobs, webhookGuard, clock, {
@@ -440,6 +428,8 @@ export async function createWharf(
         host: publicHost,
       }),
       notifications: new NotificationStatusService(notifications),
+      audit: new AuditService(store),
+      purgeAudit: new PurgeAuditService(jobs, AUDIT_EVENT_TYPES),
     },
     portal: { dir: config.portal.dir! },
     connections: {
@@ -463,6 +453,8 @@ export async function createWharf(
     }),
   );
   await webhooks.refreshPullProjects();
+  // Audit log purge: run or scheduled by the administrator through /system/purgeaudit (no system schedule).
+  jobs.register(purgeAuditJob(store.audit, jobs, AUDIT_EVENT_TYPES));
   await scheduleSystemJobs(jobs, [
     {
       type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),
@@ -493,6 +485,7 @@ export async function createWharf(
     pulls,
     gc,
     notifications,
+    audit: auditLog,
     events: { bus, relay },
     jobs,
     webhooks,
@@ -527,25 +520,10 @@ export async function createWharf(
       await notifications.close();
       await authEvents.flush(5000);
       await pulls.close();
+      await auditLog?.close();
       await store.close();
     },
   };
-}
-
-/** `notifications.endpoints` in the notifier's terms (durations in milliseconds, both ignore lists merged). */
-function notificationEndpoints(config: Readonly<WharfConfig>): NotificationEndpointOptions[] {
-  return config.notifications.endpoints.map((endpoint) => ({
-    name: endpoint.name,
-    url: endpoint.url,
-    headers: endpoint.headers,
-    timeoutMs: Math.round(endpoint.timeout * 1000),
-    threshold: endpoint.threshold,
-    backoffMs: Math.round(endpoint.backoff * 1000),
-    ignoredMediaTypes: [...new Set([...endpoint.ignoredmediatypes, ...endpoint.ignore.mediatypes])],
-    ignoredActions: endpoint.ignore.actions,
-    disabled: endpoint.disabled,
-    maxPending: config.notifications.maxPending,
-  }));
 }
 
 /** The bound address as a URL, e.g. `http://0.0.0.0:5000` or `https://[::1]:5443`. */

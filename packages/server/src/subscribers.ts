@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit/audit-log.js';
 import type { EventBus } from './events/event-bus.js';
 import type { RegistryNotifier } from './notifications/registry-notifier.js';
 import type { PullRecorder } from './registry-core/pull-recorder.js';
@@ -14,6 +15,8 @@ export interface Subscribers {
   readonly webhooks: WebhookNotifier;
   /** Distribution's registry notifications to the configured endpoints (manifest, blob, tag, repository events). */
   readonly notifications: RegistryNotifier;
+  /** The audit log (audit/): every audited event as an audit record; absent when `audit.enabled` is off. */
+  readonly audit?: AuditLog | undefined;
 }
 
 /**
@@ -25,4 +28,5 @@ export function registerSubscribers(bus: EventBus, subscribers: Subscribers): vo
   subscribers.authEvents.subscribeTo(bus);
   subscribers.webhooks.subscribeTo(bus);
   subscribers.notifications.subscribeTo(bus);
+  subscribers.audit?.subscribeTo(bus);
 }

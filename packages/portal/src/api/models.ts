@@ -29,6 +29,7 @@ export type Artifact = Schemas['Artifact'];
 export type ConfigurationsResponse = Schemas['ConfigurationsResponse'];
 export type Configurations = Schemas['Configurations'];
 export type GCHistory = Schemas['GCHistory'];
+export type AuditLogExt = Schemas['AuditLogExt'];
 export type Schedule = Schemas['Schedule'];
 export type ScheduleObj = Schemas['ScheduleObj'];
 export type Quota = Schemas['Quota'];

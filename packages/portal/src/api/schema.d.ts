@@ -1444,6 +1444,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit records (legacy view)
+         * @description Records of repository content (artifacts, tags, repositories, projects), newest first. `q` keys: `username`, `operation`, `resource`, `resource_type`, `event_type` (exact, `~` substring, `{a b}` any of), `op_time=[from~to]` (`2006-01-02 15:04:05` UTC, ISO 8601 or epoch seconds). `sort`: `op_time` (default `-op_time`), `username`, `operation`, `resource`, `resource_type`, `id`.
+         */
+        get: operations["listAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditlog-exts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit records
+         * @description Every record, with its description and result, newest first. `q` keys: `username`, `operation`, `resource`, `resource_type`, `event_type` (exact, `~` substring, `{a b}` any of), `op_time=[from~to]` (`2006-01-02 15:04:05` UTC, ISO 8601 or epoch seconds). `sort`: `op_time` (default `-op_time`), `username`, `operation`, `resource`, `resource_type`, `id`.
+         */
+        get: operations["listAuditLogExts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditlog-exts/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit event types
+         * @description The event types records carry (`<operation>_<resource type>`), Harbor’s first.
+         */
+        get: operations["listAuditLogEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project’s audit records (legacy view)
+         * @description The project’s records of repository content; needs the project's log list permission. `q` keys: `username`, `operation`, `resource`, `resource_type`, `event_type` (exact, `~` substring, `{a b}` any of), `op_time=[from~to]` (`2006-01-02 15:04:05` UTC, ISO 8601 or epoch seconds). `sort`: `op_time` (default `-op_time`), `username`, `operation`, `resource`, `resource_type`, `id`.
+         */
+        get: operations["getLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_name}/auditlog-exts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project’s audit records
+         * @description Every record of the project; needs the project's log list permission. `q` keys: `username`, `operation`, `resource`, `resource_type`, `event_type` (exact, `~` substring, `{a b}` any of), `op_time=[from~to]` (`2006-01-02 15:04:05` UTC, ISO 8601 or epoch seconds). `sort`: `op_time` (default `-op_time`), `username`, `operation`, `resource`, `resource_type`, `id`.
+         */
+        get: operations["getLogExts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/purgeaudit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Purge runs
+         * @description The purge executions, newest first.
+         */
+        get: operations["getPurgeHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/purgeaudit/{purge_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A purge run
+         * @description Its status, trigger and `job_parameters` (the parameters and, once done, `purged`).
+         */
+        get: operations["getPurgeJob"];
+        /**
+         * Stop a purge run
+         * @description A pending run ends Stopped at once; a running one is asked to stop.
+         */
+        put: operations["stopPurge"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/purgeaudit/{purge_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A purge run’s log
+         * @description How many records it purged (or would, in a dry run), older than when, of which types.
+         */
+        get: operations["getPurgeJobLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/purgeaudit/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The purge schedule
+         * @description Its type, cron, next run and parameters; an empty object when there is none.
+         */
+        get: operations["getPurgeSchedule"];
+        /**
+         * Change the purge schedule
+         * @description As the POST, answering 200.
+         */
+        put: operations["updatePurgeSchedule"];
+        /**
+         * Purge now, or schedule purges
+         * @description `Manual` purges now (`Location`: the run; 409 while one runs); `Hourly`, `Daily`, `Weekly`, `Custom` set the schedule; `None` removes it. `parameters`: `audit_retention_hour` (records older than this many hours; default 720), `include_event_types` (comma-separated event types purged; default all), `dry_run` (count only).
+         */
+        post: operations["createPurgeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2049,6 +2241,24 @@ export interface components {
                 /** @description Whether `PUT /configurations` may change the value. */
                 editable: boolean;
             };
+            audit_log_forward_endpoint: {
+                /** @description The syslog server (`host:port`) audit records are forwarded to; empty for none. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            skip_audit_log_database: {
+                /** @description Whether audit records are only forwarded, not stored. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            disabled_audit_log_event_types: {
+                /** @description Comma-separated audit event types (`/auditlog-exts/events`) that are not recorded. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
         };
         /** @description The settings to change; `null` leaves a setting as it is. No other keys are accepted. */
         Configurations: {
@@ -2071,6 +2281,12 @@ export interface components {
              * @description -1 (no limit) or a positive number of bytes; applies to projects created afterwards.
              */
             storage_per_project?: number | null;
+            /** @description `host:port` of a syslog server (protocol and TLS from `audit.forward`), or empty. */
+            audit_log_forward_endpoint?: string | null;
+            /** @description Forward only; refused while no forward endpoint is set. */
+            skip_audit_log_database?: boolean | null;
+            /** @description Comma-separated event types not recorded, e.g. `pull_artifact,login_user`. */
+            disabled_audit_log_event_types?: string | null;
         };
         /** @description Amounts per resource; Wharf has one resource, `storage`, in bytes. */
         ResourceList: {
@@ -2922,6 +3138,54 @@ export interface components {
              * @description When an attempt last failed.
              */
             last_failure_time?: string;
+        };
+        AuditLog: {
+            /**
+             * Format: int64
+             * @description The record id.
+             */
+            id?: number;
+            /** @description Who: a user, a robot’s full name, `anonymous`, or a system job. */
+            username?: string;
+            /** @description What, e.g. `library/app:1.0` or `library/app@sha256:…`. */
+            resource?: string;
+            /** @description artifact, tag, repository, project, user, robot, … */
+            resource_type?: string;
+            /** @description create, delete, update, pull, login or logout. */
+            operation?: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            op_time?: string;
+        };
+        AuditLogExt: {
+            /**
+             * Format: int64
+             * @description The record id.
+             */
+            id?: number;
+            /** @description Who: a user, a robot’s full name, `anonymous`, or a system job. */
+            username?: string;
+            /** @description What. */
+            resource?: string;
+            /** @description artifact, tag, repository, project, user, robot, … */
+            resource_type?: string;
+            /** @description create, delete, update, pull, login or logout. */
+            operation?: string;
+            /** @description The operation in words. */
+            operation_description?: string;
+            /** @description True for a success, false for a failure. */
+            operation_result?: boolean;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            op_time?: string;
+        };
+        AuditLogEventType: {
+            /** @description e.g. create_artifact. */
+            event_type?: string;
         };
     };
     responses: {
@@ -6540,6 +6804,375 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAuditLogs: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAuditLogExts: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogExt"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAuditLogEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event types. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogEventType"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getLogs: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The project’s name. */
+                project_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getLogExts: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Sort key; a leading `-` sorts descending. Each list documents the keys it accepts. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The project’s name. */
+                project_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogExt"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPurgeHistory: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GCHistory"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPurgeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The purge run’s id (its execution). */
+                purge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GCHistory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    stopPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The purge run’s id (its execution). */
+                purge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stop requested. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPurgeJobLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The purge run’s id (its execution). */
+                purge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPurgeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GCHistory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updatePurgeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule and the parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createPurgeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule and the parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            /** @description Run started or schedule set. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalServerError"];
         };
     };

@@ -244,6 +244,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** Whether domain events are recorded in the audit log at all (off: nothing recorded, nothing forwarded). */
+        enabled: z.boolean().default(true),
+        /** Pull and sign-in records are buffered and written in batches of at most this many… */
+        batchSize: z.number().int().min(1).max(10000).default(500),
+        /** …or this long after the first buffered one. */
+        flushInterval: positiveDuration('audit.flushInterval').default(1),
+        /** The syslog transport of `audit_log_forward_endpoint` (a Harbor configuration set through the API). */
+        forward: z
+          .object({
+            /** RFC 5424 over UDP (RFC 5426), TCP (octet counting, RFC 6587) or TLS (RFC 5425). */
+            protocol: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+            /** PEM file of the CA that signed the syslog server's certificate (TLS); default the system's CAs. */
+            ca: z.string().min(1).optional(),
+            /** TLS: the name the server's certificate must carry; default the endpoint's host. */
+            serverName: z.string().min(1).optional(),
+            /** TLS: accept any certificate (labs only). */
+            insecureSkipVerify: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     jobs: z
       .object({
         /** Tasks this process runs at once (each node has its own workers). */

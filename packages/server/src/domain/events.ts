@@ -322,6 +322,11 @@ export type DomainEvent<B extends DomainEventBody = DomainEventBody> = B & {
   /** Milliseconds since the epoch, from the clock port. */
   readonly at: number;
   readonly by?: Operator | undefined;
+  /**
+   * The outbox entry's id, set by the relay on delivery (absent on transient events): a subscriber that must not act
+   * twice on one event (delivery is at least once) keys its work by it.
+   */
+  readonly outboxId?: number | undefined;
 };
 
 /** The event of type `T`. */

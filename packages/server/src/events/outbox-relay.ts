@@ -118,7 +118,7 @@ export class OutboxRelay implements CommitListener {
 
   private async deliver(entry: OutboxEntry): Promise<boolean> {
     try {
-      await this.bus.deliver(entry.event);
+      await this.bus.deliver({ ...entry.event, outboxId: entry.id });
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

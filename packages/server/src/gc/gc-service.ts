@@ -1,7 +1,7 @@
 import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js';
 import type { JobEngine } from '../jobs/engine.js';
 import type { ExecutionRecord, Page, ScheduleRecord } from '../ports/jobs.js';
-import type { SecurityContext } from '../services/authenticator.js';
+import { operatorOf, type SecurityContext } from '../services/authenticator.js';
 import { authorize } from '../services/project-access.js';
 import { GC_JOB, gcParams } from './gc-job.js';
 
@@ -93,10 +93,16 @@ export class GcService {
         if (items[0] && (items[0].status === 'Running' || items[0].status === 'Pending')) {
           throw new ConflictError(`a garbage collection is running (execution ${items[0].id})`);
         }
-        return this.engine.enqueue({ vendorType: GC_JOB, trigger: 'MANUAL', params, extraAttrs: params });
+        return this.engine.enqueue({
+          vendorType: GC_JOB,
+          trigger: 'MANUAL',
+          params,
+          extraAttrs: params,
+          by: operatorOf(ctx),
+        });
       }
       case 'None':
-        await this.engine.schedules.delete(GC_JOB);
+        await this.engine.schedules.delete(GC_JOB, undefined, operatorOf(ctx));
         return undefined;
       case 'Hourly':
       case 'Daily':
@@ -105,7 +111,7 @@ export class GcService {
       case 'Schedule': {
         const cron = request.cron?.trim() || PRESETS[request.type as keyof typeof PRESETS];
         if (!cron) throw new InvalidError('field', 'empty cron string for gc schedule');
-        await this.engine.schedules.upsert({ vendorType: GC_JOB, cron, params });
+        await this.engine.schedules.upsert({ vendorType: GC_JOB, cron, params, by: operatorOf(ctx) });
         return undefined;
       }
       default:

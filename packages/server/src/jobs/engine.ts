@@ -1,5 +1,7 @@
+import type { EngineHealth } from '../services/health-probes.js';
 import type { Logger } from 'pino';
 import { InvalidError, NotFoundError } from '../domain/errors.js';
+import type { Operator } from '../domain/events.js';
 import type { Clock } from '../ports/clock.js';
 import {
   SYSTEM_VENDOR_ID,
@@ -84,6 +86,8 @@ export interface EnqueueRequest {
   /** One task with these params, unless `tasks` gives each task's params. */
   readonly params?: unknown;
   readonly tasks?: readonly unknown[];
+  /** The operator who asked for a MANUAL execution (its `execution.started` event's `by`). */
+  readonly by?: Operator | undefined;
 }
 
 export interface ScheduleRequest {
@@ -92,6 +96,8 @@ export interface ScheduleRequest {
   /** Six fields, seconds first (`0 0 3 * * *`), UTC; or `@every <n>s`. */
   readonly cron: string;
   readonly params?: unknown;
+  /** The operator changing it through the API: a `schedule.updated` event is recorded with the change. */
+  readonly by?: Operator | undefined;
 }
 
 export interface QueueState {
@@ -179,6 +185,7 @@ export class JobEngine {
         trigger: request.trigger ?? 'MANUAL',
         extraAttrs: request.extraAttrs ?? {},
         tasks: request.tasks ?? [request.params ?? null],
+        ...(request.by && { by: request.by }),
       },
       this.opts.clock.now(),
     );
@@ -232,12 +239,14 @@ export class JobEngine {
           nextRun: nextRunAfter(request.cron, now),
         },
         now,
+        request.by,
       );
     },
     get: (vendorType: string, vendorId: number = SYSTEM_VENDOR_ID): Promise<ScheduleRecord | undefined> =>
       this.opts.records.getSchedule(vendorType, vendorId),
-    delete: (vendorType: string, vendorId: number = SYSTEM_VENDOR_ID): Promise<boolean> =>
-      this.opts.records.deleteSchedule(vendorType, vendorId),
+    /** Removes a schedule; `by` (an operator through the API) records a `schedule.updated` event with it. */
+    delete: (vendorType: string, vendorId: number = SYSTEM_VENDOR_ID, by?: Operator): Promise<boolean> =>
+      this.opts.records.deleteSchedule(vendorType, vendorId, by && { by, now: this.opts.clock.now() }),
     list: (page = 1, pageSize = 10): Promise<Page<ScheduleRecord>> => this.opts.records.listSchedules(page, pageSize),
   };
 
@@ -305,13 +314,7 @@ export class JobEngine {
    * For the health report: whether the rounds run (started and not closed), and when the last round ended and
    * whether it succeeded (its heartbeat, claim renewals and claims reached the database).
    */
-  health(): {
-    started: boolean;
-    closed: boolean;
-    startAt: number;
-    pollIntervalMs: number;
-    lastRound?: { at: number; ok: boolean };
-  } {
+  health(): EngineHealth {
     return {
       started: this.timer !== undefined,
       closed: this.closed,

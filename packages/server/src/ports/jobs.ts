@@ -8,6 +8,8 @@
  * adapters/db/job-records.suite.ts.
  */
 
+import type { Operator } from '../domain/events.js';
+
 export const JOB_STATUSES = ['Pending', 'Running', 'Stopped', 'Error', 'Success'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type FinalStatus = 'Stopped' | 'Error' | 'Success';
@@ -88,6 +90,8 @@ export interface NewExecution {
   readonly extraAttrs: JsonObject;
   /** Each task's params; an execution without tasks is created Success. */
   readonly tasks: readonly unknown[];
+  /** Who asked for it (MANUAL executions): the `by` of its `execution.started` event; the engine otherwise. */
+  readonly by?: Operator | undefined;
 }
 
 export interface Page<T> {
@@ -95,6 +99,11 @@ export interface Page<T> {
   readonly total: number;
 }
 
+/**
+ * The job records record the engine's domain events in the outbox, in the transaction of the change they describe:
+ * `execution.started` when an execution is created (also by a schedule), `execution.finished` when the execution's
+ * derived status becomes final, and `schedule.updated` when an operator (`by`) creates, changes or removes a schedule.
+ */
 export interface JobRecords {
   createExecution(input: NewExecution, now: number): Promise<ExecutionRecord>;
   getExecution(id: number): Promise<ExecutionRecord | undefined>;
@@ -157,9 +166,16 @@ export interface JobRecords {
       readonly nextRun: number;
     },
     now: number,
+    /** The operator who changed it through the API: a `schedule.updated` event is recorded (none without). */
+    by?: Operator,
   ): Promise<ScheduleRecord>;
   getSchedule(vendorType: string, vendorId: number): Promise<ScheduleRecord | undefined>;
-  deleteSchedule(vendorType: string, vendorId: number): Promise<boolean>;
+  /** Removes the schedule; with `change`, a removal records `schedule.updated` (cron null) at `change.now`. */
+  deleteSchedule(
+    vendorType: string,
+    vendorId: number,
+    change?: { readonly by: Operator; readonly now: number },
+  ): Promise<boolean>;
   listSchedules(page: number, pageSize: number): Promise<Page<ScheduleRecord>>;
   dueSchedules(now: number): Promise<ScheduleRecord[]>;
   /**

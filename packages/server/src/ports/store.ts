@@ -1,3 +1,4 @@
+import type { AuditRecords } from './audit-records.js';
 import type { GarbageRecords } from './garbage.js';
 import type { IdentityRepositories } from './identity-store.js';
 import type { ImmutableRuleRecords } from './immutable-rule-records.js';
@@ -32,6 +33,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly tagHistory: TagHistoryRecords;
   /** Webhook policies of projects and their last triggers (ports/webhook-records.ts). */
   readonly webhooks: WebhookRecords;
+  /** The audit log (ports/audit-records.ts). */
+  readonly audit: AuditRecords;
 }
 
 /**

@@ -20,7 +20,9 @@ import type { ExecutionRecord, JobTrigger, Page, TaskRecord } from '../ports/job
 import type { ProjectRecord } from '../ports/identity-store.js';
 import type { RetentionTaskResult } from '../ports/retention-records.js';
 import type { Store } from '../ports/store.js';
-import type { SecurityContext } from '../services/authenticator.js';
+import type { Operator } from '../domain/events.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import { operatorOf, type SecurityContext } from '../services/authenticator.js';
 import { authorize } from '../services/project-access.js';
 import { accessProject } from '../services/project-visibility.js';
 import { rulesByRepository } from './evaluator.js';
@@ -84,6 +86,7 @@ export class RetentionService {
     private readonly store: Store,
     private readonly engine: JobEngine,
     private readonly now: () => Date,
+    private readonly work: UnitOfWork,
   ) {}
 
   metadata(ctx: SecurityContext): typeof RETENTION_METADATA {
@@ -108,7 +111,7 @@ export class RetentionService {
       if (error instanceof NotFoundError) throw new InvalidError('field', `invalid Project id ${projectId}`);
       throw error;
     });
-    const policy = await this.store.transaction(async (tx) => {
+    const policy = await this.work.run(async ({ tx, emit }) => {
       const current = (await tx.projects.get(project.id))?.metadata.retention_id;
       const existing = await tx.retention.ofProject(project.id);
       if (current || existing) {
@@ -119,9 +122,10 @@ export class RetentionService {
       }
       const created = await tx.retention.create(project.id, data, this.now());
       await tx.projects.update(project.id, { metadata: { retention_id: String(created.id) } });
+      emit({ type: 'retention.created', policyId: created.id, projectId: project.id }, operatorOf(ctx));
       return created;
     });
-    await this.followSchedule(policy);
+    await this.followSchedule(policy, operatorOf(ctx));
     return policy;
   }
 
@@ -132,25 +136,29 @@ export class RetentionService {
     if (body.scope !== undefined && scopeOf(body) !== policy.projectId) {
       throw new NotFoundError('job', String(id), `the retention policy id ${id} does not match`);
     }
-    if (!(await this.store.retention.update(id, data, this.now()))) throw this.missing(id);
-    await this.followSchedule({ ...policy, ...data });
+    await this.work.run(async ({ tx, emit }) => {
+      if (!(await tx.retention.update(id, data, this.now()))) throw this.missing(id);
+      emit({ type: 'retention.updated', policyId: id, projectId: policy.projectId }, operatorOf(ctx));
+    });
+    await this.followSchedule({ ...policy, ...data }, operatorOf(ctx));
   }
 
   async delete(ctx: SecurityContext, id: number): Promise<void> {
     const { policy, project } = await this.policyFor(ctx, id, 'delete');
-    await this.store.transaction(async (tx) => {
+    await this.work.run(async ({ tx, emit }) => {
       if (!(await tx.retention.delete(id))) throw this.missing(id);
       if (project.metadata.retention_id === String(id)) {
         await tx.projects.update(project.id, { metadata: { retention_id: null } });
       }
+      emit({ type: 'retention.deleted', policyId: id, projectId: policy.projectId }, operatorOf(ctx));
     });
-    await this.engine.schedules.delete(RETENTION_TRIGGER_JOB, policy.id);
+    await this.engine.schedules.delete(RETENTION_TRIGGER_JOB, policy.id, operatorOf(ctx));
   }
 
   /** Runs the policy now (Harbor: `update` on tag-retention); a dry run deletes nothing. */
   async trigger(ctx: SecurityContext, id: number, dryRun: boolean): Promise<ExecutionRecord> {
     const { policy } = await this.policyFor(ctx, id, 'update');
-    return this.launch(policy, 'MANUAL', dryRun);
+    return this.launch(policy, 'MANUAL', dryRun, operatorOf(ctx));
   }
 
   /**
@@ -158,7 +166,7 @@ export class RetentionService {
    * select, one task per repository with the rules that apply to it. No repository: an execution that succeeds at
    * once.
    */
-  async launch(policy: RetentionPolicy, trigger: JobTrigger, dryRun: boolean): Promise<ExecutionRecord> {
+  async launch(policy: RetentionPolicy, trigger: JobTrigger, dryRun: boolean, by?: Operator): Promise<ExecutionRecord> {
     const repositories: string[] = [];
     for (let last: string | undefined; ;) {
       const names = await this.store.repositories.list({ limit: 1000, ...(last === undefined ? {} : { last }) }, [
@@ -183,6 +191,7 @@ export class RetentionService {
       trigger,
       extraAttrs: { dry_run: dryRun },
       tasks,
+      by,
     });
   }
 
@@ -231,7 +240,7 @@ export class RetentionService {
   }
 
   /** The policy's schedule follows its trigger: a cron schedules it (or changes its schedule), none removes it. */
-  private async followSchedule(policy: RetentionPolicy): Promise<void> {
+  private async followSchedule(policy: RetentionPolicy, by: Operator): Promise<void> {
     const cron = cronOf(policy);
     if (cron) {
       await this.engine.schedules.upsert({
@@ -239,9 +248,10 @@ export class RetentionService {
         vendorId: policy.id,
         cron,
         params: { policy_id: policy.id },
+        by,
       });
     } else {
-      await this.engine.schedules.delete(RETENTION_TRIGGER_JOB, policy.id);
+      await this.engine.schedules.delete(RETENTION_TRIGGER_JOB, policy.id, by);
     }
   }
 

@@ -79,6 +79,32 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
       change.storagePerProject = v as number;
     },
   },
+  audit_log_forward_endpoint: {
+    read: (s) => s.auditLogForwardEndpoint,
+    write: (v, change) => {
+      if (typeof v !== 'string') throw invalid('audit_log_forward_endpoint must be a string');
+      const endpoint = v.trim();
+      if (endpoint !== '' && !/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(endpoint)) {
+        throw invalid('audit_log_forward_endpoint must be host:port, e.g. syslog.example.com:514');
+      }
+      change.auditLogForwardEndpoint = endpoint;
+    },
+  },
+  skip_audit_log_database: {
+    read: (s) => s.skipAuditLogDatabase,
+    write: (v, change) => (change.skipAuditLogDatabase = boolean('skip_audit_log_database', v)),
+  },
+  disabled_audit_log_event_types: {
+    read: (s) => s.disabledAuditLogEventTypes,
+    write: (v, change) => {
+      if (typeof v !== 'string') throw invalid('disabled_audit_log_event_types must be a comma-separated string');
+      change.disabledAuditLogEventTypes = v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter((t) => t !== '')
+        .join(',');
+    },
+  },
 };
 
 /**
@@ -119,6 +145,12 @@ export class ConfigurationService {
       if (key === 'auth_mode') await this.checkAuthMode(value, current.authMode);
       else if (entry.write) entry.write(value, change);
       else if (value !== entry.read(current)) throw invalid(`${key} cannot be changed`);
+    }
+    const skip = change.skipAuditLogDatabase ?? current.skipAuditLogDatabase;
+    const endpoint = change.auditLogForwardEndpoint ?? current.auditLogForwardEndpoint;
+    if (skip && endpoint === '') {
+      // Harbor's rule: the database may be skipped only while records are forwarded somewhere.
+      throw invalid('skip_audit_log_database needs an audit_log_forward_endpoint');
     }
     if (Object.keys(change).length === 0) return;
     const keys = Object.keys(input).filter((key) => input[key] !== null && input[key] !== undefined);

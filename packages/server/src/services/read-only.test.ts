@@ -10,6 +10,9 @@ const defaults: SystemSettings = {
   readOnly: false,
   authMode: 'db_auth',
   storagePerProject: -1,
+  auditLogForwardEndpoint: '',
+  skipAuditLogDatabase: false,
+  disabledAuditLogEventTypes: '',
 };
 
 /** Settings whose `get` is counted and can be held back until released. */

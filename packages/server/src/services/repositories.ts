@@ -4,6 +4,7 @@ import type { ProjectQuery, ProjectRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type { PagedResult, RepositoryQuery, RepositoryView } from '../ports/metadata-store.js';
 import type { Registry } from '../registry-core/registry.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
 import { operatorOf, subjectOf, type SecurityContext } from './authenticator.js';
 import { projectRef } from './project-access.js';
 import { fullRepositoryName, projectFor, repositoryIn } from './repository-scope.js';
@@ -21,6 +22,7 @@ export class RepositoryService {
   constructor(
     private readonly store: Store,
     private readonly registry: Registry,
+    private readonly work: UnitOfWork,
   ) {}
 
   /** Repositories of every project in which the caller may list repositories. */
@@ -46,7 +48,10 @@ export class RepositoryService {
     const description = change.description ?? '';
     if (typeof description !== 'string') throw new InvalidError('field', 'description must be a string');
     if ([...description].length > 1024) throw new InvalidError('field', 'description must be at most 1024 characters');
-    await this.store.repositories.setDescription(repository.id, description);
+    await this.work.run(async ({ tx, emit }) => {
+      await tx.repositories.setDescription(repository.id, description);
+      emit({ type: 'repository.updated', repository: repository.name }, operatorOf(ctx));
+    });
   }
 
   /** Deletes the repository with every artifact and tag in it; /v2 no longer knows it afterwards. */

@@ -30,6 +30,9 @@ describe('GET and PUT /configurations', () => {
       read_only: { value: false, editable: true },
       robot_name_prefix: { value: 'robot$', editable: false },
       storage_per_project: { value: -1, editable: true },
+      audit_log_forward_endpoint: { value: '', editable: true },
+      skip_audit_log_database: { value: false, editable: true },
+      disabled_audit_log_event_types: { value: '', editable: true },
     });
     expect(expectHarborError(await put({ auth_mode: 'ldap_auth' }), 400, 'BAD_REQUEST')).toContain('db_auth');
     await createUser(registry.app, 'someone');
@@ -143,6 +146,9 @@ describe('settings from the configuration file', () => {
         readOnly: false,
         authMode: 'db_auth',
         storagePerProject: -1,
+        auditLogForwardEndpoint: '',
+        skipAuditLogDatabase: false,
+        disabledAuditLogEventTypes: '',
       });
       expect((await api(first.app, 'PUT', '/configurations', ADMIN, { token_expiration: 90 })).statusCode).toBe(200);
     } finally {

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { useSession } from '../../app/session';
 import { NotFoundPage } from '../NotFoundPage';
+import { AuditLogPanel } from '../audit/AuditLogPanel';
+import { AuditPurgeCard } from '../audit/AuditPurgeCard';
 import { GcTab } from '../gc/GcTab';
 import { JobsTab } from '../jobs/JobsTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
@@ -15,7 +17,7 @@ import { SettingsTab } from './SettingsTab';
 import { UsersTab } from './UsersTab';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 
-const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'status', 'push'] as const;
+const TABS = ['users', 'robots', 'settings', 'gc', 'quotas', 'labels', 'jobs', 'audit', 'status', 'push'] as const;
 type AdminTab = (typeof TABS)[number];
 
 /** Each tab's name: the storage governance tabs name themselves in their own blocks of the locales. */
@@ -28,6 +30,7 @@ const TAB_LABELS = {
   labels: 'labels.tab',
   jobs: 'jobs.tab',
   status: 'status.tab',
+  audit: 'audit.tab',
   push: 'admin.tabs.push',
 } as const satisfies Record<AdminTab, string>;
 
@@ -61,6 +64,12 @@ function AdminTabs({ tab }: { tab: AdminTab }) {
     labels: <LabelsPanel scope={{ scope: 'g' }} canEdit />,
     jobs: <JobsTab />,
     status: <StatusTab />,
+    audit: (
+      <>
+        <AuditLogPanel />
+        <AuditPurgeCard />
+      </>
+    ),
     push: <HowToPush />,
   };
   return (

@@ -8,6 +8,7 @@ import type { Project } from '../../api/models';
 import { getProject } from '../../api/projects';
 import { useSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { AuditLogPanel } from '../audit/AuditLogPanel';
 import { ImmutabilityTab } from '../immutability/ImmutabilityTab';
 import { LabelsPanel } from '../labels/LabelsPanel';
 import { ProjectQuota } from '../quotas/ProjectQuota';
@@ -28,6 +29,7 @@ const TABS = [
   'retention',
   'webhooks',
   'robots',
+  'logs',
   'configuration',
 ] as const;
 type ProjectTab = (typeof TABS)[number];
@@ -41,6 +43,7 @@ const TAB_LABELS = {
   retention: 'retention.tab',
   webhooks: 'webhooks.tab',
   robots: 'project.tabs.robots',
+  logs: 'audit.projectTab',
   configuration: 'project.tabs.configuration',
 } as const satisfies Record<ProjectTab, string>;
 
@@ -62,6 +65,8 @@ function tabsFor(project: Project, isAdmin: boolean): ProjectTab[] {
     if (tab === 'labels') return isAdmin || publicProject || LABEL_READERS.includes(role);
     if (tab === 'retention') return isAdmin || RETENTION_ROLES.includes(role);
     if (tab === 'webhooks') return isAdmin || WEBHOOK_READERS.includes(role);
+    // Harbor's `log` list: project administrators.
+    if (tab === 'logs') return isAdmin || role === 'projectAdmin';
     return true;
   });
 }
@@ -99,6 +104,7 @@ export function ProjectPage() {
     retention: <RetentionTab project={p} />,
     webhooks: <WebhooksTab project={p} canEdit={isAdmin || roleNameOf(p.current_user_role_id) === 'projectAdmin'} />,
     robots: <ProjectRobotsTab project={p} />,
+    logs: <AuditLogPanel project={name} />,
     configuration: <ConfigurationTab project={p} />,
   };
   return (

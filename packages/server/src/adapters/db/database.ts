@@ -51,6 +51,8 @@ export interface Database {
   // Webhooks (migration 0017-webhooks).
   webhook_policies: WebhookPoliciesTable;
   webhook_last_triggers: WebhookLastTriggersTable;
+  // The audit log (migration 0016-audit-log).
+  audit_log: AuditLogTable;
 }
 
 export interface RepositoriesTable {
@@ -422,4 +424,21 @@ export interface WebhookLastTriggersTable {
   policy_id: number;
   event_type: string;
   triggered_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** The outbox event's id (`outbox:<id>`) for delivered events, null for transient ones. */
+  event_key: string | null;
+  op_time: number;
+  username: string;
+  operator_kind: string;
+  client_ip: string | null;
+  operation: string;
+  event_type: string;
+  op_desc: string;
+  resource: string;
+  resource_type: string;
+  op_result: number;
+  project_id: number | null;
 }

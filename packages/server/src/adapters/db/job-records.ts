@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { systemOperator, type DomainEvent, type Operator } from '../../domain/events.js';
 import type {
   ExecutionRecord,
   FinalStatus,
@@ -14,6 +15,8 @@ import type {
 } from '../../ports/jobs.js';
 import type { Database, SqlDialect } from './database.js';
 import { mergeExecutionAttrs } from './job-execution-attrs.js';
+import { executionFinished, recordJobEvents } from './job-events.js';
+import { KyselyJobSchedules } from './job-schedule-records.js';
 import {
   boundLog,
   claimable,
@@ -22,7 +25,6 @@ import {
   isFinal,
   MAX_MESSAGE_CHARS,
   poolOf,
-  scheduleOf,
   TASK_COLUMNS,
   taskOf,
   type Db,
@@ -32,7 +34,11 @@ export class KyselyJobRecords implements JobRecords {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
-  ) {}
+  ) {
+    this.schedules = new KyselyJobSchedules(db, dialect);
+  }
+
+  private readonly schedules: KyselyJobSchedules;
 
   async createExecution(input: NewExecution, now: number): Promise<ExecutionRecord> {
     return this.db.transaction().execute((tx) => this.insertExecution(tx, input, now));
@@ -56,6 +62,18 @@ export class KyselyJobRecords implements JobRecords {
       .returningAll()
       .executeTakeFirstOrThrow();
     const execution = executionOf(row);
+    const vendorId = input.vendorId === -1 ? {} : { vendorId: input.vendorId };
+    const by = input.by ?? systemOperator(input.vendorType);
+    const started: DomainEvent = {
+      type: 'execution.started',
+      executionId: execution.id,
+      vendorType: input.vendorType,
+      ...vendorId,
+      trigger: input.trigger,
+      at: now,
+      by,
+    };
+    await recordJobEvents(tx, this.dialect, empty ? [started, executionFinished(execution, by)] : [started]);
     const CHUNK = 200;
     for (let i = 0; i < input.tasks.length; i += CHUNK) {
       await tx
@@ -335,12 +353,18 @@ export class KyselyJobRecords implements JobRecords {
     const counts: Partial<Record<JobStatus, number>> = {};
     for (const row of rows) counts[row.status as JobStatus] = Number(row.n);
     const status = executionStatusOf(counts);
-    await tx
+    const changed = await tx
       .updateTable('job_executions')
       .set({ status, end_time: isFinal(status) ? now : null, update_time: now })
       .where('id', '=', executionId)
       .where((eb) => eb.or([eb('status', '!=', status), eb('end_time', 'is', null)]))
-      .execute();
+      .returningAll()
+      .executeTakeFirst();
+    // Recorded once: a final status is never updated again (its end time is set).
+    if (changed && isFinal(status)) {
+      const execution = executionOf(changed);
+      await recordJobEvents(tx, this.dialect, [executionFinished(execution, systemOperator(execution.vendorType))]);
+    }
   }
 
   async appendLog(taskId: number, text: string, maxBytes: number): Promise<void> {
@@ -359,74 +383,28 @@ export class KyselyJobRecords implements JobRecords {
     return row?.log;
   }
 
-  async upsertSchedule(
+  upsertSchedule(
     input: { vendorType: string; vendorId: number; cron: string; params: unknown; nextRun: number },
     now: number,
+    by?: Operator,
   ): Promise<ScheduleRecord> {
-    const params = JSON.stringify(input.params ?? null);
-    await this.db
-      .insertInto('job_schedules')
-      .values({
-        vendor_type: input.vendorType,
-        vendor_id: input.vendorId,
-        cron: input.cron,
-        params,
-        next_run: input.nextRun,
-        creation_time: now,
-        update_time: now,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['vendor_type', 'vendor_id'])
-          .doUpdateSet({ cron: input.cron, params, next_run: input.nextRun, update_time: now })
-          .where((eb) => eb.or([eb('job_schedules.cron', '!=', input.cron), eb('job_schedules.params', '!=', params)])),
-      )
-      .execute();
-    return (await this.getSchedule(input.vendorType, input.vendorId))!;
+    return this.schedules.upsert(input, now, by);
   }
 
-  async getSchedule(vendorType: string, vendorId: number): Promise<ScheduleRecord | undefined> {
-    const row = await this.db
-      .selectFrom('job_schedules')
-      .selectAll()
-      .where('vendor_type', '=', vendorType)
-      .where('vendor_id', '=', vendorId)
-      .executeTakeFirst();
-    return row && scheduleOf(row);
+  getSchedule(vendorType: string, vendorId: number): Promise<ScheduleRecord | undefined> {
+    return this.schedules.get(vendorType, vendorId);
   }
 
-  async deleteSchedule(vendorType: string, vendorId: number): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('job_schedules')
-      .where('vendor_type', '=', vendorType)
-      .where('vendor_id', '=', vendorId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  deleteSchedule(vendorType: string, vendorId: number, change?: { by: Operator; now: number }): Promise<boolean> {
+    return this.schedules.delete(vendorType, vendorId, change);
   }
 
-  async listSchedules(page: number, pageSize: number): Promise<Page<ScheduleRecord>> {
-    const total = await this.db
-      .selectFrom('job_schedules')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirst();
-    const rows = await this.db
-      .selectFrom('job_schedules')
-      .selectAll()
-      .orderBy('id')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute();
-    return { items: rows.map(scheduleOf), total: Number(total?.n ?? 0) };
+  listSchedules(page: number, pageSize: number): Promise<Page<ScheduleRecord>> {
+    return this.schedules.list(page, pageSize);
   }
 
-  async dueSchedules(now: number): Promise<ScheduleRecord[]> {
-    const rows = await this.db
-      .selectFrom('job_schedules')
-      .selectAll()
-      .where('next_run', '<=', now)
-      .orderBy('next_run')
-      .execute();
-    return rows.map(scheduleOf);
+  dueSchedules(now: number): Promise<ScheduleRecord[]> {
+    return this.schedules.due(now);
   }
 
   async fireSchedule(schedule: ScheduleRecord, next: number, now: number): Promise<ExecutionRecord | undefined> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store, StoreRecords } from '../../ports/store.js';
+import { KyselyAuditRecords } from './audit-records.js';
 import { KyselyBlobRecords } from './blob-records.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyGarbageRecords } from './garbage-records.js';
@@ -49,6 +50,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly retention: KyselyRetentionRecords;
   readonly tagHistory: KyselyTagHistoryRecords;
   readonly webhooks: KyselyWebhookRecords;
+  readonly audit: KyselyAuditRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -73,6 +75,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.retention = new KyselyRetentionRecords(db);
     this.tagHistory = new KyselyTagHistoryRecords(db);
     this.webhooks = new KyselyWebhookRecords(db);
+    this.audit = new KyselyAuditRecords(db);
   }
 }
 

@@ -11,6 +11,7 @@ import { describeOutboxRecords } from './outbox-records.suite.js';
 import { describeImmutableAndLabelRecords } from './immutable-label-records.suite.js';
 import { describeTagAndUploadRecords } from './tag-and-upload-records.suite.js';
 import { describeRetentionRecords } from './retention-records.suite.js';
+import { describeAuditRecords } from './audit-records.suite.js';
 import { describeTagHistoryRecords } from './tag-history-records.suite.js';
 import { describeWebhookRecords } from './webhook-records.suite.js';
 
@@ -110,6 +111,7 @@ export function describeMetadataStore(label: string, make: () => Promise<Metadat
     describeRetentionRecords(fresh);
     describeTagHistoryRecords(fresh);
     describeWebhookRecords(fresh);
+    describeAuditRecords(fresh);
     describeArtifactViews(freshWithIdentity);
 
     describe('transaction', () => {

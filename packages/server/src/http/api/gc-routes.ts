@@ -6,7 +6,7 @@ import { pageOf, setPagingHeaders } from './paging.js';
 import { jsonBody } from './request-parts.js';
 import { securityOf } from './security.js';
 
-function time(ms: number | null | undefined): string | undefined {
+export function time(ms: number | null | undefined): string | undefined {
   return ms === null || ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
@@ -19,7 +19,7 @@ function gcId(req: { params: unknown }): number {
  * Harbor's GCHistory of an execution: its trigger as the kind, its extra attributes (parameters and result) as
  * JSON. Harbor puts the trigger in `schedule.type` too, outside its swagger's enum; Wharf names the enum's value.
  */
-function history(execution: ExecutionRecord) {
+export function history(execution: ExecutionRecord) {
   return {
     id: execution.id,
     job_name: execution.vendorType,
@@ -34,7 +34,7 @@ function history(execution: ExecutionRecord) {
 }
 
 /** `{ schedule: { type, cron }, parameters }` of Harbor's Schedule body. */
-function scheduleBody(body: Record<string, unknown>): { type: string; cron?: string; parameters?: unknown } {
+export function scheduleBody(body: Record<string, unknown>): { type: string; cron?: string; parameters?: unknown } {
   const schedule = body.schedule;
   if (!schedule || typeof schedule !== 'object') throw new HarborError('BAD_REQUEST', 'schedule is required');
   const { type, cron } = schedule as Record<string, unknown>;

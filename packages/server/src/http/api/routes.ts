@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { AuditService } from '../../audit/audit-service.js';
+import { registerAuditRoutes } from './audit-routes.js';
+import type { PurgeAuditService } from '../../audit/purge-audit.js';
+import { registerPurgeAuditRoutes } from './purge-audit-routes.js';
 import type { ConfigurationService } from '../../services/configurations.js';
 import type { PermissionService } from '../../services/permissions.js';
 import { READ_ONLY_MESSAGE, type ReadOnlyGuard } from '../../services/read-only.js';
@@ -61,6 +65,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly tagHistory: TagHistoryService;
   readonly webhooks: WebhookService;
   readonly notifications: NotificationStatusService;
+  readonly audit: AuditService;
+  readonly purgeAudit: PurgeAuditService;
 }
 
 /**
@@ -101,6 +107,8 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerTagHistoryRoutes(api, opts.tagHistory);
       registerWebhookRoutes(api, opts.webhooks);
       registerNotificationRoutes(api, opts.notifications);
+      registerAuditRoutes(api, opts.audit);
+      registerPurgeAuditRoutes(api, opts.purgeAudit);
       registerOpenApiRoutes(api, opts);
       done();
     },

@@ -12,6 +12,12 @@ export interface SystemSettings {
   readonly authMode: 'db_auth';
   /** storage_per_project: the hard storage limit in bytes of the quota of new projects; -1 is unlimited. */
   readonly storagePerProject: number;
+  /** audit_log_forward_endpoint: the syslog server audit records are forwarded to (`host:port`), '' for none. */
+  readonly auditLogForwardEndpoint: string;
+  /** skip_audit_log_database: forward audit records only, without storing them (needs a forward endpoint). */
+  readonly skipAuditLogDatabase: boolean;
+  /** disabled_audit_log_event_types: Harbor's comma-separated ext event types that are not recorded. */
+  readonly disabledAuditLogEventTypes: string;
 }
 
 /** System settings; the schema migration seeds the defaults, the server seeds configured values at first start. */

@@ -2,7 +2,8 @@ import { InvalidError, NotFoundError } from '../../domain/errors.js';
 import type { PagedResult } from '../../ports/identity-store.js';
 import type { QuotaQuery, QuotaRecord, UsageRepair } from '../../ports/quota-records.js';
 import type { Store, StoreRecords } from '../../ports/store.js';
-import type { SecurityContext } from '../authenticator.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import { operatorOf, type SecurityContext } from '../authenticator.js';
 import { authorize } from '../project-access.js';
 
 /** The list query of `GET /quotas` as the HTTP edge parsed it. */
@@ -28,7 +29,10 @@ export function storageLimitProblem(value: unknown): string | undefined {
  * and change hard limits; project members see their project's quota in the project summary.
  */
 export class QuotaService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly work: UnitOfWork,
+  ) {}
 
   async list(ctx: SecurityContext, query: QuotaListQuery): Promise<PagedResult<QuotaRecord>> {
     authorize(ctx, undefined, 'quota', 'list');
@@ -63,9 +67,22 @@ export class QuotaService {
     const storage = (hard as Record<string, unknown>).storage;
     const problem = storageLimitProblem(storage);
     if (problem) throw new InvalidError('field', problem);
-    if (!(await this.store.quotas.setHard(id, storage as number))) {
-      throw new NotFoundError('quota', String(id), `quota ${id} not found`);
-    }
+    await this.work.run(async ({ tx, emit }) => {
+      const quota = await tx.quotas.get(id);
+      if (!quota || !(await tx.quotas.setHard(id, storage as number))) {
+        throw new NotFoundError('quota', String(id), `quota ${id} not found`);
+      }
+      emit(
+        {
+          type: 'quota.updated',
+          quotaId: id,
+          projectId: quota.projectId,
+          project: quota.projectName,
+          hard: storage as number,
+        },
+        operatorOf(ctx),
+      );
+    });
   }
 
   /** Recomputes every project's usage and repairs the stored values (`wharf quota recount`; a job later). */

@@ -11,6 +11,9 @@ export const defaultSystemSettings: SystemSettings = {
   readOnly: false,
   authMode: 'db_auth',
   storagePerProject: -1,
+  auditLogForwardEndpoint: '',
+  skipAuditLogDatabase: false,
+  disabledAuditLogEventTypes: '',
 };
 
 /** Each setting's stored name (Harbor's) and a reader of its JSON value that refuses values of another type. */
@@ -31,6 +34,15 @@ const columns: {
   storagePerProject: {
     name: 'storage_per_project',
     read: (v) => (typeof v === 'number' && Number.isSafeInteger(v) && (v === -1 || v > 0) ? v : undefined),
+  },
+  auditLogForwardEndpoint: {
+    name: 'audit_log_forward_endpoint',
+    read: (v) => (typeof v === 'string' ? v : undefined),
+  },
+  skipAuditLogDatabase: { name: 'skip_audit_log_database', read: (v) => (typeof v === 'boolean' ? v : undefined) },
+  disabledAuditLogEventTypes: {
+    name: 'disabled_audit_log_event_types',
+    read: (v) => (typeof v === 'string' ? v : undefined),
   },
 };
 
@@ -60,6 +72,9 @@ export class KyselySettingRecords implements SettingRecords {
       readOnly: readSetting('readOnly', stored),
       authMode: readSetting('authMode', stored),
       storagePerProject: readSetting('storagePerProject', stored),
+      auditLogForwardEndpoint: readSetting('auditLogForwardEndpoint', stored),
+      skipAuditLogDatabase: readSetting('skipAuditLogDatabase', stored),
+      disabledAuditLogEventTypes: readSetting('disabledAuditLogEventTypes', stored),
     };
   }
 

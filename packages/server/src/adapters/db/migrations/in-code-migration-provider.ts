@@ -15,6 +15,7 @@ import { uploadFenceSchema } from './0012-upload-fence.js';
 import { blobGcSchema } from './0013-blob-gc.js';
 import { retentionSchema } from './0014-retention.js';
 import { tagHistorySchema } from './0015-tag-history.js';
+import { auditLogSchema } from './0016-audit-log.js';
 import { webhooksSchema } from './0017-webhooks.js';
 import type { DialectMigration } from './dialect-migration.js';
 
@@ -35,6 +36,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0013-blob-gc': blobGcSchema,
   '0014-retention': retentionSchema,
   '0015-tag-history': tagHistorySchema,
+  '0016-audit-log': auditLogSchema,
   '0017-webhooks': webhooksSchema,
 };
 

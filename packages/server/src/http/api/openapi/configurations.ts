@@ -53,6 +53,9 @@ export const CONFIGURATIONS_AREA: ApiArea = {
         'read_only',
         'robot_name_prefix',
         'storage_per_project',
+        'audit_log_forward_endpoint',
+        'skip_audit_log_database',
+        'disabled_audit_log_event_types',
       ],
       properties: {
         auth_mode: item({ type: 'string', enum: ['db_auth'], description: 'How users authenticate.' }),
@@ -77,6 +80,18 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           minimum: -1,
           description: 'The hard storage limit in bytes of new projects’ quotas; -1 for no limit.',
         }),
+        audit_log_forward_endpoint: item({
+          type: 'string',
+          description: 'The syslog server (`host:port`) audit records are forwarded to; empty for none.',
+        }),
+        skip_audit_log_database: item({
+          type: 'boolean',
+          description: 'Whether audit records are only forwarded, not stored.',
+        }),
+        disabled_audit_log_event_types: item({
+          type: 'string',
+          description: 'Comma-separated audit event types (`/auditlog-exts/events`) that are not recorded.',
+        }),
       },
     },
     Configurations: {
@@ -97,6 +112,21 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           minimum: -1,
           nullable: true,
           description: '-1 (no limit) or a positive number of bytes; applies to projects created afterwards.',
+        },
+        audit_log_forward_endpoint: {
+          type: 'string',
+          nullable: true,
+          description: '`host:port` of a syslog server (protocol and TLS from `audit.forward`), or empty.',
+        },
+        skip_audit_log_database: {
+          type: 'boolean',
+          nullable: true,
+          description: 'Forward only; refused while no forward endpoint is set.',
+        },
+        disabled_audit_log_event_types: {
+          type: 'string',
+          nullable: true,
+          description: 'Comma-separated event types not recorded, e.g. `pull_artifact,login_user`.',
         },
       },
     },

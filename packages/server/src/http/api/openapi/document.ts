@@ -3,6 +3,7 @@ import { GC_AREA } from './gc.js';
 import { NOTIFICATIONS_AREA } from './notifications.js';
 import { TAG_HISTORY_AREA } from './tag-history.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
+import { AUDIT_AREA, PURGE_AUDIT_AREA } from './audit.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
 import { IMMUTABLE_AREA } from './immutable.js';
@@ -49,6 +50,8 @@ const AREAS: readonly ApiArea[] = [
   TAG_HISTORY_AREA,
   WEBHOOKS_AREA,
   NOTIFICATIONS_AREA,
+  AUDIT_AREA,
+  PURGE_AUDIT_AREA,
   // one line per area: keep this list in order of the tags as the explorer shows them
 ];
 
