@@ -9,6 +9,8 @@ import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
+import { listenForMetrics } from './http/metrics-route.js';
+import type { MetricsSources, WharfMetrics } from './metrics/metrics.js';
 import { RequestGauge } from './lib/request-gauge.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { JobEngine } from './jobs/engine.js';
@@ -88,6 +90,8 @@ export interface Wharf {
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** The job engine (GC, retention, purges… register their job types here). */
   readonly jobs: JobEngine;
+  /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
+  metricsUrl(): string | undefined;
   /** Starts listening (and background jobs); resolves with the bound address. */
   listen(): Promise<string>;
   /** Re-reads the TLS certificate and key (on SIGHUP); false when TLS is not configured. */
@@ -216,6 +220,12 @@ function authenticationOf(
   return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
 
+/** The Prometheus metrics, loaded (with prom-client) only when enabled. */
+async function createMetrics(sources: MetricsSources): Promise<WharfMetrics> {
+  const { WharfMetrics } = await import('./metrics/metrics.js');
+  return new WharfMetrics(sources);
+}
+
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
@@ -312,6 +322,24 @@ export async function createWharf(
     },
   );
   const load = new RequestGauge();
+  const health = () => checkHealth(healthProbes(store, storage));
+  const metrics = config.metrics.enabled
+    ? await createMetrics({
+        clock,
+        cacheMs: config.metrics.cacheTime * 1000,
+        records: database.metrics(),
+        poolUse: () => database.poolUse(),
+        inFlight: () => load.inFlight,
+        manifestCache: () => registry.manifestCache.stats(),
+        queues: () => jobs.queues.list(),
+        workers: () => jobs.workers('all'),
+        health,
+        systemInfo: async () => {
+          const settings = await store.settings.get();
+          return { authMode: settings.authMode, selfRegistration: settings.selfRegistration, version: WHARF_VERSION };
+        },
+      })
+    : undefined;
   const gc = new GarbageCollector({
     store,
     storage,
@@ -328,15 +356,18 @@ export async function createWharf(
     retentionSeconds: config.sessions.authEventRetention,
     now: () => clock.now(),
   });
-  registerSubscribers(bus, { pulls, authEvents });
+  registerSubscribers(bus, { pulls, authEvents, metrics });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   const retention = new RetentionService(store, jobs, now);
+  const metricsEndpoint = metrics && { path: config.metrics.path, render: () => metrics.render() };
   const app = buildHttpServer({
     load,
+    observer: metrics,
+    metricsEndpoint: config.metrics.addr === undefined ? metricsEndpoint : undefined,
     registry,
     logger: log,
     accessLog: config.http.accessLog,
@@ -355,7 +386,7 @@ export async function createWharf(
       version: WHARF_VERSION,
       now: () => clock.now(),
       settings: store.settings,
-      health: () => checkHealth(healthProbes(store, storage)),
+      health,
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
@@ -406,6 +437,7 @@ export async function createWharf(
       intervalSeconds: config.tags.purgeInterval,
     },
   ]);
+  let metricsListener: { url: string; close(): Promise<void> } | undefined;
   return {
     app,
     registry,
@@ -427,6 +459,11 @@ export async function createWharf(
           resolve();
         });
       });
+      if (metricsEndpoint && config.metrics.addr !== undefined) {
+        const bind = splitAddr(config.metrics.addr);
+        metricsListener = await listenForMetrics(metricsEndpoint, bind.host, bind.port);
+        log.info({ url: `${metricsListener.url}${metricsEndpoint.path}` }, 'serving metrics');
+      }
       jobs.start();
       relay.start();
       return addressOf(app, tls !== undefined);
@@ -439,7 +476,9 @@ export async function createWharf(
       });
       return true;
     },
+    metricsUrl: () => metricsListener?.url,
     async close() {
+      await metricsListener?.close();
       await app.close();
       await jobs.close();
       await relay.stop();

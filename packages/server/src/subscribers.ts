@@ -8,6 +8,8 @@ export interface Subscribers {
   readonly pulls: PullRecorder;
   /** Authentication decisions as auth events (`auth.*`). */
   readonly authEvents: AuthEventRecorder;
+  /** Registry operations and job executions as Prometheus counters (metrics enabled only). */
+  readonly metrics?: { subscribeTo(bus: EventBus): void } | undefined;
 }
 
 /**
@@ -17,4 +19,5 @@ export interface Subscribers {
 export function registerSubscribers(bus: EventBus, subscribers: Subscribers): void {
   subscribers.pulls.subscribeTo(bus);
   subscribers.authEvents.subscribeTo(bus);
+  subscribers.metrics?.subscribeTo(bus);
 }
