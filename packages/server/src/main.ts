@@ -11,6 +11,9 @@ import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
 import type { MetricsSources, WharfMetrics } from './metrics/metrics.js';
+import type { Tracing } from './tracing/tracing.js';
+import { tracedStore } from './adapters/db/traced-store.js';
+import { tracedBlobStore } from './adapters/blob/traced-blob-store.js';
 import { RequestGauge } from './lib/request-gauge.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { JobEngine } from './jobs/engine.js';
@@ -90,6 +93,8 @@ export interface Wharf {
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** The job engine (GC, retention, purges… register their job types here). */
   readonly jobs: JobEngine;
+  /** The tracer when `tracing.enabled` is set (tests flush it); undefined otherwise: no SDK was loaded. */
+  readonly tracing: { flush(): Promise<void> } | undefined;
   /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
   metricsUrl(): string | undefined;
   /** Starts listening (and background jobs); resolves with the bound address. */
@@ -226,6 +231,17 @@ async function createMetrics(sources: MetricsSources): Promise<WharfMetrics> {
   return new WharfMetrics(sources);
 }
 
+/** OpenTelemetry tracing, loaded (the SDK and its context manager) only when enabled. */
+async function createTracing(config: Readonly<WharfConfig>): Promise<Tracing> {
+  const { startTracing } = await import('./tracing/tracing.js');
+  return startTracing({
+    endpoint: config.tracing.endpoint,
+    serviceName: config.tracing.serviceName,
+    serviceVersion: WHARF_VERSION,
+    samplingRatio: config.tracing.samplingRatio,
+  });
+}
+
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
@@ -247,15 +263,19 @@ export async function createWharf(
   const clock = deps.clock ?? systemClock;
   await mkdirPrivate(config.data.dir);
   const database = openConfiguredDatabase(config, log);
-  const store = database.store;
   try {
-    const applied = await store.migrate();
+    const applied = await database.store.migrate();
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    await ensureAdmin(config, store, log, deps.onAdminPasswordGenerated);
+    await ensureAdmin(config, database.store, log, deps.onAdminPasswordGenerated);
   } catch (error) {
-    await store.close();
+    await database.store.close();
     throw error;
   }
+  const tracing = config.tracing.enabled ? await createTracing(config) : undefined;
+  // With tracing, the store and the blob store are decorated with spans; without it they are the adapters as such.
+  const store = tracing
+    ? tracedStore(database.store, tracing.spans, config.database.driver === 'postgres' ? 'postgresql' : 'sqlite')
+    : database.store;
   const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
   if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
   const verifier =
@@ -273,7 +293,8 @@ export async function createWharf(
     projectNamed: (name) => store.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
-  const storage = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
+  const adapter = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
+  const storage = tracing ? tracedBlobStore(adapter, tracing.spans, config.storage.driver) : adapter;
   // One holder id per process: the nodes' leases (periodic rounds, upload sessions) tell processes apart by it.
   const node = `${hostname()
     .replace(/[^!-~]/g, '_')
@@ -367,6 +388,7 @@ export async function createWharf(
   const app = buildHttpServer({
     load,
     observer: metrics,
+    tracer: tracing?.requests,
     metricsEndpoint: config.metrics.addr === undefined ? metricsEndpoint : undefined,
     registry,
     logger: log,
@@ -477,6 +499,7 @@ export async function createWharf(
       return true;
     },
     metricsUrl: () => metricsListener?.url,
+    tracing,
     async close() {
       await metricsListener?.close();
       await app.close();
@@ -485,6 +508,7 @@ export async function createWharf(
       await authEvents.flush(5000);
       await pulls.close();
       await store.close();
+      await tracing?.shutdown();
     },
   };
 }
