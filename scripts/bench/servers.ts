@@ -162,6 +162,8 @@ export interface WharfLaunchOptions {
   readonly name?: string;
   /** Options for node before the entry point, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** Further environment of the server, over the defaults (A/B builds' `BENCH_AB_ENV_<LABEL>`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startWharf(
@@ -198,6 +200,7 @@ export async function startWharf(
           WHARF_ADMIN_PASSWORD: credentials.password,
           // The login-flood scenario names its clients' addresses in X-Forwarded-For (a flood from many).
           WHARF_HTTP_TRUSTEDPROXIES: '127.0.0.1',
+          ...opts.env,
         },
       }),
     { credentials, readyStatuses: [200, 401] },
