@@ -42,11 +42,15 @@ export interface MetricsSources {
   readonly systemInfo: () => Promise<{ authMode: string; selfRegistration: boolean; version: string }>;
 }
 
+/** A (route, method, status)'s counts: plain numbers on the request path, folded into prom-client at scrape time. */
 interface HttpChildren {
-  readonly requests: client.Counter.Internal;
+  readonly labels: readonly [string, string, string];
   readonly duration: client.Histogram.Internal<string>;
-  readonly bytesIn: client.Counter.Internal;
-  readonly bytesOut: client.Counter.Internal;
+  requests: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** What the last scrape handed prom-client already. */
+  readonly folded: { requests: number; bytesIn: number; bytesOut: number };
 }
 
 interface Snapshot {
@@ -70,10 +74,7 @@ interface Snapshot {
  */
 export class WharfMetrics {
   readonly registry: Registry = new client.Registry();
-  private readonly requests: Counter<string>;
   private readonly duration: Histogram<string>;
-  private readonly bytesIn: Counter<string>;
-  private readonly bytesOut: Counter<string>;
   private readonly operations: Counter<string>;
   private readonly executions: Counter<string>;
   private readonly executionDuration: Histogram<string>;
@@ -86,12 +87,31 @@ export class WharfMetrics {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry });
     const httpLabels = ['route', 'method', 'code'] as const;
-    this.requests = new client.Counter({
-      name: 'wharf_http_requests_total',
-      help: 'HTTP requests answered, by route template, method and status code.',
-      labelNames: httpLabels,
-      registers,
-    });
+    const children = this.children;
+    /** A counter whose per-request increments live in HttpChildren: each scrape adds what came since the last. */
+    const foldedCounter = (name: string, help: string, field: 'requests' | 'bytesIn' | 'bytesOut') =>
+      new client.Counter({
+        name,
+        help,
+        labelNames: httpLabels,
+        registers,
+        collect() {
+          for (const byMethod of children.values()) {
+            for (const byStatus of byMethod.values()) {
+              for (const c of byStatus.values()) {
+                const delta = c[field] - c.folded[field];
+                if (delta > 0) this.labels(...c.labels).inc(delta);
+                c.folded[field] = c[field];
+              }
+            }
+          }
+        },
+      });
+    foldedCounter(
+      'wharf_http_requests_total',
+      'HTTP requests answered, by route template, method and status code.',
+      'requests',
+    );
     this.duration = new client.Histogram({
       name: 'wharf_http_request_duration_seconds',
       help: 'Time from the first byte of a request to the end of its response, by route template, method and status.',
@@ -99,18 +119,16 @@ export class WharfMetrics {
       buckets: HTTP_BUCKETS,
       registers,
     });
-    this.bytesIn = new client.Counter({
-      name: 'wharf_http_request_bytes_total',
-      help: 'Request body bytes received, by route template, method and status code.',
-      labelNames: httpLabels,
-      registers,
-    });
-    this.bytesOut = new client.Counter({
-      name: 'wharf_http_response_bytes_total',
-      help: 'Response bytes sent (headers and body), by route template, method and status code.',
-      labelNames: httpLabels,
-      registers,
-    });
+    foldedCounter(
+      'wharf_http_request_bytes_total',
+      'Request body bytes received, by route template, method and status code.',
+      'bytesIn',
+    );
+    foldedCounter(
+      'wharf_http_response_bytes_total',
+      'Response bytes sent (headers and body), by route template, method and status code.',
+      'bytesOut',
+    );
     new client.Gauge({
       name: 'wharf_http_requests_in_flight',
       help: 'HTTP requests being served.',
@@ -164,17 +182,19 @@ export class WharfMetrics {
     if (c === undefined) {
       const code = String(status);
       c = {
-        requests: this.requests.labels(route, method, code),
+        labels: [route, method, code],
         duration: this.duration.labels(route, method, code),
-        bytesIn: this.bytesIn.labels(route, method, code),
-        bytesOut: this.bytesOut.labels(route, method, code),
+        requests: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        folded: { requests: 0, bytesIn: 0, bytesOut: 0 },
       };
       byStatus.set(status, c);
     }
-    c.requests.inc();
+    c.requests++;
+    c.bytesIn += bytesIn;
+    c.bytesOut += bytesOut;
     c.duration.observe(seconds);
-    if (bytesIn > 0) c.bytesIn.inc(bytesIn);
-    if (bytesOut > 0) c.bytesOut.inc(bytesOut);
   }
 
   /** Counts registry operations and job executions from the bus (registered in subscribers.ts). */
