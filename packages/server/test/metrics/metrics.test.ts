@@ -84,7 +84,8 @@ describe('Prometheus metrics on the main port', () => {
         executionId: Number((gc.headers.location as string).split('/').at(-1)),
         vendorType: 'GARBAGE_COLLECTION',
         trigger: 'MANUAL',
-        status: 'Success',
+        // Stopped, not the run's real Success: once the engine emits its own event, the two stay apart here.
+        status: 'Stopped',
         startTime: clock.now() - 2500,
         endTime: clock.now(),
       });
@@ -162,7 +163,7 @@ describe('Prometheus metrics on the main port', () => {
   });
 
   it('counts finished job executions by type and status, with durations', () => {
-    const labels = { type: 'GARBAGE_COLLECTION', status: 'Success' };
+    const labels = { type: 'GARBAGE_COLLECTION', status: 'Stopped' };
     expect(valueOf(families, 'wharf_job_executions_total', labels)).toBe(1);
     expect(valueOf(families, 'wharf_job_execution_duration_seconds_sum', labels)).toBeCloseTo(2.5);
     expect(valueOf(families, 'wharf_job_execution_duration_seconds_bucket', { ...labels, le: '5' })).toBe(1);
