@@ -45,13 +45,16 @@ module.exports = {
     {
       name: 'only-composition-root-imports-adapters',
       severity: 'error',
-      from: { path: src, pathNot: `(${src}(main\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$` },
+      from: {
+        path: src,
+        pathNot: `(${src}(main\\.ts|main-observers\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$`,
+      },
       to: { path: `${src}adapters/` },
     },
     {
       name: 'config-only-from-root',
       severity: 'error',
-      from: { path: src, pathNot: `(${src}(main\\.ts|cli/|config/))|\\.test\\.ts$` },
+      from: { path: src, pathNot: `(${src}(main\\.ts|main-observers\\.ts|cli/|config/))|\\.test\\.ts$` },
       to: { path: `${src}config/` },
     },
     {

@@ -8,7 +8,8 @@
 #      BENCH_ARTIFACTS=N (artifacts in one repository, default 10000), BENCH_API_ROUNDS=N,
 #      BENCH_FLOOD_PULLS=N, BENCH_FLOOD_CONCURRENCY=N (login-flood: timed pulls, flooding clients),
 #      BENCH_PULL_REPEATS=N (sequential pulls of the 1-client pull phase),
-#      BENCH_AB=label=tree,label=tree (A/B mode: built Wharf trees, interleaved; BENCH_AB_ROUNDS, BENCH_AB_CPU_PROF=1),
+#      BENCH_AB=label=tree,label=tree (A/B mode: built Wharf trees, interleaved; BENCH_AB_ROUNDS, BENCH_AB_CPU_PROF=1,
+#      BENCH_AB_ENV_<LABEL>=KEY=VALUE;KEY=VALUE: a build's own environment, e.g. metrics on for one label),
 #      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush,gc (comma-separated subset);
 #      BENCH_GC_BLOBS=N (gc: blobs loaded, half then unreferenced; default 100000, quick 2000),
 #      BENCH_AUDIT=off (Wharf without its audit log: WHARF_AUDIT_ENABLED=false).

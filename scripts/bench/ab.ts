@@ -5,6 +5,7 @@
  * each metric's median per server over `BENCH_AB_ROUNDS` rounds (default 5) with its range, and each build's median
  * against the reference's from the same runs. `BENCH_AB_CPU_PROF=1` starts the Wharf builds with `--cpu-prof` and
  * leaves their profiles under `.bench/profiles/<label>/` (profiling slows them: take figures from a run without it).
+ * `BENCH_AB_ENV_<LABEL>` gives a build environment of its own (`abEnv`): one tree with a feature on and off.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
@@ -38,6 +39,20 @@ export function parseAbBuilds(raw: string, cwd: string): AbBuild[] {
     throw new Error(`BENCH_AB: give distinct labels other than 'reference' (label=path,…), got '${raw}'`);
   }
   return builds;
+}
+
+/**
+ * A build's own environment: `BENCH_AB_ENV_<LABEL>=KEY=VALUE;KEY=VALUE` (label upper-cased), so that one tree can
+ * run twice with a feature on and off, e.g. `BENCH_AB=off=.,on=. BENCH_AB_ENV_ON=WHARF_METRICS_ENABLED=true`.
+ */
+export function abEnv(label: string): Record<string, string> {
+  const raw = process.env[`BENCH_AB_ENV_${label.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] ?? '';
+  const env: Record<string, string> = {};
+  for (const pair of raw.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) env[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return env;
 }
 
 interface Target {
@@ -91,13 +106,15 @@ export async function runAb(
     for (const build of builds) {
       const profileDir = join(dirs.bench, 'profiles', build.label);
       if (profile) mkdirSync(profileDir, { recursive: true });
+      const env = abEnv(build.label);
       const server = await startWharf(build.root, dirs.work, dirs.log, {
         name: `wharf-${build.label}`,
+        env,
         nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${profileDir}`] : [],
       });
       targets.push({ label: build.label, server, state: {} });
       await login(server);
-      log(`${build.label}: ${build.root} on ${server.baseUrl} (pid ${server.pid})`);
+      log(`${build.label}: ${build.root} on ${server.baseUrl} (pid ${server.pid}) ${JSON.stringify(env)}`);
     }
     for (let round = 0; round < rounds; round++) {
       const shift = round % targets.length;

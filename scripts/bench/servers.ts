@@ -162,6 +162,8 @@ export interface WharfLaunchOptions {
   readonly name?: string;
   /** Options for node before the entry point, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** Further environment of the server, over the defaults (A/B builds' `BENCH_AB_ENV_<LABEL>`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startWharf(
@@ -200,6 +202,7 @@ export async function startWharf(
           WHARF_HTTP_TRUSTEDPROXIES: '127.0.0.1',
           // `BENCH_AUDIT=off` runs Wharf without its audit log (the pull figures with auditing on and off).
           ...(process.env['BENCH_AUDIT'] === 'off' && { WHARF_AUDIT_ENABLED: 'false' }),
+          ...opts.env,
         },
       }),
     { credentials, readyStatuses: [200, 401] },

@@ -9,6 +9,10 @@ import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
+import { listenForMetrics } from './http/metrics-route.js';
+import { createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
+import { tracedStore } from './adapters/db/traced-store.js';
+import { tracedBlobStore } from './adapters/blob/traced-blob-store.js';
 import { RequestGauge } from './lib/request-gauge.js';
 import { authPurgeJob } from './jobs/auth-purge.js';
 import { JobEngine } from './jobs/engine.js';
@@ -37,9 +41,8 @@ import { retentionJob, retentionTriggerJob } from './retention/retention-job.js'
 import { RetentionService } from './retention/retention-service.js';
 import { quotaPolicy } from './services/quotas/quota-policy.js';
 import { QuotaService } from './services/quotas/quotas.js';
-import { notificationEndpoints } from './notifications/endpoint-options.js';
 import { NotificationStatusService } from './notifications/notification-status.js';
-import { RegistryNotifier } from './notifications/registry-notifier.js';
+import type { RegistryNotifier } from './notifications/registry-notifier.js';
 import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
@@ -50,7 +53,7 @@ import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
 import { webhookJob } from './webhooks/webhook-job.js';
 import { WebhookNotifier } from './webhooks/webhook-notifier.js';
 import { WebhookService } from './webhooks/webhook-service.js';
-import { AuditLog } from './audit/audit-log.js';
+import type { AuditLog } from './audit/audit-log.js';
 import { AuditService } from './audit/audit-service.js';
 import { AUDIT_EVENT_TYPES } from './audit/event-mapping.js';
 import { PurgeAuditService, purgeAuditJob } from './audit/purge-audit.js';
@@ -107,6 +110,10 @@ export interface Wharf {
   readonly jobs: JobEngine;
   /** The webhook subscriber; tests wait for its pull handling (`settled`). */
   readonly webhooks: WebhookNotifier;
+  /** The tracer when `tracing.enabled` is set (tests flush it); undefined otherwise: no SDK was loaded. */
+  readonly tracing: { flush(): Promise<void> } | undefined;
+  /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
+  metricsUrl(): string | undefined;
   /** Starts listening (and background jobs); resolves with the bound address. */
   listen(): Promise<string>;
   /** Re-reads the TLS certificate and key (on SIGHUP); false when TLS is not configured. */
@@ -238,15 +245,19 @@ export async function createWharf(
   const clock = deps.clock ?? systemClock;
   await mkdirPrivate(config.data.dir);
   const database = openConfiguredDatabase(config, log);
-  const store = database.store;
   try {
-    const applied = await store.migrate();
+    const applied = await database.store.migrate();
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    await ensureAdmin(config, store, log, deps.onAdminPasswordGenerated);
+    await ensureAdmin(config, database.store, log, deps.onAdminPasswordGenerated);
   } catch (error) {
-    await store.close();
+    await database.store.close();
     throw error;
   }
+  const tracing = config.tracing.enabled ? await createTracing(config, WHARF_VERSION) : undefined;
+  // With tracing, the store and the blob store are decorated with spans; without it they are the adapters as such.
+  const store = tracing
+    ? tracedStore(database.store, tracing.spans, config.database.driver === 'postgres' ? 'postgresql' : 'sqlite')
+    : database.store;
   const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
   if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
   const verifier =
@@ -264,7 +275,8 @@ export async function createWharf(
     projectNamed: (name) => store.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
-  const storage = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
+  const adapter = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
+  const storage = tracing ? tracedBlobStore(adapter, tracing.spans, config.storage.driver) : adapter;
   // One holder id per process: the nodes' leases (periodic rounds, upload sessions) tell processes apart by it.
   const node = `${hostname()
     .replace(/[^!-~]/g, '_')
@@ -313,6 +325,30 @@ export async function createWharf(
     },
   );
   const load = new RequestGauge();
+  const health = new HealthMonitor(
+    healthProbes(store, storage, () => jobs.health(), clock),
+    {
+      now: () => clock.now(),
+      onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
+    },
+  );
+  const metrics = config.metrics.enabled
+    ? await createMetrics({
+        clock,
+        cacheMs: config.metrics.cacheTime * 1000,
+        records: database.metrics(),
+        poolUse: () => database.poolUse(),
+        inFlight: () => load.inFlight,
+        manifestCache: () => registry.manifestCache.stats(),
+        queues: () => jobs.queues.list(),
+        workers: () => jobs.workers('all'),
+        health: () => health.report(),
+        systemInfo: async () => {
+          const settings = await store.settings.get();
+          return { authMode: settings.authMode, selfRegistration: settings.selfRegistration, version: WHARF_VERSION };
+        },
+      })
+    : undefined;
   const gc = new GarbageCollector({
     store,
     storage,
@@ -335,57 +371,29 @@ export async function createWharf(
     host: publicHost,
     onError: (err, message) => log.warn({ err }, message),
   });
-  const notifications = new RegistryNotifier(
-    notificationEndpoints(config.notifications),
-    {
-      addr: `${hostname()}:${splitAddr(config.http.addr).port}`,
-      instanceID: randomUUID(),
-      baseUrl: config.http.baseUrl,
-    },
-    {
-      now: () => clock.now(),
-      onFailure: (endpoint, error) =>
-        log.warn({ endpoint, error }, 'a registry notification was not delivered; retrying'),
-    },
-    {
-      includeReferences: config.notifications.events.includereferences,
-      manifestContent: (digest) => registry.manifests.content(digest),
-    },
+  const notifications = createNotifier(
+    config,
+    registry,
+    clock,
+    log,
+    `${hostname()}:${splitAddr(config.http.addr).port}`,
   );
-  const auditLog = config.audit.enabled
-    ? new AuditLog(
-        { records: store.audit, projects: store.projects, settings: store.settings, clock },
-        {
-          batchSize: config.audit.batchSize,
-          flushMs: config.audit.flushInterval * 1000,
-          forward: {
-            protocol: config.audit.forward.protocol,
-            ca: config.audit.forward.ca === undefined ? undefined : readFileSync(config.audit.forward.ca, 'utf8'),
-            serverName: config.audit.forward.serverName,
-            insecureSkipVerify: config.audit.forward.insecureSkipVerify,
-          },
-          onError: (err, what) => log.warn({ err }, `audit log: ${what} failed`),
-        },
-      )
-    : undefined;
+  const auditLog = createAuditLog(config, store, clock, log);
   await auditLog?.reloadSettings();
-  registerSubscribers(bus, { pulls, authEvents, notifications, webhooks, audit: auditLog });
+  registerSubscribers(bus, { pulls, authEvents, notifications, webhooks, audit: auditLog, metrics });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
-  const health = new HealthMonitor(
-    healthProbes(store, storage, () => jobs.health(), clock),
-    {
-      now: () => clock.now(),
-      onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
-    },
-  );
   const retention = new RetentionService(store, jobs, now, work);
+  const metricsEndpoint = metrics && { path: config.metrics.path, render: () => metrics.render() };
   const app = buildHttpServer({
     health,
     load,
+    observer: metrics,
+    tracer: tracing?.requests,
+    metricsEndpoint: config.metrics.addr === undefined ? metricsEndpoint : undefined,
     registry,
     logger: log,
     accessLog: config.http.accessLog,
@@ -475,6 +483,7 @@ export async function createWharf(
   ]);
   // Migrations ran and the administrator exists: /readyz may answer 200 (while the database answers).
   health.markReady();
+  let metricsListener: { url: string; close(): Promise<void> } | undefined;
   return {
     app,
     registry,
@@ -500,6 +509,11 @@ export async function createWharf(
           resolve();
         });
       });
+      if (metricsEndpoint && config.metrics.addr !== undefined) {
+        const bind = splitAddr(config.metrics.addr);
+        metricsListener = await listenForMetrics(metricsEndpoint, bind.host, bind.port);
+        log.info({ url: `${metricsListener.url}${metricsEndpoint.path}` }, 'serving metrics');
+      }
       jobs.start();
       relay.start();
       return addressOf(app, tls !== undefined);
@@ -512,8 +526,11 @@ export async function createWharf(
       });
       return true;
     },
+    metricsUrl: () => metricsListener?.url,
+    tracing,
     async close() {
       health.markStopping();
+      await metricsListener?.close();
       await app.close();
       await jobs.close();
       await relay.stop();
@@ -522,6 +539,7 @@ export async function createWharf(
       await pulls.close();
       await auditLog?.close();
       await store.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface Subscribers {
   readonly notifications: RegistryNotifier;
   /** The audit log (audit/): every audited event as an audit record; absent when `audit.enabled` is off. */
   readonly audit?: AuditLog | undefined;
+  /** Registry operations and job executions as Prometheus counters (metrics enabled only). */
+  readonly metrics?: { subscribeTo(bus: EventBus): void } | undefined;
 }
 
 /**
@@ -29,4 +31,5 @@ export function registerSubscribers(bus: EventBus, subscribers: Subscribers): vo
   subscribers.webhooks.subscribeTo(bus);
   subscribers.notifications.subscribeTo(bus);
   subscribers.audit?.subscribeTo(bus);
+  subscribers.metrics?.subscribeTo(bus);
 }

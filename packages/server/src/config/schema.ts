@@ -269,6 +269,41 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /** Prometheus metrics (off by default: nothing is registered or counted when off). */
+        enabled: z.boolean().default(false),
+        /**
+         * A separate listener for the metrics only (HOST:PORT, like Harbor's metric port); unset: `path` on the main
+         * listener, where anybody who reaches the port can read it.
+         */
+        addr: hostPort.optional(),
+        /** Where the exposition is served. */
+        path: z
+          .string()
+          .regex(/^\/[\w./-]*$/, 'expected an absolute path such as /metrics')
+          .default('/metrics'),
+        /** Figures read from the database (projects, quotas, queues, uploads) are reused for this long. */
+        cacheTime: duration.default(15),
+      })
+      .strict()
+      .prefault({}),
+    tracing: z
+      .object({
+        /** OpenTelemetry traces over OTLP/HTTP (off by default; nothing is loaded when off). */
+        enabled: z.boolean().default(false),
+        /**
+         * The OTLP/HTTP traces URL, e.g. http://collector:4318/v1/traces; unset: the exporter's own default from
+         * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/traces.
+         */
+        endpoint: z.url().optional(),
+        /** The `service.name` resource attribute. */
+        serviceName: z.string().min(1).default('wharf'),
+        /** The share of traces recorded (0 to 1), decided at the root span and followed by its children. */
+        samplingRatio: z.number().min(0).max(1).default(1),
+      })
+      .strict()
+      .prefault({}),
     jobs: z
       .object({
         /** Tasks this process runs at once (each node has its own workers). */

@@ -9,6 +9,9 @@ import type { OciAuthorizationOptions } from './oci/authorization.js';
 import { registerExplorerRoutes } from './explorer/explorer-routes.js';
 import { handleClientError, handleFrameworkError } from './framework-errors.js';
 import { registerOciRoutes } from './oci/routes.js';
+import { registerMetricsRoute, type MetricsEndpoint } from './metrics-route.js';
+import { decorateRequests, observeRequests, type HttpObserver } from './request-observer.js';
+import { traceRequests, type RequestTracer } from './request-tracing.js';
 import { registerDockerV1Routes } from './oci/v1-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -38,6 +41,12 @@ export interface HttpServerOptions {
   readonly connections: ConnectionLimits;
   /** Counts the requests being served (garbage collection yields to them). */
   readonly load?: RequestGauge | undefined;
+  /** Told about every answered request (the Prometheus metrics); absent: no hook at all. */
+  readonly observer?: HttpObserver | undefined;
+  /** Serves the metrics exposition at `path` on this listener (metrics enabled without a port of their own). */
+  readonly metricsEndpoint?: MetricsEndpoint | undefined;
+  /** Opens a trace span per request (tracing enabled); absent: no hook at all. */
+  readonly tracer?: RequestTracer | undefined;
 }
 
 /** How long clients may take, in seconds, and how many connections may be open at once. */
@@ -149,7 +158,10 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     ...(opts.trustedProxies ? { trustProxy: opts.trustedProxies } : {}),
   }) as unknown as FastifyInstance;
   limitConnections(app, opts.connections, opts.logger);
+  decorateRequests(app);
+  if (opts.tracer) traceRequests(app, opts.tracer);
   if (opts.load) countRequests(app, opts.load);
+  if (opts.observer) observeRequests(app, opts.observer);
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('X-Request-Id', req.id);
     done();
@@ -186,6 +198,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   // the browser name their URLs under that prefix.
   const basePath = basePathOf(opts.baseUrl);
   registerExplorerRoutes(app, { basePath });
+  if (opts.metricsEndpoint) registerMetricsRoute(app, opts.metricsEndpoint);
   registerPortalRoutes(app, { ...opts.portal, basePath });
   return app;
 }

@@ -5,16 +5,27 @@
 export class ContentCache {
   private readonly entries = new Map<string, Buffer>();
   private bytes = 0;
+  /** Lookups answered from the cache and lookups that missed, since start (the metrics read them). */
+  private found = 0;
+  private missed = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   get(digest: string): Buffer | undefined {
     const value = this.entries.get(digest);
     if (value) {
+      this.found++;
       this.entries.delete(digest);
       this.entries.set(digest, value);
+    } else {
+      this.missed++;
     }
     return value;
+  }
+
+  /** Hits and misses since start, and what the cache holds now. */
+  stats(): ContentCacheStats {
+    return { hits: this.found, misses: this.missed, bytes: this.bytes, entries: this.entries.size };
   }
 
   set(digest: string, content: Buffer): void {
@@ -27,4 +38,11 @@ export class ContentCache {
       this.bytes -= value.length;
     }
   }
+}
+
+export interface ContentCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly bytes: number;
+  readonly entries: number;
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { ArtifactOperations } from './artifacts.js';
 import { BlobService } from './blobs.js';
-import { ContentCache } from './content-cache.js';
+import { ContentCache, type ContentCacheStats } from './content-cache.js';
 import type { CoreDependencies } from './core.js';
 import { ListingService } from './listings.js';
 import { ManifestService } from './manifests.js';
@@ -60,6 +60,8 @@ export class Registry implements RegistryServices {
   readonly artifacts: ArtifactOperations;
   readonly history: TagHistoryOperations;
   readonly policies: PolicyChain;
+  /** The manifest content cache's hit and miss counts (read by the metrics). */
+  readonly manifestCache: { stats(): ContentCacheStats };
 
   constructor(deps: RegistryDependencies, opts: RegistryOptions) {
     const core: CoreDependencies = {
@@ -72,11 +74,9 @@ export class Registry implements RegistryServices {
       restoreWindowMs: opts.restoreWindowMs ?? 0,
     };
     this.policies = core.policies;
-    const manifests = new ManifestService(
-      core,
-      new ContentCache(opts.manifestCacheBytes ?? 32 * 1024 * 1024),
-      opts.manifestMaxBytes,
-    );
+    const cache = new ContentCache(opts.manifestCacheBytes ?? 32 * 1024 * 1024);
+    this.manifestCache = cache;
+    const manifests = new ManifestService(core, cache, opts.manifestMaxBytes);
     const defaults: RegistryServices = {
       blobs: new BlobService(core, { redirect: opts.blobRedirect ?? false }),
       uploads: new UploadService(core, opts.uploads),

@@ -7,7 +7,9 @@ import type { Database, SqlDialect } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { KyselyJobRecords } from './job-records.js';
 import { KyselyLeases } from './lease-records.js';
-import { openPostgres } from './postgres.js';
+import { KyselyMetricsRecords } from './metrics-records.js';
+import { openPostgres, poolUseOf } from './postgres.js';
+import type { MetricsRecords, PoolUse } from '../../ports/metrics-records.js';
 import { openSqlite } from './sqlite.js';
 
 export type DatabaseOptions =
@@ -37,6 +39,10 @@ export interface OpenDatabase {
   leases(clock?: Clock): Leases;
   /** The job engine's records (migration 0009-jobs); borrows the connection. */
   jobs(): JobRecords;
+  /** The metrics' scrape-time queries; borrows the connection. */
+  metrics(): MetricsRecords;
+  /** The PostgreSQL pool's connections now; undefined on SQLite (one connection, no pool). */
+  poolUse(): PoolUse | undefined;
 }
 
 /** Opens one database (one pool, or one SQLite connection); call store.migrate() before use. */
@@ -46,6 +52,8 @@ export function openDatabase(opts: DatabaseOptions): OpenDatabase {
     store: new KyselyStore(db, dialect),
     leases: (clock) => new KyselyLeases(db, clock),
     jobs: () => new KyselyJobRecords(db, dialect),
+    metrics: () => new KyselyMetricsRecords(db),
+    poolUse: () => poolUseOf(db),
   };
 }
 

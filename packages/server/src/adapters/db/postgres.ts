@@ -1,3 +1,4 @@
+import type { PoolUse } from '../../ports/metrics-records.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
@@ -43,5 +44,16 @@ export function openPostgres(options: PostgresOptions): Kysely<Database> {
     ...(hasOptions(options.url) ? {} : { options: '-c jit=off' }),
   });
   pool.on('error', (err) => options.onIdleError?.(err));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The connections of the pool under `db` (opened by openPostgres), or undefined for other databases. */
+export function poolUseOf(db: Kysely<Database>): PoolUse | undefined {
+  const pool = pools.get(db);
+  if (!pool) return undefined;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
 }

@@ -11,6 +11,18 @@ export type OciRoute =
   | { kind: 'upload'; name: string; id: string }
   | { kind: 'referrers'; name: string; digest: string };
 
+/** Each endpoint's route template: what metrics and traces name a /v2 request by (never its names or digests). */
+export const OCI_ROUTE_TEMPLATES: { readonly [K in OciRoute['kind']]: string } = {
+  base: '/v2/',
+  catalog: '/v2/_catalog',
+  tags: '/v2/{name}/tags/list',
+  manifest: '/v2/{name}/manifests/{reference}',
+  blob: '/v2/{name}/blobs/{digest}',
+  uploads: '/v2/{name}/blobs/uploads/',
+  upload: '/v2/{name}/blobs/uploads/{reference}',
+  referrers: '/v2/{name}/referrers/{digest}',
+};
+
 /** What a captured part of the path is, which decides the error its malformed percent-encoding gets. */
 type Part = 'name' | 'reference' | 'digest' | 'id';
 

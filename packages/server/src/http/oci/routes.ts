@@ -11,7 +11,7 @@ import { deleteBlob, getBlob } from './handlers/blobs.js';
 import { listCatalog, listReferrers, listTags } from './handlers/listings.js';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
-import { parseOciPath, type OciRoute } from './oci-path.js';
+import { OCI_ROUTE_TEMPLATES, parseOciPath, type OciRoute } from './oci-path.js';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Handler<K extends OciRoute['kind']> = (ctx: OciContext, route: Extract<OciRoute, { kind: K }>) => Promise<unknown>;
@@ -98,6 +98,7 @@ export function registerOciRoutes(app: FastifyInstance, opts: OciRoutesOptions):
       const dispatch = async (req: FastifyRequest, reply: FastifyReply) => {
         const path = (req.url.split('?')[0] ?? '').replace(/^\/v2\/?/, '');
         const route = parseOciPath(path);
+        req.routeTemplate = OCI_ROUTE_TEMPLATES[route.kind];
         const handler = (OCI_ROUTES[route.kind] as Partial<Record<string, Handler<typeof route.kind>>>)[req.method];
         if (!handler) {
           throw new RegistryError('UNSUPPORTED', `${req.method} is not supported on this endpoint`, undefined, 405);

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { AuditLog } from './audit/audit-log.js';
+import type { WharfConfig } from './config/index.js';
+import type { MetricsSources, WharfMetrics } from './metrics/metrics.js';
+import { notificationEndpoints } from './notifications/endpoint-options.js';
+import { RegistryNotifier } from './notifications/registry-notifier.js';
+import type { Clock } from './ports/clock.js';
+import type { Store } from './ports/store.js';
+import type { Registry } from './registry-core/registry.js';
+import type { Tracing } from './tracing/tracing.js';
+
+/*
+ * The composition root's part for the observers of events and requests (issue 11's subscribers): what they are built
+ * from in the configuration. main.ts wires them; this file only builds them.
+ */
+
+/** The Prometheus metrics, loaded (with prom-client) only when enabled. */
+export async function createMetrics(sources: MetricsSources): Promise<WharfMetrics> {
+  const { WharfMetrics } = await import('./metrics/metrics.js');
+  return new WharfMetrics(sources);
+}
+
+/** OpenTelemetry tracing, loaded (the SDK and its context manager) only when enabled. */
+export async function createTracing(config: Readonly<WharfConfig>, version: string): Promise<Tracing> {
+  const { startTracing } = await import('./tracing/tracing.js');
+  return startTracing({
+    endpoint: config.tracing.endpoint,
+    serviceName: config.tracing.serviceName,
+    serviceVersion: version,
+    samplingRatio: config.tracing.samplingRatio,
+  });
+}
+
+/** Distribution's registry notifications to `notifications.endpoints`; `sourceAddr` is this node's `host:port`. */
+export function createNotifier(
+  config: Readonly<WharfConfig>,
+  registry: Registry,
+  clock: Clock,
+  log: Logger,
+  sourceAddr: string,
+): RegistryNotifier {
+  return new RegistryNotifier(
+    notificationEndpoints(config.notifications),
+    { addr: sourceAddr, instanceID: randomUUID(), baseUrl: config.http.baseUrl },
+    {
+      now: () => clock.now(),
+      onFailure: (endpoint, error) =>
+        log.warn({ endpoint, error }, 'a registry notification was not delivered; retrying'),
+    },
+    {
+      includeReferences: config.notifications.events.includereferences,
+      manifestContent: (digest) => registry.manifests.content(digest),
+    },
+  );
+}
+
+/** The audit log, or undefined when `audit.enabled` is off (nothing recorded, nothing forwarded). */
+export function createAuditLog(
+  config: Readonly<WharfConfig>,
+  store: Store,
+  clock: Clock,
+  log: Logger,
+): AuditLog | undefined {
+  if (!config.audit.enabled) return undefined;
+  const { forward } = config.audit;
+  return new AuditLog(
+    { records: store.audit, projects: store.projects, settings: store.settings, clock },
+    {
+      batchSize: config.audit.batchSize,
+      flushMs: config.audit.flushInterval * 1000,
+      forward: {
+        protocol: forward.protocol,
+        ca: forward.ca === undefined ? undefined : readFileSync(forward.ca, 'utf8'),
+        serverName: forward.serverName,
+        insecureSkipVerify: forward.insecureSkipVerify,
+      },
+      onError: (err, what) => log.warn({ err }, `audit log: ${what} failed`),
+    },
+  );
+}
