@@ -20,6 +20,11 @@ const ALLOWED = new Set([
   'Markdown',
   'JSON',
   'SBOM',
+  // Webhooks and their formats keep their names in Chinese too (Harbor's Chinese portal says Webhook).
+  'Webhook',
+  'Webhooks',
+  'CloudEvents',
+  'Slack',
   'Labels',
   'robot',
   'B',

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEventBody } from '../../src/domain/events.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
 import { pullManifest, pushBlobAs, pushImage } from '../helpers/artifact-content.js';
@@ -54,8 +53,13 @@ beforeAll(async () => {
     cert: await readFile(path.join(certDir, 'tls.crt')),
   });
   // Job types of features still to come, so that their executions exist for the mapping.
+  // A task whose parameters are 'fail' fails (no retries), so that its execution ends in Error.
   for (const name of ['IMAGE_SCAN', 'REPLICATION']) {
-    reg.wharf.jobs.register({ name, run: () => Promise.resolve(null) });
+    reg.wharf.jobs.register({
+      name,
+      maxRetries: 0,
+      run: ({ params }) => (params === 'fail' ? Promise.reject(new Error('stand-in failure')) : Promise.resolve(null)),
+    });
   }
 });
 
@@ -97,10 +101,15 @@ async function createPolicy(project: string, body: PolicyBody): Promise<number> 
 }
 
 /** Delivers what committed events launched: the relay hands them to the notifier, the engine runs the tasks. */
+/**
+ * Runs everything pending to its end: events to the notifier, its deliveries, and jobs whose end records further
+ * events (a retention run's `execution.finished`, which then launches its TAG_RETENTION delivery).
+ */
 async function deliver(): Promise<void> {
-  await reg.wharf.webhooks.settled();
-  await reg.wharf.events.relay.drain();
   for (let i = 0; i < 3; i++) {
+    await reg.wharf.webhooks.settled();
+    await reg.wharf.events.relay.drain();
+    await reg.wharf.webhooks.settled();
     await reg.wharf.jobs.tick();
     await reg.wharf.jobs.idle();
   }
@@ -112,10 +121,6 @@ function at(pathname: string): Received[] {
 
 function json(received: Received): Record<string, unknown> {
   return JSON.parse(received.body) as Record<string, unknown>;
-}
-
-async function emit(event: DomainEventBody): Promise<void> {
-  await reg.wharf.store.transaction((tx) => tx.outbox.append([{ ...event, at: clock.now() }]));
 }
 
 /** Harbor's default payload: type, occur_at in seconds, operator, event_data. */
@@ -554,23 +559,12 @@ describe('webhook deliveries', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const retentionId = Number((created.headers.location as string).split('/').at(-1));
-    const runRes = await api(reg.app, 'POST', `/retentions/${retentionId}/executions`, ADMIN, { dry_run: false });
-    const executionId = Number((runRes.headers.location as string).split('/').at(-1));
-    await deliver();
     receiver.received.length = 0;
-    const execution = (await reg.wharf.jobs.executions.get(executionId))!;
-    // The retention feature's own emission of execution.finished comes with the job engine's; emitted here.
-    await emit({
-      type: 'execution.finished',
-      executionId,
-      vendorType: 'RETENTION',
-      vendorId: retentionId,
-      trigger: 'MANUAL',
-      status: 'Success',
-      startTime: execution.startTime,
-      endTime: execution.endTime ?? clock.now(),
-    });
+    const runRes = await api(reg.app, 'POST', `/retentions/${retentionId}/executions`, ADMIN, { dry_run: false });
+    expect(runRes.statusCode, runRes.body).toBe(201);
+    // The run's end records execution.finished with the run's status: its TAG_RETENTION delivery follows.
     await deliver();
+    expect(at('/exec')).toHaveLength(1);
     const retention = expectHarborPayload(json(at('/exec')[0]!), 'TAG_RETENTION', 'MANUAL');
     expect(retention).toEqual({
       retention: {
@@ -587,53 +581,44 @@ describe('webhook deliveries', () => {
     expectCloudEvent(at('/exec-ce')[0]!, 'harbor.tag_retention.finished', undefined);
     receiver.received.length = 0;
 
-    const replication = await reg.wharf.jobs.enqueue({
+    // Their executions end as their tasks do and record execution.finished themselves (the engine's own event).
+    await reg.wharf.jobs.enqueue({
       vendorType: 'REPLICATION',
       vendorId: 9,
       trigger: 'MANUAL',
       extraAttrs: { project_id: projectId },
-      tasks: [],
+      tasks: ['fail'],
     });
-    await emit({
-      type: 'execution.finished',
-      executionId: replication.id,
-      vendorType: 'REPLICATION',
-      vendorId: 9,
-      trigger: 'MANUAL',
-      status: 'Error',
-      startTime: clock.now(),
-      endTime: clock.now(),
-    });
-    for (const status of ['Success', 'Error', 'Stopped'] as const) {
-      const scan = await reg.wharf.jobs.enqueue({
+    const scanAttrs = { repository: 'wh-exec/app', digest: image.digest, tag: 'v1' };
+    for (const tasks of [['ok'], ['fail']]) {
+      await reg.wharf.jobs.enqueue({
         vendorType: 'IMAGE_SCAN',
         vendorId: 1,
         trigger: 'EVENT',
-        extraAttrs: { repository: 'wh-exec/app', digest: image.digest, tag: 'v1' },
-        tasks: [],
-      });
-      await emit({
-        type: 'execution.finished',
-        executionId: scan.id,
-        vendorType: 'IMAGE_SCAN',
-        vendorId: 1,
-        trigger: 'EVENT',
-        status,
-        startTime: clock.now(),
-        endTime: clock.now(),
+        extraAttrs: scanAttrs,
+        tasks,
       });
     }
+    const stopped = await reg.wharf.jobs.enqueue({
+      vendorType: 'IMAGE_SCAN',
+      vendorId: 1,
+      trigger: 'EVENT',
+      extraAttrs: scanAttrs,
+      tasks: ['ok'],
+    });
+    await reg.wharf.jobs.stop(stopped.id);
     await deliver();
     const bodies = at('/exec').map(json);
     expect(bodies.map((b) => b.type).sort()).toEqual(
       ['REPLICATION', 'SCANNING_COMPLETED', 'SCANNING_FAILED', 'SCANNING_STOPPED'].sort(),
     );
     const repl = bodies.find((b) => b.type === 'REPLICATION')!;
-    expect(expectHarborPayload(repl, 'REPLICATION', '')).toEqual({
+    // The engine records the end of an execution as the system job of its type.
+    expect(expectHarborPayload(repl, 'REPLICATION', 'REPLICATION')).toEqual({
       replication: expect.objectContaining({ job_status: 'Error', trigger_type: 'MANUAL' }) as unknown,
     });
     const completed = bodies.find((b) => b.type === 'SCANNING_COMPLETED')!;
-    expect(expectHarborPayload(completed, 'SCANNING_COMPLETED', '')).toEqual({
+    expect(expectHarborPayload(completed, 'SCANNING_COMPLETED', 'IMAGE_SCAN')).toEqual({
       resources: [{ digest: image.digest, tag: 'v1' }],
       repository: repositoryOf('wh-exec', 'app'),
     });

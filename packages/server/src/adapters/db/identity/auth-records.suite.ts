@@ -26,6 +26,9 @@ export function describeAuthRecords(fresh: FreshIdentity): void {
         readOnly: true,
         authMode: 'db_auth',
         storagePerProject: -1,
+        auditLogForwardEndpoint: '',
+        skipAuditLogDatabase: false,
+        disabledAuditLogEventTypes: '',
       });
       await store.settings.set({ projectCreationRestriction: 'adminonly', readOnly: false });
       expect(await store.settings.get()).toMatchObject({

@@ -148,6 +148,9 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
           readOnly: false,
           authMode: 'db_auth',
           storagePerProject: -1,
+          auditLogForwardEndpoint: '',
+          skipAuditLogDatabase: false,
+          disabledAuditLogEventTypes: '',
         });
         expect((await store.users.list({ page: 1, pageSize: 10 })).total).toBe(0);
       });
