@@ -25,6 +25,8 @@ const ALLOWED = new Set([
   'Webhooks',
   'CloudEvents',
   'Slack',
+  // Storage driver names shown as data (System status).
+  'filesystem',
   'Labels',
   'robot',
   'B',
@@ -46,6 +48,8 @@ const DATA = [
   /\b\w+\.json\b/g,
   /\b[\w-]+=[^\s]*/g, // environment variables and labels
   /\b(?:127\.0\.0\.1|localhost)(?::\d+)?/g,
+  // dotted configuration keys named in text (notifications.endpoints); after media types, which contain dots
+  /\b[a-z]+(?:\.[a-zA-Z]+)+\b/g,
 ];
 
 /**
