@@ -43,6 +43,8 @@ export interface AuditDeps {
  */
 export class AuditLog {
   private buffer: NewAuditRecord[] = [];
+  /** The pulls in `buffer` (operator, address, resource): repeats within one flush interval are not buffered again. */
+  private readonly pendingPulls = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private settings: AuditSettings = DEFAULT_SETTINGS;
@@ -113,6 +115,13 @@ export class AuditLog {
       await this.write([record]);
       return;
     }
+    if (record.operation === 'pull') {
+      // A pull repeated by the same operator from the same address within one flush interval is recorded once (with
+      // its first time): the audit log says who pulled what, when and from where; the artifact's pull count counts.
+      const key = `${record.username}\u0000${record.clientIp ?? ''}\u0000${record.resource}`;
+      if (this.pendingPulls.has(key)) return;
+      this.pendingPulls.add(key);
+    }
     this.buffer.push(record);
     if (this.buffer.length >= this.batchSize) void this.flush().catch(() => undefined);
     else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
@@ -126,6 +135,7 @@ export class AuditLog {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.pendingPulls.clear();
     this.flushing = (async () => {
       try {
         await this.write(batch);

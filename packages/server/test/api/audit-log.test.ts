@@ -241,6 +241,30 @@ describe('delivery', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ username: 'admin', projectId: await projectId('batch'), success: true });
   });
+
+  it('records a pull repeated within one flush interval once, and again after the flush', async () => {
+    await createProjectWithMembers(reg.wharf, 'again', { public: false });
+    await pushImage(reg.app, 'again/app', 'v1');
+    await pushImage(reg.app, 'again/app', 'v2');
+    await settle();
+    const count = async (resource: string) =>
+      (
+        await reg.wharf.store.audit.list({
+          resource: { anyOf: [resource] },
+          operation: { anyOf: ['pull'] },
+          page: 1,
+          pageSize: 10,
+        })
+      ).total;
+    for (let i = 0; i < 3; i++) ok(await pullManifest(reg.app, 'again/app', 'v1'));
+    ok(await pullManifest(reg.app, 'again/app', 'v2'));
+    await reg.wharf.audit!.flush();
+    expect(await count('again/app:v1')).toBe(1);
+    expect(await count('again/app:v2')).toBe(1);
+    ok(await pullManifest(reg.app, 'again/app', 'v1'));
+    await reg.wharf.audit!.flush();
+    expect(await count('again/app:v1')).toBe(2);
+  });
 });
 
 describe('queries', () => {
