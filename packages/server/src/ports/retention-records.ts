@@ -6,6 +6,15 @@ export interface RetentionTaskResult {
   readonly total: number;
   /** Candidates kept: retained by a rule, or protected by an immutable tag. */
   readonly retained: number;
+  /** What the task deleted (not for dry runs), for Harbor's TAG_RETENTION webhook. */
+  readonly deleted?: readonly RetentionDeletedArtifact[] | undefined;
+}
+
+/** A deleted artifact as Harbor's webhook names it: `repository:tag` (or `repository@digest` when untagged). */
+export interface RetentionDeletedArtifact {
+  /** Harbor's artifact type, e.g. IMAGE. */
+  readonly type: string;
+  readonly nameTag: string;
 }
 
 /**

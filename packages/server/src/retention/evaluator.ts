@@ -22,6 +22,8 @@ export interface Candidate {
   /** ms since the epoch; 0 when never. */
   readonly pushedAt: number;
   readonly pulledAt: number;
+  /** Harbor's artifact type (IMAGE, CHART, …), named in the TAG_RETENTION webhook's deleted artifacts. */
+  readonly type?: string | undefined;
 }
 
 export type Outcome = 'retain' | 'delete' | 'immutable';

@@ -1,7 +1,9 @@
+import { artifactTypeOf } from '../domain/artifact-type.js';
 import { NotFoundError } from '../domain/errors.js';
 import { isImmutable } from '../domain/immutable-rules.js';
 import type { JobEngine, JobType, TaskLogger } from '../jobs/engine.js';
 import type { RepositoryRecord } from '../ports/metadata-store.js';
+import type { RetentionDeletedArtifact } from '../ports/retention-records.js';
 import type { Store } from '../ports/store.js';
 import type { Registry } from '../registry-core/registry.js';
 import { operatorOf } from '../services/authenticator.js';
@@ -41,6 +43,7 @@ export async function candidatesOf(store: Store, repository: RepositoryRecord): 
         labels: (labelIds.get(manifest.id) ?? []).map((id) => labelNames.get(id) ?? '').filter((n) => n !== ''),
         pushedAt: Math.max(manifest.createdAt.getTime(), ...own.map((t) => t.updatedAt.getTime())),
         pulledAt: Math.max(0, manifest.pulledAt?.getTime() ?? 0, ...own.map((t) => t.pulledAt?.getTime() ?? 0)),
+        type: artifactTypeOf(manifest.artifactMediaType ?? manifest.mediaType),
       });
     }
     if (items.length < PAGE) break;
@@ -96,6 +99,12 @@ export function retentionJob(store: Store, registry: Registry): JobType<Retentio
       logTable(log, decisions, params.dry_run);
       let { total, retained } = countsOf(decisions);
       let deleted = 0;
+      const deletedArtifacts: RetentionDeletedArtifact[] = [];
+      const recordDeleted = ({ tags, digest, type }: Candidate) => {
+        const names =
+          tags.length > 0 ? tags.map((tag) => `${params.repository}:${tag}`) : [`${params.repository}@${digest}`];
+        for (const nameTag of names) deletedArtifacts.push({ type: type ?? 'UNKNOWN', nameTag });
+      };
       for (const decision of decisions) {
         const name = `${params.repository}@${decision.candidate.digest}`;
         if (decision.outcome === 'immutable') {
@@ -112,6 +121,7 @@ export function retentionJob(store: Store, registry: Registry): JobType<Retentio
         try {
           await registry.artifacts.deleteDeep(repository!, decision.candidate.digest, { by: operatorOf(security) });
           log.info(`deleted ${name} (${decision.candidate.tags.join(',') || 'untagged'})`);
+          recordDeleted(decision.candidate);
           deleted++;
         } catch (error) {
           if (error instanceof NotFoundError) {
@@ -124,7 +134,11 @@ export function retentionJob(store: Store, registry: Registry): JobType<Retentio
         }
       }
       total = decisions.length;
-      await store.retention.saveTaskResult(task.id, { total, retained });
+      await store.retention.saveTaskResult(task.id, {
+        total,
+        retained,
+        ...(!params.dry_run && { deleted: deletedArtifacts }),
+      });
       log.info(
         `${params.dry_run ? 'dry run: ' : ''}${total} artifacts, ${retained} retained, ${deleted} ` +
           `${params.dry_run ? 'would be ' : ''}deleted`,

@@ -391,9 +391,13 @@ export class WebhookNotifier {
         const results = await this.store.retention.taskResults(tasks.map((t) => t.id));
         let total = 0;
         let retained = 0;
+        const deleted: { type: string; status: string; name_tag: string }[] = [];
         for (const result of results.values()) {
           total += result.total;
           retained += result.retained;
+          for (const artifact of result.deleted ?? []) {
+            deleted.push({ type: artifact.type, status: 'SUCCESS', name_tag: artifact.nameTag });
+          }
         }
         return {
           ...this.base(event, 'TAG_RETENTION', {
@@ -412,6 +416,7 @@ export class WebhookNotifier {
                   scope_selectors: rule.scope_selectors,
                 })),
               result: event.status.toUpperCase(),
+              ...(deleted.length > 0 && { deleted_artifact: deleted }),
             },
           }),
           operator: event.trigger,

@@ -541,6 +541,7 @@ describe('webhook deliveries', () => {
       ],
     });
     const image = await pushImage(reg.app, 'wh-exec/app', 'v1');
+    clock.advance(1000); // v2 is the latest pushed: the rule keeps it and deletes v1
     await pushImage(reg.app, 'wh-exec/app', 'v2');
     const created = await api(reg.app, 'POST', '/retentions', ADMIN, {
       algorithm: 'or',
@@ -576,6 +577,7 @@ describe('webhook deliveries', () => {
           expect.objectContaining({ template: 'latestPushedK', params: { latestPushedK: 1 } }) as unknown,
         ],
         result: 'SUCCESS',
+        deleted_artifact: [{ type: 'IMAGE', status: 'SUCCESS', name_tag: 'wh-exec/app:v1' }],
       },
     });
     expectCloudEvent(at('/exec-ce')[0]!, 'harbor.tag_retention.finished', undefined);

@@ -383,6 +383,8 @@ export interface RetentionTaskResultsTable {
   task_id: number;
   total: number;
   retained: number;
+  /** JSON array of RetentionDeletedArtifact (migration 0018); null before. */
+  deleted: string | null;
 }
 
 export interface TagHistoryTable {

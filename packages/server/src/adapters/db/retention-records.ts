@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../../domain/errors.js';
 import type { RetentionPolicy, RetentionPolicyData } from '../../domain/retention-policy.js';
-import type { RetentionRecords, RetentionTaskResult } from '../../ports/retention-records.js';
+import type { RetentionDeletedArtifact, RetentionRecords, RetentionTaskResult } from '../../ports/retention-records.js';
 import type { Database, RetentionPoliciesTable } from './database.js';
 import { uniqueViolationColumns } from './identity/constraint-errors.js';
 
@@ -68,10 +68,11 @@ export class KyselyRetentionRecords implements RetentionRecords {
   }
 
   async saveTaskResult(taskId: number, result: RetentionTaskResult): Promise<void> {
+    const deleted = result.deleted === undefined ? null : JSON.stringify(result.deleted);
     await this.db
       .insertInto('retention_task_results')
-      .values({ task_id: taskId, total: result.total, retained: result.retained })
-      .onConflict((oc) => oc.column('task_id').doUpdateSet({ total: result.total, retained: result.retained }))
+      .values({ task_id: taskId, total: result.total, retained: result.retained, deleted })
+      .onConflict((oc) => oc.column('task_id').doUpdateSet({ total: result.total, retained: result.retained, deleted }))
       .execute();
   }
 
@@ -84,7 +85,11 @@ export class KyselyRetentionRecords implements RetentionRecords {
       .where('task_id', 'in', [...taskIds])
       .execute();
     for (const row of rows) {
-      results.set(Number(row.task_id), { total: Number(row.total), retained: Number(row.retained) });
+      results.set(Number(row.task_id), {
+        total: Number(row.total),
+        retained: Number(row.retained),
+        ...(row.deleted !== null && { deleted: JSON.parse(row.deleted) as RetentionDeletedArtifact[] }),
+      });
     }
     return results;
   }

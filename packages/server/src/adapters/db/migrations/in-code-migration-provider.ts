@@ -17,6 +17,7 @@ import { retentionSchema } from './0014-retention.js';
 import { tagHistorySchema } from './0015-tag-history.js';
 import { auditLogSchema } from './0016-audit-log.js';
 import { webhooksSchema } from './0017-webhooks.js';
+import { retentionDeletedSchema } from './0018-retention-deleted.js';
 import type { DialectMigration } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -38,6 +39,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0015-tag-history': tagHistorySchema,
   '0016-audit-log': auditLogSchema,
   '0017-webhooks': webhooksSchema,
+  '0018-retention-deleted': retentionDeletedSchema,
 };
 
 /** The migrations' names in application order. */
