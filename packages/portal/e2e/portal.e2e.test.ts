@@ -283,6 +283,8 @@ describe('a new user in the portal', { timeout: STEP_TIMEOUT }, () => {
     await page.goto('/admin/quotas');
     await page.locator('tr.ant-table-row', { hasText: PROJECT }).getByRole('button', { name: /Edit/ }).click();
     const dialog = page.getByRole('dialog', { name: `Storage quota of ${PROJECT}` });
+    // A click while the dialog still zooms in can land beside the checkbox (CI saw it leave the box checked).
+    await settle(page);
     await dialog.getByRole('checkbox', { name: 'No limit' }).uncheck();
     await dialog.getByLabel(/^Limit/).fill('1');
     await dialog.getByRole('button', { name: 'OK' }).click();
