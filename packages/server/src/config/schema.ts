@@ -129,6 +129,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    redis: z
+      .object({
+        /**
+         * Redis shared by the nodes (`redis://[user:password@]host:port[/db]`, or `rediss://` for TLS). Optional:
+         * without it every node still works, and changes reach the other nodes through the database, more slowly.
+         */
+        url: z.string().min(1).optional(),
+        /** Prefix of every key and channel Wharf uses, so that several deployments can share one Redis. */
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9:._-]{0,64}$/, 'letters, digits and : . _ - only, at most 64')
+          .default('wharf:'),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((redis, ctx) => {
+        if (redis.url !== undefined && !/^rediss?:\/\//.test(redis.url)) {
+          ctx.addIssue({ code: 'custom', path: ['url'], message: 'redis.url must start with redis:// or rediss://' });
+        }
+      }),
     uploads: z
       .object({
         /** Upload sessions untouched for this long are purged. */
