@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
+import { ClusterSignals, processEndpoint } from './adapters/signals/cluster-signals.js';
+import { InProcessSignals } from './adapters/signals/in-process-signals.js';
+import type { Signals } from './ports/signals.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
@@ -110,6 +113,8 @@ export interface Wharf {
   readonly jobs: JobEngine;
   /** The webhook subscriber; tests wait for its pull handling (`settled`). */
   readonly webhooks: WebhookNotifier;
+  /** Broadcast hints between this machine's (or deployment's) processes, for caches (ports/signals.ts). */
+  readonly signals: Signals;
   /** The tracer when `tracing.enabled` is set (tests flush it); undefined otherwise: no SDK was loaded. */
   readonly tracing: { flush(): Promise<void> } | undefined;
   /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
@@ -142,7 +147,6 @@ export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = 
 }
 
 /** The store over the configured database; call migrate() before use. */
-/** The store over the configured database; call migrate() before use. */
 export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
   return openConfiguredDatabase(config, log).store;
 }
@@ -164,11 +168,66 @@ export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logg
 }
 
 /**
- * The leases the nodes share: SQLite serves one process, so in-process leases (a map) suffice; on PostgreSQL
- * several processes may share the database, so leases are its rows (migration 0007-leases).
+ * The leases the processes share: SQLite served by one process needs only in-process leases (a map); on
+ * PostgreSQL, or with several workers on SQLite (`clustered`), several processes share the database, so leases are
+ * its rows (migration 0007-leases).
  */
-export function leasesFor(config: Readonly<WharfConfig>, database: OpenDatabase, clock: Clock): Leases {
-  return config.database.driver === 'postgres' ? database.leases(clock) : new InProcessLeases(clock);
+export function leasesFor(
+  config: Readonly<WharfConfig>,
+  database: OpenDatabase,
+  clock: Clock,
+  clustered = false,
+): Leases {
+  return config.database.driver === 'postgres' || clustered ? database.leases(clock) : new InProcessLeases(clock);
+}
+
+/**
+ * The signals of this process (caches' invalidations): a worker of a cluster on SQLite reaches its siblings through
+ * the primary (node:cluster IPC); a single process has nobody else to tell.
+ */
+export function signalsFor(config: Readonly<WharfConfig>, clustered: boolean, log: Logger): Signals {
+  const onError = (err: unknown, channel: string) => log.warn({ err, channel }, 'a signal handler failed');
+  return clustered && config.database.driver === 'sqlite'
+    ? new ClusterSignals(processEndpoint(), onError)
+    : new InProcessSignals(onError);
+}
+
+/** How many worker processes `http.workers` asks for (`auto`: one per core). */
+export function workerCount(config: Readonly<WharfConfig>): number {
+  return config.http.workers === 'auto' ? availableParallelism() : config.http.workers;
+}
+
+/**
+ * Prepares the data directory and the database, once per start and before any process serves: creates the data
+ * directory, applies the migrations, creates the administrator at first start (telling `announce` a generated
+ * password) and the token signing key. The primary of `wharf serve` runs it, then its workers run createWharf
+ * with `prepared`; createWharf runs the same steps itself otherwise.
+ */
+export async function prepareWharf(
+  config: Readonly<WharfConfig>,
+  log: Logger,
+  announce?: (generated: GeneratedAdminPassword) => void,
+): Promise<void> {
+  await mkdirPrivate(config.data.dir);
+  const database = openConfiguredDatabase(config, log);
+  try {
+    await prepareDatabase(config, database.store, log, announce);
+  } finally {
+    await database.store.close();
+  }
+  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
+  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
+}
+
+async function prepareDatabase(
+  config: Readonly<WharfConfig>,
+  store: Store,
+  log: Logger,
+  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
+): Promise<void> {
+  const applied = await store.migrate();
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  await ensureAdmin(config, store, log, announce);
 }
 
 /**
@@ -235,6 +294,10 @@ export interface WharfDependencies {
   readonly storage?: (rootDirectory: string) => BlobStore;
   /** Resolves webhook targets' host names for the SSRF guard (default: the system resolver; tests pin names). */
   readonly webhookResolver?: Resolver;
+  /** prepareWharf ran already (a worker of `wharf serve`): no migrations, no administrator bootstrap here. */
+  readonly prepared?: boolean;
+  /** This process is one of several workers on this machine (node:cluster): leases and signals cross processes. */
+  readonly clustered?: boolean;
 }
 
 export async function createWharf(
@@ -246,13 +309,13 @@ export async function createWharf(
   await mkdirPrivate(config.data.dir);
   const database = openConfiguredDatabase(config, log);
   try {
-    const applied = await database.store.migrate();
-    if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    await ensureAdmin(config, database.store, log, deps.onAdminPasswordGenerated);
+    if (!deps.prepared) await prepareDatabase(config, database.store, log, deps.onAdminPasswordGenerated);
   } catch (error) {
     await database.store.close();
     throw error;
   }
+  const clustered = deps.clustered ?? false;
+  const signals = signalsFor(config, clustered, log);
   const tracing = config.tracing.enabled ? await createTracing(config, WHARF_VERSION) : undefined;
   // With tracing, the store and the blob store are decorated with spans; without it they are the adapters as such.
   const store = tracing
@@ -281,7 +344,7 @@ export async function createWharf(
   const node = `${hostname()
     .replace(/[^!-~]/g, '_')
     .slice(0, 100)}:${process.pid}:${randomUUID()}`;
-  const leases = leasesFor(config, database, clock);
+  const leases = leasesFor(config, database, clock, clustered);
   // The one job engine: its records are rows of this database; every node claims tasks with a compare-and-set.
   const jobs = new JobEngine({
     records: database.jobs(),
@@ -498,6 +561,7 @@ export async function createWharf(
     events: { bus, relay },
     jobs,
     webhooks,
+    signals,
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);
@@ -538,6 +602,7 @@ export async function createWharf(
       await authEvents.flush(5000);
       await pulls.close();
       await auditLog?.close();
+      await signals.close();
       await store.close();
       await tracing?.shutdown();
     },

@@ -1,10 +1,9 @@
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
-import { WHARF_VERSION, createLogger, createWharf, openConfiguredStore } from '../main.js';
-import type { GeneratedAdminPassword } from '../services/admin-bootstrap.js';
+import { WHARF_VERSION, openConfiguredStore } from '../main.js';
 import { recountQuotas } from '../services/quotas/quotas.js';
-import { adminPasswordBanner } from './banner.js';
+import { serve } from './serve.js';
 
 export interface Command {
   readonly summary: string;
@@ -24,41 +23,11 @@ export const COMMANDS: Record<string, Command> = {
   serve: {
     summary: 'start the registry server',
     usage: 'wharf serve [--config FILE]',
-    help: `Starts Wharf. Migrates the database first. SIGTERM/SIGINT shut down gracefully (in-flight requests
-finish); SIGHUP reloads the TLS certificate and key.\n\n${CONFIG_HELP}`,
-    async run({ config: file }) {
-      const config = load(file);
-      const log = createLogger(config);
-      let generated: GeneratedAdminPassword | undefined;
-      const wharf = await createWharf(config, log, { onAdminPasswordGenerated: (notice) => (generated = notice) });
-      const address = await wharf.listen();
-      log.info({ address, dataDir: config.data.dir, database: config.database.driver }, 'wharf listening');
-      if (generated) process.stderr.write(adminPasswordBanner(generated));
-      generated = undefined;
-      process.on('SIGHUP', () => {
-        try {
-          if (wharf.reloadTls()) log.info('TLS certificate reloaded');
-        } catch (err) {
-          log.error({ err }, 'TLS certificate reload failed; keeping the previous one');
-        }
-      });
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          log.info({ signal }, 'shutting down');
-          const timer = setTimeout(() => {
-            log.warn('shutdown timeout: closing remaining connections');
-            wharf.app.server.closeAllConnections();
-          }, config.http.shutdownTimeout * 1000);
-          timer.unref();
-          wharf.close().then(resolve, (err: unknown) => {
-            log.error({ err }, 'error during shutdown');
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
-      return 0;
+    help: `Starts Wharf. Migrates the database first, then starts http.workers worker processes (default: one per
+core) sharing the port. SIGTERM/SIGINT shut down gracefully (in-flight requests finish); SIGHUP reloads the TLS
+certificate and key.\n\n${CONFIG_HELP}`,
+    run({ config: file }) {
+      return serve(load(file));
     },
   },
   migrate: {

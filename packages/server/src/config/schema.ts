@@ -82,6 +82,15 @@ export const configSchema = z
         keepAliveTimeout: positiveDuration('http.keepAliveTimeout').default(72),
         /** Open connections at most; further connections are closed at once. */
         maxConnections: z.number().int().min(1).default(1024),
+        /**
+         * Worker processes serving the port (node:cluster): `auto`, one per core (`os.availableParallelism()`), or a
+         * number; 1 serves from the one process (no cluster). `maxConnections` applies to each worker.
+         */
+        workers: z
+          .union([z.literal('auto'), z.number().int().min(1).max(256)], {
+            error: 'expected auto or a number of worker processes from 1 to 256',
+          })
+          .default('auto'),
         tls: z
           .object({ certificate: z.string().min(1), key: z.string().min(1) })
           .strict()

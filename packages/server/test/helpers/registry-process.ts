@@ -210,6 +210,8 @@ export async function startWharf(opts: StartOptions = {}): Promise<RunningRegist
     WHARF_LOG_LEVEL: 'warn',
     WHARF_HTTP_ACCESSLOG: 'false',
     WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // One process (no cluster) unless a test asks for workers: the suite runs many servers on few cores.
+    WHARF_HTTP_WORKERS: '1',
   };
   let ownedDatabase: TestDatabase | undefined;
   try {

@@ -52,7 +52,8 @@ async function serveOnce(env: Record<string, string>): Promise<Served> {
 
 describe('the first start', () => {
   it('logs JSON when piped, says "listening" once, and shows the generated password in a banner', async () => {
-    const served = await serveOnce({});
+    // Two workers: the primary prepares the data once, so the banner and the "listening" line appear once.
+    const served = await serveOnce({ WHARF_HTTP_WORKERS: '2' });
     const lines = served.stdout.split('\n').filter(Boolean);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => /listening/i.test(line))).toHaveLength(1);
@@ -68,12 +69,16 @@ describe('the first start', () => {
   });
 
   it('logs text for a person with log.format pretty, and shows no banner when the password is configured', async () => {
-    const served = await serveOnce({ WHARF_LOG_FORMAT: 'pretty', WHARF_ADMIN_PASSWORD: 'Configured1' });
+    const served = await serveOnce({
+      WHARF_LOG_FORMAT: 'pretty',
+      WHARF_ADMIN_PASSWORD: 'Configured1',
+      WHARF_HTTP_WORKERS: '1',
+    });
     const lines = served.stdout.split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(2);
     for (const line of lines) expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} (INFO |WARN |ERROR) \S/);
     expect(lines.filter((line) => /listening/i.test(line))).toEqual([
-      expect.stringMatching(/ INFO {2}wharf listening address=http:\/\/127\.0\.0\.1:\d+ dataDir=\S+ database=sqlite$/),
+      expect.stringMatching(/ INFO {2}wharf listening address=http:\/\/127\.0\.0\.1:\d+ dataDir=\S+ database=sqlite workers=1$/),
     ]);
     expect(served.stdout).not.toContain('\u001b['); // no colours when not a terminal
     expect(served.stderr).toBe('');

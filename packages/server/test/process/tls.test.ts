@@ -70,6 +70,8 @@ describe('HTTPS', () => {
         WHARF_HTTP_TLS_CERTIFICATE: path.join(dir, 'tls.crt'),
         WHARF_HTTP_TLS_KEY: path.join(dir, 'tls.key'),
         WHARF_LOG_LEVEL: 'info',
+        // Two workers: each serves TLS, and the primary's SIGHUP reaches both.
+        WHARF_HTTP_WORKERS: '2',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -79,9 +81,9 @@ describe('HTTPS', () => {
     const exited = new Promise((r) => child.once('exit', r));
     try {
       let first: Awaited<ReturnType<typeof get>> | undefined;
-      for (let i = 0; i < 100 && !first; i++) {
+      for (let i = 0; i < 300 && !(first && output.includes('wharf listening')); i++) {
         first = await get(port, '/v2/').catch(() => undefined);
-        if (!first) await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 100));
       }
       expect(first, output).toBeDefined();
       // Anonymous: the challenge sends clients to the token service over HTTPS too.
@@ -100,7 +102,11 @@ describe('HTTPS', () => {
         after = await get(port, '/v2/');
       }
       expect(after.fingerprint).toBe(secondCert.fingerprint256);
-      expect(output).toContain('TLS certificate reloaded');
+      // Connections go round-robin to the workers: each of the next ones shows the new certificate.
+      for (let i = 0; i < 4; i++) expect((await get(port, '/v2/')).fingerprint).toBe(secondCert.fingerprint256);
+      for (let i = 0; i < 50 && output.split('TLS certificate reloaded').length < 3; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(output.split('TLS certificate reloaded')).toHaveLength(3); // once in each worker
     } finally {
       child.kill('SIGTERM');
       await exited;

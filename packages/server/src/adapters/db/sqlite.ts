@@ -48,6 +48,15 @@ export function openSqlite(options: SqliteOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
+/**
+ * Kysely begins a transaction with a deferred `begin`, which takes the write lock at the first write. With several
+ * processes on one file (`http.workers`), a transaction that read before another process committed then fails
+ * at once with SQLITE_BUSY (its snapshot is stale; the busy timeout does not apply). `begin immediate` takes the
+ * write lock first, waiting up to the busy timeout, so every transaction sees the latest data and commits. Within
+ * one process it changes nothing: its one connection runs one transaction at a time.
+ */
+const BEGIN_WRITE = 'begin immediate';
+
 /** Statements kept per database; far more than the distinct queries Wharf issues. */
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -63,7 +72,8 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       statements.clear();
       sqlite.close();
     },
-    prepare: (sql: string) => {
+    prepare: (text: string) => {
+      const sql = text === 'begin' ? BEGIN_WRITE : text;
       let statement = statements.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
