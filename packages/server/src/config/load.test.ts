@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.http)).toBe(true);
   });
 
+  it('takes http.workers as auto (the default) or a number, from the file or the environment', async () => {
+    expect(loadConfig({ env: {} }).http.workers).toBe('auto');
+    expect(loadConfig({ env: { WHARF_HTTP_WORKERS: '3' } }).http.workers).toBe(3);
+    expect(loadConfig({ env: { WHARF_HTTP_WORKERS: 'auto' } }).http.workers).toBe('auto');
+    expect(loadConfig({ file: await file('http:\n  workers: 1\n'), env: {} }).http.workers).toBe(1);
+    for (const bad of ['0', 'many', '1.5', '257'])
+      expect(() => loadConfig({ env: { WHARF_HTTP_WORKERS: bad } })).toThrow(ConfigError);
+  });
+
   it('applies WHARF_ environment variables over the file, case-insensitively and typed', async () => {
     const f = await file('http:\n  addr: 127.0.0.1:6000\n  accessLog: true\nuploads:\n  purgeAfter: 2h\n');
     const config = loadConfig({

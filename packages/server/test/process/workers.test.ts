@@ -1,8 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWharf, type RunningRegistry } from '../helpers/registry-process.js';
+import { freePort, startWharf, WHARF_MAIN, type RunningRegistry } from '../helpers/registry-process.js';
 import { ADMIN_PASSWORD } from '../helpers/test-registry.js';
 
 /**
@@ -250,4 +254,41 @@ describe('wharf serve with two workers', () => {
     for (const pid of pids) expect(alive(pid)).toBe(false);
     expect(logLines(wharf).filter((l) => l.msg === 'shutting down')).toHaveLength(3);
   });
+});
+
+describe('workers that cannot start', () => {
+  it('make the primary give up with exit status 1 (the port is taken)', async () => {
+    const port = await freePort();
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    const dataDir = await mkdtemp(join(tmpdir(), 'wharf-workers-'));
+    try {
+      const child = spawn(process.execPath, [WHARF_MAIN, 'serve'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          WHARF_DATA_DIR: dataDir,
+          WHARF_HTTP_ADDR: `127.0.0.1:${port}`,
+          WHARF_HTTP_WORKERS: '2',
+          WHARF_LOG_FORMAT: 'json',
+          WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.resume();
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code).toBe(1);
+      const lines = stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { msg: string; failures?: number });
+      expect(lines.filter((l) => l.msg === 'a worker exited: restarting it').length).toBeGreaterThanOrEqual(3);
+      expect(lines.find((l) => l.msg === 'workers keep dying at start: stopping')).toMatchObject({ failures: 5 });
+      expect(lines.some((l) => l.msg === 'wharf listening')).toBe(false);
+    } finally {
+      squatter.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
