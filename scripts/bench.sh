@@ -12,7 +12,8 @@
 #      BENCH_AB_ENV_<LABEL>=KEY=VALUE;KEY=VALUE: a build's own environment, e.g. metrics on for one label),
 #      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush,gc (comma-separated subset);
 #      BENCH_GC_BLOBS=N (gc: blobs loaded, half then unreferenced; default 100000, quick 2000),
-#      BENCH_AUDIT=off (Wharf without its audit log: WHARF_AUDIT_ENABLED=false).
+#      BENCH_AUDIT=off (Wharf without its audit log: WHARF_AUDIT_ENABLED=false);
+#      WHARF_HTTP_WORKERS=N (Wharf's worker processes; default auto, one per core: the report names them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAbBuilds, runAb } from './ab.js';
 import { loadConfig, MiB, type BenchConfig } from './config.js';
+import { processTree } from './proc-stats.js';
 import { comparisonRows, renderComparison, renderResources, resourceRows, type ScenarioResult } from './report.js';
 import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
@@ -58,6 +59,17 @@ async function login(server: RunningServer): Promise<void> {
   } finally {
     client.close();
   }
+}
+
+/**
+ * How Wharf serves: its worker processes (the server's children; none: one process) and the setting that chose
+ * them (`WHARF_HTTP_WORKERS` from the environment, else the default `auto`: one per core).
+ */
+function workersOf(server: RunningServer | undefined): string | undefined {
+  if (server?.role !== 'wharf' || server.credentials === undefined) return undefined;
+  const processes = Math.max(1, processTree(server.pid).length - 1);
+  const setting = process.env['WHARF_HTTP_WORKERS'] ?? 'auto';
+  return `${processes} worker process${processes === 1 ? '' : 'es'} (http.workers ${setting}, ${cpus().length} cores)`;
 }
 
 async function startServers(
@@ -130,6 +142,8 @@ async function main(): Promise<number> {
   }
 
   const servers = await startServers(cfg, workDir, logDir);
+  const wharfWorkers = workersOf(servers.get('wharf'));
+  if (wharfWorkers !== undefined) log(`Wharf: ${wharfWorkers}`);
   const stopAll = async (): Promise<void> => {
     await Promise.all([...servers.values()].map((s) => s.stop()));
     if (!cfg.keepData) rmSync(workDir, { recursive: true, force: true });
@@ -177,6 +191,7 @@ async function main(): Promise<number> {
   const lines: string[] = [];
   lines.push('');
   lines.push(`Wharf vs. reference (${referenceVersion()})${cfg.quick ? ' -- QUICK run (BENCH_QUICK=1)' : ''}`);
+  if (wharfWorkers !== undefined) lines.push(`Wharf: ${wharfWorkers}.`);
   if (process.env['BENCH_BUILD_FAILED'] === '1') {
     lines.push(
       'WARNING: `npm run build` reported errors; this run used whatever tsc emitted into packages/server/dist.',
@@ -226,6 +241,7 @@ async function main(): Promise<number> {
     wharfBuildFailed: process.env['BENCH_BUILD_FAILED'] === '1',
     wharf: cfg.onlyReference ? null : cfg.wharfAsReference ? 'docker-registry (BENCH_WHARF_AS_REFERENCE)' : 'wharf',
     config: describeConfig(cfg),
+    wharfWorkers: wharfWorkers ?? null,
     authentication: {
       reference: 'none',
       wharf: servers.get('wharf')?.credentials === undefined ? 'none' : 'docker token (Bearer from /service/token)',

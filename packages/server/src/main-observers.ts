@@ -22,6 +22,21 @@ export async function createMetrics(sources: MetricsSources): Promise<WharfMetri
   return new WharfMetrics(sources);
 }
 
+/**
+ * A cluster worker's metrics endpoint: it answers the primary's collections and renders every worker's metrics,
+ * added up by the primary (metrics/cluster-metrics.ts).
+ */
+export async function clusteredMetrics(
+  metrics: WharfMetrics,
+): Promise<() => Promise<{ readonly contentType: string; readonly body: string }>> {
+  const { workerMetrics } = await import('./metrics/cluster-metrics.js');
+  return workerMetrics(metrics.registry, {
+    send: (message) => void process.send?.(message, undefined, undefined, () => undefined),
+    on: (event, listener) => process.on(event, listener),
+    off: (event, listener) => process.off(event, listener),
+  });
+}
+
 /** OpenTelemetry tracing, loaded (the SDK and its context manager) only when enabled. */
 export async function createTracing(config: Readonly<WharfConfig>, version: string): Promise<Tracing> {
   const { startTracing } = await import('./tracing/tracing.js');

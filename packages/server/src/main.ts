@@ -13,7 +13,7 @@ import type { Signals } from './ports/signals.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
-import { createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
+import { clusteredMetrics, createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
 import { tracedStore } from './adapters/db/traced-store.js';
 import { tracedBlobStore } from './adapters/blob/traced-blob-store.js';
 import { RequestGauge } from './lib/request-gauge.js';
@@ -450,7 +450,9 @@ export async function createWharf(
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   const retention = new RetentionService(store, jobs, now, work);
-  const metricsEndpoint = metrics && { path: config.metrics.path, render: () => metrics.render() };
+  // A cluster's worker shows every worker's metrics (the primary adds them up and serves `metrics.addr` itself).
+  const render = metrics && (clustered ? await clusteredMetrics(metrics) : () => metrics.render());
+  const metricsEndpoint = render && { path: config.metrics.path, render };
   const app = buildHttpServer({
     health,
     load,
@@ -573,7 +575,7 @@ export async function createWharf(
           resolve();
         });
       });
-      if (metricsEndpoint && config.metrics.addr !== undefined) {
+      if (metricsEndpoint && config.metrics.addr !== undefined && !clustered) {
         const bind = splitAddr(config.metrics.addr);
         metricsListener = await listenForMetrics(metricsEndpoint, bind.host, bind.port);
         log.info({ url: `${metricsListener.url}${metricsEndpoint.path}` }, 'serving metrics');

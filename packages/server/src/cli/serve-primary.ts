@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { ClusterSignalHub, workerEndpoint } from '../adapters/signals/cluster-signals.js';
 import type { WharfConfig } from '../config/index.js';
-import { createLogger, prepareWharf } from '../main.js';
+import { listenForMetrics } from '../http/metrics-route.js';
+import { createLogger, prepareWharf, splitAddr } from '../main.js';
+import type { MetricsAggregator, MetricsChannel } from '../metrics/cluster-metrics.js';
 import type { GeneratedAdminPassword } from '../services/admin-bootstrap.js';
 import { adminPasswordBanner } from './banner.js';
 
@@ -37,6 +39,12 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
   await prepareWharf(config, log, (notice) => (generated = notice));
   const hub = new ClusterSignalHub();
   const live = new Set<Worker>();
+  /** The workers that listen, by their metrics channel (metrics/cluster-metrics.ts; only with `metrics.enabled`). */
+  const listening = new Map<Worker, MetricsChannel>();
+  const metrics = config.metrics.enabled
+    ? new (await import('../metrics/cluster-metrics.js')).MetricsAggregator(() => listening.values())
+    : undefined;
+  let metricsListener: { close(): Promise<void> } | undefined;
   const restarts = new Set<NodeJS.Timeout>();
   const deaths: number[] = [];
   let startFailures = 0;
@@ -52,12 +60,16 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
     for (const timer of restarts) clearTimeout(timer);
     restarts.clear();
     for (const worker of live) worker.process.kill('SIGTERM');
-    setTimeout(() => {
-      for (const worker of live) {
-        log.warn({ worker: worker.id, pid: worker.process.pid }, 'a worker did not stop in time: killing it');
-        worker.process.kill('SIGKILL');
-      }
-    }, config.http.shutdownTimeout * 1000 + KILL_GRACE_MS).unref();
+    void metricsListener?.close();
+    setTimeout(
+      () => {
+        for (const worker of live) {
+          log.warn({ worker: worker.id, pid: worker.process.pid }, 'a worker did not stop in time: killing it');
+          worker.process.kill('SIGKILL');
+        }
+      },
+      config.http.shutdownTimeout * 1000 + KILL_GRACE_MS,
+    ).unref();
     if (live.size === 0) finish(status);
   };
 
@@ -65,16 +77,18 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
     const worker = cluster.fork();
     live.add(worker);
     const detach = hub.attach(workerEndpoint(worker));
-    let listening = false;
+    const channel = metricsChannel(worker);
+    metrics?.serve(channel);
     worker.on('message', (message: unknown) => {
-      if (!isReport(message) || listening) return;
-      listening = true;
+      if (!isReport(message) || listening.has(worker)) return;
+      listening.set(worker, channel);
       startFailures = 0;
       if (started < count) {
         started += 1;
         if (started === count) {
           const fields = { address: message.address, dataDir: config.data.dir, database: config.database.driver };
           log.info({ ...fields, workers: count }, 'wharf listening');
+          if (metrics) void serveMetrics(metrics).then((listener) => (metricsListener = listener));
           if (generated) process.stderr.write(adminPasswordBanner(generated));
           generated = undefined;
         }
@@ -83,6 +97,7 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
     worker.on('exit', (code, signal) => {
       detach();
       live.delete(worker);
+      const wasListening = listening.delete(worker);
       if (stopping) {
         if (live.size === 0) finish(status);
         return;
@@ -90,7 +105,7 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
       const now = Date.now();
       deaths.push(now);
       while (deaths[0]! < now - DEATH_WINDOW_MS) deaths.shift();
-      if (!listening) startFailures += 1;
+      if (!wasListening) startFailures += 1;
       const fields = { worker: worker.id, pid: worker.process.pid, code, signal };
       if (startFailures >= MAX_START_FAILURES) {
         log.error({ ...fields, failures: startFailures }, 'workers keep dying at start: stopping');
@@ -108,6 +123,26 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
     });
   };
 
+  /** `metrics.addr`: the primary listens there and answers with every worker's metrics. */
+  const serveMetrics = async (aggregator: MetricsAggregator) => {
+    if (config.metrics.addr === undefined) return undefined;
+    const { host, port } = splitAddr(config.metrics.addr);
+    try {
+      const listener = await listenForMetrics(
+        { path: config.metrics.path, render: () => aggregator.render() },
+        host,
+        port,
+      );
+      log.info({ url: `${listener.url}${config.metrics.path}` }, 'serving metrics');
+      return listener;
+    } catch (err) {
+      log.error({ err }, 'cannot listen for metrics: stopping');
+      status = 1;
+      stopAll('metrics');
+      return undefined;
+    }
+  };
+
   process.on('SIGHUP', () => {
     for (const worker of live) worker.process.kill('SIGHUP');
   });
@@ -119,4 +154,15 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
   }
   for (let i = 0; i < count; i++) fork();
   return finished;
+}
+
+/** The primary's metrics channel to one worker (a send to a worker that has gone is dropped). */
+function metricsChannel(worker: Worker): MetricsChannel {
+  return {
+    send: (message) => {
+      if (worker.isConnected()) worker.send(message, undefined, () => undefined);
+    },
+    on: (event, listener) => worker.on(event, listener),
+    off: (event, listener) => worker.off(event, listener),
+  };
 }

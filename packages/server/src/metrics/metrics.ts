@@ -267,6 +267,8 @@ export class WharfMetrics {
         help,
         labelNames,
         registers,
+        // The database's figures: every worker of a cluster reads the same, so one is shown (cluster-metrics.ts).
+        aggregator: 'first',
         async collect() {
           const s = await snapshot();
           this.reset();

@@ -114,6 +114,7 @@ describe('wharf serve with two workers', () => {
         WHARF_HTTP_ACCESSLOG: 'true',
         WHARF_LOGIN_PAIRLOCKAFTER: '4',
         WHARF_JOBS_POLLINTERVAL: '0.2',
+        WHARF_METRICS_ENABLED: 'true',
       },
     });
     base = wharf.url;
@@ -171,7 +172,9 @@ describe('wharf serve with two workers', () => {
     expect(created.status, created.body.toString()).toBe(201);
     // pairLockAfter 4: four failures spread over both workers lock the account for this address.
     for (let i = 0; i < 4; i++) {
-      const res = await send(base, 'GET', `/v2/?fail=${i}`, { headers: { authorization: basic('lockme', 'Wrong1pass') } });
+      const res = await send(base, 'GET', `/v2/?fail=${i}`, {
+        headers: { authorization: basic('lockme', 'Wrong1pass') },
+      });
       expect(res.status).toBe(401);
     }
     expect(workersServing(wharf, '/v2/?fail=')).toEqual(new Set([1, 2]));
@@ -199,7 +202,10 @@ describe('wharf serve with two workers', () => {
       await new Promise((r) => setTimeout(r, 1000 - (Date.now() - changedAt)));
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await tryUpload(i)).status);
-      expect(statuses.every((s) => s !== 202), String(statuses)).toBe(true);
+      expect(
+        statuses.every((s) => s !== 202),
+        String(statuses),
+      ).toBe(true);
       expect(workersServing(wharf, '/blobs/uploads/?ro=')).toEqual(new Set([1, 2]));
     } finally {
       await send(base, 'PUT', '/api/v2.0/configurations', { headers: json, body: '{"read_only":false}' });
@@ -226,6 +232,24 @@ describe('wharf serve with two workers', () => {
     // Each two-second slot fired once: no two runs were created within one slot.
     const slots = runs.map((run) => Math.floor(Date.parse(run.creation_time) / 2000));
     expect(new Set(slots).size).toBe(runs.length);
+  });
+
+  it("shows every worker's counters in one scrape, and the database's figures once", async () => {
+    for (let i = 0; i < 6; i++) expect((await send(base, 'GET', `/api/v2.0/ping?metric=${i}`)).status).toBe(200);
+    expect(workersServing(wharf, '/api/v2.0/ping?metric=')).toEqual(new Set([1, 2]));
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    // Until both workers answered a scrape: each shows the same sums.
+    for (let i = 0; i < 8 && workersServing(wharf, '/metrics?scrape=').size < 2; i++) {
+      const scrape = await send(base, 'GET', `/metrics?scrape=${i}`);
+      expect(scrape.status).toBe(200);
+      const text = scrape.body.toString();
+      expect(value(text, 'wharf_http_requests_total{route="/api/v2.0/ping",method="GET",code="200"}')).toBe(6);
+      expect(value(text, 'harbor_project_total{public="true"}')).toBe(1); // library, not once per worker
+    }
+    expect(workersServing(wharf, '/metrics?scrape=')).toEqual(new Set([1, 2]));
   });
 
   it('restarts a killed worker while the other one keeps answering', async () => {
