@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
-import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
-import { InProcessLeases } from './adapters/lease/in-process-leases.js';
-import { ClusterSignals, processEndpoint } from './adapters/signals/cluster-signals.js';
-import { InProcessSignals } from './adapters/signals/in-process-signals.js';
 import type { Signals } from './ports/signals.js';
-import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
+import { processEnv, type WharfConfig } from './config/index.js';
+import { leasesFor, openConfiguredDatabase, prepareDatabase, signalsFor } from './main-process.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
 import { clusteredMetrics, createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
@@ -32,7 +29,6 @@ import { TagHistoryService } from './tag-history/tag-history-service.js';
 import { systemOperator } from './domain/events.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
-import type { Leases } from './ports/lease.js';
 import { formatLogLine } from './lib/log-format.js';
 import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
@@ -60,7 +56,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import { AuditService } from './audit/audit-service.js';
 import { AUDIT_EVENT_TYPES } from './audit/event-mapping.js';
 import { PurgeAuditService, purgeAuditJob } from './audit/purge-audit.js';
-import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
+import type { GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
@@ -68,7 +64,7 @@ import { Authenticator } from './services/authenticator.js';
 import { RegistryAccess } from './services/registry-access.js';
 import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { TokenService } from './auth/token/token-service.js';
-import { ConfigurationService, seedConfiguredSettings } from './services/configurations.js';
+import { ConfigurationService } from './services/configurations.js';
 import { HealthMonitor } from './services/health.js';
 import { healthProbes } from './services/health-probes.js';
 import { PermissionService } from './services/permissions.js';
@@ -79,6 +75,15 @@ import { SessionService } from './services/sessions.js';
 import { createProjectServices } from './services/project-services.js';
 import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
+
+export {
+  leasesFor,
+  openConfiguredDatabase,
+  openConfiguredStore,
+  prepareWharf,
+  signalsFor,
+  workerCount,
+} from './main-process.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
 export const WHARF_VERSION = (
@@ -144,114 +149,6 @@ export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = 
     return output === process.stdout ? pino(options) : pino(options, { write: (line) => output.write(line) });
   const colour = output.isTTY === true && processEnv().NO_COLOR === undefined;
   return pino(options, { write: (line) => output.write(formatLogLine(line, { colour })) });
-}
-
-/** The store over the configured database; call migrate() before use. */
-export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
-  return openConfiguredDatabase(config, log).store;
-}
-
-/** The configured database: the store and the leases kept in it; call store.migrate() before use. */
-export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger): OpenDatabase {
-  return config.database.driver === 'postgres'
-    ? openDatabase({
-        driver: 'postgres',
-        url: config.database.url!,
-        poolSize: config.database.poolSize,
-        onIdleError: (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'),
-      })
-    : openDatabase({
-        driver: 'sqlite',
-        path: config.database.path!,
-        synchronous: config.database.synchronous,
-      });
-}
-
-/**
- * The leases the processes share: SQLite served by one process needs only in-process leases (a map); on
- * PostgreSQL, or with several workers on SQLite (`clustered`), several processes share the database, so leases are
- * its rows (migration 0007-leases).
- */
-export function leasesFor(
-  config: Readonly<WharfConfig>,
-  database: OpenDatabase,
-  clock: Clock,
-  clustered = false,
-): Leases {
-  return config.database.driver === 'postgres' || clustered ? database.leases(clock) : new InProcessLeases(clock);
-}
-
-/**
- * The signals of this process (caches' invalidations): a worker of a cluster on SQLite reaches its siblings through
- * the primary (node:cluster IPC); a single process has nobody else to tell.
- */
-export function signalsFor(config: Readonly<WharfConfig>, clustered: boolean, log: Logger): Signals {
-  const onError = (err: unknown, channel: string) => log.warn({ err, channel }, 'a signal handler failed');
-  return clustered && config.database.driver === 'sqlite'
-    ? new ClusterSignals(processEndpoint(), onError)
-    : new InProcessSignals(onError);
-}
-
-/** How many worker processes `http.workers` asks for (`auto`: one per core). */
-export function workerCount(config: Readonly<WharfConfig>): number {
-  return config.http.workers === 'auto' ? availableParallelism() : config.http.workers;
-}
-
-/**
- * Prepares the data directory and the database, once per start and before any process serves: creates the data
- * directory, applies the migrations, creates the administrator at first start (telling `announce` a generated
- * password) and the token signing key. The primary of `wharf serve` runs it, then its workers run createWharf
- * with `prepared`; createWharf runs the same steps itself otherwise.
- */
-export async function prepareWharf(
-  config: Readonly<WharfConfig>,
-  log: Logger,
-  announce?: (generated: GeneratedAdminPassword) => void,
-): Promise<void> {
-  await mkdirPrivate(config.data.dir);
-  const database = openConfiguredDatabase(config, log);
-  try {
-    await prepareDatabase(config, database.store, log, announce);
-  } finally {
-    await database.store.close();
-  }
-  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
-  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
-}
-
-async function prepareDatabase(
-  config: Readonly<WharfConfig>,
-  store: Store,
-  log: Logger,
-  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
-): Promise<void> {
-  const applied = await store.migrate();
-  if (applied.length) log.info({ migrations: applied }, 'database migrated');
-  await ensureAdmin(config, store, log, announce);
-}
-
-/**
- * Creates the administrator at first start, and stores the configured settings then (only then: afterwards the
- * database holds them). An unacceptable configured password is a configuration error.
- */
-async function ensureAdmin(
-  config: Readonly<WharfConfig>,
-  store: Store,
-  log: Logger,
-  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
-): Promise<void> {
-  try {
-    const result = await bootstrapAdmin(store, {
-      password: config.admin.password,
-      dataDir: config.data.dir,
-      log,
-      announce,
-    });
-    if (result !== 'exists') await seedConfiguredSettings(store.settings, config.settings);
-  } catch (error) {
-    if (!(error instanceof AdminPasswordError)) throw error;
-    throw new ConfigError('invalid configuration', [`admin.password: ${error.message}`]);
-  }
 }
 
 /** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */

@@ -78,7 +78,9 @@ describe('the first start', () => {
     expect(lines.length).toBeGreaterThan(2);
     for (const line of lines) expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} (INFO |WARN |ERROR) \S/);
     expect(lines.filter((line) => /listening/i.test(line))).toEqual([
-      expect.stringMatching(/ INFO {2}wharf listening address=http:\/\/127\.0\.0\.1:\d+ dataDir=\S+ database=sqlite workers=1$/),
+      expect.stringMatching(
+        / INFO {2}wharf listening address=http:\/\/127\.0\.0\.1:\d+ dataDir=\S+ database=sqlite workers=1$/,
+      ),
     ]);
     expect(served.stdout).not.toContain('\u001b['); // no colours when not a terminal
     expect(served.stderr).toBe('');

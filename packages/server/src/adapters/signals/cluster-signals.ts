@@ -1,3 +1,4 @@
+import type { Worker } from 'node:cluster';
 import type { Signals } from '../../ports/signals.js';
 import { checkSignal, SignalHandlers } from './in-process-signals.js';
 
@@ -37,7 +38,7 @@ export function processEndpoint(proc: NodeJS.Process = process): IpcEndpoint {
 }
 
 /** The primary's channel to one worker. */
-export function workerEndpoint(worker: import('node:cluster').Worker): IpcEndpoint {
+export function workerEndpoint(worker: Worker): IpcEndpoint {
   return {
     send: (envelope, done) => void worker.send(envelope, undefined, done),
     on: (event, listener) => worker.on(event, listener),

@@ -1,0 +1,131 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
+import { InProcessLeases } from './adapters/lease/in-process-leases.js';
+import { ClusterSignals, processEndpoint } from './adapters/signals/cluster-signals.js';
+import { InProcessSignals } from './adapters/signals/in-process-signals.js';
+import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
+import { ConfigError, type WharfConfig } from './config/index.js';
+import { mkdirPrivate } from './lib/private-files.js';
+import type { Clock } from './ports/clock.js';
+import type { Leases } from './ports/lease.js';
+import type { Signals } from './ports/signals.js';
+import type { Store } from './ports/store.js';
+import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
+import { seedConfiguredSettings } from './services/configurations.js';
+
+/*
+ * The composition root's part for the process model (main.ts re-exports it): the database a process opens, the
+ * leases and signals its processes share, how many workers `wharf serve` starts, and the preparation of the data
+ * directory and the database that runs once per start (in the primary when there are workers).
+ */
+
+/** The store over the configured database; call migrate() before use. */
+export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
+  return openConfiguredDatabase(config, log).store;
+}
+
+/** The configured database: the store and the leases kept in it; call store.migrate() before use. */
+export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger): OpenDatabase {
+  return config.database.driver === 'postgres'
+    ? openDatabase({
+        driver: 'postgres',
+        url: config.database.url!,
+        poolSize: config.database.poolSize,
+        onIdleError: (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'),
+      })
+    : openDatabase({
+        driver: 'sqlite',
+        path: config.database.path!,
+        synchronous: config.database.synchronous,
+      });
+}
+
+/**
+ * The leases the processes share: SQLite served by one process needs only in-process leases (a map); on
+ * PostgreSQL, or with several workers on SQLite (`clustered`), several processes share the database, so leases are
+ * its rows (migration 0007-leases).
+ */
+export function leasesFor(
+  config: Readonly<WharfConfig>,
+  database: OpenDatabase,
+  clock: Clock,
+  clustered = false,
+): Leases {
+  return config.database.driver === 'postgres' || clustered ? database.leases(clock) : new InProcessLeases(clock);
+}
+
+/**
+ * The signals of this process (caches' invalidations): a worker of a cluster on SQLite reaches its siblings through
+ * the primary (node:cluster IPC); a single process has nobody else to tell.
+ */
+export function signalsFor(config: Readonly<WharfConfig>, clustered: boolean, log: Logger): Signals {
+  const onError = (err: unknown, channel: string) => log.warn({ err, channel }, 'a signal handler failed');
+  return clustered && config.database.driver === 'sqlite'
+    ? new ClusterSignals(processEndpoint(), onError)
+    : new InProcessSignals(onError);
+}
+
+/** How many worker processes `http.workers` asks for (`auto`: one per core). */
+export function workerCount(config: Readonly<WharfConfig>): number {
+  return config.http.workers === 'auto' ? availableParallelism() : config.http.workers;
+}
+
+/**
+ * Prepares the data directory and the database, once per start and before any process serves: creates the data
+ * directory, applies the migrations, creates the administrator at first start (telling `announce` a generated
+ * password) and the token signing key. The primary of `wharf serve` runs it, then its workers run createWharf
+ * with `prepared`; createWharf runs the same steps itself otherwise.
+ */
+export async function prepareWharf(
+  config: Readonly<WharfConfig>,
+  log: Logger,
+  announce?: (generated: GeneratedAdminPassword) => void,
+): Promise<void> {
+  await mkdirPrivate(config.data.dir);
+  const database = openConfiguredDatabase(config, log);
+  try {
+    await prepareDatabase(config, database.store, log, announce);
+  } finally {
+    await database.store.close();
+  }
+  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
+  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
+}
+
+/** Migrates the database and creates the administrator at first start (createWharf, unless prepared). */
+export async function prepareDatabase(
+  config: Readonly<WharfConfig>,
+  store: Store,
+  log: Logger,
+  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
+): Promise<void> {
+  const applied = await store.migrate();
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  await ensureAdmin(config, store, log, announce);
+}
+
+/**
+ * Creates the administrator at first start, and stores the configured settings then (only then: afterwards the
+ * database holds them). An unacceptable configured password is a configuration error.
+ */
+async function ensureAdmin(
+  config: Readonly<WharfConfig>,
+  store: Store,
+  log: Logger,
+  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
+): Promise<void> {
+  try {
+    const result = await bootstrapAdmin(store, {
+      password: config.admin.password,
+      dataDir: config.data.dir,
+      log,
+      announce,
+    });
+    if (result !== 'exists') await seedConfiguredSettings(store.settings, config.settings);
+  } catch (error) {
+    if (!(error instanceof AdminPasswordError)) throw error;
+    throw new ConfigError('invalid configuration', [`admin.password: ${error.message}`]);
+  }
+}
