@@ -88,7 +88,11 @@ export async function servePrimary(config: Readonly<WharfConfig>, count: number)
         if (started === count) {
           const fields = { address: message.address, dataDir: config.data.dir, database: config.database.driver };
           log.info({ ...fields, workers: count }, 'wharf listening');
-          if (metrics) void serveMetrics(metrics).then((listener) => (metricsListener = listener));
+          if (metrics)
+            void serveMetrics(metrics).then((listener) => {
+              metricsListener = listener;
+              if (stopping) void listener?.close(); // stopped while it was opening
+            });
           if (generated) process.stderr.write(adminPasswordBanner(generated));
           generated = undefined;
         }

@@ -113,6 +113,7 @@ describe('wharf serve with two workers', () => {
         WHARF_LOG_FORMAT: 'json',
         WHARF_HTTP_ACCESSLOG: 'true',
         WHARF_LOGIN_PAIRLOCKAFTER: '4',
+        WHARF_LOGIN_LOCKDURATION: '60', // not the default 1 s, which a busy machine can outlast between requests
         WHARF_JOBS_POLLINTERVAL: '0.2',
         WHARF_METRICS_ENABLED: 'true',
       },
