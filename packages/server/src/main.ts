@@ -10,7 +10,7 @@ import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
-import { createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
+import { createAuditLog, createMetrics, createNotifier, createRateLimits, createTracing } from './main-observers.js';
 import { tracedStore } from './adapters/db/traced-store.js';
 import { tracedBlobStore } from './adapters/blob/traced-blob-store.js';
 import { RequestGauge } from './lib/request-gauge.js';
@@ -388,7 +388,9 @@ export async function createWharf(
   const projectServices = createProjectServices(store, work);
   const retention = new RetentionService(store, jobs, now, work);
   const metricsEndpoint = metrics && { path: config.metrics.path, render: () => metrics.render() };
+  const rateLimits = createRateLimits(config, log);
   const app = buildHttpServer({
+    rateLimits: rateLimits?.hooks,
     health,
     load,
     observer: metrics,
@@ -532,6 +534,7 @@ export async function createWharf(
       health.markStopping();
       await metricsListener?.close();
       await app.close();
+      await rateLimits?.close();
       await jobs.close();
       await relay.stop();
       await notifications.close();
