@@ -73,15 +73,12 @@ function rateClass(authenticated: number, anonymous: number) {
     .prefault({});
 }
 
-/** A comma-separated list (environment-friendly, as `token.acceptedServices`), without blanks. */
+/** A comma-separated list (environment-friendly), or a YAML list (as print-config shows it), without blanks. */
 const commaList = z
-  .string()
+  .union([z.string(), z.array(z.string())])
   .default('')
   .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
+    (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter((item) => item !== ''),
   );
 
 /** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`. */

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { configSchema, ConfigError, loadConfig } from '../config/index.js';
 import { createRateLimits } from '../main-observers.js';
 import { rateLimitPolicy } from './settings.js';
 
@@ -37,6 +37,13 @@ describe('rate limit settings', () => {
     expect(policy.isExemptAddress('192.0.2.1')).toBe(true);
     expect(policy.isExemptAddress('192.0.2.2')).toBe(false);
     expect(policy.isExemptAddress('not an address')).toBe(false);
+  });
+
+  it('take exemptions as a YAML list too (what print-config shows)', () => {
+    const config = configSchema.parse({ rateLimits: { exempt: ['10.0.0.0/8'], exemptPrincipals: ['robot$ci'] } });
+    expect(config.rateLimits.exempt).toEqual(['10.0.0.0/8']);
+    expect(rateLimitPolicy(config.rateLimits).isExemptPrincipal('robot$ci')).toBe(true);
+    expect(() => configSchema.parse({ rateLimits: { exempt: ['nope'] } })).toThrow();
   });
 
   it('divide every limit among processes that count apart (in-memory counters under several workers)', () => {

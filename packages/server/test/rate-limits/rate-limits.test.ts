@@ -59,7 +59,7 @@ describe('rate limits on /v2 (in-memory counters)', () => {
     expect(await statuses(6, from('::ffff:192.0.2.7'))).toEqual(Array(6).fill(404));
   });
 
-  it('limits pushes per user: uploads and manifest pushes count in the push class', async () => {
+  it('limits pushes per user: upload requests count in the push class', async () => {
     const { members } = await createProjectWithMembers(registry.wharf, 'pushes', { public: false });
     const dev = members.developer;
     expect(await statuses(2, () => v2(registry.app, 'POST', 'pushes/app/blobs/uploads/', dev))).toEqual([202, 202]);
