@@ -10,6 +10,12 @@ import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import type { Registry } from './registry-core/registry.js';
 import type { Tracing } from './tracing/tracing.js';
+import { memoryRateLimitCounters } from './adapters/rate-limits/memory-rate-limits.js';
+import { redisRateLimitCounters } from './adapters/rate-limits/redis-rate-limits.js';
+import { openRedis } from './adapters/redis/redis-connection.js';
+import { RateLimitHooks } from './rate-limits/http-hooks.js';
+import { RateLimiter } from './rate-limits/rate-limiter.js';
+import { rateLimitPolicy } from './rate-limits/settings.js';
 
 /*
  * The composition root's part for the observers of events and requests (issue 11's subscribers): what they are built
@@ -94,4 +100,32 @@ export function createAuditLog(
       onError: (err, what) => log.warn({ err }, `audit log: ${what} failed`),
     },
   );
+}
+
+/**
+ * The rate limits (`rateLimits`), or undefined when disabled (the HTTP layer then adds no hook). Counters live in
+ * Redis when `redis.url` is set, shared by every process and node; otherwise in this process's memory, where each of
+ * `processes` worker processes counts apart and so allows its share of every limit.
+ */
+export function createRateLimits(
+  config: Readonly<WharfConfig>,
+  log: Logger,
+  processes = 1,
+): { hooks: RateLimitHooks; close(): Promise<void> } | undefined {
+  if (!config.rateLimits.enabled) return undefined;
+  const shared = config.redis.url !== undefined;
+  const counters =
+    config.redis.url === undefined
+      ? memoryRateLimitCounters()
+      : redisRateLimitCounters(
+          // The limiter warns when requests pass uncounted; the connection's own errors are details.
+          openRedis({
+            url: config.redis.url,
+            keyPrefix: config.redis.keyPrefix,
+            onError: (err) => log.debug({ err }, 'rate limit Redis connection error'),
+          }),
+          { keyPrefix: `${config.redis.keyPrefix}ratelimit:`, quitOnClose: true },
+        );
+  const limiter = new RateLimiter(counters, rateLimitPolicy(config.rateLimits, shared ? 1 : processes), log);
+  return { hooks: new RateLimitHooks(limiter), close: () => limiter.close() };
 }

@@ -7,10 +7,17 @@ import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
 import type { Signals } from './ports/signals.js';
 import { processEnv, type WharfConfig } from './config/index.js';
-import { leasesFor, openConfiguredDatabase, prepareDatabase, signalsFor } from './main-process.js';
+import { leasesFor, openConfiguredDatabase, prepareDatabase, signalsFor, workerCount } from './main-process.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
-import { clusteredMetrics, createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
+import {
+  clusteredMetrics,
+  createAuditLog,
+  createMetrics,
+  createNotifier,
+  createRateLimits,
+  createTracing,
+} from './main-observers.js';
 import { tracedStore } from './adapters/db/traced-store.js';
 import { tracedBlobStore } from './adapters/blob/traced-blob-store.js';
 import { RequestGauge } from './lib/request-gauge.js';
@@ -350,7 +357,10 @@ export async function createWharf(
   // A cluster's worker shows every worker's metrics (the primary adds them up and serves `metrics.addr` itself).
   const render = metrics && (clustered ? await clusteredMetrics(metrics) : () => metrics.render());
   const metricsEndpoint = render && { path: config.metrics.path, render };
+  // In-memory counters are per process: each of a cluster's workers allows its share of every limit.
+  const rateLimits = createRateLimits(config, log, clustered ? workerCount(config) : 1);
   const app = buildHttpServer({
+    rateLimits: rateLimits?.hooks,
     health,
     load,
     observer: metrics,
@@ -495,6 +505,7 @@ export async function createWharf(
       health.markStopping();
       await metricsListener?.close();
       await app.close();
+      await rateLimits?.close();
       await jobs.close();
       await relay.stop();
       await notifications.close();

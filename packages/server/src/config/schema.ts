@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration } from './duration.js';
 
@@ -50,6 +51,44 @@ const notificationEndpoint = z
     disabled: z.boolean().default(false),
   })
   .strict();
+
+/** One rate limit: requests per window (0: no limit), the window in whole seconds. */
+function rateRule(requests: number, window: number) {
+  return z
+    .object({
+      requests: z.number().int().min(0).default(requests),
+      window: duration
+        .refine((seconds) => Number.isInteger(seconds) && seconds >= 1, 'must be whole seconds, at least 1s')
+        .default(window),
+    })
+    .strict()
+    .prefault({});
+}
+
+/** A route class's limits, per authenticated principal (user or robot) and per anonymous client address. */
+function rateClass(authenticated: number, anonymous: number) {
+  return z
+    .object({ authenticated: rateRule(authenticated, 60), anonymous: rateRule(anonymous, 60) })
+    .strict()
+    .prefault({});
+}
+
+/** A comma-separated list (environment-friendly), or a YAML list (as print-config shows it), without blanks. */
+const commaList = z
+  .union([z.string(), z.array(z.string())])
+  .default('')
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter((item) => item !== ''),
+  );
+
+/** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`. */
+function isAddressOrCidr(text: string): boolean {
+  const [address = '', bits, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 export const configSchema = z
   .object({
@@ -468,6 +507,28 @@ export const configSchema = z
       .object({
         /** The built web portal; default: the portal package's dist/ next to the server package. */
         dir: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Request rate limits per user, robot or anonymous client address and route class (docs/configuration.md). */
+    rateLimits: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** /v2 reads: manifests, blobs, tags, catalog, referrers, the base endpoint. */
+        pull: rateClass(3000, 600),
+        /** /v2 writes: uploads (each chunk), manifest pushes, deletes. */
+        push: rateClass(1200, 60),
+        /** The management API under /api/v2.0. */
+        api: rateClass(600, 120),
+        /** The token service and the portal login, per client address (the login guard also counts failures). */
+        auth: rateRule(300, 60),
+        /** Client addresses or CIDR ranges never limited (comma-separated): internal CI, monitoring. */
+        exempt: commaList.refine(
+          (items) => items.every(isAddressOrCidr),
+          'expected comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8, 192.168.1.7, fd00::/8',
+        ),
+        /** User and robot names never limited (comma-separated, robots with their prefix: `robot$ci`). */
+        exemptPrincipals: commaList,
       })
       .strict()
       .prefault({}),

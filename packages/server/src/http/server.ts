@@ -17,6 +17,7 @@ import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerProbeRoutes, type ReadinessSource } from './probe-routes.js';
 import { basePathOf, registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
+import type { RateLimitHooks } from '../rate-limits/http-hooks.js';
 
 export interface HttpServerOptions {
   /** Readiness for /readyz (liveness needs nothing: /livez answers while the process serves). */
@@ -47,6 +48,8 @@ export interface HttpServerOptions {
   readonly metricsEndpoint?: MetricsEndpoint | undefined;
   /** Opens a trace span per request (tracing enabled); absent: no hook at all. */
   readonly tracer?: RequestTracer | undefined;
+  /** Rate limits per principal and route class (`rateLimits.enabled`); absent: nothing on the request path. */
+  readonly rateLimits?: RateLimitHooks | undefined;
 }
 
 /** How long clients may take, in seconds, and how many connections may be open at once. */
@@ -185,15 +188,20 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
       realm,
       session: (req, reply) => sessionContextOf(req, reply, opts.api.authentication),
     },
+    rateLimits: opts.rateLimits,
   });
   registerDockerV1Routes(app, {
     search: (ctx, text) => opts.api.projectServices.search.repositories(ctx, text),
     authorization: opts.registryAuth,
   });
-  registerTokenRoutes(app, { tokens: opts.registryAuth.tokens, login: opts.registryAuth.login });
-  registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl });
+  registerTokenRoutes(app, {
+    tokens: opts.registryAuth.tokens,
+    login: opts.registryAuth.login,
+    rateLimits: opts.rateLimits,
+  });
+  registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl, rateLimits: opts.rateLimits });
   registerProbeRoutes(app, opts.health);
-  registerSessionRoutes(app, opts.api.authentication);
+  registerSessionRoutes(app, opts.api.authentication, opts.rateLimits);
   // Wharf serves at the root of its listener; under a proxy's prefix (the path of http.baseUrl) the pages it sends
   // the browser name their URLs under that prefix.
   const basePath = basePathOf(opts.baseUrl);

@@ -3,6 +3,7 @@ import { InvalidError } from '../domain/errors.js';
 import type { ApiAuthentication } from './api/security.js';
 import { HarborError, sendHarborError } from './error-handler.js';
 import { clearSessionCookies, sessionIdOf, setSessionCookies } from './session-cookies.js';
+import type { RateLimitHooks } from '../rate-limits/http-hooks.js';
 
 /** Login forms are small; anything bigger is not one. */
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -16,7 +17,11 @@ const FORM_BODY_LIMIT = 16 * 1024;
  * - `GET /c/log_out` (Harbor's) and `POST /c/logout`: end the session server-side and clear the cookies; 200 also
  *   without a session; 403 (and no logout) when the browser says the request comes from another site.
  */
-export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthentication): void {
+export function registerSessionRoutes(
+  app: FastifyInstance,
+  auth: ApiAuthentication,
+  rateLimits?: RateLimitHooks,
+): void {
   void app.register((web, _opts, done) => {
     web.setErrorHandler((err, req, reply) => sendHarborError(reply, err, req.log));
     web.addContentTypeParser(
@@ -25,7 +30,14 @@ export function registerSessionRoutes(app: FastifyInstance, auth: ApiAuthenticat
       (_req, body, parsed) => parsed(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
-    web.post('/c/login', async (req, reply) => {
+    // With rate limits, logins count in the `auth` class per client address, before the form is even read.
+    const limited = rateLimits && {
+      onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
+        const refusal = await rateLimits.limit(req, reply, 'auth');
+        if (refusal) throw new HarborError('TOO_MANY_REQUESTS', refusal.message);
+      },
+    };
+    web.post('/c/login', limited ?? {}, async (req, reply) => {
       refuseCrossSite(req, auth.cookies.baseUrl);
       const { principal, password } = credentialsOf(req.body);
       const result = await auth.guard.login(principal, password, { clientAddress: req.ip, channel: 'session' });

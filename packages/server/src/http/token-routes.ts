@@ -4,11 +4,14 @@ import type { TokenService } from '../auth/token/token-service.js';
 import { ANONYMOUS, type SecurityContext } from '../services/authenticator.js';
 import { credentialsOf } from './credentials.js';
 import { lockout, type OciAuthorizationOptions } from './oci/authorization.js';
+import type { RateLimitHooks } from '../rate-limits/http-hooks.js';
 
 export interface TokenRoutesOptions {
   readonly tokens: TokenService;
   /** Checks credentials through the login guard (wrong ones, refused unchecked during a lock, shed when busy). */
   readonly login: OciAuthorizationOptions['login'];
+  /** Rate limits (`rateLimits.enabled`): the `auth` class, per client address; absent: no hook. */
+  readonly rateLimits?: RateLimitHooks | undefined;
 }
 
 type Params = Readonly<Record<string, string | string[] | undefined>>;
@@ -47,6 +50,14 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
         next(null, params);
       },
     );
+
+    const limits = opts.rateLimits;
+    if (limits) {
+      svc.addHook('onRequest', async (req, reply) => {
+        const refusal = await limits.limit(req, reply, 'auth');
+        if (refusal) return refuse(reply, 429, 'TOOMANYREQUESTS', refusal.message);
+      });
+    }
 
     const answer = async (
       req: FastifyRequest,

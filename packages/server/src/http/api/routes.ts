@@ -15,7 +15,9 @@ import { registerPermissionRoutes } from './permission-routes.js';
 import { registerQuotaRoutes } from './quota-routes.js';
 import type { QuotaService } from '../../services/quotas/quotas.js';
 import { registerRobotRoutes } from './robot-routes.js';
-import { authenticate, type ApiAuthentication } from './security.js';
+import { authenticate, securityOf, type ApiAuthentication } from './security.js';
+import { operatorOf } from '../../services/authenticator.js';
+import type { RateLimitHooks } from '../../rate-limits/http-hooks.js';
 import type { ProjectServices } from '../../services/project-services.js';
 import type { JobServiceMonitor } from '../../jobs/monitor.js';
 import { registerJobServiceRoutes } from './jobservice-routes.js';
@@ -67,6 +69,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly notifications: NotificationStatusService;
   readonly audit: AuditService;
   readonly purgeAudit: PurgeAuditService;
+  /** Rate limits (`rateLimits.enabled`); absent: no hook. */
+  readonly rateLimits?: RateLimitHooks | undefined;
 }
 
 /**
@@ -82,6 +86,16 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
         sendHarborError(reply, new HarborError('NOT_FOUND', `no endpoint at ${req.method} ${req.url}`), req.log),
       );
       api.addHook('onRequest', async (req, reply) => authenticate(req, reply, opts.authentication));
+      const limits = opts.rateLimits;
+      if (limits) {
+        // After authentication (cheap here: Basic credentials verified within the minute are remembered, sessions
+        // are one lookup), so each user and robot has its own count and anonymous callers their address's.
+        api.addHook('onRequest', async (req, reply) => {
+          const ctx = securityOf(req);
+          const refusal = await limits.limit(req, reply, 'api', ctx.kind === 'anonymous' ? '' : operatorOf(ctx).name);
+          if (refusal) throw new HarborError('TOO_MANY_REQUESTS', refusal.message);
+        });
+      }
       // Read-only mode refuses every modification but the ones that must stay possible (http/credentials.ts).
       api.addHook('onRequest', async (req) => {
         if (!isWriteMethod(req.method) || isExemptFromReadOnly(req.method, req.routeOptions.url ?? req.url)) return;

@@ -12,6 +12,7 @@ import { listCatalog, listReferrers, listTags } from './handlers/listings.js';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
 import { OCI_ROUTE_TEMPLATES, parseOciPath, type OciRoute } from './oci-path.js';
+import { ociRouteClass, presentsCredentials, type RateLimitHooks } from '../../rate-limits/http-hooks.js';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Handler<K extends OciRoute['kind']> = (ctx: OciContext, route: Extract<OciRoute, { kind: K }>) => Promise<unknown>;
@@ -78,6 +79,24 @@ export interface OciRoutesOptions {
   readonly registry: Registry;
   readonly baseUrl?: string | undefined;
   readonly authorization: OciAuthorizationOptions;
+  /** Rate limits (`rateLimits.enabled`); absent: nothing is counted. */
+  readonly rateLimits?: RateLimitHooks | undefined;
+}
+
+/**
+ * Counts a /v2 request. One presenting no credentials is counted by its address before authorisation (so a flood
+ * of anonymous requests is refused before any lookup); one presenting credentials after authentication, by the
+ * user or robot it found (by address when it turned out anonymous), so a shared address never limits accounts.
+ */
+async function limitRate(
+  limits: RateLimitHooks,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  route: OciRoute,
+  account?: string,
+): Promise<void> {
+  const refusal = await limits.limit(req, reply, ociRouteClass(req.method, route.kind), account);
+  if (refusal) throw new RegistryError('TOOMANYREQUESTS', refusal.message);
 }
 
 /** Mounts /v2 on a Fastify instance: bodies stay unparsed streams, every reply carries the API version. */
@@ -104,7 +123,11 @@ export function registerOciRoutes(app: FastifyInstance, opts: OciRoutesOptions):
           throw new RegistryError('UNSUPPORTED', `${req.method} is not supported on this endpoint`, undefined, 405);
         }
         refuseMalformed(route, req.method);
+        const limits = opts.rateLimits;
+        const countedEarly = limits !== undefined && !presentsCredentials(req);
+        if (countedEarly) await limitRate(limits, req, reply, route);
         const caller = await authorizeOciRequest(req, reply, route, opts.authorization);
+        if (limits !== undefined && !countedEarly) await limitRate(limits, req, reply, route, caller.account);
         return handler({ req, reply, registry: opts.registry, baseUrl, caller }, route);
       };
       const methods: Method[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
