@@ -1,3 +1,4 @@
+import type { ParseArgsConfig } from 'node:util';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
@@ -5,12 +6,18 @@ import { WHARF_VERSION, createLogger, createWharf, openConfiguredStore } from '.
 import type { GeneratedAdminPassword } from '../services/admin-bootstrap.js';
 import { recountQuotas } from '../services/quotas/quotas.js';
 import { adminPasswordBanner } from './banner.js';
+import { OPS_COMMANDS } from './ops-commands.js';
+
+/** Parsed option values (strings, booleans, or lists of them where `multiple`). */
+export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
 export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly help: string;
-  run(args: { config?: string | undefined; positional: string[] }): Promise<number>;
+  /** Options of this command besides --config and --help (node:util parseArgs). */
+  readonly options?: NonNullable<ParseArgsConfig['options']>;
+  run(args: { config?: string | undefined; positional: string[]; values?: OptionValues }): Promise<number>;
 }
 
 const CONFIG_HELP = `Configuration: defaults < YAML file (--config FILE or WHARF_CONFIG) < WHARF_* environment variables
@@ -135,5 +142,7 @@ Migrates the database first.\n\n${CONFIG_HELP}`,
     },
   },
 };
+
+Object.assign(COMMANDS, OPS_COMMANDS);
 
 export { ConfigError };
