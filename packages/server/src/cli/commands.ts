@@ -1,4 +1,3 @@
-import type { ParseArgsConfig } from 'node:util';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
@@ -6,19 +5,10 @@ import { WHARF_VERSION, createLogger, createWharf, openConfiguredStore } from '.
 import type { GeneratedAdminPassword } from '../services/admin-bootstrap.js';
 import { recountQuotas } from '../services/quotas/quotas.js';
 import { adminPasswordBanner } from './banner.js';
+import type { Command } from './command.js';
 import { OPS_COMMANDS } from './ops-commands.js';
 
-/** Parsed option values (strings, booleans, or lists of them where `multiple`). */
-export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
-
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  readonly help: string;
-  /** Options of this command besides --config and --help (node:util parseArgs). */
-  readonly options?: NonNullable<ParseArgsConfig['options']>;
-  run(args: { config?: string | undefined; positional: string[]; values?: OptionValues }): Promise<number>;
-}
+export type { Command, OptionValues } from './command.js';
 
 const CONFIG_HELP = `Configuration: defaults < YAML file (--config FILE or WHARF_CONFIG) < WHARF_* environment variables
 (WHARF_HTTP_ADDR sets http.addr, WHARF_DATA_DIR sets data.dir, ...). See docs/configuration.md.`;

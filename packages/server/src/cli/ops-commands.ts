@@ -1,4 +1,4 @@
-import type { Command, OptionValues } from './commands.js';
+import type { Command, OptionValues } from './command.js';
 
 function strings(value: OptionValues[string]): string[] {
   if (value === undefined) return [];
