@@ -1,3 +1,5 @@
+import { listSnapshots, KEEP_COPIES, restoreSnapshot } from '../adapters/db/sqlite-snapshots.js';
+import { loadConfig, processEnv } from '../config/index.js';
 import type { Command, OptionValues } from './command.js';
 
 function strings(value: OptionValues[string]): string[] {
@@ -14,8 +16,44 @@ function integer(value: OptionValues[string], name: string, fallback: number): n
 
 class UsageError extends Error {}
 
+function load(file: string | undefined) {
+  return loadConfig({ file: file ?? processEnv().WHARF_CONFIG, env: processEnv() });
+}
+
 /** The operations commands (docs/operations.md). */
 export const OPS_COMMANDS: Record<string, Command> = {
+  rollback: {
+    summary: 'put back the SQLite database copied before the last migration (Wharf stopped)',
+    usage: 'wharf rollback [--config FILE] [--list] [--to FILE]',
+    help: `Before migrations change a SQLite database, Wharf copies it next to the database as
+<file>.schema-<last migration>.bak (the newest ${KEEP_COPIES} are kept). With Wharf stopped, this command puts the newest copy
+(or --to FILE) back as the database, keeping the current one as <file>.rolled-back-<time>; then start the previous
+Wharf version. --list prints the copies. Changes made since the copy are not in it. PostgreSQL: restore the
+pg_dump taken before the upgrade instead (docs/operations.md).\n\n${'Configuration: --config FILE or WHARF_CONFIG, and WHARF_* variables.'}`,
+    options: { list: { type: 'boolean' }, to: { type: 'string' } },
+    async run({ config: file, values = {} }) {
+      const config = load(file);
+      if (config.database.driver !== 'sqlite') {
+        console.error('wharf rollback: only for SQLite; on PostgreSQL restore the dump taken before the upgrade');
+        return 1;
+      }
+      const dbPath = config.database.path!;
+      const snapshots = await listSnapshots(dbPath);
+      if (values.list === true) {
+        for (const s of snapshots) console.log(`${s.file}  schema ${s.version}  ${new Date(s.mtimeMs).toISOString()}`);
+        if (snapshots.length === 0) console.log(`no pre-migration copies of ${dbPath}`);
+        return 0;
+      }
+      const chosen = typeof values.to === 'string' ? values.to : snapshots[0]?.file;
+      if (!chosen) {
+        console.error(`wharf rollback: no pre-migration copy of ${dbPath}`);
+        return 1;
+      }
+      const kept = await restoreSnapshot(dbPath, chosen, new Date());
+      console.log(`restored ${chosen} as ${dbPath}\nthe database as it was is kept as ${kept}`);
+      return 0;
+    },
+  },
   certs: {
     summary: 'make a private CA and a TLS server certificate it signs',
     usage: 'wharf certs --out DIR --san NAME_OR_IP [--san ...] [--days N] [--port N] [--force]',
