@@ -14,7 +14,12 @@ const CONFIG_HELP = `Configuration: defaults < YAML file (--config FILE or WHARF
 (WHARF_HTTP_ADDR sets http.addr, WHARF_DATA_DIR sets data.dir, ...). See docs/configuration.md.`;
 
 function load(file: string | undefined) {
-  return loadConfig({ file: file ?? processEnv().WHARF_CONFIG, env: processEnv() });
+  const source = file ?? processEnv().WHARF_CONFIG;
+  return loadConfig({
+    file: source,
+    env: processEnv(),
+    onIgnoredHarborKey: (note) => console.warn(`wharf: warning: ${source ?? 'harbor.yml'}: ignored ${note}`),
+  });
 }
 
 export const COMMANDS: Record<string, Command> = {
