@@ -23,6 +23,13 @@ function obj(value: unknown): Tree {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Tree) : {};
 }
 
+/** A scalar YAML value as text (`fallback` for a missing or structured one). */
+function text(value: unknown, fallback = ''): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : fallback;
+}
+
 function set(tree: Tree, key: string, value: unknown): void {
   if (value === undefined || value === null || value === '') return;
   const parts = key.split('.');
@@ -114,12 +121,12 @@ function mapDatabase(harbor: Tree, out: Tree, ignored: string[]): void {
   const external = obj(obj(harbor.external_database).harbor);
   if (Object.keys(external).length > 0) {
     const url = new URL('postgres://localhost');
-    url.hostname = String(external.host ?? 'localhost');
-    url.port = String(external.port ?? 5432);
-    url.pathname = `/${String(external.db_name ?? 'registry')}`;
-    url.username = String(external.username ?? 'postgres');
-    if (external.password !== undefined) url.password = String(external.password);
-    if (external.ssl_mode !== undefined) url.searchParams.set('sslmode', String(external.ssl_mode));
+    url.hostname = text(external.host, 'localhost');
+    url.port = text(external.port, '5432');
+    url.pathname = `/${text(external.db_name, 'registry')}`;
+    url.username = text(external.username, 'postgres');
+    if (external.password !== undefined) url.password = text(external.password);
+    if (external.ssl_mode !== undefined) url.searchParams.set('sslmode', text(external.ssl_mode));
     set(out, 'database.driver', 'postgres');
     set(out, 'database.url', url.toString());
     const open = Number(external.max_open_conns);
@@ -143,10 +150,10 @@ function mapRedis(harbor: Tree, out: Tree, ignored: string[]): void {
   const redis = obj(harbor.external_redis);
   if (Object.keys(redis).length === 0) return;
   const tls = obj(redis.tlsOptions).enable === true;
-  const hosts = String(redis.host ?? 'localhost:6379').split(',');
+  const hosts = text(redis.host, 'localhost:6379').split(',');
   const url = new URL(`${tls ? 'rediss' : 'redis'}://${hosts[0]!.trim()}`);
-  if (redis.username !== undefined) url.username = String(redis.username);
-  if (redis.password !== undefined) url.password = String(redis.password);
+  if (redis.username !== undefined) url.username = text(redis.username);
+  if (redis.password !== undefined) url.password = text(redis.password);
   url.pathname = `/${Number(redis.core_db_index ?? 0)}`;
   set(out, 'redis.url', url.toString());
   if (hosts.length > 1 || redis.sentinel_master_set) {
