@@ -1,5 +1,6 @@
 import { listSnapshots, KEEP_COPIES, restoreSnapshot } from '../adapters/db/sqlite-snapshots.js';
 import { loadConfig, processEnv } from '../config/index.js';
+import { backup, BackupError, restore, type BackupPaths } from './backup.js';
 import type { Command, OptionValues } from './command.js';
 
 function strings(value: OptionValues[string]): string[] {
@@ -21,7 +22,59 @@ function load(file: string | undefined) {
 }
 
 /** The operations commands (docs/operations.md). */
+function backupPaths(file: string | undefined): BackupPaths {
+  const config = load(file);
+  if (config.database.driver !== 'sqlite' || config.storage.driver !== 'filesystem') {
+    throw new BackupError(
+      'wharf backup/restore cover SQLite with filesystem storage; for PostgreSQL and S3 see docs/operations.md',
+    );
+  }
+  return { dataDir: config.data.dir, dbPath: config.database.path!, storageRoot: config.storage.rootDirectory! };
+}
+
+async function reported(name: string, work: () => Promise<unknown>): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (err) {
+    if (!(err instanceof BackupError)) throw err;
+    console.error(`wharf ${name}: ${err.message}`);
+    return 1;
+  }
+}
+
 export const OPS_COMMANDS: Record<string, Command> = {
+  backup: {
+    summary: 'online backup of the SQLite database and filesystem storage into DIR (resumable)',
+    usage: 'wharf backup DIR [--config FILE]',
+    help: `Copies the database (SQLite's online backup API, while Wharf runs), every blob that copy references and the
+data directory's other files (token keys) into DIR, with DIR/MANIFEST.json listing each file's size and sha256.
+Run it again after an interruption: it copies only what is missing. Keep DIR on another disk.`,
+    run({ config: file, positional }) {
+      const out = positional[0];
+      if (!out || positional.length > 1) {
+        console.error('usage: wharf backup DIR [--config FILE]');
+        return Promise.resolve(2);
+      }
+      return reported('backup', () => backup(backupPaths(file), out, (line) => console.log(line)));
+    },
+  },
+  restore: {
+    summary: 'restore a backup made by wharf backup into an empty data directory',
+    usage: 'wharf restore DIR [--config FILE] [--force]',
+    help: `Checks every file of the backup in DIR against its MANIFEST.json (size and sha256) before writing anything,
+then writes the database, the blobs and the other files to the configured data directory, database and storage
+root. Refuses a data directory that is not empty unless --force. Wharf must not be running on it.`,
+    options: { force: { type: 'boolean' } },
+    run({ config: file, positional, values = {} }) {
+      const from = positional[0];
+      if (!from || positional.length > 1) {
+        console.error('usage: wharf restore DIR [--config FILE] [--force]');
+        return Promise.resolve(2);
+      }
+      return reported('restore', () => restore(from, backupPaths(file), values.force === true, (l) => console.log(l)));
+    },
+  },
   rollback: {
     summary: 'put back the SQLite database copied before the last migration (Wharf stopped)',
     usage: 'wharf rollback [--config FILE] [--list] [--to FILE]',
