@@ -99,7 +99,7 @@ describe('wharf backup and restore', () => {
     const original = await readFile(damaged);
     await writeFile(damaged, Buffer.concat([original.subarray(0, -1), Buffer.from([original.at(-1)! ^ 1])]));
     const rejected = await wharf(restoredDir, 'restore', backupDir).catch((e: { stderr: string }) => e);
-    expect((rejected).stderr).toContain('missing or damaged');
+    expect(rejected.stderr).toContain('missing or damaged');
     expect(await readdir(restoredDir).catch(() => [])).toEqual([]);
     await writeFile(damaged, original);
     const done = await wharf(restoredDir, 'restore', backupDir);
