@@ -1,22 +1,28 @@
+import cluster from 'node:cluster';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, maskSecrets, processEnv } from '../config/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi/document.js';
 import { WHARF_VERSION, openConfiguredStore } from '../main.js';
 import { recountQuotas } from '../services/quotas/quotas.js';
 import { serve } from './serve.js';
+import type { Command } from './command.js';
+import { OPS_COMMANDS } from './ops-commands.js';
 
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  readonly help: string;
-  run(args: { config?: string | undefined; positional: string[] }): Promise<number>;
-}
+export type { Command, OptionValues } from './command.js';
 
 const CONFIG_HELP = `Configuration: defaults < YAML file (--config FILE or WHARF_CONFIG) < WHARF_* environment variables
 (WHARF_HTTP_ADDR sets http.addr, WHARF_DATA_DIR sets data.dir, ...). See docs/configuration.md.`;
 
 function load(file: string | undefined) {
-  return loadConfig({ file: file ?? processEnv().WHARF_CONFIG, env: processEnv() });
+  const source = file ?? processEnv().WHARF_CONFIG;
+  return loadConfig({
+    file: source,
+    env: processEnv(),
+    // The workers of `wharf serve` load the same file again: the primary has said it once.
+    onIgnoredHarborKey: cluster.isWorker
+      ? () => undefined
+      : (note) => console.warn(`wharf: warning: ${source ?? 'harbor.yml'}: ignored ${note}`),
+  });
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -104,5 +110,7 @@ Migrates the database first.\n\n${CONFIG_HELP}`,
     },
   },
 };
+
+Object.assign(COMMANDS, OPS_COMMANDS);
 
 export { ConfigError };

@@ -17,16 +17,17 @@ async function main(argv: string[]): Promise<number> {
     console.error(`wharf: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  const { values, positionals } = parseArgs({
+  const parsed = parseArgs({
     args: rest,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, ...command.options },
     allowPositionals: true,
   });
+  const values = parsed.values as Record<string, string | boolean | Array<string | boolean> | undefined>;
   if (values.help) {
     console.log(`Usage: ${command.usage}\n\n${command.help}`);
     return 0;
   }
-  return command.run({ config: values.config, positional: positionals });
+  return command.run({ config: values.config as string | undefined, positional: parsed.positionals, values });
 }
 
 main(process.argv.slice(2)).then(

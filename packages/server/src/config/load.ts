@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { fromHarbor, isHarborConfig } from './harbor.js';
 import { configSchema, SECRET_KEYS, type WharfConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -93,6 +94,8 @@ export interface LoadOptions {
   /** YAML file; none means defaults plus environment. */
   file?: string | undefined;
   env?: Record<string, string | undefined>;
+  /** Told each Harbor key a harbor.yml sets that Wharf ignores, and why (`key: reason`). */
+  onIgnoredHarborKey?: (note: string) => void;
   /** Directory against which relative paths are resolved; defaults to the current directory. */
   cwd?: string;
 }
@@ -117,6 +120,13 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<WharfConfig> {
     } catch (err) {
       throw new ConfigError(`invalid YAML in ${opts.file}`, [(err as Error).message]);
     }
+  }
+  if (isHarborConfig(tree)) {
+    // A Harbor installer's harbor.yml: read as the Wharf configuration it describes (config/harbor.ts).
+    const mapped = fromHarbor(tree);
+    problems.push(...mapped.problems);
+    for (const note of mapped.ignored) opts.onIgnoredHarborKey?.(note);
+    tree = mapped.config;
   }
   applyEnv(tree, opts.env ?? {}, problems);
   const result = configSchema.safeParse(tree);

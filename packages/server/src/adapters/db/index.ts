@@ -10,7 +10,8 @@ import { KyselyLeases } from './lease-records.js';
 import { KyselyMetricsRecords } from './metrics-records.js';
 import { openPostgres, poolUseOf } from './postgres.js';
 import type { MetricsRecords, PoolUse } from '../../ports/metrics-records.js';
-import { openSqlite } from './sqlite.js';
+import { isInMemory, openSqlite } from './sqlite.js';
+import { snapshotBeforeMigrating } from './sqlite-snapshots.js';
 
 export type DatabaseOptions =
   | { readonly driver: 'sqlite'; readonly path: string; readonly synchronous: 'normal' | 'full' }
@@ -23,6 +24,7 @@ export type DatabaseOptions =
     };
 
 function connect(opts: DatabaseOptions): { db: Kysely<Database>; dialect: SqlDialect } {
+  // (a file database gets a copy before migrations change it: see openDatabase)
   switch (opts.driver) {
     case 'sqlite':
       return { db: openSqlite({ path: opts.path, synchronous: opts.synchronous }), dialect: 'sqlite' };
@@ -49,7 +51,13 @@ export interface OpenDatabase {
 export function openDatabase(opts: DatabaseOptions): OpenDatabase {
   const { db, dialect } = connect(opts);
   return {
-    store: new KyselyStore(db, dialect),
+    store: new KyselyStore(
+      db,
+      dialect,
+      opts.driver === 'sqlite' && !isInMemory(opts.path)
+        ? async (kysely, provider) => void (await snapshotBeforeMigrating(kysely, opts.path, provider))
+        : undefined,
+    ),
     leases: (clock) => new KyselyLeases(db, clock),
     jobs: () => new KyselyJobRecords(db, dialect),
     metrics: () => new KyselyMetricsRecords(db),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, MigrationProvider } from 'kysely';
 import type { Store, StoreRecords } from '../../ports/store.js';
 import { KyselyAuditRecords } from './audit-records.js';
 import { KyselyBlobRecords } from './blob-records.js';
@@ -15,6 +15,7 @@ import { KyselyUserRecords } from './identity/user-records.js';
 import { KyselyImmutableRuleRecords } from './immutable-rule-records.js';
 import { KyselyLabelRecords } from './label-records.js';
 import { KyselyManifestRecords } from './manifest-records.js';
+import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
@@ -88,6 +89,8 @@ export class KyselyStore extends KyselyStoreRecords implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
+    /** Runs before migrating, given the migrations (the SQLite file's pre-migration copy). */
+    private readonly beforeMigrate?: (db: Kysely<Database>, provider: MigrationProvider) => Promise<void>,
   ) {
     super(db, dialect);
   }
@@ -96,8 +99,10 @@ export class KyselyStore extends KyselyStoreRecords implements Store {
     return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect)));
   }
 
-  async migrate(): Promise<string[]> {
-    return migrateToLatest(this.db, this.dialect);
+  /** Applies the pending migrations (`provider`: others than the compiled-in ones, for tests). */
+  async migrate(provider: MigrationProvider = new InCodeMigrationProvider(this.dialect)): Promise<string[]> {
+    await this.beforeMigrate?.(this.db, provider);
+    return migrateToLatest(this.db, this.dialect, provider);
   }
 
   async close(): Promise<void> {

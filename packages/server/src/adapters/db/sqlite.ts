@@ -1,6 +1,12 @@
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import {
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  type DialectAdapter,
+  type SqliteDatabase as SqliteDialectDatabase,
+} from 'kysely';
 import { createPrivateFileSync, mkdirPrivateSync } from '../../lib/private-files.js';
 import type { Database } from './database.js';
 
@@ -15,7 +21,7 @@ const CACHE_KIB = 64 * 1024;
 /** WAL pages after which a commit checkpoints. */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
-function isInMemory(path: string): boolean {
+export function isInMemory(path: string): boolean {
   return path === '' || path === ':memory:' || path.startsWith('file::memory:');
 }
 
@@ -45,7 +51,7 @@ export function openSqlite(options: SqliteOptions): Kysely<Database> {
     sqlite.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
 /**
@@ -83,4 +89,21 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       return statement;
     },
   };
+}
+
+/**
+ * SQLite's DDL is transactional, but Kysely's SQLite adapter says otherwise, so its migrator would apply migrations
+ * outside any transaction and a failing one would leave the schema half changed. This adapter tells the truth: the
+ * pending migrations run in one transaction (as on PostgreSQL) and a failure rolls all of them back.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
 }
