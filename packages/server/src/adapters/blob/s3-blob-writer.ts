@@ -71,8 +71,6 @@ export class S3BlobWriter implements BlobWriter {
   #loaded: boolean;
   #buffer: Buffer[] = [];
   #buffered = 0;
-  /** Segments replaced by a part, removed when the writer completes. */
-  #obsolete: string[] = [];
   #dirty = false;
   #closed = false;
   #failure: Error | undefined;
@@ -151,7 +149,7 @@ export class S3BlobWriter implements BlobWriter {
           if (!isMissingUpload(err)) throw err;
         });
     }
-    await this.removeKeys([...this.#segments.map((s) => s.key), ...this.#obsolete, this.key]);
+    await this.removeKeys([...this.#segments.map((s) => s.key), this.key]);
   }
 
   private get key(): string {
@@ -183,9 +181,9 @@ export class S3BlobWriter implements BlobWriter {
       await this.uploadPart(this.take(this.ctx.chunkSize));
       flushed = true;
     }
+    const spent = flushed ? this.#segments.map((s) => s.key) : [];
     if (flushed) {
       // Every byte before this write is in a part now: base and segments are spent.
-      this.#obsolete.push(...this.#segments.map((s) => s.key));
       this.#segments = [];
       this.#base = 0;
     }
@@ -199,6 +197,8 @@ export class S3BlobWriter implements BlobWriter {
       this.#segments.push({ key, size: pending });
     }
     this.#size += chunk.length;
+    // Removed only now, so that a writer dropped on the way leaves no segment its state does not name.
+    if (spent.length > 0) await this.removeKeys(spent);
   }
 
   /** Puts base and segments into play: a large base is copied into a new upload, the rest read back into memory. */
@@ -325,11 +325,10 @@ export class S3BlobWriter implements BlobWriter {
         throw isMissingUpload(err) ? new SupersededError(`s3: the upload of ${this.path} was taken over`) : err;
       }
     }
-    const spent = [...this.#obsolete, ...this.#segments.map((s) => s.key)];
+    const spent = this.#segments.map((s) => s.key);
     this.#uploadId = undefined;
     this.#parts = [];
     this.#segments = [];
-    this.#obsolete = [];
     this.#base = this.#size;
     this.#dirty = false;
     this.#loaded = false;
