@@ -47,6 +47,16 @@ export async function pipeHashed(
     }
     signal?.throwIfAborted();
     while (batchBytes > 0) await flush();
+  } catch (err) {
+    // A body that broke off keeps what arrived before (the client resumes after it), unless the lease was lost.
+    if (!signal?.aborted) {
+      try {
+        while (batchBytes > 0) await flush();
+      } catch {
+        // the body's failure is the one reported
+      }
+    }
+    throw err;
   } finally {
     // Never leave a write running behind the caller's back, even when the body failed.
     if (inFlight) await inFlight.catch(() => undefined);

@@ -27,6 +27,8 @@ export interface RunningS3 {
   /** `storage.s3` options for a bucket of this server. */
   options(bucket: string, overrides?: Partial<S3StoreOptions>): S3StoreOptions;
   stop(): Promise<void>;
+  /** Lets the process exit while the server still runs (a server shared by a whole test file). */
+  unref(): void;
 }
 
 export async function startS3Server(): Promise<RunningS3> {
@@ -64,6 +66,9 @@ export async function startS3Server(): Promise<RunningS3> {
         skipVerify: false,
         ...overrides,
       };
+    },
+    unref() {
+      server.httpServer?.unref();
     },
     async stop() {
       client.destroy();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BaseBlobStore } from '../../src/adapters/blob/base-blob-store.js';
 import { createS3Client } from '../../src/adapters/blob/s3-client.js';
