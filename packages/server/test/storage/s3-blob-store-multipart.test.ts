@@ -139,6 +139,20 @@ describe('S3BlobStore multipart uploads (s3rver)', () => {
     expect(await keys()).toEqual(['uploads/w/data']);
   });
 
+  it('refuses a saved state whose segments are not keys of its own upload', async () => {
+    const { store } = openStore(s3, bucket);
+    await store.putContent('blobs/sha256/ab/abcd/data', Buffer.from('someone else'));
+    const writer = await store.writer('uploads/z/data', { append: false });
+    await writer.write(Buffer.from('abc'));
+    const state = persisted(writer.state());
+    const forged = {
+      ...state,
+      backend: { parts: [], base: 0, segments: [{ key: 'blobs/sha256/ab/abcd/data', size: 3 }] },
+    };
+    await expect(store.resumeWriter(forged)).rejects.toThrow(/not one of its own/);
+    await writer.cancel();
+  });
+
   it('aborts the multipart upload on cancel and leaves no segment behind', async () => {
     const { store } = openStore(s3, bucket);
     const writer = await store.writer('uploads/x/data', { append: false });

@@ -120,6 +120,10 @@ export class S3BlobStore implements BlobStore {
    */
   async resumeWriter(state: WriterState): Promise<BlobWriter> {
     const backend = backendOf(state);
+    const segmentPrefix = this.keys.segmentPrefix(state.path);
+    if (backend.segments.some((s) => !s.key.startsWith(segmentPrefix) || s.key.includes('/', segmentPrefix.length))) {
+      throw new WriterStateError(this.name, state.path, 'a segment is not one of its own');
+    }
     if (backend.segments.length > 0 || backend.uploadId !== undefined) {
       const present = await Promise.all(backend.segments.map((s) => this.exists(s.key)));
       if (present.every(Boolean) && (backend.uploadId === undefined || (await this.uploadOpen(state, backend)))) {

@@ -98,9 +98,14 @@ export class KeyMapper {
    * path can (STORAGE_PATH), so list and walk skip it and no object can collide with it.
    */
   segment(path: string, writer: string, offset: number): string {
+    return `${this.segmentPrefix(path)}${writer}-${offset}`;
+  }
+
+  /** What every segment key of `path` starts with (a saved state naming another key is refused). */
+  segmentPrefix(path: string): string {
     const at = path.lastIndexOf('/');
-    const dir = at < 0 ? '' : `${path.slice(0, at + 1)}`;
-    return `${this.prefix}${dir}.${path.slice(at + 1)}.tail-${writer}-${offset}`;
+    const dir = at < 0 ? '' : path.slice(0, at + 1);
+    return `${this.prefix}${dir}.${path.slice(at + 1)}.tail-`;
   }
 }
 
