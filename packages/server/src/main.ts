@@ -242,7 +242,11 @@ export async function createWharf(
     projectNamed: (name) => store.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
-  const adapter = deps.storage?.(root) ?? createBlobStore({ driver: 'filesystem', rootDirectory: root });
+  const adapter =
+    deps.storage?.(root) ??
+    (config.storage.driver === 's3'
+      ? createBlobStore({ driver: 's3', ...config.storage.s3, bucket: config.storage.s3.bucket! })
+      : createBlobStore({ driver: 'filesystem', rootDirectory: root }));
   const storage = tracing ? tracedBlobStore(adapter, tracing.spans, config.storage.driver) : adapter;
   // One holder id per process: the nodes' leases (periodic rounds, upload sessions) tell processes apart by it.
   const node = `${hostname()

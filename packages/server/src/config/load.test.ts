@@ -92,6 +92,36 @@ describe('loadConfig', () => {
     expect(printed).toContain('postgres://u:********@db:5432/wharf');
   });
 
+  it('configures the S3 driver from the environment, requires its bucket, and masks its keys when printing', () => {
+    const config = loadConfig({
+      env: {
+        WHARF_STORAGE_DRIVER: 's3',
+        WHARF_STORAGE_S3_BUCKET: 'wharf',
+        WHARF_STORAGE_S3_ENDPOINT: 'http://127.0.0.1:9000',
+        WHARF_STORAGE_S3_FORCEPATHSTYLE: 'true',
+        WHARF_STORAGE_S3_ACCESSKEY: 'AKIDEXAMPLEKEY',
+        WHARF_STORAGE_S3_SECRETKEY: 'wJalrXUtnFEMIsecretKEY',
+      },
+    });
+    expect(config.storage.s3).toMatchObject({
+      bucket: 'wharf',
+      forcePathStyle: true,
+      region: 'us-east-1',
+      storageClass: 'STANDARD',
+      chunkSize: 10 * 1024 * 1024,
+      rootDirectory: '',
+      skipVerify: false,
+    });
+    const printed = JSON.stringify(maskSecrets(config));
+    expect(printed).not.toContain('AKIDEXAMPLEKEY');
+    expect(printed).not.toContain('wJalrXUtnFEMIsecretKEY');
+    expect(() => loadConfig({ env: { WHARF_STORAGE_DRIVER: 's3' } })).toThrow(/storage\.s3\.bucket is required/);
+    expect(() =>
+      loadConfig({ env: { WHARF_STORAGE_S3_BUCKET: 'b', WHARF_STORAGE_S3_CHUNKSIZE: String(1024 * 1024) } }),
+    ).toThrow(/chunkSize/);
+    expect(() => loadConfig({ env: { WHARF_STORAGE_S3_ACCESSKEY: 'only-one' } })).toThrow(/go together/);
+  });
+
   it('reads the admin password from WHARF_ADMIN_PASSWORD and masks it when printing', () => {
     const config = loadConfig({ env: { WHARF_ADMIN_PASSWORD: 'Sup3rSecretPw' } });
     expect(config.admin.password).toBe('Sup3rSecretPw');

@@ -26,6 +26,41 @@ function parseJsonText(value: unknown): unknown {
   }
 }
 
+const MiB = 1024 * 1024;
+
+/** `storage.s3`: the bucket of the S3 driver (the names Harbor's harbor.yml maps onto). */
+const s3Storage = z
+  .object({
+    /** Endpoint URL of an S3-compatible store (MinIO, Ceph radosgw, …); unset for AWS itself. */
+    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    region: z.string().min(1).default('us-east-1'),
+    /** Required with `driver: s3`. */
+    bucket: z.string().min(1).optional(),
+    /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible stores need. */
+    forcePathStyle: z.boolean().default(false),
+    /** Both or neither; without them the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID, profile, …). */
+    accessKey: z.string().min(1).optional(),
+    secretKey: z.string().min(1).optional(),
+    /** Prefix of every key in the bucket. */
+    rootDirectory: z.string().default(''),
+    storageClass: z.string().min(1).default('STANDARD'),
+    /** Part size of multipart uploads, in bytes: the memory each upload in progress buffers at most. */
+    chunkSize: z
+      .number()
+      .int()
+      .min(5 * MiB)
+      .max(5 * 1024 * MiB)
+      .default(10 * MiB),
+    /** Accepts any TLS certificate of the endpoint. */
+    skipVerify: z.boolean().default(false),
+  })
+  .strict()
+  .prefault({})
+  .refine((s3) => (s3.accessKey === undefined) === (s3.secretKey === undefined), {
+    message: 'storage.s3.accessKey and storage.s3.secretKey go together',
+    path: ['secretKey'],
+  });
+
 /** One endpoint of distribution's `notifications.endpoints`. */
 const notificationEndpoint = z
   .object({
@@ -169,14 +204,25 @@ export const configSchema = z
       }),
     storage: z
       .object({
-        driver: z.enum(['filesystem']).default('filesystem'),
+        /** `filesystem` (below rootDirectory) or `s3` (a bucket of S3 or an S3-compatible store, `storage.s3`). */
+        driver: z.enum(['filesystem', 's3']).default('filesystem'),
         /** Root of the filesystem store; default `<data.dir>/storage`. */
         rootDirectory: z.string().min(1).optional(),
         /** Blob downloads redirect (307) to the storage backend's URL where it offers one (object stores). */
         redirect: z.boolean().default(false),
+        s3: s3Storage,
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .superRefine((storage, ctx) => {
+        if (storage.driver === 's3' && !storage.s3.bucket) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['s3', 'bucket'],
+            message: 'storage.s3.bucket is required when storage.driver is s3',
+          });
+        }
+      }),
     redis: z
       .object({
         /**
@@ -549,4 +595,9 @@ export const configSchema = z
 export type WharfConfig = z.infer<typeof configSchema>;
 
 /** Names of configuration values that are secrets, masked by `wharf print-config`. */
-export const SECRET_KEYS: readonly string[] = ['database.url', 'admin.password'];
+export const SECRET_KEYS: readonly string[] = [
+  'database.url',
+  'admin.password',
+  'storage.s3.accessKey',
+  'storage.s3.secretKey',
+];

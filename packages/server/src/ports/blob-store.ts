@@ -79,6 +79,11 @@ export interface WriterState {
 export interface BlobWriter {
   /** Bytes in the object so far, including what existed before an append. */
   readonly size: number;
+  /**
+   * Optional: the size of write() that this writer stores without copying it (an object store's part size). A
+   * caller that gathers a stream into batches makes them this large; smaller writes cost more requests.
+   */
+  readonly preferredWriteSize?: number;
   write(chunk: Uint8Array): Promise<void>;
   /** Flushes and makes the content durable (fsync); the object stays at its path. The writer is closed. */
   commit(): Promise<void>;

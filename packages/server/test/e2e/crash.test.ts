@@ -3,8 +3,7 @@
 // intact, with every blob file on disk hashing to the digest its path names. Repeated over several kill/restart
 // rounds, then once more with a graceful stop.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import {
 import type { PushedBlob } from '../helpers/oci-client.js';
 import { releaseWharfData, startWharf } from '../helpers/registry-process.js';
 import type { RunningRegistry } from '../helpers/registry-process.js';
+import { openTestStorage } from '../helpers/test-storage.js';
 
 const WORKERS = 16;
 const ROUNDS = 3;
@@ -167,33 +167,25 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
   await Promise.all(runners);
 }
 
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-}
-
-/** Every `<alg>/<first two hex>/<hex>/data` under the blob store hashes to its digest; returns the digests seen. */
-async function checkBlobStore(root: string): Promise<Set<string>> {
+/**
+ * Every `blobs/<alg>/<first two hex>/<hex>/data` in the registry's storage (filesystem or S3) hashes to its digest;
+ * returns the digests seen.
+ */
+async function checkBlobStore(server: RunningRegistry): Promise<Set<string>> {
+  const storage = openTestStorage(server.storage!);
   const seen = new Set<string>();
   const problems: string[] = [];
   const files: { digest: string; path: string }[] = [];
-  for (const alg of await listDir(root)) {
-    for (const prefix of await listDir(join(root, alg))) {
-      for (const hex of await listDir(join(root, alg, prefix))) {
-        if (!hex.startsWith(prefix)) problems.push(`${alg}/${prefix}/${hex}: directory not under its prefix`);
-        const path = join(root, alg, prefix, hex, 'data');
-        const info = await stat(path).catch(() => undefined);
-        if (info?.isFile()) files.push({ digest: `${alg}:${hex}`, path });
-      }
-    }
+  for await (const file of storage.walk('blobs')) {
+    const [, alg = '', prefix = '', hex = '', name = ''] = file.path.split('/');
+    if (name !== 'data') continue;
+    if (!hex.startsWith(prefix)) problems.push(`${alg}/${prefix}/${hex}: directory not under its prefix`);
+    files.push({ digest: `${alg}:${hex}`, path: file.path });
   }
   await mapLimit(files, 4, async ({ digest, path }) => {
-    const actual = `sha256:${await hashFile(path)}`;
+    const hash = createHash('sha256');
+    for await (const chunk of await storage.reader(path)) hash.update(chunk as Buffer);
+    const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest) problems.push(`${path}: content hashes to ${actual}`);
     seen.add(digest);
   });
@@ -243,9 +235,9 @@ async function verifyAcknowledged(server: RunningRegistry): Promise<void> {
     if (!listed.has(`${m.repo}:${m.tag}`)) failures.push(`tag list lacks ${m.repo}:${m.tag}`);
   expect(failures.slice(0, 20), `${failures.length} failures after restart`).toEqual([]);
 
-  const stored = await checkBlobStore(server.blobStoreDir);
+  const stored = await checkBlobStore(server);
   const missing = acked.blobs.filter((b) => !stored.has(b.digest)).map((b) => b.digest);
-  expect(missing, `acknowledged blobs without ${server.blobStoreDir}/<alg>/<xx>/<hex>/data`).toEqual([]);
+  expect(missing, `acknowledged blobs without blobs/<alg>/<xx>/<hex>/data in storage`).toEqual([]);
 }
 
 /** The restarted server still accepts writes: a fresh chunked blob and manifest push and pull back. */

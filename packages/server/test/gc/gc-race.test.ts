@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, sha256, type Descriptor } from '../helpers/inject-client.js';
 import { TEST_DATABASE, useOciTestRegistry } from '../helpers/test-registry.js';
+import { openTestStorage } from '../helpers/test-storage.js';
 
 const reg = useOciTestRegistry();
 
@@ -161,11 +160,9 @@ describe(`garbage collection racing pushes and deletes (${TEST_DATABASE})`, () =
     );
     expect(await wharf.store.garbage.unreferencedBlobs(wharf.clock.now(), undefined, 10)).toEqual([]);
     expect(await wharf.store.garbage.deletingBlobs(undefined, 10)).toEqual([]);
-    const root = path.join(reg.dataDir, 'storage', 'blobs', 'sha256');
-    for (const prefix of await readdir(root)) {
-      for (const hex of await readdir(path.join(root, prefix))) {
-        expect(await wharf.store.blobs.get(`sha256:${hex}`), `stored content sha256:${hex} has a record`).toBeDefined();
-      }
+    for await (const file of openTestStorage(reg.storage).walk('blobs/sha256')) {
+      const hex = file.path.split('/')[3] ?? '';
+      expect(await wharf.store.blobs.get(`sha256:${hex}`), `stored content sha256:${hex} has a record`).toBeDefined();
     }
   });
 });

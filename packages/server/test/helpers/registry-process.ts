@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BlobStoreOptions } from '../../src/adapters/blob/index.js';
 import { ADMIN_PASSWORD } from './test-registry.js';
+import { testStorage } from './test-storage.js';
 
 export interface RunningRegistry {
   /** Base URL, e.g. `http://127.0.0.1:5000`. */
@@ -19,6 +21,8 @@ export interface RunningRegistry {
   readonly dataDir: string;
   /** Directory holding `<alg>/<first two hex>/<hex>/data` blob files inside `dataDir`. */
   readonly blobStoreDir: string;
+  /** Wharf's storage (filesystem, or S3 with `WHARF_TEST_STORAGE=s3`), to open from the test (test-storage.ts). */
+  readonly storage?: BlobStoreOptions;
   readonly pid: number;
   /** SIGTERM, then wait for the process to exit (SIGKILL after 15 s). */
   stop(): Promise<void>;
@@ -68,6 +72,7 @@ interface SpawnSpec {
   blobStoreDir: string;
   /** Removed after the process exits on stop()/kill(). */
   ownedDirs: string[];
+  storage?: BlobStoreOptions;
   onStopped?: () => Promise<void>;
 }
 
@@ -111,6 +116,7 @@ async function launch(spec: SpawnSpec): Promise<RunningRegistry> {
     host,
     dataDir: spec.dataDir,
     blobStoreDir: spec.blobStoreDir,
+    ...(spec.storage ? { storage: spec.storage } : {}),
     pid: child.pid ?? -1,
     stop: () => finish('SIGTERM'),
     kill: () => finish('SIGKILL'),
@@ -172,6 +178,9 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
   return mod.createTestDatabase();
 }
 
+/** Storage (an S3 bucket) of caller-provided data directories, kept across restarts. */
+const storageByDataDir = new Map<string, Awaited<ReturnType<typeof testStorage>>>();
+
 /** PostgreSQL databases of caller-provided data directories, kept across restarts until releaseWharfData(). */
 const databasesByDataDir = new Map<string, TestDatabase>();
 
@@ -214,7 +223,14 @@ export async function startWharf(opts: StartOptions = {}): Promise<RunningRegist
     WHARF_HTTP_WORKERS: '1',
   };
   let ownedDatabase: TestDatabase | undefined;
+  let storage: Awaited<ReturnType<typeof testStorage>> | undefined;
   try {
+    storage = opts.dataDir === undefined ? undefined : storageByDataDir.get(opts.dataDir);
+    if (storage === undefined) {
+      storage = await testStorage(dataDir);
+      if (opts.dataDir !== undefined) storageByDataDir.set(opts.dataDir, storage);
+    }
+    Object.assign(env, storage.env);
     if (process.env.WHARF_TEST_DATABASE === 'postgres') {
       let database = opts.dataDir === undefined ? undefined : databasesByDataDir.get(opts.dataDir);
       if (database === undefined) {
@@ -240,6 +256,7 @@ export async function startWharf(opts: StartOptions = {}): Promise<RunningRegist
     dataDir,
     blobStoreDir: join(dataDir, 'storage', 'blobs'),
     ownedDirs,
+    storage: storage.options,
     onStopped: db ? () => db.drop() : undefined,
   });
 }

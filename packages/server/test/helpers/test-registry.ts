@@ -11,11 +11,15 @@ import { matchesNameGrammar, projectNameOf } from '../../src/lib/reference.js';
 import { createWharf, type Wharf, type WharfDependencies } from '../../src/main.js';
 import { collectRoutes, type RegisteredRoute } from './api-routes.js';
 import { checkApiResponses, recordRegisteredRoutes } from './response-validation.js';
+import { testStorage } from './test-storage.js';
+import type { BlobStoreOptions } from '../../src/adapters/blob/index.js';
 
 export interface TestRegistry {
   readonly app: FastifyInstance;
   readonly wharf: Wharf;
   readonly dataDir: string;
+  /** The blob storage it runs on (filesystem, or S3 with `WHARF_TEST_STORAGE=s3`). */
+  readonly storage: BlobStoreOptions;
   /** The routes registered under /api/v2.0 (without Fastify's automatic HEAD routes). */
   apiRoutes(): RegisteredRoute[];
   /** Closes the instance and starts a new one on the same data directory and database (a restart). */
@@ -45,6 +49,7 @@ export async function startTestRegistry(
 ): Promise<TestRegistry> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wharf-test-'));
   const pg = TEST_DATABASE === 'postgres' ? await createTestDatabase() : undefined;
+  const storage = await testStorage(dataDir);
   const config = loadConfig({
     env: {
       WHARF_DATA_DIR: dataDir,
@@ -56,6 +61,7 @@ export async function startTestRegistry(
       WHARF_LOGIN_ACCOUNTLOCKAFTER: '1000000',
       WHARF_LOGIN_ADDRESSLOCKAFTER: '1000000',
       ...(pg ? { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: pg.url } : {}),
+      ...storage.env,
       ...env,
     },
   });
@@ -72,6 +78,7 @@ export async function startTestRegistry(
       return wharf;
     },
     dataDir,
+    storage: storage.options,
     apiRoutes,
     async reopen() {
       await wharf.close();
@@ -113,6 +120,9 @@ export function useTestRegistry(env: Record<string, string> = {}, deps: TestRegi
     get dataDir() {
       return started().dataDir;
     },
+    get storage() {
+      return started().storage;
+    },
     apiRoutes: () => started().apiRoutes(),
     reopen: () => started().reopen(),
     close: () => started().close(),
@@ -143,6 +153,9 @@ export function useOciTestRegistry(
     },
     get dataDir() {
       return registry.dataDir;
+    },
+    get storage() {
+      return registry.storage;
     },
     apiRoutes: () => registry.apiRoutes(),
     reopen: () => registry.reopen(),
