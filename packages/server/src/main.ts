@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
+import type { SecretBox } from './lib/secret-box.js';
+import { openKeyedDatabase, startWharfKeys, type WharfKeys } from './main-keys.js';
+import type { Signals } from './ports/signals.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
@@ -63,7 +65,6 @@ import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
 import { RegistryAccess } from './services/registry-access.js';
-import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { TokenService } from './auth/token/token-service.js';
 import { ConfigurationService, seedConfiguredSettings } from './services/configurations.js';
 import { HealthMonitor } from './services/health.js';
@@ -110,6 +111,8 @@ export interface Wharf {
   readonly jobs: JobEngine;
   /** The webhook subscriber; tests wait for its pull handling (`settled`). */
   readonly webhooks: WebhookNotifier;
+  /** The token signing keys and the secret box's maintenance (main-keys.ts): rotation, resealing. */
+  readonly keys: WharfKeys;
   /** The tracer when `tracing.enabled` is set (tests flush it); undefined otherwise: no SDK was loaded. */
   readonly tracing: { flush(): Promise<void> } | undefined;
   /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
@@ -141,25 +144,26 @@ export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = 
   return pino(options, { write: (line) => output.write(formatLogLine(line, { colour })) });
 }
 
-/** The store over the configured database; call migrate() before use. */
-/** The store over the configured database; call migrate() before use. */
-export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
-  return openConfiguredDatabase(config, log).store;
+/** The store over the configured database, sealing secrets with `secrets`; call migrate() before use. */
+export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger, secrets?: SecretBox): Store {
+  return openConfiguredDatabase(config, log, secrets).store;
 }
 
 /** The configured database: the store and the leases kept in it; call store.migrate() before use. */
-export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger): OpenDatabase {
+export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger, secrets?: SecretBox): OpenDatabase {
   return config.database.driver === 'postgres'
     ? openDatabase({
         driver: 'postgres',
         url: config.database.url!,
         poolSize: config.database.poolSize,
         onIdleError: (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'),
+        secrets,
       })
     : openDatabase({
         driver: 'sqlite',
         path: config.database.path!,
         synchronous: config.database.synchronous,
+        secrets,
       });
 }
 
@@ -235,6 +239,8 @@ export interface WharfDependencies {
   readonly storage?: (rootDirectory: string) => BlobStore;
   /** Resolves webhook targets' host names for the SSRF guard (default: the system resolver; tests pin names). */
   readonly webhookResolver?: Resolver;
+  /** Broadcasts between processes (ports/signals.ts); default: in-process only (see createWharf). */
+  readonly signals?: Signals;
 }
 
 export async function createWharf(
@@ -244,10 +250,9 @@ export async function createWharf(
 ): Promise<Wharf> {
   const clock = deps.clock ?? systemClock;
   await mkdirPrivate(config.data.dir);
-  const database = openConfiguredDatabase(config, log);
+  // Migrated, and checked before anything is written: a node without the key of the stored secrets refuses to start.
+  const { database, secrets } = await openKeyedDatabase(config, (box) => openConfiguredDatabase(config, log, box), log);
   try {
-    const applied = await database.store.migrate();
-    if (applied.length) log.info({ migrations: applied }, 'database migrated');
     await ensureAdmin(config, database.store, log, deps.onAdminPasswordGenerated);
   } catch (error) {
     await database.store.close();
@@ -258,14 +263,14 @@ export async function createWharf(
   const store = tracing
     ? tracedStore(database.store, tracing.spans, config.database.driver === 'postgres' ? 'postgresql' : 'sqlite')
     : database.store;
-  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
-  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
+  // TODO(cluster): the lead passes `signalsFor(config)` here (deps.signals ?? …); without it, in-process signals.
+  const keys = await startWharfKeys(config, { ...deps, database, secrets: secrets.box, clock, store, log });
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
   const authenticator = new Authenticator(store, { verifier, clock });
   const access = new RegistryAccess(store);
-  const tokens = new TokenService(keys, access, {
+  const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
     service: config.token.service,
     acceptedServices: config.token.acceptedServices,
@@ -498,6 +503,7 @@ export async function createWharf(
     events: { bus, relay },
     jobs,
     webhooks,
+    keys,
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);
@@ -538,6 +544,7 @@ export async function createWharf(
       await authEvents.flush(5000);
       await pulls.close();
       await auditLog?.close();
+      await keys.close();
       await store.close();
       await tracing?.shutdown();
     },

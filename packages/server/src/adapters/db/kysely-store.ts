@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../../lib/secret-box.js';
 import type { Store, StoreRecords } from '../../ports/store.js';
 import { KyselyAuditRecords } from './audit-records.js';
 import { KyselyBlobRecords } from './blob-records.js';
@@ -15,6 +16,7 @@ import { KyselyUserRecords } from './identity/user-records.js';
 import { KyselyImmutableRuleRecords } from './immutable-rule-records.js';
 import { KyselyLabelRecords } from './label-records.js';
 import { KyselyManifestRecords } from './manifest-records.js';
+import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPullRecords } from './pull-records.js';
@@ -52,7 +54,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly webhooks: KyselyWebhookRecords;
   readonly audit: KyselyAuditRecords;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialect) {
+  constructor(db: Kysely<Database>, dialect: SqlDialect, secrets?: SecretBox) {
     this.repositories = new KyselyRepositoryRecords(db);
     this.blobs = new KyselyBlobRecords(db);
     this.manifests = new KyselyManifestRecords(db);
@@ -74,7 +76,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.quotas = new KyselyQuotaRecords(db);
     this.retention = new KyselyRetentionRecords(db);
     this.tagHistory = new KyselyTagHistoryRecords(db);
-    this.webhooks = new KyselyWebhookRecords(db);
+    this.webhooks = new KyselyWebhookRecords(db, secrets);
     this.audit = new KyselyAuditRecords(db);
   }
 }
@@ -88,16 +90,18 @@ export class KyselyStore extends KyselyStoreRecords implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
+    /** Seals and opens stored secrets (webhook auth headers); without it, reading or writing one fails. */
+    private readonly secrets?: SecretBox,
   ) {
-    super(db, dialect);
+    super(db, dialect, secrets);
   }
 
   async transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect)));
+    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect, this.secrets)));
   }
 
   async migrate(): Promise<string[]> {
-    return migrateToLatest(this.db, this.dialect);
+    return migrateToLatest(this.db, this.dialect, new InCodeMigrationProvider(this.dialect, { secrets: this.secrets }));
   }
 
   async close(): Promise<void> {
