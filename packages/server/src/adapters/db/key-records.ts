@@ -63,7 +63,16 @@ export class KyselyKeyRecords implements KeyRecords {
         .set({ retire_at: retireAt.getTime() })
         .where('retire_at', '>', retireAt.getTime())
         .execute();
-      await tx.insertInto('token_keys').values(this.row(key, at)).execute();
+      // The newest signs: after every existing key, even when clocks agree to the millisecond or lag.
+      const latest = await tx
+        .selectFrom('token_keys')
+        .select((eb) => eb.fn.max('created_at').as('latest'))
+        .executeTakeFirst();
+      const after = latest?.latest === null || latest?.latest === undefined ? 0 : Number(latest.latest) + 1;
+      await tx
+        .insertInto('token_keys')
+        .values(this.row(key, new Date(Math.max(at.getTime(), after))))
+        .execute();
     });
   }
 
