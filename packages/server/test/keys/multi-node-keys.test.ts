@@ -49,7 +49,7 @@ async function tokenFrom(wharf: Wharf): Promise<string> {
     headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}` },
   });
   expect(res.statusCode).toBe(200);
-  return (res.json() as { token: string }).token;
+  return res.json<{ token: string }>().token;
 }
 
 function kidOf(token: string): string {
