@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ClusterSignals, processEndpoint } from './adapters/signals/cluster-signals.js';
 import { InProcessSignals } from './adapters/signals/in-process-signals.js';
-import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { ConfigError, type WharfConfig } from './config/index.js';
 import { mkdirPrivate } from './lib/private-files.js';
-import type { Clock } from './ports/clock.js';
+import type { SecretBox } from './lib/secret-box.js';
+import { openKeyedDatabase, startWharfKeys } from './main-keys.js';
+import { systemClock, type Clock } from './ports/clock.js';
 import type { Leases } from './ports/lease.js';
 import type { Signals } from './ports/signals.js';
 import type { Store } from './ports/store.js';
@@ -21,24 +21,26 @@ import { seedConfiguredSettings } from './services/configurations.js';
  * directory and the database that runs once per start (in the primary when there are workers).
  */
 
-/** The store over the configured database; call migrate() before use. */
-export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger): Store {
-  return openConfiguredDatabase(config, log).store;
+/** The store over the configured database, sealing secrets with `secrets`; call migrate() before use. */
+export function openConfiguredStore(config: Readonly<WharfConfig>, log?: Logger, secrets?: SecretBox): Store {
+  return openConfiguredDatabase(config, log, secrets).store;
 }
 
 /** The configured database: the store and the leases kept in it; call store.migrate() before use. */
-export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger): OpenDatabase {
+export function openConfiguredDatabase(config: Readonly<WharfConfig>, log?: Logger, secrets?: SecretBox): OpenDatabase {
   return config.database.driver === 'postgres'
     ? openDatabase({
         driver: 'postgres',
         url: config.database.url!,
         poolSize: config.database.poolSize,
         onIdleError: (err) => log?.warn({ err }, 'idle PostgreSQL connection failed; it will be replaced'),
+        secrets,
       })
     : openDatabase({
         driver: 'sqlite',
         path: config.database.path!,
         synchronous: config.database.synchronous,
+        secrets,
       });
 }
 
@@ -74,9 +76,10 @@ export function workerCount(config: Readonly<WharfConfig>): number {
 
 /**
  * Prepares the data directory and the database, once per start and before any process serves: creates the data
- * directory, applies the migrations, creates the administrator at first start (telling `announce` a generated
- * password) and the token signing key. The primary of `wharf serve` runs it, then its workers run createWharf
- * with `prepared`; createWharf runs the same steps itself otherwise.
+ * directory, loads (or generates) the secret key, applies the migrations, checks that the key opens the stored
+ * secrets, creates the administrator at first start (telling `announce` a generated password) and the first token
+ * signing key. The primary of `wharf serve` runs it, then its workers run createWharf with `prepared`; createWharf
+ * runs the same steps itself otherwise.
  */
 export async function prepareWharf(
   config: Readonly<WharfConfig>,
@@ -84,33 +87,27 @@ export async function prepareWharf(
   announce?: (generated: GeneratedAdminPassword) => void,
 ): Promise<void> {
   await mkdirPrivate(config.data.dir);
-  const database = openConfiguredDatabase(config, log);
+  const { database, secrets } = await openKeyedDatabase(config, (box) => openConfiguredDatabase(config, log, box), log);
   try {
-    await prepareDatabase(config, database.store, log, announce);
+    await ensureAdmin(config, database.store, log, announce);
+    const keys = await startWharfKeys(config, {
+      database,
+      secrets: secrets.box,
+      clock: systemClock,
+      store: database.store,
+      log,
+    });
+    await keys.close();
   } finally {
     await database.store.close();
   }
-  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
-  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
-}
-
-/** Migrates the database and creates the administrator at first start (createWharf, unless prepared). */
-export async function prepareDatabase(
-  config: Readonly<WharfConfig>,
-  store: Store,
-  log: Logger,
-  announce: ((generated: GeneratedAdminPassword) => void) | undefined,
-): Promise<void> {
-  const applied = await store.migrate();
-  if (applied.length) log.info({ migrations: applied }, 'database migrated');
-  await ensureAdmin(config, store, log, announce);
 }
 
 /**
  * Creates the administrator at first start, and stores the configured settings then (only then: afterwards the
  * database holds them). An unacceptable configured password is a configuration error.
  */
-async function ensureAdmin(
+export async function ensureAdmin(
   config: Readonly<WharfConfig>,
   store: Store,
   log: Logger,

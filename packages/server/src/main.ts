@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
+import { openKeyedDatabase, startWharfKeys, type WharfKeys } from './main-keys.js';
 import type { Signals } from './ports/signals.js';
 import { processEnv, type WharfConfig } from './config/index.js';
-import { leasesFor, openConfiguredDatabase, prepareDatabase, signalsFor, workerCount } from './main-process.js';
+import { ensureAdmin, leasesFor, openConfiguredDatabase, signalsFor, workerCount } from './main-process.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
 import {
@@ -69,7 +69,6 @@ import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
 import { RegistryAccess } from './services/registry-access.js';
-import { loadOrCreateTokenKeys } from './auth/token/token-keys.js';
 import { TokenService } from './auth/token/token-service.js';
 import { ConfigurationService } from './services/configurations.js';
 import { HealthMonitor } from './services/health.js';
@@ -127,6 +126,8 @@ export interface Wharf {
   readonly webhooks: WebhookNotifier;
   /** Broadcast hints between this machine's (or deployment's) processes, for caches (ports/signals.ts). */
   readonly signals: Signals;
+  /** The token signing keys and the secret box's maintenance (main-keys.ts): rotation, resealing. */
+  readonly keys: WharfKeys;
   /** The tracer when `tracing.enabled` is set (tests flush it); undefined otherwise: no SDK was loaded. */
   readonly tracing: { flush(): Promise<void> } | undefined;
   /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
@@ -202,6 +203,8 @@ export interface WharfDependencies {
   readonly prepared?: boolean;
   /** This process is one of several workers on this machine (node:cluster): leases and signals cross processes. */
   readonly clustered?: boolean;
+  /** Broadcasts between processes (ports/signals.ts), owned by the caller; default: `signalsFor` the configuration. */
+  readonly signals?: Signals;
 }
 
 export async function createWharf(
@@ -211,28 +214,28 @@ export async function createWharf(
 ): Promise<Wharf> {
   const clock = deps.clock ?? systemClock;
   await mkdirPrivate(config.data.dir);
-  const database = openConfiguredDatabase(config, log);
+  // Migrated, and checked before anything is written: a node without the key of the stored secrets refuses to start.
+  const { database, secrets } = await openKeyedDatabase(config, (box) => openConfiguredDatabase(config, log, box), log);
   try {
-    if (!deps.prepared) await prepareDatabase(config, database.store, log, deps.onAdminPasswordGenerated);
+    if (!deps.prepared) await ensureAdmin(config, database.store, log, deps.onAdminPasswordGenerated);
   } catch (error) {
     await database.store.close();
     throw error;
   }
   const clustered = deps.clustered ?? false;
-  const signals = signalsFor(config, clustered, log);
+  const signals = deps.signals ?? signalsFor(config, clustered, log);
   const tracing = config.tracing.enabled ? await createTracing(config, WHARF_VERSION) : undefined;
   // With tracing, the store and the blob store are decorated with spans; without it they are the adapters as such.
   const store = tracing
     ? tracedStore(database.store, tracing.spans, config.database.driver === 'postgres' ? 'postgresql' : 'sqlite')
     : database.store;
-  const keys = await loadOrCreateTokenKeys(join(config.data.dir, 'token'), config.token.algorithm);
-  if (keys.created) log.info({ kid: keys.kid, algorithm: keys.algorithm }, 'generated the token signing key');
+  const keys = await startWharfKeys(config, { database, signals, secrets: secrets.box, clock, store, log });
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
   const authenticator = new Authenticator(store, { verifier, clock });
   const access = new RegistryAccess(store);
-  const tokens = new TokenService(keys, access, {
+  const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
     service: config.token.service,
     acceptedServices: config.token.acceptedServices,
@@ -475,6 +478,7 @@ export async function createWharf(
     jobs,
     webhooks,
     signals,
+    keys,
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);
@@ -516,7 +520,8 @@ export async function createWharf(
       await authEvents.flush(5000);
       await pulls.close();
       await auditLog?.close();
-      await signals.close();
+      await keys.close();
+      if (deps.signals === undefined) await signals.close();
       await store.close();
       await tracing?.shutdown();
     },

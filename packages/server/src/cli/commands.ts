@@ -7,6 +7,8 @@ import { recountQuotas } from '../services/quotas/quotas.js';
 import { serve } from './serve.js';
 import type { Command } from './command.js';
 import { OPS_COMMANDS } from './ops-commands.js';
+import { KEYS_HELP, runKeys } from './keys-commands.js';
+import { loadConfiguredSecrets } from '../main-keys.js';
 
 export type { Command, OptionValues } from './command.js';
 
@@ -41,7 +43,8 @@ certificate and key.\n\n${CONFIG_HELP}`,
     usage: 'wharf migrate [--config FILE]',
     help: `Applies pending schema migrations to the configured database (serve also does this at start).\n\n${CONFIG_HELP}`,
     async run({ config: file }) {
-      const store = openConfiguredStore(load(file));
+      const config = load(file);
+      const store = openConfiguredStore(config, undefined, (await loadConfiguredSecrets(config)).box);
       try {
         const applied = await store.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
@@ -87,7 +90,8 @@ Migrates the database first.\n\n${CONFIG_HELP}`,
         console.error('usage: wharf quota recount [--config FILE]');
         return 2;
       }
-      const store = openConfiguredStore(load(file));
+      const config = load(file);
+      const store = openConfiguredStore(config, undefined, (await loadConfiguredSecrets(config)).box);
       try {
         await store.migrate();
         const repairs = await recountQuotas(store);
@@ -98,6 +102,12 @@ Migrates the database first.\n\n${CONFIG_HELP}`,
       }
       return 0;
     },
+  },
+  keys: {
+    summary: 'keys and secrets: status, rotate-token-key, rotate-secret-key, reseal, prune-secret-keys',
+    usage: 'wharf keys status|rotate-token-key|rotate-secret-key|reseal|prune-secret-keys [--config FILE]',
+    help: `${KEYS_HELP}\n\nMigrates the database first.\n\n${CONFIG_HELP}`,
+    run: ({ config: file, positional }) => runKeys(load(file), positional.length === 1 ? positional[0] : undefined),
   },
   openapi: {
     summary: 'print the management API description (OpenAPI 3.0 JSON)',

@@ -85,10 +85,18 @@ describe('loadConfig', () => {
 
   it('masks secrets when printing', () => {
     const config = loadConfig({
-      env: { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: 'postgres://u:secret@db:5432/wharf' },
+      env: {
+        WHARF_DATABASE_DRIVER: 'postgres',
+        WHARF_DATABASE_URL: 'postgres://u:pw-secret@db:5432/wharf',
+        WHARF_SECRETS_KEY: 'a2V5LXNlY3JldC1rZXktc2VjcmV0LWtleS1zZWNyZXQ=',
+        WHARF_SECRETS_PREVIOUSKEYS: 'b2xkLXNlY3JldC1rZXktc2VjcmV0LWtleS1zZWNyZXQ=',
+      },
     });
     const printed = JSON.stringify(maskSecrets(config));
-    expect(printed).not.toContain('secret');
+    expect(printed).not.toContain('pw-secret');
+    expect(printed).not.toContain('a2V5');
+    expect(printed).not.toContain('b2xk');
+    expect(printed).toContain('"secrets":{"key":"********","previousKeys":["********"]}');
     expect(printed).toContain('postgres://u:********@db:5432/wharf');
   });
 

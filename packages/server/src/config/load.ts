@@ -171,6 +171,9 @@ export function maskSecrets(config: Readonly<WharfConfig>): Json {
     if (node && typeof node === 'object' && !Array.isArray(node) && typeof node[last] === 'string') {
       node[last] = key === 'database.url' ? maskUrl(node[last]) : '********';
     }
+    if (node && typeof node === 'object' && !Array.isArray(node) && Array.isArray(node[last])) {
+      node[last] = node[last].map(() => '********');
+    }
   }
   return copy;
 }

@@ -516,11 +516,48 @@ export const configSchema = z
           ),
         /** The issuer of tokens. */
         issuer: z.string().min(1).default('wharf-token-issuer'),
-        /** Signing algorithm of the key generated at first start (kept in `<data.dir>/token/`). */
+        /** Signing algorithm of keys Wharf generates (the first key, and each rotation's). */
         algorithm: z.enum(['RS256', 'ES256']).default('RS256'),
+        /**
+         * A PEM private key (RSA or EC P-256) that signs tokens, instead of the keys Wharf keeps in the database. Every
+         * node must be given the same file; rotation is then the operator's (`previousKeyFiles`).
+         */
+        privateKeyFile: z.string().min(1).optional(),
+        /** Comma-separated PEM private keys that still verify tokens (a former `privateKeyFile`); needs `privateKeyFile`. */
+        previousKeyFiles: commaList,
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .superRefine((token, ctx) => {
+        if (token.previousKeyFiles.length > 0 && token.privateKeyFile === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['previousKeyFiles'],
+            message: 'token.previousKeyFiles needs token.privateKeyFile',
+          });
+        }
+      }),
+    /**
+     * The secret key that encrypts secrets stored in the database (webhook auth headers, token signing keys):
+     * AES-256-GCM, 32 bytes in base64. Default: generated once into `<data.dir>/secret.key`. Nodes sharing a
+     * PostgreSQL database must all have the same key (`key` or `keyFile`).
+     */
+    secrets: z
+      .object({
+        /** The current key, base64 (e.g. `openssl rand -base64 32`). */
+        key: z.string().min(1).optional(),
+        /** A file holding the current key on its first line, and previous keys on the following lines. */
+        keyFile: z.string().min(1).optional(),
+        /** Comma-separated base64 keys that still decrypt (during a rotation), never encrypt. */
+        previousKeys: commaList,
+      })
+      .strict()
+      .prefault({})
+      .superRefine((secrets, ctx) => {
+        if (secrets.key !== undefined && secrets.keyFile !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['keyFile'], message: 'set secrets.key or secrets.keyFile, not both' });
+        }
+      }),
     /**
      * System settings stored at first start (the database seeds Harbor's defaults; these override them). Afterwards
      * they live in the database and change through `PUT /api/v2.0/configurations`; this section no longer applies.
@@ -600,4 +637,6 @@ export const SECRET_KEYS: readonly string[] = [
   'admin.password',
   'storage.s3.accessKey',
   'storage.s3.secretKey',
+  'secrets.key',
+  'secrets.previousKeys',
 ];

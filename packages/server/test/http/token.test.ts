@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { libtrustKeyId } from '../../src/auth/token/token-keys.js';
@@ -64,10 +64,10 @@ describe('GET /service/token', () => {
       alg: string;
       kid: string;
     };
-    const keyFile = path.join(reg.dataDir, 'token', 'token-key.pub.pem');
-    const publicKey = createPublicKey(await readFile(keyFile, 'utf8'));
+    // The signing key is the database's (sealed by the secret key, <data.dir>/secret.key, mode 0600).
+    const publicKey = createPublicKey(reg.wharf.keys.ring.current().privateKey);
     expect(header).toMatchObject({ alg: 'RS256', kid: libtrustKeyId(publicKey) });
-    expect((await stat(path.join(reg.dataDir, 'token', 'token-key.pem'))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(reg.dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
     const claims = verifyToken(
       body.token,
       { algorithm: 'RS256', kid: header.kid, publicKey },

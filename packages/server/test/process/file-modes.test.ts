@@ -77,7 +77,7 @@ describe('files Wharf creates', () => {
       await pushBlob(registry, password);
 
       const running = await modes(dataDir);
-      const expected = ['admin-password', 'token/token-key.pem', 'token/token-key.pub.pem', 'storage/blobs'];
+      const expected = ['admin-password', 'secret.key', 'storage/blobs'];
       if (TEST_DATABASE === 'sqlite') expected.push('wharf.db', 'wharf.db-wal', 'wharf.db-shm');
       expect(Object.keys(running)).toEqual(expect.arrayContaining(expected));
       expect(Object.keys(running).some((entry) => entry.endsWith('/data'))).toBe(true); // the blob's file

@@ -51,6 +51,8 @@ export interface Database {
   // Webhooks (migration 0017-webhooks).
   webhook_policies: WebhookPoliciesTable;
   webhook_last_triggers: WebhookLastTriggersTable;
+  // Token signing keys shared by the nodes (migration 0019-keys).
+  token_keys: TokenKeysTable;
   // The audit log (migration 0016-audit-log).
   audit_log: AuditLogTable;
 }
@@ -420,6 +422,17 @@ export interface WebhookPoliciesTable {
   creator: string;
   created_at: number;
   updated_at: number;
+}
+
+export interface TokenKeysTable {
+  /** The libtrust key id of the public key (tokens' `kid`). */
+  kid: string;
+  algorithm: string;
+  /** The PKCS#8 PEM private key, sealed by the secret box (context `token_keys.private_key`). */
+  private_key: string;
+  created_at: number;
+  /** When the key stops verifying (set when a newer key replaces it); null while it is current. */
+  retire_at: number | null;
 }
 
 export interface WebhookLastTriggersTable {

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
+import type { KeyRecords } from '../../ports/key-records.js';
 import type { Clock } from '../../ports/clock.js';
 import type { JobRecords } from '../../ports/jobs.js';
 import type { Leases } from '../../ports/lease.js';
@@ -6,6 +8,7 @@ import type { Store } from '../../ports/store.js';
 import type { Database, SqlDialect } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { KyselyJobRecords } from './job-records.js';
+import { KyselyKeyRecords } from './key-records.js';
 import { KyselyLeases } from './lease-records.js';
 import { KyselyMetricsRecords } from './metrics-records.js';
 import { openPostgres, poolUseOf } from './postgres.js';
@@ -13,7 +16,7 @@ import type { MetricsRecords, PoolUse } from '../../ports/metrics-records.js';
 import { isInMemory, openSqlite } from './sqlite.js';
 import { snapshotBeforeMigrating } from './sqlite-snapshots.js';
 
-export type DatabaseOptions =
+export type DatabaseOptions = (
   | { readonly driver: 'sqlite'; readonly path: string; readonly synchronous: 'normal' | 'full' }
   | {
       readonly driver: 'postgres';
@@ -21,7 +24,11 @@ export type DatabaseOptions =
       readonly poolSize: number;
       /** Told about failures of idle pooled connections, which the pool replaces by itself. */
       readonly onIdleError?: (err: Error) => void;
-    };
+    }
+) & {
+  /** Seals and opens the secrets stored in the database (lib/secret-box.ts); without it, they cannot be read. */
+  readonly secrets?: SecretBox;
+};
 
 function connect(opts: DatabaseOptions): { db: Kysely<Database>; dialect: SqlDialect } {
   // (a file database gets a copy before migrations change it: see openDatabase)
@@ -43,6 +50,8 @@ export interface OpenDatabase {
   jobs(): JobRecords;
   /** The metrics' scrape-time queries; borrows the connection. */
   metrics(): MetricsRecords;
+  /** The token keys and sealed values' maintenance (ports/key-records.ts); needs `secrets`; borrows the connection. */
+  keys(): KeyRecords;
   /** The PostgreSQL pool's connections now; undefined on SQLite (one connection, no pool). */
   poolUse(): PoolUse | undefined;
 }
@@ -54,10 +63,15 @@ export function openDatabase(opts: DatabaseOptions): OpenDatabase {
     store: new KyselyStore(
       db,
       dialect,
+      opts.secrets,
       opts.driver === 'sqlite' && !isInMemory(opts.path)
         ? async (kysely, provider) => void (await snapshotBeforeMigrating(kysely, opts.path, provider))
         : undefined,
     ),
+    keys: () => {
+      if (opts.secrets === undefined) throw new SecretBoxError('the key records need the secret key');
+      return new KyselyKeyRecords(db, opts.secrets);
+    },
     leases: (clock) => new KyselyLeases(db, clock),
     jobs: () => new KyselyJobRecords(db, dialect),
     metrics: () => new KyselyMetricsRecords(db),
@@ -71,6 +85,6 @@ export function openStore(opts: DatabaseOptions): Store {
 }
 
 /** The store over an open Kysely instance, which it then owns (tests that prepare the database themselves). */
-export function storeOver(db: Kysely<Database>, dialect: SqlDialect): Store {
-  return new KyselyStore(db, dialect);
+export function storeOver(db: Kysely<Database>, dialect: SqlDialect, secrets?: SecretBox): Store {
+  return new KyselyStore(db, dialect, secrets);
 }

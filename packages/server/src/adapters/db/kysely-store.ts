@@ -1,4 +1,5 @@
 import type { Kysely, MigrationProvider } from 'kysely';
+import type { SecretBox } from '../../lib/secret-box.js';
 import type { Store, StoreRecords } from '../../ports/store.js';
 import { KyselyAuditRecords } from './audit-records.js';
 import { KyselyBlobRecords } from './blob-records.js';
@@ -53,7 +54,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly webhooks: KyselyWebhookRecords;
   readonly audit: KyselyAuditRecords;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialect) {
+  constructor(db: Kysely<Database>, dialect: SqlDialect, secrets?: SecretBox) {
     this.repositories = new KyselyRepositoryRecords(db);
     this.blobs = new KyselyBlobRecords(db);
     this.manifests = new KyselyManifestRecords(db);
@@ -75,7 +76,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.quotas = new KyselyQuotaRecords(db);
     this.retention = new KyselyRetentionRecords(db);
     this.tagHistory = new KyselyTagHistoryRecords(db);
-    this.webhooks = new KyselyWebhookRecords(db);
+    this.webhooks = new KyselyWebhookRecords(db, secrets);
     this.audit = new KyselyAuditRecords(db);
   }
 }
@@ -89,18 +90,22 @@ export class KyselyStore extends KyselyStoreRecords implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
+    /** Seals and opens stored secrets (webhook auth headers); without it, reading or writing one fails. */
+    private readonly secrets?: SecretBox,
     /** Runs before migrating, given the migrations (the SQLite file's pre-migration copy). */
     private readonly beforeMigrate?: (db: Kysely<Database>, provider: MigrationProvider) => Promise<void>,
   ) {
-    super(db, dialect);
+    super(db, dialect, secrets);
   }
 
   async transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect)));
+    return this.db.transaction().execute((tx) => work(new KyselyStoreRecords(tx, this.dialect, this.secrets)));
   }
 
   /** Applies the pending migrations (`provider`: others than the compiled-in ones, for tests). */
-  async migrate(provider: MigrationProvider = new InCodeMigrationProvider(this.dialect)): Promise<string[]> {
+  async migrate(
+    provider: MigrationProvider = new InCodeMigrationProvider(this.dialect, { secrets: this.secrets }),
+  ): Promise<string[]> {
     await this.beforeMigrate?.(this.db, provider);
     return migrateToLatest(this.db, this.dialect, provider);
   }

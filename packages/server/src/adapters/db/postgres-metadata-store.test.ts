@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../lib/secret-box.js';
 import { MIGRATION_NAMES } from './migrations/in-code-migration-provider.js';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -11,7 +13,12 @@ import { createTestDatabase, perTestDatabases, unmigratedPostgres } from './post
 
 describeMetadataStore('The store on PostgreSQL', async () => {
   const database = await createTestDatabase();
-  const store = openStore({ driver: 'postgres', url: database.url, poolSize: 10 });
+  const store = openStore({
+    driver: 'postgres',
+    url: database.url,
+    poolSize: 10,
+    secrets: new SecretBox(randomBytes(32)),
+  });
   return {
     store,
     identity: store,

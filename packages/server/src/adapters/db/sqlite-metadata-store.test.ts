@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../lib/secret-box.js';
 import { MIGRATION_NAMES } from './migrations/in-code-migration-provider.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ describeMetadataStore('The store on SQLite', async () => {
     driver: 'sqlite',
     path: join(dir, 'db', 'wharf.db'),
     synchronous: 'normal',
+    secrets: new SecretBox(randomBytes(32)),
   });
   return {
     store,

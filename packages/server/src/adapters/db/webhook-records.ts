@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import { ConflictError } from '../../domain/errors.js';
 import type { WebhookEventType, WebhookPolicy, WebhookPolicyData, WebhookTarget } from '../../domain/webhook-policy.js';
 import type { WebhookRecords, WebhookTrigger } from '../../ports/webhook-records.js';
+import { SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
 import type { Database, WebhookPoliciesTable } from './database.js';
+import { WEBHOOK_AUTH_HEADER } from './sealed-targets.js';
 import { uniqueViolationColumns } from './identity/constraint-errors.js';
 
 type Row = Omit<WebhookPoliciesTable, 'id'> & { id: number };
@@ -16,7 +18,19 @@ interface StoredTarget {
   payload_format: WebhookTarget['payloadFormat'];
 }
 
-function toPolicy(row: Row): WebhookPolicy {
+/** The secret box, or a clear error when the store was opened without one and a secret is to be read or written. */
+function boxOf(secrets: SecretBox | undefined): SecretBox {
+  if (secrets === undefined)
+    throw new SecretBoxError('webhook auth headers are encrypted: the store needs the secret key');
+  return secrets;
+}
+
+/** Auth headers are stored sealed (migration 0019-keys sealed those stored before); a clear one is refused. */
+function openHeader(stored: string, secrets: SecretBox | undefined): string {
+  return stored === '' ? '' : boxOf(secrets).open(stored, WEBHOOK_AUTH_HEADER);
+}
+
+function toPolicy(row: Row, secrets: SecretBox | undefined): WebhookPolicy {
   const targets = JSON.parse(row.targets) as StoredTarget[];
   return {
     id: Number(row.id),
@@ -28,7 +42,7 @@ function toPolicy(row: Row): WebhookPolicy {
     targets: targets.map((t) => ({
       type: t.type,
       address: t.address,
-      authHeader: t.auth_header,
+      authHeader: openHeader(t.auth_header, secrets),
       skipCertVerify: t.skip_cert_verify,
       payloadFormat: t.payload_format,
     })),
@@ -38,11 +52,11 @@ function toPolicy(row: Row): WebhookPolicy {
   };
 }
 
-function columnsOf(data: WebhookPolicyData) {
+function columnsOf(data: WebhookPolicyData, secrets: SecretBox | undefined) {
   const targets: StoredTarget[] = data.targets.map((t) => ({
     type: t.type,
     address: t.address,
-    auth_header: t.authHeader,
+    auth_header: t.authHeader === '' ? '' : boxOf(secrets).seal(t.authHeader, WEBHOOK_AUTH_HEADER),
     skip_cert_verify: t.skipCertVerify,
     payload_format: t.payloadFormat,
   }));
@@ -61,11 +75,18 @@ function conflictOr(error: unknown, name: string): unknown {
 }
 
 export class KyselyWebhookRecords implements WebhookRecords {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets?: SecretBox,
+  ) {}
+
+  private toPolicy(row: Row): WebhookPolicy {
+    return toPolicy(row, this.secrets);
+  }
 
   async get(id: number): Promise<WebhookPolicy | undefined> {
     const row = await this.db.selectFrom('webhook_policies').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toPolicy(row);
+    return row && this.toPolicy(row);
   }
 
   async ofProject(projectId: number): Promise<WebhookPolicy[]> {
@@ -75,7 +96,7 @@ export class KyselyWebhookRecords implements WebhookRecords {
       .where('project_id', '=', projectId)
       .orderBy('id')
       .execute();
-    return rows.map(toPolicy);
+    return rows.map((row) => this.toPolicy(row));
   }
 
   async enabledFor(projectId: number, eventType: WebhookEventType): Promise<WebhookPolicy[]> {
@@ -86,7 +107,7 @@ export class KyselyWebhookRecords implements WebhookRecords {
       .where('enabled', '=', 1)
       .orderBy('id')
       .execute();
-    return rows.map(toPolicy).filter((p) => p.eventTypes.includes(eventType));
+    return rows.map((row) => this.toPolicy(row)).filter((p) => p.eventTypes.includes(eventType));
   }
 
   async projectsWanting(eventType: WebhookEventType): Promise<number[]> {
@@ -108,14 +129,14 @@ export class KyselyWebhookRecords implements WebhookRecords {
         .insertInto('webhook_policies')
         .values({
           project_id: projectId,
-          ...columnsOf(data),
+          ...columnsOf(data, this.secrets),
           creator,
           created_at: at.getTime(),
           updated_at: at.getTime(),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toPolicy(row);
+      return this.toPolicy(row);
     } catch (error) {
       throw conflictOr(error, data.name);
     }
@@ -125,7 +146,7 @@ export class KyselyWebhookRecords implements WebhookRecords {
     try {
       const result = await this.db
         .updateTable('webhook_policies')
-        .set({ ...columnsOf(data), updated_at: at.getTime() })
+        .set({ ...columnsOf(data, this.secrets), updated_at: at.getTime() })
         .where('id', '=', id)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;

@@ -18,7 +18,7 @@ import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js
 import { isSamePrincipal, tokenPrincipalOf, type TokenPrincipal } from '../../services/credential-stamp.js';
 import type { RegistryAccess } from '../../services/registry-access.js';
 import type { Scope } from './scope.js';
-import type { TokenKeys } from './token-keys.js';
+import type { TokenKeyRing } from './token-key-ring.js';
 import { signToken, TokenVerificationError, verifyToken, type TokenAccess, type TokenClaims } from './token-signer.js';
 
 export interface TokenServiceOptions {
@@ -78,7 +78,7 @@ export class TokenService {
   private readonly projects: SharedCache<ProjectRecord | undefined>;
 
   constructor(
-    private readonly keys: TokenKeys,
+    private readonly keys: TokenKeyRing,
     private readonly access: RegistryAccess,
     readonly options: TokenServiceOptions,
   ) {
@@ -109,7 +109,7 @@ export class TokenService {
     const expiresIn = Math.max(1, Math.round((await this.options.expirationMinutes()) * 60));
     const issuedAt = new Date(this.now());
     const principal = tokenPrincipalOf(ctx);
-    const token = signToken(this.keys, {
+    const token = signToken(this.keys.current(), {
       issuer: this.options.issuer,
       audience: this.options.service,
       subject,
@@ -129,7 +129,7 @@ export class TokenService {
     const cached = this.verified.get(token);
     if (cached && cached.exp > this.now() / 1000) return cached;
     if (cached) this.verified.delete(token);
-    const claims = verifyToken(token, this.keys, {
+    const claims = verifyToken(token, this.keys.verificationKeys(), {
       issuer: this.options.issuer,
       audience: this.options.service,
       leewaySeconds: 0,
@@ -158,7 +158,7 @@ export class TokenService {
   async authorize(token: string): Promise<VerifiedToken> {
     const known = this.authorization(token);
     if (known) return known;
-    const claims = this.verify(token);
+    const claims = await this.verifyLearning(token);
     // Trusted no longer than the token is valid, nor than any cache entry it reads.
     let until = claims.exp * 1000;
     const trust = <V>(entry: SharedCacheEntry<V>): Promise<V> => {
@@ -181,10 +181,37 @@ export class TokenService {
     return verified;
   }
 
+  /**
+   * `verify`, but a token naming a key this node does not know makes the key ring re-read the keys once (another
+   * node may have rotated them before this one heard of it) before the token is refused.
+   */
+  private async verifyLearning(token: string): Promise<TokenClaims> {
+    try {
+      return this.verify(token);
+    } catch (error) {
+      if (!(error instanceof TokenVerificationError) || error.reason !== 'unknown-key') throw error;
+      const kid = keyIdOf(token);
+      if (kid === undefined || !(await this.keys.learn(kid))) throw error;
+      return this.verify(token);
+    }
+  }
+
   /** The account a token names, as stored now, with its principal computed once per lookup. */
   private async currentAccount(name: string): Promise<CurrentAccount | undefined> {
     const ctx = await this.options.contextOfAccount(name);
     return ctx && { ctx, principal: tokenPrincipalOf(ctx) };
+  }
+}
+
+/** The `kid` of a token's header (already found well formed by verifyToken, which threw `unknown-key`). */
+function keyIdOf(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' && header.kid.length <= 100 ? header.kid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

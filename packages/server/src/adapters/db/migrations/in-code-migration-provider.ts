@@ -18,7 +18,8 @@ import { tagHistorySchema } from './0015-tag-history.js';
 import { auditLogSchema } from './0016-audit-log.js';
 import { webhooksSchema } from './0017-webhooks.js';
 import { retentionDeletedSchema } from './0018-retention-deleted.js';
-import type { DialectMigration } from './dialect-migration.js';
+import { keysSchema } from './0019-keys.js';
+import type { DialectMigration, MigrationContext } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
 const migrations: Readonly<Record<string, DialectMigration>> = {
@@ -40,6 +41,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0016-audit-log': auditLogSchema,
   '0017-webhooks': webhooksSchema,
   '0018-retention-deleted': retentionDeletedSchema,
+  '0019-keys': keysSchema,
 };
 
 /** The migrations' names in application order. */
@@ -54,14 +56,17 @@ export function migrationsFrom(first: string): string[] {
 
 /** Supplies the compiled-in migrations (no directory scan, so it works from dist/), bound to a dialect. */
 export class InCodeMigrationProvider implements MigrationProvider {
-  constructor(private readonly dialect: SqlDialect) {}
+  constructor(
+    private readonly dialect: SqlDialect,
+    private readonly context: MigrationContext = {},
+  ) {}
 
   getMigrations(): Promise<Record<string, Migration>> {
     const bound: Record<string, Migration> = {};
     for (const [name, migration] of Object.entries(migrations)) {
       bound[name] = {
-        up: (db) => migration.up(db, this.dialect),
-        down: (db) => migration.down(db, this.dialect),
+        up: (db) => migration.up(db, this.dialect, this.context),
+        down: (db) => migration.down(db, this.dialect, this.context),
       };
     }
     return Promise.resolve(bound);
