@@ -47,14 +47,17 @@ module.exports = {
       severity: 'error',
       from: {
         path: src,
-        pathNot: `(${src}(main\\.ts|main-observers\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$`,
+        pathNot: `(${src}(main\\.ts|main-observers\\.ts|main-signals\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$`,
       },
       to: { path: `${src}adapters/` },
     },
     {
       name: 'config-only-from-root',
       severity: 'error',
-      from: { path: src, pathNot: `(${src}(main\\.ts|main-observers\\.ts|cli/|config/))|\\.test\\.ts$` },
+      from: {
+        path: src,
+        pathNot: `(${src}(main\\.ts|main-observers\\.ts|main-signals\\.ts|cli/|config/))|\\.test\\.ts$`,
+      },
       to: { path: `${src}config/` },
     },
     {

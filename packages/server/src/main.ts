@@ -8,6 +8,8 @@ import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
+import { openSignals } from './main-signals.js';
+import type { Signals } from './ports/signals.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
 import { createAuditLog, createMetrics, createNotifier, createTracing } from './main-observers.js';
@@ -110,6 +112,8 @@ export interface Wharf {
   readonly jobs: JobEngine;
   /** The webhook subscriber; tests wait for its pull handling (`settled`). */
   readonly webhooks: WebhookNotifier;
+  /** Broadcast hints between this deployment's processes (Redis, PostgreSQL NOTIFY or in-process). */
+  readonly signals: Signals;
   /** The tracer when `tracing.enabled` is set (tests flush it); undefined otherwise: no SDK was loaded. */
   readonly tracing: { flush(): Promise<void> } | undefined;
   /** The metrics' own listener's address (`metrics.addr`) once listening; undefined otherwise. */
@@ -381,6 +385,8 @@ export async function createWharf(
   const auditLog = createAuditLog(config, store, clock, log);
   await auditLog?.reloadSettings();
   registerSubscribers(bus, { pulls, authEvents, notifications, webhooks, audit: auditLog, metrics });
+  // What another process changes reaches this one's caches through signals (cache-coherence.ts).
+  const signals = openSignals(config, log, bus, { readOnly, tokens, authenticator, webhooks, audit: auditLog });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
@@ -498,6 +504,7 @@ export async function createWharf(
     events: { bus, relay },
     jobs,
     webhooks,
+    signals,
     async listen() {
       // Node's listen rather than Fastify's, which logs a line of its own for every address (Wharf logs one).
       const { host, port } = splitAddr(config.http.addr);
@@ -534,6 +541,7 @@ export async function createWharf(
       await app.close();
       await jobs.close();
       await relay.stop();
+      await signals.close();
       await notifications.close();
       await authEvents.flush(5000);
       await pulls.close();

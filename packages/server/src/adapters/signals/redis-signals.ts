@@ -40,7 +40,9 @@ export class RedisSignals implements Signals {
   /** Resolves once both connections are ready and the subscriptions made so far are in place. */
   async ready(): Promise<void> {
     await Promise.all(
-      [this.publisher, this.subscriber].map((c) => (c.status === 'ready' ? Promise.resolve() : c.ping())),
+      [this.publisher, this.subscriber].map((c) =>
+        c.status === 'ready' ? Promise.resolve() : new Promise((resolve) => c.once('ready', resolve)),
+      ),
     );
     await this.pending;
   }

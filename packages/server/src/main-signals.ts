@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { InProcessSignals } from './adapters/signals/in-process-signals.js';
+import { PostgresSignals } from './adapters/signals/postgres-signals.js';
+import { RedisSignals } from './adapters/signals/redis-signals.js';
+import { keepCachesCoherent, type CoherentCaches } from './cache-coherence.js';
+import type { WharfConfig } from './config/schema.js';
+import type { EventBus } from './events/event-bus.js';
+import type { Signals } from './ports/signals.js';
+
+/**
+ * The signals between this deployment's processes (ports/signals.ts): Redis pub/sub when `redis.url` is set, else
+ * PostgreSQL's LISTEN/NOTIFY when the database is PostgreSQL (nodes share it), else in-process (one SQLite process).
+ */
+export function signalsFor(config: Readonly<WharfConfig>, log: Logger): Signals {
+  const onHandlerError = (err: unknown, channel: string) => log.warn({ err, channel }, 'a signal handler failed');
+  if (config.redis.url !== undefined) {
+    return new RedisSignals({
+      url: config.redis.url,
+      keyPrefix: config.redis.keyPrefix,
+      connectionName: 'wharf-signals',
+      onError: (err) => log.warn({ err }, 'the Redis connection of signals failed; reconnecting'),
+      onHandlerError,
+    });
+  }
+  // Cluster IPC (the workers of one machine on SQLite) goes here, before the single-process fallback.
+  if (config.database.driver === 'postgres') {
+    return new PostgresSignals({
+      url: config.database.url!,
+      onError: (err) => log.warn({ err }, 'the PostgreSQL connection of signals failed; reconnecting'),
+      onHandlerError,
+    });
+  }
+  return new InProcessSignals(onHandlerError);
+}
+
+/** The signals, with this process's caches listening to them and committed changes published on them. */
+export function openSignals(
+  config: Readonly<WharfConfig>,
+  log: Logger,
+  bus: EventBus,
+  caches: CoherentCaches,
+): Signals {
+  const signals = signalsFor(config, log);
+  keepCachesCoherent(bus, signals, caches, { onError: (err, message) => log.warn({ err }, message) });
+  return signals;
+}
