@@ -6,6 +6,7 @@ import { keepCachesCoherent, type CoherentCaches } from './cache-coherence.js';
 import type { WharfConfig } from './config/schema.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Signals } from './ports/signals.js';
+import type { HealthProbe } from './services/health.js';
 
 /**
  * The signals between this deployment's processes (ports/signals.ts): Redis pub/sub when `redis.url` is set, else
@@ -33,14 +34,12 @@ export function signalsFor(config: Readonly<WharfConfig>, log: Logger): Signals 
   return new InProcessSignals(onHandlerError);
 }
 
-/** The signals, with this process's caches listening to them and committed changes published on them. */
-export function openSignals(
-  config: Readonly<WharfConfig>,
-  log: Logger,
-  bus: EventBus,
-  caches: CoherentCaches,
-): Signals {
-  const signals = signalsFor(config, log);
+/** This process's caches listening to the signals, and committed changes published on them (cache-coherence.ts). */
+export function keepCoherent(signals: Signals, log: Logger, bus: EventBus, caches: CoherentCaches): void {
   keepCachesCoherent(bus, signals, caches, { onError: (err, message) => log.warn({ err }, message) });
-  return signals;
+}
+
+/** The health report's components of the signals: `redis` when they go over Redis (a PING). */
+export function signalProbes(signals: Signals): Record<string, HealthProbe> {
+  return signals instanceof RedisSignals ? { redis: () => signals.ping() } : {};
 }

@@ -8,7 +8,8 @@ import { createBlobStore } from './adapters/blob/index.js';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
 import { ConfigError, processEnv, type WharfConfig } from './config/index.js';
-import { openSignals } from './main-signals.js';
+import { authenticationOf } from './main-auth.js';
+import { keepCoherent, signalProbes, signalsFor } from './main-signals.js';
 import type { Signals } from './ports/signals.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
@@ -60,7 +61,7 @@ import { AuditService } from './audit/audit-service.js';
 import { AUDIT_EVENT_TYPES } from './audit/event-mapping.js';
 import { PurgeAuditService, purgeAuditJob } from './audit/purge-audit.js';
 import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
-import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
+import { AuthDecisionPublisher, AuthEventRecorder } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
@@ -73,8 +74,6 @@ import { healthProbes } from './services/health-probes.js';
 import { PermissionService } from './services/permissions.js';
 import { ReadOnlyGuard } from './services/read-only.js';
 import { RobotService } from './services/robots.js';
-import { LoginGuard } from './services/login-guard.js';
-import { SessionService } from './services/sessions.js';
 import { createProjectServices } from './services/project-services.js';
 import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
@@ -199,33 +198,6 @@ async function ensureAdmin(
   }
 }
 
-/** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
-function authenticationOf(
-  config: Readonly<WharfConfig>,
-  store: Store,
-  authenticator: Authenticator,
-  events: AuthDecisionSink,
-  clock: Clock,
-) {
-  const { login } = config;
-  const policy = {
-    pairLockAfter: login.pairLockAfter,
-    addressLockAfter: login.addressLockAfter,
-    accountLockAfter: login.accountLockAfter,
-    lockSeconds: login.lockDuration,
-    maxLockSeconds: login.maxLockDuration,
-    accountMaxLockSeconds: login.accountMaxLockDuration,
-    failureWindowSeconds: login.failureWindow,
-  };
-  const guard = new LoginGuard(store, authenticator, events, policy, clock);
-  const sessions = new SessionService(store, authenticator, {
-    idleSeconds: config.sessions.idleTimeout,
-    absoluteSeconds: config.sessions.absoluteTimeout,
-    now: () => clock.now(),
-  });
-  return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
-}
-
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
 export interface WharfDependencies {
   readonly clock?: Clock;
@@ -328,9 +300,10 @@ export async function createWharf(
       restoreWindowMs: config.tags.restoreWindow * 1000,
     },
   );
+  const signals = signalsFor(config, log);
   const load = new RequestGauge();
   const health = new HealthMonitor(
-    healthProbes(store, storage, () => jobs.health(), clock),
+    healthProbes(store, storage, () => jobs.health(), clock, signalProbes(signals)),
     {
       now: () => clock.now(),
       onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
@@ -386,7 +359,7 @@ export async function createWharf(
   await auditLog?.reloadSettings();
   registerSubscribers(bus, { pulls, authEvents, notifications, webhooks, audit: auditLog, metrics });
   // What another process changes reaches this one's caches through signals (cache-coherence.ts).
-  const signals = openSignals(config, log, bus, { readOnly, tokens, authenticator, webhooks, audit: auditLog });
+  keepCoherent(signals, log, bus, { readOnly, tokens, authenticator, webhooks, audit: auditLog });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;

@@ -47,6 +47,11 @@ export class RedisSignals implements Signals {
     await this.pending;
   }
 
+  /** Fails unless Redis answers a PING within the command timeout (the health report's `redis` component). */
+  async ping(): Promise<void> {
+    await this.publisher.ping();
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     checkSignal(channel, message);
     if (this.closed) return;
@@ -70,12 +75,14 @@ export class RedisSignals implements Signals {
     return this.handlers.onReconnect(handler);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     this.handlers.clear();
-    await this.pending;
-    await Promise.all([this.publisher, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    // Disconnect rather than QUIT: a Redis that stopped answering would never acknowledge it.
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
+    return Promise.resolve();
   }
 
   private queue(command: () => Promise<unknown>): void {
