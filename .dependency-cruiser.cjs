@@ -47,7 +47,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: src,
-        pathNot: `(${src}(main\\.ts|main-observers\\.ts|main-process\\.ts|main-keys\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$`,
+        pathNot: `(${src}(main\\.ts|main-[a-z]+\\.ts|cli/|adapters/))|\\.test\\.ts$|\\.suite\\.ts$`,
       },
       to: { path: `${src}adapters/` },
     },
@@ -56,7 +56,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: src,
-        pathNot: `(${src}(main\\.ts|main-observers\\.ts|main-process\\.ts|main-keys\\.ts|cli/|config/))|\\.test\\.ts$`,
+        pathNot: `(${src}(main\\.ts|main-[a-z]+\\.ts|cli/|config/))|\\.test\\.ts$`,
       },
       to: { path: `${src}config/` },
     },

@@ -2,15 +2,12 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { openDatabase, type OpenDatabase } from './adapters/db/index.js';
 import { InProcessLeases } from './adapters/lease/in-process-leases.js';
-import { ClusterSignals, processEndpoint } from './adapters/signals/cluster-signals.js';
-import { InProcessSignals } from './adapters/signals/in-process-signals.js';
 import { ConfigError, type WharfConfig } from './config/index.js';
 import { mkdirPrivate } from './lib/private-files.js';
 import type { SecretBox } from './lib/secret-box.js';
 import { openKeyedDatabase, startWharfKeys } from './main-keys.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Leases } from './ports/lease.js';
-import type { Signals } from './ports/signals.js';
 import type { Store } from './ports/store.js';
 import { AdminPasswordError, bootstrapAdmin, type GeneratedAdminPassword } from './services/admin-bootstrap.js';
 import { seedConfiguredSettings } from './services/configurations.js';
@@ -56,17 +53,6 @@ export function leasesFor(
   clustered = false,
 ): Leases {
   return config.database.driver === 'postgres' || clustered ? database.leases(clock) : new InProcessLeases(clock);
-}
-
-/**
- * The signals of this process (caches' invalidations): a worker of a cluster on SQLite reaches its siblings through
- * the primary (node:cluster IPC); a single process has nobody else to tell.
- */
-export function signalsFor(config: Readonly<WharfConfig>, clustered: boolean, log: Logger): Signals {
-  const onError = (err: unknown, channel: string) => log.warn({ err, channel }, 'a signal handler failed');
-  return clustered && config.database.driver === 'sqlite'
-    ? new ClusterSignals(processEndpoint(), onError)
-    : new InProcessSignals(onError);
 }
 
 /** How many worker processes `http.workers` asks for (`auto`: one per core). */

@@ -7,7 +7,9 @@ import { createBlobStore } from './adapters/blob/index.js';
 import { openKeyedDatabase, startWharfKeys, type WharfKeys } from './main-keys.js';
 import type { Signals } from './ports/signals.js';
 import { processEnv, type WharfConfig } from './config/index.js';
-import { ensureAdmin, leasesFor, openConfiguredDatabase, signalsFor, workerCount } from './main-process.js';
+import { ensureAdmin, leasesFor, openConfiguredDatabase, workerCount } from './main-process.js';
+import { authenticationOf } from './main-auth.js';
+import { keepCoherent, signalProbes, signalsFor } from './main-signals.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
 import {
@@ -64,7 +66,7 @@ import { AuditService } from './audit/audit-service.js';
 import { AUDIT_EVENT_TYPES } from './audit/event-mapping.js';
 import { PurgeAuditService, purgeAuditJob } from './audit/purge-audit.js';
 import type { GeneratedAdminPassword } from './services/admin-bootstrap.js';
-import { AuthDecisionPublisher, AuthEventRecorder, type AuthDecisionSink } from './services/auth-events.js';
+import { AuthDecisionPublisher, AuthEventRecorder } from './services/auth-events.js';
 import { ArtifactTagService } from './services/artifact-tags.js';
 import { ArtifactService } from './services/artifacts.js';
 import { Authenticator } from './services/authenticator.js';
@@ -76,20 +78,12 @@ import { healthProbes } from './services/health-probes.js';
 import { PermissionService } from './services/permissions.js';
 import { ReadOnlyGuard } from './services/read-only.js';
 import { RobotService } from './services/robots.js';
-import { LoginGuard } from './services/login-guard.js';
-import { SessionService } from './services/sessions.js';
 import { createProjectServices } from './services/project-services.js';
 import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
 
-export {
-  leasesFor,
-  openConfiguredDatabase,
-  openConfiguredStore,
-  prepareWharf,
-  signalsFor,
-  workerCount,
-} from './main-process.js';
+export { leasesFor, openConfiguredDatabase, openConfiguredStore, prepareWharf, workerCount } from './main-process.js';
+export { signalsFor } from './main-signals.js';
 
 /** Wharf's version (the server package's), reported as `harbor_version` by /api/v2.0/systeminfo. */
 export const WHARF_VERSION = (
@@ -157,33 +151,6 @@ export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = 
     return output === process.stdout ? pino(options) : pino(options, { write: (line) => output.write(line) });
   const colour = output.isTTY === true && processEnv().NO_COLOR === undefined;
   return pino(options, { write: (line) => output.write(formatLogLine(line, { colour })) });
-}
-
-/** Password logins (throttled, recorded) and portal sessions, sharing one Authenticator and its cache. */
-function authenticationOf(
-  config: Readonly<WharfConfig>,
-  store: Store,
-  authenticator: Authenticator,
-  events: AuthDecisionSink,
-  clock: Clock,
-) {
-  const { login } = config;
-  const policy = {
-    pairLockAfter: login.pairLockAfter,
-    addressLockAfter: login.addressLockAfter,
-    accountLockAfter: login.accountLockAfter,
-    lockSeconds: login.lockDuration,
-    maxLockSeconds: login.maxLockDuration,
-    accountMaxLockSeconds: login.accountMaxLockDuration,
-    failureWindowSeconds: login.failureWindow,
-  };
-  const guard = new LoginGuard(store, authenticator, events, policy, clock);
-  const sessions = new SessionService(store, authenticator, {
-    idleSeconds: config.sessions.idleTimeout,
-    absoluteSeconds: config.sessions.absoluteTimeout,
-    now: () => clock.now(),
-  });
-  return { guard, sessions, events, cookies: { baseUrl: config.http.baseUrl } };
 }
 
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
@@ -300,7 +267,7 @@ export async function createWharf(
   );
   const load = new RequestGauge();
   const health = new HealthMonitor(
-    healthProbes(store, storage, () => jobs.health(), clock),
+    healthProbes(store, storage, () => jobs.health(), clock, signalProbes(signals)),
     {
       now: () => clock.now(),
       onFailure: (component, err) => log.warn({ err, component }, 'a health check failed'),
@@ -355,6 +322,8 @@ export async function createWharf(
   const auditLog = createAuditLog(config, store, clock, log);
   await auditLog?.reloadSettings();
   registerSubscribers(bus, { pulls, authEvents, notifications, webhooks, audit: auditLog, metrics });
+  // What another process changes reaches this one's caches through signals (cache-coherence.ts).
+  keepCoherent(signals, log, bus, { readOnly, tokens, authenticator, webhooks, audit: auditLog });
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
@@ -516,12 +485,12 @@ export async function createWharf(
       await rateLimits?.close();
       await jobs.close();
       await relay.stop();
+      if (deps.signals === undefined) await signals.close();
       await notifications.close();
       await authEvents.flush(5000);
       await pulls.close();
       await auditLog?.close();
       await keys.close();
-      if (deps.signals === undefined) await signals.close();
       await store.close();
       await tracing?.shutdown();
     },

@@ -1663,10 +1663,10 @@ export interface components {
         };
         ComponentHealthStatus: {
             /**
-             * @description The component.
+             * @description The component (`redis` when `redis.url` is set).
              * @enum {string}
              */
-            name: "database" | "jobservice" | "storage";
+            name: "database" | "jobservice" | "redis" | "storage";
             /** @enum {string} */
             status: "healthy" | "unhealthy";
             /** @description Why the component is unhealthy (only then). */

@@ -1,9 +1,9 @@
-import { InProcessSignals } from '../adapters/signals/in-process-signals.js';
+import { pino } from 'pino';
 import { SharedTokenKeys } from '../auth/token/token-key-ring.js';
 import type { WharfConfig } from '../config/index.js';
 import { secretKeyId } from '../lib/secret-box.js';
 import { prependSecretKey, pruneSecretKeyFile } from '../lib/secret-key-file.js';
-import { openConfiguredDatabase } from '../main.js';
+import { openConfiguredDatabase, signalsFor } from '../main.js';
 import { defaultSecretKeyFile, openKeyedDatabase } from '../main-keys.js';
 import { systemClock } from '../ports/clock.js';
 
@@ -83,9 +83,9 @@ export async function runKeys(config: Readonly<WharfConfig>, sub: string | undef
       );
       return 2;
     }
-    // TODO(cluster): publish through `signalsFor(config)` so that running nodes switch within a second; with in-process
-    // signals they learn of the new key by their periodic re-read (30 s) or the first token naming it.
-    const signals = new InProcessSignals();
+    // Published through Redis or PostgreSQL NOTIFY, so that running nodes switch within a second; on SQLite alone
+    // (in-process signals) they learn of the new key by their periodic re-read (30 s) or the first token naming it.
+    const signals = signalsFor(config, false, pino({ level: 'warn' }));
     const ring = await SharedTokenKeys.open({
       records: database.keys(),
       signals,

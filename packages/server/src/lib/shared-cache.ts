@@ -19,6 +19,16 @@ export class SharedCache<V> {
     private readonly max = 4096,
   ) {}
 
+  /** Forgets `key`: the next lookup loads it again (another process changed it). */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Forgets everything (messages about changes may have been lost). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   get(key: string, load: () => Promise<V>): Promise<V> {
     return this.entry(key, load).value;
   }

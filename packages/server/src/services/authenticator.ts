@@ -190,6 +190,14 @@ export class Authenticator {
     return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
   }
 
+  /**
+   * Forgets every remembered verification (an account changed, possibly on another node): the next request of
+   * each client runs scrypt again. Entries are keyed by an HMAC, so they cannot be told apart by account.
+   */
+  forgetVerified(): void {
+    this.verified.clear();
+  }
+
   private cacheKeyOf(name: string, password: string, hash: string): string {
     return createHmac('sha256', this.cacheKey).update(`${name}\0${password}\0${hash}`).digest('base64url');
   }

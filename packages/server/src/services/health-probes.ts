@@ -19,15 +19,17 @@ export interface EngineHealth {
 /**
  * The components of the health report (Harbor's names where Harbor has them): the database (a query), storage (a
  * write, read-back, stat and delete of a small file under the blob store's root) and the job engine (rounds running).
- * Wharf has no Redis, so none is listed.
+ * `more`: further components, e.g. `redis` when `redis.url` is set (main-signals.ts).
  */
 export function healthProbes(
   store: Store,
   storage: BlobStore,
   engine: () => EngineHealth,
   clock: Clock,
+  more: Readonly<Record<string, HealthProbe>> = {},
 ): Record<string, HealthProbe> {
   return {
+    ...more,
     database: async () => {
       await store.settings.get();
     },

@@ -63,6 +63,9 @@ export interface HealthMonitorOptions {
   readonly onFailure?: (component: string, error: unknown) => void;
 }
 
+/** The components a node cannot serve correctly without: /readyz fails while one of them is unhealthy. */
+const READINESS = ['database', 'redis'] as const;
+
 interface Cached {
   readonly at: number;
   readonly result: Promise<ComponentHealth>;
@@ -105,12 +108,12 @@ export class HealthMonitor {
     return reportOf(await Promise.all(names.map((name) => this.component(name))));
   }
 
-  /** Ready for traffic: started, not stopping, and the database answers. */
+  /** Ready for traffic: started, not stopping, and the database (and Redis, when configured) answer. */
   async ready(): Promise<{ ready: boolean; reason?: string }> {
     if (this.state !== 'ready') return { ready: false, reason: this.state };
-    if (this.probes.database) {
-      const database = await this.component('database');
-      if (database.status !== 'healthy') return { ready: false, reason: 'database' };
+    for (const name of READINESS) {
+      if (!this.probes[name]) continue;
+      if ((await this.component(name)).status !== 'healthy') return { ready: false, reason: name };
     }
     return { ready: true };
   }

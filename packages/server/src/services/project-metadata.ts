@@ -1,8 +1,10 @@
 import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js';
 import { normalizeMetadata } from '../domain/projects/project-rules.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
 import type { ProjectRecord } from '../ports/identity-store.js';
+import type { ProjectUpdate } from '../ports/identity/project-records.js';
 import type { Store } from '../ports/store.js';
-import type { SecurityContext } from './authenticator.js';
+import { operatorOf, type SecurityContext } from './authenticator.js';
 import { accessProject, type ProjectLocator } from './project-visibility.js';
 
 /** A project's metadata as Harbor shows it: `public` ("true"/"false", a column here) with the stored keys. */
@@ -19,7 +21,10 @@ function invalid(message: string): InvalidError {
  * evaluator on the project's `metadata` resource. Values are validated and normalised as in Harbor.
  */
 export class ProjectMetadataService {
-  constructor(private readonly identity: Store) {}
+  constructor(
+    private readonly identity: Store,
+    private readonly work: UnitOfWork,
+  ) {}
 
   async list(ctx: SecurityContext, at: ProjectLocator): Promise<Record<string, string>> {
     return metadataOf(await accessProject(this.identity, ctx, at, 'metadata', 'list'));
@@ -43,15 +48,16 @@ export class ProjectMetadataService {
     if (Object.hasOwn(metadataOf(project), key)) {
       throw new ConflictError(`metadata ${key} of project ${project.name} is already set`);
     }
-    await this.identity.projects.update(project.id, { metadata: { [key]: normalized } });
+    await this.update(ctx, project, { metadata: { [key]: normalized } });
   }
 
   /** Sets `key` to `value` (as sent). */
   async set(ctx: SecurityContext, at: ProjectLocator, key: string, value: unknown): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'metadata', 'update');
     const normalized = this.valid(key, value);
-    await this.identity.projects.update(
-      project.id,
+    await this.update(
+      ctx,
+      project,
       key === 'public' ? { public: normalized === 'true' } : { metadata: { [key]: normalized } },
     );
   }
@@ -60,10 +66,15 @@ export class ProjectMetadataService {
   async delete(ctx: SecurityContext, at: ProjectLocator, key: string): Promise<void> {
     const project = await accessProject(this.identity, ctx, at, 'metadata', 'delete');
     if (!Object.hasOwn(metadataOf(project), key)) throw this.unset(project, key);
-    await this.identity.projects.update(
-      project.id,
-      key === 'public' ? { public: false } : { metadata: { [key]: null } },
-    );
+    await this.update(ctx, project, key === 'public' ? { public: false } : { metadata: { [key]: null } });
+  }
+
+  /** Writes the change with its `project.updated` event (other nodes' caches of the project listen for it). */
+  private async update(ctx: SecurityContext, project: ProjectRecord, change: ProjectUpdate): Promise<void> {
+    await this.work.run(async ({ tx, emit }) => {
+      await tx.projects.update(project.id, change);
+      emit({ type: 'project.updated', projectId: project.id, project: project.name }, operatorOf(ctx));
+    });
   }
 
   private valid(key: string, value: unknown): string {

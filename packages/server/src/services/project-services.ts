@@ -19,7 +19,7 @@ export function createProjectServices(store: Store, work: UnitOfWork): ProjectSe
   const projects = new ProjectService(store, work);
   return {
     projects,
-    metadata: new ProjectMetadataService(store),
+    metadata: new ProjectMetadataService(store, work),
     members: new MemberService(store, work),
     search: new SearchService(store, projects),
     statistics: new StatisticsService(store),

@@ -68,6 +68,13 @@ export class ReadOnlyGuard {
     if (await this.isReadOnly(within)) throw new ReadOnlyModeError();
   }
 
+  /** Forgets the cached value (another process changed the settings): the next check reads the database. */
+  forget(): void {
+    this.generation++;
+    this.pending = undefined;
+    this.cached = undefined;
+  }
+
   /** Records a value just written, so this process does not wait for the cache to expire. */
   remember(readOnly: boolean): void {
     this.generation++;

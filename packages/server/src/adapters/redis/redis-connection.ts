@@ -9,6 +9,8 @@ export interface RedisOptions {
   readonly onError?: (err: Error) => void;
   /** How long one command may wait for a connection before it fails (default 2 s): Redis is never worth a hung request. */
   readonly commandTimeoutMs?: number;
+  /** The connection's name in CLIENT LIST (default `wharf`). */
+  readonly connectionName?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export function openRedis(opts: RedisOptions): Redis {
     maxRetriesPerRequest: 1,
     commandTimeout: opts.commandTimeoutMs ?? 2000,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
-    connectionName: 'wharf',
+    connectionName: opts.connectionName ?? 'wharf',
   });
   redis.on('error', (err: Error) => opts.onError?.(err));
   return redis;

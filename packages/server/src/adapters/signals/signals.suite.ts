@@ -11,6 +11,11 @@ export interface SignalsFixture {
    * absent for implementations that live in one process.
    */
   readonly anotherNode?: () => Promise<Signals>;
+  /**
+   * Breaks `signals`' connection from outside (as a server restart or an administrator would); required of
+   * implementations between processes, which must reconnect, call `onReconnect`, and deliver again.
+   */
+  readonly breakConnection?: () => Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -136,6 +141,26 @@ export function describeSignals(
         await new Promise((r) => setTimeout(r, 100));
         for (let i = 0; i < 50; i++) await fixture.signals.publish(channel, String(i));
         expect(await inbox.waitFor(50)).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+      });
+
+      it('reconnects after its connection broke, tells onReconnect, and delivers again', async () => {
+        if (!fixture.breakConnection) throw new Error(`${label}: the fixture cannot break its connection`);
+        const b = await another();
+        others.push(b);
+        let reconnects = 0;
+        fixture.signals.onReconnect(() => reconnects++);
+        const inbox = new Inbox(fixture.signals, channel);
+        await new Promise((r) => setTimeout(r, 100));
+        await b.publish(channel, 'before');
+        expect(await inbox.waitFor(1)).toEqual(['before']);
+        expect(reconnects).toBe(0);
+        await fixture.breakConnection();
+        const until = Date.now() + 10_000;
+        while (reconnects === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+        expect(reconnects).toBe(1);
+        await new Promise((r) => setTimeout(r, 100));
+        await b.publish(channel, 'after');
+        expect(await inbox.waitFor(2)).toEqual(['before', 'after']);
       });
     });
   });

@@ -196,6 +196,28 @@ export class TokenService {
     }
   }
 
+  /**
+   * Forgets what was cached of the account `name` (changed, disabled or deleted, possibly by another node), and
+   * every authorisation concluded from the caches: the next request with any token reads again.
+   */
+  forgetAccount(name: string): void {
+    this.accounts.delete(name);
+    this.authorized.clear();
+  }
+
+  /** Forgets what was cached of the project `name` (made private, deleted…) and every authorisation. */
+  forgetProject(name: string): void {
+    this.projects.delete(name);
+    this.authorized.clear();
+  }
+
+  /** Forgets every cached account, project and authorisation (signals may have been lost). */
+  forgetAll(): void {
+    this.accounts.clear();
+    this.projects.clear();
+    this.authorized.clear();
+  }
+
   /** The account a token names, as stored now, with its principal computed once per lookup. */
   private async currentAccount(name: string): Promise<CurrentAccount | undefined> {
     const ctx = await this.options.contextOfAccount(name);

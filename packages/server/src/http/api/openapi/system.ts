@@ -77,7 +77,11 @@ export const SYSTEM_AREA: ApiArea = {
       type: 'object',
       required: ['name', 'status'],
       properties: {
-        name: { type: 'string', enum: ['database', 'jobservice', 'storage'], description: 'The component.' },
+        name: {
+          type: 'string',
+          enum: ['database', 'jobservice', 'redis', 'storage'],
+          description: 'The component (`redis` when `redis.url` is set).',
+        },
         status: { type: 'string', enum: ['healthy', 'unhealthy'] },
         error: { type: 'string', description: 'Why the component is unhealthy (only then).' },
       },
