@@ -64,5 +64,5 @@ describeSignals(
       },
     };
   },
-  { betweenProcesses: true },
+  { betweenProcesses: true, reconnects: false },
 );

@@ -45,7 +45,14 @@ const quiet = () => new Promise((r) => setTimeout(r, 300));
 export function describeSignals(
   label: string,
   make: () => Promise<SignalsFixture>,
-  opts: { readonly betweenProcesses: boolean },
+  opts: {
+    readonly betweenProcesses: boolean;
+    /**
+     * Whether the connection can break and come back (Redis, PostgreSQL). A cluster worker's IPC channel cannot: when
+     * it breaks the worker ends, and its replacement starts with empty caches.
+     */
+    readonly reconnects?: boolean;
+  },
 ): void {
   describe(label, () => {
     let fixture: SignalsFixture;
@@ -143,6 +150,7 @@ export function describeSignals(
         expect(await inbox.waitFor(50)).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
       });
 
+      if (opts.reconnects === false) return;
       it('reconnects after its connection broke, tells onReconnect, and delivers again', async () => {
         if (!fixture.breakConnection) throw new Error(`${label}: the fixture cannot break its connection`);
         const b = await another();
