@@ -63,8 +63,12 @@ export interface HealthMonitorOptions {
   readonly onFailure?: (component: string, error: unknown) => void;
 }
 
-/** The components a node cannot serve correctly without: /readyz fails while one of them is unhealthy. */
-const READINESS = ['database', 'redis'] as const;
+/**
+ * The components a node cannot serve correctly without: /readyz fails while one of them is unhealthy. Not Redis:
+ * it is optional (signals are hints whose loss the caches' lifetimes bound, rate limits fail open), and an outage of
+ * it must not take every node out of the load balancer at once.
+ */
+const READINESS = ['database'] as const;
 
 interface Cached {
   readonly at: number;
