@@ -123,7 +123,7 @@ export async function backup(paths: BackupPaths, out: string, log: (line: string
       throw new BackupError(`blob ${digest}: ${sourceSize} bytes, recorded ${size}`);
     entries.push({ path: rel, size: sourceSize, sha256: algorithm === 'sha256' ? hex : await sha256Of(target) });
   }
-  // The data directory's other files (token signing keys, the generated admin password), not the live database.
+  // The data directory's other files (the secret key, the generated admin password), not the live database.
   const others = await listFiles(
     paths.dataDir,
     (f) => inside(f, paths.storageRoot) || f.startsWith(paths.dbPath) || inside(f, out),
