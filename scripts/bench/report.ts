@@ -39,6 +39,8 @@ export interface ResourceRow {
   readonly cpuRatio: number | null;
   readonly referencePeakRssMiB: number | null;
   readonly wharfPeakRssMiB: number | null;
+  /** The largest peak RSS of one Wharf process (the primary or a worker); the sum is `wharfPeakRssMiB`. */
+  readonly wharfMaxProcessPeakRssMiB: number | null;
   /** CPU used by other work on the machine during the reference / Wharf phase (noise indicator). */
   readonly referenceOtherCpuSeconds: number | null;
   readonly wharfOtherCpuSeconds: number | null;
@@ -116,6 +118,7 @@ export function resourceRows(results: readonly ScenarioResult[]): ResourceRow[] 
         cpuRatio: rc !== null && wc !== null && wc > 0 ? rc / wc : null,
         referencePeakRssMiB: r?.usage.peakRssMiB ?? null,
         wharfPeakRssMiB: w?.usage.peakRssMiB ?? null,
+        wharfMaxProcessPeakRssMiB: w === undefined ? null : Math.max(0, ...w.usage.perProcessPeakRssMiB),
         referenceOtherCpuSeconds: r?.usage.otherCpuSeconds ?? null,
         wharfOtherCpuSeconds: w?.usage.otherCpuSeconds ?? null,
       });
@@ -171,7 +174,8 @@ export function renderResources(rows: readonly ResourceRow[]): string {
       'Wharf CPU-s',
       'CPU ratio (ref/wharf, >1 = Wharf better)',
       'Ref peak RSS MiB',
-      'Wharf peak RSS MiB',
+      'Wharf peak RSS MiB (sum)',
+      'Wharf max/process MiB',
       'Other CPU-s ref/wharf',
     ],
     rows.map((r) => [
@@ -184,6 +188,7 @@ export function renderResources(rows: readonly ResourceRow[]): string {
       ratioText(r.cpuRatio),
       fmt(r.referencePeakRssMiB),
       fmt(r.wharfPeakRssMiB),
+      fmt(r.wharfMaxProcessPeakRssMiB),
       `${fmt(r.referenceOtherCpuSeconds)} / ${fmt(r.wharfOtherCpuSeconds)}`,
     ]),
   );

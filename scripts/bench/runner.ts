@@ -44,7 +44,7 @@ export async function runScenario(
         const usage = stop();
         result.phases.push({ phase, startedAtUs: Number(t0 / 1000n), seconds, usage });
         log(
-          `${prefix}: ${phase}: ${seconds.toFixed(2)} s, server CPU ${usage.cpuSeconds.toFixed(2)} s, peak RSS ${usage.peakRssMiB.toFixed(0)} MiB`,
+          `${prefix}: ${phase}: ${seconds.toFixed(2)} s, server CPU ${usage.cpuSeconds.toFixed(2)} s, peak RSS ${usage.peakRssMiB.toFixed(0)} MiB (per process ${usage.perProcessPeakRssMiB.map((v) => v.toFixed(0)).join('/')})`,
         );
         return { value, seconds, usage };
       },
