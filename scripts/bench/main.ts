@@ -84,19 +84,23 @@ async function startServers(
   cfg: BenchConfig,
 ): Promise<Map<ServerRole, RunningServer>> {
   const servers = new Map<ServerRole, RunningServer>();
+  const withStore = (server: RunningServer): RunningServer =>
+    s3 === undefined ? server : { ...server, storePid: s3.pid };
   const refStorage = (role: ServerRole): string[] | undefined =>
     s3 === undefined ? undefined : distributionS3Yaml(s3, BUCKETS[role]);
   try {
-    servers.set('reference', await startReference('reference', workDir, logDir, refStorage('reference')));
+    servers.set('reference', withStore(await startReference('reference', workDir, logDir, refStorage('reference'))));
   } catch (err) {
     // Reported as the reference's error in each scenario; Wharf's figures still come.
     log(`reference did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (cfg.onlyReference) return servers;
   try {
-    const wharf = cfg.wharfAsReference
-      ? await startReference('wharf', workDir, logDir, refStorage('wharf'))
-      : await startWharf(repoRoot, workDir, logDir, { env: s3 === undefined ? {} : wharfS3Env(s3, BUCKETS.wharf) });
+    const wharf = withStore(
+      cfg.wharfAsReference
+        ? await startReference('wharf', workDir, logDir, refStorage('wharf'))
+        : await startWharf(repoRoot, workDir, logDir, { env: s3 === undefined ? {} : wharfS3Env(s3, BUCKETS.wharf) }),
+    );
     try {
       await login(wharf);
     } catch (err) {
@@ -222,7 +226,7 @@ async function main(): Promise<number> {
   lines.push(`Wharf vs. reference (${referenceVersion()})${cfg.quick ? ' -- QUICK run (BENCH_QUICK=1)' : ''}`);
   lines.push(
     cfg.storage === 's3'
-      ? 'Storage: S3 (one s3rver process started by the bench, a bucket per registry; its CPU is not counted).'
+      ? 'Storage: S3 (one s3rver process started by the bench, a bucket per registry; its CPU: the S3 store column).'
       : 'Storage: filesystem.',
   );
   if (wharfWorkers !== undefined) lines.push(`Wharf: ${wharfWorkers}.`);

@@ -44,6 +44,9 @@ export interface ResourceRow {
   /** CPU used by other work on the machine during the reference / Wharf phase (noise indicator). */
   readonly referenceOtherCpuSeconds: number | null;
   readonly wharfOtherCpuSeconds: number | null;
+  /** CPU-seconds of each registry's blob store process (BENCH_STORAGE=s3; part of "other" above). */
+  readonly referenceStoreCpuSeconds: number | null;
+  readonly wharfStoreCpuSeconds: number | null;
 }
 
 function orientedRatio(spec: MetricSpec, ref: number | null, wharf: number | null): number | null {
@@ -121,6 +124,8 @@ export function resourceRows(results: readonly ScenarioResult[]): ResourceRow[] 
         wharfMaxProcessPeakRssMiB: w === undefined ? null : Math.max(0, ...w.usage.perProcessPeakRssMiB),
         referenceOtherCpuSeconds: r?.usage.otherCpuSeconds ?? null,
         wharfOtherCpuSeconds: w?.usage.otherCpuSeconds ?? null,
+        referenceStoreCpuSeconds: r?.storeCpuSeconds ?? null,
+        wharfStoreCpuSeconds: w?.storeCpuSeconds ?? null,
       });
     }
   }
@@ -164,7 +169,8 @@ export function renderComparison(rows: readonly ComparisonRow[]): string {
 }
 
 export function renderResources(rows: readonly ResourceRow[]): string {
-  return renderTable(
+  const store = rows.some((r) => r.referenceStoreCpuSeconds !== null || r.wharfStoreCpuSeconds !== null);
+  const table = renderTable(
     [
       'Scenario',
       'Phase',
@@ -177,6 +183,7 @@ export function renderResources(rows: readonly ResourceRow[]): string {
       'Wharf peak RSS MiB (sum)',
       'Wharf max/process MiB',
       'Other CPU-s ref/wharf',
+      ...(store ? ['S3 store CPU-s ref/wharf'] : []),
     ],
     rows.map((r) => [
       r.scenario,
@@ -190,6 +197,8 @@ export function renderResources(rows: readonly ResourceRow[]): string {
       fmt(r.wharfPeakRssMiB),
       fmt(r.wharfMaxProcessPeakRssMiB),
       `${fmt(r.referenceOtherCpuSeconds)} / ${fmt(r.wharfOtherCpuSeconds)}`,
+      ...(store ? [`${fmt(r.referenceStoreCpuSeconds)} / ${fmt(r.wharfStoreCpuSeconds)}`] : []),
     ]),
   );
+  return table;
 }

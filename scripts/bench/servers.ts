@@ -19,6 +19,8 @@ export interface RunningServer {
   readonly logFile: string;
   /** Credentials for the token service; undefined for a registry without authentication (the reference). */
   readonly credentials?: BasicCredentials;
+  /** The process of the blob store this server uses (BENCH_STORAGE=s3: s3rver), whose CPU each phase reports. */
+  readonly storePid?: number;
   /** Whether the process is still alive. */
   alive(): boolean;
   stop(): Promise<void>;
