@@ -266,7 +266,11 @@ async function main(): Promise<number> {
   const gc = results.find((r) => r.id === garbageCollection.id);
   if (gc !== undefined) lines.push('', ...gcSummary(gc, cfg.gcBlobs));
   if (nodes !== undefined) {
-    lines.push('', `Wharf nodes (one process each, WHARF_HTTP_WORKERS=1) behind a round-robin proxy; storage ${nodes.storage}:`, '');
+    lines.push(
+      '',
+      `Wharf nodes (one process each, WHARF_HTTP_WORKERS=1) behind a round-robin proxy; storage ${nodes.storage}:`,
+      '',
+    );
     lines.push(renderNodes(nodes));
     lines.push(`(${cpus().length} cores for the nodes, the proxy, PostgreSQL, Redis and the clients.)`);
   }
