@@ -10,10 +10,14 @@
 #      BENCH_PULL_REPEATS=N (sequential pulls of the 1-client pull phase),
 #      BENCH_AB=label=tree,label=tree (A/B mode: built Wharf trees, interleaved; BENCH_AB_ROUNDS, BENCH_AB_CPU_PROF=1,
 #      BENCH_AB_ENV_<LABEL>=KEY=VALUE;KEY=VALUE: a build's own environment, e.g. metrics on for one label),
-#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush,gc (comma-separated subset);
+#      BENCH_ONLY=mono,chunked,pull,small,manifest,listing,artifacts,login-flood,bigpush,gc,nodes (a subset);
 #      BENCH_GC_BLOBS=N (gc: blobs loaded, half then unreferenced; default 100000, quick 2000),
 #      BENCH_AUDIT=off (Wharf without its audit log: WHARF_AUDIT_ENABLED=false);
-#      WHARF_HTTP_WORKERS=N (Wharf's worker processes; default auto, one per core: the report names them).
+#      WHARF_HTTP_WORKERS=N (Wharf's worker processes; default auto, one per core: the report names them);
+#      BENCH_STORAGE=s3 (both registries on one s3rver started by the bench, a bucket each; mono, chunked, pull,
+#      small and nodes only), BENCH_ONLY=nodes (Wharf as 1, 2, 3 nodes on PostgreSQL + Redis behind a round-robin
+#      proxy; BENCH_NODES=1,2,3, BENCH_POSTGRES_URL (an existing database of a superuser, default
+#      postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default redis://127.0.0.1:6379)).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,4 +46,4 @@ fi
 mkdir -p .bench
 rm -rf .bench/dist
 npx tsc -p scripts/bench/tsconfig.json
-exec node .bench/dist/main.js "$@"
+exec node .bench/dist/scripts/bench/main.js "$@"

@@ -4,7 +4,20 @@ export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
 export type ScenarioId =
-  'mono' | 'chunked' | 'pull' | 'small' | 'manifest' | 'listing' | 'artifacts' | 'login-flood' | 'bigpush' | 'gc';
+  | 'mono'
+  | 'chunked'
+  | 'pull'
+  | 'small'
+  | 'manifest'
+  | 'listing'
+  | 'artifacts'
+  | 'login-flood'
+  | 'bigpush'
+  | 'gc'
+  | 'nodes';
+
+/** Where both registries keep blobs: their filesystem drivers, or one S3 store (s3rver, a bucket each). */
+export type StorageKind = 'filesystem' | 's3';
 
 export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'mono',
@@ -17,6 +30,7 @@ export const ALL_SCENARIOS: readonly ScenarioId[] = [
   'login-flood',
   'bigpush',
   'gc',
+  'nodes',
 ];
 
 export interface BenchConfig {
@@ -51,6 +65,23 @@ export interface BenchConfig {
   readonly wharfAsReference: boolean;
   readonly keepData: boolean;
   readonly scenarios: ReadonlySet<ScenarioId>;
+  /** BENCH_STORAGE: `filesystem` (default) or `s3`. */
+  readonly storage: StorageKind;
+  /** The node counts of the nodes scenario (BENCH_NODES, default 1,2,3). */
+  readonly nodeCounts: readonly number[];
+}
+
+function parseStorage(raw: string | undefined): StorageKind {
+  if (raw === undefined || raw === '' || raw === 'filesystem') return 'filesystem';
+  if (raw === 's3') return 's3';
+  throw new Error(`BENCH_STORAGE must be filesystem or s3, got ${raw}`);
+}
+
+function parseNodeCounts(raw: string | undefined): number[] {
+  if (raw === undefined || raw.trim() === '') return [1, 2, 3];
+  const counts = raw.split(',').map((s) => Number(s.trim()));
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new Error(`BENCH_NODES: bad list '${raw}'`);
+  return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -73,8 +104,21 @@ function parseScenarios(raw: string | undefined): ReadonlySet<ScenarioId> {
   return picked;
 }
 
+/** The scenarios BENCH_STORAGE=s3 applies to (the others measure metadata, or manage storage themselves). */
+const S3_SCENARIOS: readonly ScenarioId[] = ['mono', 'chunked', 'pull', 'small', 'nodes'];
+
+function scenariosFor(raw: string | undefined, storage: StorageKind): ReadonlySet<ScenarioId> {
+  const picked = parseScenarios(raw);
+  if (storage !== 's3') return picked;
+  if (raw === undefined || raw.trim() === '') return new Set(S3_SCENARIOS);
+  const other = [...picked].filter((s) => !S3_SCENARIOS.includes(s));
+  if (other.length > 0) throw new Error(`BENCH_STORAGE=s3 covers ${S3_SCENARIOS.join(',')}, not ${other.join(',')}`);
+  return picked;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
   const quick = env['BENCH_QUICK'] === '1';
+  const storage = parseStorage(env['BENCH_STORAGE']);
   return {
     quick,
     blobBytes: intEnv(env, 'BENCH_BLOB_MIB', quick ? 32 : 256) * MiB,
@@ -102,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): BenchConfig {
     onlyReference: env['BENCH_ONLY_REFERENCE'] === '1',
     wharfAsReference: env['BENCH_WHARF_AS_REFERENCE'] === '1',
     keepData: env['BENCH_KEEP'] === '1',
-    scenarios: parseScenarios(env['BENCH_ONLY']),
+    scenarios: scenariosFor(env['BENCH_ONLY'], storage),
+    storage,
+    nodeCounts: parseNodeCounts(env['BENCH_NODES']),
   };
 }

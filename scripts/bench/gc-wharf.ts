@@ -48,7 +48,7 @@ function send(message: GcChildMessage): void {
 }
 
 async function main(): Promise<void> {
-  const root = new URL('../../packages/server/dist/', import.meta.url);
+  const root = new URL('../../../../packages/server/dist/', import.meta.url);
   const { loadConfig, processEnv } = (await import(new URL('config/index.js', root).href)) as ServerConfig;
   const { createWharf, createLogger } = (await import(new URL('main.js', root).href)) as ServerMain;
   const config = loadConfig({ env: processEnv() });

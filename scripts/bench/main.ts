@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAbBuilds, runAb } from './ab.js';
 import { loadConfig, MiB, type BenchConfig } from './config.js';
 import { processTree } from './proc-stats.js';
+import { renderNodes, runNodes, type NodesResult } from './nodes.js';
 import { comparisonRows, renderComparison, renderResources, resourceRows, type ScenarioResult } from './report.js';
 import { RegistryClient } from './registry-client.js';
 import { log, runScenario } from './runner.js';
@@ -19,6 +20,7 @@ import { pull } from './scenarios/pull.js';
 import { bigPush, chunkedPush, monolithicPush } from './scenarios/push.js';
 import { smallImages } from './scenarios/small-images.js';
 import type { Scenario, ServerState } from './scenarios/types.js';
+import { distributionS3Yaml, startS3, wharfS3Env, type BenchS3 } from './s3.js';
 import { startReference, startWharf, type RunningServer, type ServerRole } from './servers.js';
 
 const SCENARIOS: readonly Scenario[] = [
@@ -34,7 +36,7 @@ const SCENARIOS: readonly Scenario[] = [
   garbageCollection,
 ];
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const benchDir = join(repoRoot, '.bench');
 
 function referenceVersion(): string {
@@ -72,18 +74,33 @@ function workersOf(server: RunningServer | undefined): string | undefined {
   return `${processes} worker process${processes === 1 ? '' : 'es'} (http.workers ${setting}, ${cpus().length} cores)`;
 }
 
+/** BENCH_STORAGE=s3: the buckets of the bench's s3rver, one per registry (and one for the nodes scenario). */
+const BUCKETS = { reference: 'bench-reference', wharf: 'bench-wharf', nodes: 'bench-nodes' } as const;
+
 async function startServers(
-  cfg: BenchConfig,
   workDir: string,
   logDir: string,
+  s3: BenchS3 | undefined,
+  cfg: BenchConfig,
 ): Promise<Map<ServerRole, RunningServer>> {
   const servers = new Map<ServerRole, RunningServer>();
-  servers.set('reference', await startReference('reference', workDir, logDir));
+  const withStore = (server: RunningServer): RunningServer =>
+    s3 === undefined ? server : { ...server, storePid: s3.pid };
+  const refStorage = (role: ServerRole): string[] | undefined =>
+    s3 === undefined ? undefined : distributionS3Yaml(s3, BUCKETS[role]);
+  try {
+    servers.set('reference', withStore(await startReference('reference', workDir, logDir, refStorage('reference'))));
+  } catch (err) {
+    // Reported as the reference's error in each scenario; Wharf's figures still come.
+    log(`reference did not start: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (cfg.onlyReference) return servers;
   try {
-    const wharf = cfg.wharfAsReference
-      ? await startReference('wharf', workDir, logDir)
-      : await startWharf(repoRoot, workDir, logDir);
+    const wharf = withStore(
+      cfg.wharfAsReference
+        ? await startReference('wharf', workDir, logDir, refStorage('wharf'))
+        : await startWharf(repoRoot, workDir, logDir, { env: s3 === undefined ? {} : wharfS3Env(s3, BUCKETS.wharf) }),
+    );
     try {
       await login(wharf);
     } catch (err) {
@@ -118,6 +135,8 @@ function describeConfig(cfg: BenchConfig): Record<string, unknown> {
     bigBlobMiB: cfg.bigBlobBytes / MiB,
     gcBlobs: cfg.gcBlobs,
     scenarios: [...cfg.scenarios],
+    storage: cfg.storage,
+    nodeCounts: cfg.nodeCounts,
   };
 }
 
@@ -141,11 +160,19 @@ async function main(): Promise<number> {
     }
   }
 
-  const servers = await startServers(cfg, workDir, logDir);
+  const s3 =
+    cfg.storage === 's3'
+      ? await startS3(join(workDir, 's3rver'), Object.values(BUCKETS), join(logDir, 's3rver.log'))
+      : undefined;
+  if (s3 !== undefined) log(`s3rver at ${s3.endpoint} (buckets ${Object.values(BUCKETS).join(', ')})`);
+  // The nodes scenario starts servers of its own: the pair is started only for the other scenarios.
+  const pairWanted = SCENARIOS.some((s) => cfg.scenarios.has(s.id));
+  const servers = pairWanted ? await startServers(workDir, logDir, s3, cfg) : new Map<ServerRole, RunningServer>();
   const wharfWorkers = workersOf(servers.get('wharf'));
   if (wharfWorkers !== undefined) log(`Wharf: ${wharfWorkers}`);
   const stopAll = async (): Promise<void> => {
     await Promise.all([...servers.values()].map((s) => s.stop()));
+    await s3?.stop();
     if (!cfg.keepData) rmSync(workDir, { recursive: true, force: true });
   };
   const onSignal = (): void => {
@@ -156,6 +183,7 @@ async function main(): Promise<number> {
 
   const wharfWanted = !cfg.onlyReference;
   const results: ScenarioResult[] = [];
+  let nodes: NodesResult | undefined;
   const states = new Map<ServerRole, ServerState>([
     ['reference', {}],
     ['wharf', {}],
@@ -182,6 +210,11 @@ async function main(): Promise<number> {
       }
       results.push(result);
     }
+    if (cfg.scenarios.has('nodes')) {
+      await Promise.all([...servers.values()].map((s) => s.stop())); // the nodes get the machine to themselves
+      log('== Several Wharf nodes behind a round-robin proxy');
+      nodes = await runNodes(cfg, repoRoot, workDir, logDir, s3 === undefined ? {} : wharfS3Env(s3, BUCKETS.nodes));
+    }
   } finally {
     await stopAll();
   }
@@ -191,6 +224,11 @@ async function main(): Promise<number> {
   const lines: string[] = [];
   lines.push('');
   lines.push(`Wharf vs. reference (${referenceVersion()})${cfg.quick ? ' -- QUICK run (BENCH_QUICK=1)' : ''}`);
+  lines.push(
+    cfg.storage === 's3'
+      ? 'Storage: S3 (one s3rver process started by the bench, a bucket per registry; its CPU: the S3 store column).'
+      : 'Storage: filesystem.',
+  );
   if (wharfWorkers !== undefined) lines.push(`Wharf: ${wharfWorkers}.`);
   if (process.env['BENCH_BUILD_FAILED'] === '1') {
     lines.push(
@@ -207,23 +245,35 @@ async function main(): Promise<number> {
       'has no authentication configured and gets no Authorization header. See docs/benchmark.md.',
     );
   }
-  lines.push('');
-  lines.push(renderComparison(rows));
-  lines.push('');
-  lines.push(
-    'Server resources per timed phase (CPU = utime+stime of the server process tree; peak RSS = VmHWM, reset per phase):',
-  );
-  lines.push('');
-  lines.push(renderResources(resources));
-  lines.push('');
-  lines.push(
-    "'Other CPU-s' is CPU used on the machine by anything but the measured server and the benchmark during the phase;",
-  );
-  lines.push(
-    `well above 0 means other work competed for the ${cpus().length} cores and that phase's numbers are noisy.`,
-  );
+  if (results.length > 0) {
+    lines.push('');
+    lines.push(renderComparison(rows));
+    lines.push('');
+    lines.push(
+      'Server resources per timed phase (CPU = utime+stime of the server process tree; peak RSS = VmHWM, reset per',
+      'phase, summed over the processes, and the largest of one process):',
+    );
+    lines.push('');
+    lines.push(renderResources(resources));
+    lines.push('');
+    lines.push(
+      "'Other CPU-s' is CPU used on the machine by anything but the measured server and the benchmark during the phase;",
+    );
+    lines.push(
+      `well above 0 means other work competed for the ${cpus().length} cores and that phase's numbers are noisy.`,
+    );
+  }
   const gc = results.find((r) => r.id === garbageCollection.id);
   if (gc !== undefined) lines.push('', ...gcSummary(gc, cfg.gcBlobs));
+  if (nodes !== undefined) {
+    lines.push(
+      '',
+      `Wharf nodes (one process each, WHARF_HTTP_WORKERS=1) behind a round-robin proxy; storage ${nodes.storage}:`,
+      '',
+    );
+    lines.push(renderNodes(nodes));
+    lines.push(`(${cpus().length} cores for the nodes, the proxy, PostgreSQL, Redis and the clients.)`);
+  }
   const problems: string[] = [];
   for (const r of results) {
     for (const [role, sr] of Object.entries(r.byServer)) {
@@ -231,6 +281,7 @@ async function main(): Promise<number> {
       for (const n of sr.notes) problems.push(`note ${role} ${r.id}: ${n}`);
     }
   }
+  if (nodes?.error !== undefined) problems.push(`ERROR wharf nodes: ${nodes.error}`);
   if (problems.length > 0) lines.push('', ...problems);
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -248,6 +299,7 @@ async function main(): Promise<number> {
     },
     comparison: rows,
     resources,
+    nodes: nodes ?? null,
     scenarios: results.map((r) => ({ id: r.id, title: r.title, byServer: r.byServer })),
     problems,
   };

@@ -63,11 +63,14 @@ function statusKiB(pid: number, key: string): number {
   }
 }
 
-/** Peak RSS (VmHWM) in MiB, summed over the process tree (one process in the usual case). */
+/** Peak RSS (VmHWM) in MiB of each process of the tree, the root first (the primary, then its workers). */
+export function perProcessPeakRssMiB(root: number): number[] {
+  return processTree(root).map((pid) => statusKiB(pid, 'VmHWM') / 1024);
+}
+
+/** Peak RSS (VmHWM) in MiB, summed over the process tree (a primary and its workers: the sum of their peaks). */
 export function peakRssMiB(root: number): number {
-  let kib = 0;
-  for (const pid of processTree(root)) kib += statusKiB(pid, 'VmHWM');
-  return kib / 1024;
+  return perProcessPeakRssMiB(root).reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -97,6 +100,8 @@ export function systemBusySeconds(): number {
 export interface ResourceUsage {
   readonly cpuSeconds: number;
   readonly peakRssMiB: number;
+  /** Peak RSS of each process of the tree (root first), e.g. Wharf's primary and its cluster workers. */
+  readonly perProcessPeakRssMiB: readonly number[];
   /** False when VmHWM could not be reset, i.e. the peak is since server start rather than per scenario. */
   readonly peakIsPerScenario: boolean;
   /**
@@ -116,6 +121,13 @@ export function startUsage(root: number): () => ResourceUsage {
     const server = cpuSeconds(root) - cpu0;
     const self = cpuSeconds(process.pid) - self0;
     const other = Math.max(0, systemBusySeconds() - sys0 - server - self);
-    return { cpuSeconds: server, peakRssMiB: peakRssMiB(root), peakIsPerScenario: perScenario, otherCpuSeconds: other };
+    const perProcess = perProcessPeakRssMiB(root);
+    return {
+      cpuSeconds: server,
+      peakRssMiB: perProcess.reduce((a, b) => a + b, 0),
+      perProcessPeakRssMiB: perProcess,
+      peakIsPerScenario: perScenario,
+      otherCpuSeconds: other,
+    };
   };
 }

@@ -39,9 +39,14 @@ export interface ResourceRow {
   readonly cpuRatio: number | null;
   readonly referencePeakRssMiB: number | null;
   readonly wharfPeakRssMiB: number | null;
+  /** The largest peak RSS of one Wharf process (the primary or a worker); the sum is `wharfPeakRssMiB`. */
+  readonly wharfMaxProcessPeakRssMiB: number | null;
   /** CPU used by other work on the machine during the reference / Wharf phase (noise indicator). */
   readonly referenceOtherCpuSeconds: number | null;
   readonly wharfOtherCpuSeconds: number | null;
+  /** CPU-seconds of each registry's blob store process (BENCH_STORAGE=s3; part of "other" above). */
+  readonly referenceStoreCpuSeconds: number | null;
+  readonly wharfStoreCpuSeconds: number | null;
 }
 
 function orientedRatio(spec: MetricSpec, ref: number | null, wharf: number | null): number | null {
@@ -116,8 +121,11 @@ export function resourceRows(results: readonly ScenarioResult[]): ResourceRow[] 
         cpuRatio: rc !== null && wc !== null && wc > 0 ? rc / wc : null,
         referencePeakRssMiB: r?.usage.peakRssMiB ?? null,
         wharfPeakRssMiB: w?.usage.peakRssMiB ?? null,
+        wharfMaxProcessPeakRssMiB: w === undefined ? null : Math.max(0, ...w.usage.perProcessPeakRssMiB),
         referenceOtherCpuSeconds: r?.usage.otherCpuSeconds ?? null,
         wharfOtherCpuSeconds: w?.usage.otherCpuSeconds ?? null,
+        referenceStoreCpuSeconds: r?.storeCpuSeconds ?? null,
+        wharfStoreCpuSeconds: w?.storeCpuSeconds ?? null,
       });
     }
   }
@@ -161,7 +169,8 @@ export function renderComparison(rows: readonly ComparisonRow[]): string {
 }
 
 export function renderResources(rows: readonly ResourceRow[]): string {
-  return renderTable(
+  const store = rows.some((r) => r.referenceStoreCpuSeconds !== null || r.wharfStoreCpuSeconds !== null);
+  const table = renderTable(
     [
       'Scenario',
       'Phase',
@@ -171,8 +180,10 @@ export function renderResources(rows: readonly ResourceRow[]): string {
       'Wharf CPU-s',
       'CPU ratio (ref/wharf, >1 = Wharf better)',
       'Ref peak RSS MiB',
-      'Wharf peak RSS MiB',
+      'Wharf peak RSS MiB (sum)',
+      'Wharf max/process MiB',
       'Other CPU-s ref/wharf',
+      ...(store ? ['S3 store CPU-s ref/wharf'] : []),
     ],
     rows.map((r) => [
       r.scenario,
@@ -184,7 +195,10 @@ export function renderResources(rows: readonly ResourceRow[]): string {
       ratioText(r.cpuRatio),
       fmt(r.referencePeakRssMiB),
       fmt(r.wharfPeakRssMiB),
+      fmt(r.wharfMaxProcessPeakRssMiB),
       `${fmt(r.referenceOtherCpuSeconds)} / ${fmt(r.wharfOtherCpuSeconds)}`,
+      ...(store ? [`${fmt(r.referenceStoreCpuSeconds)} / ${fmt(r.wharfStoreCpuSeconds)}`] : []),
     ]),
   );
+  return table;
 }

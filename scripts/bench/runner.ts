@@ -1,6 +1,6 @@
 /** Runs one scenario against one server, measuring the server process around each timed phase. */
 import type { BenchConfig } from './config.js';
-import { startUsage } from './proc-stats.js';
+import { cpuSeconds, startUsage } from './proc-stats.js';
 import { RegistryClient } from './registry-client.js';
 import type { ServerScenarioResult } from './report.js';
 import type { RunningServer } from './servers.js';
@@ -38,13 +38,15 @@ export async function runScenario(
       workDir,
       measure: async <T>(phase: string, fn: () => Promise<T>): Promise<Measured<T>> => {
         const stop = startUsage(server.pid);
+        const store0 = server.storePid === undefined ? 0 : cpuSeconds(server.storePid);
         const t0 = process.hrtime.bigint();
         const value = await fn();
         const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
         const usage = stop();
-        result.phases.push({ phase, startedAtUs: Number(t0 / 1000n), seconds, usage });
+        const store = server.storePid === undefined ? {} : { storeCpuSeconds: cpuSeconds(server.storePid) - store0 };
+        result.phases.push({ phase, startedAtUs: Number(t0 / 1000n), seconds, usage, ...store });
         log(
-          `${prefix}: ${phase}: ${seconds.toFixed(2)} s, server CPU ${usage.cpuSeconds.toFixed(2)} s, peak RSS ${usage.peakRssMiB.toFixed(0)} MiB`,
+          `${prefix}: ${phase}: ${seconds.toFixed(2)} s, server CPU ${usage.cpuSeconds.toFixed(2)} s, peak RSS ${usage.peakRssMiB.toFixed(0)} MiB (per process ${usage.perProcessPeakRssMiB.map((v) => v.toFixed(0)).join('/')})`,
         );
         return { value, seconds, usage };
       },

@@ -19,6 +19,8 @@ export interface RunningServer {
   readonly logFile: string;
   /** Credentials for the token service; undefined for a registry without authentication (the reference). */
   readonly credentials?: BasicCredentials;
+  /** The process of the blob store this server uses (BENCH_STORAGE=s3: s3rver), whose CPU each phase reports. */
+  readonly storePid?: number;
   /** Whether the process is still alive. */
   alive(): boolean;
   stop(): Promise<void>;
@@ -114,7 +116,26 @@ async function launch(
   }
 }
 
-export async function startReference(role: ServerRole, workDir: string, logDir: string): Promise<RunningServer> {
+/**
+ * distribution's environment: ours without `AWS_CA_BUNDLE`. With it set, distribution 2.8's S3 driver panics at
+ * start ("LoadCustomCABundleError: … HTTPClient's transport unsupported type": the AWS SDK cannot add a CA bundle to
+ * the transport distribution wraps); the bench's S3 store is plain HTTP on loopback and needs no CA.
+ */
+function referenceEnv(): NodeJS.ProcessEnv {
+  const { AWS_CA_BUNDLE: _ignored, ...env } = process.env;
+  return env;
+}
+
+/**
+ * Starts distribution. `storageYaml`: the lines of its `storage:` driver block (default: the filesystem below the
+ * data directory), e.g. `distributionS3Yaml` for BENCH_STORAGE=s3.
+ */
+export async function startReference(
+  role: ServerRole,
+  workDir: string,
+  logDir: string,
+  storageYaml?: readonly string[],
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = join(workDir, `${role}-data`);
   mkdirSync(dataDir, { recursive: true });
@@ -128,8 +149,7 @@ export async function startReference(role: ServerRole, workDir: string, logDir: 
       '  accesslog:',
       '    disabled: true',
       'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${dataDir}`,
+      ...(storageYaml ?? ['  filesystem:', `    rootdirectory: ${dataDir}`]),
       '  delete:',
       '    enabled: true',
       'http:',
@@ -144,12 +164,12 @@ export async function startReference(role: ServerRole, workDir: string, logDir: 
     port,
     dataDir,
     logFile,
-    (out) => spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', out, out] }),
+    (out) => spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', out, out], env: referenceEnv() }),
   );
 }
 
 /** A strong random password for Wharf's `admin` that satisfies its password policy (upper, lower, digit). */
-function randomAdminPassword(): string {
+export function randomAdminPassword(): string {
   for (;;) {
     const candidate = randomBytes(24).toString('base64url');
     if (/[A-Z]/.test(candidate) && /[a-z]/.test(candidate) && /[0-9]/.test(candidate)) return candidate;
@@ -164,6 +184,10 @@ export interface WharfLaunchOptions {
   readonly nodeArgs?: readonly string[];
   /** Further environment of the server, over the defaults (A/B builds' `BENCH_AB_ENV_<LABEL>`). */
   readonly env?: Readonly<Record<string, string>>;
+  /** A data directory of its own choosing (several nodes share one); default `<workDir>/<name>-data`. */
+  readonly dataDir?: string;
+  /** The admin's credentials (the nodes of one database share them); default a random password. */
+  readonly credentials?: BasicCredentials;
 }
 
 export async function startWharf(
@@ -176,11 +200,11 @@ export async function startWharf(
   if (!existsSync(entry)) throw new Error(`${entry} does not exist (run npm run build)`);
   const name = opts.name ?? 'wharf';
   const port = await freePort();
-  const dataDir = join(workDir, `${name}-data`);
+  const dataDir = opts.dataDir ?? join(workDir, `${name}-data`);
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
   // A fresh data directory per run, so `admin` is created at first start with this run's password.
-  const credentials: BasicCredentials = { username: 'admin', password: randomAdminPassword() };
+  const credentials: BasicCredentials = opts.credentials ?? { username: 'admin', password: randomAdminPassword() };
   return launch(
     'wharf',
     name,

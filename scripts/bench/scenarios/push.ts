@@ -39,7 +39,9 @@ export const bigPush: Scenario = {
   id: 'bigpush',
   title: 'Large blob push: server peak RSS',
   metrics: [
-    { key: 'peakRssMiB', label: 'peak RSS during big push', unit: 'MiB', better: 'lower', wharfMax: 200 },
+    // The target is per process: with cluster workers, the largest peak of one process (the primary or a worker).
+    { key: 'peakRssMiB', label: 'peak RSS of one process, big push', unit: 'MiB', better: 'lower', wharfMax: 200 },
+    { key: 'peakRssTotalMiB', label: 'peak RSS summed over processes', unit: 'MiB', better: 'lower' },
     { key: 'mibps', label: 'big push throughput', unit: 'MiB/s', better: 'higher' },
   ],
   async run(ctx) {
@@ -49,6 +51,14 @@ export const bigPush: Scenario = {
       ctx.client.pushMonolithic('library/bench/huge', digest, () => source.chunks(), source.size),
     );
     if (!m.usage.peakIsPerScenario) ctx.note('peak RSS could not be reset: value is since server start');
-    return { peakRssMiB: m.usage.peakRssMiB, mibps: source.size / MiB / m.seconds };
+    const perProcess = m.usage.perProcessPeakRssMiB;
+    if (perProcess.length > 1) {
+      ctx.note(`peak RSS per process (primary first): ${perProcess.map((v) => v.toFixed(0)).join(', ')} MiB`);
+    }
+    return {
+      peakRssMiB: Math.max(0, ...perProcess),
+      peakRssTotalMiB: m.usage.peakRssMiB,
+      mibps: source.size / MiB / m.seconds,
+    };
   },
 };

@@ -34,6 +34,8 @@ export interface PhaseRecord {
   readonly startedAtUs: number;
   readonly seconds: number;
   readonly usage: ResourceUsage;
+  /** CPU-seconds of the server's blob store process during the phase (BENCH_STORAGE=s3), else undefined. */
+  readonly storeCpuSeconds?: number;
 }
 
 /** Shared between scenarios of one server (e.g. the pull reuses the blob of the monolithic push). */
