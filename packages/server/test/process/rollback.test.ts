@@ -14,7 +14,10 @@ import { InCodeMigrationProvider } from '../../src/adapters/db/migrations/in-cod
 import { WHARF_MAIN } from '../helpers/registry-process.js';
 
 const run = promisify(execFile);
-const LAST = '0018-retention-deleted';
+/** The newest compiled-in migration and the one before it: what an upgrade applies and what a rollback restores. */
+const NAMES = Object.keys(await new InCodeMigrationProvider('sqlite').getMigrations()).sort();
+const LAST = NAMES.at(-1)!;
+const PREVIOUS = NAMES.at(-2)!;
 
 let dir = '';
 beforeAll(async () => {
@@ -50,14 +53,14 @@ describe('wharf rollback', () => {
     const migrated = await run(process.execPath, [WHARF_MAIN, 'migrate'], { env });
     expect(migrated.stdout).toContain(`applied: ${LAST}`);
     expect(applied(dbPath)).toContain(LAST);
-    expect(await readdir(dir)).toContain('wharf.db.schema-0017-webhooks.bak');
+    expect(await readdir(dir)).toContain(`wharf.db.schema-${PREVIOUS}.bak`);
     const listed = await run(process.execPath, [WHARF_MAIN, 'rollback', '--list'], { env });
-    expect(listed.stdout).toContain('schema 0017-webhooks');
+    expect(listed.stdout).toContain(`schema ${PREVIOUS}`);
 
     const rolled = await run(process.execPath, [WHARF_MAIN, 'rollback'], { env });
-    expect(rolled.stdout).toContain(`restored ${path.join(dir, 'wharf.db.schema-0017-webhooks.bak')}`);
+    expect(rolled.stdout).toContain(`restored ${path.join(dir, `wharf.db.schema-${PREVIOUS}.bak`)}`);
     expect(applied(dbPath)).not.toContain(LAST);
-    expect(applied(dbPath)).toContain('0017-webhooks');
+    expect(applied(dbPath)).toContain(PREVIOUS);
     expect((await readdir(dir)).some((name) => name.startsWith('wharf.db.rolled-back-'))).toBe(true);
   });
 });

@@ -13,7 +13,10 @@ import { KEEP_COPIES, listSnapshots, restoreSnapshot, snapshotPath } from '../sq
 import { InCodeMigrationProvider } from './in-code-migration-provider.js';
 import type { SqlDialect } from '../database.js';
 
-const LAST = '0018-retention-deleted';
+/** The newest compiled-in migration and the one before it: what an upgrade applies and what a rollback restores. */
+const NAMES = Object.keys(await new InCodeMigrationProvider('sqlite').getMigrations()).sort();
+const LAST = NAMES.at(-1)!;
+const PREVIOUS = NAMES.at(-2)!;
 
 /** The compiled-in migrations without `LAST`, plus `extra`. */
 function provider(
@@ -83,8 +86,8 @@ describe('a failing migration', () => {
     try {
       await failsAndKeepsState(store as KyselyStore, kysely, 'sqlite');
       const snapshots = await listSnapshots(dbPath);
-      expect(snapshots.map((s) => s.version)).toEqual(['0017-webhooks']);
-      expect(snapshots[0]!.file).toBe(snapshotPath(dbPath, '0017-webhooks'));
+      expect(snapshots.map((s) => s.version)).toEqual([PREVIOUS]);
+      expect(snapshots[0]!.file).toBe(snapshotPath(dbPath, PREVIOUS));
     } finally {
       await store.close();
     }
@@ -117,7 +120,7 @@ describe('SQLite pre-migration copies and rollback', () => {
     expect(await (opened.store as KyselyStore).migrate()).toEqual([LAST]);
     expect(await (opened.store as KyselyStore).migrate()).toEqual([]); // nothing pending: no further copy
     const snapshots = await listSnapshots(dbPath);
-    expect(snapshots.map((s) => s.version)).toEqual(['0017-webhooks']);
+    expect(snapshots.map((s) => s.version)).toEqual([PREVIOUS]);
     await sql`INSERT INTO upgrade_marker (v) VALUES ('written after the upgrade')`.execute(kysely);
     await opened.store.close();
 
@@ -128,7 +131,7 @@ describe('SQLite pre-migration copies and rollback', () => {
     try {
       const s = await state(restored);
       expect(s.migrations).not.toContain(LAST);
-      expect(s.migrations).toContain('0017-webhooks');
+      expect(s.migrations).toContain(PREVIOUS);
       const marker = await sql<{ v: string }>`SELECT v FROM upgrade_marker`.execute(restored);
       expect(marker.rows.map((r) => r.v)).toEqual(['written before the upgrade']);
     } finally {
