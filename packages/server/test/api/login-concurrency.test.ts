@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -183,6 +184,8 @@ describe('two instances on one database', () => {
       WHARF_DATABASE_PATH: path.join(dataDir, 'shared.db'),
       WHARF_LOGIN_PAIRLOCKAFTER: '3',
       WHARF_LOGIN_ADDRESSLOCKAFTER: '1000',
+      // Nodes of one database share the secret key (it seals the token signing keys they share).
+      WHARF_SECRETS_KEY: randomBytes(32).toString('base64'),
       ...(pg ? { WHARF_DATABASE_DRIVER: 'postgres', WHARF_DATABASE_URL: pg.url } : {}),
     };
     for (const [i, verifier] of verifiers.entries()) {
