@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, link, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -52,4 +53,33 @@ export function createPrivateFileSync(file: string): boolean {
     closeSync(fd);
   }
   return true;
+}
+
+/** Writes `content` to a new file `path` (mode 0600, which must not exist) and flushes it to disk. */
+export async function writePrivateFileSynced(path: string, content: string): Promise<void> {
+  const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes `content` to `path` (mode 0600, whole, flushed) unless `path` exists; false when another writer got there
+ * first. A temporary file is linked into place, so that no reader ever sees a part.
+ */
+export async function writePrivateFileExclusive(path: string, content: string): Promise<boolean> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writePrivateFileSynced(temp, content);
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp);
+  }
 }

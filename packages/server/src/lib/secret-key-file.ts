@@ -6,9 +6,9 @@
  * values sealed with them. Blank lines and lines starting with `#` are ignored.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.js';
+import { mkdirPrivate, writePrivateFileExclusive, writePrivateFileSynced } from './private-files.js';
 import { generateSecretKey, parseSecretKey, SecretBox, SecretBoxError } from './secret-box.js';
 
 export interface SecretKeySource {
@@ -65,7 +65,7 @@ export async function loadSecretBox(source: SecretKeySource): Promise<LoadedSecr
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdirPrivate(dirname(file));
     // Two processes starting at once: the first link wins and both read the winner's key.
-    if (await writeExclusive(file, `${generateSecretKey()}\n`)) origin = 'generated';
+    if (await writePrivateFileExclusive(file, `${generateSecretKey()}\n`)) origin = 'generated';
   }
   const [current, ...older] = await readSecretKeyFile(file);
   return { box: new SecretBox(current!, [...older, ...previous]), origin, file };
@@ -75,7 +75,7 @@ export async function loadSecretBox(source: SecretKeySource): Promise<LoadedSecr
 export async function prependSecretKey(file: string): Promise<void> {
   const existing = keyLines(await readFile(file, 'utf8'));
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeTemp(temp, `${[generateSecretKey(), ...existing].join('\n')}\n`);
+  await writePrivateFileSynced(temp, `${[generateSecretKey(), ...existing].join('\n')}\n`);
   await rename(temp, file);
 }
 
@@ -85,31 +85,7 @@ export async function pruneSecretKeyFile(file: string, keep: (key: Buffer) => bo
   const kept = lines.filter((line, i) => i === 0 || keep(parseSecretKey(line, `line ${i + 1} of ${file}`)));
   if (kept.length === lines.length) return 0;
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeTemp(temp, `${kept.join('\n')}\n`);
+  await writePrivateFileSynced(temp, `${kept.join('\n')}\n`);
   await rename(temp, file);
   return lines.length - kept.length;
-}
-
-async function writeTemp(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeExclusive(path: string, content: string): Promise<boolean> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeTemp(temp, content);
-  try {
-    await link(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temp);
-  }
 }

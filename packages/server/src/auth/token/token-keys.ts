@@ -14,13 +14,12 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
-  randomBytes,
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../lib/private-files.js';
+import { mkdirPrivate, writePrivateFileExclusive } from '../../lib/private-files.js';
 
 export type TokenAlgorithm = 'RS256' | 'ES256';
 
@@ -77,13 +76,16 @@ export async function loadOrCreateTokenKeys(
   await mkdirPrivate(dir);
   const keys = generateTokenKeys(algorithm);
   const privatePem = keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const won = await writeExclusive(join(dir, PRIVATE_KEY_FILE), privatePem);
+  const won = await writePrivateFileExclusive(join(dir, PRIVATE_KEY_FILE), privatePem);
   if (!won) {
     const winner = await loadTokenKeys(dir);
     if (winner === undefined) throw new TokenKeyError(`token key in ${dir} disappeared while starting`);
     return { ...checkAlgorithm(winner, dir, algorithm), created: false };
   }
-  await writeExclusive(join(dir, PUBLIC_KEY_FILE), keys.publicKey.export({ format: 'pem', type: 'spki' }).toString());
+  await writePrivateFileExclusive(
+    join(dir, PUBLIC_KEY_FILE),
+    keys.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  );
   return { ...keys, created: true };
 }
 
@@ -118,27 +120,6 @@ function algorithmOf(key: KeyObject): TokenAlgorithm {
   if (key.asymmetricKeyType === 'rsa') return 'RS256';
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
   throw new TokenKeyError(`unsupported token key type ${key.asymmetricKeyType ?? 'unknown'} (need RSA or EC P-256)`);
-}
-
-/** Writes `content` to `path` (mode 0600) unless `path` exists; false when another writer got there first. */
-async function writeExclusive(path: string, content: string): Promise<boolean> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temp);
-  }
 }
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
