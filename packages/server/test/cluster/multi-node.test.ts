@@ -140,7 +140,7 @@ async function podman(...args: string[]): Promise<string> {
 }
 
 describe('three Wharf nodes behind a round-robin proxy', () => {
-  it('skopeo pushes and pulls, podman pulls, through all three nodes', async () => {
+  it('skopeo and podman push and pull through all three nodes', async () => {
     const src = join(work, 'src');
     const image = await buildMultiLayerImage(src, 'v1');
     const ref = `docker://${proxy.host}/library/multinode/app:v1`;
@@ -165,7 +165,26 @@ describe('three Wharf nodes behind a round-robin proxy', () => {
     const id = (await podman('pull', '--tls-verify=false', '--quiet', `${proxy.host}/library/multinode/app:v1`)).trim();
     expect(`sha256:${id.split('\n').pop()}`).toBe(manifest.config.digest);
     expect(servedSince(podmanFrom).size, 'podman’s pull went through several nodes').toBeGreaterThan(1);
-  }, 120_000);
+
+    // podman pushes it back under another tag, through the proxy; skopeo then reads it from there.
+    const pushedFrom = proxy.records.length;
+    await podman('tag', `${proxy.host}/library/multinode/app:v1`, `${proxy.host}/library/multinode/app:podman`);
+    await podman(
+      'push',
+      '--tls-verify=false',
+      '--quiet',
+      `--creds=admin:${ADMIN_PASSWORD}`,
+      `${proxy.host}/library/multinode/app:podman`,
+    );
+    expect(servedSince(pushedFrom).size, 'podman’s push went through several nodes').toBeGreaterThan(1);
+    const back = join(work, 'back');
+    await skopeo('--src-tls-verify=false', `docker://${proxy.host}/library/multinode/app:podman`, `oci:${back}:p`);
+    const pushed = JSON.parse(
+      (await readLayoutBlob(back, (await layoutDescriptor(back, 'p')).digest)).toString('utf8'),
+    ) as ImageManifest;
+    expect(pushed.config.digest).toBe(manifest.config.digest);
+    expect(pushed.layers).toHaveLength(manifest.layers.length);
+  }, 180_000);
 
   it('a setting changed on one node is in effect on the other two within a second', async () => {
     const [first, ...others] = live();
