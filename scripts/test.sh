@@ -35,9 +35,9 @@ mv test-output/api-coverage test-output/api-coverage-sqlite
 step "protocol and client tests on PostgreSQL"
 # test/cluster always runs on PostgreSQL (nodes share a database) and ran in the first phase: not again. `wharf backup`
 # copies the embedded default (SQLite and its files; PostgreSQL is backed up with pg_dump, docs/operations.md).
-WHARF_TEST_DATABASE=postgres npx vitest run packages/server/test --exclude 'packages/server/test/cluster/**' \
-  --exclude 'packages/server/test/e2e/backup.test.ts' \
-  --reporter=default --reporter=json --outputFile.json=test-output/vitest-postgres.json
+WHARF_TEST_DATABASE=postgres \
+  WHARF_TEST_EXCLUDE='packages/server/test/cluster/**,packages/server/test/e2e/backup.test.ts' \
+  npx vitest run packages/server/test --reporter=default --reporter=json --outputFile.json=test-output/vitest-postgres.json
 node scripts/check-api-coverage.js test-output/api-coverage
 mv test-output/api-coverage test-output/api-coverage-postgres
 

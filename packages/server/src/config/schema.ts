@@ -574,7 +574,7 @@ export const configSchema = z
           .max(2 ** 31 - 1)
           .optional(),
         readOnly: z.boolean().optional(),
-        authMode: z.enum(['db_auth']).optional(),
+        authMode: z.enum(['db_auth', 'ldap_auth', 'oidc_auth', 'http_auth']).optional(),
         /** Harbor's `storage_per_project`: the hard storage limit in bytes of new projects' quotas; -1 unlimited. */
         storagePerProject: z
           .number()

@@ -1,5 +1,6 @@
 import { InvalidError } from '../domain/errors.js';
-import type { SettingRecords, SystemSettings } from '../ports/identity-store.js';
+import type { SettingRecords, SettingSection, SystemSettings } from '../ports/identity-store.js';
+import { AUTH_MODES, type AuthMode } from '../ports/identity-provider.js';
 import type { Store } from '../ports/store.js';
 import { ADMIN_USERNAME } from './admin-bootstrap.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
@@ -32,7 +33,30 @@ interface Entry {
   write?: (value: unknown, change: Settable) => void;
 }
 
-function invalid(message: string): InvalidError {
+/**
+ * A feature's configurations (LDAP's `ldap_*`, OIDC's `oidc_*`…), stored as one settings section (SettingRecords
+ * getSection) and listed by `/configurations` beside the core's. The feature owns their validation; secret keys
+ * (a bind password, a client secret) are written but never read back, as in Harbor.
+ */
+export interface ConfigurationSection {
+  /** The settings section the values are stored in. */
+  readonly section: string;
+  /** Harbor's configuration keys, each unique over every section and the core. */
+  readonly entries: Readonly<Record<string, SectionEntry>>;
+  /** Checks the section as a change would leave it (throws InvalidError); called before it is stored. */
+  check?(values: SettingSection): void;
+}
+
+export interface SectionEntry {
+  /** The value `/configurations` shows (not called for secrets). */
+  read(values: SettingSection): string | number | boolean;
+  /** Validates `value` and sets what it changes into `change` (keys of the section); undefined: never editable. */
+  write?: (value: unknown, change: Record<string, unknown>) => void;
+  /** Written, never read back (Harbor omits passwords and client secrets from its answer). */
+  readonly secret?: boolean;
+}
+
+export function invalid(message: string): InvalidError {
   return new InvalidError('field', message);
 }
 
@@ -44,7 +68,7 @@ function boolean(key: string, value: unknown): boolean {
 const ENTRIES: Readonly<Record<string, Entry>> = {
   auth_mode: {
     read: (s) => s.authMode,
-    // Only db_auth exists; the service refuses any other value with the reason that applies.
+    // The service checks a change (checkAuthMode): it is frozen once users other than admin exist.
   },
   primary_auth_mode: { read: () => false },
   self_registration: {
@@ -117,7 +141,16 @@ export class ConfigurationService {
     private readonly identity: Store,
     private readonly readOnly: ReadOnlyGuard,
     private readonly work: UnitOfWork,
-  ) {}
+    private readonly sections: readonly ConfigurationSection[] = [],
+  ) {
+    const keys = new Set(Object.keys(ENTRIES));
+    for (const { entries } of sections) {
+      for (const key of Object.keys(entries)) {
+        if (keys.has(key)) throw new Error(`configuration ${key} is defined twice`);
+        keys.add(key);
+      }
+    }
+  }
 
   async get(ctx: SecurityContext): Promise<ConfigurationItems> {
     authorize(ctx, undefined, 'configuration', 'read');
@@ -128,21 +161,38 @@ export class ConfigurationService {
       const editable = key === 'auth_mode' ? authModeEditable : entry.write !== undefined;
       items[key] = { value: entry.read(settings), editable };
     }
+    for (const { section, entries } of this.sections) {
+      const values = await this.identity.settings.getSection(section);
+      for (const [key, entry] of Object.entries(entries)) {
+        if (!entry.secret) items[key] = { value: entry.read(values), editable: entry.write !== undefined };
+      }
+    }
     return items;
   }
 
   /** Applies every given key or none: unknown keys, wrong types and forbidden changes are refused with 400. */
   async update(ctx: SecurityContext, input: Readonly<Record<string, unknown>>): Promise<void> {
     authorize(ctx, undefined, 'configuration', 'update');
-    const unknown = Object.keys(input).filter((key) => !Object.hasOwn(ENTRIES, key));
+    const sectionOf = new Map(this.sections.flatMap((s) => Object.keys(s.entries).map((key) => [key, s] as const)));
+    const unknown = Object.keys(input).filter((key) => !Object.hasOwn(ENTRIES, key) && !sectionOf.has(key));
     if (unknown.length > 0) throw invalid(`unsupported configuration ${unknown.map((k) => `"${k}"`).join(', ')}`);
     const current = await this.identity.settings.get();
     const change: Settable = {};
+    const sectionChanges = new Map<ConfigurationSection, Record<string, unknown>>();
     for (const [key, value] of Object.entries(input)) {
       // Harbor's Configurations fields are nullable: null leaves the value as it is.
       if (value === null || value === undefined) continue;
+      const section = sectionOf.get(key);
+      if (section) {
+        const entry = section.entries[key]!;
+        if (!entry.write) throw invalid(`${key} cannot be changed`);
+        const sectionChange = sectionChanges.get(section) ?? {};
+        entry.write(value, sectionChange);
+        sectionChanges.set(section, sectionChange);
+        continue;
+      }
       const entry = ENTRIES[key]!;
-      if (key === 'auth_mode') await this.checkAuthMode(value, current.authMode);
+      if (key === 'auth_mode') await this.checkAuthMode(value, current.authMode, change);
       else if (entry.write) entry.write(value, change);
       else if (value !== entry.read(current)) throw invalid(`${key} cannot be changed`);
     }
@@ -152,9 +202,14 @@ export class ConfigurationService {
       // Harbor's rule: the database may be skipped only while records are forwarded somewhere.
       throw invalid('skip_audit_log_database needs an audit_log_forward_endpoint');
     }
-    if (Object.keys(change).length === 0) return;
+    for (const [section, sectionChange] of sectionChanges) {
+      section.check?.({ ...(await this.identity.settings.getSection(section.section)), ...sectionChange });
+    }
+    if (Object.keys(change).length === 0 && sectionChanges.size === 0) return;
     const keys = Object.keys(input).filter((key) => input[key] !== null && input[key] !== undefined);
     const stored = await this.work.run(async ({ tx, emit }) => {
+      for (const [section, sectionChange] of sectionChanges)
+        await tx.settings.setSection(section.section, sectionChange);
       const settings = await tx.settings.set(change);
       emit({ type: 'configuration.updated', keys }, operatorOf(ctx));
       return settings;
@@ -166,14 +221,16 @@ export class ConfigurationService {
     return (await this.identity.users.countOtherThan(ADMIN_USERNAME)) === 0;
   }
 
-  /** Harbor freezes auth_mode once users other than admin exist; besides, db_auth is the only mode Wharf has. */
-  private async checkAuthMode(value: unknown, current: string): Promise<void> {
-    if (typeof value !== 'string') throw invalid('auth_mode must be a string');
+  /** Harbor freezes auth_mode once users other than admin exist. */
+  private async checkAuthMode(value: unknown, current: string, change: Settable): Promise<void> {
+    if (typeof value !== 'string' || !AUTH_MODES.includes(value as AuthMode)) {
+      throw invalid(`auth_mode must be one of ${AUTH_MODES.join(', ')}`);
+    }
     if (value === current) return;
     if (!(await this.authModeEditable())) {
       throw invalid('auth_mode cannot be changed once users other than admin exist');
     }
-    throw invalid(`auth_mode ${JSON.stringify(value)} is not supported: db_auth is the only authentication mode`);
+    change.authMode = value as AuthMode;
   }
 }
 

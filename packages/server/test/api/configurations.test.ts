@@ -34,7 +34,11 @@ describe('GET and PUT /configurations', () => {
       skip_audit_log_database: { value: false, editable: true },
       disabled_audit_log_event_types: { value: '', editable: true },
     });
-    expect(expectHarborError(await put({ auth_mode: 'ldap_auth' }), 400, 'BAD_REQUEST')).toContain('db_auth');
+    expect(expectHarborError(await put({ auth_mode: 'kerberos' }), 400, 'BAD_REQUEST')).toContain('ldap_auth');
+    // While admin is alone the mode changes, and back.
+    expect((await put({ auth_mode: 'ldap_auth' })).statusCode).toBe(200);
+    expect((await get()).auth_mode).toEqual({ value: 'ldap_auth', editable: true });
+    expect((await put({ auth_mode: 'db_auth' })).statusCode).toBe(200);
     await createUser(registry.app, 'someone');
     expect((await get()).auth_mode).toEqual({ value: 'db_auth', editable: false });
     const frozen = expectHarborError(await put({ auth_mode: 'oidc_auth' }), 400, 'BAD_REQUEST');
@@ -77,7 +81,7 @@ describe('GET and PUT /configurations', () => {
     ['a token expiration as text', { token_expiration: '30' }, 'token_expiration'],
     ['a numeric read_only', { read_only: 1 }, 'read_only must be true or false'],
     ['a new robot name prefix', { robot_name_prefix: 'bot$' }, 'robot_name_prefix cannot be changed'],
-    ['a non-string auth_mode', { auth_mode: 1 }, 'auth_mode must be a string'],
+    ['a non-string auth_mode', { auth_mode: 1 }, 'auth_mode must be one of db_auth, ldap_auth, oidc_auth, http_auth'],
     ['an array', [1], 'JSON object'],
   ];
   it.each(refused)('refuses %s with 400', async (_label, body, message) => {
@@ -164,7 +168,7 @@ describe('settings from the configuration file', () => {
 
   it('are validated with the rest of the configuration', () => {
     expect(() => loadConfig({ env: { WHARF_SETTINGS_TOKENEXPIRATION: '0' } })).toThrow(ConfigError);
-    expect(() => loadConfig({ env: { WHARF_SETTINGS_AUTHMODE: 'ldap_auth' } })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: { WHARF_SETTINGS_AUTHMODE: 'kerberos_auth' } })).toThrow(ConfigError);
     expect(() => loadConfig({ env: { WHARF_SETTINGS_PROJECTCREATIONRESTRICTION: 'nobody' } })).toThrow(ConfigError);
   });
 });

@@ -1,3 +1,5 @@
+import type { AuthMode } from '../identity-provider.js';
+
 /** Harbor's system settings that Wharf keeps in the database; keys are stored under Harbor's snake_case names. */
 export interface SystemSettings {
   /** self_registration */
@@ -8,8 +10,8 @@ export interface SystemSettings {
   readonly tokenExpiration: number;
   /** read_only */
   readonly readOnly: boolean;
-  /** auth_mode: only `db_auth` for now; frozen once users other than admin exist (the service enforces it). */
-  readonly authMode: 'db_auth';
+  /** auth_mode: frozen once users other than admin exist (the service enforces it). */
+  readonly authMode: AuthMode;
   /** storage_per_project: the hard storage limit in bytes of the quota of new projects; -1 is unlimited. */
   readonly storagePerProject: number;
   /** audit_log_forward_endpoint: the syslog server audit records are forwarded to (`host:port`), '' for none. */
@@ -26,4 +28,13 @@ export interface SettingRecords {
   get(): Promise<SystemSettings>;
   /** Stores the given settings (the others keep their values) and returns all of them. */
   set(settings: Partial<SystemSettings>): Promise<SystemSettings>;
+  /**
+   * A feature's own settings (LDAP, OIDC, e-mail…): one JSON object stored under the section's name; `{}` when none
+   * is stored. Features keep their secrets in it sealed (lib/secret-box.ts), never in clear.
+   */
+  getSection(section: string): Promise<SettingSection>;
+  /** Sets the given keys of the section (an `undefined` value removes the key) and returns the whole section. */
+  setSection(section: string, values: SettingSection): Promise<SettingSection>;
 }
+
+export type SettingSection = Readonly<Record<string, unknown>>;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SettingRecords, SystemSettings } from '../../../ports/identity-store.js';
+import type { SettingRecords, SettingSection, SystemSettings } from '../../../ports/identity-store.js';
+import { AUTH_MODES, type AuthMode } from '../../../ports/identity-provider.js';
 import type { Database } from '../database.js';
 import { inTransaction } from './query-helpers.js';
 
@@ -30,7 +31,7 @@ const columns: {
     read: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined),
   },
   readOnly: { name: 'read_only', read: (v) => (typeof v === 'boolean' ? v : undefined) },
-  authMode: { name: 'auth_mode', read: (v) => (v === 'db_auth' ? v : undefined) },
+  authMode: { name: 'auth_mode', read: (v) => (AUTH_MODES.includes(v as AuthMode) ? (v as AuthMode) : undefined) },
   storagePerProject: {
     name: 'storage_per_project',
     read: (v) => (typeof v === 'number' && Number.isSafeInteger(v) && (v === -1 || v > 0) ? v : undefined),
@@ -98,4 +99,40 @@ export class KyselySettingRecords implements SettingRecords {
       return new KyselySettingRecords(tx).get();
     });
   }
+
+  async getSection(section: string): Promise<SettingSection> {
+    const row = await this.db
+      .selectFrom('settings')
+      .select('value')
+      .where('name', '=', sectionName(section))
+      .executeTakeFirst();
+    const value = row === undefined ? undefined : parse(row.value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as SettingSection) : {};
+  }
+
+  async setSection(section: string, values: SettingSection): Promise<SettingSection> {
+    return inTransaction(this.db, async (tx) => {
+      const merged: Record<string, unknown> = { ...(await new KyselySettingRecords(tx).getSection(section)) };
+      for (const [key, value] of Object.entries(values)) {
+        if (value === undefined) delete merged[key];
+        else merged[key] = value;
+      }
+      await tx
+        .insertInto('settings')
+        .values({ name: sectionName(section), value: JSON.stringify(merged), updated_at: Date.now() })
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+      return merged;
+    });
+  }
+}
+
+/** Sections are stored beside Harbor's keys under a name no Harbor key has. */
+function sectionName(section: string): string {
+  return `section:${section}`;
 }

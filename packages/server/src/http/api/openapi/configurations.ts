@@ -58,7 +58,11 @@ export const CONFIGURATIONS_AREA: ApiArea = {
         'disabled_audit_log_event_types',
       ],
       properties: {
-        auth_mode: item({ type: 'string', enum: ['db_auth'], description: 'How users authenticate.' }),
+        auth_mode: item({
+          type: 'string',
+          enum: ['db_auth', 'ldap_auth', 'oidc_auth', 'http_auth'],
+          description: 'How users authenticate.',
+        }),
         primary_auth_mode: item({ type: 'boolean', description: 'Always false.' }),
         self_registration: item({ type: 'boolean', description: 'Whether anyone may create an account.' }),
         project_creation_restriction: item({
@@ -99,7 +103,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
       description: 'The settings to change; `null` leaves a setting as it is. No other keys are accepted.',
       additionalProperties: false,
       properties: {
-        auth_mode: { type: 'string', enum: ['db_auth'], nullable: true },
+        auth_mode: { type: 'string', enum: ['db_auth', 'ldap_auth', 'oidc_auth', 'http_auth'], nullable: true },
         primary_auth_mode: { type: 'boolean', nullable: true, description: 'Only its current value, false.' },
         self_registration: { type: 'boolean', nullable: true },
         project_creation_restriction: { type: 'string', enum: ['everyone', 'adminonly'], nullable: true },

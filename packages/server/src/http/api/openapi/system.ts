@@ -90,8 +90,15 @@ export const SYSTEM_AREA: ApiArea = {
       type: 'object',
       required: ['auth_mode', 'primary_auth_mode', 'self_registration', 'harbor_version', 'current_time'],
       properties: {
-        auth_mode: { type: 'string', enum: ['db_auth'], description: 'How users authenticate.' },
-        primary_auth_mode: { type: 'boolean', description: 'Always false: only the local database is used.' },
+        auth_mode: {
+          type: 'string',
+          enum: ['db_auth', 'ldap_auth', 'oidc_auth', 'http_auth'],
+          description: 'How users authenticate.',
+        },
+        primary_auth_mode: {
+          type: 'boolean',
+          description: 'Always false (Harbor: whether the auth_mode is the primary one; Wharf has no secondary).',
+        },
         self_registration: { type: 'boolean', description: 'Whether anyone may create an account.' },
         harbor_version: { type: 'string', description: "Wharf's version." },
         current_time: dateTime("The server's clock."),
