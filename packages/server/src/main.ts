@@ -56,6 +56,7 @@ import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { UnitOfWork } from './events/unit-of-work.js';
+import { identityFor } from './main-identity.js';
 import { registerSubscribers } from './subscribers.js';
 import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
 import { webhookJob } from './webhooks/webhook-job.js';
@@ -200,7 +201,9 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
-  const authenticator = new Authenticator(store, { verifier, clock });
+  const work = new UnitOfWork(store, clock);
+  const identity = identityFor(store, work);
+  const authenticator = new Authenticator(store, { verifier, clock, external: identity.logins });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
@@ -238,7 +241,6 @@ export async function createWharf(
   const bus = new EventBus((err, subscriber, event) =>
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
-  const work = new UnitOfWork(store, clock);
   const relay = new OutboxRelay(store, bus, clock, {
     onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
@@ -364,7 +366,8 @@ export async function createWharf(
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
-      configurations: new ConfigurationService(store, readOnly, work),
+      userGroups: identity.userGroups,
+      configurations: new ConfigurationService(store, readOnly, work, identity.configurationSections),
       permissions: new PermissionService(store),
       readOnly,
       projectServices,
