@@ -150,6 +150,21 @@ describe('http_auth through an authenticating proxy', () => {
     clock.advance(61_000);
     const res = await api(reg.app, 'GET', '/users/current', ALICE);
     expectHarborError(res, 503, 'SERVICE_UNAVAILABLE');
+    expect(res.headers['retry-after']).toBe('5');
+    // So do the token service (docker login) and the portal's login.
+    const token = await reg.wharf.app.inject({
+      method: 'GET',
+      url: '/service/token?service=wharf-registry',
+      headers: { authorization: basic(ALICE) },
+    });
+    expect(token.statusCode, token.body).toBe(503);
+    const session = await reg.wharf.app.inject({
+      method: 'POST',
+      url: '/c/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'principal=alice&password=alice-secret',
+    });
+    expect(session.statusCode, session.body).toBe(503);
     // The local admin does not depend on it.
     expect((await api(reg.app, 'GET', '/users/current', ADMIN)).statusCode).toBe(200);
     proxyUrl = await proxy.start();
