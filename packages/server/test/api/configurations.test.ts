@@ -33,6 +33,13 @@ describe('GET and PUT /configurations', () => {
       audit_log_forward_endpoint: { value: '', editable: true },
       skip_audit_log_database: { value: false, editable: true },
       disabled_audit_log_event_types: { value: '', editable: true },
+      email_host: { value: '', editable: true },
+      email_port: { value: 25, editable: true },
+      email_username: { value: '', editable: true },
+      email_from: { value: '', editable: true },
+      email_ssl: { value: false, editable: true },
+      email_insecure: { value: false, editable: true },
+      email_identity: { value: '', editable: true },
     });
     expect(expectHarborError(await put({ auth_mode: 'kerberos' }), 400, 'BAD_REQUEST')).toContain('ldap_auth');
     // While admin is alone the mode changes, and back.
