@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Layout, Result, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { resetPassword } from '../../api/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewPasswordFields } from '../../components/password-fields';
@@ -12,6 +12,7 @@ import { LanguageSwitch } from '../user-menu/LanguageSwitch';
 export function ResetPasswordPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
+  const navigate = useNavigate();
   const token = params.get('reset_uuid') ?? '';
   useDocumentTitle(t('resetPassword.title'));
   const reset = useMutation({ mutationFn: ({ password }: { password: string }) => resetPassword(token, password) });
@@ -22,9 +23,9 @@ export function ResetPasswordPage() {
         status="success"
         title={t('resetPassword.done')}
         extra={
-          <Link to="/sign-in">
-            <Button type="primary">{t('signIn.submit')}</Button>
-          </Link>
+          <Button type="primary" onClick={() => void navigate('/sign-in')}>
+            {t('signIn.submit')}
+          </Button>
         }
       />
     );
