@@ -82,7 +82,7 @@ import { createProjectServices } from './services/project-services.js';
 import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
 import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
-import { emailConfigurationSection } from './self-service/email-settings.js';
+import { emailConfigurationSection, EmailServerCheck } from './self-service/email-settings.js';
 import { PasswordResetService } from './self-service/password-reset.js';
 
 export { leasesFor, openConfiguredDatabase, openConfiguredStore, prepareWharf, workerCount } from './main-process.js';
@@ -335,10 +335,11 @@ export async function createWharf(
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   // Self-service (self-service/): password reset links sent through the SMTP server of the email_* configurations.
+  const mailer = new SmtpMailer();
   const passwordReset = new PasswordResetService(
     store,
     work,
-    new SmtpMailer(),
+    mailer,
     secrets.box,
     clock,
     log.child({ component: 'password-reset' }),
@@ -390,6 +391,7 @@ export async function createWharf(
       robots: new RobotService(store, work, () => new Date(clock.now())),
       configurations: new ConfigurationService(store, readOnly, work, [emailConfigurationSection(secrets.box)]),
       permissions: new PermissionService(store),
+      email: new EmailServerCheck(store, mailer, secrets.box),
       readOnly,
       projectServices,
       repositories: new RepositoryService(store, registry, work),

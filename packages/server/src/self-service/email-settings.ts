@@ -1,7 +1,10 @@
 import type { SecretBox } from '../lib/secret-box.js';
 import type { SettingSection } from '../ports/identity-store.js';
-import type { SmtpSettings } from '../ports/mailer.js';
+import type { Mailer, SmtpSettings } from '../ports/mailer.js';
+import type { Store } from '../ports/store.js';
+import type { SecurityContext } from '../services/authenticator.js';
 import { invalid, type ConfigurationSection, type SectionEntry } from '../services/configurations.js';
+import { authorize } from '../services/project-access.js';
 
 /** The settings section the `email_*` configurations are stored in. */
 export const EMAIL_SECTION = 'email';
@@ -90,7 +93,7 @@ export function emailConfigurationSection(secrets: SecretBox): ConfigurationSect
   };
 }
 
-/** The SMTP settings stored in the section, the password opened; undefined while no host is set. */
+/** The SMTP settings in the section, the password opened; undefined while no host is set. */
 export function smtpSettingsOf(values: SettingSection, secrets: SecretBox): SmtpSettings | undefined {
   const host = text(values, 'email_host', '');
   if (host === '') return undefined;
@@ -105,4 +108,42 @@ export function smtpSettingsOf(values: SettingSection, secrets: SecretBox): Smtp
     insecure: flag(values, 'email_insecure', false),
     identity: text(values, 'email_identity', ''),
   };
+}
+
+/**
+ * `POST /email/ping` (Harbor 1.x's `POST /api/email/ping`): connects to the SMTP server and authenticates, sending
+ * nothing. The given `email_*` values are tried over the stored ones (an administrator checks a change before saving
+ * it); `email_password` absent means the stored one. System administrators only (updating `configuration`).
+ */
+export class EmailServerCheck {
+  private readonly section: ConfigurationSection;
+
+  constructor(
+    private readonly store: Store,
+    private readonly mailer: Mailer,
+    private readonly secrets: SecretBox,
+  ) {
+    this.section = emailConfigurationSection(secrets);
+  }
+
+  /** Resolves when the server accepted the connection (and the login); InvalidError (400) saying why otherwise. */
+  async ping(ctx: SecurityContext, input: Readonly<Record<string, unknown>>): Promise<void> {
+    authorize(ctx, undefined, 'configuration', 'update');
+    const change: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      const entry = this.section.entries[key];
+      if (!entry?.write) throw invalid(`unsupported setting "${key}"`);
+      if (value !== null && value !== undefined) entry.write(value, change);
+    }
+    const stored = await this.store.settings.getSection(EMAIL_SECTION);
+    const smtp = smtpSettingsOf({ ...stored, ...change }, this.secrets);
+    if (smtp === undefined) throw invalid('email_host is required');
+    try {
+      await this.mailer.verify(smtp);
+    } catch (err) {
+      throw invalid(
+        `the SMTP server ${smtp.host}:${smtp.port} did not accept the connection: ${(err as Error).message}`,
+      );
+    }
+  }
 }

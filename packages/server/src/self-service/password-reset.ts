@@ -128,7 +128,7 @@ export class PasswordResetService {
       return;
     }
     const smtp = smtpSettingsOf(await this.store.settings.getSection(EMAIL_SECTION), this.secrets);
-    if (smtp === undefined) {
+    if (smtp === undefined || smtp.from === '') {
       this.log.error(
         { user: user.username },
         'cannot send a password reset link: email_host and email_from are not set',

@@ -6,6 +6,7 @@ import type { DomainEvent } from '../../src/domain/events.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { sessionIdHash } from '../../src/services/sessions.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
+import { CALLERS, MatrixPrincipals, PULL_PUSH } from '../helpers/authorization-matrix.js';
 import { createUserDirect, PASSWORD } from '../helpers/principals.js';
 import { freePort } from '../helpers/registry-process.js';
 import { login, postLogin, sessionApi } from '../helpers/session-client.js';
@@ -266,6 +267,45 @@ describe('password reset by e-mail', () => {
       expect(JSON.stringify(logLines)).not.toContain(smtp.password);
     } finally {
       await configureEmail(smtp.port);
+    }
+  });
+});
+
+describe('POST /email/ping', () => {
+  const ping = (body?: unknown) => api(registry.app, 'POST', '/email/ping', ADMIN, body);
+
+  it('connects and logs in with the stored settings, sending nothing', async () => {
+    await registry.wharf.passwordReset.settled();
+    const before = smtp.messages.length;
+    const res = await ping();
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await ping({})).statusCode).toBe(200);
+    expect(smtp.messages.length).toBe(before);
+  });
+
+  it('tries given settings over the stored ones, saying why the server refused', async () => {
+    const wrong = expectHarborError(await ping({ email_password: 'wrong' }), 400, 'BAD_REQUEST');
+    expect(wrong).toMatch(/^the SMTP server 127\.0\.0\.1:\d+ did not accept the connection: /);
+    expect(wrong).not.toContain('wrong');
+    const closed = expectHarborError(await ping({ email_port: await freePort() }), 400, 'BAD_REQUEST');
+    expect(closed).toContain('ECONNREFUSED');
+    expectHarborError(await ping({ email_host: '' }), 400, 'BAD_REQUEST');
+    expectHarborError(await ping({ email_port: 'x' }), 400, 'BAD_REQUEST');
+    expectHarborError(await ping({ auth_mode: 'db_auth' }), 400, 'BAD_REQUEST');
+    // Nothing was stored by trying.
+    expect((await ping()).statusCode).toBe(200);
+  });
+
+  describe('is for system administrators only', () => {
+    const principals = new MatrixPrincipals(() => registry.wharf, PULL_PUSH);
+    beforeAll(() => principals.setUp('ping'));
+    for (const caller of CALLERS.filter((c) => c !== 'robot-with')) {
+      it(`as ${caller}`, async () => {
+        const as = await principals.credentialsOf(caller, 'private', { resource: 'configuration', action: 'update' });
+        const res = await api(registry.app, 'POST', '/email/ping', as, {});
+        const expected = caller === 'sysadmin' ? 200 : caller === 'anonymous' ? 401 : 403;
+        expect(res.statusCode, res.body).toBe(expected);
+      });
     }
   });
 });
