@@ -1,4 +1,4 @@
-import type { SecretBox } from '../lib/secret-box.js';
+import { settingSecretContext, type SecretBox } from '../lib/secret-box.js';
 import type { SettingSection } from '../ports/identity-store.js';
 import type { Mailer, SmtpSettings } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
@@ -8,8 +8,8 @@ import { authorize } from '../services/project-access.js';
 
 /** The settings section the `email_*` configurations are stored in. */
 export const EMAIL_SECTION = 'email';
-/** The secret box's context of the stored SMTP password. */
-export const EMAIL_PASSWORD_CONTEXT = 'email.password';
+/** The secret box's context of the stored SMTP password (resealed by key rotation as every section secret). */
+export const EMAIL_PASSWORD_CONTEXT = settingSecretContext(EMAIL_SECTION, 'email_password');
 
 const DEFAULTS: SmtpSettings = {
   host: '',
