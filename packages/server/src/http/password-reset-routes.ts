@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitHooks } from '../rate-limits/http-hooks.js';
 import type { PasswordResetService } from '../self-service/password-reset.js';
+import { ReadOnlyModeError } from '../services/read-only.js';
 import { HarborError, sendHarborError } from './error-handler.js';
 import { refuseCrossSite } from './session-routes.js';
 
@@ -18,14 +19,17 @@ export interface PasswordResetRoutesOptions {
  *
  * - `GET /c/sendEmail?email=…`: 200 whether or not a user has that address (the mail, if any, goes out afterwards);
  *   400 for a malformed address; 429 with `Retry-After` while the client address or the e-mail address asked too
- *   often.
+ *   often; 403 while the registry is read-only.
  * - `POST /c/reset` with `reset_uuid` and `password` (form-encoded or JSON): 200 once the password is set (the
  *   user's sessions end); 400 for a password the policy refuses, or a link that is unknown, used or expired; 403 when
  *   the browser says the request comes from another site.
  */
 export function registerPasswordResetRoutes(app: FastifyInstance, opts: PasswordResetRoutesOptions): void {
   void app.register((web, _opts, done) => {
-    web.setErrorHandler((err, req, reply) => sendHarborError(reply, err, req.log));
+    // Read-only mode is Harbor's 403 DENIED, as on /api/v2.0.
+    web.setErrorHandler((err, req, reply) =>
+      sendHarborError(reply, err instanceof ReadOnlyModeError ? new HarborError('DENIED', err.message) : err, req.log),
+    );
     web.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },

@@ -8,6 +8,7 @@ import type { LoginFailurePolicy, UserRecord } from '../ports/identity-store.js'
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
+import { ReadOnlyModeError } from '../services/read-only.js';
 import { validateEmail, validatePassword } from '../services/user-input.js';
 import { EMAIL_SECTION, smtpSettingsOf } from './email-settings.js';
 
@@ -69,12 +70,15 @@ export class PasswordResetService {
   ) {}
 
   /**
-   * Asks for a reset link for `email`: 400 (InvalidError) for a malformed address; `{ok: false}` while the client
+   * Asks for a reset link for `email`: 400 (InvalidError) for a malformed address, 403 (ReadOnlyModeError) while the
+   * registry is read-only; `{ok: false}` while the client
    * address or the e-mail address is throttled; otherwise `{ok: true}` at once, whether a mail goes out or not.
    */
   async request(email: string | undefined, clientAddress: string | null): Promise<ResetRequestResult> {
     const address = validateEmail(email ?? '');
     if (address === null || address === undefined) throw new InvalidError('field', 'email is required');
+    // As every change of a password: refused while the registry is read-only (Harbor's 403 DENIED).
+    if ((await this.store.settings.get()).readOnly) throw new ReadOnlyModeError();
     const throttled = await this.throttle(address, clientAddress);
     if (throttled !== undefined) return { ok: false, retryAfterSeconds: throttled };
     const task = this.deliver(address, clientAddress)
@@ -91,11 +95,12 @@ export class PasswordResetService {
 
   /**
    * Sets the password of the link's user: 400 (InvalidError) for a password the policy refuses (the link stays
-   * usable) and for an unknown, used or expired link, or one whose user can no longer reset.
+   * usable) and for an unknown, used or expired link, or one whose user can no longer reset; 403 while read-only.
    */
   async reset(token: string | undefined, password: string | undefined, clientAddress: string | null): Promise<void> {
     if (token === undefined || !TOKEN.test(token)) throw new InvalidError('field', INVALID_LINK);
     const checked = validatePassword(password);
+    if ((await this.store.settings.get()).readOnly) throw new ReadOnlyModeError();
     const passwordHash = await hashPassword(checked);
     const at = new Date(this.clock.now());
     const user = await this.work.run(async ({ tx, emit }) => {

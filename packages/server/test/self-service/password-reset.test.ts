@@ -231,6 +231,20 @@ describe('password reset by e-mail', () => {
     expect((await resetWith(registry.app, token, NEW_PASSWORD)).statusCode).toBe(200);
   });
 
+  it('is refused while the registry is read-only, as every password change', async () => {
+    await createUserDirect(registry.wharf, 'ro-user');
+    expect((await askForLink(registry.app, 'ro-user@example.com')).statusCode).toBe(200);
+    const token = tokenIn((await smtp.next()).mail.text);
+    await registry.wharf.store.settings.set({ readOnly: true });
+    try {
+      expectHarborError(await askForLink(registry.app, 'ro-user@example.com'), 403, 'DENIED');
+      expectHarborError(await resetWith(registry.app, token, NEW_PASSWORD), 403, 'DENIED');
+    } finally {
+      await registry.wharf.store.settings.set({ readOnly: false });
+    }
+    expect((await resetWith(registry.app, token, NEW_PASSWORD)).statusCode).toBe(200);
+  });
+
   it('throttles per e-mail address, known or not, with Retry-After', async () => {
     for (const email of ['frank@example.com', 'ghost@example.com']) {
       if (email.startsWith('frank')) await createUserDirect(registry.wharf, 'frank');
