@@ -82,6 +82,9 @@ import { RobotService } from './services/robots.js';
 import { createProjectServices } from './services/project-services.js';
 import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
+import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
+import { emailConfigurationSection, EmailServerCheck } from './self-service/email-settings.js';
+import { PasswordResetService } from './self-service/password-reset.js';
 
 export { leasesFor, openConfiguredDatabase, openConfiguredStore, prepareWharf, workerCount } from './main-process.js';
 export { signalsFor } from './main-signals.js';
@@ -117,6 +120,8 @@ export interface Wharf {
   readonly events: { readonly bus: EventBus; readonly relay: OutboxRelay };
   /** The job engine (GC, retention, purges… register their job types here). */
   readonly jobs: JobEngine;
+  /** Password reset by e-mail; tests wait for the links asked for to be sent (`settled`). */
+  readonly passwordReset: PasswordResetService;
   /** The webhook subscriber; tests wait for its pull handling (`settled`). */
   readonly webhooks: WebhookNotifier;
   /** Broadcast hints between this machine's (or deployment's) processes, for caches (ports/signals.ts). */
@@ -331,6 +336,25 @@ export async function createWharf(
   const tls = config.http.tls;
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
+  // Self-service (self-service/): password reset links sent through the SMTP server of the email_* configurations.
+  const mailer = new SmtpMailer();
+  const passwordReset = new PasswordResetService(
+    store,
+    work,
+    mailer,
+    secrets.box,
+    clock,
+    log.child({ component: 'password-reset' }),
+    {
+      tokenLifetimeSeconds: config.passwordReset.linkLifetime,
+      baseUrl: config.http.baseUrl,
+      throttle: {
+        perAddress: config.passwordReset.requestsPerAddress,
+        perEmail: config.passwordReset.requestsPerEmail,
+        windowSeconds: config.passwordReset.window,
+      },
+    },
+  );
   const retention = new RetentionService(store, jobs, now, work);
   // A cluster's worker shows every worker's metrics (the primary adds them up and serves `metrics.addr` itself).
   const render = metrics && (clustered ? await clusteredMetrics(metrics) : () => metrics.render());
@@ -358,6 +382,7 @@ export async function createWharf(
       mayCreateProjects: (ctx) => projectServices.projects.mayCreate(ctx),
     },
     trustedProxies: config.http.trustedProxies,
+    passwordReset,
     api: {
       version: WHARF_VERSION,
       now: () => clock.now(),
@@ -367,8 +392,12 @@ export async function createWharf(
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
       userGroups: identity.userGroups,
-      configurations: new ConfigurationService(store, readOnly, work, identity.configurationSections),
+      configurations: new ConfigurationService(store, readOnly, work, [
+        ...identity.configurationSections,
+        emailConfigurationSection(secrets.box),
+      ]),
       permissions: new PermissionService(store),
+      email: new EmailServerCheck(store, mailer, secrets.box),
       readOnly,
       projectServices,
       repositories: new RepositoryService(store, registry, work),
@@ -420,7 +449,7 @@ export async function createWharf(
       intervalSeconds: config.uploads.purgeInterval,
     },
     {
-      type: authPurgeJob(authentication.sessions, authentication.guard, authEvents),
+      type: authPurgeJob(authentication.sessions, authentication.guard, authEvents, passwordReset),
       intervalSeconds: config.sessions.purgeInterval,
     },
     {
@@ -449,6 +478,7 @@ export async function createWharf(
     events: { bus, relay },
     jobs,
     webhooks,
+    passwordReset,
     signals,
     keys,
     async listen() {
@@ -485,6 +515,7 @@ export async function createWharf(
       health.markStopping();
       await metricsListener?.close();
       await app.close();
+      await passwordReset.settled();
       await rateLimits?.close();
       await jobs.close();
       await relay.stop();

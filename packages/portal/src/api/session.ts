@@ -5,6 +5,8 @@ import type { UserResp } from './models';
 /** Browser sessions (Harbor's /c endpoints, outside the OpenAPI document). */
 export const LOGIN_PATH = '/c/login';
 export const LOGOUT_PATH = '/c/logout';
+export const SEND_RESET_PATH = '/c/sendEmail';
+export const RESET_PATH = '/c/reset';
 
 /** Signs in with a username (or e-mail) and password; the server sets the session cookie. */
 export async function signIn(principal: string, password: string): Promise<void> {
@@ -29,4 +31,14 @@ export async function currentUser(): Promise<UserResp | null> {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }
+}
+
+/** Asks for a password reset link by e-mail; the answer is the same whether an account has the address or not. */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await (await request(SEND_RESET_PATH, { query: { email } })).arrayBuffer();
+}
+
+/** Sets a new password with the token of an e-mailed reset link (`reset_uuid`). */
+export async function resetPassword(resetUuid: string, password: string): Promise<void> {
+  await (await request(RESET_PATH, { method: 'POST', form: { reset_uuid: resetUuid, password } })).arrayBuffer();
 }

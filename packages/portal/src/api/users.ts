@@ -17,6 +17,14 @@ export function createUser(user: UserCreationReq): Promise<void> {
   return apiCall('/users', { method: 'POST', json: user });
 }
 
+/** Changes a user's e-mail, full name and comment (one's own, or anyone's for administrators). */
+export function updateProfile(
+  userId: number,
+  profile: { email?: string; realname?: string; comment?: string },
+): Promise<void> {
+  return apiCall(`/users/${userId}`, { method: 'PUT', json: profile });
+}
+
 export function setSysadmin(userId: number, sysadmin: boolean): Promise<void> {
   return apiCall(`/users/${userId}/sysadmin`, { method: 'PUT', json: { sysadmin_flag: sysadmin } });
 }

@@ -5,6 +5,8 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { ProjectPage } from '../pages/project/ProjectPage';
 import { ProjectsPage } from '../pages/projects/ProjectsPage';
 import { RepositoryPage } from '../pages/repository/RepositoryPage';
+import { ForgotPasswordPage } from '../pages/sign-in/ForgotPasswordPage';
+import { ResetPasswordPage } from '../pages/sign-in/ResetPasswordPage';
 import { SignInPage } from '../pages/sign-in/SignInPage';
 import { AppLayout } from './AppLayout';
 import { RequireSession } from './RequireSession';
@@ -17,6 +19,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route
         element={
           <RequireSession>

@@ -14,6 +14,8 @@ export interface FormModalProps<T> {
   readonly onCancel: () => void;
   readonly onSubmit: (values: T) => void;
   readonly form?: FormInstance<T>;
+  /** The fields' values when the dialog opens. */
+  readonly initialValues?: Partial<T>;
   readonly children: ReactNode;
 }
 
@@ -49,7 +51,14 @@ export function FormModal<T extends object>(props: FormModalProps<T>) {
     >
       <div ref={body}>
         <ErrorAlert error={props.error} />
-        <Form<T> form={form} name={props.name} layout="vertical" onFinish={props.onSubmit} requiredMark="optional">
+        <Form<T>
+          form={form}
+          name={props.name}
+          layout="vertical"
+          initialValues={props.initialValues}
+          onFinish={props.onSubmit}
+          requiredMark="optional"
+        >
           {props.children}
           <button type="submit" hidden aria-hidden tabIndex={-1} />
         </Form>

@@ -487,6 +487,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    passwordReset: z
+      .object({
+        /** A password reset link sent by e-mail works once, for this long. */
+        linkLifetime: duration.default(1800),
+        /** Reset links one client address may ask for (any e-mail addresses) in `window`. */
+        requestsPerAddress: z.number().int().min(1).default(10),
+        /** Reset links that may be asked for one e-mail address (from any client) in `window`. */
+        requestsPerEmail: z.number().int().min(1).default(3),
+        /** Once a limit is reached, further requests are refused (429) for this long. */
+        window: duration.default(900),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((reset, ctx) => {
+        if (reset.linkLifetime < 60) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['linkLifetime'],
+            message: 'passwordReset.linkLifetime must be at least 1m',
+          });
+        }
+        if (reset.window <= 0) {
+          ctx.addIssue({ code: 'custom', path: ['window'], message: 'passwordReset.window must be positive' });
+        }
+      }),
     admin: z
       .object({
         /**

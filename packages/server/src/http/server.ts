@@ -15,6 +15,8 @@ import { traceRequests, type RequestTracer } from './request-tracing.js';
 import { registerDockerV1Routes } from './oci/v1-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerPasswordResetRoutes } from './password-reset-routes.js';
+import type { PasswordResetService } from '../self-service/password-reset.js';
 import { registerProbeRoutes, type ReadinessSource } from './probe-routes.js';
 import { basePathOf, registerPortalRoutes, type PortalRoutesOptions } from './portal-routes.js';
 import type { RateLimitHooks } from '../rate-limits/http-hooks.js';
@@ -50,6 +52,8 @@ export interface HttpServerOptions {
   readonly tracer?: RequestTracer | undefined;
   /** Rate limits per principal and route class (`rateLimits.enabled`); absent: nothing on the request path. */
   readonly rateLimits?: RateLimitHooks | undefined;
+  /** Password reset by e-mail (`/c/sendEmail`, `/c/reset`); absent: those routes are not served. */
+  readonly passwordReset?: PasswordResetService | undefined;
 }
 
 /** How long clients may take, in seconds, and how many connections may be open at once. */
@@ -202,6 +206,13 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl, rateLimits: opts.rateLimits });
   registerProbeRoutes(app, opts.health);
   registerSessionRoutes(app, opts.api.authentication, opts.rateLimits);
+  if (opts.passwordReset) {
+    registerPasswordResetRoutes(app, {
+      resets: opts.passwordReset,
+      baseUrl: opts.baseUrl,
+      rateLimits: opts.rateLimits,
+    });
+  }
   // Wharf serves at the root of its listener; under a proxy's prefix (the path of http.baseUrl) the pages it sends
   // the browser name their URLs under that prefix.
   const basePath = basePathOf(opts.baseUrl);

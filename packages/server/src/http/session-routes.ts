@@ -97,7 +97,7 @@ function credentialsOf(body: unknown): { principal: string; password: string } {
  * Refuses requests a browser says come from another site: `Sec-Fetch-Site: cross-site`, or an `Origin` whose host
  * is neither the request's `Host` nor the public base URL's. Requests without `Origin` (non-browser clients) pass.
  */
-function refuseCrossSite(req: FastifyRequest, baseUrl: string | undefined): void {
+export function refuseCrossSite(req: FastifyRequest, baseUrl: string | undefined): void {
   const refused = new HarborError('FORBIDDEN', 'cross-site request refused');
   if (req.headers['sec-fetch-site'] === 'cross-site') throw refused;
   const origin = req.headers.origin;

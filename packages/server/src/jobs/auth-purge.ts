@@ -4,10 +4,15 @@ import type { SessionService } from '../services/sessions.js';
 import type { JobType } from './engine.js';
 
 /**
- * Removes expired sessions, failed-login counters that neither count nor lock any more, and authentication events
- * past their retention.
+ * Removes expired sessions, failed-login counters that neither count nor lock any more, authentication events
+ * past their retention, and expired password reset links.
  */
-export function authPurgeJob(sessions: SessionService, guard: LoginGuard, events: AuthEventRecorder): JobType {
+export function authPurgeJob(
+  sessions: SessionService,
+  guard: LoginGuard,
+  events: AuthEventRecorder,
+  resets?: { purgeExpired(): Promise<number> },
+): JobType {
   return {
     name: 'AUTH_PURGE',
     concurrency: 1,
@@ -15,6 +20,7 @@ export function authPurgeJob(sessions: SessionService, guard: LoginGuard, events
       sessions: await sessions.purgeExpired(),
       loginFailures: await guard.purgeStale(),
       authEvents: await events.purgeExpired(),
+      ...(resets && { passwordResets: await resets.purgeExpired() }),
     }),
   };
 }

@@ -44,6 +44,14 @@ export function generateSecretKey(): string {
 }
 
 /** Whether `value` has the form of a sealed value (says nothing about whether it opens). */
+/**
+ * The context of a secret kept sealed in a settings section (ports/identity/setting-records.ts): its section and key,
+ * so key rotation reseals every such value without knowing the feature (adapters/db/key-records.ts).
+ */
+export function settingSecretContext(section: string, key: string): string {
+  return `settings.${section}.${key}`;
+}
+
 export function isSealed(value: string): boolean {
   return SEALED.test(value);
 }

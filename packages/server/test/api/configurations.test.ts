@@ -41,6 +41,13 @@ describe('GET and PUT /configurations', () => {
       http_authproxy_verify_cert: { value: true, editable: true },
       http_authproxy_skip_search: { value: false, editable: true },
       http_authproxy_server_certificate: { value: '', editable: true },
+      email_host: { value: '', editable: true },
+      email_port: { value: 25, editable: true },
+      email_username: { value: '', editable: true },
+      email_from: { value: '', editable: true },
+      email_ssl: { value: false, editable: true },
+      email_insecure: { value: false, editable: true },
+      email_identity: { value: '', editable: true },
     });
     expect(expectHarborError(await put({ auth_mode: 'kerberos' }), 400, 'BAD_REQUEST')).toContain('ldap_auth');
     // While admin is alone the mode changes, and back.

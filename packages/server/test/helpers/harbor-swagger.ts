@@ -41,6 +41,8 @@ export const WHARF_EXTENSIONS: readonly string[] = [
   // Test-firing a webhook policy (webhooks/); Harbor 2.15 has no test endpoint.
   'POST /api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/test',
   'GET /api/v2.0/system/notifications',
+  // Checking the SMTP server of the email_* settings (self-service/); Harbor 1.x had it, Harbor 2 has not.
+  'POST /api/v2.0/email/ping',
 ];
 
 /** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */

@@ -36,6 +36,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse this data directory (it is never removed by the handle). Otherwise a temporary one is created. */
   dataDir?: string;
+  /** Listen on this port of 127.0.0.1 (known before it starts, e.g. for `http.baseUrl`); otherwise a free one. */
+  port?: number;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -212,7 +214,7 @@ export async function startWharf(opts: StartOptions = {}): Promise<RunningRegist
     dataDir = await mkdtemp(join(tmpdir(), 'wharf-e2e-data-'));
     ownedDirs.push(dataDir);
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {
     WHARF_HTTP_ADDR: `127.0.0.1:${port}`,
     WHARF_DATA_DIR: dataDir,

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Form, Input, Layout, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { signIn } from '../../api/session';
 import { systemInfo } from '../../api/system';
 import { useSession } from '../../app/session';
@@ -73,6 +73,11 @@ export function SignInPage() {
             {t('signIn.submit')}
           </Button>
         </Form>
+        {info.data?.auth_mode === undefined || info.data.auth_mode === 'db_auth' ? (
+          <div style={{ marginTop: 12, textAlign: 'center' }}>
+            <Link to="/forgot-password">{t('signIn.forgotPassword')}</Link>
+          </div>
+        ) : null}
         {info.data?.self_registration ? (
           <Button type="link" block onClick={() => setSigningUp(true)} style={{ marginTop: 8 }}>
             {t('signIn.signUp')}

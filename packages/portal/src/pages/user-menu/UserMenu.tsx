@@ -11,9 +11,10 @@ import { changeLanguage } from '../../i18n/i18n';
 import { LANGUAGES } from '../../i18n/language';
 import { EXPLORER_PATH, OPENAPI_PATH, serverUrl } from '../../api/base-path';
 import { ChangePasswordModal } from './ChangePasswordModal';
+import { ProfileModal } from './ProfileModal';
 import { LANGUAGE_NAMES } from './LanguageSwitch';
 
-/** The signed-in user's menu: language, change password, the API explorer and document, sign out. */
+/** The signed-in user's menu: language, profile, change password, the API explorer and document, sign out. */
 export function UserMenu() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
@@ -21,6 +22,7 @@ export function UserMenu() {
   const queryClient = useQueryClient();
   const feedback = useFeedback();
   const [changingPassword, setChangingPassword] = useState(false);
+  const [editingProfile, setEditingProfile] = useState(false);
   const logout = useMutation({
     mutationFn: signOut,
     onSuccess: async () => {
@@ -40,6 +42,7 @@ export function UserMenu() {
         onClick: () => void changeLanguage(language),
       })),
     },
+    { key: 'profile', label: t('userMenu.profile'), onClick: () => setEditingProfile(true) },
     { key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) },
     { type: 'divider' },
     {
@@ -74,6 +77,7 @@ export function UserMenu() {
         </Button>
       </Dropdown>
       <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
+      <ProfileModal open={editingProfile} onClose={() => setEditingProfile(false)} />
     </>
   );
 }

@@ -56,6 +56,8 @@ export interface Database {
   webhook_last_triggers: WebhookLastTriggersTable;
   // Token signing keys shared by the nodes (migration 0019-keys).
   token_keys: TokenKeysTable;
+  // Password reset links (migration 0023-password-reset).
+  password_resets: PasswordResetsTable;
   // The audit log (migration 0016-audit-log).
   audit_log: AuditLogTable;
 }
@@ -251,6 +253,15 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+export interface PasswordResetsTable {
+  /** Hex SHA-256 of the reset link's token. */
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 export interface LeasesTable {

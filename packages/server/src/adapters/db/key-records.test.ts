@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTokenKeys } from '../../auth/token/token-keys.js';
-import { SecretBox, sealedKeyId } from '../../lib/secret-box.js';
+import { SecretBox, sealedKeyId, settingSecretContext } from '../../lib/secret-box.js';
 import type { Database, SqlDialect } from './database.js';
 import { storeOver } from './index.js';
 import { KyselyKeyRecords } from './key-records.js';
-import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
+import { InCodeMigrationProvider, migrationsFrom } from './migrations/in-code-migration-provider.js';
 import { openPostgres } from './postgres.js';
 import { createTestDatabase } from './postgres-test-database.js';
 import { openSqlite } from './sqlite.js';
@@ -100,7 +100,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const { db, policyId } = await legacy();
       const box = new SecretBox(randomBytes(32));
       const store = storeOver(db, dialect, box);
-      expect(await store.migrate()).toEqual(['0019-keys']);
+      expect(await store.migrate()).toEqual(migrationsFrom('0019-keys'));
       const stored = await storedHeader(db, policyId);
       expect(stored).toMatch(/^enc:v1:[0-9a-f]{16}:/);
       expect(stored).not.toContain('clear-one');
@@ -151,6 +151,33 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       // The former key alone opens nothing any more.
       await expect(storeOver(db, dialect, old).webhooks.get(policyId)).rejects.toThrow(/does not have/);
+    });
+
+    it("counts and reseals the sealed values of settings sections, under their section's and key's context", async () => {
+      const { db } = await fresh();
+      const k1 = randomBytes(32);
+      const k2 = randomBytes(32);
+      const old = new SecretBox(k1);
+      const store = storeOver(db, dialect, old);
+      await store.migrate();
+      const context = settingSecretContext('email', 'email_password');
+      await store.settings.setSection('email', {
+        email_host: 'smtp.example.com',
+        email_password: old.seal('s3cret', context),
+      });
+      await store.settings.setSection('other', { plain: 'enc:v1:not-sealed' });
+      const before = await new KyselyKeyRecords(db, old).secretKeyIdsInUse();
+      expect(before.get(old.currentKid)).toBe(1);
+
+      const ring = new SecretBox(k2, [k1]);
+      const records = new KyselyKeyRecords(db, ring);
+      expect(await records.resealAll(10)).toEqual({ resealed: 1, seen: 1 });
+      expect(await records.resealAll(10)).toEqual({ resealed: 0, seen: 1 });
+      expect((await records.secretKeyIdsInUse()).get(old.currentKid)).toBeUndefined();
+      const section = await storeOver(db, dialect, ring).settings.getSection('email');
+      expect(section.email_host).toBe('smtp.example.com');
+      expect(new SecretBox(k2).open(section.email_password as string, context)).toBe('s3cret');
+      expect((await store.settings.getSection('other')).plain).toBe('enc:v1:not-sealed');
     });
 
     it('rotating token keys: the newest signs, the others verify until they retire, then go', async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sealedKeyId, SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
+import { isSealed, sealedKeyId, SecretBoxError, settingSecretContext, type SecretBox } from '../../lib/secret-box.js';
 import type {
   KeyRecords,
   NewTokenKey,
@@ -10,13 +10,28 @@ import type {
 import type { Database } from './database.js';
 import { sealTargets, WEBHOOK_AUTH_HEADER } from './sealed-targets.js';
 
+/** How the settings records name a section's row (adapters/db/identity/setting-records.ts). */
+const SECTION_PREFIX = 'section:';
+
+/** A section's stored JSON object; {} when unreadable. */
+function sectionValues(json: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The secret box context of token private keys. */
 export const TOKEN_PRIVATE_KEY = 'token_keys.private_key';
 
 /**
  * Token keys and the sealed values' maintenance over Kysely. Resealing reaches into every table holding a sealed
- * column (today `token_keys.private_key` and `webhook_policies.targets`' auth headers): a feature adding one adds it
- * to SEALED_COLUMNS here.
+ * column (today `token_keys.private_key`, `webhook_policies.targets`' auth headers, and the sealed values of settings
+ * sections, whose context is `settingSecretContext(section, key)`): a feature adding one adds it here.
  */
 export class KyselyKeyRecords implements KeyRecords {
   constructor(
@@ -100,6 +115,11 @@ export class KyselyKeyRecords implements KeyRecords {
         return header;
       });
     }
+    for (const row of await this.sectionRows()) {
+      for (const value of Object.values(sectionValues(row.value))) {
+        if (typeof value === 'string' && isSealed(value)) count(value);
+      }
+    }
     return counts;
   }
 
@@ -174,6 +194,45 @@ export class KyselyKeyRecords implements KeyRecords {
       // A row changed meanwhile (an update sealing with some key): go over it once more.
       afterId = again.length > 0 ? Math.min(...again) - 1 : Number(rows[rows.length - 1]!.id);
     }
+    // Settings sections (a handful of rows): their sealed values, each row compared and set, read again if changed.
+    for (let pending = await this.sectionRows(); pending.length > 0;) {
+      const again: string[] = [];
+      let changed = 0;
+      let values = 0;
+      for (const row of pending) {
+        const section = row.name.slice(SECTION_PREFIX.length);
+        const parsed = sectionValues(row.value);
+        let rowChanged = false;
+        for (const [key, value] of Object.entries(parsed)) {
+          if (typeof value !== 'string' || !isSealed(value)) continue;
+          values += 1;
+          const next = this.secrets.reseal(value, settingSecretContext(section, key));
+          if (next !== value) {
+            parsed[key] = next;
+            rowChanged = true;
+          }
+        }
+        if (!rowChanged) continue;
+        const result = await this.db
+          .updateTable('settings')
+          .set({ value: JSON.stringify(parsed) })
+          .where('name', '=', row.name)
+          .where('value', '=', row.value)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) again.push(row.name);
+        else changed += 1;
+      }
+      report(changed, values);
+      pending = again.length === 0 ? [] : (await this.sectionRows()).filter((row) => again.includes(row.name));
+    }
     return { resealed, seen };
+  }
+
+  private sectionRows(): Promise<{ name: string; value: string }[]> {
+    return this.db
+      .selectFrom('settings')
+      .select(['name', 'value'])
+      .where('name', 'like', `${SECTION_PREFIX}%`)
+      .execute();
   }
 }

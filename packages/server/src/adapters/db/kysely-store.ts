@@ -20,6 +20,7 @@ import { KyselyManifestRecords } from './manifest-records.js';
 import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
+import { KyselyPasswordResetRecords } from './password-reset-records.js';
 import { KyselyPullRecords } from './pull-records.js';
 import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
@@ -55,6 +56,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly tagHistory: KyselyTagHistoryRecords;
   readonly webhooks: KyselyWebhookRecords;
   readonly audit: KyselyAuditRecords;
+  readonly passwordResets: KyselyPasswordResetRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect, secrets?: SecretBox) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -81,6 +83,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.tagHistory = new KyselyTagHistoryRecords(db);
     this.webhooks = new KyselyWebhookRecords(db, secrets);
     this.audit = new KyselyAuditRecords(db);
+    this.passwordResets = new KyselyPasswordResetRecords(db);
   }
 }
 

@@ -3,6 +3,8 @@ import type { AuditService } from '../../audit/audit-service.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import type { PurgeAuditService } from '../../audit/purge-audit.js';
 import { registerPurgeAuditRoutes } from './purge-audit-routes.js';
+import { registerEmailRoutes } from './email-routes.js';
+import type { EmailServerCheck } from '../../self-service/email-settings.js';
 import type { ConfigurationService } from '../../services/configurations.js';
 import type { PermissionService } from '../../services/permissions.js';
 import { READ_ONLY_MESSAGE, type ReadOnlyGuard } from '../../services/read-only.js';
@@ -72,6 +74,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly notifications: NotificationStatusService;
   readonly audit: AuditService;
   readonly purgeAudit: PurgeAuditService;
+  /** `POST /email/ping` (self-service/); absent: not served. */
+  readonly email?: EmailServerCheck | undefined;
   /** Rate limits (`rateLimits.enabled`); absent: no hook. */
   readonly rateLimits?: RateLimitHooks | undefined;
 }
@@ -109,6 +113,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerPermissionRoutes(api, opts.permissions);
       registerRobotRoutes(api, opts.robots);
       registerConfigurationRoutes(api, opts.configurations);
+      if (opts.email) registerEmailRoutes(api, opts.email);
       registerQuotaRoutes(api, opts.quotas);
       const { projects, metadata, members, search, statistics } = opts.projectServices;
       registerProjectRoutes(api, projects, metadata);

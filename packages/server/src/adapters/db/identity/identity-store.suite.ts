@@ -10,6 +10,7 @@ import { describeMemberRecords } from './member-records.suite.js';
 import { describeProjectRecords } from './project-records.suite.js';
 import { describeRobotRecords } from './robot-records.suite.js';
 import { describeSessionRecords } from './session-records.suite.js';
+import { describePasswordResetRecords } from '../password-reset-records.suite.js';
 import { describeQuotaRecords } from '../quota-records.suite.js';
 import { describeUserGroupRecords } from './user-group-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
@@ -164,6 +165,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describeRobotRecords(fresh);
     describeAuthRecords(fresh);
     describeSessionRecords(fresh);
+    describePasswordResetRecords(fresh);
     describeQuotaRecords(fresh, unmigrated);
 
     describe('transaction', () => {

@@ -121,6 +121,28 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           description: 'Comma-separated audit event types (`/auditlog-exts/events`) that are not recorded.',
         }),
         ...AUTH_PROXY_ITEMS,
+        email_host: item({
+          type: 'string',
+          description: 'The SMTP server that sends password reset links; empty for none.',
+        }),
+        email_port: item({ type: 'integer', minimum: 1, maximum: 65535, description: 'Its port (default 25).' }),
+        email_username: item({ type: 'string', description: 'The SMTP user name; empty: no authentication.' }),
+        email_from: item({
+          type: 'string',
+          description: 'The sender of the mails, e.g. `Wharf <registry@example.com>`.',
+        }),
+        email_ssl: item({
+          type: 'boolean',
+          description: 'TLS from the first byte (SMTPS); otherwise STARTTLS when offered.',
+        }),
+        email_insecure: item({
+          type: 'boolean',
+          description: 'Whether a server certificate that does not verify is accepted.',
+        }),
+        email_identity: item({
+          type: 'string',
+          description: 'The name given in the SMTP greeting; empty: the host name.',
+        }),
       },
     },
     Configurations: {
@@ -158,6 +180,18 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           description: 'Comma-separated event types not recorded, e.g. `pull_artifact,login_user`.',
         },
         ...AUTH_PROXY_CHANGES,
+        email_host: { type: 'string', nullable: true, maxLength: 255 },
+        email_port: { type: 'integer', minimum: 1, maximum: 65535, nullable: true },
+        email_username: { type: 'string', nullable: true, maxLength: 255 },
+        email_password: {
+          type: 'string',
+          nullable: true,
+          description: 'Stored encrypted and never returned; empty clears it.',
+        },
+        email_from: { type: 'string', nullable: true, maxLength: 255 },
+        email_ssl: { type: 'boolean', nullable: true },
+        email_insecure: { type: 'boolean', nullable: true },
+        email_identity: { type: 'string', nullable: true, maxLength: 255 },
       },
     },
   },

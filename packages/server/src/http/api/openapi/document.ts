@@ -4,6 +4,7 @@ import { NOTIFICATIONS_AREA } from './notifications.js';
 import { TAG_HISTORY_AREA } from './tag-history.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
 import { AUDIT_AREA, PURGE_AUDIT_AREA } from './audit.js';
+import { EMAIL_AREA } from './email.js';
 import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type SchemaObject } from './common.js';
 import { CONFIGURATIONS_AREA } from './configurations.js';
 import { IMMUTABLE_AREA } from './immutable.js';
@@ -40,6 +41,7 @@ const AREAS: readonly ApiArea[] = [
   SEARCH_AREA,
   STATISTICS_AREA,
   CONFIGURATIONS_AREA,
+  EMAIL_AREA,
   QUOTAS_AREA,
   REPOSITORIES_AREA,
   ARTIFACTS_AREA,
