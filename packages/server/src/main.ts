@@ -1,3 +1,4 @@
+import { PersonalTokenService } from './tokens/personal-tokens.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -200,7 +201,14 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
-  const authenticator = new Authenticator(store, { verifier, clock });
+  const bus = new EventBus((err, subscriber, event) =>
+    log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
+  );
+  const work = new UnitOfWork(store, clock);
+  const personalTokens = new PersonalTokenService(store, work, clock, {
+    onError: (err) => log.warn({ err }, 'recording a personal access token’s last use failed'),
+  });
+  const authenticator = new Authenticator(store, { verifier, clock, personalTokens });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
@@ -209,6 +217,7 @@ export async function createWharf(
     expirationMinutes: async () => (await store.settings.get()).tokenExpiration,
     now: () => clock.now(),
     contextOfAccount: (name) => authenticator.contextOfAccount(name),
+    personalTokenScope: (tokenId, userId) => personalTokens.scopeOf(tokenId, userId),
     projectNamed: (name) => store.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
@@ -235,10 +244,6 @@ export async function createWharf(
     pollIntervalMs: config.jobs.pollInterval * 1000,
     logMaxBytes: config.jobs.logMaxBytes,
   });
-  const bus = new EventBus((err, subscriber, event) =>
-    log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
-  );
-  const work = new UnitOfWork(store, clock);
   const relay = new OutboxRelay(store, bus, clock, {
     onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
@@ -386,6 +391,7 @@ export async function createWharf(
       notifications: new NotificationStatusService(notifications),
       audit: new AuditService(store),
       purgeAudit: new PurgeAuditService(jobs, AUDIT_EVENT_TYPES),
+      personalTokens,
     },
     portal: { dir: config.portal.dir! },
     connections: {

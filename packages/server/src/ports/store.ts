@@ -5,6 +5,7 @@ import type { ImmutableRuleRecords } from './immutable-rule-records.js';
 import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
+import type { PersonalTokenRecords } from './personal-token-records.js';
 import type { QuotaRecords } from './quota-records.js';
 import type { RetentionRecords } from './retention-records.js';
 import type { TagHistoryRecords } from './tag-history-records.js';
@@ -35,6 +36,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly webhooks: WebhookRecords;
   /** The audit log (ports/audit-records.ts). */
   readonly audit: AuditRecords;
+  /** Users' personal access tokens (ports/personal-token-records.ts). */
+  readonly personalTokens: PersonalTokenRecords;
 }
 
 /**

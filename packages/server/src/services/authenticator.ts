@@ -5,6 +5,7 @@ import {
   type RobotSubject,
   type Subject,
   type SystemSubject,
+  type TokenScope,
   type UserSubject,
 } from '../domain/rbac/evaluator.js';
 import { systemOperator, type Operator, type RequestOrigin } from '../domain/events.js';
@@ -58,6 +59,28 @@ export function operatorOf(ctx: SecurityContext): Operator {
   }
 }
 
+/** `ctx` narrowed to a personal access token's scope (users only; other contexts are returned as they are). */
+export function scopedContext(ctx: SecurityContext, scope: TokenScope): SecurityContext {
+  return ctx.kind === 'user' ? { ...ctx, subject: { ...ctx.subject, scope } } : ctx;
+}
+
+/** The personal access token a context authenticated with (its scope), if any. */
+export function tokenScopeOf(ctx: SecurityContext): TokenScope | undefined {
+  return ctx.kind === 'user' ? ctx.subject.scope : undefined;
+}
+
+/**
+ * Checks personal access tokens (tokens/personal-tokens.ts): a password that `recognises` is a token and nothing
+ * else (no password check follows); `verify` answers its owner and scope when it is valid and owned by `username`.
+ */
+export interface PersonalTokenVerifier {
+  recognises(password: string): boolean;
+  verify(
+    username: string,
+    secret: string,
+  ): Promise<{ readonly user: UserRecord; readonly scope: TokenScope } | undefined>;
+}
+
 /** Robot accounts authenticate with names carrying this prefix (Harbor's default `robot$`). */
 export const ROBOT_PREFIX = 'robot$';
 
@@ -80,6 +103,7 @@ export class Authenticator {
 
   private readonly verifier: PasswordVerifier;
   private readonly clock: Clock;
+  private readonly personalTokens: PersonalTokenVerifier | undefined;
 
   /**
    * `verifier` bounds concurrent scrypt runs (main.ts builds it from `login.maxConcurrentHashes` and
@@ -87,10 +111,16 @@ export class Authenticator {
    */
   constructor(
     private readonly identity: Store,
-    opts: { readonly verifier?: PasswordVerifier; readonly clock?: Clock } = {},
+    opts: {
+      readonly verifier?: PasswordVerifier;
+      readonly clock?: Clock;
+      /** Personal access tokens, accepted as passwords in every auth_mode (one indexed lookup, no scrypt). */
+      readonly personalTokens?: PersonalTokenVerifier;
+    } = {},
   ) {
     this.verifier = opts.verifier ?? new PasswordVerifier();
     this.clock = opts.clock ?? systemClock;
+    this.personalTokens = opts.personalTokens;
   }
 
   /**
@@ -99,6 +129,7 @@ export class Authenticator {
    * stored hash has), through the same bounded verifier, so the answer's time does not tell whether it exists.
    */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {
+    if (this.personalTokens?.recognises(password)) return this.withPersonalToken(username, password);
     if (username.startsWith(ROBOT_PREFIX)) return this.withRobotSecret(username, password);
     const user = await this.identity.users.getByName(username);
     if (!user?.passwordHash) return this.miss(password);
@@ -116,6 +147,8 @@ export class Authenticator {
    * withPassword can tell. The login guard lets these through without reserving a password check.
    */
   async rememberedContext(username: string, password: string): Promise<SecurityContext | undefined> {
+    // A personal access token is checked afresh every time (one indexed lookup): revoking it ends it at once.
+    if (this.personalTokens?.recognises(password)) return this.withPersonalToken(username, password);
     if (username.startsWith(ROBOT_PREFIX)) {
       const robot = await this.identity.robots.getByName(username);
       if (!robot || !this.remembered(username, password, robot.secretHash)) return undefined;
@@ -125,6 +158,12 @@ export class Authenticator {
     const user = await this.identity.users.getByName(username);
     if (!user?.passwordHash || !this.remembered(username, password, user.passwordHash)) return undefined;
     return this.contextOf(user);
+  }
+
+  /** A personal access token's context: its owner's, narrowed to its scope; undefined when it is not valid. */
+  private async withPersonalToken(username: string, secret: string): Promise<SecurityContext | undefined> {
+    const verified = await this.personalTokens?.verify(username, secret);
+    return verified && scopedContext(await this.contextOf(verified.user), verified.scope);
   }
 
   async contextOf(user: UserRecord): Promise<SecurityContext> {

@@ -19,6 +19,7 @@ import { KyselyManifestRecords } from './manifest-records.js';
 import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
+import { KyselyPersonalTokenRecords } from './personal-token-records.js';
 import { KyselyPullRecords } from './pull-records.js';
 import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
@@ -53,6 +54,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly tagHistory: KyselyTagHistoryRecords;
   readonly webhooks: KyselyWebhookRecords;
   readonly audit: KyselyAuditRecords;
+  readonly personalTokens: KyselyPersonalTokenRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect, secrets?: SecretBox) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -78,6 +80,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.tagHistory = new KyselyTagHistoryRecords(db);
     this.webhooks = new KyselyWebhookRecords(db, secrets);
     this.audit = new KyselyAuditRecords(db);
+    this.personalTokens = new KyselyPersonalTokenRecords(db);
   }
 }
 

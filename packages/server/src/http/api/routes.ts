@@ -44,6 +44,8 @@ import { registerTagHistoryRoutes } from './tag-history-routes.js';
 import type { TagHistoryService } from '../../tag-history/tag-history-service.js';
 import type { ImmutableRuleService } from '../../immutable/immutable-rule-service.js';
 import type { ArtifactLabelService, LabelService } from '../../labels/label-service.js';
+import type { PersonalTokenService } from '../../tokens/personal-tokens.js';
+import { registerPersonalTokenRoutes } from './personal-token-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
@@ -69,6 +71,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly notifications: NotificationStatusService;
   readonly audit: AuditService;
   readonly purgeAudit: PurgeAuditService;
+  /** Personal access tokens (`/users/{user_id}/tokens`, `/tokens`). */
+  readonly personalTokens: PersonalTokenService;
   /** Rate limits (`rateLimits.enabled`); absent: no hook. */
   readonly rateLimits?: RateLimitHooks | undefined;
 }
@@ -123,6 +127,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerNotificationRoutes(api, opts.notifications);
       registerAuditRoutes(api, opts.audit);
       registerPurgeAuditRoutes(api, opts.purgeAudit);
+      registerPersonalTokenRoutes(api, opts.personalTokens);
       registerOpenApiRoutes(api, opts);
       done();
     },

@@ -163,6 +163,7 @@ export class KyselyUserRecords implements UserRecords {
         .where('id', '=', id)
         .execute();
       await tx.deleteFrom('project_members').where('entity_type', '=', 'u').where('entity_id', '=', id).execute();
+      await tx.deleteFrom('personal_tokens').where('user_id', '=', id).execute();
       return true;
     });
   }

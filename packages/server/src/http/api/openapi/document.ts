@@ -19,6 +19,7 @@ import { STATISTICS_AREA } from './statistics.js';
 import { REPOSITORIES_AREA } from './repositories.js';
 import { RETENTION_AREA } from './retention.js';
 import { SYSTEM_AREA } from './system.js';
+import { TOKENS_AREA } from './tokens.js';
 import { USERS_AREA } from './users.js';
 import { WEBHOOKS_AREA } from './webhooks.js';
 
@@ -35,6 +36,7 @@ const AREAS: readonly ApiArea[] = [
   PROJECT_METADATA_AREA,
   MEMBERS_AREA,
   ROBOTS_AREA,
+  TOKENS_AREA,
   SEARCH_AREA,
   STATISTICS_AREA,
   CONFIGURATIONS_AREA,
