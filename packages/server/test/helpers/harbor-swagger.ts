@@ -41,6 +41,11 @@ export const WHARF_EXTENSIONS: readonly string[] = [
   // Test-firing a webhook policy (webhooks/); Harbor 2.15 has no test endpoint.
   'POST /api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/test',
   'GET /api/v2.0/system/notifications',
+  // Personal access tokens (tokens/); Harbor has none.
+  'GET /api/v2.0/users/{user_id}/tokens',
+  'POST /api/v2.0/users/{user_id}/tokens',
+  'DELETE /api/v2.0/users/{user_id}/tokens/{token_id}',
+  'GET /api/v2.0/tokens',
 ];
 
 /** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */

@@ -12,6 +12,7 @@ import { describeRobotRecords } from './robot-records.suite.js';
 import { describeSessionRecords } from './session-records.suite.js';
 import { describeQuotaRecords } from '../quota-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
+import { describePersonalTokenRecords } from '../personal-token-records.suite.js';
 export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
 
 /**
@@ -160,6 +161,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describeProjectRecords(fresh);
     describeMemberRecords(fresh);
     describeRobotRecords(fresh);
+    describePersonalTokenRecords(fresh);
     describeAuthRecords(fresh);
     describeSessionRecords(fresh);
     describeQuotaRecords(fresh, unmigrated);
