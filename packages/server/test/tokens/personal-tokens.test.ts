@@ -286,6 +286,15 @@ describe('personal access tokens: scope', () => {
     expect((await api(reg.app, 'GET', '/projects/pat-p1/repositories', pat)).statusCode).toBe(200);
     expect((await api(reg.app, 'GET', '/projects/pat-p2/repositories', pat)).statusCode).toBe(403);
     expect((await api(reg.app, 'GET', '/users/current', pat)).statusCode).toBe(200);
+    // Project lists show only the member projects the scope names (besides public ones).
+    const privateNames = async (as: Credentials) =>
+      (await api(reg.app, 'GET', '/projects?page_size=100', as))
+        .json<{ name: string }[]>()
+        .map((p) => p.name)
+        .filter((name) => name === 'pat-p1' || name === 'pat-p2')
+        .sort();
+    expect(await privateNames(pat)).toEqual(['pat-p1']);
+    expect(await privateNames(dev)).toEqual(['pat-p1', 'pat-p2']);
     // The token cannot change its own user.
     expect((await api(reg.app, 'PUT', `/users/${devId}`, pat, { realname: 'changed' })).statusCode).toBe(403);
     expect(
