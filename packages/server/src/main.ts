@@ -1,3 +1,4 @@
+import { PersonalTokenService } from './tokens/personal-tokens.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -206,9 +207,15 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
+  const bus = new EventBus((err, subscriber, event) =>
+    log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
+  );
   const work = new UnitOfWork(store, clock);
   const identity = identityFor(store, work);
-  const authenticator = new Authenticator(store, { verifier, clock, external: identity.logins });
+  const personalTokens = new PersonalTokenService(store, work, clock, {
+    onError: (err) => log.warn({ err }, 'recording a personal access token’s last use failed'),
+  });
+  const authenticator = new Authenticator(store, { verifier, clock, external: identity.logins, personalTokens });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
@@ -217,6 +224,7 @@ export async function createWharf(
     expirationMinutes: async () => (await store.settings.get()).tokenExpiration,
     now: () => clock.now(),
     contextOfAccount: (name) => authenticator.contextOfAccount(name),
+    personalTokenScope: (tokenId, userId) => personalTokens.scopeOf(tokenId, userId),
     projectNamed: (name) => store.projects.getByName(name),
   });
   const root = config.storage.rootDirectory!;
@@ -243,9 +251,6 @@ export async function createWharf(
     pollIntervalMs: config.jobs.pollInterval * 1000,
     logMaxBytes: config.jobs.logMaxBytes,
   });
-  const bus = new EventBus((err, subscriber, event) =>
-    log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
-  );
   const relay = new OutboxRelay(store, bus, clock, {
     onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
@@ -418,6 +423,7 @@ export async function createWharf(
       notifications: new NotificationStatusService(notifications),
       audit: new AuditService(store),
       purgeAudit: new PurgeAuditService(jobs, AUDIT_EVENT_TYPES),
+      personalTokens,
     },
     portal: { dir: config.portal.dir! },
     connections: {

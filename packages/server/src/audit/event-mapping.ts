@@ -68,6 +68,8 @@ export const WHARF_EVENT_TYPES = [
   'create_webhook_policy',
   'update_webhook_policy',
   'delete_webhook_policy',
+  'create_personal_token',
+  'delete_personal_token',
   'update_schedule',
   'delete_schedule',
 ] as const;
@@ -116,6 +118,8 @@ export const AUDITED_EVENT_TYPES = [
   'webhook_policy.created',
   'webhook_policy.updated',
   'webhook_policy.deleted',
+  'personal_token.created',
+  'personal_token.deleted',
   'schedule.updated',
   'auth.login_succeeded',
   'auth.login_failed',
@@ -318,6 +322,16 @@ function coreOf(event: DomainEvent): Core | undefined {
         resource: event.name,
         description: `${verbOf(event.type)} webhook policy ${event.name}`,
         projectId: event.projectId,
+      };
+    case 'personal_token.created':
+    case 'personal_token.deleted':
+      return {
+        operation: verbOf(event.type),
+        resourceType: 'personal_token',
+        resource: `${event.username}/${event.name}`,
+        description: `${event.type === 'personal_token.created' ? 'create' : 'revoke'} personal access token ${
+          event.name
+        } of ${event.username}`,
       };
     case 'schedule.updated': {
       const target = event.vendorId === undefined ? event.vendorType : `${event.vendorType}/${event.vendorId}`;

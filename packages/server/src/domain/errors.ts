@@ -21,7 +21,8 @@ export type Entity =
   | 'label'
   | 'job'
   | 'quota'
-  | 'tag-history';
+  | 'tag-history'
+  | 'personal-token';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: string;

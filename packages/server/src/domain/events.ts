@@ -228,6 +228,15 @@ export interface RetentionPolicyEvent {
   readonly projectId: number;
 }
 
+/** A user's personal access token was created, or revoked (deleted) by its owner or an administrator. */
+export interface PersonalTokenEvent {
+  readonly type: 'personal_token.created' | 'personal_token.deleted';
+  readonly tokenId: number;
+  readonly name: string;
+  readonly userId: number;
+  readonly username: string;
+}
+
 /** A webhook policy of a project was created, changed (also enabled or disabled) or deleted. */
 export interface WebhookPolicyEvent {
   readonly type: 'webhook_policy.created' | 'webhook_policy.updated' | 'webhook_policy.deleted';
@@ -310,6 +319,7 @@ export type DomainEventBody =
   | QuotaUpdated
   | RetentionPolicyEvent
   | WebhookPolicyEvent
+  | PersonalTokenEvent
   | ScheduleUpdated
   | ExecutionStarted
   | ExecutionFinished

@@ -45,6 +45,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   job: 'NAME_UNKNOWN',
   quota: 'NAME_UNKNOWN',
   'tag-history': 'NAME_UNKNOWN',
+  'personal-token': 'NAME_UNKNOWN',
 };
 
 export function toRegistryError(err: unknown): RegistryError {

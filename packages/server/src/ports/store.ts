@@ -6,6 +6,7 @@ import type { LabelRecords } from './label-records.js';
 import type { MetadataRepositories } from './metadata-store.js';
 import type { OutboxRecords } from './outbox.js';
 import type { PasswordResetRecords } from './password-reset-records.js';
+import type { PersonalTokenRecords } from './personal-token-records.js';
 import type { QuotaRecords } from './quota-records.js';
 import type { RetentionRecords } from './retention-records.js';
 import type { TagHistoryRecords } from './tag-history-records.js';
@@ -38,6 +39,8 @@ export interface StoreRecords extends MetadataRepositories, IdentityRepositories
   readonly audit: AuditRecords;
   /** Password reset links sent by e-mail (ports/password-reset-records.ts). */
   readonly passwordResets: PasswordResetRecords;
+  /** Users' personal access tokens (ports/personal-token-records.ts). */
+  readonly personalTokens: PersonalTokenRecords;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   type RobotSubject,
   type Subject,
   type SystemSubject,
+  type TokenScope,
   type UserSubject,
 } from '../domain/rbac/evaluator.js';
 import { systemOperator, type Operator, type RequestOrigin } from '../domain/events.js';
@@ -60,6 +61,28 @@ export function operatorOf(ctx: SecurityContext): Operator {
   }
 }
 
+/** `ctx` narrowed to a personal access token's scope (users only; other contexts are returned as they are). */
+export function scopedContext(ctx: SecurityContext, scope: TokenScope): SecurityContext {
+  return ctx.kind === 'user' ? { ...ctx, subject: { ...ctx.subject, scope } } : ctx;
+}
+
+/** The personal access token a context authenticated with (its scope), if any. */
+export function tokenScopeOf(ctx: SecurityContext): TokenScope | undefined {
+  return ctx.kind === 'user' ? ctx.subject.scope : undefined;
+}
+
+/**
+ * Checks personal access tokens (tokens/personal-tokens.ts): a password that `recognises` is a token and nothing
+ * else (no password check follows); `verify` answers its owner and scope when it is valid and owned by `username`.
+ */
+export interface PersonalTokenVerifier {
+  recognises(password: string): boolean;
+  verify(
+    username: string,
+    secret: string,
+  ): Promise<{ readonly user: UserRecord; readonly scope: TokenScope } | undefined>;
+}
+
 /** Robot accounts authenticate with names carrying this prefix (Harbor's default `robot$`). */
 export const ROBOT_PREFIX = 'robot$';
 
@@ -98,20 +121,27 @@ export class Authenticator {
 
   private readonly verifier: PasswordVerifier;
   private readonly clock: Clock;
+  private readonly personalTokens: PersonalTokenVerifier | undefined;
+  private readonly external: ExternalLogins | undefined;
 
   /**
    * `verifier` bounds concurrent scrypt runs (main.ts builds it from `login.maxConcurrentHashes` and
    * `login.maxQueuedHashes`); when it is full, withPassword throws PasswordCheckOverloadError.
    */
-  private readonly external: ExternalLogins | undefined;
-
   constructor(
     private readonly identity: Store,
-    opts: { readonly verifier?: PasswordVerifier; readonly clock?: Clock; readonly external?: ExternalLogins } = {},
+    opts: {
+      readonly verifier?: PasswordVerifier;
+      readonly clock?: Clock;
+      readonly external?: ExternalLogins;
+      /** Personal access tokens, accepted as passwords in every auth_mode (one indexed lookup, no scrypt). */
+      readonly personalTokens?: PersonalTokenVerifier;
+    } = {},
   ) {
     this.verifier = opts.verifier ?? new PasswordVerifier();
     this.clock = opts.clock ?? systemClock;
     this.external = opts.external;
+    this.personalTokens = opts.personalTokens;
   }
 
   /**
@@ -120,6 +150,7 @@ export class Authenticator {
    * stored hash has), through the same bounded verifier, so the answer's time does not tell whether it exists.
    */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {
+    if (this.personalTokens?.recognises(password)) return this.withPersonalToken(username, password);
     if (username.startsWith(ROBOT_PREFIX)) return this.withRobotSecret(username, password);
     const provider = username === LOCAL_ADMIN ? undefined : await this.external?.provider();
     if (provider) return this.withProvider(provider, username, password);
@@ -139,6 +170,8 @@ export class Authenticator {
    * withPassword can tell. The login guard lets these through without reserving a password check.
    */
   async rememberedContext(username: string, password: string): Promise<SecurityContext | undefined> {
+    // A personal access token is checked afresh every time (one indexed lookup): revoking it ends it at once.
+    if (this.personalTokens?.recognises(password)) return this.withPersonalToken(username, password);
     if (username.startsWith(ROBOT_PREFIX)) {
       const robot = await this.identity.robots.getByName(username);
       if (!robot || !this.remembered(username, password, robot.secretHash)) return undefined;
@@ -173,6 +206,12 @@ export class Authenticator {
     }
     this.rememberVerified(this.cacheKeyOf(username, password, user.passwordHash ?? EXTERNAL_STAMP));
     return this.contextOf(user);
+  }
+
+  /** A personal access token's context: its owner's, narrowed to its scope; undefined when it is not valid. */
+  private async withPersonalToken(username: string, secret: string): Promise<SecurityContext | undefined> {
+    const verified = await this.personalTokens?.verify(username, secret);
+    return verified && scopedContext(await this.contextOf(verified.user), verified.scope);
   }
 
   /** The user's rights: their own roles and their groups' (as the provider said at their last login). */

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { AuthChannel, LoginFailurePolicy } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type { AuthDecision, AuthDecisionSink } from './auth-events.js';
-import type { Authenticator, SecurityContext } from './authenticator.js';
+import { tokenScopeOf, type Authenticator, type SecurityContext } from './authenticator.js';
 
 /** Where a login comes from: the portal (`session`), the management API, the registry's /v2, the token service. */
 export type LoginChannel = AuthChannel;
@@ -215,9 +215,10 @@ export class LoginGuard {
     return { ok: true, ctx: ctx as AuthenticatedContext };
   }
 
-  /** Why a verified account may not log in on this channel: robot accounts have no portal sessions. */
+  /** Why a verified account may not log in on this channel: robot accounts and personal tokens have no sessions. */
   private refusal(ctx: SecurityContext, channel: LoginChannel): string | undefined {
     if (ctx.kind === 'anonymous') return 'invalid credentials';
+    if (channel === 'session' && tokenScopeOf(ctx)) return 'personal access tokens cannot open sessions';
     return channel === 'session' && ctx.kind === 'robot' ? 'robot accounts cannot open sessions' : undefined;
   }
 

@@ -12,7 +12,7 @@ export type ProjectScope = { readonly all: true } | { readonly all: false; reado
 /**
  * Harbor's rule for project lists, search and statistics. Callers the evaluator lets list projects at system scope
  * (system administrators, robots granted it) see every project; anyone else sees the public ones, plus: a user
- * the projects it is a member of, a robot the projects its permissions name (every project for a permission on
+ * the projects it is a member of (with a personal access token, those of them its scope names), a robot the projects its permissions name (every project for a permission on
  * `*`). Anonymous callers see only public projects.
  */
 export async function projectScopeOf(identity: Store, ctx: SecurityContext): Promise<ProjectScope> {
@@ -20,8 +20,14 @@ export async function projectScopeOf(identity: Store, ctx: SecurityContext): Pro
   switch (ctx.kind) {
     case 'anonymous':
       return { all: false, projectIds: [] };
-    case 'user':
-      return { all: false, projectIds: [...ctx.subject.projectRoles.keys()] };
+    case 'user': {
+      const member = [...ctx.subject.projectRoles.keys()];
+      // With a personal access token, only the member projects its scope names (all of them for `*`).
+      const blocks = ctx.subject.scope?.permissions.filter((p) => p.kind === 'project');
+      if (blocks === undefined || blocks.some((p) => p.namespace === '*')) return { all: false, projectIds: member };
+      const named = new Set(blocks.map((p) => p.projectId));
+      return { all: false, projectIds: member.filter((id) => named.has(id)) };
+    }
     case 'robot': {
       const blocks = ctx.subject.permissions.filter((p) => p.kind === 'project');
       if (blocks.some((p) => p.namespace === '*')) return { all: true };

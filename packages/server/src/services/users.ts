@@ -194,9 +194,16 @@ export class UserService {
     return caller;
   }
 
-  /** The caller when they act on themselves or may perform `action` on users. */
+  /**
+   * The caller when they act on themselves or may perform `action` on users. A personal access token only reads
+   * its own user: changing the profile or the password needs the user's own sign-in.
+   */
   private authorizeSelfOr(ctx: SecurityContext, id: number, action: Action): UserContext {
     const caller = requireUser(ctx);
-    return caller.user.id === id ? caller : this.authorize(ctx, action);
+    if (caller.user.id !== id) return this.authorize(ctx, action);
+    if (caller.subject.scope !== undefined && action !== 'read') {
+      throw new PermissionDeniedError('a personal access token cannot change its own user');
+    }
+    return caller;
   }
 }

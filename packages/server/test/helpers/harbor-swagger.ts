@@ -43,6 +43,11 @@ export const WHARF_EXTENSIONS: readonly string[] = [
   'GET /api/v2.0/system/notifications',
   // Checking the SMTP server of the email_* settings (self-service/); Harbor 1.x had it, Harbor 2 has not.
   'POST /api/v2.0/email/ping',
+  // Personal access tokens (tokens/); Harbor has none.
+  'GET /api/v2.0/users/{user_id}/tokens',
+  'POST /api/v2.0/users/{user_id}/tokens',
+  'DELETE /api/v2.0/users/{user_id}/tokens/{token_id}',
+  'GET /api/v2.0/tokens',
 ];
 
 /** Each extension as a pattern: a `{param}` matches one path segment (a request's, or a route's `:param`). */

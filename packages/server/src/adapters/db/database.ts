@@ -60,6 +60,23 @@ export interface Database {
   password_resets: PasswordResetsTable;
   // The audit log (migration 0016-audit-log).
   audit_log: AuditLogTable;
+  // Personal access tokens (migration 0021-personal-tokens).
+  personal_tokens: PersonalTokensTable;
+}
+
+export interface PersonalTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  description: string;
+  /** JSON: the scope, a robot-style permission list. */
+  permissions: string;
+  /** SHA-256 of the secret, hex; unique. */
+  secret_hash: string;
+  duration_days: number | null;
+  expires_at: number | null;
+  created_at: number;
+  last_used_at: number | null;
 }
 
 export interface RepositoriesTable {

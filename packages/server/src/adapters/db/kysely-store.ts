@@ -21,6 +21,7 @@ import { InCodeMigrationProvider } from './migrations/in-code-migration-provider
 import { migrateToLatest } from './migrations/migrate.js';
 import { KyselyOutboxRecords } from './outbox-records.js';
 import { KyselyPasswordResetRecords } from './password-reset-records.js';
+import { KyselyPersonalTokenRecords } from './personal-token-records.js';
 import { KyselyPullRecords } from './pull-records.js';
 import { KyselyQuotaRecords } from './quota-records.js';
 import { KyselyRepositoryRecords } from './repository-records.js';
@@ -57,6 +58,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly webhooks: KyselyWebhookRecords;
   readonly audit: KyselyAuditRecords;
   readonly passwordResets: KyselyPasswordResetRecords;
+  readonly personalTokens: KyselyPersonalTokenRecords;
 
   constructor(db: Kysely<Database>, dialect: SqlDialect, secrets?: SecretBox) {
     this.repositories = new KyselyRepositoryRecords(db);
@@ -84,6 +86,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.webhooks = new KyselyWebhookRecords(db, secrets);
     this.audit = new KyselyAuditRecords(db);
     this.passwordResets = new KyselyPasswordResetRecords(db);
+    this.personalTokens = new KyselyPersonalTokenRecords(db);
   }
 }
 

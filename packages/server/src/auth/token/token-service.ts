@@ -11,10 +11,15 @@
  * second on every node. What a token's check concluded (its account, and its access reduced against the account and
  * projects it read) is kept until the token expires or the first of those cache entries is due to be read again, so a
  * request with a token seen within that window costs one map lookup, with the same freshness as the caches.
+ *
+ * A token issued from a personal access token login carries the PAT's id (`pat`): each check looks that PAT up again
+ * (one indexed lookup, never cached, never remembered with the authorisation), so revoking or expiring it ends the
+ * token at the next request on every node, and the access is reduced to the PAT's scope as well.
  */
 import { SharedCache, type SharedCacheEntry } from '../../lib/shared-cache.js';
 import type { ProjectRecord } from '../../ports/identity-store.js';
-import { ANONYMOUS, type SecurityContext } from '../../services/authenticator.js';
+import type { TokenScope } from '../../domain/rbac/evaluator.js';
+import { ANONYMOUS, scopedContext, tokenScopeOf, type SecurityContext } from '../../services/authenticator.js';
 import { isSamePrincipal, tokenPrincipalOf, type TokenPrincipal } from '../../services/credential-stamp.js';
 import type { RegistryAccess } from '../../services/registry-access.js';
 import type { Scope } from './scope.js';
@@ -32,6 +37,11 @@ export interface TokenServiceOptions {
   readonly expirationMinutes: () => Promise<number>;
   /** The current context of the account a token names (a user, or an active robot); undefined when it is gone. */
   readonly contextOfAccount: (name: string) => Promise<SecurityContext | undefined>;
+  /**
+   * The scope of the personal access token `tokenId` of user `userId` while it is valid (not revoked, not expired);
+   * undefined otherwise. Without it, tokens issued from personal access tokens are refused.
+   */
+  readonly personalTokenScope?: (tokenId: number, userId: number) => Promise<TokenScope | undefined>;
   /** A project by name, as stored now. */
   readonly projectNamed: (name: string) => Promise<ProjectRecord | undefined>;
   /** How long a looked-up account or project is trusted when verifying tokens (at most a second). */
@@ -109,6 +119,7 @@ export class TokenService {
     const expiresIn = Math.max(1, Math.round((await this.options.expirationMinutes()) * 60));
     const issuedAt = new Date(this.now());
     const principal = tokenPrincipalOf(ctx);
+    const pat = tokenScopeOf(ctx)?.tokenId;
     const token = signToken(this.keys.current(), {
       issuer: this.options.issuer,
       audience: this.options.service,
@@ -117,6 +128,7 @@ export class TokenService {
       expiresInSeconds: expiresIn,
       now: issuedAt,
       ...(principal && { principal }),
+      ...(pat !== undefined && { pat }),
     });
     return { token, expiresIn, issuedAt, access };
   }
@@ -172,12 +184,18 @@ export class TokenService {
         throw new TokenVerificationError('revoked', 'the token has been revoked');
       }
       ctx = current.ctx;
+      if (claims.pat !== undefined) {
+        const scope =
+          ctx.kind === 'user' ? await this.options.personalTokenScope?.(claims.pat, ctx.user.id) : undefined;
+        if (!scope) throw new TokenVerificationError('revoked', 'the personal access token has been revoked');
+        ctx = scopedContext(ctx, scope);
+      }
     }
     const granted = await this.access.grant(ctx, claims.access, (name) =>
       trust(this.projects.entry(name, () => this.options.projectNamed(name))),
     );
     const verified = { claims, ctx, access: granted.map(({ type, name, actions }) => ({ type, name, actions })) };
-    remember(this.authorized, token, { verified, until });
+    if (claims.pat === undefined) remember(this.authorized, token, { verified, until });
     return verified;
   }
 

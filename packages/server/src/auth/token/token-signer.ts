@@ -24,6 +24,8 @@ export interface TokenClaims {
   readonly access: readonly TokenAccess[];
   /** Wharf's claim: the account the token was issued to (kind, id, credential stamp); absent for anonymous callers. */
   readonly principal?: TokenPrincipalClaim;
+  /** Wharf's claim: the personal access token the login used (its id); the token's scope narrows the access. */
+  readonly pat?: number;
 }
 
 export interface TokenPrincipalClaim {
@@ -41,6 +43,7 @@ export interface SignTokenOptions {
   readonly expiresInSeconds: number;
   readonly now?: Date;
   readonly principal?: TokenPrincipalClaim;
+  readonly pat?: number;
 }
 
 export function signToken(keys: TokenKeys, options: SignTokenOptions): string {
@@ -61,6 +64,7 @@ export function signToken(keys: TokenKeys, options: SignTokenOptions): string {
     ...(options.principal && {
       principal: { kind: options.principal.kind, id: options.principal.id, stamp: options.principal.stamp },
     }),
+    ...(options.pat !== undefined && { pat: options.pat }),
   };
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`;
   const signature = sign('sha256', Buffer.from(signingInput), signingKey(keys.algorithm, keys.privateKey));
@@ -164,6 +168,9 @@ function parseClaims(raw: Record<string, unknown>): TokenClaims {
   }
   if (raw.principal !== undefined && !isPrincipal(raw.principal)) {
     throw new TokenVerificationError('malformed', 'token principal claim is malformed');
+  }
+  if (raw.pat !== undefined && !(Number.isInteger(raw.pat) && (raw.pat as number) > 0)) {
+    throw new TokenVerificationError('malformed', 'token pat claim is malformed');
   }
   return raw as unknown as TokenClaims;
 }

@@ -1,7 +1,7 @@
 /**
  * Authorisation decisions: who may do which action on which resource, in one project or at system scope.
  * Every answer derives from the tables in policies.ts (roles, public projects) or from a robot's own
- * permission list; nothing else grants anything.
+ * permission list; nothing else grants anything. A personal access token's scope only ever takes away.
  */
 import { PUBLIC_PROJECT_POLICIES, ROLE_POLICIES, grantsAllow } from './policies.js';
 import {
@@ -52,6 +52,18 @@ export interface UserSubject {
   readonly sysadmin: boolean;
   /** Roles by project id; several when membership also comes through groups. */
   readonly projectRoles: ReadonlyMap<number, readonly ProjectRole[]>;
+  /**
+   * Set when the user authenticated with a personal access token (tokens/): what the token allows, in a robot's
+   * permission shape. The user may then do only what both their own rights and this scope allow (the intersection);
+   * what anonymous callers may do in a public project stays allowed.
+   */
+  readonly scope?: TokenScope | undefined;
+}
+
+/** The scope of a personal access token: its id (tokens issued from it carry it) and what it allows. */
+export interface TokenScope {
+  readonly tokenId: number;
+  readonly permissions: readonly RobotPermission[];
 }
 
 export interface RobotSubject {
@@ -145,6 +157,10 @@ function userCan(
   resource: ScopedResource,
   action: Action,
 ): boolean {
+  const scoped = user.scope && listDecision(user.scope.permissions, project, resource, action);
+  if (scoped !== undefined && scoped !== 'allow') {
+    return scoped === 'none' && project !== undefined && publicAllows(project, resource, action);
+  }
   if (user.sysadmin) return true;
   if (project === undefined || !isProjectResource(resource)) return false;
   const roles = user.projectRoles.get(project.id) ?? [];
@@ -160,13 +176,27 @@ function robotCan(
   now: Date | undefined,
 ): boolean {
   if (!isRobotActive(robot, now)) return false;
-  const entries = robot.permissions
+  const decision = listDecision(robot.permissions, project, resource, action);
+  if (decision !== 'none') return decision === 'allow';
+  return project !== undefined && publicAllows(project, resource, action);
+}
+
+/**
+ * What a permission list (a robot's, a personal access token's scope) says of the action: `deny` when a matching
+ * entry denies it, `allow` when one matches, `none` when nothing matches.
+ */
+function listDecision(
+  permissions: readonly RobotPermission[],
+  project: ProjectRef | undefined,
+  resource: ScopedResource,
+  action: Action,
+): 'allow' | 'deny' | 'none' {
+  const entries = permissions
     .filter((p) => (project === undefined ? p.kind === 'system' : p.kind === 'project' && appliesTo(p, project)))
     .flatMap((p) => p.access)
     .filter((a) => accessMatches(a, resource, action, project !== undefined));
-  if (entries.some((a) => a.effect === 'deny')) return false;
-  if (entries.length > 0) return true;
-  return project !== undefined && publicAllows(project, resource, action);
+  if (entries.some((a) => a.effect === 'deny')) return 'deny';
+  return entries.length > 0 ? 'allow' : 'none';
 }
 
 function appliesTo(permission: RobotPermission, project: ProjectRef): boolean {

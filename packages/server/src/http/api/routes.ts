@@ -48,6 +48,8 @@ import { registerTagHistoryRoutes } from './tag-history-routes.js';
 import type { TagHistoryService } from '../../tag-history/tag-history-service.js';
 import type { ImmutableRuleService } from '../../immutable/immutable-rule-service.js';
 import type { ArtifactLabelService, LabelService } from '../../labels/label-service.js';
+import type { PersonalTokenService } from '../../tokens/personal-tokens.js';
+import { registerPersonalTokenRoutes } from './personal-token-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
@@ -76,6 +78,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly purgeAudit: PurgeAuditService;
   /** `POST /email/ping` (self-service/); absent: not served. */
   readonly email?: EmailServerCheck | undefined;
+  /** Personal access tokens (`/users/{user_id}/tokens`, `/tokens`). */
+  readonly personalTokens: PersonalTokenService;
   /** Rate limits (`rateLimits.enabled`); absent: no hook. */
   readonly rateLimits?: RateLimitHooks | undefined;
 }
@@ -132,6 +136,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerNotificationRoutes(api, opts.notifications);
       registerAuditRoutes(api, opts.audit);
       registerPurgeAuditRoutes(api, opts.purgeAudit);
+      registerPersonalTokenRoutes(api, opts.personalTokens);
       registerOpenApiRoutes(api, opts);
       done();
     },

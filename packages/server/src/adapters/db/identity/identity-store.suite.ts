@@ -14,6 +14,7 @@ import { describePasswordResetRecords } from '../password-reset-records.suite.js
 import { describeQuotaRecords } from '../quota-records.suite.js';
 import { describeUserGroupRecords } from './user-group-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
+import { describePersonalTokenRecords } from '../personal-token-records.suite.js';
 export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
 
 /**
@@ -163,6 +164,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describeMemberRecords(fresh);
     describeUserGroupRecords(fresh);
     describeRobotRecords(fresh);
+    describePersonalTokenRecords(fresh);
     describeAuthRecords(fresh);
     describeSessionRecords(fresh);
     describePasswordResetRecords(fresh);

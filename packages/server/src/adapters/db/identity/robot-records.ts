@@ -41,7 +41,7 @@ function toRecord(row: Selectable<RobotsTable>): RobotRecord {
  * Binds every block naming one project (kind `project`, not `*`) to that project's id as stored now (0 when there is
  * no such project: the block applies nowhere), so that a later project of the same name is not covered.
  */
-async function bindPermissions(
+export async function bindPermissions(
   db: Kysely<Database>,
   permissions: readonly RobotPermission[],
 ): Promise<RobotPermission[]> {

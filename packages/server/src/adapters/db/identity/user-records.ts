@@ -165,6 +165,7 @@ export class KyselyUserRecords implements UserRecords {
         .execute();
       await tx.deleteFrom('project_members').where('entity_type', '=', 'u').where('entity_id', '=', id).execute();
       await tx.deleteFrom('user_group_members').where('user_id', '=', id).execute();
+      await tx.deleteFrom('personal_tokens').where('user_id', '=', id).execute();
       return true;
     });
   }

@@ -21,6 +21,7 @@ import { retentionDeletedSchema } from './0018-retention-deleted.js';
 import { keysSchema } from './0019-keys.js';
 import { userGroupsSchema } from './0020-user-groups.js';
 import { passwordResetSchema } from './0023-password-reset.js';
+import { personalTokensSchema } from './0021-personal-tokens.js';
 import type { DialectMigration, MigrationContext } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -45,6 +46,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0018-retention-deleted': retentionDeletedSchema,
   '0019-keys': keysSchema,
   '0020-user-groups': userGroupsSchema,
+  '0021-personal-tokens': personalTokensSchema,
   '0023-password-reset': passwordResetSchema,
 };
 

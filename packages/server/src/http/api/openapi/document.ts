@@ -21,6 +21,7 @@ import { REPOSITORIES_AREA } from './repositories.js';
 import { RETENTION_AREA } from './retention.js';
 import { SYSTEM_AREA } from './system.js';
 import { USER_GROUPS_AREA } from './user-groups.js';
+import { TOKENS_AREA } from './tokens.js';
 import { USERS_AREA } from './users.js';
 import { WEBHOOKS_AREA } from './webhooks.js';
 
@@ -38,6 +39,7 @@ const AREAS: readonly ApiArea[] = [
   MEMBERS_AREA,
   USER_GROUPS_AREA,
   ROBOTS_AREA,
+  TOKENS_AREA,
   SEARCH_AREA,
   STATISTICS_AREA,
   CONFIGURATIONS_AREA,
