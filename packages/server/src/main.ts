@@ -55,6 +55,8 @@ import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
+import { LdaptsDirectory } from './adapters/identity/ldap-directory.js';
+import { ldapFeature } from './ldap/ldap-feature.js';
 import { UnitOfWork } from './events/unit-of-work.js';
 import { registerSubscribers } from './subscribers.js';
 import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
@@ -327,6 +329,12 @@ export async function createWharf(
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
+  const ldap = ldapFeature({
+    settings: store.settings,
+    users: store.users,
+    box: secrets.box,
+    directory: new LdaptsDirectory(),
+  });
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   const retention = new RetentionService(store, jobs, now, work);
@@ -364,7 +372,8 @@ export async function createWharf(
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
-      configurations: new ConfigurationService(store, readOnly, work),
+      configurations: new ConfigurationService(store, readOnly, work, [ldap.configuration]),
+      featureRoutes: [ldap.routes],
       permissions: new PermissionService(store),
       readOnly,
       projectServices,

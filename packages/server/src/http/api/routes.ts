@@ -69,6 +69,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly notifications: NotificationStatusService;
   readonly audit: AuditService;
   readonly purgeAudit: PurgeAuditService;
+  /** Features' own routes (ldap/…), registered after the core's under the same authentication and guards. */
+  readonly featureRoutes?: readonly ((api: FastifyInstance) => void)[] | undefined;
   /** Rate limits (`rateLimits.enabled`); absent: no hook. */
   readonly rateLimits?: RateLimitHooks | undefined;
 }
@@ -123,6 +125,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerNotificationRoutes(api, opts.notifications);
       registerAuditRoutes(api, opts.audit);
       registerPurgeAuditRoutes(api, opts.purgeAudit);
+      for (const register of opts.featureRoutes ?? []) register(api);
       registerOpenApiRoutes(api, opts);
       done();
     },

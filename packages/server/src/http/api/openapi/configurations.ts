@@ -1,3 +1,4 @@
+import { LDAP_CONFIGURATIONS } from './ldap.js';
 import { emptyResponse, errors, jsonBody, jsonResponse, schemaRef, type ApiArea, type SchemaObject } from './common.js';
 
 const CONFIGURE = ['configure'];
@@ -96,6 +97,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           type: 'string',
           description: 'Comma-separated audit event types (`/auditlog-exts/events`) that are not recorded.',
         }),
+        ...Object.fromEntries(Object.entries(LDAP_CONFIGURATIONS).map(([key, schema]) => [key, item(schema)])),
       },
     },
     Configurations: {
@@ -131,6 +133,14 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           type: 'string',
           nullable: true,
           description: 'Comma-separated event types not recorded, e.g. `pull_artifact,login_user`.',
+        },
+        ...Object.fromEntries(
+          Object.entries(LDAP_CONFIGURATIONS).map(([key, schema]) => [key, { ...schema, nullable: true }]),
+        ),
+        ldap_search_password: {
+          type: 'string',
+          nullable: true,
+          description: 'The search DN’s password: stored encrypted, never returned; empty removes it.',
         },
       },
     },
