@@ -91,7 +91,8 @@ export class LdaptsDirectory implements LdapDirectory {
         url: options.url,
         timeout: options.timeoutMs,
         connectTimeout: options.timeoutMs,
-        tlsOptions,
+        // ldapts speaks TLS from the start whenever it is given TLS options: only for ldaps://.
+        ...(options.url.toLowerCase().startsWith('ldaps:') ? { tlsOptions } : {}),
         strictDN: false,
       });
     } catch (error) {
