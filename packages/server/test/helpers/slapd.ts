@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,8 @@ export const groupDn = (cn: string): string => `cn=${cn},${GROUPS_DN}`;
 
 /**
  * The test directory: alice (in devs, which is in engineering), bob (in ops), carol (in admins, the group admin
- * DN), dave (disabled), erin (a name with filter metacharacters' neighbour: `erin*` must not match her), no groups.
+ * DN), dave (disabled: the user filter excludes him), erin (no e-mail address, no group). `engineering` has the
+ * group devs as a member, and `everyone-engineering` has engineering: groups of groups.
  */
 export const DIRECTORY_LDIF = `dn: ${BASE_DN}
 objectClass: dcObject
@@ -58,7 +59,7 @@ ${person('bob', 'Bob Builder', 'bob@wharf.test', 'bob-pw')}
 ${person('carol', 'Carol Danvers', 'carol@wharf.test', 'carol-pw')}
 ${person('dave', 'Dave Disabled', 'dave@wharf.test', 'dave-pw')}description: disabled
 
-${person('erin', 'Erin (star) Example', '', 'erin-pw')}
+${person('erin', 'Erin Example', '', 'erin-pw')}
 ${group('devs', [userDn('alice')])}
 ${group('ops', [userDn('bob')])}
 ${group('admins', [userDn('carol')])}
@@ -213,9 +214,4 @@ export async function startSlapd(ldif: string = DIRECTORY_LDIF): Promise<Slapd> 
     throw error;
   }
   return slapd;
-}
-
-/** The pid file's content, for tests that want to see slapd gone. */
-export async function slapdPid(dir: string): Promise<number> {
-  return Number((await readFile(join(dir, 'slapd.pid'), 'utf8')).trim());
 }
