@@ -191,3 +191,26 @@ describe('LDAP provider (slapd)', () => {
     }
   });
 });
+
+describe('LDAP login latency (slapd on 127.0.0.1)', () => {
+  it('authenticates with one connection per login: median and 95th percentile of 50 logins', async () => {
+    const measure = async (label: string, values: Record<string, unknown>) => {
+      await configure(values);
+      const times: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const started = performance.now();
+        expect((await provider.authenticate('alice', 'alice-pw'))?.username).toBe('alice');
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      const median = times[25]!;
+      console.info(`LDAP login (${label}): median ${median.toFixed(2)} ms, p95 ${times[47]!.toFixed(2)} ms`);
+      // Generous: a login is a handful of round trips on a local socket.
+      expect(median).toBeLessThan(100);
+    };
+    await measure('memberOf, group names from DNs', { ldap_group_search_filter: '' });
+    await measure('memberOf, group entries read', {});
+    await measure('group search', { ldap_group_membership_attribute: '' });
+    await measure('group search + nested groups', { ldap_group_membership_attribute: '', ldap_nested_groups: true });
+  });
+});
