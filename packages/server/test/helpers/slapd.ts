@@ -93,6 +93,8 @@ function group(cn: string, members: readonly string[]): string {
 export interface Slapd {
   readonly url: string;
   readonly port: number;
+  /** `ldaps://127.0.0.1:<port>` when started with a certificate (StartTLS is then offered on `url` too). */
+  readonly ldapsUrl?: string;
   /** ldapmodify as the root DN (changetype records). */
   modify(ldif: string): Promise<void>;
   /** ldapadd as the root DN. */
@@ -142,8 +144,15 @@ function run(command: string, args: readonly string[], input: string): Promise<v
   });
 }
 
+export interface SlapdOptions {
+  readonly ldif?: string;
+  /** PEM files of the server certificate (with its chain) and key: slapd then offers StartTLS and ldaps. */
+  readonly tls?: { readonly certificate: string; readonly key: string };
+}
+
 /** Starts slapd with the test directory (or `ldif`), ready to answer. */
-export async function startSlapd(ldif: string = DIRECTORY_LDIF): Promise<Slapd> {
+export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
+  const ldif = options.ldif ?? DIRECTORY_LDIF;
   requireProgram(SLAPD, 'slapd');
   requireProgram('/usr/bin/ldapadd', 'ldap-utils');
   const dir = await mkdtemp(join(tmpdir(), 'wharf-slapd-'));
@@ -154,6 +163,9 @@ export async function startSlapd(ldif: string = DIRECTORY_LDIF): Promise<Slapd> 
     [
       ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include ${SCHEMAS}/${s}.schema`),
       `modulepath ${MODULES}`,
+      ...(options.tls
+        ? [`TLSCertificateFile ${options.tls.certificate}`, `TLSCertificateKeyFile ${options.tls.key}`]
+        : []),
       'moduleload back_mdb',
       'moduleload memberof',
       `pidfile ${join(dir, 'slapd.pid')}`,
@@ -172,11 +184,16 @@ export async function startSlapd(ldif: string = DIRECTORY_LDIF): Promise<Slapd> 
   );
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = options.tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   let log = '';
   // -d 0: stays in the foreground (a child of this process), logging nothing but errors.
-  const child: ChildProcess = spawn(SLAPD, ['-f', conf, '-h', `${url}/`, '-d', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    SLAPD,
+    ['-f', conf, '-h', [url, ...(ldapsUrl ? [ldapsUrl] : [])].map((u) => `${u}/`).join(' '), '-d', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -195,6 +212,7 @@ export async function startSlapd(ldif: string = DIRECTORY_LDIF): Promise<Slapd> 
   const slapd: Slapd = {
     url,
     port,
+    ...(ldapsUrl ? { ldapsUrl } : {}),
     add: (text) => run('/usr/bin/ldapadd', asRoot, text),
     modify: (text) => run('/usr/bin/ldapmodify', asRoot, text),
     async stop() {
