@@ -4,14 +4,14 @@
  * Wharf's: `ldap_start_tls` (Harbor has only ldap:// and ldaps://) and `ldap_nested_groups` (groups of groups).
  */
 import type { SecretBox } from '../lib/secret-box.js';
-import type { SettingSection } from '../ports/identity/setting-records.js';
+import { sectionSecretContext, type SettingSection } from '../ports/identity/setting-records.js';
 import type { LdapScope } from '../ports/ldap-directory.js';
 import { invalid, type ConfigurationSection, type SectionEntry } from '../services/configurations.js';
 import { checkFilter } from './ldap-filter.js';
 
 export const LDAP_SECTION = 'ldap';
 /** The secret box context of the stored search password. */
-export const SEARCH_PASSWORD_CONTEXT = 'ldap.search_password';
+export const SEARCH_PASSWORD_CONTEXT = sectionSecretContext(LDAP_SECTION, 'ldap_search_password');
 
 export interface LdapSettings {
   readonly url: string;

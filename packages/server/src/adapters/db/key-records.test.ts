@@ -6,6 +6,7 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTokenKeys } from '../../auth/token/token-keys.js';
 import { SecretBox, sealedKeyId } from '../../lib/secret-box.js';
+import { sectionSecretContext } from '../../ports/identity/setting-records.js';
 import type { Database, SqlDialect } from './database.js';
 import { storeOver } from './index.js';
 import { KyselyKeyRecords } from './key-records.js';
@@ -151,6 +152,31 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       // The former key alone opens nothing any more.
       await expect(storeOver(db, dialect, old).webhooks.get(policyId)).rejects.toThrow(/does not have/);
+    });
+
+    it('counts and reseals the sealed strings of settings sections, leaving their other values alone', async () => {
+      const { db } = await fresh();
+      const k1 = randomBytes(32);
+      const k2 = randomBytes(32);
+      const old = new SecretBox(k1);
+      const store = storeOver(db, dialect, old);
+      await store.migrate();
+      const context = sectionSecretContext('ldap', 'ldap_search_password');
+      await store.settings.setSection('ldap', {
+        ldap_url: 'ldap://ldap.example.com',
+        ldap_search_password: old.seal('bind-secret', context),
+        ldap_scope: 2,
+      });
+      await store.settings.setSection('other', { empty: '' });
+      expect(await new KyselyKeyRecords(db, old).secretKeyIdsInUse()).toEqual(new Map([[old.currentKid, 1]]));
+      const ring = new SecretBox(k2, [k1]);
+      const records = new KyselyKeyRecords(db, ring);
+      expect(await records.resealAll(10)).toEqual({ resealed: 1, seen: 1 });
+      expect(await records.resealAll(10)).toEqual({ resealed: 0, seen: 1 });
+      expect(await records.secretKeyIdsInUse()).toEqual(new Map([[ring.currentKid, 1]]));
+      const section = await store.settings.getSection('ldap');
+      expect(section).toMatchObject({ ldap_url: 'ldap://ldap.example.com', ldap_scope: 2 });
+      expect(new SecretBox(k2).open(section.ldap_search_password as string, context)).toBe('bind-secret');
     });
 
     it('rotating token keys: the newest signs, the others verify until they retire, then go', async () => {

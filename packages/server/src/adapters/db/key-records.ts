@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { sealedKeyId, SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
+import { isSealed, sealedKeyId, SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
+import { sectionSecretContext } from '../../ports/identity/setting-records.js';
 import type {
   KeyRecords,
   NewTokenKey,
@@ -15,8 +16,9 @@ export const TOKEN_PRIVATE_KEY = 'token_keys.private_key';
 
 /**
  * Token keys and the sealed values' maintenance over Kysely. Resealing reaches into every table holding a sealed
- * column (today `token_keys.private_key` and `webhook_policies.targets`' auth headers): a feature adding one adds it
- * to SEALED_COLUMNS here.
+ * column (today `token_keys.private_key` and `webhook_policies.targets`' auth headers) and every sealed string of
+ * the settings sections (`section:<name>` rows, sealed with `sectionSecretContext`): a feature adding a sealed
+ * column adds it here.
  */
 export class KyselyKeyRecords implements KeyRecords {
   constructor(
@@ -94,6 +96,10 @@ export class KyselyKeyRecords implements KeyRecords {
       counts.set(kid, (counts.get(kid) ?? 0) + 1);
     };
     for (const row of await this.db.selectFrom('token_keys').select('private_key').execute()) count(row.private_key);
+    for (const row of await this.sectionRows()) {
+      for (const value of Object.values(parseSection(row.value)))
+        if (typeof value === 'string' && isSealed(value)) count(value);
+    }
     for (const row of await this.db.selectFrom('webhook_policies').select('targets').execute()) {
       sealTargets(row.targets, (header) => {
         count(header);
@@ -174,6 +180,57 @@ export class KyselyKeyRecords implements KeyRecords {
       // A row changed meanwhile (an update sealing with some key): go over it once more.
       afterId = again.length > 0 ? Math.min(...again) - 1 : Number(rows[rows.length - 1]!.id);
     }
+    // Settings sections: a few rows, each a JSON object whose sealed strings are resealed in place.
+    for (const row of await this.sectionRows()) {
+      const section = row.name.slice(SECTION_PREFIX.length);
+      const values = parseSection(row.value);
+      let changed = false;
+      let sealed = 0;
+      for (const [key, value] of Object.entries(values)) {
+        if (typeof value !== 'string' || !isSealed(value)) continue;
+        sealed += 1;
+        const next = this.secrets.reseal(value, sectionSecretContext(section, key));
+        if (next !== value) {
+          values[key] = next;
+          changed = true;
+        }
+      }
+      if (!changed) {
+        report(0, sealed);
+        continue;
+      }
+      const result = await this.db
+        .updateTable('settings')
+        .set({ value: JSON.stringify(values) })
+        .where('name', '=', row.name)
+        .where('value', '=', row.value)
+        .executeTakeFirst();
+      // Changed meanwhile (sealed by a node with the current key, or another value changed): reseal runs again.
+      report(Number(result.numUpdatedRows) > 0 ? 1 : 0, sealed);
+    }
     return { resealed, seen };
+  }
+
+  private sectionRows(): Promise<{ name: string; value: string }[]> {
+    return this.db
+      .selectFrom('settings')
+      .select(['name', 'value'])
+      .where('name', 'like', `${SECTION_PREFIX}%`)
+      .orderBy('name')
+      .execute();
+  }
+}
+
+/** Settings sections are the rows named `section:<name>` (adapters/db/identity/setting-records.ts). */
+const SECTION_PREFIX = 'section:';
+
+function parseSection(json: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
   }
 }

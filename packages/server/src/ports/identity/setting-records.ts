@@ -38,3 +38,11 @@ export interface SettingRecords {
 }
 
 export type SettingSection = Readonly<Record<string, unknown>>;
+
+/**
+ * The secret box context of a sealed value stored in a settings section under `key`: key rotation reseals every
+ * sealed string of every section with it (adapters/db/key-records.ts), so features must seal with this context.
+ */
+export function sectionSecretContext(section: string, key: string): string {
+  return `settings.${section}.${key}`;
+}
