@@ -43,7 +43,7 @@ export function checkFilter(filter: string): string | undefined {
     if (c === '(') depth++;
     else if (c === ')') {
       depth--;
-      if (depth < 0) return 'a closing parenthesis has no opening one';
+      // The filter starts with '(': a closing parenthesis without its opening one ends it early.
       if (depth === 0 && i !== text.length - 1) return 'text follows the filter';
     }
   }

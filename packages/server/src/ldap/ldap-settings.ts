@@ -132,7 +132,7 @@ function normalizeUrl(key: string, text: string): string {
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.username !== '') {
     throw invalid(`${key} must be a scheme, a host and a port only, e.g. ldaps://ldap.example.com:636`);
   }
-  return `${url.protocol}//${url.host}`;
+  return `${url.protocol}//${url.host.toLowerCase()}`;
 }
 
 /** The settings a stored section holds (defaults for missing keys); the password opened with the box. */
