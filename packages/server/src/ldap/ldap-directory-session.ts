@@ -111,7 +111,9 @@ export class DirectorySession {
       sizeLimit: limit,
     });
     return entries.map((entry) => {
-      const uid = first(entry, s.uid) ?? username;
+      // A multi-valued UID attribute (cn often is): the value that was asked for, as the directory spells it.
+      const uids = entry.attributes[s.uid.toLowerCase()] ?? [];
+      const uid = uids.find((v) => v.toLowerCase() === username.toLowerCase()) ?? uids[0] ?? username;
       return {
         dn: entry.dn,
         username: uid,
