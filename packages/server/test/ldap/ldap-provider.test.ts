@@ -160,6 +160,12 @@ describe('LDAP provider (slapd)', () => {
     expect((await provider.authenticate('alice', 'alice-pw'))?.username).toBe('alice');
   });
 
+  it('uses the configured UID attribute: with cn, the name is the cn as the directory spells it', async () => {
+    await configure({ ldap_uid: 'cn' });
+    expect((await provider.authenticate('alice liddell', 'alice-pw'))?.username).toBe('Alice Liddell');
+    expect(await provider.authenticate('alice', 'alice-pw')).toBeUndefined();
+  });
+
   it('says the directory is unavailable (not a wrong password) for a wrong search password or a closed port', async () => {
     await configure({ ldap_search_password: 'not-the-reader-password' });
     await expect(provider.authenticate('alice', 'alice-pw')).rejects.toThrow(IdentityProviderUnavailableError);
