@@ -202,6 +202,13 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
+  // LDAP (ldap/): the provider of ldap_auth, its ldap_* configurations and its /ldap routes.
+  const ldap = ldapFeature({
+    settings: store.settings,
+    users: store.users,
+    box: secrets.box,
+    directory: new LdaptsDirectory(),
+  });
   const authenticator = new Authenticator(store, { verifier, clock });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
@@ -329,12 +336,6 @@ export async function createWharf(
   const artifacts = new ArtifactService(store, registry);
   const now = () => new Date(clock.now());
   const tls = config.http.tls;
-  const ldap = ldapFeature({
-    settings: store.settings,
-    users: store.users,
-    box: secrets.box,
-    directory: new LdaptsDirectory(),
-  });
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   const retention = new RetentionService(store, jobs, now, work);
