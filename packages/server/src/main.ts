@@ -58,6 +58,7 @@ import { OutboxRelay } from './events/outbox-relay.js';
 import { LdaptsDirectory } from './adapters/identity/ldap-directory.js';
 import { ldapFeature } from './ldap/ldap-feature.js';
 import { UnitOfWork } from './events/unit-of-work.js';
+import { identityFor } from './main-identity.js';
 import { registerSubscribers } from './subscribers.js';
 import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
 import { webhookJob } from './webhooks/webhook-job.js';
@@ -202,14 +203,18 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
-  // LDAP (ldap/): the provider of ldap_auth, its ldap_* configurations and its /ldap routes.
+  const work = new UnitOfWork(store, clock);
+  // LDAP (ldap/): the provider of ldap_auth, its ldap_* configurations and its /ldap routes; users it imports are
+  // onboarded like those signing in (the closure runs at import time, once `identity` exists).
   const ldap = ldapFeature({
     settings: store.settings,
     users: store.users,
     box: secrets.box,
     directory: new LdaptsDirectory(),
+    onboarding: { onboard: (user, opts) => identity.externalUsers.onboard(user, opts) },
   });
-  const authenticator = new Authenticator(store, { verifier, clock });
+  const identity = identityFor(store, work, [ldap.provider]);
+  const authenticator = new Authenticator(store, { verifier, clock, external: identity.logins });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
@@ -247,7 +252,6 @@ export async function createWharf(
   const bus = new EventBus((err, subscriber, event) =>
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
-  const work = new UnitOfWork(store, clock);
   const relay = new OutboxRelay(store, bus, clock, {
     onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
@@ -373,7 +377,11 @@ export async function createWharf(
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
-      configurations: new ConfigurationService(store, readOnly, work, [ldap.configuration]),
+      userGroups: identity.userGroups,
+      configurations: new ConfigurationService(store, readOnly, work, [
+        ...identity.configurationSections,
+        ldap.configuration,
+      ]),
       featureRoutes: [ldap.routes],
       permissions: new PermissionService(store),
       readOnly,

@@ -4,7 +4,7 @@
  * and closes; the settings are read from the `ldap` settings section each time, so a change applies at once on
  * every node.
  */
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, InvalidError } from '../domain/errors.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import {
   IdentityProviderUnavailableError,
@@ -28,13 +28,10 @@ export interface Onboarding {
 
 export interface LdapDependencies {
   readonly settings: SettingRecords;
-  readonly users: Pick<UserRecords, 'getByName' | 'create'>;
+  readonly users: Pick<UserRecords, 'getByName'>;
   readonly box: SecretBox;
   readonly directory: LdapDirectory;
-  /**
-   * How `/ldap/users/import` creates users (ExternalUsers). Absent: the user record alone is created, without a
-   * password (groups are read at the user's first login).
-   */
+  /** How `/ldap/users/import` creates users (ExternalUsers, without groups: they are read at each login). */
   readonly onboarding?: Onboarding | undefined;
 }
 
@@ -125,15 +122,8 @@ export class LdapService {
    */
   async importUsers(ctx: SecurityContext, uids: readonly string[]): Promise<LdapImportFailure[]> {
     authorize(ctx, undefined, 'ldap-user', 'create');
-    const onboarding: Onboarding = this.deps.onboarding ?? {
-      onboard: (identity) =>
-        this.deps.users.create({
-          username: identity.username,
-          email: identity.email ?? null,
-          realname: identity.realname ?? identity.username,
-          passwordHash: null,
-        }),
-    };
+    const onboarding = this.deps.onboarding;
+    if (!onboarding) throw invalid('importing LDAP users is not available on this server');
     const settings = await loadSettings(this.deps);
     const names = [...new Set(uids.map((u) => u.trim()))];
     return DirectorySession.run(this.deps.directory, settings, async (session) => {
@@ -145,10 +135,6 @@ export class LdapService {
           continue;
         }
         const user = found[0]!;
-        if (/[#,"~%$:]/.test(user.username)) {
-          failures.push({ uid, error: `${user.username} is not a valid user name` });
-          continue;
-        }
         if (await this.deps.users.getByName(user.username)) {
           failures.push({ uid, error: `user ${user.username} already exists` });
           continue;
@@ -159,7 +145,8 @@ export class LdapService {
             { syncGroups: false },
           );
         } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
+          // A name Wharf cannot hold, or one a local user has.
+          if (!(error instanceof ConflictError || error instanceof InvalidError)) throw error;
           failures.push({ uid, error: error.message });
         }
       }
