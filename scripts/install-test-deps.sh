@@ -7,6 +7,8 @@
 #   wrk, jq                 — load generation and JSON handling for benchmarks and scripts
 #   chromium                — the browser the portal's end-to-end tests drive (packages/portal/e2e)
 #   fonts-wqy-zenhei        — Chinese glyphs, so that the portal's screenshots in Chinese are legible
+#   slapd, ldap-utils       — the OpenLDAP server the LDAP tests start with a directory of their own
+#                             (packages/server/test/helpers/slapd.ts), and ldapadd/ldapmodify to change it
 # Podman only pulls and pushes in the tests (no containers are run) with `--storage-driver vfs` as root, which needs
 # neither uidmap, fuse-overlayfs nor slirp4netns, so packages are installed without recommends. Likewise dockerd and
 # containerd only pull, push and load images in the tests (vfs and native storage, no iptables, no bridge).
@@ -24,6 +26,8 @@ declare -A PACKAGES=(
   [wrk]=wrk
   [jq]=jq
   [chromium]=chromium
+  [ldapadd]=ldap-utils
+  [ldapmodify]=ldap-utils
 )
 
 # file -> Debian package, for packages that install no command
@@ -33,6 +37,7 @@ declare -A FILES=(
   [/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc]=fonts-wqy-zenhei
   [/usr/bin/docker]=docker.io
   [/usr/sbin/dockerd]=docker.io
+  [/usr/sbin/slapd]=slapd
 )
 
 missing=()

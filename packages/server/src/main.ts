@@ -56,6 +56,8 @@ import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
+import { LdaptsDirectory } from './adapters/identity/ldap-directory.js';
+import { ldapFeature } from './ldap/ldap-feature.js';
 import { UnitOfWork } from './events/unit-of-work.js';
 import { identityFor } from './main-identity.js';
 import { registerSubscribers } from './subscribers.js';
@@ -211,7 +213,16 @@ export async function createWharf(
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
   const work = new UnitOfWork(store, clock);
-  const identity = identityFor(store, work);
+  // LDAP (ldap/): the provider of ldap_auth, its ldap_* configurations and its /ldap routes; users it imports are
+  // onboarded like those signing in (the closure runs at import time, once `identity` exists).
+  const ldap = ldapFeature({
+    settings: store.settings,
+    users: store.users,
+    box: secrets.box,
+    directory: new LdaptsDirectory(),
+    onboarding: { onboard: (user, opts) => identity.externalUsers.onboard(user, opts) },
+  });
+  const identity = identityFor(store, work, [ldap.provider]);
   const personalTokens = new PersonalTokenService(store, work, clock, {
     onError: (err) => log.warn({ err }, 'recording a personal access token’s last use failed'),
   });
@@ -400,7 +411,9 @@ export async function createWharf(
       configurations: new ConfigurationService(store, readOnly, work, [
         ...identity.configurationSections,
         emailConfigurationSection(secrets.box),
+        ldap.configuration,
       ]),
+      featureRoutes: [ldap.routes],
       permissions: new PermissionService(store),
       email: new EmailServerCheck(store, mailer, secrets.box),
       readOnly,

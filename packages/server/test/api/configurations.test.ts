@@ -21,7 +21,9 @@ describe('GET and PUT /configurations', () => {
   const put = (body: unknown) => api(registry.app, 'PUT', '/configurations', ADMIN, body);
 
   it('shows each setting with its value and whether it can change; auth_mode only while admin is alone', async () => {
-    expect(await get()).toEqual({
+    // The features' sections (ldap_*) have tests of their own (test/ldap).
+    const core = Object.fromEntries(Object.entries(await get()).filter(([key]) => !key.startsWith('ldap_')));
+    expect(core).toEqual({
       auth_mode: { value: 'db_auth', editable: true },
       primary_auth_mode: { value: false, editable: false },
       self_registration: { value: false, editable: true },
@@ -87,7 +89,7 @@ describe('GET and PUT /configurations', () => {
   });
 
   const refused: [string, unknown, string][] = [
-    ['an unknown key', { ldap_url: 'ldap://x' }, 'unsupported configuration "ldap_url"'],
+    ['an unknown key', { no_such_setting: 'x' }, 'unsupported configuration "no_such_setting"'],
     ['a non-boolean self_registration', { self_registration: 'yes' }, 'self_registration must be true or false'],
     ['an unknown restriction', { project_creation_restriction: 'nobody' }, 'project_creation_restriction'],
     ['a zero token expiration', { token_expiration: 0 }, 'token_expiration'],

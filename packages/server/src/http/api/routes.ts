@@ -80,6 +80,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly email?: EmailServerCheck | undefined;
   /** Personal access tokens (`/users/{user_id}/tokens`, `/tokens`). */
   readonly personalTokens: PersonalTokenService;
+  /** Features' own routes (ldap/…), registered after the core's under the same authentication and guards. */
+  readonly featureRoutes?: readonly ((api: FastifyInstance) => void)[] | undefined;
   /** Rate limits (`rateLimits.enabled`); absent: no hook. */
   readonly rateLimits?: RateLimitHooks | undefined;
 }
@@ -137,6 +139,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       registerAuditRoutes(api, opts.audit);
       registerPurgeAuditRoutes(api, opts.purgeAudit);
       registerPersonalTokenRoutes(api, opts.personalTokens);
+      for (const register of opts.featureRoutes ?? []) register(api);
       registerOpenApiRoutes(api, opts);
       done();
     },

@@ -1,3 +1,4 @@
+import { LDAP_CONFIGURATIONS } from './ldap.js';
 import { emptyResponse, errors, jsonBody, jsonResponse, schemaRef, type ApiArea, type SchemaObject } from './common.js';
 
 const CONFIGURE = ['configure'];
@@ -143,6 +144,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           type: 'string',
           description: 'The name given in the SMTP greeting; empty: the host name.',
         }),
+        ...Object.fromEntries(Object.entries(LDAP_CONFIGURATIONS).map(([key, schema]) => [key, item(schema)])),
       },
     },
     Configurations: {
@@ -192,6 +194,14 @@ export const CONFIGURATIONS_AREA: ApiArea = {
         email_ssl: { type: 'boolean', nullable: true },
         email_insecure: { type: 'boolean', nullable: true },
         email_identity: { type: 'string', nullable: true, maxLength: 255 },
+        ...Object.fromEntries(
+          Object.entries(LDAP_CONFIGURATIONS).map(([key, schema]) => [key, { ...schema, nullable: true }]),
+        ),
+        ldap_search_password: {
+          type: 'string',
+          nullable: true,
+          description: 'The search DN’s password: stored encrypted, never returned; empty removes it.',
+        },
       },
     },
   },

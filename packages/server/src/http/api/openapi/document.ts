@@ -9,6 +9,7 @@ import { COMMON_COMPONENTS, HTTP_METHODS, type ApiArea, type PathItem, type Sche
 import { CONFIGURATIONS_AREA } from './configurations.js';
 import { IMMUTABLE_AREA } from './immutable.js';
 import { LABELS_AREA } from './labels.js';
+import { LDAP_AREA } from './ldap.js';
 import { MEMBERS_AREA } from './members.js';
 import { PERMISSIONS_AREA } from './permissions.js';
 import { PROJECT_METADATA_AREA } from './project-metadata.js';
@@ -44,6 +45,7 @@ const AREAS: readonly ApiArea[] = [
   STATISTICS_AREA,
   CONFIGURATIONS_AREA,
   EMAIL_AREA,
+  LDAP_AREA,
   QUOTAS_AREA,
   REPOSITORIES_AREA,
   ARTIFACTS_AREA,
