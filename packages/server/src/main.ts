@@ -9,6 +9,7 @@ import type { Signals } from './ports/signals.js';
 import { processEnv, type WharfConfig } from './config/index.js';
 import { ensureAdmin, leasesFor, openConfiguredDatabase, workerCount } from './main-process.js';
 import { authenticationOf } from './main-auth.js';
+import { interimOnboarding, oidcFeature, type OidcFeature } from './main-oidc.js';
 import { keepCoherent, signalProbes, signalsFor } from './main-signals.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
@@ -102,6 +103,8 @@ export interface Wharf {
   readonly log: Logger;
   /** The clock everything in this instance reads. */
   readonly clock: Clock;
+  /** OIDC single sign-on and CLI secrets (main-oidc.ts). */
+  readonly oidc: OidcFeature;
   /** Pull counts and times (a subscriber of `artifact.pulled`); tests flush it. */
   readonly pulls: PullRecorder;
   /** Distribution's registry notifications (their queues' state for the status page; tests wait on it). */
@@ -201,6 +204,7 @@ export async function createWharf(
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
   const authenticator = new Authenticator(store, { verifier, clock });
+  const oidc = oidcFeature({ database, store, box: secrets.box, clock, users: interimOnboarding(store) });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
@@ -364,7 +368,8 @@ export async function createWharf(
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
-      configurations: new ConfigurationService(store, readOnly, work),
+      configurations: new ConfigurationService(store, readOnly, work, [oidc.section]),
+      features: [oidc.http(authentication, config.http.baseUrl)],
       permissions: new PermissionService(store),
       readOnly,
       projectServices,
@@ -439,6 +444,7 @@ export async function createWharf(
     store,
     log,
     clock,
+    oidc,
     pulls,
     gc,
     notifications,

@@ -202,6 +202,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   registerApiRoutes(app, { ...opts.api, baseUrl: opts.baseUrl, rateLimits: opts.rateLimits });
   registerProbeRoutes(app, opts.health);
   registerSessionRoutes(app, opts.api.authentication, opts.rateLimits);
+  for (const feature of opts.api.features ?? []) feature.registerWeb?.(app);
   // Wharf serves at the root of its listener; under a proxy's prefix (the path of http.baseUrl) the pages it sends
   // the browser name their URLs under that prefix.
   const basePath = basePathOf(opts.baseUrl);

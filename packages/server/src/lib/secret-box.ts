@@ -43,6 +43,15 @@ export function generateSecretKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
+/**
+ * The context a feature's settings section (SettingRecords.getSection) seals its secret `key` with, e.g.
+ * `settings.oidc.client_secret`: the key maintenance (`wharf keys reseal`) reseals every sealed value of a section
+ * under this context.
+ */
+export function sectionSecretContext(section: string, key: string): string {
+  return `settings.${section}.${key}`;
+}
+
 /** Whether `value` has the form of a sealed value (says nothing about whether it opens). */
 export function isSealed(value: string): boolean {
   return SEALED.test(value);

@@ -53,6 +53,8 @@ export interface Database {
   webhook_last_triggers: WebhookLastTriggersTable;
   // Token signing keys shared by the nodes (migration 0019-keys).
   token_keys: TokenKeysTable;
+  // OIDC users' CLI secrets and refresh tokens (migration 0022-oidc).
+  oidc_users: OidcUsersTable;
   // The audit log (migration 0016-audit-log).
   audit_log: AuditLogTable;
 }
@@ -433,6 +435,23 @@ export interface TokenKeysTable {
   created_at: number;
   /** When the key stops verifying (set when a newer key replaces it); null while it is current. */
   retire_at: number | null;
+}
+
+export interface OidcUsersTable {
+  user_id: number;
+  /** The ID token's `iss` and `sub`: who the user is at the provider (unique together). */
+  issuer: string;
+  subject: string;
+  /** The CLI secret, sealed by the secret box (context `oidc_users.secret`). */
+  secret: string;
+  /** The provider's refresh token, sealed (context `oidc_users.refresh_token`); null when it gave none. */
+  refresh_token: string | null;
+  /** When the last access token expires (ms); null: unknown (refresh at the next CLI login). */
+  token_expires_at: number | null;
+  /** What the provider last said of the user (JSON: email, realname, groups, admin). */
+  claims: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface WebhookLastTriggersTable {

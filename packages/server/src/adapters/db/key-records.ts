@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sealedKeyId, SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
+import { isSealed, sealedKeyId, sectionSecretContext, SecretBoxError, type SecretBox } from '../../lib/secret-box.js';
 import type {
   KeyRecords,
   NewTokenKey,
@@ -9,14 +9,35 @@ import type {
 } from '../../ports/key-records.js';
 import type { Database } from './database.js';
 import { sealTargets, WEBHOOK_AUTH_HEADER } from './sealed-targets.js';
+import { OIDC_REFRESH_TOKEN, OIDC_SECRET } from './oidc-user-records.js';
+
+/** Settings sections are stored under this prefix (identity/setting-records.ts). */
+const SECTION_PREFIX = 'section:';
+
+/** `value` (a section's JSON) with each sealed top-level string resealed; the same text if none changed. */
+function resealSection(name: string, value: string, change: (sealed: string, context: string) => string): string {
+  const section = name.slice(SECTION_PREFIX.length);
+  const parsed = JSON.parse(value) as Record<string, unknown>;
+  let changed = false;
+  for (const [key, v] of Object.entries(parsed)) {
+    if (typeof v !== 'string' || !isSealed(v)) continue;
+    const next = change(v, sectionSecretContext(section, key));
+    if (next !== v) {
+      parsed[key] = next;
+      changed = true;
+    }
+  }
+  return changed ? JSON.stringify(parsed) : value;
+}
 
 /** The secret box context of token private keys. */
 export const TOKEN_PRIVATE_KEY = 'token_keys.private_key';
 
 /**
  * Token keys and the sealed values' maintenance over Kysely. Resealing reaches into every table holding a sealed
- * column (today `token_keys.private_key` and `webhook_policies.targets`' auth headers): a feature adding one adds it
- * to SEALED_COLUMNS here.
+ * column (`token_keys.private_key`, `webhook_policies.targets`' auth headers, `oidc_users`' secret and refresh token)
+ * and the sealed values of the settings sections (sealed under `sectionSecretContext`): a feature adding a sealed
+ * column adds it here.
  */
 export class KyselyKeyRecords implements KeyRecords {
   constructor(
@@ -100,6 +121,20 @@ export class KyselyKeyRecords implements KeyRecords {
         return header;
       });
     }
+    for (const row of await this.db.selectFrom('oidc_users').select(['secret', 'refresh_token']).execute()) {
+      count(row.secret);
+      if (row.refresh_token !== null) count(row.refresh_token);
+    }
+    for (const row of await this.db
+      .selectFrom('settings')
+      .select(['name', 'value'])
+      .where('name', 'like', `${SECTION_PREFIX}%`)
+      .execute()) {
+      resealSection(row.name, row.value, (sealed) => {
+        count(sealed);
+        return sealed;
+      });
+    }
     return counts;
   }
 
@@ -173,6 +208,69 @@ export class KyselyKeyRecords implements KeyRecords {
       report(changed, values);
       // A row changed meanwhile (an update sealing with some key): go over it once more.
       afterId = again.length > 0 ? Math.min(...again) - 1 : Number(rows[rows.length - 1]!.id);
+    }
+    // OIDC users: the CLI secret and the refresh token, by user id.
+    let afterUser = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('oidc_users')
+        .select(['user_id', 'secret', 'refresh_token'])
+        .where('user_id', '>', afterUser)
+        .orderBy('user_id')
+        .limit(batchSize)
+        .execute();
+      if (rows.length === 0) break;
+      let changed = 0;
+      let values = 0;
+      await this.db.transaction().execute(async (tx) => {
+        for (const row of rows) {
+          values += row.refresh_token === null ? 1 : 2;
+          const secret = this.secrets.reseal(row.secret, OIDC_SECRET);
+          const refresh = row.refresh_token && this.secrets.reseal(row.refresh_token, OIDC_REFRESH_TOKEN);
+          if (secret === row.secret && refresh === row.refresh_token) continue;
+          // Compared and set: a login or refresh meanwhile sealed its values with the current key already.
+          let update = tx
+            .updateTable('oidc_users')
+            .set({ secret, refresh_token: refresh })
+            .where('user_id', '=', Number(row.user_id))
+            .where('secret', '=', row.secret);
+          update =
+            row.refresh_token === null
+              ? update.where('refresh_token', 'is', null)
+              : update.where('refresh_token', '=', row.refresh_token);
+          const result = await update.executeTakeFirst();
+          if (Number(result.numUpdatedRows) > 0)
+            changed += (secret !== row.secret ? 1 : 0) + (refresh !== row.refresh_token ? 1 : 0);
+        }
+      });
+      report(changed, values);
+      afterUser = Number(rows[rows.length - 1]!.user_id);
+    }
+    // Settings sections: a handful of rows, each a JSON object whose sealed strings are resealed.
+    const sections = await this.db
+      .selectFrom('settings')
+      .select(['name', 'value'])
+      .where('name', 'like', `${SECTION_PREFIX}%`)
+      .execute();
+    for (const row of sections) {
+      let values = 0;
+      let changed = 0;
+      const value = resealSection(row.name, row.value, (sealed, context) => {
+        values += 1;
+        const next = this.secrets.reseal(sealed, context);
+        if (next !== sealed) changed += 1;
+        return next;
+      });
+      if (value !== row.value) {
+        const result = await this.db
+          .updateTable('settings')
+          .set({ value })
+          .where('name', '=', row.name)
+          .where('value', '=', row.value)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) changed = 0;
+      }
+      report(changed, values);
     }
     return { resealed, seen };
   }

@@ -19,6 +19,7 @@ import { auditLogSchema } from './0016-audit-log.js';
 import { webhooksSchema } from './0017-webhooks.js';
 import { retentionDeletedSchema } from './0018-retention-deleted.js';
 import { keysSchema } from './0019-keys.js';
+import { oidcSchema } from './0022-oidc.js';
 import type { DialectMigration, MigrationContext } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -42,6 +43,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0017-webhooks': webhooksSchema,
   '0018-retention-deleted': retentionDeletedSchema,
   '0019-keys': keysSchema,
+  '0022-oidc': oidcSchema,
 };
 
 /** The migrations' names in application order. */
