@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTokenKeys } from '../../auth/token/token-keys.js';
-import { SecretBox, sealedKeyId } from '../../lib/secret-box.js';
+import { SecretBox, sealedKeyId, sectionSecretContext } from '../../lib/secret-box.js';
 import type { Database, SqlDialect } from './database.js';
 import { storeOver } from './index.js';
 import { KyselyKeyRecords } from './key-records.js';
-import { InCodeMigrationProvider } from './migrations/in-code-migration-provider.js';
+import { InCodeMigrationProvider, migrationsFrom } from './migrations/in-code-migration-provider.js';
+import { KyselyOidcUserRecords } from './oidc-user-records.js';
 import { openPostgres } from './postgres.js';
 import { createTestDatabase } from './postgres-test-database.js';
 import { openSqlite } from './sqlite.js';
@@ -100,7 +101,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const { db, policyId } = await legacy();
       const box = new SecretBox(randomBytes(32));
       const store = storeOver(db, dialect, box);
-      expect(await store.migrate()).toEqual(['0019-keys']);
+      expect(await store.migrate()).toEqual(migrationsFrom('0019-keys'));
       const stored = await storedHeader(db, policyId);
       expect(stored).toMatch(/^enc:v1:[0-9a-f]{16}:/);
       expect(stored).not.toContain('clear-one');
@@ -151,6 +152,66 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       // The former key alone opens nothing any more.
       await expect(storeOver(db, dialect, old).webhooks.get(policyId)).rejects.toThrow(/does not have/);
+    });
+
+    it("keeps OIDC users' secret and refresh token and the settings sections' secrets sealed, and reseals them", async () => {
+      const { db } = await fresh();
+      const k1 = randomBytes(32);
+      const k2 = randomBytes(32);
+      const old = new SecretBox(k1);
+      const store = storeOver(db, dialect, old);
+      await store.migrate();
+      const user = await store.users.create({ username: 'oidc-user', passwordHash: null });
+      const claims = { email: 'u@example.com', realname: 'U', groups: ['devs'], admin: false };
+      const oidc = new KyselyOidcUserRecords(db, old);
+      await oidc.save(
+        {
+          userId: user.id,
+          issuer: 'https://idp',
+          subject: 's1',
+          secret: 'cli-1',
+          refreshToken: 'rt-1',
+          tokenExpiresAt: new Date(5000),
+          claims,
+        },
+        new Date(1000),
+      );
+      // A second save (a login again) keeps the secret; the same subject moving to another user replaces the row.
+      await oidc.save(
+        {
+          userId: user.id,
+          issuer: 'https://idp',
+          subject: 's1',
+          secret: 'other',
+          refreshToken: 'rt-2',
+          tokenExpiresAt: null,
+          claims,
+        },
+        new Date(2000),
+      );
+      expect(await oidc.getBySubject('https://idp', 's1')).toMatchObject({ secret: 'cli-1', refreshToken: 'rt-2' });
+      const raw = await db.selectFrom('oidc_users').selectAll().executeTakeFirstOrThrow();
+      expect(raw.secret).toMatch(/^enc:v1:/);
+      expect(raw.refresh_token).toMatch(/^enc:v1:/);
+      await store.settings.setSection('feature', {
+        password: old.seal('bind-pw', sectionSecretContext('feature', 'password')),
+        plain: 'x',
+      });
+      expect(await new KyselyKeyRecords(db, old).secretKeyIdsInUse()).toEqual(new Map([[old.currentKid, 3]]));
+
+      const ring = new SecretBox(k2, [k1]);
+      const records = new KyselyKeyRecords(db, ring);
+      expect(await records.resealAll(10)).toEqual({ resealed: 3, seen: 3 });
+      expect(await records.secretKeyIdsInUse()).toEqual(new Map([[ring.currentKid, 3]]));
+      expect(await records.resealAll(10)).toEqual({ resealed: 0, seen: 3 });
+      const only = new SecretBox(k2);
+      expect(await new KyselyOidcUserRecords(db, only).getByUserId(user.id)).toMatchObject({
+        secret: 'cli-1',
+        refreshToken: 'rt-2',
+      });
+      const section = await storeOver(db, dialect, only).settings.getSection('feature');
+      expect(only.open(section.password as string, sectionSecretContext('feature', 'password'))).toBe('bind-pw');
+      expect(section.plain).toBe('x');
     });
 
     it('rotating token keys: the newest signs, the others verify until they retire, then go', async () => {
