@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/ports/clock.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
+import { createRobotDirect } from '../helpers/principals.js';
 import { sessionApi } from '../helpers/session-client.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
 import { TestBrowser } from './oidc-browser.js';
@@ -204,12 +205,78 @@ describe('OIDC sign-in against a real OpenID provider (oidc-provider)', () => {
     );
   });
 
+  it('authorises the OIDC endpoints as a matrix: anonymous, a robot, another user, the user, the administrator', async () => {
+    const carol = browserFor('carol-sub');
+    await carol.follow('/c/oidc/login');
+    const carolId = (await current(carol)).user_id;
+    const bob = browserFor('bob-sub');
+    await bob.follow('/c/oidc/login');
+    const robot = await createRobotDirect(registry.wharf, 'matrix', [{ resource: 'repository', action: 'pull' }]);
+    type Caller = 'anonymous' | 'robot' | 'other' | 'self' | 'admin';
+    const call = (caller: Caller, method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown) => {
+      if (caller === 'other' || caller === 'self') {
+        return sessionApi(registry.app, method, path, (caller === 'self' ? carol : bob).session(), {
+          csrf: true,
+          body,
+        });
+      }
+      return api(
+        registry.app,
+        method,
+        path,
+        caller === 'anonymous' ? undefined : caller === 'robot' ? robot : ADMIN,
+        body,
+      );
+    };
+    const matrix: [string, 'GET' | 'PUT' | 'POST', string, unknown, Record<Caller, number>][] = [
+      [
+        'set the CLI secret',
+        'PUT',
+        `/users/${carolId}/cli_secret`,
+        { secret: 'Car0lSecret' },
+        { anonymous: 401, robot: 403, other: 403, self: 200, admin: 200 },
+      ],
+      [
+        'read the user',
+        'GET',
+        `/users/${carolId}`,
+        undefined,
+        { anonymous: 401, robot: 403, other: 403, self: 200, admin: 200 },
+      ],
+      [
+        'ping the provider',
+        'POST',
+        '/system/oidc/ping',
+        { url: idp.issuer, verify_cert: false },
+        { anonymous: 401, robot: 403, other: 403, self: 403, admin: 200 },
+      ],
+    ];
+    for (const [what, method, path, body, expected] of matrix) {
+      for (const caller of Object.keys(expected) as Caller[]) {
+        const res = await call(caller, method, path, body);
+        expect(res.statusCode, `${caller}: ${what} → ${res.body}`).toBe(expected[caller]);
+        // Only the user themselves sees the secret.
+        if (what === 'read the user' && res.statusCode === 200) {
+          expect(Object.hasOwn(res.json<{ oidc_user_meta: object }>().oidc_user_meta, 'secret')).toBe(
+            caller === 'self',
+          );
+        }
+      }
+    }
+  });
+
   it('checks an endpoint for administrators (POST /system/oidc/ping)', async () => {
     expect(
       (await api(registry.app, 'POST', '/system/oidc/ping', ADMIN, { url: idp.issuer, verify_cert: false })).statusCode,
     ).toBe(200);
     expectHarborError(
       await api(registry.app, 'POST', '/system/oidc/ping', ADMIN, { url: 'http://127.0.0.1:1', verify_cert: false }),
+      400,
+      'BAD_REQUEST',
+    );
+    // Verifying certificates, a plain http endpoint is refused (openid-client allows http only without verification).
+    expectHarborError(
+      await api(registry.app, 'POST', '/system/oidc/ping', ADMIN, { url: idp.issuer, verify_cert: true }),
       400,
       'BAD_REQUEST',
     );
