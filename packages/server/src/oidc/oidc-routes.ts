@@ -12,7 +12,6 @@ import { LOGIN_TTL_MS, type OidcService } from './oidc-service.js';
 /** The cookies carrying a started login and a pending onboarding, sealed; only /c/oidc sees them. */
 const LOGIN_COOKIE = 'oidc_login';
 const ONBOARD_COOKIE = 'oidc_onboard';
-const COOKIE_PATH = '/c/oidc';
 
 export interface OidcRoutesOptions {
   readonly service: OidcService;
@@ -30,6 +29,8 @@ function secure(req: FastifyRequest, baseUrl: string | undefined): boolean {
 }
 
 function setCookie(req: FastifyRequest, reply: FastifyReply, baseUrl: string | undefined, name: string, value: string) {
+  // Under a proxy's prefix (the path of http.baseUrl) the browser sees /c/oidc below it.
+  const path = `${basePathOf(baseUrl)}c/oidc`;
   void reply.header(
     'set-cookie',
     serializeCookie(name, value, {
@@ -38,7 +39,7 @@ function setCookie(req: FastifyRequest, reply: FastifyReply, baseUrl: string | u
       secure: secure(req, baseUrl),
       // Lax: the provider's redirect back (a top-level GET) carries it; a cross-site POST does not.
       sameSite: 'Lax',
-      path: COOKIE_PATH,
+      path,
     }),
   );
 }
