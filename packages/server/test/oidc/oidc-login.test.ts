@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/ports/clock.js';
+import { IdentityProviderUnavailableError } from '../../src/ports/identity-provider.js';
 import { ADMIN, api, expectHarborError } from '../helpers/api-client.js';
 import { createRobotDirect } from '../helpers/principals.js';
 import { sessionApi } from '../helpers/session-client.js';
@@ -308,5 +309,13 @@ describe('OIDC sign-in against a real OpenID provider (oidc-provider)', () => {
     await browserFor('alice-sub').follow('/c/oidc/login');
     clock.advanceSeconds(3601);
     expect(await provider.authenticate('alice', alice.secret)).toMatchObject({ username: 'alice' });
+  });
+
+  it('tells an unreachable provider apart from a refusal (last: it stops the provider)', async () => {
+    const provider = registry.wharf.oidc.provider;
+    await idp.close();
+    clock.advanceSeconds(3601);
+    await expect(provider.authenticate('alice', alice.secret)).rejects.toThrow(IdentityProviderUnavailableError);
+    expect(await provider.authenticate('alice', 'wrong')).toBeUndefined();
   });
 });
