@@ -45,32 +45,3 @@ export function oidcFeature(deps: {
     http: (auth, baseUrl) => oidcHttpFeature({ service, auth, baseUrl }),
   };
 }
-
-/**
- * INTERIM, until services/identity/external-users.ts (ExternalUsers) is merged: creates the user at first login
- * (no local password), updates e-mail and real name, and keeps the sysadmin flag as the admin group says. Groups are
- * not stored (no user groups yet).
- */
-export function interimOnboarding(store: Store): OidcOnboarding {
-  return {
-    async onboard(identity) {
-      const existing = await store.users.getByName(identity.username);
-      const user =
-        existing ??
-        (await store.users.create({
-          username: identity.username,
-          email: identity.email ?? null,
-          realname: identity.realname ?? '',
-          passwordHash: null,
-          sysadmin: identity.admin,
-        }));
-      if (!existing) return user;
-      await store.users.updateProfile(user.id, {
-        ...(identity.email !== undefined && { email: identity.email }),
-        ...(identity.realname !== undefined && { realname: identity.realname }),
-      });
-      if (user.sysadmin !== identity.admin) await store.users.setSysadmin(user.id, identity.admin);
-      return (await store.users.get(user.id)) ?? user;
-    },
-  };
-}

@@ -9,7 +9,7 @@ import type { Signals } from './ports/signals.js';
 import { processEnv, type WharfConfig } from './config/index.js';
 import { ensureAdmin, leasesFor, openConfiguredDatabase, workerCount } from './main-process.js';
 import { authenticationOf } from './main-auth.js';
-import { interimOnboarding, oidcFeature, type OidcFeature } from './main-oidc.js';
+import { oidcFeature, type OidcFeature } from './main-oidc.js';
 import { keepCoherent, signalProbes, signalsFor } from './main-signals.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
@@ -57,6 +57,7 @@ import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { UnitOfWork } from './events/unit-of-work.js';
+import { identityFor } from './main-identity.js';
 import { registerSubscribers } from './subscribers.js';
 import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
 import { webhookJob } from './webhooks/webhook-job.js';
@@ -203,8 +204,17 @@ export async function createWharf(
   const verifier =
     deps.passwordVerifier ??
     new PasswordVerifier({ maxConcurrent: config.login.maxConcurrentHashes, maxQueued: config.login.maxQueuedHashes });
-  const authenticator = new Authenticator(store, { verifier, clock });
-  const oidc = oidcFeature({ database, store, box: secrets.box, clock, users: interimOnboarding(store) });
+  const work = new UnitOfWork(store, clock);
+  // OIDC onboards through the identity services' ExternalUsers, which exist once its provider is given to them.
+  const oidc = oidcFeature({
+    database,
+    store,
+    box: secrets.box,
+    clock,
+    users: { onboard: (u, o) => identity.externalUsers.onboard(u, o) },
+  });
+  const identity = identityFor(store, work, [oidc.provider]);
+  const authenticator = new Authenticator(store, { verifier, clock, external: identity.logins });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
     issuer: config.token.issuer,
@@ -242,7 +252,6 @@ export async function createWharf(
   const bus = new EventBus((err, subscriber, event) =>
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
-  const work = new UnitOfWork(store, clock);
   const relay = new OutboxRelay(store, bus, clock, {
     onError: (err) => log.warn({ err }, 'delivering domain events failed; retrying'),
   });
@@ -368,7 +377,11 @@ export async function createWharf(
       authentication,
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
-      configurations: new ConfigurationService(store, readOnly, work, [oidc.section]),
+      userGroups: identity.userGroups,
+      configurations: new ConfigurationService(store, readOnly, work, [
+        ...identity.configurationSections,
+        oidc.section,
+      ]),
       features: [oidc.http(authentication, config.http.baseUrl)],
       permissions: new PermissionService(store),
       readOnly,

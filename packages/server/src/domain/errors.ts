@@ -15,6 +15,7 @@ export type Entity =
   | 'member'
   | 'robot'
   | 'user'
+  | 'user-group'
   | 'session'
   | 'immutable-rule'
   | 'label'

@@ -38,6 +38,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], OciErrorCode> = {
   member: 'NAME_UNKNOWN',
   robot: 'NAME_UNKNOWN',
   user: 'NAME_UNKNOWN',
+  'user-group': 'NAME_UNKNOWN',
   session: 'NAME_UNKNOWN',
   'immutable-rule': 'NAME_UNKNOWN',
   label: 'NAME_UNKNOWN',
@@ -136,6 +137,7 @@ export const HARBOR_ERRORS = {
   UNPROCESSABLE_ENTITY: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 export type HarborErrorCode = keyof typeof HARBOR_ERRORS;
 
@@ -156,6 +158,7 @@ const DOMAIN_HARBOR_CODES: Readonly<Record<string, HarborErrorCode>> = {
   unauthenticated: 'UNAUTHORIZED',
   'permission-denied': 'FORBIDDEN',
   'precondition-failed': 'PRECONDITION',
+  unavailable: 'SERVICE_UNAVAILABLE',
 };
 
 function toHarborError(err: unknown): HarborError {
@@ -179,7 +182,11 @@ function toHarborError(err: unknown): HarborError {
 export function sendHarborError(reply: FastifyReply, err: unknown, log: FastifyBaseLogger): FastifyReply {
   const wire = toHarborError(err);
   const status = HARBOR_ERRORS[wire.code];
-  if (status >= 500) log.error({ err }, 'request failed');
+  if (status >= 500 && !(err instanceof UnavailableError)) log.error({ err }, 'request failed');
+  if (err instanceof UnavailableError) {
+    log.warn({ err }, 'request failed: a service it needs is unavailable');
+    void reply.header('Retry-After', String(err.retryAfterSeconds));
+  }
   if (err instanceof ContentMissingError) logContentMissing(log, err);
   return reply
     .code(status)

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UnavailableError } from '../domain/errors.js';
 import { parseScopes, ScopeParseError, type Scope } from '../auth/token/scope.js';
 import type { TokenService } from '../auth/token/token-service.js';
 import { ANONYMOUS, type SecurityContext } from '../services/authenticator.js';
@@ -79,7 +80,16 @@ export function registerTokenRoutes(app: FastifyInstance, opts: TokenRoutesOptio
       }
       let ctx: SecurityContext = ANONYMOUS;
       if (credentials) {
-        const verified = await opts.login(credentials.username, credentials.password, req, 'token');
+        let verified: Awaited<ReturnType<typeof opts.login>>;
+        try {
+          verified = await opts.login(credentials.username, credentials.password, req, 'token');
+        } catch (error) {
+          // The identity provider cannot tell (LDAP, the authenticating proxy or the OpenID provider is down).
+          if (!(error instanceof UnavailableError)) throw error;
+          req.log.warn({ err: error }, 'a login could not be checked');
+          void reply.header('Retry-After', String(error.retryAfterSeconds));
+          return refuse(reply, 503, 'UNAVAILABLE', error.message);
+        }
         if (!verified.ok) {
           if (verified.reason === 'busy') {
             void reply.header('Retry-After', String(verified.retryAfterSeconds ?? 1));

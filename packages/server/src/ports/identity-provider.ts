@@ -1,3 +1,5 @@
+import { UnavailableError } from '../domain/errors.js';
+
 /**
  * Identity providers: where users other than the local administrator prove who they are when `auth_mode` is not
  * `db_auth` (docs/architecture.md, "Identity providers"). The database stays the provider of `db_auth` and of the
@@ -38,9 +40,15 @@ export interface ExternalIdentity {
   readonly admin: boolean;
 }
 
-/** The provider could not tell (unreachable, timed out, misconfigured): a 503-ish failure, never a wrong password. */
-export class IdentityProviderUnavailableError extends Error {
+/**
+ * The provider could not tell (unreachable, timed out, misconfigured): answered 503 with Retry-After, never as a
+ * wrong password, and counted as no failed login.
+ */
+export class IdentityProviderUnavailableError extends UnavailableError {
   override readonly name = 'IdentityProviderUnavailableError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 5, options);
+  }
 }
 
 /** Checks a user name and a password (or CLI secret) against an external source. */

@@ -5,6 +5,7 @@ import type { ProjectRecords } from './identity/project-records.js';
 import type { RobotRecords } from './identity/robot-records.js';
 import type { SessionRecords } from './identity/session-records.js';
 import type { SettingRecords } from './identity/setting-records.js';
+import type { UserGroupRecords } from './identity/user-group-records.js';
 import type { UserRecords } from './identity/user-records.js';
 
 export type * from './identity/auth-event-records.js';
@@ -15,6 +16,7 @@ export type * from './identity/project-records.js';
 export type * from './identity/robot-records.js';
 export type * from './identity/session-records.js';
 export type * from './identity/setting-records.js';
+export type * from './identity/user-group-records.js';
 export type * from './identity/user-records.js';
 
 /**
@@ -25,6 +27,7 @@ export interface IdentityRepositories {
   readonly users: UserRecords;
   readonly projects: ProjectRecords;
   readonly members: MemberRecords;
+  readonly userGroups: UserGroupRecords;
   readonly robots: RobotRecords;
   readonly settings: SettingRecords;
   readonly authEvents: AuthEventRecords;

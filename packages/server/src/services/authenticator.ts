@@ -9,8 +9,10 @@ import {
 } from '../domain/rbac/evaluator.js';
 import { systemOperator, type Operator, type RequestOrigin } from '../domain/events.js';
 import { roleFromId, type ProjectRole } from '../domain/rbac/roles.js';
+import { ConflictError, InvalidError } from '../domain/errors.js';
 import { hashPassword, PasswordVerifier } from '../lib/password-hash.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import type { ExternalIdentity, PasswordIdentityProvider } from '../ports/identity-provider.js';
 import type { RobotRecord, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 
@@ -61,6 +63,22 @@ export function operatorOf(ctx: SecurityContext): Operator {
 /** Robot accounts authenticate with names carrying this prefix (Harbor's default `robot$`). */
 export const ROBOT_PREFIX = 'robot$';
 
+/**
+ * Logins through an identity provider (services/identity/identity-providers.ts): the provider of the current
+ * `auth_mode` (undefined in `db_auth`), and the onboarding of the identity it returns into a user record.
+ */
+export interface ExternalLogins {
+  provider(): Promise<PasswordIdentityProvider | undefined>;
+  /** The user record of the identity; throws InvalidError or ConflictError when it cannot be one. */
+  onboard(identity: ExternalIdentity): Promise<UserRecord>;
+}
+
+/** The bootstrap administrator: always checked against the database, whatever the auth_mode (as in Harbor). */
+const LOCAL_ADMIN = 'admin';
+
+/** Stands for the stored hash of users without one (they log in through a provider) in the remembered keys. */
+const EXTERNAL_STAMP = 'external';
+
 /** How long a verified password is trusted without running scrypt again, and how many are remembered. */
 const VERIFIED_TTL_MS = 60_000;
 const VERIFIED_MAX = 1024;
@@ -85,12 +103,15 @@ export class Authenticator {
    * `verifier` bounds concurrent scrypt runs (main.ts builds it from `login.maxConcurrentHashes` and
    * `login.maxQueuedHashes`); when it is full, withPassword throws PasswordCheckOverloadError.
    */
+  private readonly external: ExternalLogins | undefined;
+
   constructor(
     private readonly identity: Store,
-    opts: { readonly verifier?: PasswordVerifier; readonly clock?: Clock } = {},
+    opts: { readonly verifier?: PasswordVerifier; readonly clock?: Clock; readonly external?: ExternalLogins } = {},
   ) {
     this.verifier = opts.verifier ?? new PasswordVerifier();
     this.clock = opts.clock ?? systemClock;
+    this.external = opts.external;
   }
 
   /**
@@ -100,6 +121,8 @@ export class Authenticator {
    */
   async withPassword(username: string, password: string): Promise<SecurityContext | undefined> {
     if (username.startsWith(ROBOT_PREFIX)) return this.withRobotSecret(username, password);
+    const provider = username === LOCAL_ADMIN ? undefined : await this.external?.provider();
+    if (provider) return this.withProvider(provider, username, password);
     const user = await this.identity.users.getByName(username);
     if (!user?.passwordHash) return this.miss(password);
     if (!(await this.verify(username, password, user.passwordHash))) return undefined;
@@ -123,13 +146,44 @@ export class Authenticator {
       return ctx.kind === 'robot' && isRobotActive(ctx.subject) ? ctx : undefined;
     }
     const user = await this.identity.users.getByName(username);
-    if (!user?.passwordHash || !this.remembered(username, password, user.passwordHash)) return undefined;
+    if (!user || !this.remembered(username, password, user.passwordHash ?? EXTERNAL_STAMP)) return undefined;
     return this.contextOf(user);
   }
 
+  /**
+   * A login through the identity provider of the auth_mode: the user is onboarded (created, groups read) at every
+   * check, and a success is remembered for a minute like a password, so a client sending Basic credentials with
+   * every request asks the directory once a minute. Empty passwords never reach the provider (an LDAP bind with
+   * one is an anonymous bind, which succeeds).
+   */
+  private async withProvider(
+    provider: PasswordIdentityProvider,
+    username: string,
+    password: string,
+  ): Promise<SecurityContext | undefined> {
+    if (password === '') return undefined;
+    const identity = await provider.authenticate(username, password);
+    if (!identity) return undefined;
+    let user: UserRecord;
+    try {
+      user = await this.external!.onboard(identity);
+    } catch (error) {
+      if (error instanceof InvalidError || error instanceof ConflictError) return undefined;
+      throw error;
+    }
+    this.rememberVerified(this.cacheKeyOf(username, password, user.passwordHash ?? EXTERNAL_STAMP));
+    return this.contextOf(user);
+  }
+
+  /** The user's rights: their own roles and their groups' (as the provider said at their last login). */
   async contextOf(user: UserRecord): Promise<SecurityContext> {
     const projectRoles = new Map<number, ProjectRole[]>();
-    for (const { projectId, roleId } of await this.identity.members.rolesOf(user.id)) {
+    const groups = await this.identity.userGroups.groupsOf(user.id);
+    const roles = await this.identity.members.rolesOf(
+      user.id,
+      groups.map((g) => g.id),
+    );
+    for (const { projectId, roleId } of roles) {
       const role = roleFromId(roleId);
       if (role) projectRoles.set(projectId, [...(projectRoles.get(projectId) ?? []), role]);
     }
@@ -137,7 +191,7 @@ export class Authenticator {
       kind: 'user',
       id: user.id,
       username: user.username,
-      sysadmin: user.sysadmin,
+      sysadmin: user.sysadmin || user.adminRoleInAuth,
       projectRoles,
     };
     return { kind: 'user', subject, user };
@@ -227,12 +281,16 @@ export class Authenticator {
       this.verifying.set(key, pending);
     }
     if (!(await pending)) return false;
+    this.rememberVerified(key);
+    return true;
+  }
+
+  private rememberVerified(key: string): void {
     this.verified.delete(key);
     this.verified.set(key, this.clock.now());
     if (this.verified.size > VERIFIED_MAX) {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);
     }
-    return true;
   }
 }

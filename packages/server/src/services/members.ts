@@ -1,6 +1,6 @@
 import { InvalidError, NotFoundError, PermissionDeniedError } from '../domain/errors.js';
 import { PROJECT_ROLE_IDS, PROJECT_ROLE_LABELS, roleFromId, type ProjectRoleId } from '../domain/rbac/roles.js';
-import type { MemberRecord, PagedResult, PageQuery, UserRecord } from '../ports/identity-store.js';
+import type { MemberRecord, PagedResult, PageQuery, UserGroupRecord, UserRecord } from '../ports/identity-store.js';
 import type { Store } from '../ports/store.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
 import { operatorOf, type SecurityContext } from './authenticator.js';
@@ -14,11 +14,18 @@ export interface MemberListQuery extends PageQuery {
 /** A ProjectMember body with its fields' types checked (http/api/member-body.ts). */
 export interface MemberRequest {
   readonly roleId?: number;
-  /** Whether `member_group` was given. */
-  readonly group: boolean;
+  /** `member_group`, when given: an existing group by `id`, or one named by type and name (LDAP: its DN). */
+  readonly group?: MemberGroupRequest;
   /** From `member_user`: its `user_id` (preferred, as in Harbor) or `username`. */
   readonly userId?: number;
   readonly username?: string;
+}
+
+export interface MemberGroupRequest {
+  readonly id?: number;
+  readonly name?: string;
+  readonly type?: number;
+  readonly ldapDn?: string;
 }
 
 function invalid(message: string): InvalidError {
@@ -46,7 +53,7 @@ function roleIdOf(value: number | undefined): ProjectRoleId {
  * Project members (Harbor's member API): users with one of the five roles. Every call is decided by the evaluator
  * on the project's `member` resource. Nobody changes or removes their own membership (as in Harbor's portal), so
  * a project admin cannot lock themselves out by mistake; another project admin or a system administrator can.
- * Groups need directory login (LDAP/OIDC), which comes later: they cannot be added yet.
+ * A member may be a user group (LDAP, HTTP or OIDC): its members hold its role (services/authenticator.ts).
  */
 export class MemberService {
   constructor(
@@ -70,9 +77,7 @@ export class MemberService {
   async add(ctx: SecurityContext, at: ProjectLocator, request: MemberRequest): Promise<MemberRecord> {
     const project = await accessProject(this.identity, ctx, at, 'member', 'create');
     const roleId = roleIdOf(request.roleId);
-    if (request.group) {
-      throw invalid('user groups cannot be members yet: groups come with directory login (LDAP or OIDC)');
-    }
+    if (request.group) return this.addGroup(ctx, project.id, request.group, roleId);
     const user = await this.userOf(request);
     return this.work.run(async ({ tx, emit }) => {
       const member = await tx.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId });
@@ -116,6 +121,40 @@ export class MemberService {
         { type: 'member.removed', projectId: project.id, memberId, entity: member.entityName ?? '' },
         operatorOf(ctx),
       );
+    });
+  }
+
+  /**
+   * Adds a group: an existing one by `id`, else the group of that type and name (LDAP: DN), created when it is not
+   * known yet (as Harbor does, so a group can be granted a role before any of its members has logged in).
+   */
+  private async addGroup(
+    ctx: SecurityContext,
+    projectId: number,
+    request: MemberGroupRequest,
+    roleId: ProjectRoleId,
+  ): Promise<MemberRecord> {
+    let group: UserGroupRecord | undefined;
+    if (request.id !== undefined) {
+      group = await this.identity.userGroups.get(request.id);
+      if (!group) throw invalid(`user group ${request.id} not found`);
+    } else {
+      const type = request.type;
+      if (type !== 1 && type !== 2 && type !== 3) {
+        throw invalid('member_group needs an id, or a group_type (1 LDAP, 2 HTTP, 3 OIDC) and a group_name');
+      }
+      if (type === 1 && !request.ldapDn) throw invalid('an LDAP member_group needs its ldap_group_dn');
+      const name = request.name ?? (type === 1 ? request.ldapDn : undefined);
+      if (!name) throw invalid('member_group needs a group_name');
+      [group] = await this.identity.userGroups.ensure([
+        { type, name, ...(type === 1 && request.ldapDn && { ldapDn: request.ldapDn }) },
+      ]);
+    }
+    const { id, name } = group!;
+    return this.work.run(async ({ tx, emit }) => {
+      const member = await tx.members.add({ projectId, entityType: 'g', entityId: id, roleId });
+      emit({ type: 'member.added', projectId, memberId: member.id, entity: name, roleId }, operatorOf(ctx));
+      return member;
     });
   }
 

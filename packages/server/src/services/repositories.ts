@@ -80,7 +80,7 @@ export class RepositoryService {
       ctx.kind === 'anonymous'
         ? { public: true }
         : ctx.kind === 'user' && !can(subject, undefined, 'project', 'list')
-          ? { visibleTo: { userId: ctx.user.id } }
+          ? { visibleTo: { projectIds: [...ctx.subject.projectRoles.keys()] } }
           : {};
     const ids: number[] = [];
     let all = true;

@@ -70,6 +70,7 @@ export class UserService {
       const { selfRegistration } = await this.identity.settings.get();
       if (!selfRegistration) this.authorize(ctx, 'create');
     }
+    await this.requireLocalAccounts('users are created by their identity provider at their first login');
     const username = validateUsername(input.username);
     const email = validateEmail(input.email);
     const realname = validateText('realname', input.realname);
@@ -133,6 +134,11 @@ export class UserService {
   ): Promise<void> {
     const caller = this.authorizeSelfOr(ctx, id, 'update');
     const user = await this.existing(id);
+    if (user.passwordHash === null) {
+      throw new PermissionDeniedError(
+        `${user.username} signs in through an identity provider and has no password here`,
+      );
+    }
     const password = validatePassword(newPassword, 'new_password');
     if (caller.user.id === id) {
       if (oldPassword === undefined || oldPassword === '') {
@@ -165,6 +171,12 @@ export class UserService {
       return true;
     });
     if (!changed) throw new NotFoundError('user', String(id));
+  }
+
+  /** Harbor refuses local accounts (creation, sign-up) unless auth_mode is db_auth; its admin stays local. */
+  private async requireLocalAccounts(why: string): Promise<void> {
+    const { authMode } = await this.identity.settings.get();
+    if (authMode !== 'db_auth') throw new PermissionDeniedError(`auth_mode is ${authMode}: ${why}`);
   }
 
   private async existing(id: number): Promise<UserRecord> {

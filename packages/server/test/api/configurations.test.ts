@@ -35,6 +35,14 @@ describe('GET and PUT /configurations', () => {
       audit_log_forward_endpoint: { value: '', editable: true },
       skip_audit_log_database: { value: false, editable: true },
       disabled_audit_log_event_types: { value: '', editable: true },
+      // http_auth's settings (auth-proxy/): a configuration section of its own.
+      http_authproxy_endpoint: { value: '', editable: true },
+      http_authproxy_tokenreview_endpoint: { value: '', editable: true },
+      http_authproxy_admin_groups: { value: '', editable: true },
+      http_authproxy_admin_usernames: { value: '', editable: true },
+      http_authproxy_verify_cert: { value: true, editable: true },
+      http_authproxy_skip_search: { value: false, editable: true },
+      http_authproxy_server_certificate: { value: '', editable: true },
     });
     expect(expectHarborError(await put({ auth_mode: 'kerberos' }), 400, 'BAD_REQUEST')).toContain('ldap_auth');
     // While admin is alone the mode changes, and back.

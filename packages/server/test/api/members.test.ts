@@ -84,7 +84,8 @@ describe('POST /projects/{p}/members', () => {
       [{ role_id: 6, member_user: { username: 'strict-guest' } }, 'role_id must be one of 1 (Project Admin)'],
       [{ role_id: '1', member_user: { username: 'strict-guest' } }, 'role_id must be one of'],
       [{ member_user: { username: 'strict-guest' } }, 'role_id must be one of'],
-      [{ role_id: 2, member_group: { group_name: 'devs' } }, 'groups come with directory login'],
+      [{ role_id: 2, member_group: { group_name: 'devs' } }, 'member_group needs an id, or a group_type'],
+      [{ role_id: 2, member_group: { id: 424242 } }, 'user group 424242 not found'],
     ];
     for (const [body, message] of cases) {
       const res = await api(registry.app, 'POST', path, admin, body);

@@ -14,7 +14,7 @@ import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.j
 import { TestBrowser } from './oidc-browser.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestOpenIdProvider, type TestOpenIdProvider } from './oidc-provider-harness.js';
 
-describe('the CLI secret of an OIDC user as a password (API, token service, skopeo)', () => {
+describe('the CLI secret of an OIDC user as a password (API, token service, skopeo), access through an OIDC group', () => {
   const clock = new ManualClock();
   let idp: TestOpenIdProvider;
   let registry: TestRegistry;
@@ -60,9 +60,10 @@ describe('the CLI secret of an OIDC user as a password (API, token service, skop
         })
       ).statusCode,
     ).toBe(201);
+    // dave's access comes from his group at the provider: team-a is a developer of the project.
     const member = await api(registry.app, 'POST', '/projects/oidc-team/members', ADMIN, {
       role_id: 2,
-      member_user: { username: 'dave' },
+      member_group: { group_name: 'team-a', group_type: 3 },
     });
     expect(member.statusCode, member.body).toBe(201);
   }, 60_000);
@@ -94,7 +95,7 @@ describe('the CLI secret of an OIDC user as a password (API, token service, skop
     expect(claims).toMatchObject({ sub: 'dave', access: [{ name: 'oidc-team/app', actions: ['pull', 'push'] }] });
   });
 
-  it('pushes and pulls with skopeo using the CLI secret; a revoked provider session ends it', async () => {
+  it('pushes and pulls with skopeo using the CLI secret; a removed group loses access; a revoked session ends it', async () => {
     const image = await buildMultiLayerImage(join(work, 'src'), 'v1');
     const creds = `${dave.username}:${dave.password}`;
     await skopeo(
@@ -121,6 +122,44 @@ describe('the CLI secret of an OIDC user as a password (API, token service, skop
       `docker://${host}/oidc-team/app:v1`,
     ]);
     expect(JSON.parse(pulled)).toMatchObject({ layers: expect.any(Array) as unknown });
+
+    // Removed from team-a at the provider: once the access token has expired, the refresh says so and the group's
+    // access is gone (the login itself still works).
+    idp.accounts.get('dave-sub')!.groups = [];
+    clock.advanceSeconds(3700);
+    expect((await api(registry.app, 'GET', '/users/current', dave)).statusCode).toBe(200);
+    const denied = await registry.app.inject({
+      method: 'GET',
+      url: '/service/token?service=wharf-registry&scope=repository:oidc-team/app:pull',
+      headers: { authorization: basic(dave) },
+    });
+    const deniedClaims = JSON.parse(
+      Buffer.from(denied.json<{ token: string }>().token.split('.')[1]!, 'base64url').toString(),
+    ) as { access: unknown[] };
+    expect(deniedClaims.access).toEqual([]);
+    await expect(
+      skopeo(
+        'copy',
+        '--quiet',
+        '--src-tls-verify=false',
+        `--src-creds=${creds}`,
+        `docker://${host}/oidc-team/app:v1`,
+        `oci:${join(work, 'no-group')}:v1`,
+      ),
+    ).rejects.toThrow();
+    idp.accounts.get('dave-sub')!.groups = ['team-a'];
+    clock.advanceSeconds(3700);
+    expect(
+      JSON.parse(
+        await run('skopeo', [
+          'inspect',
+          '--raw',
+          '--tls-verify=false',
+          `--creds=${creds}`,
+          `docker://${host}/oidc-team/app:v1`,
+        ]),
+      ),
+    ).toMatchObject({ layers: expect.any(Array) as unknown });
 
     // Revoked at the provider: refused once the access token has expired and the refresh fails.
     idp.revokeTokensOf('dave-sub');

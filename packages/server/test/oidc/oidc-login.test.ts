@@ -56,6 +56,7 @@ describe('OIDC sign-in against a real OpenID provider (oidc-provider)', () => {
       username: string;
       email: string;
       sysadmin_flag: boolean;
+      admin_role_in_auth: boolean;
       oidc_user_meta?: { secret?: string; subiss: string };
     }>();
   };
@@ -106,7 +107,22 @@ describe('OIDC sign-in against a real OpenID provider (oidc-provider)', () => {
     expect(end.status).toBe(302);
     expect(end.location).toBe('/harbor/projects');
     const me = await current(browser);
-    expect(me).toMatchObject({ username: 'alice', email: 'alice@example.com', sysadmin_flag: true });
+    // The admin group makes her an administrator through the provider (Harbor's admin_role_in_auth).
+    expect(me).toMatchObject({
+      username: 'alice',
+      email: 'alice@example.com',
+      sysadmin_flag: false,
+      admin_role_in_auth: true,
+    });
+    expect((await sessionApi(registry.app, 'GET', '/configurations', browser.session())).statusCode).toBe(200);
+    // The groups claim's groups exist as OIDC user groups (type 3).
+    const groups = (await api(registry.app, 'GET', '/usergroups', ADMIN)).json<
+      { group_name: string; group_type: number }[]
+    >();
+    expect(groups.map((g) => [g.group_type, g.group_name]).sort()).toEqual([
+      [3, 'devs'],
+      [3, 'wharf-admins'],
+    ]);
     expect(me.oidc_user_meta?.subiss).toBe(`alice-sub${idp.issuer}`);
     expect(me.oidc_user_meta?.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     alice = { user_id: me.user_id, secret: me.oidc_user_meta!.secret! };
@@ -144,7 +160,7 @@ describe('OIDC sign-in against a real OpenID provider (oidc-provider)', () => {
       expect(res.statusCode, res.body).toBe(200);
       const sid = /sid=([^;]+)/.exec(String(res.headers['set-cookie']))![1]!;
       const me = await sessionApi(registry.app, 'GET', '/users/current', { sid, csrf: '' });
-      expect(me.json()).toMatchObject({ username: 'bob', email: 'bob@example.com', sysadmin_flag: false });
+      expect(me.json()).toMatchObject({ username: 'bob', email: 'bob@example.com', admin_role_in_auth: false });
       // The pending identity is onboarded once.
       expect((await onboard('bob2')).statusCode).toBe(409);
       // Without a pending login there is nothing to onboard.

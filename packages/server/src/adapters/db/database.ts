@@ -20,6 +20,9 @@ export interface Database {
   projects: ProjectsTable;
   project_metadata: ProjectMetadataTable;
   project_members: ProjectMembersTable;
+  // User groups and who is in them (migration 0020-user-groups).
+  user_groups: UserGroupsTable;
+  user_group_members: UserGroupMembersTable;
   robots: RobotsTable;
   settings: SettingsTable;
   auth_events: AuthEventsTable;
@@ -150,6 +153,8 @@ export interface UsersTable {
   comment: string;
   password_hash: string | null;
   sysadmin: Flag;
+  /** Migration 0020-user-groups. */
+  admin_role_in_auth: Generated<Flag>;
   deleted: Flag;
   created_at: number;
   updated_at: number;
@@ -168,6 +173,21 @@ export interface ProjectMetadataTable {
   project_id: number;
   name: string;
   value: string;
+}
+
+export interface UserGroupsTable {
+  id: Generated<number>;
+  group_name: string;
+  group_type: number;
+  ldap_group_dn: string | null;
+  group_key: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserGroupMembersTable {
+  user_id: number;
+  group_id: number;
 }
 
 export interface ProjectMembersTable {

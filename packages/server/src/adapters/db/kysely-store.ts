@@ -12,6 +12,7 @@ import { KyselyProjectRecords } from './identity/project-records.js';
 import { KyselyRobotRecords } from './identity/robot-records.js';
 import { KyselySessionRecords } from './identity/session-records.js';
 import { KyselySettingRecords } from './identity/setting-records.js';
+import { KyselyUserGroupRecords } from './identity/user-group-records.js';
 import { KyselyUserRecords } from './identity/user-records.js';
 import { KyselyImmutableRuleRecords } from './immutable-rule-records.js';
 import { KyselyLabelRecords } from './label-records.js';
@@ -39,6 +40,7 @@ class KyselyStoreRecords implements StoreRecords {
   readonly users: KyselyUserRecords;
   readonly projects: KyselyProjectRecords;
   readonly members: KyselyMemberRecords;
+  readonly userGroups: KyselyUserGroupRecords;
   readonly robots: KyselyRobotRecords;
   readonly settings: KyselySettingRecords;
   readonly authEvents: KyselyAuthEventRecords;
@@ -64,6 +66,7 @@ class KyselyStoreRecords implements StoreRecords {
     this.users = new KyselyUserRecords(db);
     this.projects = new KyselyProjectRecords(db);
     this.members = new KyselyMemberRecords(db);
+    this.userGroups = new KyselyUserGroupRecords(db);
     this.robots = new KyselyRobotRecords(db);
     this.settings = new KyselySettingRecords(db);
     this.authEvents = new KyselyAuthEventRecords(db);

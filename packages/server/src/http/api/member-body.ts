@@ -1,4 +1,4 @@
-import { roleChoices, type MemberRequest } from '../../services/members.js';
+import { roleChoices, type MemberGroupRequest, type MemberRequest } from '../../services/members.js';
 import { HarborError } from '../error-handler.js';
 import type { JsonBody } from './request-parts.js';
 
@@ -20,20 +20,35 @@ export function roleIdOf(body: JsonBody): number | undefined {
   return value;
 }
 
+/** Harbor's UserGroup in a ProjectMember body: `id`, or `group_type` with `group_name` (LDAP: `ldap_group_dn`). */
+function groupOf(group: JsonBody): MemberGroupRequest {
+  const { id, group_name: name, group_type: type, ldap_group_dn: ldapDn } = group;
+  if (name !== undefined && name !== null && typeof name !== 'string') throw invalid('group_name must be a string');
+  if (ldapDn !== undefined && ldapDn !== null && typeof ldapDn !== 'string') {
+    throw invalid('ldap_group_dn must be a string');
+  }
+  return {
+    ...(typeof id === 'number' && Number.isInteger(id) && id > 0 && { id }),
+    ...(typeof type === 'number' && { type }),
+    ...(typeof name === 'string' && name !== '' && { name }),
+    ...(typeof ldapDn === 'string' && ldapDn !== '' && { ldapDn }),
+  };
+}
+
 /**
  * Harbor's ProjectMember body (`role_id`, `member_user` with `user_id` or `username`, `member_group`) as typed values.
  * A `user_id` that is not a positive integer and an empty `username` name nobody, as in Harbor.
  */
 export function memberRequestOf(body: JsonBody): MemberRequest {
   const roleId = roleIdOf(body);
-  const group = objectOrAbsent('member_group', body.member_group) !== undefined;
+  const memberGroup = objectOrAbsent('member_group', body.member_group);
   const memberUser = objectOrAbsent('member_user', body.member_user);
   const id = memberUser?.user_id;
   const username = memberUser?.username;
   const userId = typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
   return {
     ...(roleId !== undefined && { roleId }),
-    group,
+    ...(memberGroup && { group: groupOf(memberGroup) }),
     ...(userId !== undefined && { userId }),
     ...(typeof username === 'string' && username !== '' && { username }),
   };

@@ -33,6 +33,8 @@ import type { RepositoryService } from '../../services/repositories.js';
 import { registerArtifactRoutes, type ArtifactRoutesOptions } from './artifact-routes.js';
 import { registerRepositoryRoutes } from './repository-routes.js';
 import { registerSystemRoutes, type SystemRoutesOptions } from './system-routes.js';
+import type { UserGroupService } from '../../services/identity/user-groups.js';
+import { registerUserGroupRoutes } from './user-group-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 import { registerImmutableRoutes } from './immutable-routes.js';
 import { registerLabelRoutes } from './label-routes.js';
@@ -82,6 +84,7 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly retention: RetentionService;
   readonly tagHistory: TagHistoryService;
   readonly webhooks: WebhookService;
+  readonly userGroups: UserGroupService;
   readonly notifications: NotificationStatusService;
   readonly audit: AuditService;
   readonly purgeAudit: PurgeAuditService;
@@ -136,6 +139,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
       const { projects, metadata, members, search, statistics } = opts.projectServices;
       registerProjectRoutes(api, projects, metadata);
       registerMemberRoutes(api, members);
+      registerUserGroupRoutes(api, opts.userGroups);
       registerSearchRoutes(api, search, statistics);
       registerRepositoryRoutes(api, opts.repositories);
       registerArtifactRoutes(api, opts);

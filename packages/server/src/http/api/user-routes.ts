@@ -20,7 +20,7 @@ export function toUserResp(user: UserRecord) {
     realname: user.realname,
     comment: user.comment,
     sysadmin_flag: user.sysadmin,
-    admin_role_in_auth: false,
+    admin_role_in_auth: user.adminRoleInAuth,
     creation_time: user.createdAt.toISOString(),
     update_time: user.updatedAt.toISOString(),
   };

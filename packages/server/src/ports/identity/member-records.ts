@@ -3,7 +3,7 @@ import type { PagedResult, PageQuery } from './paging.js';
 
 export type { ProjectRoleId } from '../../domain/rbac/roles.js';
 
-/** As in Harbor's project_member.entity_type: `u` a user id, `g` a user group id (directory groups, later). */
+/** As in Harbor's project_member.entity_type: `u` a user id, `g` a user group id (ports/identity/user-group-records.ts). */
 export type MemberEntityType = 'u' | 'g';
 
 export interface MemberRecord {
@@ -11,7 +11,7 @@ export interface MemberRecord {
   readonly projectId: number;
   readonly entityType: MemberEntityType;
   readonly entityId: number;
-  /** The username for users; null for groups until groups are stored. */
+  /** The username of a user, the name of a group. */
   readonly entityName: string | null;
   readonly roleId: ProjectRoleId;
   readonly createdAt: Date;

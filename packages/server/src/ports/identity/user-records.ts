@@ -9,6 +9,11 @@ export interface UserRecord {
   /** Self-describing hash (scrypt/argon2id with its parameters); null for users without a local password. */
   readonly passwordHash: string | null;
   readonly sysadmin: boolean;
+  /**
+   * The identity provider made the user an administrator at their last login (an LDAP group admin DN, an OIDC admin
+   * group): Harbor's `admin_role_in_auth`. The user's rights are those of an administrator while either is true.
+   */
+  readonly adminRoleInAuth: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -61,6 +66,8 @@ export interface UserRecords {
   /** False when the user does not exist. */
   setPasswordHash(id: number, passwordHash: string | null): Promise<boolean>;
   setSysadmin(id: number, sysadmin: boolean): Promise<boolean>;
+  /** Sets what the identity provider said at the last login; false when the user does not exist. */
+  setAdminRoleInAuth(id: number, admin: boolean): Promise<boolean>;
   /** Soft delete (see above); false when the user does not exist. */
   delete(id: number): Promise<boolean>;
   /** Live users other than `username` (the bootstrap administrator): auth_mode is frozen once this is > 0. */

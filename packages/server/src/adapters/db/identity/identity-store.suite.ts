@@ -11,6 +11,7 @@ import { describeProjectRecords } from './project-records.suite.js';
 import { describeRobotRecords } from './robot-records.suite.js';
 import { describeSessionRecords } from './session-records.suite.js';
 import { describeQuotaRecords } from '../quota-records.suite.js';
+import { describeUserGroupRecords } from './user-group-records.suite.js';
 import { describeUserRecords } from './user-records.suite.js';
 export type { IdentityStoreFixture } from './identity-store-fixture.suite.js';
 
@@ -159,6 +160,7 @@ export function describeIdentityStore(label: string, make: () => Promise<Identit
     describeUserRecords(fresh);
     describeProjectRecords(fresh);
     describeMemberRecords(fresh);
+    describeUserGroupRecords(fresh);
     describeRobotRecords(fresh);
     describeAuthRecords(fresh);
     describeSessionRecords(fresh);

@@ -24,9 +24,13 @@ export function describeMemberRecords(fresh: FreshIdentity): void {
       });
       expect(await store.members.get(project.id, member.id)).toEqual(member);
       expect(await store.members.find(project.id, 'u', alice.id)).toEqual(member);
-      const group = await store.members.add({ projectId: project.id, entityType: 'g', entityId: alice.id, roleId: 3 });
-      expect(group).toMatchObject({ entityType: 'g', entityId: alice.id, entityName: null, roleId: 3 });
-      expect(await store.members.find(project.id, 'g', alice.id)).toEqual(group);
+      const devs = await store.userGroups.create({ type: 3, name: 'devs' });
+      const group = await store.members.add({ projectId: project.id, entityType: 'g', entityId: devs.id, roleId: 3 });
+      expect(group).toMatchObject({ entityType: 'g', entityId: devs.id, entityName: 'devs', roleId: 3 });
+      expect(await store.members.find(project.id, 'g', devs.id)).toEqual(group);
+      await expect(
+        store.members.add({ projectId: project.id, entityType: 'g', entityId: devs.id + 1000, roleId: 3 }),
+      ).rejects.toMatchObject({ entity: 'user-group' });
       const library = await store.projects.getByName('library');
       expect(await store.members.get(library?.id ?? 0, member.id)).toBeUndefined();
     });
@@ -68,16 +72,19 @@ export function describeMemberRecords(fresh: FreshIdentity): void {
         const user = await store.users.create({ username });
         await store.members.add({ projectId: project.id, entityType: 'u', entityId: user.id, roleId: 2 });
       }
-      await store.members.add({ projectId: project.id, entityType: 'g', entityId: 42, roleId: 3 });
+      const ops = await store.userGroups.create({ type: 1, name: 'ops', ldapDn: 'cn=ops,ou=groups,dc=example,dc=org' });
+      await store.members.add({ projectId: project.id, entityType: 'g', entityId: ops.id, roleId: 3 });
       const page1 = await store.members.list(project.id, { page: 1, pageSize: 3 });
       expect(page1.total).toBe(5);
-      expect(page1.items.map((m) => m.entityName)).toEqual([null, 'alfred', 'alice']);
+      expect(page1.items.map((m) => m.entityName)).toEqual(['ops', 'alfred', 'alice']);
       const page2 = await store.members.list(project.id, { page: 2, pageSize: 3 });
       expect(page2.items.map((m) => m.entityName)).toEqual(['bob', 'carol']);
       const al = await store.members.list(project.id, { entityName: 'AL', page: 1, pageSize: 10 });
       expect(al).toMatchObject({ total: 2, items: [{ entityName: 'alfred' }, { entityName: 'alice' }] });
       const groups = await store.members.list(project.id, { entityType: 'g', page: 1, pageSize: 10 });
-      expect(groups).toMatchObject({ total: 1, items: [{ entityType: 'g', entityId: 42 }] });
+      expect(groups).toMatchObject({ total: 1, items: [{ entityType: 'g', entityId: ops.id }] });
+      const byGroupName = await store.members.list(project.id, { entityName: 'OP', page: 1, pageSize: 10 });
+      expect(byGroupName).toMatchObject({ total: 1, items: [{ entityName: 'ops' }] });
     });
 
     it('counts the members of a project by role, users and groups alike', async () => {
@@ -89,7 +96,8 @@ export function describeMemberRecords(fresh: FreshIdentity): void {
       expect(await store.members.countByRole(project.id)).toEqual(new Map());
       await store.members.add({ projectId: project.id, entityType: 'u', entityId: alice.id, roleId: 1 });
       await store.members.add({ projectId: project.id, entityType: 'u', entityId: bob.id, roleId: 2 });
-      await store.members.add({ projectId: project.id, entityType: 'g', entityId: 9, roleId: 2 });
+      const devs = await store.userGroups.create({ type: 2, name: 'devs' });
+      await store.members.add({ projectId: project.id, entityType: 'g', entityId: devs.id, roleId: 2 });
       await store.members.add({ projectId: other.id, entityType: 'u', entityId: bob.id, roleId: 5 });
       expect(await store.members.countByRole(project.id)).toEqual(
         new Map([
@@ -109,16 +117,20 @@ export function describeMemberRecords(fresh: FreshIdentity): void {
       const c = await store.projects.create({ name: 'c', public: false });
       await store.members.add({ projectId: b.id, entityType: 'u', entityId: alice.id, roleId: 2 });
       await store.members.add({ projectId: a.id, entityType: 'u', entityId: alice.id, roleId: 1 });
-      await store.members.add({ projectId: b.id, entityType: 'g', entityId: 5, roleId: 4 });
-      await store.members.add({ projectId: c.id, entityType: 'g', entityId: 6, roleId: 3 });
+      const groups = await store.userGroups.ensure(['one', 'two', 'three', 'four'].map((name) => ({ type: 3, name })));
+      // A group whose id equals the user's id must not count as the user: grant such a group a role too.
+      const twin = groups.find((g) => g.id === alice.id);
+      const [five, six] = groups.filter((g) => g !== twin);
+      await store.members.add({ projectId: b.id, entityType: 'g', entityId: five!.id, roleId: 4 });
+      await store.members.add({ projectId: c.id, entityType: 'g', entityId: six!.id, roleId: 3 });
       await store.members.add({ projectId: c.id, entityType: 'u', entityId: bob.id, roleId: 5 });
-      // A group whose id equals the user's id must not count as the user.
-      await store.members.add({ projectId: c.id, entityType: 'g', entityId: alice.id, roleId: 1 });
+      expect(twin).toBeDefined();
+      await store.members.add({ projectId: c.id, entityType: 'g', entityId: twin!.id, roleId: 1 });
       expect(await store.members.rolesOf(alice.id)).toEqual([
         { projectId: a.id, projectName: 'a', roleId: 1, via: 'u' },
         { projectId: b.id, projectName: 'b', roleId: 2, via: 'u' },
       ]);
-      expect(await store.members.rolesOf(alice.id, [5, 6])).toEqual([
+      expect(await store.members.rolesOf(alice.id, [five!.id, six!.id])).toEqual([
         { projectId: a.id, projectName: 'a', roleId: 1, via: 'u' },
         { projectId: b.id, projectName: 'b', roleId: 2, via: 'u' },
         { projectId: b.id, projectName: 'b', roleId: 4, via: 'g' },

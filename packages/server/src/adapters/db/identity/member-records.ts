@@ -41,12 +41,15 @@ function toRecord(row: MemberRow): MemberRecord {
 export class KyselyMemberRecords implements MemberRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Members of one project with the name of their entity (users only, for now). */
+  /** Members of one project with the name of their entity (a user's name, a group's name). */
   private members(projectId: number) {
     return this.db
       .selectFrom('project_members')
       .leftJoin('users', (join) =>
         join.onRef('users.id', '=', 'project_members.entity_id').on('project_members.entity_type', '=', 'u'),
+      )
+      .leftJoin('user_groups', (join) =>
+        join.onRef('user_groups.id', '=', 'project_members.entity_id').on('project_members.entity_type', '=', 'g'),
       )
       .where('project_members.project_id', '=', projectId);
   }
@@ -57,7 +60,7 @@ export class KyselyMemberRecords implements MemberRecords {
       'project_members.project_id',
       'project_members.entity_type',
       'project_members.entity_id',
-      'users.username as entity_name',
+      (eb) => eb.fn.coalesce('users.username', 'user_groups.group_name').as('entity_name'),
       'project_members.role_id',
       'project_members.created_at',
       'project_members.updated_at',
@@ -74,6 +77,13 @@ export class KyselyMemberRecords implements MemberRecords {
         .where('deleted', '=', 0)
         .executeTakeFirst();
       if (!user) throw new NotFoundError('user', String(member.entityId));
+    } else {
+      const group = await this.db
+        .selectFrom('user_groups')
+        .select('id')
+        .where('id', '=', member.entityId)
+        .executeTakeFirst();
+      if (!group) throw new NotFoundError('user-group', String(member.entityId));
     }
     let id: number;
     try {
@@ -142,13 +152,15 @@ export class KyselyMemberRecords implements MemberRecords {
     const { entityName, entityType } = query;
     if (entityType !== undefined) filtered = filtered.where('project_members.entity_type', '=', entityType);
     if (entityName !== undefined && entityName !== '') {
-      filtered = filtered.where((eb) => containsIgnoringCase(eb.ref('users.username'), entityName));
+      filtered = filtered.where((eb) =>
+        containsIgnoringCase(eb.fn.coalesce('users.username', 'user_groups.group_name'), entityName),
+      );
     }
     const total = countOf(await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
     const { offset, limit } = pageBounds(query);
     const rows = await this.withColumns(filtered)
       .orderBy('project_members.entity_type')
-      .orderBy('users.username')
+      .orderBy((eb) => eb.fn.coalesce('users.username', 'user_groups.group_name'))
       .orderBy('project_members.id')
       .limit(limit)
       .offset(offset)

@@ -58,13 +58,14 @@ export function describeProjectRecords(fresh: FreshIdentity): void {
       const ours = await store.projects.create({ name: 'ours', public: false });
       await store.projects.create({ name: 'theirs', public: false });
       await store.members.add({ projectId: mine.id, entityType: 'u', entityId: alice.id, roleId: 3 });
-      await store.members.add({ projectId: ours.id, entityType: 'g', entityId: 7, roleId: 2 });
+      const group = await store.userGroups.create({ type: 2, name: 'ours' });
+      await store.members.add({ projectId: ours.id, entityType: 'g', entityId: group.id, roleId: 2 });
       const visible = (groupIds?: number[]) =>
         store.projects
           .list({ visibleTo: { userId: alice.id, ...(groupIds && { groupIds }) }, page: 1, pageSize: 10 })
           .then((result) => result.items.map((p) => p.name));
       expect(await visible()).toEqual(['library', 'mine']);
-      expect(await visible([7, 8])).toEqual(['library', 'mine', 'ours']);
+      expect(await visible([group.id, group.id + 1])).toEqual(['library', 'mine', 'ours']);
     });
 
     it('filters by exact names, ids and listed project ids, and sorts by any key with the id breaking ties', async () => {

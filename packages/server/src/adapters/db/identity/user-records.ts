@@ -21,6 +21,7 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     comment: row.comment,
     passwordHash: row.password_hash,
     sysadmin: row.sysadmin === 1,
+    adminRoleInAuth: row.admin_role_in_auth === 1,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -163,8 +164,19 @@ export class KyselyUserRecords implements UserRecords {
         .where('id', '=', id)
         .execute();
       await tx.deleteFrom('project_members').where('entity_type', '=', 'u').where('entity_id', '=', id).execute();
+      await tx.deleteFrom('user_group_members').where('user_id', '=', id).execute();
       return true;
     });
+  }
+
+  async setAdminRoleInAuth(id: number, admin: boolean): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ admin_role_in_auth: toFlag(admin) })
+      .where('id', '=', id)
+      .where('deleted', '=', 0)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async countOtherThan(username: string): Promise<number> {

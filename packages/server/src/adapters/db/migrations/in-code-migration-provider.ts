@@ -19,6 +19,7 @@ import { auditLogSchema } from './0016-audit-log.js';
 import { webhooksSchema } from './0017-webhooks.js';
 import { retentionDeletedSchema } from './0018-retention-deleted.js';
 import { keysSchema } from './0019-keys.js';
+import { userGroupsSchema } from './0020-user-groups.js';
 import { oidcSchema } from './0022-oidc.js';
 import type { DialectMigration, MigrationContext } from './dialect-migration.js';
 
@@ -43,6 +44,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0017-webhooks': webhooksSchema,
   '0018-retention-deleted': retentionDeletedSchema,
   '0019-keys': keysSchema,
+  '0020-user-groups': userGroupsSchema,
   '0022-oidc': oidcSchema,
 };
 

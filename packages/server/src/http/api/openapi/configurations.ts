@@ -45,6 +45,29 @@ const OIDC_FIELDS: Readonly<Record<string, SchemaObject>> = {
 
 const OIDC_ITEMS = Object.fromEntries(Object.entries(OIDC_FIELDS).map(([k, v]) => [k, item(v)]));
 const OIDC_SETTINGS = Object.fromEntries(Object.entries(OIDC_FIELDS).map(([k, v]) => [k, { ...v, nullable: true }]));
+/** `http_auth`'s settings (auth-proxy/auth-proxy-settings.ts): each key's schema. */
+const AUTH_PROXY: Readonly<Record<string, SchemaObject>> = {
+  http_authproxy_endpoint: {
+    type: 'string',
+    description: 'The login endpoint: the user name and password are POSTed to it with Basic authentication.',
+  },
+  http_authproxy_tokenreview_endpoint: {
+    type: 'string',
+    description: 'The endpoint reviewing the login’s token (a Kubernetes TokenReview): user name and groups.',
+  },
+  http_authproxy_admin_groups: {
+    type: 'string',
+    description: 'Comma-separated groups whose users are administrators.',
+  },
+  http_authproxy_admin_usernames: { type: 'string', description: 'Comma-separated users who are administrators.' },
+  http_authproxy_verify_cert: { type: 'boolean', description: 'Verify the proxy’s TLS certificate.' },
+  http_authproxy_skip_search: { type: 'boolean', description: 'Kept for Harbor’s clients; Wharf never searches.' },
+  http_authproxy_server_certificate: { type: 'string', description: 'A PEM certificate to trust for the proxy.' },
+};
+const AUTH_PROXY_ITEMS = Object.fromEntries(Object.entries(AUTH_PROXY).map(([key, schema]) => [key, item(schema)]));
+const AUTH_PROXY_CHANGES = Object.fromEntries(
+  Object.entries(AUTH_PROXY).map(([key, schema]) => [key, { ...schema, nullable: true }]),
+);
 
 /** /configurations: the system settings, for system administrators. */
 export const CONFIGURATIONS_AREA: ApiArea = {
@@ -129,6 +152,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           description: 'Comma-separated audit event types (`/auditlog-exts/events`) that are not recorded.',
         }),
         ...OIDC_ITEMS,
+        ...AUTH_PROXY_ITEMS,
       },
     },
     Configurations: {
@@ -171,6 +195,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           nullable: true,
           description: 'The client secret; stored encrypted, never shown by GET.',
         },
+        ...AUTH_PROXY_CHANGES,
       },
     },
   },

@@ -20,6 +20,7 @@ import { STATISTICS_AREA } from './statistics.js';
 import { REPOSITORIES_AREA } from './repositories.js';
 import { RETENTION_AREA } from './retention.js';
 import { SYSTEM_AREA } from './system.js';
+import { USER_GROUPS_AREA } from './user-groups.js';
 import { USERS_AREA } from './users.js';
 import { WEBHOOKS_AREA } from './webhooks.js';
 
@@ -35,6 +36,7 @@ const AREAS: readonly ApiArea[] = [
   PROJECTS_AREA,
   PROJECT_METADATA_AREA,
   MEMBERS_AREA,
+  USER_GROUPS_AREA,
   ROBOTS_AREA,
   SEARCH_AREA,
   STATISTICS_AREA,

@@ -46,8 +46,9 @@ export const MEMBERS_AREA: ApiArea = {
       },
       post: {
         operationId: 'createProjectMember',
-        summary: 'Add a user to a project',
-        description: 'Groups cannot be added yet.',
+        summary: 'Add a user or a user group to a project',
+        description:
+          'A group by `member_group.id`, or by `group_type` and `group_name` (LDAP: `ldap_group_dn`), created when unknown.',
         tags: MEMBER,
         parameters: PROJECT_AT,
         requestBody: jsonBody('The user and the role.', schemaRef('ProjectMember')),
@@ -91,7 +92,7 @@ export const MEMBERS_AREA: ApiArea = {
       properties: {
         id: integerId('The membership’s id.'),
         project_id: integerId('The project’s id.'),
-        entity_name: { type: 'string', description: 'The username (groups: their name, once groups exist).' },
+        entity_name: { type: 'string', description: 'The username, or the group’s name.' },
         role_name: { type: 'string', enum: ['Project Admin', 'Maintainer', 'Developer', 'Guest', 'Limited Guest'] },
         role_id: ROLE_ID,
         entity_id: integerId('The user’s (or group’s) id.'),
@@ -100,14 +101,21 @@ export const MEMBERS_AREA: ApiArea = {
     },
     ProjectMember: {
       type: 'object',
-      required: ['role_id', 'member_user'],
+      required: ['role_id'],
+      description: 'Either `member_user` or `member_group`.',
       properties: {
         role_id: ROLE_ID,
         member_user: schemaRef('UserEntity'),
         member_group: {
           type: 'object',
           nullable: true,
-          description: 'Groups cannot be added yet: only null or absent.',
+          description: 'A user group: by `id`, or by `group_type` and `group_name` (LDAP: `ldap_group_dn`).',
+          properties: {
+            id: integerId('The group’s id.'),
+            group_name: { type: 'string' },
+            group_type: { type: 'integer', enum: [1, 2, 3] },
+            ldap_group_dn: { type: 'string' },
+          },
         },
       },
     },
