@@ -1,15 +1,15 @@
-import { PersonalTokenService } from './tokens/personal-tokens.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createBlobStore } from './adapters/blob/index.js';
 import { openKeyedDatabase, startWharfKeys, type WharfKeys } from './main-keys.js';
 import type { Signals } from './ports/signals.js';
-import { processEnv, type WharfConfig } from './config/index.js';
+import type { WharfConfig } from './config/index.js';
 import { ensureAdmin, leasesFor, openConfiguredDatabase, workerCount } from './main-process.js';
 import { authenticationOf } from './main-auth.js';
+import type { OidcFeature } from './main-oidc.js';
 import { keepCoherent, signalProbes, signalsFor } from './main-signals.js';
 import { buildHttpServer } from './http/server.js';
 import { listenForMetrics } from './http/metrics-route.js';
@@ -24,22 +24,17 @@ import {
 import { tracedStore } from './adapters/db/traced-store.js';
 import { tracedBlobStore } from './adapters/blob/traced-blob-store.js';
 import { RequestGauge } from './lib/request-gauge.js';
-import { authPurgeJob } from './jobs/auth-purge.js';
 import { JobEngine } from './jobs/engine.js';
 import { JobServiceMonitor } from './jobs/monitor.js';
-import { outboxPurgeJob } from './jobs/outbox-purge.js';
 import { scheduleSystemJobs } from './jobs/system-jobs.js';
-import { uploadPurgeJob } from './jobs/upload-purge.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { GarbageCollector } from './gc/collector.js';
 import { gcJob } from './gc/gc-job.js';
 import { GcService } from './gc/gc-service.js';
-import { tagHistoryPurgeJob } from './tag-history/tag-history-purge.js';
 import { TagHistoryService } from './tag-history/tag-history-service.js';
 import { systemOperator } from './domain/events.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
-import { formatLogLine } from './lib/log-format.js';
 import { mkdirPrivate } from './lib/private-files.js';
 import { PasswordVerifier } from './lib/password-hash.js';
 import { PolicyChain, readOnlyPolicy, type RegistryPolicy } from './registry-core/policies.js';
@@ -56,10 +51,12 @@ import { PullRecorder } from './registry-core/pull-recorder.js';
 import { Registry } from './registry-core/registry.js';
 import { EventBus } from './events/event-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
-import { LdaptsDirectory } from './adapters/identity/ldap-directory.js';
-import { ldapFeature } from './ldap/ldap-feature.js';
 import { UnitOfWork } from './events/unit-of-work.js';
-import { identityFor } from './main-identity.js';
+import { identityFor, passwordResetFor } from './main-identity.js';
+import { systemJobsOf } from './main-jobs.js';
+import { addressOf, createLogger, splitAddr } from './main-log.js';
+
+export { createLogger, splitAddr, type LogOutput } from './main-log.js';
 import { registerSubscribers } from './subscribers.js';
 import { TargetGuard, type Resolver } from './webhooks/target-guard.js';
 import { webhookJob } from './webhooks/webhook-job.js';
@@ -85,9 +82,8 @@ import { RobotService } from './services/robots.js';
 import { createProjectServices } from './services/project-services.js';
 import { RepositoryService } from './services/repositories.js';
 import { UserService } from './services/users.js';
-import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
-import { emailConfigurationSection, EmailServerCheck } from './self-service/email-settings.js';
-import { PasswordResetService } from './self-service/password-reset.js';
+import { EmailServerCheck } from './self-service/email-settings.js';
+import type { PasswordResetService } from './self-service/password-reset.js';
 
 export { leasesFor, openConfiguredDatabase, openConfiguredStore, prepareWharf, workerCount } from './main-process.js';
 export { signalsFor } from './main-signals.js';
@@ -109,6 +105,8 @@ export interface Wharf {
   readonly log: Logger;
   /** The clock everything in this instance reads. */
   readonly clock: Clock;
+  /** OIDC single sign-on and CLI secrets (main-oidc.ts). */
+  readonly oidc: OidcFeature;
   /** Pull counts and times (a subscriber of `artifact.pulled`); tests flush it. */
   readonly pulls: PullRecorder;
   /** Distribution's registry notifications (their queues' state for the status page; tests wait on it). */
@@ -141,25 +139,6 @@ export interface Wharf {
   reloadTls(): boolean;
   /** Stops accepting requests, lets in-flight ones finish, stops jobs, closes the database. */
   close(): Promise<void>;
-}
-
-/** Where log lines go: stdout, or any stream (a terminal when `isTTY`). */
-export interface LogOutput {
-  write(text: string): unknown;
-  readonly isTTY?: boolean;
-}
-
-/**
- * The logger: JSON lines (pino) on stdout, or text for a person (`lib/log-format.ts`) with `log.format: pretty`,
- * or with `auto` (the default) when the output is a terminal.
- */
-export function createLogger(config: Readonly<WharfConfig>, output: LogOutput = process.stdout): Logger {
-  const options = { level: config.log.level, base: { service: 'wharf' } };
-  const pretty = config.log.format === 'pretty' || (config.log.format === 'auto' && output.isTTY === true);
-  if (!pretty)
-    return output === process.stdout ? pino(options) : pino(options, { write: (line) => output.write(line) });
-  const colour = output.isTTY === true && processEnv().NO_COLOR === undefined;
-  return pino(options, { write: (line) => output.write(formatLogLine(line, { colour })) });
 }
 
 /** What the composition root takes besides the configuration; tests pass a ManualClock here. */
@@ -213,19 +192,15 @@ export async function createWharf(
     log.warn({ err, subscriber, event: event.type }, 'an event subscriber failed'),
   );
   const work = new UnitOfWork(store, clock);
-  // LDAP (ldap/): the provider of ldap_auth, its ldap_* configurations and its /ldap routes; users it imports are
-  // onboarded like those signing in (the closure runs at import time, once `identity` exists).
-  const ldap = ldapFeature({
-    settings: store.settings,
-    users: store.users,
+  const identity = identityFor({
+    database,
+    store,
+    work,
+    clock,
     box: secrets.box,
-    directory: new LdaptsDirectory(),
-    onboarding: { onboard: (user, opts) => identity.externalUsers.onboard(user, opts) },
+    onError: (err, what) => log.warn({ err }, what),
   });
-  const identity = identityFor(store, work, [ldap.provider]);
-  const personalTokens = new PersonalTokenService(store, work, clock, {
-    onError: (err) => log.warn({ err }, 'recording a personal access token’s last use failed'),
-  });
+  const { personalTokens, oidc } = identity;
   const authenticator = new Authenticator(store, { verifier, clock, external: identity.logins, personalTokens });
   const access = new RegistryAccess(store);
   const tokens = new TokenService(keys.ring, access, {
@@ -353,24 +328,7 @@ export async function createWharf(
   const authentication = authenticationOf(config, store, authenticator, new AuthDecisionPublisher(bus, clock), clock);
   const projectServices = createProjectServices(store, work);
   // Self-service (self-service/): password reset links sent through the SMTP server of the email_* configurations.
-  const mailer = new SmtpMailer();
-  const passwordReset = new PasswordResetService(
-    store,
-    work,
-    mailer,
-    secrets.box,
-    clock,
-    log.child({ component: 'password-reset' }),
-    {
-      tokenLifetimeSeconds: config.passwordReset.linkLifetime,
-      baseUrl: config.http.baseUrl,
-      throttle: {
-        perAddress: config.passwordReset.requestsPerAddress,
-        perEmail: config.passwordReset.requestsPerEmail,
-        windowSeconds: config.passwordReset.window,
-      },
-    },
-  );
+  const passwordReset = passwordResetFor(config, { store, work, box: secrets.box, clock, log });
   const retention = new RetentionService(store, jobs, now, work);
   // A cluster's worker shows every worker's metrics (the primary adds them up and serves `metrics.addr` itself).
   const render = metrics && (clustered ? await clusteredMetrics(metrics) : () => metrics.render());
@@ -408,14 +366,11 @@ export async function createWharf(
       users: new UserService(store, work),
       robots: new RobotService(store, work, () => new Date(clock.now())),
       userGroups: identity.userGroups,
-      configurations: new ConfigurationService(store, readOnly, work, [
-        ...identity.configurationSections,
-        emailConfigurationSection(secrets.box),
-        ldap.configuration,
-      ]),
-      featureRoutes: [ldap.routes],
+      configurations: new ConfigurationService(store, readOnly, work, identity.configurationSections),
+      featureRoutes: identity.featureRoutes,
+      features: identity.httpFeatures(authentication, config.http.baseUrl),
       permissions: new PermissionService(store),
-      email: new EmailServerCheck(store, mailer, secrets.box),
+      email: new EmailServerCheck(store, passwordReset.mailer, secrets.box),
       readOnly,
       projectServices,
       repositories: new RepositoryService(store, registry, work),
@@ -462,24 +417,8 @@ export async function createWharf(
   await webhooks.refreshPullProjects();
   // Audit log purge: run or scheduled by the administrator through /system/purgeaudit (no system schedule).
   jobs.register(purgeAuditJob(store.audit, jobs, AUDIT_EVENT_TYPES));
-  await scheduleSystemJobs(jobs, [
-    {
-      type: uploadPurgeJob(registry.uploads, { purgeAfterSeconds: config.uploads.purgeAfter }),
-      intervalSeconds: config.uploads.purgeInterval,
-    },
-    {
-      type: authPurgeJob(authentication.sessions, authentication.guard, authEvents, passwordReset),
-      intervalSeconds: config.sessions.purgeInterval,
-    },
-    {
-      type: outboxPurgeJob(store, { retentionSeconds: config.events.retention }),
-      intervalSeconds: config.events.purgeInterval,
-    },
-    {
-      type: tagHistoryPurgeJob(store, { restoreWindowSeconds: config.tags.restoreWindow }),
-      intervalSeconds: config.tags.purgeInterval,
-    },
-  ]);
+  const purges = { sessions: authentication.sessions, guard: authentication.guard, authEvents, passwordReset };
+  await scheduleSystemJobs(jobs, systemJobsOf(config, store, registry.uploads, purges));
   // Migrations ran and the administrator exists: /readyz may answer 200 (while the database answers).
   health.markReady();
   let metricsListener: { url: string; close(): Promise<void> } | undefined;
@@ -490,6 +429,7 @@ export async function createWharf(
     store,
     log,
     clock,
+    oidc,
     pulls,
     gc,
     notifications,
@@ -548,18 +488,4 @@ export async function createWharf(
       await tracing?.shutdown();
     },
   };
-}
-
-/** The bound address as a URL, e.g. `http://0.0.0.0:5000` or `https://[::1]:5443`. */
-function addressOf(app: FastifyInstance, https: boolean): string {
-  const bound = app.server.address();
-  if (bound === null || typeof bound === 'string') return String(bound);
-  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  return `${https ? 'https' : 'http'}://${host}:${bound.port}`;
-}
-
-export function splitAddr(addr: string): { host: string; port: number } {
-  const colon = addr.lastIndexOf(':');
-  const host = addr.slice(0, colon).replace(/^\[(.*)\]$/, '$1') || '0.0.0.0';
-  return { host, port: Number(addr.slice(colon + 1)) };
 }

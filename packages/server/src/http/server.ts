@@ -213,6 +213,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
       rateLimits: opts.rateLimits,
     });
   }
+  for (const feature of opts.api.features ?? []) feature.registerWeb?.(app);
   // Wharf serves at the root of its listener; under a proxy's prefix (the path of http.baseUrl) the pages it sends
   // the browser name their URLs under that prefix.
   const basePath = basePathOf(opts.baseUrl);

@@ -43,7 +43,6 @@ export function generateSecretKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
-/** Whether `value` has the form of a sealed value (says nothing about whether it opens). */
 /**
  * The context of a secret kept sealed in a settings section (ports/identity/setting-records.ts): its section and key,
  * so key rotation reseals every such value without knowing the feature (adapters/db/key-records.ts).
@@ -52,6 +51,7 @@ export function settingSecretContext(section: string, key: string): string {
   return `settings.${section}.${key}`;
 }
 
+/** Whether `value` has the form of a sealed value (says nothing about whether it opens). */
 export function isSealed(value: string): boolean {
   return SEALED.test(value);
 }

@@ -62,7 +62,7 @@ export class PasswordResetService {
   constructor(
     private readonly store: Store,
     private readonly work: UnitOfWork,
-    private readonly mailer: Mailer,
+    readonly mailer: Mailer,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
     private readonly log: ResetLog,

@@ -58,6 +58,8 @@ export interface Database {
   token_keys: TokenKeysTable;
   // Password reset links (migration 0023-password-reset).
   password_resets: PasswordResetsTable;
+  // OIDC users' CLI secrets and refresh tokens (migration 0022-oidc).
+  oidc_users: OidcUsersTable;
   // The audit log (migration 0016-audit-log).
   audit_log: AuditLogTable;
   // Personal access tokens (migration 0021-personal-tokens).
@@ -481,6 +483,23 @@ export interface TokenKeysTable {
   created_at: number;
   /** When the key stops verifying (set when a newer key replaces it); null while it is current. */
   retire_at: number | null;
+}
+
+export interface OidcUsersTable {
+  user_id: number;
+  /** The ID token's `iss` and `sub`: who the user is at the provider (unique together). */
+  issuer: string;
+  subject: string;
+  /** The CLI secret, sealed by the secret box (context `oidc_users.secret`). */
+  secret: string;
+  /** The provider's refresh token, sealed (context `oidc_users.refresh_token`); null when it gave none. */
+  refresh_token: string | null;
+  /** When the last access token expires (ms); null: unknown (refresh at the next CLI login). */
+  token_expires_at: number | null;
+  /** What the provider last said of the user (JSON: email, realname, groups, admin). */
+  claims: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface WebhookLastTriggersTable {

@@ -10,6 +10,8 @@ import { KyselyStore } from './kysely-store.js';
 import { KyselyJobRecords } from './job-records.js';
 import { KyselyKeyRecords } from './key-records.js';
 import { KyselyLeases } from './lease-records.js';
+import { KyselyOidcUserRecords } from './oidc-user-records.js';
+import type { OidcUserRecords } from '../../ports/oidc-user-records.js';
 import { KyselyMetricsRecords } from './metrics-records.js';
 import { openPostgres, poolUseOf } from './postgres.js';
 import type { MetricsRecords, PoolUse } from '../../ports/metrics-records.js';
@@ -52,6 +54,8 @@ export interface OpenDatabase {
   metrics(): MetricsRecords;
   /** The token keys and sealed values' maintenance (ports/key-records.ts); needs `secrets`; borrows the connection. */
   keys(): KeyRecords;
+  /** OIDC users' CLI secrets and refresh tokens (migration 0022-oidc); needs `secrets`; borrows the connection. */
+  oidcUsers(): OidcUserRecords;
   /** The PostgreSQL pool's connections now; undefined on SQLite (one connection, no pool). */
   poolUse(): PoolUse | undefined;
 }
@@ -71,6 +75,10 @@ export function openDatabase(opts: DatabaseOptions): OpenDatabase {
     keys: () => {
       if (opts.secrets === undefined) throw new SecretBoxError('the key records need the secret key');
       return new KyselyKeyRecords(db, opts.secrets);
+    },
+    oidcUsers: () => {
+      if (opts.secrets === undefined) throw new SecretBoxError('the OIDC user records need the secret key');
+      return new KyselyOidcUserRecords(db, opts.secrets);
     },
     leases: (clock) => new KyselyLeases(db, clock),
     jobs: () => new KyselyJobRecords(db, dialect),

@@ -10,6 +10,7 @@ import type { Database, SqlDialect } from './database.js';
 import { storeOver } from './index.js';
 import { KyselyKeyRecords } from './key-records.js';
 import { InCodeMigrationProvider, migrationsFrom } from './migrations/in-code-migration-provider.js';
+import { KyselyOidcUserRecords } from './oidc-user-records.js';
 import { openPostgres } from './postgres.js';
 import { createTestDatabase } from './postgres-test-database.js';
 import { openSqlite } from './sqlite.js';
@@ -151,6 +152,66 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       // The former key alone opens nothing any more.
       await expect(storeOver(db, dialect, old).webhooks.get(policyId)).rejects.toThrow(/does not have/);
+    });
+
+    it("keeps OIDC users' secret and refresh token and the settings sections' secrets sealed, and reseals them", async () => {
+      const { db } = await fresh();
+      const k1 = randomBytes(32);
+      const k2 = randomBytes(32);
+      const old = new SecretBox(k1);
+      const store = storeOver(db, dialect, old);
+      await store.migrate();
+      const user = await store.users.create({ username: 'oidc-user', passwordHash: null });
+      const claims = { email: 'u@example.com', realname: 'U', groups: ['devs'], admin: false };
+      const oidc = new KyselyOidcUserRecords(db, old);
+      await oidc.save(
+        {
+          userId: user.id,
+          issuer: 'https://idp',
+          subject: 's1',
+          secret: 'cli-1',
+          refreshToken: 'rt-1',
+          tokenExpiresAt: new Date(5000),
+          claims,
+        },
+        new Date(1000),
+      );
+      // A second save (a login again) keeps the secret; the same subject moving to another user replaces the row.
+      await oidc.save(
+        {
+          userId: user.id,
+          issuer: 'https://idp',
+          subject: 's1',
+          secret: 'other',
+          refreshToken: 'rt-2',
+          tokenExpiresAt: null,
+          claims,
+        },
+        new Date(2000),
+      );
+      expect(await oidc.getBySubject('https://idp', 's1')).toMatchObject({ secret: 'cli-1', refreshToken: 'rt-2' });
+      const raw = await db.selectFrom('oidc_users').selectAll().executeTakeFirstOrThrow();
+      expect(raw.secret).toMatch(/^enc:v1:/);
+      expect(raw.refresh_token).toMatch(/^enc:v1:/);
+      await store.settings.setSection('feature', {
+        password: old.seal('bind-pw', settingSecretContext('feature', 'password')),
+        plain: 'x',
+      });
+      expect(await new KyselyKeyRecords(db, old).secretKeyIdsInUse()).toEqual(new Map([[old.currentKid, 3]]));
+
+      const ring = new SecretBox(k2, [k1]);
+      const records = new KyselyKeyRecords(db, ring);
+      expect(await records.resealAll(10)).toEqual({ resealed: 3, seen: 3 });
+      expect(await records.secretKeyIdsInUse()).toEqual(new Map([[ring.currentKid, 3]]));
+      expect(await records.resealAll(10)).toEqual({ resealed: 0, seen: 3 });
+      const only = new SecretBox(k2);
+      expect(await new KyselyOidcUserRecords(db, only).getByUserId(user.id)).toMatchObject({
+        secret: 'cli-1',
+        refreshToken: 'rt-2',
+      });
+      const section = await storeOver(db, dialect, only).settings.getSection('feature');
+      expect(only.open(section.password as string, settingSecretContext('feature', 'password'))).toBe('bind-pw');
+      expect(section.plain).toBe('x');
     });
 
     it("counts and reseals the sealed values of settings sections, under their section's and key's context", async () => {

@@ -9,6 +9,7 @@ import type {
 } from '../../ports/key-records.js';
 import type { Database } from './database.js';
 import { sealTargets, WEBHOOK_AUTH_HEADER } from './sealed-targets.js';
+import { OIDC_REFRESH_TOKEN, OIDC_SECRET } from './oidc-user-records.js';
 
 /** How the settings records name a section's row (adapters/db/identity/setting-records.ts). */
 const SECTION_PREFIX = 'section:';
@@ -30,8 +31,9 @@ export const TOKEN_PRIVATE_KEY = 'token_keys.private_key';
 
 /**
  * Token keys and the sealed values' maintenance over Kysely. Resealing reaches into every table holding a sealed
- * column (today `token_keys.private_key`, `webhook_policies.targets`' auth headers, and the sealed values of settings
- * sections, whose context is `settingSecretContext(section, key)`): a feature adding one adds it here.
+ * column (`token_keys.private_key`, `webhook_policies.targets`' auth headers, `oidc_users`' secret and refresh token)
+ * and the sealed values of the settings sections (whose context is `settingSecretContext(section, key)`): a feature
+ * adding a sealed column adds it here.
  */
 export class KyselyKeyRecords implements KeyRecords {
   constructor(
@@ -115,6 +117,10 @@ export class KyselyKeyRecords implements KeyRecords {
         return header;
       });
     }
+    for (const row of await this.db.selectFrom('oidc_users').select(['secret', 'refresh_token']).execute()) {
+      count(row.secret);
+      if (row.refresh_token !== null) count(row.refresh_token);
+    }
     for (const row of await this.sectionRows()) {
       for (const value of Object.values(sectionValues(row.value))) {
         if (typeof value === 'string' && isSealed(value)) count(value);
@@ -193,6 +199,43 @@ export class KyselyKeyRecords implements KeyRecords {
       report(changed, values);
       // A row changed meanwhile (an update sealing with some key): go over it once more.
       afterId = again.length > 0 ? Math.min(...again) - 1 : Number(rows[rows.length - 1]!.id);
+    }
+    // OIDC users: the CLI secret and the refresh token, by user id.
+    let afterUser = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('oidc_users')
+        .select(['user_id', 'secret', 'refresh_token'])
+        .where('user_id', '>', afterUser)
+        .orderBy('user_id')
+        .limit(batchSize)
+        .execute();
+      if (rows.length === 0) break;
+      let changed = 0;
+      let values = 0;
+      await this.db.transaction().execute(async (tx) => {
+        for (const row of rows) {
+          values += row.refresh_token === null ? 1 : 2;
+          const secret = this.secrets.reseal(row.secret, OIDC_SECRET);
+          const refresh = row.refresh_token && this.secrets.reseal(row.refresh_token, OIDC_REFRESH_TOKEN);
+          if (secret === row.secret && refresh === row.refresh_token) continue;
+          // Compared and set: a login or refresh meanwhile sealed its values with the current key already.
+          let update = tx
+            .updateTable('oidc_users')
+            .set({ secret, refresh_token: refresh })
+            .where('user_id', '=', Number(row.user_id))
+            .where('secret', '=', row.secret);
+          update =
+            row.refresh_token === null
+              ? update.where('refresh_token', 'is', null)
+              : update.where('refresh_token', '=', row.refresh_token);
+          const result = await update.executeTakeFirst();
+          if (Number(result.numUpdatedRows) > 0)
+            changed += (secret !== row.secret ? 1 : 0) + (refresh !== row.refresh_token ? 1 : 0);
+        }
+      });
+      report(changed, values);
+      afterUser = Number(rows[rows.length - 1]!.user_id);
     }
     // Settings sections (a handful of rows): their sealed values, each row compared and set, read again if changed.
     for (let pending = await this.sectionRows(); pending.length > 0;) {

@@ -18,7 +18,7 @@ import { registerQuotaRoutes } from './quota-routes.js';
 import type { QuotaService } from '../../services/quotas/quotas.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { authenticate, securityOf, type ApiAuthentication } from './security.js';
-import { operatorOf } from '../../services/authenticator.js';
+import { operatorOf, type SecurityContext } from '../../services/authenticator.js';
 import type { RateLimitHooks } from '../../rate-limits/http-hooks.js';
 import type { ProjectServices } from '../../services/project-services.js';
 import type { JobServiceMonitor } from '../../jobs/monitor.js';
@@ -53,6 +53,22 @@ import { registerPersonalTokenRoutes } from './personal-token-routes.js';
 
 export const API_PREFIX = '/api/v2.0';
 
+/**
+ * What a feature living in its own folder (oidc/…) adds to the HTTP edge, handed in by the composition root: its
+ * routes under /api/v2.0 (described in the OpenAPI description like every other) and outside it (`/c/…`), and what
+ * it adds to Harbor's UserResp and GeneralInfo.
+ */
+export interface HttpFeature {
+  /** Registers routes inside the /api/v2.0 plugin (authentication, read-only guard and error envelope apply). */
+  registerApi?(api: FastifyInstance): void;
+  /** Registers routes on the server itself (portal endpoints under `/c/`). */
+  registerWeb?(app: FastifyInstance): void;
+  /** Fields added to the UserResp of `userId` shown to `ctx` (GET /users/current and /users/{id}). */
+  userResp?(ctx: SecurityContext, userId: number): Promise<Record<string, unknown>>;
+  /** Fields added to /systeminfo's GeneralInfo (shown to everyone). */
+  systemInfo?(): Promise<Record<string, unknown>>;
+}
+
 export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOptions {
   /** Basic credentials (through the login guard) or a session cookie with its CSRF token. */
   readonly authentication: ApiAuthentication;
@@ -84,6 +100,8 @@ export interface ApiRoutesOptions extends SystemRoutesOptions, ArtifactRoutesOpt
   readonly featureRoutes?: readonly ((api: FastifyInstance) => void)[] | undefined;
   /** Rate limits (`rateLimits.enabled`); absent: no hook. */
   readonly rateLimits?: RateLimitHooks | undefined;
+  /** Features' routes and additions (HttpFeature). */
+  readonly features?: readonly HttpFeature[] | undefined;
 }
 
 /**
@@ -114,8 +132,16 @@ export function registerApiRoutes(app: FastifyInstance, opts: ApiRoutesOptions):
         if (!isWriteMethod(req.method) || isExemptFromReadOnly(req.method, req.routeOptions.url ?? req.url)) return;
         if (await opts.readOnly.isReadOnly()) throw new HarborError('DENIED', READ_ONLY_MESSAGE);
       });
-      registerSystemRoutes(api, opts);
-      registerUserRoutes(api, opts.users);
+      const features = opts.features ?? [];
+      registerSystemRoutes(api, opts, async () => {
+        const parts = await Promise.all(features.map((f) => f.systemInfo?.() ?? Promise.resolve({})));
+        return Object.assign({}, ...parts) as Record<string, unknown>;
+      });
+      registerUserRoutes(api, opts.users, async (ctx, userId) => {
+        const parts = await Promise.all(features.map((f) => f.userResp?.(ctx, userId) ?? Promise.resolve({})));
+        return Object.assign({}, ...parts) as Record<string, unknown>;
+      });
+      for (const feature of features) feature.registerApi?.(api);
       registerPermissionRoutes(api, opts.permissions);
       registerRobotRoutes(api, opts.robots);
       registerConfigurationRoutes(api, opts.configurations);

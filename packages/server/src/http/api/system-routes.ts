@@ -18,7 +18,11 @@ function externalUrlOf(req: FastifyRequest, baseUrl: string | undefined): string
 }
 
 /** /ping, /health and /systeminfo: open to everyone. */
-export function registerSystemRoutes(api: FastifyInstance, opts: SystemRoutesOptions): void {
+export function registerSystemRoutes(
+  api: FastifyInstance,
+  opts: SystemRoutesOptions,
+  additions: () => Promise<Record<string, unknown>> = () => Promise.resolve({}),
+): void {
   api.get('/ping', (_req, reply) => reply.type('text/plain; charset=utf-8').send('Pong'));
 
   api.get('/health', async () => opts.health());
@@ -32,6 +36,7 @@ export function registerSystemRoutes(api: FastifyInstance, opts: SystemRoutesOpt
       self_registration: settings.selfRegistration,
       harbor_version: opts.version,
       current_time: new Date(opts.now()).toISOString(),
+      ...(await additions()),
     };
     if (securityOf(req).kind === 'anonymous') return general;
     const externalUrl = externalUrlOf(req, opts.baseUrl);

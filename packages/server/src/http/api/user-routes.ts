@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UserQuery, UserRecord } from '../../ports/identity-store.js';
 import type { UserService } from '../../services/users.js';
+import type { SecurityContext } from '../../services/authenticator.js';
 import { HarborError } from '../error-handler.js';
 import { idParam, jsonBody } from './request-parts.js';
 import { pageOf, setPagingHeaders } from './paging.js';
@@ -50,7 +51,15 @@ export function userQueryOf(query: Query): Omit<UserQuery, 'page' | 'pageSize'> 
 }
 
 /** /users: Harbor's user management (swagger tag `user`). */
-export function registerUserRoutes(api: FastifyInstance, users: UserService): void {
+export function registerUserRoutes(
+  api: FastifyInstance,
+  users: UserService,
+  additions: (ctx: SecurityContext, userId: number) => Promise<Record<string, unknown>> = () => Promise.resolve({}),
+): void {
+  const withAdditions = async (ctx: SecurityContext, user: UserRecord) => ({
+    ...toUserResp(user),
+    ...(await additions(ctx, user.id)),
+  });
   api.get('/users', async (req, reply) => {
     const query = req.query as Query;
     const page = pageOf(query);
@@ -65,7 +74,7 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
     return reply.code(201).header('Location', `/api/v2.0/users/${user.id}`).send();
   });
 
-  api.get('/users/current', async (req) => toUserResp(await users.current(securityOf(req))));
+  api.get('/users/current', async (req) => withAdditions(securityOf(req), await users.current(securityOf(req))));
 
   api.get('/users/search', async (req, reply) => {
     const query = req.query as Query;
@@ -76,7 +85,9 @@ export function registerUserRoutes(api: FastifyInstance, users: UserService): vo
     return items.map((u) => ({ user_id: u.id, username: u.username }));
   });
 
-  api.get('/users/:user_id', async (req) => toUserResp(await users.get(securityOf(req), userIdOf(req))));
+  api.get('/users/:user_id', async (req) =>
+    withAdditions(securityOf(req), await users.get(securityOf(req), userIdOf(req))),
+  );
 
   api.put('/users/:user_id', async (req, reply) => {
     await users.updateProfile(securityOf(req), userIdOf(req), profileChangeOf(bodyOf(req)));

@@ -22,6 +22,7 @@ import { keysSchema } from './0019-keys.js';
 import { userGroupsSchema } from './0020-user-groups.js';
 import { passwordResetSchema } from './0023-password-reset.js';
 import { personalTokensSchema } from './0021-personal-tokens.js';
+import { oidcSchema } from './0022-oidc.js';
 import type { DialectMigration, MigrationContext } from './dialect-migration.js';
 
 /** Every migration, by name; names sort in application order. Append only. */
@@ -47,6 +48,7 @@ const migrations: Readonly<Record<string, DialectMigration>> = {
   '0019-keys': keysSchema,
   '0020-user-groups': userGroupsSchema,
   '0021-personal-tokens': personalTokensSchema,
+  '0022-oidc': oidcSchema,
   '0023-password-reset': passwordResetSchema,
 };
 

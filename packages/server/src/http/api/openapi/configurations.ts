@@ -15,6 +15,37 @@ function item(value: SchemaObject): SchemaObject {
   };
 }
 
+/** OIDC's settings (oidc/oidc-settings.ts): their types and meanings, shared by the response and the request. */
+const OIDC_FIELDS: Readonly<Record<string, SchemaObject>> = {
+  oidc_name: { type: 'string', description: 'The provider’s name, shown on the portal’s "Sign in via" button.' },
+  oidc_endpoint: { type: 'string', description: 'The issuer URL (its /.well-known/openid-configuration is read).' },
+  oidc_client_id: { type: 'string', description: 'The client id registered at the provider.' },
+  oidc_groups_claim: { type: 'string', description: 'The claim listing the user’s groups (empty: no groups).' },
+  oidc_admin_group: { type: 'string', description: 'Members of this group are system administrators.' },
+  oidc_group_filter: { type: 'string', description: 'A regular expression the group names kept must match.' },
+  oidc_scope: {
+    type: 'string',
+    description:
+      'Comma-separated scopes; must contain `openid`. Without `offline_access` most providers give no refresh ' +
+      'token, and CLI secrets stop working when the first access token expires.',
+  },
+  oidc_verify_cert: {
+    type: 'boolean',
+    description: 'Verify the provider’s TLS certificate; false also allows a plain http endpoint.',
+  },
+  oidc_auto_onboard: {
+    type: 'boolean',
+    description: 'Create users at their first login under the user claim’s name (else they choose one).',
+  },
+  oidc_user_claim: { type: 'string', description: 'The claim holding the user name (empty: `name`).' },
+  oidc_extra_redirect_parms: {
+    type: 'string',
+    description: 'A JSON object of extra parameters for the authorisation request, e.g. `{"prompt":"login"}`.',
+  },
+};
+
+const OIDC_ITEMS = Object.fromEntries(Object.entries(OIDC_FIELDS).map(([k, v]) => [k, item(v)]));
+const OIDC_SETTINGS = Object.fromEntries(Object.entries(OIDC_FIELDS).map(([k, v]) => [k, { ...v, nullable: true }]));
 /** `http_auth`'s settings (auth-proxy/auth-proxy-settings.ts): each key's schema. */
 const AUTH_PROXY: Readonly<Record<string, SchemaObject>> = {
   http_authproxy_endpoint: {
@@ -121,6 +152,7 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           type: 'string',
           description: 'Comma-separated audit event types (`/auditlog-exts/events`) that are not recorded.',
         }),
+        ...OIDC_ITEMS,
         ...AUTH_PROXY_ITEMS,
         email_host: item({
           type: 'string',
@@ -180,6 +212,12 @@ export const CONFIGURATIONS_AREA: ApiArea = {
           type: 'string',
           nullable: true,
           description: 'Comma-separated event types not recorded, e.g. `pull_artifact,login_user`.',
+        },
+        ...OIDC_SETTINGS,
+        oidc_client_secret: {
+          type: 'string',
+          nullable: true,
+          description: 'The client secret; stored encrypted, never shown by GET.',
         },
         ...AUTH_PROXY_CHANGES,
         email_host: { type: 'string', nullable: true, maxLength: 255 },

@@ -1,6 +1,7 @@
 import { JOBSERVICE_AREA, SCHEDULES_AREA } from './jobservice.js';
 import { GC_AREA } from './gc.js';
 import { NOTIFICATIONS_AREA } from './notifications.js';
+import { OIDC_AREA } from './oidc.js';
 import { TAG_HISTORY_AREA } from './tag-history.js';
 import { ARTIFACTS_AREA } from './artifacts.js';
 import { AUDIT_AREA, PURGE_AUDIT_AREA } from './audit.js';
@@ -46,6 +47,7 @@ const AREAS: readonly ApiArea[] = [
   CONFIGURATIONS_AREA,
   EMAIL_AREA,
   LDAP_AREA,
+  OIDC_AREA,
   QUOTAS_AREA,
   REPOSITORIES_AREA,
   ARTIFACTS_AREA,

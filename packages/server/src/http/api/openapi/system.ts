@@ -95,6 +95,10 @@ export const SYSTEM_AREA: ApiArea = {
           enum: ['db_auth', 'ldap_auth', 'oidc_auth', 'http_auth'],
           description: 'How users authenticate.',
         },
+        oidc_provider_name: {
+          type: 'string',
+          description: 'Under oidc_auth with a provider configured: its name (oidc_name), for "Sign in via …".',
+        },
         primary_auth_mode: {
           type: 'boolean',
           description: 'Always false (Harbor: whether the auth_mode is the primary one; Wharf has no secondary).',

@@ -142,6 +142,23 @@ export const USERS_AREA: ApiArea = {
         admin_role_in_auth: { type: 'boolean', description: 'Always false (no external authentication yet).' },
         creation_time: dateTime('When the account was created.'),
         update_time: dateTime('When the account last changed.'),
+        oidc_user_meta: schemaRef('OIDCUserInfo'),
+      },
+    },
+    OIDCUserInfo: {
+      type: 'object',
+      description: 'Under oidc_auth, for users onboarded through the OpenID provider.',
+      required: ['id', 'user_id', 'subiss', 'creation_time', 'update_time'],
+      properties: {
+        id: integerId('The record’s id (the user’s).'),
+        user_id: integerId('The user’s id.'),
+        subiss: { type: 'string', description: 'The ID token’s subject and issuer, concatenated.' },
+        secret: {
+          type: 'string',
+          description: 'The CLI secret (a password for docker and the API); only in the user’s own answers.',
+        },
+        creation_time: dateTime('When the user was onboarded.'),
+        update_time: dateTime('When the secret or tokens last changed.'),
       },
     },
     UserSearchRespItem: {
