@@ -1677,8 +1677,8 @@ export interface components {
              * @description How users authenticate.
              * @enum {string}
              */
-            auth_mode: "db_auth";
-            /** @description Always false: only the local database is used. */
+            auth_mode: "db_auth" | "ldap_auth" | "oidc_auth" | "http_auth";
+            /** @description Always false (Harbor: whether the auth_mode is the primary one; Wharf has no secondary). */
             primary_auth_mode: boolean;
             /** @description Whether anyone may create an account. */
             self_registration: boolean;
@@ -2186,7 +2186,7 @@ export interface components {
                  * @description How users authenticate.
                  * @enum {string}
                  */
-                value: "db_auth";
+                value: "db_auth" | "ldap_auth" | "oidc_auth" | "http_auth";
                 /** @description Whether `PUT /configurations` may change the value. */
                 editable: boolean;
             };
@@ -2263,7 +2263,7 @@ export interface components {
         /** @description The settings to change; `null` leaves a setting as it is. No other keys are accepted. */
         Configurations: {
             /** @enum {string|null} */
-            auth_mode?: "db_auth" | null;
+            auth_mode?: "db_auth" | "ldap_auth" | "oidc_auth" | "http_auth" | null;
             /** @description Only its current value, false. */
             primary_auth_mode?: boolean | null;
             self_registration?: boolean | null;
