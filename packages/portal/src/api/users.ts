@@ -1,5 +1,5 @@
 import { apiCall, apiJson } from './http';
-import type { UserCreationReq, UserResp, UserSearchRespItem } from './models';
+import type { UserCreationReq, UserProfile, UserResp, UserSearchRespItem } from './models';
 import { apiPage, type ListQuery, type Page } from './paging';
 
 export function listUsers(query: ListQuery): Promise<Page<UserResp>> {
@@ -35,4 +35,9 @@ export function deleteUser(userId: number): Promise<void> {
 
 export function getCurrentUser(): Promise<UserResp> {
   return apiJson<UserResp>('/users/current');
+}
+
+/** Changes a user's e-mail, full name and comment (oneself, or any user for an administrator). */
+export function updateProfile(userId: number, profile: UserProfile): Promise<void> {
+  return apiCall(`/users/${userId}`, { method: 'PUT', json: profile });
 }
