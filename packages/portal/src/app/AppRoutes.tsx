@@ -5,7 +5,10 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { ProjectPage } from '../pages/project/ProjectPage';
 import { ProjectsPage } from '../pages/projects/ProjectsPage';
 import { RepositoryPage } from '../pages/repository/RepositoryPage';
+import { OidcOnboardPage } from '../pages/sign-in/OidcOnboardPage';
 import { SignInPage } from '../pages/sign-in/SignInPage';
+import { TokensPage } from '../pages/tokens/TokensPage';
+import { ProfilePage } from '../pages/user-menu/ProfilePage';
 import { AppLayout } from './AppLayout';
 import { RequireSession } from './RequireSession';
 
@@ -17,6 +20,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/oidc-onboard" element={<OidcOnboardPage />} />
       <Route
         element={
           <RequireSession>
@@ -30,6 +34,8 @@ export function AppRoutes() {
         <Route path="/repositories/*" element={<RepositoryPage />} />
         <Route path="/artifacts/*" element={<ArtifactPage />} />
         <Route path="/admin/:tab?" element={<AdminPage />} />
+        <Route path="/profile" element={<ProfilePage />} />
+        <Route path="/tokens" element={<TokensPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -13,7 +13,10 @@ import { EXPLORER_PATH, OPENAPI_PATH, serverUrl } from '../../api/base-path';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { LANGUAGE_NAMES } from './LanguageSwitch';
 
-/** The signed-in user's menu: language, change password, the API explorer and document, sign out. */
+/**
+ * The signed-in user's menu: language, profile (with an OIDC user's CLI secret), personal access tokens, change
+ * password, the API explorer and document, sign out.
+ */
 export function UserMenu() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
@@ -40,7 +43,12 @@ export function UserMenu() {
         onClick: () => void changeLanguage(language),
       })),
     },
-    { key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) },
+    { key: 'profile', label: t('userMenu.profile'), onClick: () => void navigate('/profile') },
+    { key: 'tokens', label: t('userMenu.tokens'), onClick: () => void navigate('/tokens') },
+    // An OIDC user has no password here: they sign in at the provider.
+    ...(user?.oidc_user_meta
+      ? []
+      : [{ key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) }]),
     { type: 'divider' },
     {
       key: 'explorer',
