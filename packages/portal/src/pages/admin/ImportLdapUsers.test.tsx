@@ -18,6 +18,7 @@ describe('importing LDAP users', () => {
     });
     renderPage(adminPage, { route: '/admin/users', path: ADMIN_PATH });
     await screen.findByText('admin@example.com');
+    expect(await screen.findByRole('button', { name: /New user/ })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Import LDAP users/ })).not.toBeInTheDocument();
   });
 
@@ -34,6 +35,8 @@ describe('importing LDAP users', () => {
     renderPage(adminPage, { route: '/admin/users', path: ADMIN_PATH });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: /Import LDAP users/ }));
+    // Users come from the directory: none is created by hand.
+    expect(screen.queryByRole('button', { name: /New user/ })).not.toBeInTheDocument();
     const dialog = await screen.findByRole('dialog', { name: 'Import users from LDAP' });
     expect(within(dialog).getByRole('button', { name: 'Import (0)' })).toBeDisabled();
     await user.type(within(dialog).getByLabelText('Search the directory by user name'), 'a{Enter}');

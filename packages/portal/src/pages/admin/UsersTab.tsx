@@ -27,7 +27,10 @@ export function UsersTab() {
   const list = useListQuery({ defaultSort: 'username' });
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
-  const ldap = useSystemInfo().data?.auth_mode === 'ldap_auth';
+  const mode = useSystemInfo().data?.auth_mode;
+  const ldap = mode === 'ldap_auth';
+  // Users are created here only with local users; otherwise they come from the directory or the provider.
+  const local = mode === undefined || mode === 'db_auth';
   const [resetting, setResetting] = useState<UserResp>();
   const query = list.query(fuzzy('username', list.search));
   const users = useQuery({
@@ -110,9 +113,11 @@ export function UsersTab() {
               {t('ldapImport.open')}
             </Button>
           ) : null}
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('users.create')}
-          </Button>
+          {local ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('users.create')}
+            </Button>
+          ) : null}
         </Space>
       </Flex>
       <ErrorAlert error={users.error} />

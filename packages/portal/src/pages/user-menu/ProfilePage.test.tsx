@@ -104,4 +104,27 @@ describe('the user menu entries', () => {
     await user.click(screen.getByText('User profile'));
     await waitFor(() => expect(screen.getByTestId('elsewhere')).toBeInTheDocument());
   });
+
+  it('offer a password change to the local admin only, in the LDAP mode', async () => {
+    for (const [who, offered] of [
+      [{ ...ALICE, user_id: 1, username: 'admin' }, true],
+      [ALICE, false],
+    ] as const) {
+      fakeApi({
+        'GET /api/v2.0/users/current': { json: who },
+        'GET /api/v2.0/systeminfo': { json: { auth_mode: 'ldap_auth' } },
+      });
+      const { unmount } = renderPage(
+        <RequireSession>
+          <AppLayout />
+        </RequireSession>,
+        { route: '/projects', path: '/projects' },
+      );
+      const user = userEvent.setup();
+      await user.click(await screen.findByRole('button', { name: /user menu/i }));
+      await screen.findByText('Personal access tokens');
+      await waitFor(() => expect(screen.queryByText('Change password') !== null).toBe(offered));
+      unmount();
+    }
+  });
 });
