@@ -176,4 +176,24 @@ describe('the authentication settings', () => {
     expect(await screen.findByText('This server offers no settings for this mode')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Test OIDC server/ })).not.toBeInTheDocument();
   });
+
+  it("shows the authenticating proxy's settings by their names in http_auth mode", async () => {
+    const received = fakeAdminApi({
+      'GET /api/v2.0/configurations': {
+        json: {
+          ...core('http_auth', false),
+          http_authproxy_endpoint: item('https://proxy.example.com/login'),
+          http_authproxy_verify_cert: item(true),
+        },
+      },
+      'PUT /api/v2.0/configurations': { status: 200 },
+    });
+    renderPage(adminPage, { route: '/admin/auth', path: ADMIN_PATH });
+    expect(await screen.findByLabelText('http_authproxy_endpoint')).toHaveValue('https://proxy.example.com/login');
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('http_authproxy_verify_cert'));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved')).toBeInTheDocument();
+    expect(lastJson(received, 'PUT', '/api/v2.0/configurations')).toEqual({ http_authproxy_verify_cert: false });
+  });
 });

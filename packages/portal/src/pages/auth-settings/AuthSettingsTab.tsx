@@ -30,6 +30,7 @@ const SECRETS = ['ldap_search_password', 'oidc_client_secret'];
 /** The keys of each section's settings start with these. */
 const LDAP_PREFIX = 'ldap_';
 const OIDC_PREFIX = 'oidc_';
+const HTTP_PREFIX = 'http_authproxy_';
 
 /**
  * How users sign in: the authentication mode (which the server freezes once users other than admin exist), the
@@ -84,6 +85,8 @@ function AuthSettingsForm({ response }: { response: AllConfigurationsResponse })
   });
   const ldapFields = shownFields<(typeof LDAP_FIELDS)[number]>(LDAP_FIELDS, response);
   const oidcFields = shownFields<(typeof OIDC_FIELDS)[number]>(OIDC_FIELDS, response);
+  // The authenticating proxy's settings (Harbor's http_authproxy_*), when the server has them, by their names.
+  const httpKeys = otherKeys(HTTP_PREFIX, [], response);
   const modeItem = response.auth_mode;
   return (
     <Form<AuthValues>
@@ -146,6 +149,14 @@ function AuthSettingsForm({ response }: { response: AllConfigurationsResponse })
               result={oidcPing.isSuccess ? { success: true } : undefined}
             />
           ) : null}
+        </Card>
+      ) : null}
+      {mode === 'http_auth' ? (
+        <Card title={t('authSettings.httpTitle')} style={{ marginBottom: 16 }}>
+          {httpKeys.length === 0 ? <Alert type="info" showIcon message={t('authSettings.notAvailable')} /> : null}
+          {httpKeys.map((key) => (
+            <OtherField key={key} name={key} item={itemOf(response, key)} />
+          ))}
         </Card>
       ) : null}
       <Button type="primary" htmlType="submit" loading={save.isPending}>
