@@ -102,6 +102,7 @@ function AdminTabs({ tab }: { tab: AdminTab }) {
       <Tabs
         activeKey={tab}
         destroyOnHidden
+        tabPosition="left"
         onChange={(key) => void navigate(`/admin/${key}`)}
         items={TABS.map((key) => ({ key, label: t(TAB_LABELS[key]), children: content[key] }))}
       />

@@ -1,6 +1,6 @@
 import { ApiOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Flex, Form, Select, Space, Spin } from 'antd';
+import { Alert, Button, Card, Flex, Form, Input, Select, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import {
   AUTH_MODES,
@@ -99,17 +99,22 @@ function AuthSettingsForm({ response }: { response: AllConfigurationsResponse })
     >
       <ErrorAlert error={save.error} />
       <Card title={t('authSettings.title')} style={{ marginBottom: 16 }}>
-        <Form.Item
-          name="auth_mode"
-          label={t('authSettings.authMode')}
-          extra={modeItem?.editable === false ? t('authSettings.authModeFrozen') : t('authSettings.authModeHelp')}
-        >
-          <Select
-            disabled={modeItem?.editable !== true}
-            style={{ width: 320 }}
-            options={AUTH_MODES.map((m) => ({ value: m, label: t(`authSettings.modes.${m}`) }))}
-          />
-        </Form.Item>
+        {modeItem?.editable === true ? (
+          <Form.Item name="auth_mode" label={t('authSettings.authMode')} extra={t('authSettings.authModeHelp')}>
+            <Select
+              style={{ width: 320 }}
+              options={AUTH_MODES.map((m) => ({ value: m, label: t(`authSettings.modes.${m}`) }))}
+            />
+          </Form.Item>
+        ) : (
+          // Not a disabled control (too faint to read): the mode as text, and why it cannot change.
+          <Form.Item label={t('authSettings.authMode')} extra={t('authSettings.authModeFrozen')}>
+            <Typography.Text strong>{mode ? t(`authSettings.modes.${mode}`) : null}</Typography.Text>
+            <Form.Item name="auth_mode" hidden noStyle>
+              <Input />
+            </Form.Item>
+          </Form.Item>
+        )}
       </Card>
       {mode === 'ldap_auth' ? (
         <Card title={t('authSettings.ldapTitle')} style={{ marginBottom: 16 }}>

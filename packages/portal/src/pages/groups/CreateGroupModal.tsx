@@ -15,6 +15,29 @@ interface Values {
   ldap_group_dn?: string;
 }
 
+/** The group types; a required Form.Item's `aria-required` is dropped (see RoleSelect), a type is always chosen. */
+function GroupTypeSelect({
+  'aria-required': _required,
+  ...props
+}: {
+  value?: GroupTypeName;
+  onChange?: (type: GroupTypeName) => void;
+  id?: string;
+  'aria-required'?: boolean | 'true' | 'false';
+}) {
+  const { t } = useTranslation();
+  return (
+    <Select<GroupTypeName>
+      {...props}
+      style={{ width: 200 }}
+      options={(Object.keys(GROUP_TYPES) as GroupTypeName[]).map((name) => ({
+        value: name,
+        label: t(`groups.types.${name}`),
+      }))}
+    />
+  );
+}
+
 /**
  * Adds a user group. An LDAP group is found in the directory (by name, or by DN when the text has an `=`) and
  * picked; an OIDC or HTTP group is named as the provider names it.
@@ -60,14 +83,13 @@ export function CreateGroupModal(props: {
       }}
       onSubmit={(values) => create.mutate(values)}
     >
-      <Form.Item name="type" label={t('groups.type')} initialValue={groupTypeOfMode(props.mode)}>
-        <Select
-          style={{ width: 200 }}
-          options={(Object.keys(GROUP_TYPES) as GroupTypeName[]).map((name) => ({
-            value: name,
-            label: t(`groups.types.${name}`),
-          }))}
-        />
+      <Form.Item
+        name="type"
+        label={t('groups.type')}
+        initialValue={groupTypeOfMode(props.mode)}
+        rules={[{ required: true }]}
+      >
+        <GroupTypeSelect />
       </Form.Item>
       {type === 'ldap' ? (
         <div style={{ marginBottom: 16 }}>

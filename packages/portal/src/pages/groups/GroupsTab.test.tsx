@@ -108,7 +108,7 @@ describe('the user groups tab', () => {
     renderPage(adminPage, { route: '/admin/groups', path: ADMIN_PATH });
     expect(await screen.findByText(/with local users, their members are not known/)).toBeInTheDocument();
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Rename developers' }));
+    await user.click(await screen.findByRole('button', { name: 'Edit developers' }));
     const dialog = await screen.findByRole('dialog', { name: 'Rename developers' });
     const name = within(dialog).getByLabelText('Group name');
     expect(name).toHaveValue('developers');

@@ -58,7 +58,7 @@ export function GroupsTab() {
           <Button
             size="small"
             icon={<EditOutlined />}
-            aria-label={t('groups.renameOne', { name: g.group_name })}
+            aria-label={t('groups.editOne', { name: g.group_name })}
             onClick={() => setRenaming(g)}
           >
             {t('common.edit')}

@@ -1,6 +1,6 @@
 import { LoginOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Divider, Form, Input, Layout, Typography } from 'antd';
+import { Button, Card, Form, Input, Layout, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -61,11 +61,15 @@ export function SignInPage() {
             <Button type="primary" block size="large" icon={<LoginOutlined />} href={oidcLoginUrl(target)}>
               {t('signIn.viaOidc', { name: info.data?.oidc_provider_name || t('signIn.oidcProvider') })}
             </Button>
-            <Divider plain>
-              <Button type="link" aria-expanded={localForm} onClick={() => setLocalForm((shown) => !shown)}>
-                {t('signIn.localUser')}
-              </Button>
-            </Divider>
+            <Button
+              type="link"
+              block
+              aria-expanded={localForm}
+              onClick={() => setLocalForm((shown) => !shown)}
+              style={{ margin: '8px 0' }}
+            >
+              {t('signIn.localUser')}
+            </Button>
           </>
         ) : null}
         {!oidc || localForm ? (
