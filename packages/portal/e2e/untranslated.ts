@@ -20,6 +20,17 @@ const ALLOWED = new Set([
   'Markdown',
   'JSON',
   'SBOM',
+  // Identity: protocol and product names, and their terms of art (Harbor's Chinese portal keeps them too).
+  'LDAP',
+  'OIDC',
+  'OpenID',
+  'Connect',
+  'Active',
+  'Directory',
+  'StartTLS',
+  'DN',
+  'ID',
+  'CLI',
   // Webhooks and their formats keep their names in Chinese too (Harbor's Chinese portal says Webhook).
   'Webhook',
   'Webhooks',

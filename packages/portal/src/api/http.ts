@@ -19,6 +19,8 @@ export interface RequestOptions {
   /** A form-encoded body (the session login). */
   readonly form?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Unsuccessful statuses that are an answer, not an error (LDAP import's 404 listing the users it failed). */
+  readonly accept?: readonly number[];
 }
 
 function urlOf(path: string, query: RequestOptions['query']): string {
@@ -48,7 +50,7 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
   const res = await fetch(serverUrl(urlOf(path, opts.query)), { method, headers, body, credentials: 'same-origin' });
   const token = res.headers.get(CSRF_HEADER);
   if (token) csrfToken = token;
-  if (!res.ok) throw await apiErrorOf(res);
+  if (!res.ok && !opts.accept?.includes(res.status)) throw await apiErrorOf(res);
   return res;
 }
 

@@ -1,4 +1,5 @@
 import { apiCall } from './http';
+import type { GroupProjectMember, UserGroup } from './identity-models';
 import type { ProjectMember, ProjectMemberEntity } from './models';
 import { apiPage, type ListQuery, type Page } from './paging';
 import { BY_NAME, projectPath } from './projects';
@@ -36,4 +37,10 @@ export function updateMemberRole(project: string, memberId: number, roleId: Role
 
 export function removeMember(project: string, memberId: number): Promise<void> {
   return apiCall(`${projectPath(project)}/members/${memberId}`, { method: 'DELETE', headers: BY_NAME });
+}
+
+/** Adds a user group (found with searchUserGroups) to the project with a role. */
+export function addGroupMember(project: string, group: UserGroup, roleId: RoleId): Promise<void> {
+  const member: GroupProjectMember = { role_id: roleId, member_group: group };
+  return apiCall(`${projectPath(project)}/members`, { method: 'POST', json: member, headers: BY_NAME });
 }

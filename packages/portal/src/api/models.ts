@@ -11,6 +11,7 @@ export type GeneralInfo = Schemas['GeneralInfo'];
 export type UserResp = Schemas['UserResp'];
 export type UserCreationReq = Schemas['UserCreationReq'];
 export type UserSearchRespItem = Schemas['UserSearchRespItem'];
+export type UserProfile = Schemas['UserProfile'];
 export type Project = Schemas['Project'];
 export type ProjectReq = Schemas['ProjectReq'];
 export type ProjectUpdateReq = Schemas['ProjectUpdateReq'];

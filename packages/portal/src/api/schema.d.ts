@@ -374,8 +374,8 @@ export interface paths {
         get: operations["listProjectMembers"];
         put?: never;
         /**
-         * Add a user to a project
-         * @description Groups cannot be added yet.
+         * Add a user or a user group to a project
+         * @description A group by `member_group.id`, or by `group_type` and `group_name` (LDAP: `ldap_group_dn`), created when unknown.
          */
         post: operations["createProjectMember"];
         delete?: never;
@@ -404,6 +404,75 @@ export interface paths {
          * @description Nobody removes their own membership.
          */
         delete: operations["deleteProjectMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usergroups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List user groups
+         * @description System administrators only.
+         */
+        get: operations["listUserGroups"];
+        put?: never;
+        /**
+         * Create a user group
+         * @description An LDAP group needs its DN (its name defaults to the DN); the others a name. 409 when it exists.
+         */
+        post: operations["createUserGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usergroups/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search user groups by name
+         * @description Open to every authenticated caller (to add a group as a project member).
+         */
+        get: operations["searchUserGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usergroups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user group */
+        get: operations["getUserGroup"];
+        /**
+         * Rename a user group
+         * @description Only `group_name` changes.
+         */
+        put: operations["updateUserGroup"];
+        post?: never;
+        /**
+         * Delete a user group
+         * @description Its project memberships go with it.
+         */
+        delete: operations["deleteUserGroup"];
         options?: never;
         head?: never;
         patch?: never;
@@ -457,6 +526,70 @@ export interface paths {
          * @description Without a body, or without `secret`, Wharf generates a new secret and returns it. A chosen secret must satisfy the password rules and is not echoed back.
          */
         patch: operations["refreshRobotSecret"];
+        trace?: never;
+    };
+    "/users/{user_id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a user’s personal access tokens
+         * @description The user themself (signed in otherwise than with a token), or a system administrator.
+         */
+        get: operations["listUserTokens"];
+        put?: never;
+        /**
+         * Create a personal access token
+         * @description Only the user themself, signed in otherwise than with a token. Every pair of the scope must be one the user holds now (400 otherwise); at use, the token may do what both its scope and the user’s rights at that time allow. The secret is returned only here.
+         */
+        post: operations["createUserToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{user_id}/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a personal access token
+         * @description The user themself or a system administrator. The token is deleted and stops working at once, as do the registry tokens issued from it.
+         */
+        delete: operations["deleteUserToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every user’s personal access tokens
+         * @description System administrators only. `q` key: `owner_name` (`owner_name=alice` or `owner_name=~ali`).
+         */
+        get: operations["listTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/search": {
@@ -514,6 +647,146 @@ export interface paths {
          */
         put: operations["updateConfigurations"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the SMTP server
+         * @description Connects to the SMTP server and logs in, sending nothing. The given settings are tried over the stored ones (absent: the stored value), so a change can be checked before it is saved.
+         */
+        post: operations["pingEmailServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ldap/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test the LDAP settings
+         * @description Connects and binds with the search DN, with the stored settings or those given. A failure is an answer (`success` false and why), not an error.
+         */
+        post: operations["pingLdap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ldap/users/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the directory’s users
+         * @description The users whose UID attribute is `username` (every user, at most 1000, without it).
+         */
+        get: operations["searchLdapUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ldap/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import directory users
+         * @description Creates a Wharf user (without a password: they sign in through LDAP) for each user ID. The IDs that could not be imported (unknown to the directory, or already a Wharf user) are answered with 404.
+         */
+        post: operations["importLdapUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ldap/groups/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the directory’s groups
+         * @description Groups under `ldap_group_base_dn` by name, or the group at a DN; one of the two is needed.
+         */
+        get: operations["searchLdapGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{user_id}/cli_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a user’s CLI secret
+         * @description Only under oidc_auth, for users onboarded through OIDC; the user themselves or a system administrator. The old secret stops working at once. The secret must follow the password rule (8+ characters, an upper-case letter, a lower-case letter and a digit).
+         */
+        put: operations["setCliSecret"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/oidc/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an OIDC endpoint
+         * @description System administrators: reads the endpoint’s OpenID discovery document.
+         */
+        post: operations["pingOIDC"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1649,7 +1922,7 @@ export interface components {
              * @description Machine-readable error code.
              * @enum {string}
              */
-            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR";
+            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
             /** @description What went wrong, for people. */
             message: string;
         };
@@ -1677,8 +1950,10 @@ export interface components {
              * @description How users authenticate.
              * @enum {string}
              */
-            auth_mode: "db_auth";
-            /** @description Always false: only the local database is used. */
+            auth_mode: "db_auth" | "ldap_auth" | "oidc_auth" | "http_auth";
+            /** @description Under oidc_auth with a provider configured: its name (oidc_name), for "Sign in via …". */
+            oidc_provider_name?: string;
+            /** @description Always false (Harbor: whether the auth_mode is the primary one; Wharf has no secondary). */
             primary_auth_mode: boolean;
             /** @description Whether anyone may create an account. */
             self_registration: boolean;
@@ -1730,6 +2005,34 @@ export interface components {
             /**
              * Format: date-time
              * @description When the account last changed.
+             */
+            update_time: string;
+            oidc_user_meta?: components["schemas"]["OIDCUserInfo"];
+        };
+        /** @description Under oidc_auth, for users onboarded through the OpenID provider. */
+        OIDCUserInfo: {
+            /**
+             * Format: int64
+             * @description The record’s id (the user’s).
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The user’s id.
+             */
+            user_id: number;
+            /** @description The ID token’s subject and issuer, concatenated. */
+            subiss: string;
+            /** @description The CLI secret (a password for docker and the API); only in the user’s own answers. */
+            secret?: string;
+            /**
+             * Format: date-time
+             * @description When the user was onboarded.
+             */
+            creation_time: string;
+            /**
+             * Format: date-time
+             * @description When the secret or tokens last changed.
              */
             update_time: string;
         };
@@ -1945,7 +2248,7 @@ export interface components {
              * @description The project’s id.
              */
             project_id: number;
-            /** @description The username (groups: their name, once groups exist). */
+            /** @description The username, or the group’s name. */
             entity_name: string;
             /** @enum {string} */
             role_name: "Project Admin" | "Maintainer" | "Developer" | "Guest" | "Limited Guest";
@@ -1965,15 +2268,26 @@ export interface components {
              */
             entity_type: "u" | "g";
         };
+        /** @description Either `member_user` or `member_group`. */
         ProjectMember: {
             /**
              * @description 1 Project Admin, 2 Developer, 3 Guest, 4 Maintainer, 5 Limited Guest.
              * @enum {integer}
              */
             role_id: 1 | 2 | 3 | 4 | 5;
-            member_user: components["schemas"]["UserEntity"];
-            /** @description Groups cannot be added yet: only null or absent. */
-            member_group?: Record<string, never> | null;
+            member_user?: components["schemas"]["UserEntity"];
+            /** @description A user group: by `id`, or by `group_type` and `group_name` (LDAP: `ldap_group_dn`). */
+            member_group?: {
+                /**
+                 * Format: int64
+                 * @description The group’s id.
+                 */
+                id?: number;
+                group_name?: string;
+                /** @enum {integer} */
+                group_type?: 1 | 2 | 3;
+                ldap_group_dn?: string;
+            } | null;
         };
         /** @description A user by id or by name; the id wins when both are given. */
         UserEntity: {
@@ -1990,6 +2304,34 @@ export interface components {
              * @enum {integer}
              */
             role_id: 1 | 2 | 3 | 4 | 5;
+        };
+        UserGroup: {
+            /**
+             * Format: int64
+             * @description The group’s id.
+             */
+            id?: number;
+            group_name?: string;
+            /**
+             * @description 1 an LDAP group, 2 an HTTP (authenticating proxy) group, 3 an OIDC group.
+             * @enum {integer}
+             */
+            group_type?: 1 | 2 | 3;
+            /** @description LDAP groups only. */
+            ldap_group_dn?: string;
+        };
+        UserGroupSearchItem: {
+            /**
+             * Format: int64
+             * @description The group’s id.
+             */
+            id: number;
+            group_name: string;
+            /**
+             * @description 1 an LDAP group, 2 an HTTP (authenticating proxy) group, 3 an OIDC group.
+             * @enum {integer}
+             */
+            group_type: 1 | 2 | 3;
         };
         /** @description A robot account; its secret is never shown. */
         Robot: {
@@ -2124,6 +2466,73 @@ export interface components {
             /** @description A robot account’s secret. */
             secret?: string;
         };
+        /** @description A personal access token; its secret is never shown again. */
+        PersonalToken: {
+            /**
+             * Format: int64
+             * @description The token’s id.
+             */
+            id: number;
+            /** @description Unique among the owner’s tokens. */
+            name: string;
+            description: string;
+            /** @description The scope, in the shape of a robot’s permissions: blocks of kind `project` (a project name, or `*` for every project) or `system` (namespace `/`), listing exact `resource`/`action` pairs (no wildcards, no `deny`). */
+            permissions: components["schemas"]["RobotPermission"][];
+            /**
+             * Format: date-time
+             * @description When the token was created.
+             */
+            creation_time: string;
+            /**
+             * Format: int64
+             * @description When the token expires, in seconds since the Unix epoch; -1 for never.
+             */
+            expires_at: number;
+            /**
+             * Format: date-time
+             * @description When the token last authenticated a request (to within a minute); null before its first use.
+             */
+            last_used_time: string | null;
+            /**
+             * Format: int64
+             * @description The owner’s user id.
+             */
+            owner_id: number;
+            /** @description The owner’s username, which logs in with the token. */
+            owner_name: string;
+        };
+        PersonalTokenCreate: {
+            /** @description Unique among the user’s tokens. */
+            name: string;
+            description?: string;
+            /**
+             * Format: int64
+             * @description Lifetime in days from creation; -1 for a token that never expires.
+             */
+            duration: number;
+            /** @description The scope, in the shape of a robot’s permissions: blocks of kind `project` (a project name, or `*` for every project) or `system` (namespace `/`), listing exact `resource`/`action` pairs (no wildcards, no `deny`). */
+            permissions: components["schemas"]["RobotPermission"][];
+        };
+        PersonalTokenCreated: {
+            /**
+             * Format: int64
+             * @description The token’s id.
+             */
+            id: number;
+            name: string;
+            /** @description The secret (`wharf_pat_…`), shown only here: the password for `docker login` and HTTP Basic. */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description When the token was created.
+             */
+            creation_time: string;
+            /**
+             * Format: int64
+             * @description When the token expires, in seconds since the Unix epoch; -1 for never.
+             */
+            expires_at: number;
+        };
         Search: {
             project: components["schemas"]["Project"][];
             repository: components["schemas"]["SearchRepository"][];
@@ -2186,7 +2595,7 @@ export interface components {
                  * @description How users authenticate.
                  * @enum {string}
                  */
-                value: "db_auth";
+                value: "db_auth" | "ldap_auth" | "oidc_auth" | "http_auth";
                 /** @description Whether `PUT /configurations` may change the value. */
                 editable: boolean;
             };
@@ -2259,11 +2668,269 @@ export interface components {
                 /** @description Whether `PUT /configurations` may change the value. */
                 editable: boolean;
             };
+            oidc_name?: {
+                /** @description The provider’s name, shown on the portal’s "Sign in via" button. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_endpoint?: {
+                /** @description The issuer URL (its /.well-known/openid-configuration is read). */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_client_id?: {
+                /** @description The client id registered at the provider. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_groups_claim?: {
+                /** @description The claim listing the user’s groups (empty: no groups). */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_admin_group?: {
+                /** @description Members of this group are system administrators. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_group_filter?: {
+                /** @description A regular expression the group names kept must match. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_scope?: {
+                /** @description Comma-separated scopes; must contain `openid`. Without `offline_access` most providers give no refresh token, and CLI secrets stop working when the first access token expires. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_verify_cert?: {
+                /** @description Verify the provider’s TLS certificate; false also allows a plain http endpoint. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_auto_onboard?: {
+                /** @description Create users at their first login under the user claim’s name (else they choose one). */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_user_claim?: {
+                /** @description The claim holding the user name (empty: `name`). */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            oidc_extra_redirect_parms?: {
+                /** @description A JSON object of extra parameters for the authorisation request, e.g. `{"prompt":"login"}`. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_endpoint?: {
+                /** @description The login endpoint: the user name and password are POSTed to it with Basic authentication. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_tokenreview_endpoint?: {
+                /** @description The endpoint reviewing the login’s token (a Kubernetes TokenReview): user name and groups. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_admin_groups?: {
+                /** @description Comma-separated groups whose users are administrators. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_admin_usernames?: {
+                /** @description Comma-separated users who are administrators. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_verify_cert?: {
+                /** @description Verify the proxy’s TLS certificate. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_skip_search?: {
+                /** @description Kept for Harbor’s clients; Wharf never searches. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            http_authproxy_server_certificate?: {
+                /** @description A PEM certificate to trust for the proxy. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_host?: {
+                /** @description The SMTP server that sends password reset links; empty for none. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_port?: {
+                /** @description Its port (default 25). */
+                value: number;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_username?: {
+                /** @description The SMTP user name; empty: no authentication. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_from?: {
+                /** @description The sender of the mails, e.g. `Wharf <registry@example.com>`. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_ssl?: {
+                /** @description TLS from the first byte (SMTPS); otherwise STARTTLS when offered. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_insecure?: {
+                /** @description Whether a server certificate that does not verify is accepted. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            email_identity?: {
+                /** @description The name given in the SMTP greeting; empty: the host name. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_url?: {
+                /** @description The LDAP server: `ldap://host[:port]` or `ldaps://host[:port]` (a host alone means `ldap://`); empty: none. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_start_tls?: {
+                /** @description Wharf: upgrade an `ldap://` connection with StartTLS before binding (Harbor has only ldaps). */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_verify_cert?: {
+                /** @description Verify the server’s certificate (ldaps and StartTLS). */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_search_dn?: {
+                /** @description The DN Wharf binds with to search users and groups; empty: anonymous search. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_base_dn?: {
+                /** @description Where users are searched. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_filter?: {
+                /** @description An LDAP filter users must also match, e.g. `(objectClass=person)`; excludes disabled users. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_uid?: {
+                /** @description The attribute holding the user name (`uid`, `cn`, `sAMAccountName`…). */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_scope?: {
+                /**
+                 * @description User search scope: 0 base, 1 one level, 2 subtree.
+                 * @enum {integer}
+                 */
+                value: 0 | 1 | 2;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_timeout?: {
+                /** @description Seconds to wait for the connection and for each answer. */
+                value: number;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_base_dn?: {
+                /** @description Where groups are searched; empty: LDAP groups are not used. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_search_filter?: {
+                /** @description An LDAP filter groups must also match, e.g. `(objectClass=groupOfNames)`. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_attribute_name?: {
+                /** @description The attribute holding a group’s name (`cn`). */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_admin_dn?: {
+                /** @description Members of the group with this DN are system administrators. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_membership_attribute?: {
+                /** @description The attribute of a user entry listing the DNs of its groups (`memberOf`); when the entry has none, groups are searched with `member=<user DN>`. */
+                value: string;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_search_scope?: {
+                /**
+                 * @description Group search scope: 0 base, 1 one level, 2 subtree.
+                 * @enum {integer}
+                 */
+                value: 0 | 1 | 2;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_group_attach_parallel?: {
+                /** @description Read the entries of a user’s groups 5 at a time rather than one by one. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
+            ldap_nested_groups?: {
+                /** @description Wharf: also make users members of the groups their groups are members of (`member`), to any depth. */
+                value: boolean;
+                /** @description Whether `PUT /configurations` may change the value. */
+                editable: boolean;
+            };
         };
         /** @description The settings to change; `null` leaves a setting as it is. No other keys are accepted. */
         Configurations: {
             /** @enum {string|null} */
-            auth_mode?: "db_auth" | null;
+            auth_mode?: "db_auth" | "ldap_auth" | "oidc_auth" | "http_auth" | null;
             /** @description Only its current value, false. */
             primary_auth_mode?: boolean | null;
             self_registration?: boolean | null;
@@ -2287,6 +2954,168 @@ export interface components {
             skip_audit_log_database?: boolean | null;
             /** @description Comma-separated event types not recorded, e.g. `pull_artifact,login_user`. */
             disabled_audit_log_event_types?: string | null;
+            /** @description The provider’s name, shown on the portal’s "Sign in via" button. */
+            oidc_name?: string | null;
+            /** @description The issuer URL (its /.well-known/openid-configuration is read). */
+            oidc_endpoint?: string | null;
+            /** @description The client id registered at the provider. */
+            oidc_client_id?: string | null;
+            /** @description The claim listing the user’s groups (empty: no groups). */
+            oidc_groups_claim?: string | null;
+            /** @description Members of this group are system administrators. */
+            oidc_admin_group?: string | null;
+            /** @description A regular expression the group names kept must match. */
+            oidc_group_filter?: string | null;
+            /** @description Comma-separated scopes; must contain `openid`. Without `offline_access` most providers give no refresh token, and CLI secrets stop working when the first access token expires. */
+            oidc_scope?: string | null;
+            /** @description Verify the provider’s TLS certificate; false also allows a plain http endpoint. */
+            oidc_verify_cert?: boolean | null;
+            /** @description Create users at their first login under the user claim’s name (else they choose one). */
+            oidc_auto_onboard?: boolean | null;
+            /** @description The claim holding the user name (empty: `name`). */
+            oidc_user_claim?: string | null;
+            /** @description A JSON object of extra parameters for the authorisation request, e.g. `{"prompt":"login"}`. */
+            oidc_extra_redirect_parms?: string | null;
+            /** @description The client secret; stored encrypted, never shown by GET. */
+            oidc_client_secret?: string | null;
+            /** @description The login endpoint: the user name and password are POSTed to it with Basic authentication. */
+            http_authproxy_endpoint?: string | null;
+            /** @description The endpoint reviewing the login’s token (a Kubernetes TokenReview): user name and groups. */
+            http_authproxy_tokenreview_endpoint?: string | null;
+            /** @description Comma-separated groups whose users are administrators. */
+            http_authproxy_admin_groups?: string | null;
+            /** @description Comma-separated users who are administrators. */
+            http_authproxy_admin_usernames?: string | null;
+            /** @description Verify the proxy’s TLS certificate. */
+            http_authproxy_verify_cert?: boolean | null;
+            /** @description Kept for Harbor’s clients; Wharf never searches. */
+            http_authproxy_skip_search?: boolean | null;
+            /** @description A PEM certificate to trust for the proxy. */
+            http_authproxy_server_certificate?: string | null;
+            email_host?: string | null;
+            email_port?: number | null;
+            email_username?: string | null;
+            /** @description Stored encrypted and never returned; empty clears it. */
+            email_password?: string | null;
+            email_from?: string | null;
+            email_ssl?: boolean | null;
+            email_insecure?: boolean | null;
+            email_identity?: string | null;
+            /** @description The LDAP server: `ldap://host[:port]` or `ldaps://host[:port]` (a host alone means `ldap://`); empty: none. */
+            ldap_url?: string | null;
+            /** @description Wharf: upgrade an `ldap://` connection with StartTLS before binding (Harbor has only ldaps). */
+            ldap_start_tls?: boolean | null;
+            /** @description Verify the server’s certificate (ldaps and StartTLS). */
+            ldap_verify_cert?: boolean | null;
+            /** @description The DN Wharf binds with to search users and groups; empty: anonymous search. */
+            ldap_search_dn?: string | null;
+            /** @description Where users are searched. */
+            ldap_base_dn?: string | null;
+            /** @description An LDAP filter users must also match, e.g. `(objectClass=person)`; excludes disabled users. */
+            ldap_filter?: string | null;
+            /** @description The attribute holding the user name (`uid`, `cn`, `sAMAccountName`…). */
+            ldap_uid?: string | null;
+            /**
+             * @description User search scope: 0 base, 1 one level, 2 subtree.
+             * @enum {integer|null}
+             */
+            ldap_scope?: 0 | 1 | 2 | null;
+            /** @description Seconds to wait for the connection and for each answer. */
+            ldap_timeout?: number | null;
+            /** @description Where groups are searched; empty: LDAP groups are not used. */
+            ldap_group_base_dn?: string | null;
+            /** @description An LDAP filter groups must also match, e.g. `(objectClass=groupOfNames)`. */
+            ldap_group_search_filter?: string | null;
+            /** @description The attribute holding a group’s name (`cn`). */
+            ldap_group_attribute_name?: string | null;
+            /** @description Members of the group with this DN are system administrators. */
+            ldap_group_admin_dn?: string | null;
+            /** @description The attribute of a user entry listing the DNs of its groups (`memberOf`); when the entry has none, groups are searched with `member=<user DN>`. */
+            ldap_group_membership_attribute?: string | null;
+            /**
+             * @description Group search scope: 0 base, 1 one level, 2 subtree.
+             * @enum {integer|null}
+             */
+            ldap_group_search_scope?: 0 | 1 | 2 | null;
+            /** @description Read the entries of a user’s groups 5 at a time rather than one by one. */
+            ldap_group_attach_parallel?: boolean | null;
+            /** @description Wharf: also make users members of the groups their groups are members of (`member`), to any depth. */
+            ldap_nested_groups?: boolean | null;
+            /** @description The search DN’s password: stored encrypted, never returned; empty removes it. */
+            ldap_search_password?: string | null;
+        };
+        /** @description The `email_*` configurations to try; `null` or absent: the stored value. */
+        EmailSettings: {
+            email_host?: string | null;
+            email_port?: number | null;
+            email_username?: string | null;
+            /** @description Empty: none. */
+            email_password?: string | null;
+            email_from?: string | null;
+            email_ssl?: boolean | null;
+            email_insecure?: boolean | null;
+            email_identity?: string | null;
+        };
+        /** @description Settings to try instead of the stored ones; absent or null keys keep the stored value (the stored search password included). */
+        LdapConf: {
+            /** @description The LDAP server: `ldap://host[:port]` or `ldaps://host[:port]` (a host alone means `ldap://`); empty: none. */
+            ldap_url?: string | null;
+            /** @description Wharf: upgrade an `ldap://` connection with StartTLS before binding (Harbor has only ldaps). */
+            ldap_start_tls?: boolean | null;
+            /** @description The DN Wharf binds with to search users and groups; empty: anonymous search. */
+            ldap_search_dn?: string | null;
+            /** @description The search DN’s password. */
+            ldap_search_password?: string | null;
+            /** @description Where users are searched. */
+            ldap_base_dn?: string | null;
+            /** @description An LDAP filter users must also match, e.g. `(objectClass=person)`; excludes disabled users. */
+            ldap_filter?: string | null;
+            /** @description The attribute holding the user name (`uid`, `cn`, `sAMAccountName`…). */
+            ldap_uid?: string | null;
+            /**
+             * @description User search scope: 0 base, 1 one level, 2 subtree.
+             * @enum {integer|null}
+             */
+            ldap_scope?: 0 | 1 | 2 | null;
+            /** @description Seconds to wait for the connection and for each answer. */
+            ldap_connection_timeout?: number | null;
+            /** @description Verify the server’s certificate (ldaps and StartTLS). */
+            ldap_verify_cert?: boolean | null;
+        };
+        LdapPingResult: {
+            /** @description Whether the server answered and the search DN could bind. */
+            success: boolean;
+            /** @description What happened. */
+            message: string;
+        };
+        LdapUser: {
+            /** @description The UID attribute’s value. */
+            username: string;
+            /** @description From `displayName`, else `cn`. */
+            realname: string;
+            /** @description From `mail` (or `email`); empty when the entry has none. */
+            email: string;
+        };
+        LdapImportUsers: {
+            /** @description The user IDs. */
+            ldap_uid_list: string[];
+        };
+        LdapFailedImportUser: {
+            /** @description The user ID that was not imported. */
+            uid: string;
+            /** @description Why. */
+            error: string;
+        };
+        LdapUserGroup: {
+            /** @description The group name attribute’s value. */
+            group_name: string;
+            /**
+             * @description 1: an LDAP group.
+             * @enum {integer}
+             */
+            group_type: 1;
+            /** @description The group’s DN. */
+            ldap_group_dn: string;
         };
         /** @description Amounts per resource; Wharf has one resource, `storage`, in bytes. */
         ResourceList: {
@@ -4309,6 +5138,193 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    listUserGroups: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description An LDAP group’s DN (exact, case-insensitive). */
+                ldap_group_dn?: string;
+                /** @description Part of the name (case-insensitive). */
+                group_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of groups. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserGroup"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The group. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserGroup"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    searchUserGroups: {
+        parameters: {
+            query: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Part of the name. */
+                groupname: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of groups. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserGroupSearchItem"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group’s id. */
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group’s id. */
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The new name. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserGroup"];
+            };
+        };
+        responses: {
+            /** @description Renamed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group’s id. */
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     listRobots: {
         parameters: {
             query?: {
@@ -4501,6 +5517,140 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    listUserTokens: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description The token owner’s user id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tokens, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalToken"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createUserToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token owner’s user id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The new token. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; the body holds the secret. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalTokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteUserToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token owner’s user id. */
+                user_id: number;
+                /** @description The personal access token’s id. */
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                /** @description Filter terms separated by commas: `key=value` matches exactly, `key=~value` matches a substring. Each list documents the keys it accepts. */
+                q?: components["parameters"]["Query"];
+                /** @description Page number, from 1. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tokens, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalToken"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     search: {
         parameters: {
             query: {
@@ -4590,6 +5740,229 @@ export interface operations {
         };
         responses: {
             /** @description Changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    pingEmailServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Settings to try. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmailSettings"];
+            };
+        };
+        responses: {
+            /** @description The server accepted the connection and the login. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    pingLdap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Settings to try (optional). */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LdapConf"];
+            };
+        };
+        responses: {
+            /** @description Whether the server answered. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapPingResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    searchLdapUser: {
+        parameters: {
+            query?: {
+                /** @description The user name (UID attribute). */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users found. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapUser"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    importLdapUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The user IDs. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LdapImportUsers"];
+            };
+        };
+        responses: {
+            /** @description Every user was imported. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The users that were not imported, and why. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapFailedImportUser"][];
+                };
+            };
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    searchLdapGroup: {
+        parameters: {
+            query?: {
+                /** @description The group name attribute’s value. */
+                groupname?: string;
+                /** @description The group’s DN. */
+                groupdn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups found. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LdapUserGroup"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    setCliSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user’s id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The new secret. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The new secret. */
+                    secret: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Set. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    pingOIDC: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The endpoint. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The issuer URL. */
+                    url: string;
+                    /** @description Verify its certificate (default true). */
+                    verify_cert?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint answers. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

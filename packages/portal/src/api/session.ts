@@ -1,6 +1,6 @@
 import { ApiError } from './api-error';
 import { apiJson, request } from './http';
-import type { UserResp } from './models';
+import type { IdentityUserResp } from './identity-models';
 
 /** Browser sessions (Harbor's /c endpoints, outside the OpenAPI document). */
 export const LOGIN_PATH = '/c/login';
@@ -24,9 +24,9 @@ export async function signOut(): Promise<void> {
 }
 
 /** The signed-in user, or null for an anonymous visitor. */
-export async function currentUser(): Promise<UserResp | null> {
+export async function currentUser(): Promise<IdentityUserResp | null> {
   try {
-    return await apiJson<UserResp>('/users/current');
+    return await apiJson<IdentityUserResp>('/users/current');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;

@@ -1,14 +1,15 @@
 import { apiCall, apiJson } from './http';
-import type { Configurations, ConfigurationsResponse, GeneralInfo } from './models';
+import type { AllConfigurations, AllConfigurationsResponse, IdentityGeneralInfo } from './identity-models';
 
-export function systemInfo(): Promise<GeneralInfo> {
-  return apiJson<GeneralInfo>('/systeminfo');
+export function systemInfo(): Promise<IdentityGeneralInfo> {
+  return apiJson<IdentityGeneralInfo>('/systeminfo');
 }
 
-export function configurations(): Promise<ConfigurationsResponse> {
-  return apiJson<ConfigurationsResponse>('/configurations');
+/** The settings, with the LDAP and OIDC ones when the server has them. */
+export function configurations(): Promise<AllConfigurationsResponse> {
+  return apiJson<AllConfigurationsResponse>('/configurations');
 }
 
-export function updateConfigurations(changes: Configurations): Promise<void> {
+export function updateConfigurations(changes: AllConfigurations): Promise<void> {
   return apiCall('/configurations', { method: 'PUT', json: changes });
 }

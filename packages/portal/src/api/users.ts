@@ -1,5 +1,5 @@
 import { apiCall, apiJson } from './http';
-import type { UserCreationReq, UserResp, UserSearchRespItem } from './models';
+import type { UserCreationReq, UserProfile, UserResp, UserSearchRespItem } from './models';
 import { apiPage, type ListQuery, type Page } from './paging';
 
 export function listUsers(query: ListQuery): Promise<Page<UserResp>> {
@@ -15,14 +15,6 @@ export async function searchUsers(username: string): Promise<UserSearchRespItem[
 /** Creates a user; anonymous callers may do so when self-registration is on. */
 export function createUser(user: UserCreationReq): Promise<void> {
   return apiCall('/users', { method: 'POST', json: user });
-}
-
-/** Changes a user's e-mail, full name and comment (one's own, or anyone's for administrators). */
-export function updateProfile(
-  userId: number,
-  profile: { email?: string; realname?: string; comment?: string },
-): Promise<void> {
-  return apiCall(`/users/${userId}`, { method: 'PUT', json: profile });
 }
 
 export function setSysadmin(userId: number, sysadmin: boolean): Promise<void> {
@@ -43,4 +35,9 @@ export function deleteUser(userId: number): Promise<void> {
 
 export function getCurrentUser(): Promise<UserResp> {
   return apiJson<UserResp>('/users/current');
+}
+
+/** Changes a user's e-mail, full name and comment (oneself, or any user for an administrator). */
+export function updateProfile(userId: number, profile: UserProfile): Promise<void> {
+  return apiCall(`/users/${userId}`, { method: 'PUT', json: profile });
 }

@@ -7,7 +7,10 @@ import { ProjectsPage } from '../pages/projects/ProjectsPage';
 import { RepositoryPage } from '../pages/repository/RepositoryPage';
 import { ForgotPasswordPage } from '../pages/sign-in/ForgotPasswordPage';
 import { ResetPasswordPage } from '../pages/sign-in/ResetPasswordPage';
+import { OidcOnboardPage } from '../pages/sign-in/OidcOnboardPage';
 import { SignInPage } from '../pages/sign-in/SignInPage';
+import { TokensPage } from '../pages/tokens/TokensPage';
+import { ProfilePage } from '../pages/user-menu/ProfilePage';
 import { AppLayout } from './AppLayout';
 import { RequireSession } from './RequireSession';
 
@@ -21,6 +24,7 @@ export function AppRoutes() {
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/oidc-onboard" element={<OidcOnboardPage />} />
       <Route
         element={
           <RequireSession>
@@ -34,6 +38,8 @@ export function AppRoutes() {
         <Route path="/repositories/*" element={<RepositoryPage />} />
         <Route path="/artifacts/*" element={<ArtifactPage />} />
         <Route path="/admin/:tab?" element={<AdminPage />} />
+        <Route path="/profile" element={<ProfilePage />} />
+        <Route path="/tokens" element={<TokensPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -7,7 +7,10 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { ProjectPage } from '../pages/project/ProjectPage';
 import { ProjectsPage } from '../pages/projects/ProjectsPage';
 import { RepositoryPage } from '../pages/repository/RepositoryPage';
+import { OidcOnboardPage } from '../pages/sign-in/OidcOnboardPage';
 import { SignInPage } from '../pages/sign-in/SignInPage';
+import { TokensPage } from '../pages/tokens/TokensPage';
+import { ProfilePage } from '../pages/user-menu/ProfilePage';
 import { fakeApi } from '../test/fake-api';
 import { renderPage } from '../test/render';
 
@@ -48,6 +51,16 @@ const PAGES: [string, ReactElement, string, string, string, string][] = [
     '/artifacts/*',
     'library/alpine:3.20 – Wharf',
     'library/alpine:3.20 – Wharf',
+  ],
+  ['profile', <ProfilePage />, '/profile', '/profile', 'User profile – Wharf', '用户资料 – Wharf'],
+  ['tokens', <TokensPage />, '/tokens', '/tokens', 'Personal access tokens – Wharf', '个人访问令牌 – Wharf'],
+  [
+    'OIDC onboarding',
+    <OidcOnboardPage />,
+    '/oidc-onboard?username=alice',
+    '/oidc-onboard',
+    'Choose your user name – Wharf',
+    '选择你的用户名 – Wharf',
   ],
   ['not found', <NotFoundPage />, '/nowhere', '*', 'Page not found – Wharf', '页面不存在 – Wharf'],
 ];

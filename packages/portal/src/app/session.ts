@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import type { UserResp } from '../api/models';
+import type { IdentityUserResp } from '../api/identity-models';
 import { currentUser } from '../api/session';
 import { SESSION_KEY } from './query-client';
 
 export interface Session {
   readonly loading: boolean;
-  readonly user: UserResp | null;
+  /** With the CLI secret (`oidc_user_meta`) of an OIDC user. */
+  readonly user: IdentityUserResp | null;
   readonly isAdmin: boolean;
 }
 

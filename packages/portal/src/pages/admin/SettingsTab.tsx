@@ -39,9 +39,7 @@ export function SettingsTab() {
         onFinish={(values) => save.mutate(values)}
       >
         <Form.Item label={t('settings.authMode')}>
-          <Typography.Text>
-            {s.auth_mode?.value === 'db_auth' ? t('settings.dbAuth') : s.auth_mode?.value}
-          </Typography.Text>
+          <Typography.Text>{s.auth_mode ? t(`authSettings.modes.${s.auth_mode.value}`) : null}</Typography.Text>
         </Form.Item>
         <Form.Item
           name="self_registration"

@@ -1,4 +1,4 @@
-import { DeleteOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { CloudDownloadOutlined, DeleteOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Space, Switch, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -13,10 +13,12 @@ import { SearchBox } from '../../components/SearchBox';
 import { TimeText } from '../../components/TimeText';
 import { useFeedback } from '../../hooks/use-feedback';
 import { useListQuery } from '../../hooks/use-list-query';
+import { useSystemInfo } from '../../hooks/use-system-info';
 import { CreateUserModal } from './CreateUserModal';
+import { ImportLdapUsersModal } from './ImportLdapUsersModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
 
-/** Every user: create, make or unmake administrator, reset the password, delete. */
+/** Every user: create (or import from LDAP in ldap_auth), make or unmake administrator, reset the password, delete. */
 export function UsersTab() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -24,6 +26,11 @@ export function UsersTab() {
   const { user: me } = useSession();
   const list = useListQuery({ defaultSort: 'username' });
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const mode = useSystemInfo().data?.auth_mode;
+  const ldap = mode === 'ldap_auth';
+  // Users are created here only with local users; otherwise they come from the directory or the provider.
+  const local = mode === undefined || mode === 'db_auth';
   const [resetting, setResetting] = useState<UserResp>();
   const query = list.query(fuzzy('username', list.search));
   const users = useQuery({
@@ -100,9 +107,18 @@ export function UsersTab() {
     <>
       <Flex justify="space-between" style={{ marginBottom: 16 }}>
         <SearchBox value={list.search} onSearch={list.setSearch} label={t('users.search')} />
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-          {t('users.create')}
-        </Button>
+        <Space>
+          {ldap ? (
+            <Button icon={<CloudDownloadOutlined />} onClick={() => setImporting(true)}>
+              {t('ldapImport.open')}
+            </Button>
+          ) : null}
+          {local ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('users.create')}
+            </Button>
+          ) : null}
+        </Space>
       </Flex>
       <ErrorAlert error={users.error} />
       <Table<UserResp>
@@ -112,6 +128,7 @@ export function UsersTab() {
         loading={users.isFetching}
         {...list.tableProps<UserResp>(users.data?.total)}
       />
+      <ImportLdapUsersModal open={importing} onClose={() => setImporting(false)} onImported={refresh} />
       <CreateUserModal open={creating} onClose={() => setCreating(false)} onCreated={refresh} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(undefined)} />
     </>

@@ -1,6 +1,6 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Table, type TableColumnsType } from 'antd';
+import { Button, Flex, Space, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { listMembers, removeMember, updateMemberRole, type RoleId } from '../../api/members';
@@ -43,7 +43,20 @@ export function MembersTab({ project }: { project: string }) {
     onError: feedback.failure,
   });
   const columns: TableColumnsType<ProjectMemberEntity> = [
-    { key: 'entity_name', title: t('members.name'), dataIndex: 'entity_name' },
+    {
+      key: 'entity_name',
+      title: t('members.name'),
+      render: (_, m) => (
+        <Space>
+          {m.entity_type === 'g' ? (
+            <TeamOutlined aria-label={t('members.group')} />
+          ) : (
+            <UserOutlined aria-label={t('members.user')} />
+          )}
+          {m.entity_name}
+        </Space>
+      ),
+    },
     {
       key: 'entity_type',
       title: t('members.type'),

@@ -3,6 +3,7 @@ import { Checkbox, Form, Input, InputNumber } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { createRobot, type RobotScope } from '../../api/robots';
 import { FormModal } from '../../components/FormModal';
+import { accessOf, PERMISSION_NAMES, PERMISSIONS, PermissionChecks, type Permission } from './permission-checks';
 import type { ShownSecret } from './RobotSecretModal';
 
 interface Values {
@@ -13,44 +14,8 @@ interface Values {
   access: Permission[];
 }
 
-/** The permissions the portal offers, as Harbor's `resource:action`, with their labels. */
-const PERMISSIONS = {
-  'repository:pull': 'robots.access.repository.pull',
-  'repository:push': 'robots.access.repository.push',
-  'repository:list': 'robots.access.repository.list',
-  'artifact:read': 'robots.access.artifact.read',
-  'artifact:list': 'robots.access.artifact.list',
-  'artifact:delete': 'robots.access.artifact.delete',
-  'tag:create': 'robots.access.tag.create',
-  'tag:delete': 'robots.access.tag.delete',
-} as const;
-type Permission = keyof typeof PERMISSIONS;
-
-function accessOf(permission: string): { resource: string; action: string } {
-  const [resource = '', action = ''] = permission.split(':');
-  return { resource, action };
-}
-
 /** Harbor's robot name rule (the prefix `robot$…+` is added by the server). */
 const ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-
-type CheckboxGroupProps = Parameters<typeof Checkbox.Group>[0];
-
-/**
- * The permission check boxes as one group named by `label`. A required Form.Item marks its control `aria-required`,
- * which a group of check boxes may not carry (axe-core: aria-allowed-attr); the rule is in the group's error message.
- */
-function PermissionChecks({
-  label,
-  'aria-required': _required,
-  ...props
-}: CheckboxGroupProps & { label: string; 'aria-required'?: boolean | 'true' | 'false' }) {
-  return (
-    <div role="group" aria-label={label}>
-      <Checkbox.Group {...props} />
-    </div>
-  );
-}
 
 export function CreateRobotModal(props: {
   scope: RobotScope;
@@ -117,7 +82,7 @@ export function CreateRobotModal(props: {
       >
         <PermissionChecks
           label={t('robots.permissions')}
-          options={(Object.keys(PERMISSIONS) as Permission[]).map((permission) => ({
+          options={PERMISSION_NAMES.map((permission) => ({
             value: permission,
             label: t(PERMISSIONS[permission]),
           }))}

@@ -93,31 +93,6 @@ describe('the user menu', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
-  it('edits the profile: e-mail, full name and comment, starting from the current values', async () => {
-    const received = renderLayout({
-      'GET /api/v2.0/users/current': { json: { ...ALICE, email: 'alice@example.com', realname: 'Alice', comment: '' } },
-      'PUT /api/v2.0/users/2': { status: 200 },
-    });
-    const user = userEvent.setup();
-    await openMenu(user);
-    await user.click(await screen.findByText('User profile'));
-    const dialog = await screen.findByRole('dialog', { name: 'User profile' });
-    expect(within(dialog).getByLabelText(/^User name/)).toBeDisabled();
-    const email = within(dialog).getByLabelText('E-mail');
-    await waitFor(() => expect(email).toHaveValue('alice@example.com'));
-    await user.clear(email);
-    await user.type(email, 'alice@example.org');
-    await user.type(within(dialog).getByLabelText(/^Comment/), 'x'.repeat(31));
-    await user.click(within(dialog).getByRole('button', { name: 'OK' }));
-    expect(await within(dialog).findByText('At most 30 characters')).toBeInTheDocument();
-    await user.clear(within(dialog).getByLabelText(/^Comment/));
-    await user.type(within(dialog).getByLabelText(/^Comment/), 'ops{Enter}');
-    expect(await screen.findByText('Your profile has been saved')).toBeInTheDocument();
-    const put = received.find((r) => r.method === 'PUT');
-    expect(put?.url.pathname).toBe('/api/v2.0/users/2');
-    expect(JSON.parse(put?.body ?? '')).toEqual({ email: 'alice@example.org', realname: 'Alice', comment: 'ops' });
-  });
-
   it("shows the API's error when the current password is wrong, and keeps the dialog open", async () => {
     renderLayout({
       'PUT /api/v2.0/users/2/password': {

@@ -7,14 +7,20 @@ import { useNavigate } from 'react-router';
 import { signOut } from '../../api/session';
 import { useSession } from '../../app/session';
 import { useFeedback } from '../../hooks/use-feedback';
+import { useSystemInfo } from '../../hooks/use-system-info';
 import { changeLanguage } from '../../i18n/i18n';
 import { LANGUAGES } from '../../i18n/language';
 import { EXPLORER_PATH, OPENAPI_PATH, serverUrl } from '../../api/base-path';
 import { ChangePasswordModal } from './ChangePasswordModal';
-import { ProfileModal } from './ProfileModal';
 import { LANGUAGE_NAMES } from './LanguageSwitch';
 
-/** The signed-in user's menu: language, profile, change password, the API explorer and document, sign out. */
+/** The local administrator, who signs in with a password whatever the authentication mode. */
+const LOCAL_ADMIN = 'admin';
+
+/**
+ * The signed-in user's menu: language, profile (with an OIDC user's CLI secret), personal access tokens, change
+ * password, the API explorer and document, sign out.
+ */
 export function UserMenu() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
@@ -22,7 +28,9 @@ export function UserMenu() {
   const queryClient = useQueryClient();
   const feedback = useFeedback();
   const [changingPassword, setChangingPassword] = useState(false);
-  const [editingProfile, setEditingProfile] = useState(false);
+  const mode = useSystemInfo().data?.auth_mode;
+  const hasLocalPassword =
+    !user?.oidc_user_meta && (mode === undefined || mode === 'db_auth' || user?.username === LOCAL_ADMIN);
   const logout = useMutation({
     mutationFn: signOut,
     onSuccess: async () => {
@@ -42,8 +50,12 @@ export function UserMenu() {
         onClick: () => void changeLanguage(language),
       })),
     },
-    { key: 'profile', label: t('userMenu.profile'), onClick: () => setEditingProfile(true) },
-    { key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) },
+    { key: 'profile', label: t('userMenu.profile'), onClick: () => void navigate('/profile') },
+    { key: 'tokens', label: t('userMenu.tokens'), onClick: () => void navigate('/tokens') },
+    // Only local users have a password here; with LDAP, OIDC or a proxy, only the local admin does.
+    ...(hasLocalPassword
+      ? [{ key: 'password', label: t('userMenu.changePassword'), onClick: () => setChangingPassword(true) }]
+      : []),
     { type: 'divider' },
     {
       key: 'explorer',
@@ -77,7 +89,6 @@ export function UserMenu() {
         </Button>
       </Dropdown>
       <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
-      <ProfileModal open={editingProfile} onClose={() => setEditingProfile(false)} />
     </>
   );
 }
