@@ -1,18 +1,11 @@
 import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Expression, Kysely, RawBuilder } from 'kysely';
 import type { SqlDialect } from '../database.js';
-import type { DialectMigration } from './dialect-migration.js';
+import { identity, type DialectMigration } from './dialect-migration.js';
 
 /** Text compared byte-wise: SQLite's default BINARY collation already is; PostgreSQL needs "C". */
 function nameType(dialect: SqlDialect): Expression<unknown> | 'text' {
   return dialect === 'postgres' ? sql`text collate "C"` : 'text';
-}
-
-/** Auto-generated integer primary key. */
-function identity(dialect: SqlDialect): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return dialect === 'postgres'
-    ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
-    : (col) => col.primaryKey().autoIncrement();
 }
 
 /** A 0/1 integer flag, the same on both dialects. */

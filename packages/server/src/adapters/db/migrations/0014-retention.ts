@@ -1,12 +1,6 @@
-import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../database.js';
-import type { DialectMigration } from './dialect-migration.js';
-
-function identity(dialect: SqlDialect): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return dialect === 'postgres'
-    ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
-    : (col) => col.primaryKey().autoIncrement();
-}
+import { identity, type DialectMigration } from './dialect-migration.js';
 
 /**
  * Tag retention (retention/): one policy per project (Harbor's retention_policy, scope level project), its rules and

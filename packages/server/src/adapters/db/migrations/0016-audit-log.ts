@@ -1,16 +1,10 @@
 import { sql } from 'kysely';
-import type { ColumnDefinitionBuilder, Expression, Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type { SqlDialect } from '../database.js';
-import type { DialectMigration } from './dialect-migration.js';
+import { identity, type DialectMigration } from './dialect-migration.js';
 
 function nameType(dialect: SqlDialect): Expression<unknown> | 'text' {
   return dialect === 'postgres' ? sql`text collate "C"` : 'text';
-}
-
-function identity(dialect: SqlDialect): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return dialect === 'postgres'
-    ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
-    : (col) => col.primaryKey().autoIncrement();
 }
 
 /**

@@ -1,12 +1,6 @@
-import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SqlDialect } from '../database.js';
-import type { DialectMigration } from './dialect-migration.js';
-
-function identity(dialect: SqlDialect): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return dialect === 'postgres'
-    ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
-    : (col) => col.primaryKey().autoIncrement();
-}
+import { identity, type DialectMigration } from './dialect-migration.js';
 
 /**
  * User groups (Harbor's user_group): groups of an LDAP directory (type 1, identified by their DN), of an

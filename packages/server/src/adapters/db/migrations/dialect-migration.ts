@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { SecretBox } from '../../../lib/secret-box.js';
 import type { SqlDialect } from '../database.js';
 
@@ -11,4 +11,11 @@ export interface MigrationContext {
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect, context: MigrationContext): Promise<void>;
   down(db: Kysely<unknown>, dialect: SqlDialect, context: MigrationContext): Promise<void>;
+}
+
+/** An integer primary key the database numbers: an identity column on PostgreSQL, AUTOINCREMENT on SQLite. */
+export function identity(dialect: SqlDialect): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  return dialect === 'postgres'
+    ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
+    : (col) => col.primaryKey().autoIncrement();
 }
