@@ -5,6 +5,7 @@ import { HarborError } from '../error-handler.js';
 import { pageOf, setPagingHeaders } from './paging.js';
 import { expectKeys, parseQuery, textMatchOf } from './query.js';
 import { idParam, jsonBody, type JsonBody } from './request-parts.js';
+import { absent, optionalString, permissionsOf } from './robot-body.js';
 import { securityOf } from './security.js';
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -33,60 +34,20 @@ export function toPersonalToken(token: PersonalTokenRecord) {
   };
 }
 
-function invalid(message: string): HarborError {
-  return new HarborError('BAD_REQUEST', message);
-}
-
-const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
-
-function isObject(value: unknown): value is JsonBody {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function optionalString(body: JsonBody, field: string): string | undefined {
-  const value = body[field];
-  if (absent(value)) return undefined;
-  if (typeof value !== 'string') throw invalid(`${field} must be a string`);
-  return value;
-}
-
 /** The creation body's JSON types; what the values may be is the service's concern. */
 function creationRequestOf(body: JsonBody): PersonalTokenCreationRequest {
   const name = optionalString(body, 'name');
   const description = optionalString(body, 'description');
   const { duration, permissions } = body;
   if (!absent(duration) && typeof duration !== 'number') {
-    throw invalid('duration must be -1 (never expires) or a whole number of days');
+    throw new HarborError('BAD_REQUEST', 'duration must be -1 (never expires) or a whole number of days');
   }
-  if (!absent(permissions) && !Array.isArray(permissions)) throw invalid('permissions must be a list');
+  const scope = permissionsOf(permissions);
   return {
     ...(name !== undefined && { name }),
     ...(description !== undefined && { description }),
     ...(!absent(duration) && { duration }),
-    ...(Array.isArray(permissions) && {
-      permissions: permissions.map((entry: unknown) => {
-        if (!isObject(entry)) throw invalid('each permission must be an object with kind, namespace and access');
-        const { kind, namespace, access } = entry;
-        if (typeof kind !== 'string') throw invalid('permission kind must be "project" or "system"');
-        if (!absent(namespace) && typeof namespace !== 'string') throw invalid('a permission namespace is a string');
-        if (!Array.isArray(access)) throw invalid('each permission must list its access');
-        return {
-          kind,
-          ...(typeof namespace === 'string' && { namespace }),
-          access: access.map((item: unknown) => {
-            if (!isObject(item) || typeof item.resource !== 'string' || typeof item.action !== 'string') {
-              throw invalid('each access must name a resource and an action');
-            }
-            if (!absent(item.effect) && typeof item.effect !== 'string') throw invalid('an access effect is a string');
-            return {
-              resource: item.resource,
-              action: item.action,
-              ...(typeof item.effect === 'string' && { effect: item.effect }),
-            };
-          }),
-        };
-      }),
-    }),
+    ...(scope !== undefined && { permissions: scope }),
   };
 }
 

@@ -16,13 +16,13 @@ function invalid(message: string): HarborError {
   return new HarborError('BAD_REQUEST', message);
 }
 
-const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
+export const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
 
 function isObject(value: unknown): value is JsonBody {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function optionalString(body: JsonBody, field: string): string | undefined {
+export function optionalString(body: JsonBody, field: string): string | undefined {
   const value = body[field];
   if (absent(value)) return undefined;
   if (typeof value !== 'string') throw invalid(`${field} must be a string`);
@@ -48,7 +48,8 @@ function permissionOf(entry: unknown): RequestedPermission {
   return { kind, ...(!absent(namespace) && { namespace }), access: access.map(accessOf) };
 }
 
-function permissionsOf(value: unknown): readonly RequestedPermission[] | undefined {
+/** Harbor's RobotPermission list (robots; personal access tokens' scopes too). */
+export function permissionsOf(value: unknown): readonly RequestedPermission[] | undefined {
   if (absent(value)) return undefined;
   if (!Array.isArray(value)) throw invalid('permissions must list at least one permission');
   return value.map(permissionOf);
