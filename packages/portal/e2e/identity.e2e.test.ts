@@ -36,8 +36,10 @@ import {
   startTestOpenIdProvider,
   type TestOpenIdProvider,
 } from '../../server/test/oidc/oidc-provider-harness.js';
+import { accessibilityViolations } from './accessibility.js';
 import { launchChromium, newContext, screenshot } from './browser.js';
-import { ADMIN_AUTH, POLL } from './portal-session.js';
+import { ADMIN_AUTH, ADMIN_PASSWORD, POLL, settle } from './portal-session.js';
+import { untranslatedWords } from './untranslated.js';
 
 const STEP_TIMEOUT = 120_000;
 const execFileAsync = promisify(execFile);
@@ -132,6 +134,35 @@ async function projectNames(page: Page): Promise<string[]> {
   return (await page.locator('tr.ant-table-row td:first-child').allInnerTexts()).map((name) => name.trim());
 }
 
+/**
+ * The administrator, in a browser that prefers Chinese, opens the authentication settings (the directory's or the
+ * provider's settings with their help texts) and the user groups (`group` listed): both pass axe-core's rules and
+ * have no English left but names and terms of art.
+ */
+async function adminPagesInChinese(wharf: RunningRegistry, name: string, group: string): Promise<void> {
+  const page = await (await newContext(browser!, wharf.url, 'zh-CN', { bypassCSP: true })).newPage();
+  await page.goto('/sign-in');
+  // In oidc_auth mode the password form is behind a button.
+  if (name === 'oidc') await page.getByRole('button', { name: '以本地用户登录' }).click();
+  await page.getByLabel('用户名或邮箱').fill('admin');
+  await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+  await page.getByLabel('密码').press('Enter');
+  await page.waitForURL(/\/projects$/);
+  for (const [tab, url, shown] of [
+    ['auth', '/admin/auth', name === 'ldap' ? 'LDAP' : 'OIDC'],
+    ['groups', '/admin/groups', group],
+  ] as const) {
+    await page.goto(url);
+    await page.getByText(shown, { exact: false }).first().waitFor();
+    await settle(page);
+    await screenshot(page, `identity-${name}-${tab}-zh-CN`);
+    const text = `${await page.title()}\n${await page.locator('body').innerText()}`;
+    expect(untranslatedWords(text, ['admin', group]), `${name} ${tab}`).toEqual([]);
+    expect(await accessibilityViolations(page), `${name} ${tab}`).toEqual([]);
+  }
+  await page.context().close();
+}
+
 beforeAll(async () => {
   await requireTools('skopeo', 'umoci', 'podman');
   work = join(tmpdir(), `wharf-e2e-identity-${randomBytes(6).toString('hex')}`);
@@ -207,7 +238,8 @@ describe('an LDAP user in the portal and with skopeo and podman', { timeout: STE
     const secret = (await page.getByTestId('token-secret').innerText()).trim();
     expect(secret).toMatch(/^\S{20,}$/);
     await screenshot(page, 'identity-ldap-token');
-    await page.getByRole('button', { name: 'Close' }).click();
+    // The dialog's own button (the creation dialog may still be closing, with its corner ×).
+    await page.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
     await page.locator('tr.ant-table-row', { hasText: 'ci' }).waitFor();
     await page.context().close();
 
@@ -223,6 +255,10 @@ describe('an LDAP user in the portal and with skopeo and podman', { timeout: STE
         `docker://${wharf!.host}/ldap-secret/x:v1`,
       ),
     ).rejects.toThrow(/denied|unauthori[sz]ed|forbidden|401|403|not found|unknown/i);
+  });
+
+  it("shows the directory's settings and the LDAP group to the administrator, accessible and fully in Chinese", async () => {
+    await adminPagesInChinese(wharf!, 'ldap', 'devs');
   });
 });
 
@@ -289,5 +325,9 @@ describe('an OIDC user in the portal and with skopeo and podman', { timeout: STE
 
     await skopeoPushPull(wharf!, 'oidc-team/app', 'dave', secret);
     await podmanPushPull(wharf!, 'oidc-team/app', 'dave', secret);
+  });
+
+  it("shows the provider's settings and the OIDC group to the administrator, accessible and fully in Chinese", async () => {
+    await adminPagesInChinese(wharf!, 'oidc', 'team-a');
   });
 });
