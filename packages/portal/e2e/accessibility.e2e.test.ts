@@ -197,6 +197,8 @@ describe('every page of the portal', { timeout: STEP_TIMEOUT }, () => {
       ['retention-rule', `/projects/${PROJECT}/retention`, 'Add rule'],
       ['new-label', '/admin/labels', 'New label'],
       ['immutability-rule', `/projects/${PROJECT}/immutability`, 'Add rule'],
+      ['new-group', '/admin/groups', 'New group'],
+      ['new-token', '/tokens', 'New token'],
     ];
     for (const [name, url, button] of dialogs) {
       await visit(url);

@@ -106,7 +106,10 @@ export function portalPages(at: { project: string; repository: string; digest: s
     ['repository', `/repositories/${repository}`],
     ['artifact', `/artifacts/${repository}@${digest}`],
     ['users', '/admin/users'],
+    ['groups', '/admin/groups'],
     ['system-robots', '/admin/robots'],
+    ['all-tokens', '/admin/tokens'],
+    ['authentication', '/admin/auth'],
     ['settings', '/admin/settings'],
     ['gc', '/admin/gc'],
     ['quotas', '/admin/quotas'],
@@ -114,6 +117,8 @@ export function portalPages(at: { project: string; repository: string; digest: s
     ['jobs', '/admin/jobs'],
     ['status', '/admin/status'],
     ['how-to-push', '/admin/push'],
+    ['profile', '/profile'],
+    ['tokens', '/tokens'],
     ['not-found', '/admin/whatever'],
   ];
 }

@@ -31,6 +31,14 @@ const ALLOWED = new Set([
   'DN',
   'ID',
   'CLI',
+  // LDAP attribute names and OIDC scope names, named in the settings' help texts as the server knows them.
+  'uid',
+  'cn',
+  'sAMAccountName',
+  'memberof',
+  'memberOf',
+  'objectClass',
+  'openid',
   // Webhooks and their formats keep their names in Chinese too (Harbor's Chinese portal says Webhook).
   'Webhook',
   'Webhooks',
@@ -57,6 +65,8 @@ const DATA = [
   /\b(?:docker|podman|skopeo|helm) [^\n]*/g, // commands shown to copy
   /--[\w-]+(?:=\w+)?/g,
   /\b\w+\.json\b/g,
+  /\bldaps?:\/\//g, // URL schemes in the LDAP settings' help texts
+  /\boffline_access\b/g, // the OIDC scope
   /\b[\w-]+=[^\s]*/g, // environment variables and labels
   /\b(?:127\.0\.0\.1|localhost)(?::\d+)?/g,
   // dotted configuration keys named in text (notifications.endpoints); after media types, which contain dots

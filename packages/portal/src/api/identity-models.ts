@@ -36,6 +36,7 @@ export interface IdentityConfigurations {
   ldap_uid?: string | null;
   ldap_scope?: number | null;
   ldap_timeout?: number | null;
+  ldap_start_tls?: boolean | null;
   ldap_verify_cert?: boolean | null;
   ldap_group_base_dn?: string | null;
   ldap_group_search_filter?: string | null;
@@ -44,6 +45,7 @@ export interface IdentityConfigurations {
   ldap_group_membership_attribute?: string | null;
   ldap_group_search_scope?: number | null;
   ldap_group_attach_parallel?: boolean | null;
+  ldap_nested_groups?: boolean | null;
   oidc_name?: string | null;
   oidc_endpoint?: string | null;
   oidc_client_id?: string | null;
@@ -84,6 +86,7 @@ export type LdapConf = Pick<
   | 'ldap_filter'
   | 'ldap_uid'
   | 'ldap_scope'
+  | 'ldap_start_tls'
   | 'ldap_verify_cert'
 > & { ldap_connection_timeout?: number };
 

@@ -3,8 +3,10 @@
  * plain http (Wharf's `oidc_verify_cert` false), with one confidential client registered for Wharf's callback, an
  * account store the tests change (names, e-mails, groups), an in-memory token store the tests can revoke from, and
  * login/consent interactions answered without pages: the account a browser signs in as is the one `signInAs` named.
+ * With `{ loginForm: true }` the login is a page instead, for a real browser: an HTML form asking for the account and
+ * its password (`TestAccount.password`); consent is still given without a page.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Adapter, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 
@@ -12,6 +14,13 @@ export interface TestAccount {
   name: string;
   email: string;
   groups: string[];
+  /** What the login form (`loginForm`) accepts for this account. */
+  password?: string;
+}
+
+export interface ProviderOptions {
+  /** Show an HTML login form (account and password) instead of signing in the `signInAs` account. */
+  readonly loginForm?: boolean;
 }
 
 export const CLIENT_ID = 'wharf';
@@ -84,7 +93,10 @@ export interface TestOpenIdProvider {
 }
 
 /** Starts the provider; `redirectUri` is Wharf's callback (`<base URL>/c/oidc/callback`). */
-export async function startTestOpenIdProvider(redirectUri: string): Promise<TestOpenIdProvider> {
+export async function startTestOpenIdProvider(
+  redirectUri: string,
+  options: ProviderOptions = {},
+): Promise<TestOpenIdProvider> {
   const accounts = new Map<string, TestAccount>();
   const records = new Records();
   let nextLogin: string | undefined;
@@ -146,6 +158,12 @@ export async function startTestOpenIdProvider(redirectUri: string): Promise<Test
     void (async () => {
       try {
         const details = await provider.interactionDetails(req, res);
+        if (details.prompt.name === 'login' && options.loginForm) {
+          await loginPage(req, res, details.uid, accounts, (accountId) =>
+            provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false }),
+          );
+          return;
+        }
         if (details.prompt.name === 'login') {
           if (nextLogin === undefined || !accounts.has(nextLogin)) throw new Error('no test account to sign in');
           await provider.interactionFinished(
@@ -180,4 +198,49 @@ export async function startTestOpenIdProvider(redirectUri: string): Promise<Test
     revokeTokensOf: (id) => records.revokeTokensOf(id),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.once('end', () => resolve(new URLSearchParams(body)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * The provider's login page: GET shows the form, POST checks the account and password and finishes the login
+ * (`finish`), or shows the form again with an error.
+ */
+async function loginPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+  accounts: Map<string, TestAccount>,
+  finish: (accountId: string) => Promise<unknown>,
+): Promise<void> {
+  let error = '';
+  if (req.method === 'POST') {
+    const form = await readForm(req);
+    const accountId = form.get('account') ?? '';
+    const account = accounts.get(accountId);
+    if (account && account.password !== undefined && account.password === form.get('password')) {
+      await finish(accountId);
+      return;
+    }
+    error = '<p role="alert">Unknown account or wrong password</p>';
+  }
+  res.statusCode = error ? 401 : 200;
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.end(
+    `<!doctype html><html lang="en"><head><title>Test IdP sign-in</title></head><body><h1>Test IdP</h1>${error}` +
+      `<form method="post" action="/interaction/${escapeHtml(uid)}">` +
+      '<label>Account <input name="account" autocomplete="username"></label>' +
+      '<label>Password <input name="password" type="password" autocomplete="current-password"></label>' +
+      '<button type="submit">Sign in to the provider</button></form></body></html>',
+  );
 }

@@ -22,6 +22,9 @@ const LDAP = {
   ldap_group_membership_attribute: item('memberof'),
   ldap_group_search_scope: item(2),
   ldap_nested_groups: item(false),
+  ldap_start_tls: item(false),
+  // A setting of a newer server.
+  ldap_paged_search: item(false),
 };
 
 const OIDC = {
@@ -69,8 +72,10 @@ describe('the authentication settings', () => {
     expect(url).toHaveValue('ldaps://ldap.example.com');
     expect(screen.getByLabelText('User ID attribute')).toHaveValue('uid');
     expect(screen.getByLabelText('Verify the server certificate')).toBeChecked();
+    expect(screen.getByLabelText('Include nested groups (groups of groups)')).not.toBeChecked();
+    expect(screen.getByLabelText('Upgrade ldap:// with StartTLS')).not.toBeChecked();
     // A key the portal does not know is shown by its name.
-    expect(screen.getByLabelText('ldap_nested_groups')).not.toBeChecked();
+    expect(screen.getByLabelText('ldap_paged_search')).not.toBeChecked();
     const password = screen.getByLabelText('Search password');
     expect(password).toHaveValue('');
     expect(password).toHaveAttribute('placeholder', 'unchanged');
@@ -78,13 +83,15 @@ describe('the authentication settings', () => {
 
     await user.clear(screen.getByLabelText('User ID attribute'));
     await user.type(screen.getByLabelText('User ID attribute'), 'sAMAccountName');
-    await user.click(screen.getByLabelText('ldap_nested_groups'));
+    await user.click(screen.getByLabelText('Include nested groups (groups of groups)'));
+    await user.click(screen.getByLabelText('ldap_paged_search'));
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Saved')).toBeInTheDocument();
     expect(lastJson(received, 'PUT', '/api/v2.0/configurations')).toEqual({
       auth_mode: 'ldap_auth',
       ldap_uid: 'sAMAccountName',
       ldap_nested_groups: true,
+      ldap_paged_search: true,
     });
 
     await user.type(password, 'S3cret!');
@@ -94,6 +101,7 @@ describe('the authentication settings', () => {
         auth_mode: 'ldap_auth',
         ldap_uid: 'sAMAccountName',
         ldap_nested_groups: true,
+        ldap_paged_search: true,
         ldap_search_password: 'S3cret!',
       }),
     );
@@ -122,6 +130,7 @@ describe('the authentication settings', () => {
       ldap_uid: 'uid',
       ldap_scope: 2,
       ldap_connection_timeout: 5,
+      ldap_start_tls: false,
       ldap_verify_cert: true,
     });
 

@@ -70,6 +70,7 @@ function AuthSettingsForm({ response }: { response: AllConfigurationsResponse })
         ldap_uid: v.ldap_uid,
         ldap_scope: v.ldap_scope,
         ldap_connection_timeout: v.ldap_timeout ?? undefined,
+        ldap_start_tls: v.ldap_start_tls,
         ldap_verify_cert: v.ldap_verify_cert,
         // Left out, the server tests with the stored password.
         ...(v.ldap_search_password ? { ldap_search_password: v.ldap_search_password } : {}),

@@ -20,6 +20,7 @@ export const LDAP_FIELDS = [
   { key: 'ldap_uid', kind: 'text', help: true },
   { key: 'ldap_scope', kind: 'scope' },
   { key: 'ldap_timeout', kind: 'number' },
+  { key: 'ldap_start_tls', kind: 'switch' },
   { key: 'ldap_verify_cert', kind: 'switch' },
   { key: 'ldap_group_base_dn', kind: 'text' },
   { key: 'ldap_group_search_filter', kind: 'text' },
@@ -27,6 +28,7 @@ export const LDAP_FIELDS = [
   { key: 'ldap_group_admin_dn', kind: 'text', help: true },
   { key: 'ldap_group_membership_attribute', kind: 'text', help: true },
   { key: 'ldap_group_search_scope', kind: 'scope' },
+  { key: 'ldap_nested_groups', kind: 'switch' },
   { key: 'ldap_group_attach_parallel', kind: 'switch' },
 ] as const satisfies readonly AuthField[];
 
