@@ -84,7 +84,13 @@ export function applyEnv(tree: Tree, env: Record<string, string | undefined>, pr
 }
 
 /** Variables with the prefix that belong to tooling rather than to the configuration. */
-const IGNORED_ENV = new Set(['WHARF_CONFIG', 'WHARF_TEST_DATABASE', 'WHARF_TEST_POSTGRES_URL', 'WHARF_TEST_STORAGE']);
+const IGNORED_ENV = new Set([
+  'WHARF_CONFIG',
+  'WHARF_TEST_DATABASE',
+  'WHARF_TEST_POSTGRES_URL',
+  'WHARF_TEST_STORAGE',
+  'WHARF_TEST_EXCLUDE',
+]);
 
 function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
