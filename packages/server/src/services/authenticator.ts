@@ -217,11 +217,8 @@ export class Authenticator {
   /** The user's rights: their own roles and their groups' (as the provider said at their last login). */
   async contextOf(user: UserRecord): Promise<SecurityContext> {
     const projectRoles = new Map<number, ProjectRole[]>();
-    const groups = await this.identity.userGroups.groupsOf(user.id);
-    const roles = await this.identity.members.rolesOf(
-      user.id,
-      groups.map((g) => g.id),
-    );
+    // One query: the user's own roles and those of the groups the provider named at the last login.
+    const roles = await this.identity.members.rolesOf(user.id, 'stored');
     for (const { projectId, roleId } of roles) {
       const role = roleFromId(roleId);
       if (role) projectRoles.set(projectId, [...(projectRoles.get(projectId) ?? []), role]);

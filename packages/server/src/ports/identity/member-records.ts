@@ -51,6 +51,9 @@ export interface MemberRecords {
   list(projectId: number, query: MemberQuery): Promise<PagedResult<MemberRecord>>;
   /** How many members (users and groups) hold each role in the project; roles nobody holds are absent. */
   countByRole(projectId: number): Promise<ReadonlyMap<ProjectRoleId, number>>;
-  /** Every role of the user and of the given groups over all projects, ordered by project name. */
-  rolesOf(userId: number, groupIds?: readonly number[]): Promise<MemberRole[]>;
+  /**
+   * Every role of the user and of the given groups over all projects, ordered by project name; `'stored'`: the groups
+   * the user is in (UserGroupRecords.setMemberships), in the same query.
+   */
+  rolesOf(userId: number, groupIds?: readonly number[] | 'stored'): Promise<MemberRole[]>;
 }

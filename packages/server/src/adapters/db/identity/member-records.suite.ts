@@ -137,6 +137,12 @@ export function describeMemberRecords(fresh: FreshIdentity): void {
         { projectId: c.id, projectName: 'c', roleId: 3, via: 'g' },
       ]);
       expect(await store.members.rolesOf(bob.id)).toEqual([{ projectId: c.id, projectName: 'c', roleId: 5, via: 'u' }]);
+      // The groups stored for the user, in the same query.
+      await store.userGroups.setMemberships(alice.id, [five!.id, six!.id]);
+      expect(await store.members.rolesOf(alice.id, 'stored')).toEqual(
+        await store.members.rolesOf(alice.id, [five!.id, six!.id]),
+      );
+      expect(await store.members.rolesOf(bob.id, 'stored')).toEqual(await store.members.rolesOf(bob.id));
     });
   });
 }

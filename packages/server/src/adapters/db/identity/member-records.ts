@@ -178,7 +178,7 @@ export class KyselyMemberRecords implements MemberRecords {
     return new Map(rows.map((row) => [row.role_id as ProjectRoleId, countOf(row)]));
   }
 
-  async rolesOf(userId: number, groupIds: readonly number[] = []): Promise<MemberRole[]> {
+  async rolesOf(userId: number, groupIds: readonly number[] | 'stored' = []): Promise<MemberRole[]> {
     const rows = await this.db
       .selectFrom('project_members')
       .innerJoin('projects', 'projects.id', 'project_members.project_id')
@@ -186,9 +186,20 @@ export class KyselyMemberRecords implements MemberRecords {
       .where((eb) =>
         eb.or([
           eb.and([eb('project_members.entity_type', '=', 'u'), eb('project_members.entity_id', '=', userId)]),
-          ...(groupIds.length > 0
-            ? [eb.and([eb('project_members.entity_type', '=', 'g'), eb('project_members.entity_id', 'in', groupIds)])]
-            : []),
+          ...(groupIds === 'stored'
+            ? [
+                eb.and([
+                  eb('project_members.entity_type', '=', 'g'),
+                  eb(
+                    'project_members.entity_id',
+                    'in',
+                    eb.selectFrom('user_group_members').select('group_id').where('user_id', '=', userId),
+                  ),
+                ]),
+              ]
+            : groupIds.length > 0
+              ? [eb.and([eb('project_members.entity_type', '=', 'g'), eb('project_members.entity_id', 'in', groupIds)])]
+              : []),
         ]),
       )
       .orderBy('projects.name')
